@@ -1,0 +1,94 @@
+/**
+ * Every error CV Factory throws on purpose is a CvfError with a stable `code`, so callers
+ * (the CLI's --json output, HTTP servers, the studio) can branch on it without parsing text.
+ */
+export class CvfError extends Error {
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  toJSON(): { code: string; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** One problem found in a pipeline config, located in its YAML source. */
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted path in the YAML document, e.g. `train.epochs` or `data.splits[1]`. */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends CvfError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    super('CONFIG_INVALID', issues.map(formatConfigIssue).join('\n'), { details: { issues } });
+    this.issues = issues;
+  }
+}
+
+export function formatConfigIssue(issue: ConfigIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.path || '(root)'}: ${issue.message}`;
+}
+
+/** A file could not be read (missing, unreadable). */
+export class FileError extends CvfError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FILE_UNREADABLE', message, options);
+  }
+}
+
+/** Inputs to a kernel or an operation do not fit its contract (shape, dtype, attribute). */
+export class ShapeError extends CvfError {
+  constructor(message: string) {
+    super('SHAPE_MISMATCH', message);
+  }
+}
+
+export class DtypeError extends CvfError {
+  constructor(message: string) {
+    super('DTYPE_UNSUPPORTED', message);
+  }
+}
+
+export class KernelNotFoundError extends CvfError {
+  constructor(name: string, known: readonly string[]) {
+    super('KERNEL_NOT_FOUND', `no kernel named "${name}"; registered kernels: ${known.join(', ')}`);
+  }
+}
+
+/** No WebGPU adapter where one was required (prefer: 'webgpu'). */
+export class WebGpuUnavailableError extends CvfError {
+  constructor(reason: string) {
+    super('WEBGPU_UNAVAILABLE', `WebGPU is not available: ${reason}`);
+  }
+}
+
+/** The GPU device was lost (driver reset, device destroyed, out of memory); it cannot be used again. */
+export class DeviceLostError extends CvfError {
+  constructor(reason: string) {
+    super('DEVICE_LOST', `the WebGPU device was lost (${reason}); create a new Device to continue`);
+  }
+}
+
+/** WGSL compilation or pipeline validation failed: a defect in a kernel, reported with the kernel's name. */
+export class ShaderError extends CvfError {
+  constructor(kernel: string, message: string) {
+    super('SHADER_INVALID', `kernel "${kernel}": ${message}`);
+  }
+}
+
+export class OnnxError extends CvfError {
+  constructor(code: 'ONNX_LOAD_FAILED' | 'ONNX_RUN_FAILED' | 'ONNX_EP_UNAVAILABLE' | 'ONNX_GRAPH_INVALID', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
