@@ -1,0 +1,8 @@
+import { binaryKernel } from '../binary/binary-kernel.js';
+
+export const add = binaryKernel({
+  name: 'add',
+  description: 'element-wise a + b, b broadcast over a\'s leading dimensions',
+  cpu: (a, b) => a + b,
+  wgsl: 'x + y',
+});

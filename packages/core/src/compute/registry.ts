@@ -1,0 +1,22 @@
+import { KernelNotFoundError } from '../errors.js';
+import type { AnyKernel } from './kernel.js';
+import * as kernels from './kernels/index.js';
+
+const registry = new Map<string, AnyKernel>();
+for (const kernel of Object.values(kernels) as AnyKernel[]) registry.set(kernel.name, kernel);
+
+export function getKernel(name: string): AnyKernel {
+  const kernel = registry.get(name);
+  if (!kernel) throw new KernelNotFoundError(name, [...registry.keys()]);
+  return kernel;
+}
+
+export function listKernels(): readonly AnyKernel[] {
+  return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Adds a kernel defined outside the core (a plug-in), so doctor and the harness see it too. */
+export function registerKernel(kernel: AnyKernel): void {
+  if (registry.has(kernel.name)) throw new Error(`a kernel named "${kernel.name}" is already registered`);
+  registry.set(kernel.name, kernel);
+}

@@ -1,0 +1,2 @@
+// Node-only adapters of @cvf/core: Dawn WebGPU, onnxruntime-node, files.
+export { createNodeDevice, nodeGpu } from './webgpu.js';
