@@ -1,0 +1,58 @@
+import type { KernelDef, TensorSpec } from '../../kernel.js';
+import { resolveAxis, splitAroundAxis } from '../../shape.js';
+
+export interface SoftmaxAttrs {
+  /** Axis the probabilities sum to 1 along (default −1, the last). */
+  readonly axis?: number;
+}
+
+function geometry(x: TensorSpec, { axis = -1 }: SoftmaxAttrs) {
+  return splitAroundAxis(x.shape, resolveAxis(axis, x.shape.length, 'kernel "softmax"'));
+}
+
+/** Numerically stable softmax: the row maximum is subtracted before exponentiating. */
+export const softmax: KernelDef<'x', 'out', SoftmaxAttrs> = {
+  name: 'softmax',
+  description: 'softmax along one axis (max-subtracted)',
+  inputs: { x: ['f32'] },
+  outputs: ({ x }, attrs) => {
+    geometry(x, attrs);
+    return { out: { shape: x.shape, dtype: 'f32' } };
+  },
+  cpu: ({ x }, attrs, { out }) => {
+    const { outer, size, inner } = geometry(x, attrs);
+    for (let o = 0; o < outer; o++) {
+      for (let q = 0; q < inner; q++) {
+        const base = o * size * inner + q;
+        let max = -Infinity;
+        for (let j = 0; j < size; j++) max = Math.max(max, x.data[base + j * inner]!);
+        let sum = 0;
+        for (let j = 0; j < size; j++) sum += Math.exp(x.data[base + j * inner]! - max);
+        for (let j = 0; j < size; j++) out[base + j * inner] = Math.exp(x.data[base + j * inner]! - max) / sum;
+      }
+    }
+  },
+  wgsl: {
+    workgroupSize: [64, 1, 1],
+    uniforms: { size: 'u32', inner: 'u32' },
+    uniformValues: ({ x }, attrs) => {
+      const { size, inner } = geometry(x, attrs);
+      return { size, inner };
+    },
+    launch: ({ x }, attrs) => {
+      const { outer, inner } = geometry(x, attrs);
+      return { kind: 'elementwise', invocations: outer * inner };
+    },
+    body: () => `
+  let base = (i / params.inner) * params.size * params.inner + i % params.inner;
+  var top = load_x(base);
+  for (var j = 1u; j < params.size; j++) { top = max(top, load_x(base + j * params.inner)); }
+  var sum = 0.0;
+  for (var j = 0u; j < params.size; j++) { sum += exp(load_x(base + j * params.inner) - top); }
+  for (var j = 0u; j < params.size; j++) {
+    let at = base + j * params.inner;
+    out[at] = exp(load_x(at) - top) / sum;
+  }`,
+  },
+  tolerance: 1e-5,
+};
