@@ -42,5 +42,7 @@ export class CpuDevice implements Device {
     return this.upload(tensor).data;
   }
 
+  async synchronize(): Promise<void> {}
+
   destroy(): void {}
 }

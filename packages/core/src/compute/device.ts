@@ -30,6 +30,8 @@ export interface Device {
   ): Promise<{ [K in O]: Tensor }>;
   /** Copies a tensor's values to the host. */
   read<D extends DType>(tensor: Tensor<D>): Promise<TypedArrayFor<D>>;
+  /** Resolves once all submitted work has finished (for timing; `read` already waits for its data). */
+  synchronize(): Promise<void>;
   /** Releases the device and everything it holds; later calls throw. */
   destroy(): void;
 }

@@ -137,6 +137,12 @@ export class WebGpuDevice implements Device {
     return viewAs(tensor.dtype, copy, tensor.size);
   }
 
+  async synchronize(): Promise<void> {
+    this.#assertUsable();
+    await this.gpu.queue.onSubmittedWorkDone();
+    this.#assertUsable();
+  }
+
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
