@@ -1,0 +1,39 @@
+import type { OnnxTensor } from './onnx-tensor.js';
+
+export type { OnnxTensor, OnnxElementType, OnnxDataTypeMap } from './onnx-tensor.js';
+
+/** Execution providers CV Factory asks ONNX Runtime for: `webgpu` (browser and Node), `wasm` (browser), `cpu` (Node). */
+export type OnnxExecutionProvider = 'webgpu' | 'cpu' | 'wasm';
+
+export const ONNX_EXECUTION_PROVIDERS: readonly OnnxExecutionProvider[] = ['webgpu', 'cpu', 'wasm'];
+
+/**
+ * A loaded ONNX model, the one interface core code sees whatever runtime is injected.
+ * `executionProvider` is the provider that runs the whole graph: never a silent CPU fallback.
+ */
+export interface OnnxSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly executionProvider: OnnxExecutionProvider;
+  /** Runs the model. Omitted `outputNames` fetch every output. Errors are OnnxError('ONNX_RUN_FAILED'). */
+  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[]): Promise<Record<string, OnnxTensor>>;
+  /** Frees the native/GPU memory of the session; it cannot run afterwards. */
+  release(): Promise<void>;
+}
+
+export interface CreateSessionOptions {
+  /**
+   * Providers to try, in order: the first that loads the whole graph (and, for `webgpu`, runs a
+   * warm-up on zero inputs) wins. With one provider, the session runs on it or creation fails
+   * with OnnxError('ONNX_EP_UNAVAILABLE').
+   */
+  executionProviders: readonly OnnxExecutionProvider[];
+}
+
+/** The injected ONNX Runtime adapter: onnxruntime-node on Node, onnxruntime-web in the browser. */
+export interface OnnxRuntime {
+  readonly name: 'onnxruntime-node' | 'onnxruntime-web';
+  readonly version: string;
+  /** Loads a model from its ModelProto bytes. */
+  createSession(model: Uint8Array, options: CreateSessionOptions): Promise<OnnxSession>;
+}
