@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * from './compute/index.js';
+export * from './onnx/index.js';

@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { OnnxError } from '../errors.js';
 import { createOrtRuntime } from '../onnx/ort-runtime.js';
 import { probeRuntime, type RuntimeProbe } from '../onnx/probe-runtime.js';
 import type { OnnxExecutionProvider, OnnxRuntime } from '../onnx/session.js';
+import { ensureXdgRuntimeDir } from './xdg-runtime-dir.js';
 
 /** Providers the linux-x64 onnxruntime-node build has: `cpu`, and `webgpu` on Dawn (Vulkan). */
 export const ORT_NODE_EXECUTION_PROVIDERS: readonly OnnxExecutionProvider[] = ['cpu', 'webgpu'];
@@ -34,11 +32,6 @@ async function loadOrtNode(): Promise<OnnxRuntime> {
     throw new OnnxError('ONNX_LOAD_FAILED', `onnxruntime-node could not be loaded (is it installed for ${process.platform}-${process.arch}?): ${reason}`, { cause });
   }
   return createOrtRuntime(ort, 'onnxruntime-node');
-}
-
-/** Dawn (behind the webgpu provider) wants XDG_RUNTIME_DIR; a private temp folder serves where none is set (CI, containers). */
-function ensureXdgRuntimeDir(): void {
-  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'cvf-xdg-'));
 }
 
 /**

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createDevice, type CreateDeviceOptions } from '../compute/create-device.js';
 import type { Device } from '../compute/device.js';
+import { ensureXdgRuntimeDir } from './xdg-runtime-dir.js';
 
 let dawn: Promise<GPU | string> | undefined;
 
@@ -12,12 +10,7 @@ let dawn: Promise<GPU | string> | undefined;
  */
 export function nodeGpu(): Promise<GPU | string> {
   dawn ??= (async () => {
-    // Vulkan's loader (and Mesa's lavapipe) want a runtime dir; CI shells often have none.
-    if (!process.env.XDG_RUNTIME_DIR) {
-      const dir = join(tmpdir(), `cvf-xdg-${process.getuid?.() ?? 'user'}`);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      process.env.XDG_RUNTIME_DIR = dir;
-    }
+    ensureXdgRuntimeDir();
     try {
       const { create, globals } = await import('webgpu');
       // Dawn's objects check `instanceof` against these classes; install them once.

@@ -1,0 +1,6 @@
+export * from './graph-builder.js';
+export * from './onnx-tensor.js';
+export { createOrtRuntime, type OrtModule } from './ort-runtime.js';
+export { createOrtWebRuntime, type OrtWebOptions } from './ort-web.js';
+export { probeRuntime, type RuntimeProbe } from './probe-runtime.js';
+export * from './session.js';
