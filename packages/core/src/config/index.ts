@@ -1,0 +1,11 @@
+export { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './schema.js';
+export { parsePipelineConfig } from './load.js';
+export { windowPresets, type WindowPreset } from './sections/preprocess.js';
+export { type DataSource } from './sections/data.js';
+export {
+  metricMode,
+  scalarMetricNames,
+  trackedMetricNames,
+  type ScalarMetricName,
+  type TrackedMetricName,
+} from './sections/common.js';

@@ -1,0 +1,77 @@
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type * as z from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { formatPath } from './format-path.js';
+import { issueMessage, unknownKeyMessage } from './issue-message.js';
+import { pipelineConfigSchema, type PipelineConfig } from './schema.js';
+import { knownKeysAt } from './schema-keys.js';
+import { locate, pathAtOffset, positionAt, positionOf } from './yaml-locate.js';
+
+/**
+ * Parses and validates a pipeline YAML. `file` only labels the issues (this module never reads
+ * files, so it runs in the browser too). Throws a ConfigError listing every issue, each with its
+ * 1-based line:column and dotted path, sorted by position.
+ */
+export function parsePipelineConfig(text: string, file: string): PipelineConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+
+  // Schema errors on a document that did not parse would mostly echo the syntax error: stop here.
+  if (doc.errors.length > 0) throw new ConfigError(syntaxIssues(doc, file, lineCounter));
+
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // e.g. an alias bomb beyond yaml's maxAliasCount
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: (error as Error).message }]);
+  }
+
+  const result = pipelineConfigSchema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const issues = result.error.issues.flatMap((issue) => schemaIssues(issue, value, doc, file, lineCounter));
+  throw new ConfigError(sortByPosition(issues));
+}
+
+function syntaxIssues(doc: Document, file: string, lineCounter: LineCounter): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const error of doc.errors) {
+    const offset = error.pos[0];
+    const { line, column } = positionAt(offset, lineCounter);
+    // One mistake often trips several parser rules at the same spot; the first says it best.
+    if (issues.some((i) => i.line === line && i.column === column)) continue;
+    issues.push({ file, line, column, path: formatPath(pathAtOffset(doc, offset)), message: error.message });
+  }
+  return issues;
+}
+
+function schemaIssues(issue: z.core.$ZodIssue, value: unknown, doc: Document, file: string, lineCounter: LineCounter): ConfigIssue[] {
+  // zod reports all unknown keys of a mapping at once; each gets its own issue, at the key itself.
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(pipelineConfigSchema, issue.path, value);
+    return issue.keys.map((key) => {
+      const path = [...issue.path, key];
+      const { key: keyNode, node } = locate(doc, path);
+      return { file, ...positionOf(keyNode ?? node, lineCounter), path: formatPath(path), message: unknownKeyMessage(key, known) };
+    });
+  }
+  // A union branch that accepted the value's type but failed inside it (a list with a bad item, a
+  // range with a typo'd key) explains the problem better than "expected X or Y": report its issues.
+  if (issue.code === 'invalid_union' && issue.inclusive !== false) {
+    const inner = issue.errors.find((branch) => branch.length > 0 && !branch.some(isTypeMismatch));
+    if (inner !== undefined) {
+      return inner.flatMap((i) => schemaIssues({ ...i, path: [...issue.path, ...i.path] }, value, doc, file, lineCounter));
+    }
+  }
+  // A missing key is absent from the source: locate() stops at the parent mapping, which is where it belongs.
+  const { node } = locate(doc, issue.path);
+  return [{ file, ...positionOf(node, lineCounter), path: formatPath(issue.path), message: issueMessage(issue) }];
+}
+
+function isTypeMismatch(issue: z.core.$ZodIssue): boolean {
+  return issue.path.length === 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
+}
+
+function sortByPosition(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,100 @@
+import * as z from 'zod';
+import { augmentSchema } from './sections/augment.js';
+import { computeSchema } from './sections/compute.js';
+import { dataSchema } from './sections/data.js';
+import { evaluateSchema } from './sections/evaluate.js';
+import { featuresSchema } from './sections/features.js';
+import { modelSchema } from './sections/model.js';
+import { monitorSchema } from './sections/monitor.js';
+import { pcaSchema } from './sections/pca.js';
+import { postprocessSchema } from './sections/postprocess.js';
+import { preprocessSchema } from './sections/preprocess.js';
+import { registrySchema } from './sections/registry.js';
+import { trackingSchema } from './sections/tracking.js';
+import { trainSchema } from './sections/train.js';
+import { tuneSchema } from './sections/tune.js';
+import { indexSchema } from './sections/vector-index.js';
+
+// The sections; the rules that span several of them are added below.
+const pipelineSectionsSchema = z.strictObject({
+  version: z.literal(1).describe('pipeline config format version'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, ".", "_" or "-" (it names runs and models)' })
+    .max(100)
+    .describe('pipeline name; default name of the experiment and the registered model'),
+  data: dataSchema,
+  preprocess: preprocessSchema,
+  augment: augmentSchema,
+  features: featuresSchema,
+  pca: pcaSchema,
+  index: indexSchema,
+  model: modelSchema,
+  train: trainSchema,
+  tune: tuneSchema,
+  evaluate: evaluateSchema,
+  postprocess: postprocessSchema,
+  registry: registrySchema,
+  monitor: monitorSchema,
+  compute: computeSchema,
+  tracking: trackingSchema,
+});
+
+/**
+ * The pipeline YAML, version 1. Only `version`, `name` and `data.source` are required; every
+ * other field has a documented default. Objects are strict, so a misspelt key is an error.
+ */
+export const pipelineConfigSchema = pipelineSectionsSchema.superRefine(checkAcrossSections).describe('CV Factory pipeline');
+
+/** The validated pipeline config, with every default filled in. */
+export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
+/** What a user may write: the same shape with defaulted fields optional. */
+export type PipelineConfigInput = z.input<typeof pipelineConfigSchema>;
+
+/** Rules that tie sections together. zod skips them while any section has a type error (their input would be incomplete). */
+function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ctx: z.RefinementCtx): void {
+  const { data, train, tune, evaluate } = config;
+  if (data.splits.val === 0) {
+    if (train.earlyStopping.enabled && config.model.head !== 'knn') {
+      ctx.addIssue({ code: 'custom', path: ['train', 'earlyStopping', 'enabled'], message: 'early stopping needs a validation set, but data.splits.val is 0' });
+    }
+    if (tune.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['tune', 'enabled'], message: 'tuning needs a validation set, but data.splits.val is 0' });
+    }
+  }
+  const classes = data.classes;
+  if (classes !== undefined) {
+    if (Array.isArray(train.classWeights) && train.classWeights.length !== classes.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['train', 'classWeights'],
+        message: `expected one weight per class (${classes.length}), got ${train.classWeights.length}`,
+      });
+    }
+    if (evaluate.positiveClass !== undefined && !classes.includes(evaluate.positiveClass)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evaluate', 'positiveClass'],
+        message: `expected one of ${classes.join('|')}, got "${evaluate.positiveClass}"`,
+      });
+    }
+  }
+  for (const key of Object.keys(tune.space)) {
+    if (valueAt(config, key.split('.')) === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tune', 'space', key],
+        message: `"${key}" is not a setting of this pipeline (write a dotted path such as train.optimizer.lr)`,
+      });
+    }
+  }
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}

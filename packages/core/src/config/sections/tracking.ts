@@ -1,0 +1,10 @@
+import * as z from 'zod';
+
+export const trackingSchema = z
+  .strictObject({
+    store: z.string().min(1).default('.cvf').describe('tracking store folder (SQLite database + artifacts), relative to the working directory'),
+    experiment: z.string().min(1).optional().describe('experiment the runs are grouped under; default: the pipeline name'),
+    tags: z.record(z.string().min(1), z.string()).default({}).describe('tags added to every run, e.g. { dataset: v3 }'),
+  })
+  .prefault({})
+  .describe('experiment tracking');

@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import { metricModeField, trackedMetric, withMetricMode } from './common.js';
+
+const beta = z.number().min(0).lt(1);
+
+const optimizerSchema = z
+  .strictObject({
+    kind: z.enum(['sgd', 'adam', 'adamw']).default('adamw').describe('optimizer'),
+    lr: z.number().positive().default(1e-3).describe('peak learning rate'),
+    momentum: z.number().min(0).lt(1).default(0.9).describe('sgd only: momentum'),
+    weightDecay: z.number().min(0).default(1e-4).describe('L2 penalty (sgd, adam) or decoupled weight decay (adamw)'),
+    betas: z.tuple([beta, beta]).default([0.9, 0.999]).describe('adam/adamw only: moment decay rates [beta1, beta2]'),
+  })
+  .prefault({})
+  .describe('optimizer and its hyperparameters');
+
+const scheduleSchema = z
+  .strictObject({
+    kind: z.enum(['constant', 'cosine', 'step']).default('cosine').describe('learning-rate schedule after warm-up'),
+    warmupEpochs: z.int().min(0).default(0).describe('epochs of linear warm-up from 0 to lr'),
+    stepSize: z.int().positive().default(10).describe('step only: epochs between decays'),
+    gamma: z.number().positive().max(1).default(0.1).describe('step only: decay factor'),
+  })
+  .prefault({})
+  .describe('learning-rate schedule');
+
+const earlyStoppingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('stop when the validation metric stops improving (needs data.splits.val > 0)'),
+    metric: trackedMetric.default('loss'),
+    mode: metricModeField,
+    patience: z.int().positive().default(5).describe('epochs without improvement before stopping'),
+    minDelta: z.number().min(0).default(0).describe('smallest change that counts as an improvement'),
+  })
+  .transform(withMetricMode)
+  .prefault({})
+  .describe('early stopping; the best checkpoint is kept');
+
+export const trainSchema = z
+  .strictObject({
+    epochs: z.int().positive().default(20).describe('maximum number of passes over the train split'),
+    batchSize: z.int().positive().default(64).describe('examples per optimizer step'),
+    optimizer: optimizerSchema,
+    schedule: scheduleSchema,
+    labelSmoothing: z.number().min(0).lt(1).default(0).describe('label smoothing of the cross-entropy targets'),
+    classWeights: z
+      .union([z.enum(['none', 'balanced']), z.array(z.number().positive()).min(2)])
+      .default('none')
+      .describe('loss weight per class: none, balanced (inverse class frequency, for rare findings), or one weight per class in label order'),
+    gradientClip: z.number().min(0).default(0).describe('clip the global gradient norm to this value; 0 disables clipping'),
+    earlyStopping: earlyStoppingSchema,
+    seed: z.int().default(42).describe('seed of weight initialisation, shuffling and augmentation'),
+    checkpointEveryEpoch: z.boolean().default(false).describe('keep a checkpoint per epoch, not only the best and the last'),
+  })
+  .prefault({})
+  .describe('training of the head (ignored by the knn head)');
