@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+export TURBO_TELEMETRY_DISABLED=1
+
 log() { printf '[setup] %s\n' "$*"; }
 
 # System packages named in DESIGN.md. Mesa comes from bookworm-backports: Dawn refuses Mesa 22.

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './compute/index.js';
+export * from './config/index.js';
 export * from './onnx/index.js';

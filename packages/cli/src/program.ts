@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerDoctor } from './commands/doctor.js';
+import { registerValidate } from './commands/validate.js';
+import { CLI_VERSION } from './version.js';
+
+/** The `cvf` command tree. Each command lives in commands/<name>.ts and registers itself here. */
+export function createProgram(): Command {
+  const program = new Command('cvf')
+    .description('CV Factory: computer-vision pipelines on WebGPU and CPU, for medical imaging')
+    .version(CLI_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+  registerValidate(program);
+  registerDoctor(program);
+  return program;
+}
