@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { gpuForTests } from '../../packages/core/src/node/gpu-test-policy.js';
+
+// The installed `cvf` bin, as a user runs it from the repo root (`npx cvf`), on the build that
+// scripts/setup.sh made.
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+async function cvf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['--no-install', 'cvf', ...args], { cwd: repoRoot, maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const gpu = await gpuForTests();
+gpu.device?.destroy();
+
+it('every command has --help', async () => {
+  const top = await cvf('--help');
+  expect(top.code).toBe(0);
+  const commands = [...top.stdout.matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  expect(commands).toEqual(expect.arrayContaining(['validate', 'doctor']));
+  for (const command of commands) {
+    const help = await cvf(command, '--help');
+    expect(help.code, command).toBe(0);
+    expect(help.stdout, command).toMatch(new RegExp(`Usage: cvf ${command}`));
+  }
+});
+
+it('doctor --kernels --json reports the adapter, the ORT providers that ran, and ≥ 12 kernels agreeing on cpu and webgpu', async () => {
+  const { code, stdout } = await cvf('doctor', '--kernels', '--json', '--seed', '5');
+  expect(code).toBe(0);
+  const report = JSON.parse(stdout);
+  expect(report.onnxruntime.version).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(report.onnxruntime.executionProviders).toContain('cpu');
+  expect(report.kernels.length).toBeGreaterThanOrEqual(12);
+  for (const kernel of report.kernels) {
+    expect(kernel.ok, kernel.name).toBe(true);
+    expect(kernel.maxRelError, kernel.name).toBeLessThanOrEqual(kernel.tolerance);
+  }
+  if (gpu.device) {
+    expect(report.webgpu.available).toBe(true);
+    expect(report.webgpu.adapter.vendor).not.toBe('');
+    expect(report.onnxruntime.executionProviders).toContain('webgpu');
+    for (const kernel of report.kernels) expect(kernel.backends, kernel.name).toEqual(['cpu', 'webgpu']);
+  } else {
+    expect(report.webgpu).toMatchObject({ available: false, reason: expect.any(String) });
+  }
+});
+
+it('an unknown command fails without a stack trace', async () => {
+  const { code, stderr } = await cvf('frobnicate');
+  expect(code).not.toBe(0);
+  expect(stderr).toMatch(/unknown command/);
+  expect(stderr).not.toMatch(/\n\s+at /);
+});
