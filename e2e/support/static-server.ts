@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -31,4 +33,26 @@ export async function serveFiles(files: Readonly<Record<string, StaticFile>>): P
     url: `http://localhost:${port}/`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+/** Every file under `root` (a built app), keyed by its URL path. */
+export function filesOf(root: string): Record<string, StaticFile> {
+  const files: Record<string, StaticFile> = {};
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[`/${relative(root, path).split(sep).join('/')}`] = { type: TYPES[extname(path)] ?? 'application/octet-stream', body: readFileSync(path) };
+  }
+  return files;
 }

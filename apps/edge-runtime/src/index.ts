@@ -1,0 +1,1 @@
+export { startEdgeServer, type EdgeServer } from './server.js';

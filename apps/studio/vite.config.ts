@@ -1,0 +1,13 @@
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation (COOP/COEP) lets onnxruntime-web use WebAssembly threads; the studio
+// server sets the same headers in production.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  // @cvf/core is bundled from its TypeScript sources: one build, no stale dist.
+  resolve: { conditions: ['source'] },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  build: { target: 'es2022', sourcemap: true },
+});
