@@ -3,8 +3,10 @@
 # end-to-end slice that exists — every kernel on WebGPU and CPU, and the default pipelines validated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx cvf doctor --kernels
-for config in configs/*/train.yaml; do npx cvf validate "$config"; done
+cvf() { node packages/cli/bin/cvf.js "$@"; }
+
+cvf doctor --kernels
+for config in configs/*/train.yaml; do cvf validate "$config"; done
 cat <<'EOT'
 
 Next: `npm test` runs every test; `npx cvf --help` lists the commands.
