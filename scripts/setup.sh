@@ -9,7 +9,13 @@ export TURBO_TELEMETRY_DISABLED=1
 log() { printf '[setup] %s\n' "$*"; }
 
 # System packages named in DESIGN.md. Mesa comes from bookworm-backports: Dawn refuses Mesa 22.
-SYSTEM_PACKAGES=(libvulkan1 chromium dataset-fashion-mnist python3-pydicom python3-numpy dcmtk)
+SYSTEM_PACKAGES=(
+  libvulkan1 chromium                       # WebGPU in Node (with Mesa below) and the browser tests
+  dataset-fashion-mnist                     # demo and benchmark images
+  python3-pydicom python3-gdcm python3-pil python3-numpy dcmtk  # DICOM corpus, reference decodes, tools
+  orthanc orthanc-dicomweb                  # a real PACS for the DICOMweb tests
+  python3-faiss python3-hnswlib python3-sklearn  # the peers of bench/retrieval, bench/pca, bench/train
+)
 BACKPORTS_PACKAGES=(mesa-vulkan-drivers)
 MIN_MESA_MAJOR=25
 
