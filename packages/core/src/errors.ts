@@ -92,3 +92,20 @@ export class OnnxError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of DICOM reading and pixel decoding failures. */
+export type DicomErrorCode =
+  | 'DICOM_NOT_DICOM'
+  | 'DICOM_TRUNCATED'
+  | 'DICOM_MALFORMED'
+  | 'DICOM_UNSUPPORTED_TRANSFER_SYNTAX'
+  | 'DICOM_NO_PIXEL_DATA'
+  | 'DICOM_DECODE_FAILED';
+
+/** A DICOM file could not be parsed or its pixels could not be decoded; `code` says which way. */
+export class DicomError extends CvfError {
+  declare readonly code: DicomErrorCode;
+  constructor(code: DicomErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
