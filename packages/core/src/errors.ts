@@ -109,3 +109,36 @@ export class DicomError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of image decoding and preprocessing failures. */
+export type ImageErrorCode = 'IMAGE_UNSUPPORTED_FORMAT' | 'IMAGE_DECODE_FAILED' | 'IMAGE_UNSUPPORTED';
+
+/** An image could not be decoded (unknown format, corrupt data) or an operation is not available for it. */
+export class ImageError extends CvfError {
+  declare readonly code: ImageErrorCode;
+  constructor(code: ImageErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
+
+/** Stable codes of dataset reading failures. */
+export type DatasetErrorCode = 'DATASET_MALFORMED' | 'DATASET_LABEL_UNKNOWN' | 'DATASET_EMPTY' | 'DATASET_SOURCE_UNSUPPORTED';
+
+/** A dataset (IDX file, manifest, folder, labels CSV) is malformed, empty or names an unknown label. */
+export class DatasetError extends CvfError {
+  declare readonly code: DatasetErrorCode;
+  constructor(code: DatasetErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
+
+/** Stable codes of DICOMweb (QIDO-RS, WADO-RS, STOW-RS) failures. */
+export type DicomwebErrorCode = 'DICOMWEB_HTTP_ERROR' | 'DICOMWEB_UNREACHABLE' | 'DICOMWEB_INVALID_RESPONSE';
+
+/** A DICOMweb request failed: the server answered with an error status (`details.status`), could not be reached, or answered nonsense. */
+export class DicomwebError extends CvfError {
+  declare readonly code: DicomwebErrorCode;
+  constructor(code: DicomwebErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
