@@ -142,3 +142,10 @@ export class DicomwebError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** The tracking store or registry refused a request (unknown run, bad alias, non-finite metric, ...). */
+export class TrackingError extends CvfError {
+  constructor(code: 'TRACKING_NOT_FOUND' | 'TRACKING_INVALID' | 'TRACKING_CONFLICT' | 'TRACKING_STORE_FAILED', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
