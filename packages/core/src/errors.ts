@@ -149,3 +149,24 @@ export class TrackingError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** A DICOM data set cannot be written as asked: a value that does not fit its VR, an unsupported transfer syntax. */
+export class DicomWriteError extends CvfError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DICOM_WRITE_INVALID', message, options);
+  }
+}
+
+/** Display parameters (window, preset, LUT) that cannot be applied to an image; the message names the valid options. */
+export class DisplayParamsError extends CvfError {
+  constructor(message: string) {
+    super('DISPLAY_PARAMS_INVALID', message);
+  }
+}
+
+/** De-identification could not be carried out as asked (bad options, an output that would overwrite its input). */
+export class DeidError extends CvfError {
+  constructor(code: 'DEID_INVALID_OPTIONS' | 'DEID_FAILED', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
