@@ -170,3 +170,24 @@ export class DeidError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of evaluation failures (metrics, thresholds, explainability). */
+export type EvalErrorCode =
+  | 'EVAL_LENGTH_MISMATCH'
+  | 'EVAL_LABEL_OUT_OF_RANGE'
+  | 'EVAL_VALUE_INVALID'
+  | 'EVAL_CLASS_UNKNOWN'
+  | 'EVAL_OPTION_INVALID'
+  | 'EVAL_UNDEFINED';
+
+/**
+ * Inputs to a metric or an explanation do not fit its contract: arrays of different lengths, a label
+ * outside 0..C-1, a NaN score, an unknown class name, a bad option, or a quantity that is undefined
+ * for the data (a threshold with no positives).
+ */
+export class EvalError extends CvfError {
+  declare readonly code: EvalErrorCode;
+  constructor(code: EvalErrorCode, message: string, options?: { details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
