@@ -1,0 +1,21 @@
+export { BrowserImageDecoder } from './browser-image-decoder.js';
+export { encodePng } from './encode-png.js';
+export { u16ToU8, type DecodeImageOptions, type ImageDecoder } from './image-decoder.js';
+export { detectImageFormat, IMAGE_FORMATS, IMAGE_MIME_TYPES, readImageHeader, type ImageFormat, type ImageHeader } from './image-format.js';
+export {
+  colorChannels,
+  fromPlanar,
+  hasAlpha,
+  IMAGE_DTYPES,
+  imageSize,
+  imageTensor,
+  toPlanar,
+  type ImageChannels,
+  type ImageDType,
+  type ImageSize,
+  type ImageTensor,
+  type ToPlanarOptions,
+} from './image-tensor.js';
+export { preprocessImage, type PreprocessConfig } from './preprocess-image.js';
+export { resizeNearest } from './resize-nearest.js';
+export { rgbaToChannels } from './rgba-to-channels.js';
