@@ -58,7 +58,7 @@ async function createSession(ort: OrtModule, runtime: string, queue: RunQueue, m
     }
     let ortSession: OrtSession;
     try {
-      ortSession = await ort.InferenceSession.create(model, sessionOptions(provider));
+      ortSession = await ort.InferenceSession.create(model, sessionOptions(provider, options.intraOpNumThreads));
     } catch (cause) {
       const message = errorMessage(cause);
       if (LOAD_FAILURE.test(message)) {
@@ -84,7 +84,7 @@ async function createSession(ort: OrtModule, runtime: string, queue: RunQueue, m
   throw new OnnxError('ONNX_EP_UNAVAILABLE', `${runtime}: no execution provider of [${providers.join(', ')}] can run the model: ${failures.join('; ')}`);
 }
 
-function sessionOptions(provider: OnnxExecutionProvider): OrtCommon.InferenceSession.SessionOptions {
+function sessionOptions(provider: OnnxExecutionProvider, intraOpNumThreads: number | undefined): OrtCommon.InferenceSession.SessionOptions {
   // Without this, ORT quietly runs the nodes a GPU provider cannot take on the CPU, and the
   // provider we report would be a lie. (On the CPU provider itself the flag is an error.)
   const strict = provider === 'webgpu';
@@ -92,6 +92,7 @@ function sessionOptions(provider: OnnxExecutionProvider): OrtCommon.InferenceSes
     executionProviders: [provider],
     // Failures reach the caller as OnnxErrors carrying ORT's message; ORT's own log would print them again.
     logSeverityLevel: 4,
+    ...(intraOpNumThreads === undefined ? {} : { intraOpNumThreads }),
     ...(strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
   };
 }

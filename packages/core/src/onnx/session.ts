@@ -28,6 +28,11 @@ export interface CreateSessionOptions {
    * with OnnxError('ONNX_EP_UNAVAILABLE').
    */
   executionProviders: readonly OnnxExecutionProvider[];
+  /**
+   * Threads one operator may use on the CPU provider (ORT's intraOpNumThreads; default: ORT's own,
+   * one per physical core). Benchmarks set 1 to compare one thread with one thread.
+   */
+  intraOpNumThreads?: number;
 }
 
 /** The injected ONNX Runtime adapter: onnxruntime-node on Node, onnxruntime-web in the browser. */
