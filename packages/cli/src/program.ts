@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerDoctor } from './commands/doctor.js';
+import { registerModels } from './commands/models.js';
+import { registerRuns } from './commands/runs.js';
 import { registerValidate } from './commands/validate.js';
 import { CLI_VERSION } from './version.js';
 
@@ -11,5 +13,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerValidate(program);
   registerDoctor(program);
+  registerRuns(program);
+  registerModels(program);
   return program;
 }

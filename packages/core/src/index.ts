@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './compute/index.js';
 export * from './config/index.js';
 export * from './onnx/index.js';
+export * from './tracking/index.js';

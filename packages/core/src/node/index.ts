@@ -2,4 +2,5 @@
 export { diagnose, type DoctorReport } from './doctor.js';
 export { createOrtNodeRuntime, probeExecutionProviders, ORT_NODE_EXECUTION_PROVIDERS } from './ort-node.js';
 export { loadPipelineConfigFile } from './config-file.js';
+export { SqliteTrackingStore } from './tracking/index.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';

@@ -1,0 +1,62 @@
+import type { ModelVersion } from '@cvf/core';
+import { SqliteTrackingStore } from '@cvf/core/node';
+import { Command, Option } from 'commander';
+import { EXIT, printJson, runAction } from '../output.js';
+
+const storeOption = () => new Option('--store <dir>', 'tracking store folder').default('.cvf');
+
+/** The JSON shape of `cvf models list --json`, one entry per version. */
+function describe(v: ModelVersion) {
+  return { name: v.name, version: v.version, aliases: v.aliases, runId: v.runId, bundle: v.bundle, metrics: v.metrics };
+}
+
+export function registerModels(program: Command): void {
+  const models = program.command('models').description('registered models, their versions and aliases');
+
+  models
+    .command('list')
+    .description('every version of every model (or of one), newest first')
+    .argument('[name]', 'only this model')
+    .addOption(storeOption())
+    .option('--json', 'print JSON')
+    .action((name: string | undefined, options: { store: string; json?: boolean }) =>
+      runAction(Boolean(options.json), async () => {
+        const store = SqliteTrackingStore.open(options.store);
+        try {
+          const versions = (await store.listVersions(name)).map(describe);
+          if (options.json) printJson(versions);
+          else if (versions.length === 0) process.stdout.write('no models\n');
+          else for (const v of versions) process.stdout.write(`${v.name}@${v.version}${v.aliases.length ? ` [${v.aliases.join(', ')}]` : ''}  run ${v.runId ?? '-'}  ${v.bundle}  ${JSON.stringify(v.metrics)}\n`);
+          return EXIT.ok;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+
+  models
+    .command('promote')
+    .description('point an alias (staging, production, ...) at a version')
+    .argument('<name>')
+    .argument('<version>', 'version number', (v) => Number.parseInt(v, 10))
+    .requiredOption('--alias <alias>', 'alias to set, e.g. staging or production')
+    .addOption(storeOption())
+    .option('--json', 'print JSON')
+    .action((name: string, version: number, options: { alias: string; store: string; json?: boolean }) =>
+      runAction(
+        Boolean(options.json),
+        async () => {
+          const store = SqliteTrackingStore.open(options.store);
+          try {
+            const promoted = describe(await store.setAlias(name, version, options.alias));
+            if (options.json) printJson(promoted);
+            else process.stdout.write(`${name}@${version} is now ${options.alias}\n`);
+            return EXIT.ok;
+          } finally {
+            store.close();
+          }
+        },
+        EXIT.badInput,
+      ),
+    );
+}

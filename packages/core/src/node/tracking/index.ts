@@ -1,0 +1,1 @@
+export { SqliteTrackingStore } from './sqlite-store.js';

@@ -1,0 +1,295 @@
+import Sqlite from 'better-sqlite3';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { TrackingError } from '../../errors.js';
+import type { ModelRegistry, StartRunOptions, Tracker } from '../../tracking/tracker.js';
+import type { AliasChange, Artifact, Experiment, MetricPoint, ModelVersion, Run, RunDetails, RunStatus } from '../../tracking/types.js';
+import { assertAlias, assertArtifactPath, assertMetrics, assertName } from '../../tracking/validate.js';
+import { markOrphanedRunsFailed } from './orphaned-runs.js';
+import { migrate } from './schema.js';
+
+interface RunRow {
+  id: string;
+  experiment: string;
+  name: string | null;
+  status: RunStatus;
+  start_time: number;
+  end_time: number | null;
+  config_hash: string | null;
+  git_sha: string | null;
+  parent_run_id: string | null;
+  failure_reason: string | null;
+}
+
+interface VersionRow {
+  name: string;
+  version: number;
+  run_id: string | null;
+  bundle: string;
+  metrics: string;
+  config_hash: string | null;
+  git_sha: string | null;
+  created_at: number;
+  aliases: string | null;
+}
+
+const RUN_COLUMNS = `r.id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.config_hash, r.git_sha, r.parent_run_id, r.failure_reason`;
+const VERSION_COLUMNS = `v.name, v.version, v.run_id, v.bundle, v.metrics, v.config_hash, v.git_sha, v.created_at,
+  (SELECT group_concat(a.alias, ',') FROM aliases a WHERE a.name = v.name AND a.version = v.version) AS aliases`;
+
+/**
+ * The default tracking store: SQLite in WAL mode (`<root>/tracking.db`) plus an artifact folder
+ * (`<root>/artifacts/<runId>/...`). Every write is one transaction, so a process killed at any
+ * moment leaves a consistent database; runs left `running` by a dead process are marked failed
+ * when a store is next opened.
+ */
+export class SqliteTrackingStore implements Tracker, ModelRegistry {
+  readonly root: string;
+  readonly #db: Sqlite.Database;
+
+  private constructor(root: string, db: Sqlite.Database) {
+    this.root = root;
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) the store under `root` (default `.cvf` of the working folder). */
+  static open(root = '.cvf'): SqliteTrackingStore {
+    let db: Sqlite.Database;
+    try {
+      mkdirSync(join(root, 'artifacts'), { recursive: true });
+      db = new Sqlite(join(root, 'tracking.db'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    } catch (cause) {
+      throw new TrackingError('TRACKING_STORE_FAILED', `cannot open the tracking store at ${root}: ${(cause as Error).message}`, { cause });
+    }
+    markOrphanedRunsFailed(db);
+    return new SqliteTrackingStore(root, db);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  async getOrCreateExperiment(name: string): Promise<Experiment> {
+    return this.#experiment(name);
+  }
+
+  async listExperiments(): Promise<Experiment[]> {
+    return this.#db.prepare('SELECT id, name, created_at AS createdAt FROM experiments ORDER BY id').all() as Experiment[];
+  }
+
+  async startRun(options: StartRunOptions): Promise<Run> {
+    const id = randomUUID().replaceAll('-', '');
+    this.#db.transaction(() => {
+      const experiment = this.#experiment(options.experiment);
+      if (options.parentRunId) this.#runRow(options.parentRunId);
+      this.#db
+        .prepare(
+          `INSERT INTO runs (id, experiment_id, name, status, start_time, config_hash, git_sha, parent_run_id, pid, host)
+           VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, experiment.id, options.name ?? null, Date.now(), options.configHash ?? null, options.gitSha ?? null, options.parentRunId ?? null, process.pid, hostname());
+    })();
+    return toRun(this.#runRow(id));
+  }
+
+  async logParams(runId: string, params: Readonly<Record<string, unknown>>): Promise<void> {
+    const insert = this.#db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value');
+    this.#db.transaction(() => {
+      this.#runningRow(runId);
+      for (const [key, value] of Object.entries(params)) insert.run(runId, key, JSON.stringify(value ?? null));
+    })();
+  }
+
+  async logMetrics(runId: string, metrics: Readonly<Record<string, number>>, step: number): Promise<void> {
+    assertMetrics(metrics, step);
+    const insert = this.#db.prepare('INSERT INTO metrics (run_id, key, value, step, time) VALUES (?, ?, ?, ?, ?)');
+    const time = Date.now();
+    this.#db.transaction(() => {
+      this.#runningRow(runId);
+      for (const [key, value] of Object.entries(metrics)) insert.run(runId, key, value, step, time);
+    })();
+  }
+
+  async setTags(runId: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const insert = this.#db.prepare('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value');
+    this.#db.transaction(() => {
+      this.#runRow(runId);
+      for (const [key, value] of Object.entries(tags)) insert.run(runId, key, String(value));
+    })();
+  }
+
+  async logArtifact(runId: string, path: string, bytes: Uint8Array): Promise<Artifact> {
+    assertArtifactPath(path);
+    this.#runRow(runId);
+    const target = this.artifactPath(runId, path);
+    mkdirSync(dirname(target), { recursive: true });
+    // Written beside the target then renamed: a crash leaves the old file or the new, never half of one.
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, target);
+    const artifact: Artifact = { path, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+    this.#db
+      .prepare('INSERT INTO artifacts (run_id, path, size, sha256) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256')
+      .run(runId, artifact.path, artifact.size, artifact.sha256);
+    return artifact;
+  }
+
+  /** Where an artifact of a run lives on disk. */
+  artifactPath(runId: string, path: string): string {
+    assertArtifactPath(path);
+    return join(this.root, 'artifacts', runId, ...path.split('/'));
+  }
+
+  async endRun(runId: string, status: Exclude<RunStatus, 'running'>, failureReason?: string): Promise<Run> {
+    if (!['finished', 'failed', 'killed'].includes(status)) throw new TrackingError('TRACKING_INVALID', `a run ends as finished, failed or killed, not "${status}"`);
+    this.#db.transaction(() => {
+      this.#runningRow(runId);
+      this.#db.prepare('UPDATE runs SET status = ?, end_time = ?, failure_reason = ? WHERE id = ?').run(status, Date.now(), failureReason ?? null, runId);
+    })();
+    return toRun(this.#runRow(runId));
+  }
+
+  async getRun(runId: string): Promise<RunDetails> {
+    const run = toRun(this.#runRow(runId));
+    const params = Object.fromEntries(
+      (this.#db.prepare('SELECT key, value FROM params WHERE run_id = ? ORDER BY key').all(runId) as { key: string; value: string }[]).map((p) => [p.key, JSON.parse(p.value)]),
+    );
+    const tags = Object.fromEntries((this.#db.prepare('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key').all(runId) as { key: string; value: string }[]).map((t) => [t.key, t.value]));
+    // The last value of each key: the highest step, and the latest write within a step.
+    const latest = this.#db
+      .prepare(
+        `SELECT key, value FROM metrics m WHERE run_id = ? AND rowid = (
+           SELECT rowid FROM metrics WHERE run_id = m.run_id AND key = m.key ORDER BY step DESC, rowid DESC LIMIT 1)
+         ORDER BY key`,
+      )
+      .all(runId) as { key: string; value: number }[];
+    const artifacts = this.#db.prepare('SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path').all(runId) as Artifact[];
+    return { ...run, params, tags, latestMetrics: Object.fromEntries(latest.map((m) => [m.key, m.value])), artifacts };
+  }
+
+  async listRuns(filter: { experiment?: string; status?: RunStatus; parentRunId?: string; limit?: number } = {}): Promise<Run[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.experiment !== undefined) (where.push('e.name = ?'), args.push(filter.experiment));
+    if (filter.status !== undefined) (where.push('r.status = ?'), args.push(filter.status));
+    if (filter.parentRunId !== undefined) (where.push('r.parent_run_id = ?'), args.push(filter.parentRunId));
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.start_time DESC, r.rowid DESC LIMIT ?`;
+    return (this.#db.prepare(sql).all(...args, filter.limit ?? -1) as RunRow[]).map(toRun);
+  }
+
+  async getMetricHistory(runId: string, key?: string): Promise<MetricPoint[]> {
+    this.#runRow(runId);
+    const sql = `SELECT key, value, step, time FROM metrics WHERE run_id = ? ${key === undefined ? '' : 'AND key = ?'} ORDER BY key, step, rowid`;
+    return this.#db.prepare(sql).all(...(key === undefined ? [runId] : [runId, key])) as MetricPoint[];
+  }
+
+  async registerVersion(name: string, version: { runId?: string; bundle: string; metrics: Readonly<Record<string, unknown>>; configHash?: string; gitSha?: string }): Promise<ModelVersion> {
+    assertName('model', name);
+    const number = this.#db.transaction(() => {
+      if (version.runId) this.#runRow(version.runId);
+      this.#db.prepare('INSERT INTO models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, Date.now());
+      const { next } = this.#db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?').get(name) as { next: number };
+      this.#db
+        .prepare('INSERT INTO model_versions (name, version, run_id, bundle, metrics, config_hash, git_sha, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(name, next, version.runId ?? null, version.bundle, JSON.stringify(version.metrics), version.configHash ?? null, version.gitSha ?? null, Date.now());
+      return next;
+    })();
+    return this.getVersion(name, number);
+  }
+
+  async listVersions(name?: string): Promise<ModelVersion[]> {
+    const sql = `SELECT ${VERSION_COLUMNS} FROM model_versions v ${name === undefined ? '' : 'WHERE v.name = ?'} ORDER BY v.created_at DESC, v.rowid DESC`;
+    return (this.#db.prepare(sql).all(...(name === undefined ? [] : [name])) as VersionRow[]).map(toVersion);
+  }
+
+  async getVersion(name: string, version: number): Promise<ModelVersion> {
+    const row = this.#db.prepare(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.name = ? AND v.version = ?`).get(name, version) as VersionRow | undefined;
+    if (!row) throw this.#versionNotFound(name, version);
+    return toVersion(row);
+  }
+
+  async getByAlias(name: string, alias: string): Promise<ModelVersion | null> {
+    const row = this.#db.prepare('SELECT version FROM aliases WHERE name = ? AND alias = ?').get(name, alias) as { version: number } | undefined;
+    return row ? this.getVersion(name, row.version) : null;
+  }
+
+  async setAlias(name: string, version: number, alias: string): Promise<ModelVersion> {
+    assertAlias(alias);
+    this.#db.transaction(() => {
+      if (!this.#db.prepare('SELECT 1 FROM model_versions WHERE name = ? AND version = ?').get(name, version)) throw this.#versionNotFound(name, version);
+      const previous = this.#db.prepare('SELECT version FROM aliases WHERE name = ? AND alias = ?').get(name, alias) as { version: number } | undefined;
+      this.#db.prepare('INSERT INTO aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version').run(name, alias, version);
+      this.#db
+        .prepare('INSERT INTO alias_history (name, alias, version, previous_version, changed_at) VALUES (?, ?, ?, ?, ?)')
+        .run(name, alias, version, previous?.version ?? null, Date.now());
+    })();
+    return this.getVersion(name, version);
+  }
+
+  async aliasHistory(name: string, alias?: string): Promise<AliasChange[]> {
+    const sql = `SELECT name, alias, version, previous_version AS previousVersion, changed_at AS changedAt FROM alias_history
+      WHERE name = ? ${alias === undefined ? '' : 'AND alias = ?'} ORDER BY id DESC`;
+    return this.#db.prepare(sql).all(...(alias === undefined ? [name] : [name, alias])) as AliasChange[];
+  }
+
+  #experiment(name: string): Experiment {
+    assertName('experiment', name);
+    this.#db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, Date.now());
+    return this.#db.prepare('SELECT id, name, created_at AS createdAt FROM experiments WHERE name = ?').get(name) as Experiment;
+  }
+
+  #runRow(runId: string): RunRow {
+    const row = this.#db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`).get(runId) as RunRow | undefined;
+    if (!row) throw new TrackingError('TRACKING_NOT_FOUND', `no run with id "${runId}" in ${this.root}`);
+    return row;
+  }
+
+  /** Metrics and params belong to the run while it runs; an ended run is a record, not a draft. */
+  #runningRow(runId: string): RunRow {
+    const row = this.#runRow(runId);
+    if (row.status !== 'running') throw new TrackingError('TRACKING_CONFLICT', `run ${runId} already ended (${row.status}); it takes no more params or metrics`);
+    return row;
+  }
+
+  #versionNotFound(name: string, version: number): TrackingError {
+    const versions = (this.#db.prepare('SELECT version FROM model_versions WHERE name = ? ORDER BY version').all(name) as { version: number }[]).map((v) => v.version);
+    return new TrackingError('TRACKING_NOT_FOUND', versions.length ? `model "${name}" has no version ${version}; versions: ${versions.join(', ')}` : `no model named "${name}" in ${this.root}`);
+  }
+}
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    experiment: row.experiment,
+    name: row.name,
+    status: row.status,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    configHash: row.config_hash,
+    gitSha: row.git_sha,
+    parentRunId: row.parent_run_id,
+    failureReason: row.failure_reason,
+  };
+}
+
+function toVersion(row: VersionRow): ModelVersion {
+  return {
+    name: row.name,
+    version: row.version,
+    runId: row.run_id,
+    bundle: row.bundle,
+    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
+    configHash: row.config_hash,
+    gitSha: row.git_sha,
+    createdAt: row.created_at,
+    aliases: row.aliases ? row.aliases.split(',').sort() : [],
+  };
+}

@@ -1,0 +1,11 @@
+// Test fixture: a "training process" that logs metric pairs as fast as it can until it is
+// killed. Prints the run id, then one line per committed step.
+import { SqliteTrackingStore } from '../sqlite-store.js';
+
+const store = SqliteTrackingStore.open(process.argv[2]);
+const run = await store.startRun({ experiment: 'crash' });
+console.log(`run ${run.id}`);
+for (let step = 0; ; step++) {
+  await store.logMetrics(run.id, { loss: 1 / (step + 1), accuracy: step / (step + 1) }, step);
+  if (step % 50 === 0) console.log(`step ${step}`);
+}

@@ -1,0 +1,3 @@
+export type { ModelRegistry, StartRunOptions, Tracker } from './tracker.js';
+export * from './types.js';
+export { assertAlias, assertArtifactPath, assertMetrics, assertName } from './validate.js';
