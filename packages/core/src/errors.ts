@@ -191,3 +191,20 @@ export class EvalError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of training failures. */
+export type TrainErrorCode =
+  | 'TRAIN_INVALID_DATA'
+  | 'TRAIN_INVALID_OPTIONS'
+  | 'TRAIN_METRIC_UNAVAILABLE'
+  | 'TRAIN_CHECKPOINT_INVALID'
+  | 'TRAIN_CHECKPOINT_MISMATCH'
+  | 'TRAIN_HEAD_NOT_ON_HOST';
+
+/** Training data, options, a checkpoint or a head do not fit the trainer's contract; `code` says which. */
+export class TrainError extends CvfError {
+  declare readonly code: TrainErrorCode;
+  constructor(code: TrainErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
