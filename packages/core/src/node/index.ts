@@ -1,4 +1,5 @@
 // Node-only adapters of @cvf/core: Dawn WebGPU, onnxruntime-node, files, diagnostics.
+export { readBundleFolder, writeBundleFolder } from './bundle-folder.js';
 export { diagnose, type DoctorReport } from './doctor.js';
 export { createOrtNodeRuntime, probeExecutionProviders, ORT_NODE_EXECUTION_PROVIDERS } from './ort-node.js';
 export { loadPipelineConfigFile } from './config-file.js';
