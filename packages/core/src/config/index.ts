@@ -1,5 +1,6 @@
 export { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './schema.js';
 export { parsePipelineConfig } from './load.js';
+export { parseOverrides, type ConfigOverride } from './overrides.js';
 export { windowPresets, type WindowPreset } from './sections/preprocess.js';
 export { type DataSource } from './sections/data.js';
 export {

@@ -3,6 +3,7 @@ import type * as z from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { formatPath } from './format-path.js';
 import { issueMessage, unknownKeyMessage } from './issue-message.js';
+import { parseOverrides, type ConfigOverride } from './overrides.js';
 import { pipelineConfigSchema, type PipelineConfig } from './schema.js';
 import { knownKeysAt } from './schema-keys.js';
 import { locate, pathAtOffset, positionAt, positionOf } from './yaml-locate.js';
@@ -12,12 +13,15 @@ import { locate, pathAtOffset, positionAt, positionOf } from './yaml-locate.js';
  * files, so it runs in the browser too). Throws a ConfigError listing every issue, each with its
  * 1-based line:column and dotted path, sorted by position.
  */
-export function parsePipelineConfig(text: string, file: string): PipelineConfig {
+export function parsePipelineConfig(text: string, file: string, options: { overrides?: readonly string[] } = {}): PipelineConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
 
   // Schema errors on a document that did not parse would mostly echo the syntax error: stop here.
   if (doc.errors.length > 0) throw new ConfigError(syntaxIssues(doc, file, lineCounter));
+  // `--set` values replace the file's before validation, so they are checked like the rest.
+  const overrides = parseOverrides(options.overrides ?? []);
+  for (const override of overrides) doc.setIn(override.path, doc.createNode(override.value));
 
   let value: unknown;
   try {
@@ -30,7 +34,16 @@ export function parsePipelineConfig(text: string, file: string): PipelineConfig 
   const result = pipelineConfigSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.flatMap((issue) => schemaIssues(issue, value, doc, file, lineCounter));
-  throw new ConfigError(sortByPosition(issues));
+  throw new ConfigError(sortByPosition(issues.map((issue) => attributeToOverride(issue, overrides))));
+}
+
+/** An issue inside an overridden value points at the `--set` that put it there, not at the file. */
+function attributeToOverride(issue: ConfigIssue, overrides: readonly ConfigOverride[]): ConfigIssue {
+  const override = overrides.findLast((o) => {
+    const path = formatPath(o.path);
+    return issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
+  });
+  return override ? { ...issue, file: `--set ${override.source}`, line: 1, column: override.source.indexOf('=') + 2 } : issue;
 }
 
 function syntaxIssues(doc: Document, file: string, lineCounter: LineCounter): ConfigIssue[] {

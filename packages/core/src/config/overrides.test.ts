@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigError } from '../errors.js';
+import { parsePipelineConfig } from './load.js';
+
+const YAML = `version: 1
+name: demo
+data:
+  source: { kind: idx, images: a.gz, labels: b.gz }
+train:
+  epochs: 30
+`;
+
+function issuesOf(fn: () => unknown): ConfigError['issues'] {
+  try {
+    fn();
+  } catch (error) {
+    return (error as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('--set overrides', () => {
+  it('replace values and create missing sections, typed as YAML', () => {
+    const config = parsePipelineConfig(YAML, 'demo.yaml', { overrides: ['train.epochs=5', 'model.head=mlp', 'model.hidden=[128, 64]', 'train.optimizer.kind=sgd'] });
+    expect(config.train.epochs).toBe(5);
+    expect(config.train.optimizer.kind).toBe('sgd');
+    expect((config.model as { hidden?: number[] }).hidden).toEqual([128, 64]);
+  });
+
+  it('are validated like the file, and their issues point at the --set', () => {
+    const issues = issuesOf(() => parsePipelineConfig(YAML, 'demo.yaml', { overrides: ['train.epochs=-2'] }));
+    expect(issues).toEqual([{ file: '--set train.epochs=-2', line: 1, column: 14, path: 'train.epochs', message: expect.stringContaining('-2') }]);
+  });
+
+  it('reject text that is not path=value', () => {
+    expect(issuesOf(() => parsePipelineConfig(YAML, 'demo.yaml', { overrides: ['epochs'] }))[0]!.message).toMatch(/not of the form section\.key=value/);
+    expect(issuesOf(() => parsePipelineConfig(YAML, 'demo.yaml', { overrides: ['train..x=1'] }))[0]!.message).toMatch(/not of the form/);
+  });
+});
