@@ -215,3 +215,13 @@ export class BundleError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of feature extractor and PCA failures (bad options, use before fit, unreadable saved state). */
+export type FeatureErrorCode = 'FEATURE_OPTION_INVALID' | 'FEATURE_NOT_FITTED' | 'FEATURE_STATE_CORRUPT' | 'FEATURE_STATE_UNSUPPORTED';
+
+export class FeatureError extends CvfError {
+  declare readonly code: FeatureErrorCode;
+  constructor(code: FeatureErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
