@@ -1,0 +1,53 @@
+// Types of the codec packages, which ship none: the Emscripten factories of the Cornerstone
+// WebAssembly builds and jpeg-lossless-decoder-js's Decoder.
+
+interface CvfEmscriptenFrameInfo {
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  componentCount: number;
+  isSigned: boolean;
+}
+
+/** Common shape of the embind decoder classes: write the encoded bytes in, decode, read the pixels out. */
+interface CvfWasmDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  getDecodedBuffer(): Uint8Array;
+  decode(): void;
+  getFrameInfo(): CvfEmscriptenFrameInfo;
+  delete(): void;
+}
+
+interface CvfEmscriptenModuleArg {
+  locateFile?: (path: string, scriptDirectory: string) => string;
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
+  const factory: (arg?: CvfEmscriptenModuleArg) => Promise<{ JPEGDecoder: new () => CvfWasmDecoder & { readHeader(): void } }>;
+  export default factory;
+}
+
+declare module '@cornerstonejs/codec-charls/decodewasmjs' {
+  const factory: (arg?: CvfEmscriptenModuleArg) => Promise<{ JpegLSDecoder: new () => CvfWasmDecoder & { getInterleaveMode(): number; getNearLossless(): number } }>;
+  export default factory;
+}
+
+declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
+  const factory: (arg?: CvfEmscriptenModuleArg) => Promise<{ J2KDecoder: new () => CvfWasmDecoder & { readHeader(): void; getColorSpace(): number } }>;
+  export default factory;
+}
+
+declare module '@cornerstonejs/codec-openjph/wasmjs' {
+  const factory: (arg?: CvfEmscriptenModuleArg) => Promise<{ HTJ2KDecoder: new () => CvfWasmDecoder & { readHeader(): void; getIsReversible(): boolean } }>;
+  export default factory;
+}
+
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    /** Decodes one JPEG Lossless image; 8-bit precision gives a Uint8Array, more a Uint16Array (interleaved when 3 components). */
+    decode(buffer: ArrayBufferLike, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
+    frame: { precision: number; dimX: number; dimY: number; numComp: number };
+    numComp: number;
+  }
+}
