@@ -133,9 +133,9 @@ export class DatasetError extends CvfError {
 }
 
 /** Stable codes of DICOMweb (QIDO-RS, WADO-RS, STOW-RS) failures. */
-export type DicomwebErrorCode = 'DICOMWEB_HTTP_ERROR' | 'DICOMWEB_UNREACHABLE' | 'DICOMWEB_INVALID_RESPONSE';
+export type DicomwebErrorCode = 'DICOMWEB_HTTP_ERROR' | 'DICOMWEB_UNREACHABLE' | 'DICOMWEB_INVALID_RESPONSE' | 'DICOMWEB_INVALID_REQUEST';
 
-/** A DICOMweb request failed: the server answered with an error status (`details.status`), could not be reached, or answered nonsense. */
+/** A DICOMweb request failed: the server answered with an error status (`details.status`), could not be reached, answered nonsense, or the request itself was invalid (a malformed UID, a frame number below 1). */
 export class DicomwebError extends CvfError {
   declare readonly code: DicomwebErrorCode;
   constructor(code: DicomwebErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
