@@ -118,7 +118,9 @@ export class DicomDataSet {
     const bytes = this.bytes(tag)!;
     const text = vr === undefined || CHARACTER_SET_VRS.has(vr) ? this.characterSet.decode(bytes) : latin1(bytes);
     if (vr !== undefined && SINGLE_TEXT_VRS.has(vr)) return [text.replace(/[\0 ]+$/, '')];
-    return text.split('\\').map((v) => v.replace(/^[\0 ]+|[\0 ]+$/g, ''));
+    const values = text.split('\\').map((v) => v.replace(/^[\0 ]+|[\0 ]+$/g, ''));
+    // Person names: trailing empty component groups say nothing (PS3.5 6.2.1.1); drop their '='.
+    return vr === 'PN' ? values.map((v) => v.replace(/=+$/, '')) : values;
   }
 
   /** The `index`-th value as a number: binary VRs by size and byte order, DS/IS parsed from text. */
