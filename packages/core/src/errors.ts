@@ -225,3 +225,23 @@ export class FeatureError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of vector index and retrieval failures. */
+export type IndexErrorCode =
+  | 'INDEX_INVALID_ARGUMENT'
+  | 'INDEX_DIMENSION_MISMATCH'
+  | 'INDEX_INVALID_VECTOR'
+  | 'INDEX_DUPLICATE_ID'
+  | 'INDEX_ID_NOT_FOUND'
+  | 'INDEX_INVALID_FILTER'
+  | 'INDEX_INVALID_METADATA'
+  | 'INDEX_CORRUPT'
+  | 'INDEX_VERSION_UNSUPPORTED';
+
+/** A vector index or retriever refused an input, or stored index data could not be trusted; `code` says which. */
+export class IndexError extends CvfError {
+  declare readonly code: IndexErrorCode;
+  constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
