@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Debian's Orthanc and its DICOMweb plugin (packages orthanc, orthanc-dicomweb; scripts/setup.sh installs them). */
+export const ORTHANC_PATH = process.env.CVF_ORTHANC ?? '/usr/sbin/Orthanc';
+export const ORTHANC_DICOMWEB_PLUGIN = process.env.CVF_ORTHANC_DICOMWEB ?? '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+
+/** A running Orthanc, private to one test file. */
+export interface OrthancServer {
+  /** The REST API root, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  /** The DICOMweb root (QIDO-RS, WADO-RS, STOW-RS), e.g. http://127.0.0.1:41234/dicom-web */
+  readonly dicomWebUrl: string;
+  readonly httpPort: number;
+  readonly dicomPort: number;
+  /** The temporary folder holding its configuration, storage and index (removed by `stop`). */
+  readonly folder: string;
+  /** What Orthanc printed so far (for failure messages). */
+  log(): string;
+  /** Stops Orthanc (its whole process group) and removes its folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Why Orthanc tests cannot run here, or null. In CI on Linux a missing Orthanc is a failure. */
+export function orthancUnavailable(): string | null {
+  const missing = [ORTHANC_PATH, ORTHANC_DICOMWEB_PLUGIN].filter((path) => !existsSync(path));
+  if (missing.length === 0) return null;
+  const reason = `Orthanc tests skipped: no ${missing.join(' and no ')} (scripts/setup.sh installs Debian's orthanc and orthanc-dicomweb)`;
+  if (process.env.CI === 'true' && process.platform === 'linux') throw new Error(`CI=true on Linux requires Orthanc: ${reason}`);
+  console.warn(reason);
+  return reason;
+}
+
+/** A port free on the loopback interface now (the OS picks it; Orthanc binds it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answersSystem(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/system`, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return false;
+    const system = (await response.json()) as { Version?: string };
+    return typeof system.Version === 'string';
+  } catch {
+    return false;
+  }
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/**
+ * Starts a real Orthanc for a test: a temporary storage and index folder, HTTP and DICOM ports
+ * free on loopback, remote access and authentication off, the DICOMweb plugin on. Resolves once
+ * Orthanc answers /system. Stop it in afterAll: `stop()` kills its process group and removes the
+ * folder (and a process exit kills it too, so nothing is left behind).
+ */
+export async function startOrthanc({ startTimeoutMs = 60_000 }: { startTimeoutMs?: number } = {}): Promise<OrthancServer> {
+  const folder = await mkdtemp(join(tmpdir(), 'cvf-orthanc-'));
+  const [httpPort, dicomPort] = [await freePort(), await freePort()];
+  const config = {
+    Name: 'cvf-test',
+    StorageDirectory: join(folder, 'storage'),
+    IndexDirectory: join(folder, 'index'),
+    HttpPort: httpPort,
+    DicomPort: dicomPort,
+    RemoteAccessAllowed: false,
+    AuthenticationEnabled: false,
+    HttpsCACertificates: '',
+    Plugins: [ORTHANC_DICOMWEB_PLUGIN],
+    DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: false, Ssl: false, StudiesMetadata: 'Full', SeriesMetadata: 'Full' },
+    SaveJobs: false,
+    StorageCompression: false,
+  };
+  await mkdir(config.StorageDirectory);
+  await mkdir(config.IndexDirectory);
+  const configPath = join(folder, 'orthanc.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+
+  // Its own process group (detached), so stop() can end Orthanc and anything it started at once.
+  const child = spawn(ORTHANC_PATH, [configPath], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => killGroup('SIGKILL');
+  process.on('exit', onExit);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', onExit);
+    if (!exited(child)) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup('SIGTERM');
+      const timer = setTimeout(() => killGroup('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    await rm(folder, { recursive: true, force: true });
+  };
+
+  const url = `http://127.0.0.1:${httpPort}`;
+  const deadline = Date.now() + startTimeoutMs;
+  while (!(await answersSystem(url))) {
+    if (exited(child) || Date.now() > deadline) {
+      const why = exited(child) ? `exited with ${child.exitCode ?? child.signalCode}` : `did not answer ${url}/system within ${startTimeoutMs} ms`;
+      await stop();
+      throw new Error(`Orthanc ${why}; its log:\n${output.slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, dicomWebUrl: `${url}/dicom-web`, httpPort, dicomPort, folder, log: () => output, stop };
+}
