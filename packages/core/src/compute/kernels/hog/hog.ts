@@ -1,0 +1,24 @@
+import type { KernelDef } from '../../kernel.js';
+import { hogCpu } from './hog.cpu.js';
+import { hogGeometry, type HogAttrs } from './hog.shape.js';
+import { hogWgsl } from './hog.wgsl.js';
+
+export { HOG_BINNINGS, hogFeatureLength, hogGeometry, hogSettings, type HogAttrs, type HogBinning, type HogGeometry, type HogSettings } from './hog.shape.js';
+
+/**
+ * Histograms of oriented gradients (Dalal & Triggs 2005) of grayscale images: [H, W] → [F] or
+ * [N, H, W] → [N, F]. Gradients, orientation binning, cells, overlapping blocks and L2-Hys
+ * normalization in one launch; feature layout as scikit-image's `hog(..., feature_vector=True)`.
+ */
+export const hog: KernelDef<'x', 'out', HogAttrs> = {
+  name: 'hog',
+  description: 'HOG descriptor: centred gradients, unsigned orientation bins, cells, L2-Hys blocks',
+  inputs: { x: ['f32', 'u8', 'u16'] },
+  outputs: ({ x }, attrs) => {
+    const g = hogGeometry(x, attrs);
+    return { out: { shape: x.shape.length === 2 ? [g.features] : [g.images, g.features], dtype: 'f32' } };
+  },
+  cpu: ({ x }, attrs, { out }) => hogCpu(x.data, out as Float32Array, hogGeometry(x, attrs)),
+  wgsl: hogWgsl,
+  tolerance: 1e-4,
+};
