@@ -1,6 +1,8 @@
 import { DicomError } from '@cvf/core';
 import type { CodecFrame, CodecSamples } from './codecs/codec-frame.js';
 import type { DecodedImage, PixelArray } from './decoded-image.js';
+
+export type { DecodedImage, PixelArray } from './decoded-image.js';
 import type { DicomDataSet } from './dicom-dataset.js';
 import type { DicomFile } from './dicom-file.js';
 import { EncapsulatedFrames } from './encapsulated-frames.js';
@@ -23,7 +25,8 @@ export interface DecodeFramesOptions {
  *
  * Throws DicomError: DICOM_NO_PIXEL_DATA, DICOM_UNSUPPORTED_TRANSFER_SYNTAX (naming the UID),
  * DICOM_MALFORMED (inconsistent Image Pixel module, bad fragments), DICOM_TRUNCATED (too few
- * bytes), DICOM_DECODE_FAILED (the codec rejected the frame or its size disagrees).
+ * bytes), DICOM_DECODE_FAILED (the codec rejected the frame or its size disagrees),
+ * DICOM_FRAME_OUT_OF_RANGE (a requested index the image does not have).
  */
 export async function decodeFrames(file: DicomFile, options: DecodeFramesOptions = {}): Promise<DecodedImage> {
   const pixel = readImagePixelModule(file);
@@ -54,7 +57,7 @@ function frameIndices(requested: readonly number[] | undefined, count: number): 
   if (requested === undefined) return Array.from({ length: count }, (_, i) => i);
   for (const i of requested) {
     if (!Number.isInteger(i) || i < 0 || i >= count) {
-      throw new RangeError(`frame index ${i} is out of range: the image has ${count} frame(s), indices 0..${count - 1}`);
+      throw new DicomError('DICOM_FRAME_OUT_OF_RANGE', `frame index ${i} is out of range: the image has ${count} frame(s), indices 0..${count - 1}`);
     }
   }
   return [...requested];

@@ -27,17 +27,17 @@ export function parseDicom(input: Uint8Array): DicomFile {
         : 'not a DICOM Part 10 file: no "DICM" prefix at byte 128 (files without the preamble and File Meta Information are not accepted)',
     );
   }
-  let meta: DataSet;
   try {
-    meta = dicomParser.readPart10Header(bytes);
+    const meta = dicomParser.readPart10Header(bytes);
+    const transferSyntaxUID = readTransferSyntax(meta);
+    const parsed = readDataSet(bytes, meta, transferSyntaxUID);
+    checkExtents(parsed);
+    const littleEndian = transferSyntaxUID !== TransferSyntax.ExplicitVRBigEndian;
+    return new DicomFile(bytes, parsed, transferSyntaxUID, littleEndian, parsed.warnings ?? []);
   } catch (thrown) {
+    // dicom-parser throws strings, Errors and {exception, dataSet}: all become DicomErrors.
     throw parserError(thrown);
   }
-  const transferSyntaxUID = readTransferSyntax(meta);
-  const parsed = readDataSet(bytes, meta, transferSyntaxUID);
-  checkExtents(parsed);
-  const littleEndian = transferSyntaxUID !== TransferSyntax.ExplicitVRBigEndian;
-  return new DicomFile(bytes, parsed, transferSyntaxUID, littleEndian, parsed.warnings ?? []);
 }
 
 /**
@@ -62,14 +62,10 @@ function readDataSet(bytes: Uint8Array, meta: DataSet, transferSyntaxUID: string
         explicit = found;
       }
     }
-    try {
-      const stream = new dicomParser.ByteStream(byteArrayParser, byteArray, position);
-      if (explicit) dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length);
-      else dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length);
-      warnings.push(...stream.warnings);
-    } catch (thrown) {
-      throw parserError(thrown);
-    }
+    const stream = new dicomParser.ByteStream(byteArrayParser, byteArray, position);
+    if (explicit) dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length);
+    else dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length);
+    warnings.push(...stream.warnings);
   }
   Object.assign(elements, meta.elements);
   dataSet.warnings = warnings;
