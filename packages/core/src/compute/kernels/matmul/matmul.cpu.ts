@@ -3,103 +3,106 @@ import type { MatmulAttrs, MatmulDims } from './matmul.shape.js';
 
 /**
  * The reference product: float64 accumulation, one rounding to f32 per output, every output
- * summed over t = 0..k−1 in order. The loop orders are chosen for the cache (rows of `b` are read
- * contiguously, a row of float64 accumulators stays in L1), not for a different arithmetic: the
- * results are bit for bit those of the plain triple loop.
+ * summed over t = 0..k−1 in order — bit for bit the plain triple loop. The loops are arranged for
+ * speed on the CPU path of training: op(a) is laid out as rows [m, k] and op(b) as columns
+ * [n, k] (copied only when stored the other way), then each 4×4 block of outputs is 16 running
+ * float64 sums over two pairs of contiguous rows. A product with fewer than 4 rows streams b's
+ * rows instead, so that a single row never pays for copying b.
  */
 export function matmulCpu(a: TypedArray, b: TypedArray, out: Float32Array, dims: MatmulDims, { transposeA = false, transposeB = false }: MatmulAttrs): void {
   const { batch, m, n, k, aBatchStride, bBatchStride } = dims;
-  const acc = accumulator(transposeB ? 0 : 4 * n);
   for (let p = 0; p < batch; p++) {
     const aBase = p * aBatchStride;
     const bBase = p * bBatchStride;
-    const outBase = p * m * n;
-    if (transposeB) productWithBt(a, b, out, aBase, bBase, outBase, m, n, k, transposeA);
-    else productWithB(a, b, out, acc, aBase, bBase, outBase, m, n, k, transposeA);
-  }
-}
-
-let scratch = new Float64Array(0);
-
-/** A reused float64 buffer (grown, never shrunk), so repeated products allocate nothing. */
-function accumulator(length: number): Float64Array {
-  if (scratch.length < length) scratch = new Float64Array(length);
-  return scratch;
-}
-
-/**
- * op(a) · b with b [k, n]: rows of the output four at a time; for each t, the four a values are
- * hoisted and one contiguous row of b is streamed into four rows of float64 accumulators.
- */
-function productWithB(a: TypedArray, b: TypedArray, out: Float32Array, acc: Float64Array, aBase: number, bBase: number, outBase: number, m: number, n: number, k: number, transposeA: boolean): void {
-  // Element (i, t) of op(a) is at aBase + i·rowStep + t·colStep.
-  const rowStep = transposeA ? 1 : k;
-  const colStep = transposeA ? m : 1;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    acc.fill(0, 0, 4 * n);
-    for (let t = 0; t < k; t++) {
-      const at = aBase + i * rowStep + t * colStep;
-      const a0 = a[at]!;
-      const a1 = a[at + rowStep]!;
-      const a2 = a[at + 2 * rowStep]!;
-      const a3 = a[at + 3 * rowStep]!;
-      const bRow = bBase + t * n;
-      for (let j = 0; j < n; j++) {
-        const bv = b[bRow + j]!;
-        acc[j] += a0 * bv;
-        acc[n + j] += a1 * bv;
-        acc[2 * n + j] += a2 * bv;
-        acc[3 * n + j] += a3 * bv;
-      }
+    const target = out.subarray(p * m * n, (p + 1) * m * n);
+    if (m < 4 && !transposeB) {
+      streamRowsOfB(a, b, target, aBase, bBase, m, n, k, transposeA);
+      continue;
     }
-    out.set(acc.subarray(0, 4 * n), outBase + i * n);
-  }
-  for (; i < m; i++) {
-    acc.fill(0, 0, n);
-    for (let t = 0; t < k; t++) {
-      const av = a[aBase + i * rowStep + t * colStep]!;
-      const bRow = bBase + t * n;
-      for (let j = 0; j < n; j++) acc[j] += av * b[bRow + j]!;
-    }
-    out.set(acc.subarray(0, n), outBase + i * n);
+    const rows = transposeA ? transposeInto(a, aBase, k, m, 0) : a.subarray(aBase, aBase + m * k);
+    const columns = transposeB ? b.subarray(bBase, bBase + n * k) : transposeInto(b, bBase, k, n, 1);
+    blockedDots(rows, columns, target, m, n, k);
   }
 }
 
-/** op(a) · bᵀ with b [n, k]: dot products of a row of op(a) with four rows of b at once. */
-function productWithBt(a: TypedArray, b: TypedArray, out: Float32Array, aBase: number, bBase: number, outBase: number, m: number, n: number, k: number, transposeA: boolean): void {
-  const rowStep = transposeA ? 1 : k;
-  const colStep = transposeA ? m : 1;
-  for (let i = 0; i < m; i++) {
-    const aRow = aBase + i * rowStep;
-    const outRow = outBase + i * n;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const b0 = bBase + j * k;
+const scratch: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
+
+/** `src[base ..]` read as [rows, cols], written transposed [cols, rows] into reused scratch `slot`. */
+function transposeInto(src: TypedArray, base: number, rows: number, cols: number, slot: number): Float32Array {
+  if (scratch[slot]!.length < rows * cols) scratch[slot] = new Float32Array(rows * cols);
+  const dst = scratch[slot]!;
+  for (let r = 0; r < rows; r++) {
+    const from = base + r * cols;
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[from + c]!;
+  }
+  return dst;
+}
+
+/** out [m, n] = A · Bᵀ for A [m, k] and B [n, k], both row-major. */
+function blockedDots(a: TypedArray, b: TypedArray, out: Float32Array, m: number, n: number, k: number): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = j * k;
       const b1 = b0 + k;
       const b2 = b1 + k;
       const b3 = b2 + k;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0; // prettier-ignore
       for (let t = 0; t < k; t++) {
-        const av = a[aRow + t * colStep]!;
-        s0 += av * b[b0 + t]!;
-        s1 += av * b[b1 + t]!;
-        s2 += av * b[b2 + t]!;
-        s3 += av * b[b3 + t]!;
+        const x0 = a[a0 + t]!;
+        const x1 = a[a1 + t]!;
+        const x2 = a[a2 + t]!;
+        const x3 = a[a3 + t]!;
+        const y0 = b[b0 + t]!;
+        const y1 = b[b1 + t]!;
+        const y2 = b[b2 + t]!;
+        const y3 = b[b3 + t]!;
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3; // prettier-ignore
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3; // prettier-ignore
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3; // prettier-ignore
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3; // prettier-ignore
       }
-      out[outRow + j] = s0;
-      out[outRow + j + 1] = s1;
-      out[outRow + j + 2] = s2;
-      out[outRow + j + 3] = s3;
+      let o = i * n + j;
+      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03; // prettier-ignore
+      o += n;
+      out[o] = s10; out[o + 1] = s11; out[o + 2] = s12; out[o + 3] = s13; // prettier-ignore
+      o += n;
+      out[o] = s20; out[o + 1] = s21; out[o + 2] = s22; out[o + 3] = s23; // prettier-ignore
+      o += n;
+      out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33; // prettier-ignore
     }
-    for (; j < n; j++) {
-      const bRow = bBase + j * k;
+  }
+  // The edges: rows below m4 against every column, and columns right of n4 for the blocked rows.
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      const ai = i * k;
+      const bj = j * k;
       let sum = 0;
-      for (let t = 0; t < k; t++) sum += a[aRow + t * colStep]! * b[bRow + t]!;
-      out[outRow + j] = sum;
+      for (let t = 0; t < k; t++) sum += a[ai + t]! * b[bj + t]!;
+      out[i * n + j] = sum;
     }
+  }
+}
+
+let accumulator = new Float64Array(0);
+
+/** op(a) · b for a few rows: each contiguous row of b is streamed into a row of float64 sums. */
+function streamRowsOfB(a: TypedArray, b: TypedArray, out: Float32Array, aBase: number, bBase: number, m: number, n: number, k: number, transposeA: boolean): void {
+  if (accumulator.length < n) accumulator = new Float64Array(n);
+  const acc = accumulator;
+  for (let i = 0; i < m; i++) {
+    acc.fill(0, 0, n);
+    for (let t = 0; t < k; t++) {
+      const av = a[aBase + (transposeA ? t * m + i : i * k + t)]!;
+      const bRow = bBase + t * n;
+      for (let j = 0; j < n; j++) acc[j]! += av * b[bRow + j]!;
+    }
+    for (let j = 0; j < n; j++) out[i * n + j] = acc[j]!;
   }
 }

@@ -1,0 +1,47 @@
+import type { Device } from '../compute/device.js';
+import { softmaxCrossEntropy } from '../compute/kernels/softmax-cross-entropy/softmax-cross-entropy.js';
+import type { Tensor } from '../compute/tensor.js';
+import type { DenseLayer, Head } from './head.js';
+import { backwardHead } from './head-backward.js';
+import { forwardHead } from './head-forward.js';
+
+export interface LossOptions {
+  /** Weight per class [classes] (all 1 for an unweighted loss). */
+  readonly classWeights: Tensor;
+  readonly labelSmoothing: number;
+  /** 1 / Σ (class weight of each row's label): the batch loss is the weighted mean. */
+  readonly scale: number;
+}
+
+export interface Gradients {
+  /** Per layer, shaped like the head's weight and bias. */
+  readonly layers: DenseLayer[];
+  /** Each row's share of the batch loss [rows]: their sum is the batch loss. */
+  readonly rowLosses: Tensor;
+}
+
+/**
+ * One forward and backward pass over a batch: the weighted, label-smoothed cross-entropy's
+ * gradient with respect to every parameter. Everything stays on the device; the caller disposes
+ * the returned tensors.
+ */
+export async function computeGradients(
+  device: Device,
+  head: Head,
+  x: Tensor,
+  labels: Tensor,
+  loss: LossOptions,
+  dropoutSeeds?: readonly number[],
+): Promise<Gradients> {
+  const { logits, cache } = await forwardHead(device, head, x, dropoutSeeds ? { dropoutSeeds } : {});
+  const { grad, loss: rowLosses } = await device.run(
+    softmaxCrossEntropy,
+    { logits, labels, weights: loss.classWeights },
+    { labelSmoothing: loss.labelSmoothing, scale: loss.scale },
+  );
+  logits.dispose();
+  const layers = await backwardHead(device, head, cache, grad);
+  grad.dispose();
+  cache.scope.dispose();
+  return { layers, rowLosses };
+}

@@ -1,0 +1,38 @@
+// Trainers of heads over fixed features (softmax, MLP) on a compute Device, their ONNX export,
+// and small label-level helpers (kNN over any index's neighbours, pseudo-labelling).
+export { decodeCheckpoint, encodeCheckpoint, type TrainCheckpoint } from './checkpoint.js';
+export { classWeightsFor, type ClassWeighting } from './class-weights.js';
+export { observeEpoch, INITIAL_EARLY_STOPPING, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
+export { computeGradients, type Gradients, type LossOptions } from './gradients.js';
+export {
+  createHead,
+  disposeHead,
+  headFromParameters,
+  headFromValues,
+  headParameters,
+  headToHost,
+  layerWidths,
+  parameterNames,
+  parameterShapes,
+  uploadHead,
+  validateHeadSpec,
+  type DenseLayer,
+  type Head,
+  type HeadSpec,
+  type MlpHeadSpec,
+  type SoftmaxHeadSpec,
+} from './head.js';
+export { backwardHead } from './head-backward.js';
+export { loadHead, saveHead } from './head-file.js';
+export { forwardHead, headLogits, type ForwardCache, type ForwardOptions } from './head-forward.js';
+export { knnPredict, neighbourLabelsOf, type KnnOptions, type KnnPrediction, type KnnWeighting } from './knn.js';
+export { exportHeadToOnnx, type HeadExportOptions } from './onnx-export.js';
+export { Optimizer, OPTIMIZER_KINDS, type OptimizerKind, type OptimizerOptions } from './optimizer.js';
+export { predictProbabilities } from './predict.js';
+export { pseudoLabel, type PseudoLabels } from './pseudo-label.js';
+export { learningRateAt, SCHEDULE_KINDS, type ScheduleKind, type ScheduleOptions } from './schedule.js';
+export { deriveSeed } from './seeds.js';
+export { sliceRows, syntheticBlobs } from './synthetic-blobs.js';
+export { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './train-options.js';
+export { Trainer, trainHead, type FitOptions, type LabeledFeatures, type TrainResult } from './trainer.js';
+export { validationMetrics } from './validation-metrics.js';
