@@ -148,7 +148,7 @@ describe('decodeFrames: encapsulated', () => {
     const columns = 7;
     const frames = [0, 1].map((f) => new Int16Array(rows * columns).map((_, i) => ((i * 37 + f * 11) % 300) - 150));
     const encoded = frames.map((pixels) => {
-      const encoder = new (codec as unknown as { HTJ2KEncoder: new () => { getDecodedBuffer(info: object): Uint8Array; encode(): void; getEncodedBuffer(): Uint8Array; delete(): void } }).HTJ2KEncoder();
+      const encoder = new codec.HTJ2KEncoder();
       encoder.getDecodedBuffer({ width: columns, height: rows, bitsPerSample: 16, componentCount: 1, isSigned: true, isUsingColorTransform: false }).set(new Uint8Array(pixels.buffer));
       encoder.encode();
       const out = encoder.getEncodedBuffer().slice();

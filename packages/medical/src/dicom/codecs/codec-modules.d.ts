@@ -21,6 +21,8 @@ interface CvfWasmDecoder {
 interface CvfEmscriptenModuleArg {
   locateFile?: (path: string, scriptDirectory: string) => string;
   wasmBinary?: ArrayBuffer | Uint8Array;
+  print?: (line: string) => void;
+  printErr?: (line: string) => void;
 }
 
 declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
@@ -39,7 +41,16 @@ declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
 }
 
 declare module '@cornerstonejs/codec-openjph/wasmjs' {
-  const factory: (arg?: CvfEmscriptenModuleArg) => Promise<{ HTJ2KDecoder: new () => CvfWasmDecoder & { readHeader(): void; getIsReversible(): boolean } }>;
+  const factory: (arg?: CvfEmscriptenModuleArg) => Promise<{
+    HTJ2KDecoder: new () => CvfWasmDecoder & { readHeader(): void; getIsReversible(): boolean };
+    /** Used by tests to make HTJ2K fixtures. */
+    HTJ2KEncoder: new () => {
+      getDecodedBuffer(info: CvfEmscriptenFrameInfo & { isUsingColorTransform: boolean }): Uint8Array;
+      encode(): void;
+      getEncodedBuffer(): Uint8Array;
+      delete(): void;
+    };
+  }>;
   export default factory;
 }
 
