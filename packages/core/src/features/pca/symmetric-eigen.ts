@@ -1,0 +1,276 @@
+import { ShapeError } from '../../errors.js';
+
+/** Eigenvalues in descending order and, row by row, their unit eigenvectors. */
+export interface SymmetricEigen {
+  readonly values: Float64Array;
+  /** `count` × n, row-major: row r is the eigenvector of values[r]. */
+  readonly vectors: Float64Array;
+  readonly count: number;
+}
+
+/** QL iterations allowed per eigenvalue before giving up (it converges in 1–3 in practice). */
+const MAX_ITERATIONS = 60;
+
+/**
+ * Eigen-decomposition of a symmetric matrix in float64: Householder reduction to tridiagonal form,
+ * then the implicit QL algorithm with Wilkinson-like shifts on the tridiagonal matrix, then the
+ * eigenvectors mapped back through the reflectors. `a` is n×n row-major (only read, never changed);
+ * `count` limits how many eigenvectors (of the largest eigenvalues) are returned.
+ */
+export function symmetricEigen(a: Float64Array | Float32Array, n: number, count: number = n): SymmetricEigen {
+  if (a.length !== n * n) throw new ShapeError(`symmetricEigen: ${a.length} values do not make a ${n}×${n} matrix`);
+  if (!Number.isInteger(count) || count < 0 || count > n) throw new ShapeError(`symmetricEigen: count ${count} must be an integer in [0, ${n}]`);
+  const work = Float64Array.from(a);
+  const { diagonal, offDiagonal, betas } = tridiagonalize(work, n);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(count * n);
+  if (count * PARTIAL_VECTORS_FACTOR <= n) {
+    // A few eigenvectors: eigenvalues alone by QL (O(n²)), vectors by inverse iteration (O(n) each).
+    const d = Float64Array.from(diagonal);
+    implicitQl(d, Float64Array.from(offDiagonal), null, n);
+    values.set(d.sort().reverse());
+    inverseIteration(diagonal, offDiagonal, values, count, vectors, n);
+  } else {
+    // Tridiagonal eigenvectors as rows of z (row r belongs to d[r] after QL).
+    const z = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) z[i * n + i] = 1;
+    const d = Float64Array.from(diagonal);
+    implicitQl(d, Float64Array.from(offDiagonal), z, n);
+    const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => d[q]! - d[p]!);
+    order.forEach((from, to) => {
+      values[to] = d[from]!;
+      if (to < count) vectors.set(z.subarray(from * n, from * n + n), to * n);
+    });
+  }
+  applyReflectors(work, betas, n, vectors, count);
+  return { values, vectors, count };
+}
+
+/** Up to n / this many eigenvectors are found by inverse iteration instead of accumulating QL's rotations. */
+const PARTIAL_VECTORS_FACTOR = 4;
+
+/**
+ * Householder tridiagonalization in place. Step k zeroes row/column k beyond the first
+ * off-diagonal with H = I − β v vᵀ; v is kept in row k (columns k+1…) of `a`, β in `betas`.
+ * The trailing block is updated through its upper triangle only, which halves the work.
+ */
+function tridiagonalize(a: Float64Array, n: number): { diagonal: Float64Array; offDiagonal: Float64Array; betas: Float64Array } {
+  const diagonal = new Float64Array(n);
+  const offDiagonal = new Float64Array(n); // offDiagonal[k] couples k and k+1
+  const betas = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    const row = k * n;
+    let scale = 0;
+    for (let j = k + 1; j < n; j++) scale = Math.max(scale, Math.abs(a[row + j]!));
+    diagonal[k] = a[row + k]!;
+    if (scale === 0) {
+      offDiagonal[k] = 0;
+      betas[k] = 0;
+      continue;
+    }
+    // v = x − alpha·e1 with alpha = −sign(x0)‖x‖ (no cancellation); scaled to avoid overflow.
+    let norm2 = 0;
+    for (let j = k + 1; j < n; j++) {
+      const s = a[row + j]! / scale;
+      norm2 += s * s;
+    }
+    const x0 = a[row + k + 1]!;
+    const alpha = -(x0 >= 0 ? 1 : -1) * Math.sqrt(norm2) * scale;
+    a[row + k + 1] = x0 - alpha;
+    let vv = 0;
+    for (let j = k + 1; j < n; j++) vv += a[row + j]! * a[row + j]!;
+    const beta = 2 / vv;
+    betas[k] = beta;
+    offDiagonal[k] = alpha;
+
+    // p = β·S·v over the trailing block S = a[k+1.., k+1..], read from its upper triangle.
+    p.fill(0, k + 1, n);
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      const vi = a[row + i]!;
+      let sum = a[ri + i]! * vi;
+      for (let j = i + 1; j < n; j++) {
+        const s = a[ri + j]!;
+        sum += s * a[row + j]!;
+        p[j]! += s * vi;
+      }
+      p[i]! += sum;
+    }
+    let pv = 0;
+    for (let i = k + 1; i < n; i++) {
+      p[i]! *= beta;
+      pv += p[i]! * a[row + i]!;
+    }
+    // w = p − (β/2)(pᵀv)·v; S ← S − v wᵀ − w vᵀ (upper triangle).
+    const half = (beta / 2) * pv;
+    for (let i = k + 1; i < n; i++) p[i]! -= half * a[row + i]!;
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      const vi = a[row + i]!;
+      const wi = p[i]!;
+      for (let j = i; j < n; j++) a[ri + j]! -= vi * p[j]! + wi * a[row + j]!;
+    }
+  }
+  if (n >= 2) {
+    diagonal[n - 2] = a[(n - 2) * n + n - 2]!;
+    offDiagonal[n - 2] = a[(n - 2) * n + n - 1]!;
+  }
+  if (n >= 1) diagonal[n - 1] = a[n * n - 1]!;
+  return { diagonal, offDiagonal, betas };
+}
+
+/**
+ * Implicit QL with shifts on the tridiagonal (d, e), rotating the rows of z along (when given). On
+ * return d holds the eigenvalues (unsorted) and row r of z the eigenvector of d[r] in the
+ * tridiagonal basis.
+ */
+function implicitQl(d: Float64Array, e: Float64Array, z: Float64Array | null, n: number): void {
+  e[n - 1] = 0;
+  for (let l = 0; l < n; l++) {
+    for (let iteration = 0; ; iteration++) {
+      // Find a negligible off-diagonal element: the matrix splits there.
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
+        if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
+      }
+      if (m === l) break;
+      if (iteration === MAX_ITERATIONS) throw new ShapeError(`symmetricEigen: QL did not converge for eigenvalue ${l} of ${n} (non-finite input?)`);
+      // Shift from the trailing 2×2 of the unreduced block at l.
+      let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
+      let r = Math.hypot(g, 1);
+      g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let i = m - 1;
+      for (; i >= l; i--) {
+        const f = s * e[i]!;
+        const b = c * e[i]!;
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          // Underflow: deflate and start over.
+          d[i + 1]! -= p;
+          e[m] = 0;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1]! - p;
+        r = (d[i]! - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        // The same rotation on rows i and i+1 of z.
+        if (z) rotateRows(z.subarray(i * n, i * n + n), z.subarray(i * n + n, i * n + 2 * n), c, s);
+      }
+      if (r === 0 && i >= l) continue;
+      d[l]! -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+}
+
+/** (x, y) ← (c·x − s·y, s·x + c·y), element-wise over two rows. */
+function rotateRows(x: Float64Array, y: Float64Array, c: number, s: number): void {
+  for (let k = 0; k < x.length; k++) {
+    const xk = x[k]!;
+    const yk = y[k]!;
+    x[k] = c * xk - s * yk;
+    y[k] = s * xk + c * yk;
+  }
+}
+
+/**
+ * Eigenvectors of the tridiagonal (d, e) for its `count` largest eigenvalues `values` (sorted
+ * descending), by inverse iteration: a few solves of (T − λI)x = b with partial pivoting. Vectors
+ * of eigenvalues closer than 1e-3·‖T‖ are kept orthogonal to each other by Gram–Schmidt, as in
+ * LAPACK's stein.
+ */
+function inverseIteration(d: Float64Array, e: Float64Array, values: Float64Array, count: number, out: Float64Array, n: number): void {
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0) + (i < n - 1 ? Math.abs(e[i]!) : 0));
+  const tiny = Math.max(norm, Number.MIN_VALUE) * Number.EPSILON;
+  const clusterGap = 1e-3 * norm;
+  const u0 = new Float64Array(n);
+  const u1 = new Float64Array(n);
+  const u2 = new Float64Array(n);
+  const multipliers = new Float64Array(n);
+  const swapped = new Uint8Array(n);
+  const x = new Float64Array(n);
+  let clusterStart = 0;
+  for (let k = 0; k < count; k++) {
+    if (k > 0 && values[k - 1]! - values[k]! > clusterGap) clusterStart = k;
+    // LU of T − λI with partial pivoting: U has two superdiagonals.
+    const lambda = values[k]!;
+    for (let i = 0; i < n; i++) {
+      u0[i] = d[i]! - lambda;
+      u1[i] = i < n - 1 ? e[i]! : 0;
+      u2[i] = 0;
+    }
+    for (let i = 0; i < n - 1; i++) {
+      const below = e[i]!;
+      if (Math.abs(u0[i]!) >= Math.abs(below)) {
+        swapped[i] = 0;
+        const m = u0[i] === 0 ? 0 : below / u0[i]!;
+        if (u0[i] === 0) u0[i] = tiny;
+        multipliers[i] = m;
+        u0[i + 1]! -= m * u1[i]!;
+      } else {
+        swapped[i] = 1;
+        const m = u0[i]! / below;
+        multipliers[i] = m;
+        const [pivotDiag, pivotSuper] = [u0[i + 1]!, u1[i + 1]!];
+        u0[i + 1] = u1[i]! - m * pivotDiag;
+        u1[i + 1] = -m * pivotSuper;
+        u0[i] = below;
+        u1[i] = pivotDiag;
+        u2[i] = pivotSuper;
+      }
+    }
+    if (u0[n - 1] === 0) u0[n - 1] = tiny;
+    // Start from a fixed vector with no special direction; three solves converge for a simple pole.
+    for (let i = 0; i < n; i++) x[i] = 1 + ((i * 7919) % 101) / 1010;
+    for (let iteration = 0; iteration < 3; iteration++) {
+      for (let i = 0; i < n - 1; i++) {
+        if (swapped[i]) [x[i], x[i + 1]] = [x[i + 1]!, x[i]!];
+        x[i + 1]! -= multipliers[i]! * x[i]!;
+      }
+      for (let i = n - 1; i >= 0; i--) {
+        let v = x[i]!;
+        if (i + 1 < n) v -= u1[i]! * x[i + 1]!;
+        if (i + 2 < n) v -= u2[i]! * x[i + 2]!;
+        x[i] = v / u0[i]!;
+      }
+      for (let j = clusterStart; j < k; j++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += x[i]! * out[j * n + i]!;
+        for (let i = 0; i < n; i++) x[i]! -= dot * out[j * n + i]!;
+      }
+      let norm2 = 0;
+      for (let i = 0; i < n; i++) norm2 += x[i]! * x[i]!;
+      const scale = 1 / Math.sqrt(norm2);
+      for (let i = 0; i < n; i++) x[i]! *= scale;
+    }
+    out.set(x, k * n);
+  }
+}
+
+/** Maps tridiagonal eigenvectors (rows of `vectors`) back to the original basis: u = H0·H1⋯·z. */
+function applyReflectors(a: Float64Array, betas: Float64Array, n: number, vectors: Float64Array, count: number): void {
+  for (let k = n - 3; k >= 0; k--) {
+    const beta = betas[k]!;
+    if (beta === 0) continue;
+    const row = k * n;
+    for (let r = 0; r < count; r++) {
+      const base = r * n;
+      let dot = 0;
+      for (let j = k + 1; j < n; j++) dot += a[row + j]! * vectors[base + j]!;
+      const f = beta * dot;
+      for (let j = k + 1; j < n; j++) vectors[base + j]! -= f * a[row + j]!;
+    }
+  }
+}
