@@ -155,7 +155,7 @@ describe.skipIf(skip)('writeDicom output in pydicom and dcmtk', () => {
     // LUT Descriptor written as SS because its first mapped value is negative.
     expect(read.lutDescriptor).toEqual([4, -2, 16]);
 
-    const dump = dcmdump(path, '-q');
+    const dump = dcmdump(path);
     expect(dump.status).toBe(0);
     expect(dump.stderr).toBe('');
     expect(dump.stdout).toMatch(/\(0010,0010\) PN \[Doe\^J\]/);
@@ -191,7 +191,7 @@ print(json.dumps({"ts": str(ds.file_meta.TransferSyntaxUID), "pixels": ds.pixel_
     );
     expect(read.ts).toBe('1.2.840.10008.1.2.5');
     expect(read.pixels).toEqual([...frames[0]!, ...frames[1]!]);
-    const dump = dcmdump(path, '-q');
+    const dump = dcmdump(path);
     expect(dump.stderr).toBe('');
     expect(dump.stdout).toMatch(/\(7fe0,0010\) OB \(PixelSequence #=3\)/);
   });

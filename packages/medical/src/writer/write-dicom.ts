@@ -21,16 +21,19 @@ export interface WriteDicomOptions {
   readonly implementationClassUID?: string;
   readonly implementationVersionName?: string;
   readonly sourceApplicationEntityTitle?: string;
+  /** Media Storage SOP Class/Instance UID when the data set has no SOP Class/Instance UID (0008,0016/0018) of its own. */
+  readonly mediaStorageSOPClassUID?: string;
+  readonly mediaStorageSOPInstanceUID?: string;
 }
 
 const SOP_CLASS_UID = tag(0x0008, 0x0016);
 const SOP_INSTANCE_UID = tag(0x0008, 0x0018);
 const PIXEL_DATA = tag(0x7fe0, 0x0010);
 
-function requiredUid(dataset: Dataset, t: number, name: string): string {
+function requiredUid(dataset: Dataset, t: number, name: string, fallback: string | undefined): string {
   const element = findElement(dataset, t);
-  const uid = element ? elementText(element)[0] : undefined;
-  if (!uid) throw new DicomWriteError(`the data set has no ${name}; a Part 10 file's meta information needs it`);
+  const uid = (element ? elementText(element)[0] : undefined) || fallback;
+  if (!uid) throw new DicomWriteError(`the data set has no ${name}; a Part 10 file's meta information needs it (or give it in the options)`);
   return uid;
 }
 
@@ -38,8 +41,8 @@ function requiredUid(dataset: Dataset, t: number, name: string): string {
 function encodeMeta(dataset: Dataset, transferSyntaxUID: string, options: WriteDicomOptions): Uint8Array {
   const meta: Dataset = [
     bytesElement(tag(0x0002, 0x0001), 'OB', new Uint8Array([0, 1])),
-    textElement(tag(0x0002, 0x0002), 'UI', requiredUid(dataset, SOP_CLASS_UID, 'SOP Class UID (0008,0016)')),
-    textElement(tag(0x0002, 0x0003), 'UI', requiredUid(dataset, SOP_INSTANCE_UID, 'SOP Instance UID (0008,0018)')),
+    textElement(tag(0x0002, 0x0002), 'UI', requiredUid(dataset, SOP_CLASS_UID, 'SOP Class UID (0008,0016)', options.mediaStorageSOPClassUID)),
+    textElement(tag(0x0002, 0x0003), 'UI', requiredUid(dataset, SOP_INSTANCE_UID, 'SOP Instance UID (0008,0018)', options.mediaStorageSOPInstanceUID)),
     textElement(tag(0x0002, 0x0010), 'UI', transferSyntaxUID),
     textElement(tag(0x0002, 0x0012), 'UI', options.implementationClassUID ?? CVF_IMPLEMENTATION_CLASS_UID),
     textElement(tag(0x0002, 0x0013), 'SH', options.implementationVersionName ?? CVF_IMPLEMENTATION_VERSION_NAME),

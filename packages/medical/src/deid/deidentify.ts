@@ -1,0 +1,175 @@
+import { DeidError } from '@cvf/core';
+import { parseDicom } from '../dicom/parse-dicom.js';
+import { elementText, sequenceElement, textElement, type DataElement, type Dataset } from '../writer/data-element.js';
+import { isGroupLength, isPrivateTag, PIXEL_DATA, tag, tagGroup } from '../writer/dicom-tag.js';
+import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, writeDicom } from '../writer/write-dicom.js';
+import { profileAttribute } from './basic-profile.js';
+import { dummyElement, emptyElement } from './dummy-value.js';
+import { elementTree } from './element-tree.js';
+import { resolveAction, type CombinedActionPolicy } from './profile-action.js';
+import { UidRemapper } from './uid-remapper.js';
+
+export interface DeidOptions {
+  /**
+   * Replaces UIDs. Share one across the files of a run so a study's UIDs map consistently; made
+   * from `secret` (or a random key) when not given.
+   */
+  readonly remapper?: UidRemapper;
+  /** Key of the UID mapping when no remapper is given: the same secret gives the same new UIDs. */
+  readonly secret?: string | Uint8Array;
+  /** Keep private attributes (odd groups) as they are. Default false: removed, as the profile says. */
+  readonly keepPrivate?: boolean;
+  /** How combined actions (X/Z/D, ...) are resolved; see CombinedActionPolicy. Default 'conformant'. */
+  readonly policy?: CombinedActionPolicy;
+}
+
+/** What de-identification did, by action, counted over every level of nesting. */
+export interface DeidCounts {
+  removed: number;
+  emptied: number;
+  replaced: number;
+  uidsReplaced: number;
+  privateRemoved: number;
+}
+
+export interface DeidResult {
+  readonly bytes: Uint8Array;
+  readonly inputTransferSyntaxUID: string;
+  readonly outputTransferSyntaxUID: string;
+  readonly counts: DeidCounts;
+}
+
+/** PS3.16 CID 7050 code of the profile applied. */
+const BASIC_PROFILE_CODE = { value: '113100', scheme: 'DCM', meaning: 'Basic Application Confidentiality Profile' };
+export const DEIDENTIFICATION_METHOD = 'DICOM PS3.15 E.1 Basic Application Confidentiality Profile';
+
+interface Context {
+  readonly remapper: UidRemapper;
+  readonly keepPrivate: boolean;
+  readonly policy: CombinedActionPolicy;
+  readonly counts: DeidCounts;
+}
+
+async function remapUids(element: DataElement, ctx: Context): Promise<DataElement> {
+  const values = await Promise.all(elementText(element).map((uid) => ctx.remapper.remap(uid)));
+  ctx.counts.uidsReplaced += values.filter((v) => v !== '').length;
+  return textElement(element.tag, 'UI', ...values);
+}
+
+async function deidentifyItems(dataset: Dataset, ctx: Context): Promise<Dataset> {
+  const out: DataElement[] = [];
+  for (const element of dataset) {
+    const result = await deidentifyElement(element, ctx);
+    if (result) out.push(result);
+  }
+  return out;
+}
+
+/** Keeps an element; a sequence keeps its items, each de-identified in turn. */
+async function keep(element: DataElement, ctx: Context): Promise<DataElement> {
+  if (element.value.kind !== 'sequence') return element;
+  const items = await Promise.all(element.value.items.map((item) => deidentifyItems(item, ctx)));
+  return sequenceElement(element.tag, items);
+}
+
+async function deidentifyElement(element: DataElement, ctx: Context): Promise<DataElement | undefined> {
+  const { tag: t } = element;
+  // File Meta Information is rebuilt by the writer; group lengths would be stale.
+  if (tagGroup(t) <= 0x0002 || isGroupLength(t)) return undefined;
+  if (isPrivateTag(t)) {
+    if (ctx.keepPrivate) return element;
+    ctx.counts.privateRemoved++;
+    return undefined;
+  }
+  const hex = t.toString(16).toUpperCase().padStart(8, '0');
+  const attribute = profileAttribute(hex);
+  if (!attribute) return keep(element, ctx);
+  const isSequence = element.value.kind === 'sequence' || attribute.vr === 'SQ';
+  const vr = element.vr === 'UN' ? attribute.vr : element.vr;
+  switch (resolveAction(attribute.action, ctx.policy, isSequence)) {
+    case 'X':
+      ctx.counts.removed++;
+      return undefined;
+    case 'Z':
+      ctx.counts.emptied++;
+      return emptyElement(t, isSequence ? 'SQ' : vr);
+    case 'D':
+    case 'C':
+      // Clean (C) needs knowledge of each value's meaning; a dummy is the safe replacement.
+      ctx.counts.replaced++;
+      return vr === 'UI' ? remapUids(element, ctx) : dummyElement(t, isSequence ? 'SQ' : vr);
+    case 'U':
+      return remapUids(element, ctx);
+    case 'U*':
+      // A sequence of references: kept, with every UID inside replaced by its own row (U).
+      if (element.value.kind === 'sequence') return keep(element, ctx);
+      ctx.counts.removed++;
+      return undefined;
+    case 'K':
+      return keep(element, ctx);
+  }
+}
+
+/** The profile applied to a data set (no File Meta Information), with the de-identification attributes added. */
+export async function deidentifyDataset(dataset: Dataset, options: DeidOptions = {}): Promise<{ dataset: Dataset; counts: DeidCounts }> {
+  const policy = options.policy ?? 'conformant';
+  if (policy !== 'conformant' && policy !== 'minimal') throw new DeidError('DEID_INVALID_OPTIONS', `policy "${String(policy)}" is not one of conformant, minimal`);
+  const remapper = options.remapper ?? (await UidRemapper.create(options.secret));
+  const counts: DeidCounts = { removed: 0, emptied: 0, replaced: 0, uidsReplaced: 0, privateRemoved: 0 };
+  const cleaned = await deidentifyItems(dataset, { remapper, keepPrivate: options.keepPrivate === true, policy, counts });
+  const added = [
+    textElement(tag(0x0012, 0x0062), 'CS', 'YES'),
+    textElement(tag(0x0012, 0x0063), 'LO', DEIDENTIFICATION_METHOD),
+    sequenceElement(tag(0x0012, 0x0064), [
+      [
+        textElement(tag(0x0008, 0x0100), 'SH', BASIC_PROFILE_CODE.value),
+        textElement(tag(0x0008, 0x0102), 'SH', BASIC_PROFILE_CODE.scheme),
+        textElement(tag(0x0008, 0x0104), 'LO', BASIC_PROFILE_CODE.meaning),
+      ],
+    ]),
+  ];
+  const addedTags = new Set(added.map((e) => e.tag));
+  return { dataset: [...cleaned.filter((e) => !addedTags.has(e.tag)), ...added], counts };
+}
+
+/**
+ * The output's transfer syntax: encapsulated Pixel Data stays in its syntax; otherwise the data
+ * set keeps its VR encoding, little endian (deflated stays deflated).
+ */
+function outputSyntax(input: string, explicitVr: boolean, dataset: Dataset): string {
+  if (dataset.some((e) => e.tag === PIXEL_DATA && e.value.kind === 'fragments')) return input;
+  if (!explicitVr) return IMPLICIT_VR_LITTLE_ENDIAN;
+  return input === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN ? input : EXPLICIT_VR_LITTLE_ENDIAN;
+}
+
+/**
+ * De-identifies one DICOM Part 10 file with the Basic Application Level Confidentiality Profile
+ * (PS3.15 Annex E): every attribute of Table E.1-1 removed, emptied, replaced with a dummy or, for
+ * UIDs, remapped; private attributes removed unless kept; Patient Identity Removed = YES and the
+ * De-identification Method added. Pixel Data is copied byte for byte (a big-endian file is
+ * rewritten little endian, its values unchanged). Encapsulated Pixel Data keeps its transfer
+ * syntax; otherwise Implicit VR stays implicit, Deflated stays deflated, and the other native
+ * syntaxes (Explicit VR Big Endian included) become Explicit VR Little Endian.
+ */
+export async function deidentifyDicom(input: Uint8Array, options: DeidOptions = {}): Promise<DeidResult> {
+  const file = parseDicom(input);
+  const tree = elementTree(file);
+  const remapper = options.remapper ?? (await UidRemapper.create(options.secret));
+  const { dataset, counts } = await deidentifyDataset(tree.dataset, { ...options, remapper });
+  const outputTransferSyntaxUID = outputSyntax(tree.transferSyntaxUID, tree.explicitVr, dataset);
+  // Files whose data set lacks SOP Class/Instance UID keep those of their File Meta Information.
+  const { mediaStorageSOPClassUID, mediaStorageSOPInstanceUID } = file.meta;
+  const metaInstance = mediaStorageSOPInstanceUID ? await remapper.remap(mediaStorageSOPInstanceUID) : undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = writeDicom(dataset, {
+      transferSyntaxUID: outputTransferSyntaxUID,
+      ...(mediaStorageSOPClassUID ? { mediaStorageSOPClassUID } : {}),
+      ...(metaInstance ? { mediaStorageSOPInstanceUID: metaInstance } : {}),
+    });
+  } catch (error) {
+    throw new DeidError('DEID_FAILED', `the de-identified data set cannot be written: ${(error as Error).message}`, { cause: error });
+  }
+  return { bytes, inputTransferSyntaxUID: tree.transferSyntaxUID, outputTransferSyntaxUID, counts };
+}
+
