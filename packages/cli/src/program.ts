@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.js';
+import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
 import { registerRuns } from './commands/runs.js';
@@ -15,5 +17,7 @@ export function createProgram(): Command {
   registerDoctor(program);
   registerRuns(program);
   registerModels(program);
+  registerDicom(program);
+  registerBench(program);
   return program;
 }

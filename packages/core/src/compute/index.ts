@@ -11,3 +11,4 @@ export { getKernel, listKernels, registerKernel } from './registry.js';
 export { formatShape, sizeOf, type Shape } from './shape.js';
 export { Tensor, type Location } from './tensor.js';
 export { WebGpuDevice } from './webgpu/webgpu-device.js';
+export * from './fast-matmul/index.js';

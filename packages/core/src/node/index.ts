@@ -1,7 +1,9 @@
-// Node-only adapters of @cvf/core: Dawn WebGPU, onnxruntime-node, files, diagnostics.
+// Node-only adapters of @cvf/core: Dawn WebGPU, onnxruntime-node, files, SQLite tracking, diagnostics.
 export { readBundleFolder, writeBundleFolder } from './bundle-folder.js';
-export { diagnose, type DoctorReport } from './doctor.js';
-export { createOrtNodeRuntime, probeExecutionProviders, ORT_NODE_EXECUTION_PROVIDERS } from './ort-node.js';
 export { loadPipelineConfigFile } from './config-file.js';
+export { diagnose, type DoctorReport } from './doctor.js';
+export { SharpImageDecoder, sharpImageDecoder } from './image-decode-sharp.js';
+export { nodeFileAccess } from './node-file-access.js';
+export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';
 export { SqliteTrackingStore } from './tracking/index.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';

@@ -1,9 +1,16 @@
 import type { KernelCases } from '../kernel.js';
+import { activationBackwardCases } from './activation-backward/activation-backward.cases.js';
+import { activationCases } from './activation/activation.cases.js';
+import { adamUpdateCases } from './adam-update/adam-update.cases.js';
 import { addCases } from './add/add.cases.js';
 import { argmaxCases } from './argmax/argmax.cases.js';
 import { clampCases } from './clamp/clamp.cases.js';
 import { colorCases } from './color/color.cases.js';
 import { covarianceCases } from './covariance/covariance.cases.js';
+import { dropoutCases } from './dropout/dropout.cases.js';
+import { gatherRowsCases } from './gather-rows/gather-rows.cases.js';
+import { gramCases } from './gram/gram.cases.js';
+import { hogCases } from './hog/hog.cases.js';
 import { matmulCases } from './matmul/matmul.cases.js';
 import { mulCases } from './mul/mul.cases.js';
 import { normalizeCases } from './normalize/normalize.cases.js';
@@ -11,18 +18,28 @@ import { pairwiseSimilarityCases } from './pairwise-similarity/pairwise-similari
 import { reduceCases } from './reduce/reduce.cases.js';
 import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js';
 import { scaleCases } from './scale/scale.cases.js';
+import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
+import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
 import { softmaxCases } from './softmax/softmax.cases.js';
+import { squaredNormCases } from './squared-norm/squared-norm.cases.js';
 import { topKCases } from './top-k/top-k.cases.js';
 import { windowLevelCases } from './window-level/window-level.cases.js';
 
 /** The case table of every registered kernel, for the test harness, `cvf doctor --kernels` and the browser test. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const KERNEL_CASES: readonly KernelCases<any>[] = [
+  activationBackwardCases,
+  activationCases,
+  adamUpdateCases,
   addCases,
   argmaxCases,
   clampCases,
   colorCases,
   covarianceCases,
+  dropoutCases,
+  gatherRowsCases,
+  gramCases,
+  hogCases,
   matmulCases,
   mulCases,
   normalizeCases,
@@ -30,7 +47,10 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   reduceCases,
   resizeBilinearCases,
   scaleCases,
+  sgdUpdateCases,
   softmaxCases,
+  softmaxCrossEntropyCases,
+  squaredNormCases,
   topKCases,
   windowLevelCases,
 ];

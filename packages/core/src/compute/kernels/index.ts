@@ -1,11 +1,18 @@
 // Every kernel of the compute core, and only kernels (the registry takes every export).
 // Adding a kernel: a folder with <name>.ts (+ .cpu.ts, .wgsl.ts) and <name>.cases.ts, then one
 // line here and one in cases.ts.
+export { activationBackward, type ActivationBackwardAttrs } from './activation-backward/activation-backward.js';
+export { activation, type ActivationAttrs } from './activation/activation.js';
+export { adamUpdate, type AdamUpdateAttrs } from './adam-update/adam-update.js';
 export { add } from './add/add.js';
 export { argmax, type ArgmaxAttrs } from './argmax/argmax.js';
 export { clamp, type ClampAttrs } from './clamp/clamp.js';
 export { color, type ColorAttrs, type ColorConversion } from './color/color.js';
 export { covariance, type CovarianceAttrs } from './covariance/covariance.js';
+export { dropout, type DropoutAttrs } from './dropout/dropout.js';
+export { gatherRows } from './gather-rows/gather-rows.js';
+export { gram } from './gram/gram.js';
+export { hog } from './hog/hog.js';
 export { matmul, type MatmulAttrs, type MatmulDims } from './matmul/matmul.js';
 export { mul } from './mul/mul.js';
 export { normalize, type NormalizeAttrs } from './normalize/normalize.js';
@@ -13,6 +20,9 @@ export { pairwiseSimilarity, type PairwiseSimilarityAttrs, type SimilarityMetric
 export { reduce, type ReduceAttrs, type ReduceOp } from './reduce/reduce.js';
 export { resizeBilinear, type CoordinateTransform, type ResizeBilinearAttrs } from './resize-bilinear/resize-bilinear.js';
 export { scale, type ScaleAttrs } from './scale/scale.js';
+export { sgdUpdate, type SgdUpdateAttrs } from './sgd-update/sgd-update.js';
+export { softmaxCrossEntropy, type SoftmaxCrossEntropyAttrs } from './softmax-cross-entropy/softmax-cross-entropy.js';
 export { softmax, type SoftmaxAttrs } from './softmax/softmax.js';
+export { squaredNorm } from './squared-norm/squared-norm.js';
 export { topK, type TopKAttrs } from './top-k/top-k.js';
 export { windowLevel, type VoiLutFunction, type WindowLevelAttrs } from './window-level/window-level.js';
