@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSecondaryCapture, parseDicom, writeDicom } from '@cvf/medical';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerDicomDeid } from './dicom-deid.js';
+
+interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cvf dicom ...args` in-process and captures what it prints and its exit code. */
+async function cvf(...args: string[]): Promise<RunResult> {
+  const program = new Command('cvf').exitOverride();
+  registerDicomDeid(program.command('dicom'));
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { exitCode, stdout, stderr };
+}
+
+const STUDY = '1.2.826.0.1.3680043.2.1125.7.1';
+
+function folder(): string {
+  const root = mkdtempSync(join(tmpdir(), 'cvf-dicom-deid-'));
+  mkdirSync(join(root, 'in', 'series'), { recursive: true });
+  for (const n of [1, 2]) {
+    const dataset = createSecondaryCapture({ rows: 1, columns: 2, pixels: Uint8Array.from([n, 9]), patientName: 'Roe^Richard', studyUID: STUDY, sopInstanceUID: `${STUDY}.${n}` });
+    writeFileSync(join(root, 'in', 'series', `${n}.dcm`), writeDicom(dataset));
+  }
+  writeFileSync(join(root, 'in', 'readme.txt'), 'hello');
+  return root;
+}
+
+const studyOf = (path: string) => parseDicom(new Uint8Array(readFileSync(path))).string('0020000D');
+
+describe('cvf dicom deid', () => {
+  it('de-identifies a folder into a mirror and prints the report as JSON', async () => {
+    const root = folder();
+    const run = await cvf('dicom', 'deid', join(root, 'in'), join(root, 'out'), '--secret', 'k', '--json');
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.written.map((w: { output: string }) => w.output)).toEqual([join(root, 'out', 'series', '1.dcm'), join(root, 'out', 'series', '2.dcm')]);
+    expect(report.skipped).toEqual([{ path: join(root, 'in', 'readme.txt'), reason: expect.stringMatching(/not a DICOM Part 10 file/) }]);
+    expect(report.failed).toEqual([]);
+    const study = studyOf(join(root, 'out', 'series', '1.dcm'));
+    expect(study).toBe(studyOf(join(root, 'out', 'series', '2.dcm')));
+    expect(study).not.toBe(STUDY);
+    expect(parseDicom(new Uint8Array(readFileSync(join(root, 'out', 'series', '1.dcm')))).string('00100010')).toBeUndefined();
+    // The same --secret in another run gives the same UIDs.
+    await cvf('dicom', 'deid', join(root, 'in', 'series', '1.dcm'), join(root, 'again.dcm'), '--secret', 'k');
+    expect(studyOf(join(root, 'again.dcm'))).toBe(study);
+  });
+
+  it('summarises in text, and exits 1 when a DICOM file fails', async () => {
+    const root = folder();
+    writeFileSync(join(root, 'in', 'cut.dcm'), readFileSync(join(root, 'in', 'series', '1.dcm')).subarray(0, 400));
+    const run = await cvf('dicom', 'deid', join(root, 'in'), join(root, 'out'));
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toBe(`de-identified 2 file(s) into ${join(root, 'out')}; skipped 1; failed 1\n`);
+    expect(run.stderr).toMatch(/failed .*cut\.dcm: \[DICOM_TRUNCATED\]/);
+  });
+
+  it.each([
+    ['a missing input', (root: string) => [join(root, 'nope'), join(root, 'out')], 'FILE_UNREADABLE'],
+    ['a single file that is not DICOM', (root: string) => [join(root, 'in', 'readme.txt'), join(root, 'out.dcm')], 'DICOM_NOT_DICOM'],
+    ['an unknown policy', (root: string) => [join(root, 'in'), join(root, 'out'), '--policy', 'strict'], 'DEID_INVALID_OPTIONS'],
+    ['an output inside the input', (root: string) => [join(root, 'in'), join(root, 'in', 'out')], 'DEID_INVALID_OPTIONS'],
+  ])('%s exits 2 with {"error":{"code","message"}} and no stack', async (_name, args, code) => {
+    const run = await cvf('dicom', 'deid', ...args(folder()), '--json');
+    expect(run.exitCode).toBe(2);
+    const { error } = JSON.parse(run.stdout);
+    expect(error.code).toBe(code);
+    expect(error.message).toEqual(expect.any(String));
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,107 @@
+import { CvfError, DeidError, DicomError, FileError } from '@cvf/core';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deidentify.js';
+import { UidRemapper } from '../deid/uid-remapper.js';
+
+export interface DeidPathOptions extends Omit<DeidOptions, 'remapper'> {
+  /** Called after each file, for progress. */
+  readonly onFile?: (done: number, path: string) => void;
+}
+
+export interface DeidWritten {
+  readonly input: string;
+  readonly output: string;
+  readonly transferSyntaxUID: string;
+  readonly counts: DeidCounts;
+}
+
+export interface DeidPathReport {
+  readonly input: string;
+  readonly output: string;
+  /** Files de-identified and written. */
+  readonly written: DeidWritten[];
+  /** Files that are not DICOM Part 10 (or not regular files), left out. */
+  readonly skipped: { readonly path: string; readonly reason: string }[];
+  /** DICOM files that could not be de-identified (truncated, malformed, unwritable), left out. */
+  readonly failed: { readonly path: string; readonly code: string; readonly message: string }[];
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+async function statOrUndefined(path: string) {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every regular file under `dir`, sorted, as paths relative to `dir`; other entries reported. */
+async function walk(dir: string, prefix = ''): Promise<{ files: string[]; others: string[] }> {
+  const files: string[] = [];
+  const others: string[] = [];
+  const entries = (await readdir(join(dir, prefix), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const path = join(prefix, entry.name);
+    if (entry.isDirectory()) {
+      const inner = await walk(dir, path);
+      files.push(...inner.files);
+      others.push(...inner.others);
+    } else if (entry.isFile()) files.push(path);
+    else others.push(path);
+  }
+  return { files, others };
+}
+
+/**
+ * De-identifies a DICOM file, or every DICOM file of a folder into a mirror of its structure (Node
+ * only). One UID remapper serves the whole run, so the files of a study keep consistent UIDs.
+ * In a folder, files that are not DICOM Part 10 are skipped and reported, and DICOM files that
+ * fail are reported and not written. A single file input goes to a file path or into an existing
+ * folder, and its failure is thrown (DicomError, DeidError, FileError).
+ */
+export async function deidPath(input: string, output: string, options: DeidPathOptions = {}): Promise<DeidPathReport> {
+  const source = resolve(input);
+  const target = resolve(output);
+  const info = await statOrUndefined(source);
+  if (!info) throw new FileError(`cannot read "${input}": no such file or folder`);
+  if (options.policy !== undefined && options.policy !== 'conformant' && options.policy !== 'minimal') {
+    throw new DeidError('DEID_INVALID_OPTIONS', `policy "${String(options.policy)}" is not one of conformant, minimal`);
+  }
+  const remapper = await UidRemapper.create(options.secret);
+  const deidOptions: DeidOptions = { ...options, remapper };
+  const report: DeidPathReport = { input: source, output: target, written: [], skipped: [], failed: [] };
+
+  let jobs: { from: string; to: string }[];
+  if (info.isDirectory()) {
+    if (inside(target, source)) throw new DeidError('DEID_INVALID_OPTIONS', `the output folder "${output}" is inside the input folder "${input}"; choose a folder outside it`);
+    const { files, others } = await walk(source);
+    for (const other of others) report.skipped.push({ path: join(source, other), reason: 'not a regular file' });
+    jobs = files.map((file) => ({ from: join(source, file), to: join(target, file) }));
+  } else {
+    const to = (await statOrUndefined(target))?.isDirectory() ? join(target, basename(source)) : target;
+    if (to === source) throw new DeidError('DEID_INVALID_OPTIONS', `the output "${output}" is the input file; write the de-identified copy elsewhere`);
+    jobs = [{ from: source, to }];
+  }
+
+  let done = 0;
+  for (const { from, to } of jobs) {
+    try {
+      const result = await deidentifyDicom(new Uint8Array(await readFile(from)), deidOptions);
+      await mkdir(dirname(to), { recursive: true });
+      await writeFile(to, result.bytes);
+      report.written.push({ input: from, output: to, transferSyntaxUID: result.outputTransferSyntaxUID, counts: result.counts });
+    } catch (error) {
+      if (!info.isDirectory()) throw error;
+      if (error instanceof DicomError && error.code === 'DICOM_NOT_DICOM') report.skipped.push({ path: from, reason: error.message });
+      else if (error instanceof CvfError) report.failed.push({ path: from, code: error.code, message: error.message });
+      else throw error;
+    }
+    options.onFile?.(++done, from);
+  }
+  return report;
+}
