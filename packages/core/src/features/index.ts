@@ -1,4 +1,4 @@
-export { componentKind, crc32, decodeComponentState, encodeComponentState, float32Body, readFloat32, type ComponentHeader } from './component-state.js';
+export { componentKind, decodeComponentState, encodeComponentState, type ComponentHeader } from './component-state.js';
 export { embeddingMap, type EmbeddingMap } from './embedding-map.js';
 export { FEATURE_EXTRACTOR_KINDS, type FeatureExtractor, type FeatureExtractorKind } from './feature-extractor.js';
 export { HogExtractor, type HogOptions } from './hog/hog-extractor.js';

@@ -9,28 +9,46 @@ export interface ColumnStats {
   readonly offsetRatio: number;
 }
 
-/** One pass over X [rows × cols]: column sums and sums of squares in float64. */
+/**
+ * One pass over X [rows × cols] in float64: column sums, four rows at a time (a quarter of the
+ * memory traffic on the sums), and the sum of all squares, which is all the total variance needs.
+ */
 export function columnStats(x: Float32Array, rows: number, cols: number): ColumnStats {
   if (x.length !== rows * cols) throw new ShapeError(`columnStats: ${x.length} values are not ${rows}×${cols}`);
   const sums = new Float64Array(cols);
-  const squares = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
+  let squares0 = 0;
+  let squares1 = 0;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const b0 = r * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
     for (let c = 0; c < cols; c++) {
-      const v = x[base + c]!;
+      const v0 = x[b0 + c]!;
+      const v1 = x[b1 + c]!;
+      const v2 = x[b2 + c]!;
+      const v3 = x[b3 + c]!;
+      sums[c]! += v0 + v1 + v2 + v3;
+      squares0 += v0 * v0 + v1 * v1;
+      squares1 += v2 * v2 + v3 * v3;
+    }
+  }
+  for (; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = x[r * cols + c]!;
       sums[c]! += v;
-      squares[c]! += v * v;
+      squares0 += v * v;
     }
   }
   const mean = new Float64Array(cols);
-  let totalVariance = 0;
   let meanNorm2 = 0;
   for (let c = 0; c < cols; c++) {
     mean[c] = sums[c]! / rows;
-    // Σx² − n·μ² in float64 loses nothing that matters for f32 data unless |μ|/σ exceeds ~1e5.
-    totalVariance += Math.max(0, squares[c]! - rows * mean[c]! * mean[c]!) / (rows - 1);
     meanNorm2 += mean[c]! * mean[c]!;
   }
+  // Σx² − n‖μ‖² in float64 loses nothing that matters for f32 data unless ‖μ‖/spread exceeds ~1e5.
+  const totalVariance = Math.max(0, squares0 + squares1 - rows * meanNorm2) / (rows - 1);
   return { mean, totalVariance, offsetRatio: totalVariance > 0 ? meanNorm2 / totalVariance : meanNorm2 > 0 ? Infinity : 0 };
 }
 

@@ -98,7 +98,8 @@ async function randomizedAxes(
 ): Promise<{ vectors: Float64Array; variances: Float64Array }> {
   const width = Math.min(components + oversamples, rows, cols);
   const rng = new Rng(seed);
-  let basis = orthonormalizeRows(Float64Array.from({ length: width * cols }, () => rng.normal()), width, cols);
+  // A Gaussian start needs no orthonormalizing: its rows are independent almost surely.
+  let basis: Float64Array = Float64Array.from({ length: width * cols }, () => rng.normal());
 
   // Xc·Bᵀ = X·Bᵀ − 1·(B·μ)ᵀ, in f32 like the product itself.
   const centeredTimes = async (b: Float64Array): Promise<Float32Array> => {
