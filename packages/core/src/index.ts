@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './compute/index.js';
 export * from './config/index.js';
 export * from './data/index.js';
+export * from './eval/index.js';
 export * from './features/index.js';
 export * from './image/index.js';
 export * from './onnx/index.js';

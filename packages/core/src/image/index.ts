@@ -16,6 +16,6 @@ export {
   type ImageTensor,
   type ToPlanarOptions,
 } from './image-tensor.js';
-export { preprocessImage, type PreprocessConfig } from './preprocess-image.js';
+export { preprocessImage, preprocessImages, type PreprocessConfig } from './preprocess-image.js';
 export { resizeNearest } from './resize-nearest.js';
 export { rgbaToChannels } from './rgba-to-channels.js';
