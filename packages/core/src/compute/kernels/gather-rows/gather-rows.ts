@@ -22,10 +22,17 @@ export const gatherRows: KernelDef<'x' | 'indices', 'out', Record<string, never>
   },
   cpu: ({ x, indices }, _attrs, { out }) => {
     const { rows, rowSize, count } = dims(x, indices);
+    const src = x.data;
     for (let b = 0; b < count; b++) {
       const row = indices.data[b]!;
-      if (row >= 0 && row < rows) out.set(x.data.subarray(row * rowSize, (row + 1) * rowSize), b * rowSize);
-      else out.fill(0, b * rowSize, (b + 1) * rowSize);
+      const to = b * rowSize;
+      if (row < 0 || row >= rows) {
+        out.fill(0, to, to + rowSize);
+        continue;
+      }
+      // A plain loop: a subarray per row would allocate on every row of every batch.
+      const from = row * rowSize;
+      for (let c = 0; c < rowSize; c++) out[to + c] = src[from + c]!;
     }
   },
   wgsl: {

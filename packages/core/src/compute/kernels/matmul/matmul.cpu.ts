@@ -78,10 +78,50 @@ function blockedDots(a: TypedArray, b: TypedArray, out: Float32Array, m: number,
       out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33; // prettier-ignore
     }
   }
-  // The edges: rows below m4 against every column, and columns right of n4 for the blocked rows.
-  for (let i = 0; i < m; i++) {
-    for (let j = i < m4 ? n4 : 0; j < n; j++) {
-      const ai = i * k;
+  // The edges, still with several running sums per pass: the columns right of n4 four rows at a
+  // time, then the rows below m4 four columns at a time, then the corner one by one.
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * k;
+    for (let j = n4; j < n; j++) {
+      const bj = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < k; t++) {
+        const y = b[bj + t]!;
+        s0 += a[a0 + t]! * y;
+        s1 += a[a0 + k + t]! * y;
+        s2 += a[a0 + 2 * k + t]! * y;
+        s3 += a[a0 + 3 * k + t]! * y;
+      }
+      out[i * n + j] = s0;
+      out[(i + 1) * n + j] = s1;
+      out[(i + 2) * n + j] = s2;
+      out[(i + 3) * n + j] = s3;
+    }
+  }
+  for (let i = m4; i < m; i++) {
+    const ai = i * k;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < k; t++) {
+        const x = a[ai + t]!;
+        s0 += x * b[b0 + t]!;
+        s1 += x * b[b0 + k + t]!;
+        s2 += x * b[b0 + 2 * k + t]!;
+        s3 += x * b[b0 + 3 * k + t]!;
+      }
+      out[i * n + j] = s0;
+      out[i * n + j + 1] = s1;
+      out[i * n + j + 2] = s2;
+      out[i * n + j + 3] = s3;
+    }
+    for (let j = n4; j < n; j++) {
       const bj = j * k;
       let sum = 0;
       for (let t = 0; t < k; t++) sum += a[ai + t]! * b[bj + t]!;

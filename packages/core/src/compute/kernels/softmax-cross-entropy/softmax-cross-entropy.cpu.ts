@@ -1,6 +1,8 @@
 import type { SoftmaxCrossEntropyAttrs } from './softmax-cross-entropy.js';
 
-/** Reference loop: one row at a time, float64 arithmetic, one rounding per output. */
+let scratch = new Float64Array(0);
+
+/** Reference loop: one row at a time, float64 arithmetic, one rounding per output (each exp is computed once, kept in float64). */
 export function softmaxCrossEntropyCpu(
   logits: Float32Array,
   labels: Int32Array,
@@ -11,6 +13,8 @@ export function softmaxCrossEntropyCpu(
   loss: Float32Array,
 ): void {
   const off = labelSmoothing / classes;
+  if (scratch.length < classes) scratch = new Float64Array(classes);
+  const exps = scratch;
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
     const y = labels[r]!;
@@ -22,15 +26,14 @@ export function softmaxCrossEntropyCpu(
     let top = -Infinity;
     for (let c = 0; c < classes; c++) top = Math.max(top, logits[base + c]!);
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[base + c]! - top);
+    for (let c = 0; c < classes; c++) sum += exps[c] = Math.exp(logits[base + c]! - top);
     const logSum = Math.log(sum);
     const w = scale * weights[y]!;
     let total = 0;
     for (let c = 0; c < classes; c++) {
-      const shifted = logits[base + c]! - top;
       const q = c === y ? off + 1 - labelSmoothing : off;
-      total += q * (logSum - shifted);
-      grad[base + c] = w * (Math.exp(shifted) / sum - q);
+      total += q * (logSum - (logits[base + c]! - top));
+      grad[base + c] = w * (exps[c]! / sum - q);
     }
     loss[r] = w * total;
   }
