@@ -1,5 +1,7 @@
 import { DicomError } from '@cvf/core';
 import type { CodecFrame, FrameCodec } from './codec-frame.js';
+import { huffmanTable, JpegBitReader, type HuffmanTable } from './jpeg-huffman.js';
+import { aanQuantization, idct8x8 } from './jpeg-idct.js';
 
 const NAME = 'JPEG extended 12-bit (CV Factory)';
 
@@ -8,7 +10,7 @@ const NAME = 'JPEG extended 12-bit (CV Factory)';
  * 12-bit streams of JPEG Extended that the 8-bit libjpeg-turbo build cannot read. Baseline and
  * extended Huffman tables, restart intervals, interleaved and non-interleaved scans; chroma is
  * upsampled by repetition. Progressive and arithmetic-coded streams are refused with a clear error.
- * The inverse DCT is computed in floating point, so values may differ by ±1 from libjpeg's
+ * The inverse DCT is computed in floating point (AAN), so values may differ by ±1 from libjpeg's
  * integer IDCT (the conformance test's lossy tolerance covers it).
  */
 export const jpeg12BitCodec: FrameCodec = {
@@ -28,17 +30,6 @@ const ZIGZAG = new Uint8Array([
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43,
   36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
-
-/** IDCT basis: COS[u * 8 + x] = C(u) cos((2x+1)uπ/16) / 2, with C(0) = 1/√2. */
-const COS = new Float64Array(64);
-for (let u = 0; u < 8; u++) for (let x = 0; x < 8; x++) COS[u * 8 + x] = ((u === 0 ? Math.SQRT1_2 : 1) * Math.cos(((2 * x + 1) * u * Math.PI) / 16)) / 2;
-
-interface HuffmanTable {
-  readonly maxCode: Int32Array; // by code length 1..16; -1 when no code has that length
-  readonly valPtr: Int32Array;
-  readonly minCode: Int32Array;
-  readonly values: Uint8Array;
-}
 
 interface Component {
   readonly id: number;
@@ -165,147 +156,81 @@ function decodeSequentialJpeg(data: Uint8Array): CodecFrame {
   return assemble(frame);
 }
 
-function huffmanTable(counts: Uint8Array, values: Uint8Array): HuffmanTable {
-  const maxCode = new Int32Array(18).fill(-1);
-  const valPtr = new Int32Array(17);
-  const minCode = new Int32Array(17);
-  let code = 0;
-  let k = 0;
-  for (let length = 1; length <= 16; length++) {
-    const n = counts[length - 1]!;
-    if (n > 0) {
-      valPtr[length] = k;
-      minCode[length] = code;
-      code += n;
-      k += n;
-      maxCode[length] = code - 1;
-    }
-    code <<= 1;
-  }
-  maxCode[17] = 0x7fffffff;
-  return { maxCode, valPtr, minCode, values: values.slice() };
-}
-
 /** Decodes the entropy-coded data of one scan from `start`; returns the position of the marker that ends it. */
 function decodeScan(
   data: Uint8Array,
   start: number,
-  frame: { precision: number; components: Component[]; mcusPerLine: number; mcusPerColumn: number },
+  frame: { precision: number; mcusPerLine: number; mcusPerColumn: number },
   components: Component[],
   quant: (Int32Array | undefined)[],
   restartInterval: number,
 ): number {
-  let p = start;
-  let bitBuffer = 0;
-  let bitCount = 0;
-  let hitMarker = false;
-  const readBit = (): number => {
-    if (bitCount === 0) {
-      if (hitMarker || p >= data.length) return 0; // pad with zeros past the end of the data
-      const byte = data[p]!;
-      if (byte === 0xff) {
-        const next = data[p + 1];
-        if (next === 0) p += 2;
-        else {
-          hitMarker = true;
-          return 0;
-        }
-      } else p++;
-      bitBuffer = byte;
-      bitCount = 8;
-    }
-    bitCount--;
-    return (bitBuffer >> bitCount) & 1;
-  };
-  const receive = (length: number): number => {
-    let v = 0;
-    for (let i = 0; i < length; i++) v = (v << 1) | readBit();
-    return v;
-  };
-  const extend = (v: number, length: number): number => (length === 0 ? 0 : v < 1 << (length - 1) ? v - (1 << length) + 1 : v);
-  const decodeHuffman = (table: HuffmanTable): number => {
-    let code = readBit();
-    let length = 1;
-    while (code > table.maxCode[length]!) {
-      code = (code << 1) | readBit();
-      length++;
-      if (length > 16) throw new Error('invalid Huffman code in the entropy-coded data');
-    }
-    return table.values[table.valPtr[length]! + code - table.minCode[length]!]!;
-  };
-
-  const coefficients = new Float64Array(64);
-  const temp = new Float64Array(64);
+  const reader = new JpegBitReader(data, start);
+  const block = new Float64Array(64);
+  const work = new Float64Array(64);
   const offset = 1 << (frame.precision - 1);
   const maxValue = (1 << frame.precision) - 1;
-  const decodeBlock = (component: Component, blockRow: number, blockColumn: number) => {
-    const q = quant[component.tq];
-    if (!q) throw new Error(`component ${component.id} uses quantization table ${component.tq}, which was not defined`);
-    coefficients.fill(0);
-    const s = decodeHuffman(component.dcTable!);
-    component.pred += extend(receive(s), s);
-    coefficients[0] = component.pred * q[0]!;
+  const scaled = new Map<number, Float64Array>();
+  const scaledTable = (component: Component) => {
+    let table = scaled.get(component.tq);
+    if (!table) {
+      const q = quant[component.tq];
+      if (!q) throw new Error(`component ${component.id} uses quantization table ${component.tq}, which was not defined`);
+      table = aanQuantization(q);
+      scaled.set(component.tq, table);
+    }
+    return table;
+  };
+  const decodeBlock = (component: Component, q: Float64Array, blockRow: number, blockColumn: number) => {
+    block.fill(0);
+    component.pred += reader.receiveExtend(reader.decode(component.dcTable!));
+    block[0] = component.pred * q[0]!;
     for (let k = 1; k < 64; ) {
-      const rs = decodeHuffman(component.acTable!);
-      const r = rs >> 4;
+      const rs = reader.decode(component.acTable!);
       const size = rs & 15;
       if (size === 0) {
-        if (r !== 15) break;
+        if (rs !== 0xf0) break; // end of block
         k += 16;
         continue;
       }
-      k += r;
+      k += rs >> 4;
       if (k > 63) break;
       const z = ZIGZAG[k]!;
-      coefficients[z] = extend(receive(size), size) * q[z]!;
+      block[z] = reader.receiveExtend(size) * q[z]!;
       k++;
     }
-    // Separable inverse DCT: rows, then columns.
-    for (let y = 0; y < 8; y++) {
-      for (let x = 0; x < 8; x++) {
-        let sum = 0;
-        for (let u = 0; u < 8; u++) sum += COS[u * 8 + x]! * coefficients[y * 8 + u]!;
-        temp[y * 8 + x] = sum;
-      }
-    }
+    idct8x8(block, work);
     const stride = component.lineStride;
-    const base = blockRow * 8 * stride + blockColumn * 8;
-    for (let x = 0; x < 8; x++) {
-      for (let y = 0; y < 8; y++) {
-        let sum = 0;
-        for (let v = 0; v < 8; v++) sum += COS[v * 8 + y]! * temp[v * 8 + x]!;
-        const value = Math.round(sum) + offset;
-        component.samples[base + y * stride + x] = value < 0 ? 0 : value > maxValue ? maxValue : value;
+    let o = blockRow * 8 * stride + blockColumn * 8;
+    for (let y = 0; y < 8; y++, o += stride) {
+      for (let x = 0; x < 8; x++) {
+        const value = Math.round(block[y * 8 + x]!) + offset;
+        component.samples[o + x] = value < 0 ? 0 : value > maxValue ? maxValue : value;
       }
     }
   };
 
   const single = components.length === 1;
   const only = components[0]!;
+  const tables = components.map(scaledTable);
   const total = single ? only.blocksPerLine * only.blocksPerColumn : frame.mcusPerLine * frame.mcusPerColumn;
   const perLine = single ? only.blocksPerLine : frame.mcusPerLine;
   for (const c of components) c.pred = 0;
   for (let n = 0; n < total; n++) {
     if (restartInterval > 0 && n > 0 && n % restartInterval === 0) {
-      // Realign to the RSTn marker and reset the DC predictions.
-      bitCount = 0;
-      hitMarker = false;
-      while (p + 1 < data.length && !(data[p] === 0xff && data[p + 1]! >= 0xd0 && data[p + 1]! <= 0xd7)) p++;
-      p += 2;
+      reader.restart();
       for (const c of components) c.pred = 0;
     }
     const row = Math.floor(n / perLine);
     const column = n % perLine;
-    if (single) decodeBlock(only, row, column);
+    if (single) decodeBlock(only, tables[0]!, row, column);
     else {
-      for (const c of components) {
-        for (let v = 0; v < c.v; v++) for (let h = 0; h < c.h; h++) decodeBlock(c, row * c.v + v, column * c.h + h);
-      }
+      components.forEach((c, i) => {
+        for (let v = 0; v < c.v; v++) for (let h = 0; h < c.h; h++) decodeBlock(c, tables[i]!, row * c.v + v, column * c.h + h);
+      });
     }
   }
-  // Find the marker that ends the scan.
-  while (p + 1 < data.length && !(data[p] === 0xff && data[p + 1] !== 0 && data[p + 1] !== 0xff && !(data[p + 1]! >= 0xd0 && data[p + 1]! <= 0xd7))) p++;
-  return p;
+  return reader.endOfSegment();
 }
 
 /** Crops the components to the image and interleaves them, repeating subsampled chroma. */

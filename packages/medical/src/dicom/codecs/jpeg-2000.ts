@@ -1,6 +1,9 @@
 import type { FrameCodec } from './codec-frame.js';
-import { runWasmDecoder } from './run-wasm-decoder.js';
+import { ReusedDecoder, runWasmDecoder, type WasmDecoder } from './run-wasm-decoder.js';
 import { loadWasmCodec } from './wasm-codec-loader.js';
+
+/** Kept between frames (see ReusedDecoder). */
+let decoders: ReusedDecoder<WasmDecoder> | undefined;
 
 const NAME = 'JPEG 2000 (OpenJPEG WebAssembly)';
 
@@ -13,6 +16,7 @@ export const jpeg2000Codec: FrameCodec = {
   async decode(encoded, pixel) {
     const openjpeg = await loadWasmCodec('openjpeg', () => import('@cornerstonejs/codec-openjpeg/decodewasmjs'));
     const mct = pixel.photometricInterpretation === 'YBR_RCT' || pixel.photometricInterpretation === 'YBR_ICT';
-    return runWasmDecoder(NAME, new openjpeg.J2KDecoder(), encoded, (components) => components === 3 && mct);
+    decoders ??= new ReusedDecoder<WasmDecoder>(() => new openjpeg.J2KDecoder());
+    return runWasmDecoder(NAME, decoders, encoded, (components) => components === 3 && mct);
   },
 };

@@ -1,6 +1,9 @@
 import type { FrameCodec } from './codec-frame.js';
-import { runWasmDecoder } from './run-wasm-decoder.js';
+import { ReusedDecoder, runWasmDecoder, type WasmDecoder } from './run-wasm-decoder.js';
 import { loadWasmCodec } from './wasm-codec-loader.js';
+
+/** Kept between frames (see ReusedDecoder). */
+let decoders: ReusedDecoder<WasmDecoder> | undefined;
 
 const NAME = 'JPEG-LS (CharLS WebAssembly)';
 
@@ -9,6 +12,7 @@ export const jpegLsCodec: FrameCodec = {
   name: NAME,
   async decode(encoded) {
     const charls = await loadWasmCodec('charls', () => import('@cornerstonejs/codec-charls/decodewasmjs'));
-    return runWasmDecoder(NAME, new charls.JpegLSDecoder(), encoded, () => false);
+    decoders ??= new ReusedDecoder<WasmDecoder>(() => new charls.JpegLSDecoder());
+    return runWasmDecoder(NAME, decoders, encoded, () => false);
   },
 };

@@ -12,11 +12,29 @@ export interface WasmDecoder {
 }
 
 /**
- * Copies `encoded` into the decoder's WebAssembly memory, decodes it and copies the samples out
- * (the decoder's buffer is a view into memory the next call reuses), then frees the decoder.
+ * One decoder instance per codec, kept between frames (creating one per frame costs time and wasm
+ * memory); a decoder that failed is freed and replaced, in case the failure left it in a bad state.
  */
-export function runWasmDecoder(codecName: string, decoder: WasmDecoder, encoded: Uint8Array, colorConverted: (components: number) => boolean): CodecFrame {
+export class ReusedDecoder<T extends WasmDecoder> {
+  private instance: T | undefined;
+  constructor(private readonly create: () => T) {}
+  get(): T {
+    this.instance ??= this.create();
+    return this.instance;
+  }
+  discard(): void {
+    this.instance?.delete();
+    this.instance = undefined;
+  }
+}
+
+/**
+ * Copies `encoded` into the decoder's WebAssembly memory, decodes it and copies the samples out
+ * (the decoder's buffer is a view into memory the next call reuses).
+ */
+export function runWasmDecoder<T extends WasmDecoder>(codecName: string, decoders: ReusedDecoder<T>, encoded: Uint8Array, colorConverted: (components: number) => boolean): CodecFrame {
   takeCodecMessages();
+  const decoder = decoders.get();
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
@@ -43,9 +61,8 @@ export function runWasmDecoder(codecName: string, decoder: WasmDecoder, encoded:
       colorConverted: colorConverted(info.componentCount),
     };
   } catch (error) {
+    decoders.discard();
     throw decodeFailed(codecName, error);
-  } finally {
-    decoder.delete();
   }
 }
 
