@@ -246,3 +246,10 @@ export class IndexError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** A pipeline run that cannot proceed: an unsupported combination of settings, a stage that failed. */
+export class PipelineError extends CvfError {
+  constructor(code: 'PIPELINE_UNSUPPORTED' | 'PIPELINE_FAILED' | 'PIPELINE_ABORTED', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
