@@ -1,0 +1,113 @@
+// @cvf/medical's DICOM decoder bundled for the browser (esbuild, code splitting) and run in headless
+// Chromium: every codec loads lazily from its own chunk and .wasm, and decodes what Node decodes.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFrames } from '../../packages/medical/src/dicom/decode-frames.js';
+import { parseDicom } from '../../packages/medical/src/dicom/parse-dicom.js';
+import { buildPart10, imagePixelElements } from '../../packages/medical/src/dicom/testing/part10-builder.js';
+import { TransferSyntax } from '../../packages/medical/src/dicom/transfer-syntax.js';
+import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
+import { serveFiles, type StaticFile } from '../support/static-server.js';
+
+const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+const FILES = [
+  'MR_small_jp2klossless.dcm', // JPEG 2000 (OpenJPEG)
+  'MR_small_jpeg_ls_lossless.dcm', // JPEG-LS (CharLS)
+  'SC_rgb_dcmtk_+eb+cy+np.dcm', // JPEG baseline YBR_FULL_422 (libjpeg-turbo)
+  'JPGExtended.dcm', // JPEG extended 12-bit (CV Factory's decoder)
+  'SC_rgb_jpeg_gdcm.dcm', // JPEG lossless SV1 (jpeg-lossless-decoder-js)
+  'MR_small_RLE.dcm', // RLE
+  'image_dfl.dcm', // deflated data set (fflate)
+];
+const WASM = [
+  '@cornerstonejs/codec-charls/decodewasm',
+  '@cornerstonejs/codec-openjpeg/decodewasm',
+  '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
+  '@cornerstonejs/codec-openjph/wasm',
+];
+
+const skip = chromiumUnavailable() ?? (existsSync(CORPUS) ? null : `no pydicom corpus at ${CORPUS}`);
+let browser: Browser | undefined;
+let page: Page | undefined;
+let server: Awaited<ReturnType<typeof serveFiles>> | undefined;
+
+beforeAll(async () => {
+  if (skip) return;
+  const bundle = await build({
+    entryPoints: { dicom: fileURLToPath(new URL('./browser-entry.ts', import.meta.url)) },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['source'],
+    // The Emscripten glue requires these only on its Node code path.
+    external: ['fs', 'path'],
+    outdir: '/',
+    write: false,
+  });
+  const files: Record<string, StaticFile> = {
+    '/index.html': { type: 'text/html', body: '<!doctype html><title>dicom decode</title><script type="module" src="/dicom.js"></script>' },
+  };
+  for (const out of bundle.outputFiles) files[out.path] = { type: 'text/javascript', body: out.contents };
+  const require = createRequire(fileURLToPath(new URL('../../packages/medical/package.json', import.meta.url)));
+  for (const spec of WASM) {
+    const path = require.resolve(spec);
+    files[`/wasm/${basename(path)}`] = { type: 'application/wasm', body: readFileSync(path) };
+  }
+  server = await serveFiles(files);
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => typeof window.decodeDicom === 'function');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function decodeInBrowser(bytes: Uint8Array) {
+  return page!.evaluate((b) => window.decodeDicom(b), Array.from(bytes));
+}
+
+async function decodeInNode(bytes: Uint8Array) {
+  const image = await decodeFrames(parseDicom(bytes));
+  return { transferSyntaxUID: image.transferSyntaxUID, photometricInterpretation: image.photometricInterpretation, data: image.data.map((d) => Array.from(d)) };
+}
+
+describe.skipIf(skip)('DICOM decoding in Chromium', () => {
+  it('loads no codec before a frame needs it', async () => {
+    const loaded = await page!.evaluate(() => window.loadedScripts());
+    expect(loaded.filter((p) => p.endsWith('.wasm'))).toEqual([]);
+  });
+
+  for (const name of FILES) {
+    it(`${name}: the page decodes what Node decodes`, async () => {
+      const bytes = new Uint8Array(readFileSync(join(CORPUS, name)));
+      const inBrowser = await decodeInBrowser(bytes);
+      expect(inBrowser).toEqual(await decodeInNode(bytes));
+    });
+  }
+
+  it('HTJ2K (encoded here with OpenJPH): the page decodes what Node decodes, and has loaded each codec once', async () => {
+    const openjph = (await import('@cornerstonejs/codec-openjph/wasmjs')).default;
+    const codec = await openjph({ print: () => {}, printErr: () => {} });
+    const pixels = new Uint16Array(24 * 16).map((_, i) => (i * 97) % 4096);
+    const encoder = new codec.HTJ2KEncoder();
+    encoder.getDecodedBuffer({ width: 16, height: 24, bitsPerSample: 16, componentCount: 1, isSigned: false, isUsingColorTransform: false }).set(new Uint8Array(pixels.buffer));
+    encoder.encode();
+    const frame = encoder.getEncodedBuffer().slice();
+    encoder.delete();
+    const bytes = buildPart10(imagePixelElements({ rows: 24, columns: 16, bitsAllocated: 16, bitsStored: 12 }), { transferSyntaxUID: TransferSyntax.HTJ2KLossless, encapsulatedFrames: [frame] });
+    const inBrowser = await decodeInBrowser(bytes);
+    expect(inBrowser).toEqual(await decodeInNode(bytes));
+    expect('data' in inBrowser && inBrowser.data[0]).toEqual(Array.from(pixels));
+    const wasm = (await page!.evaluate(() => window.loadedScripts())).filter((p) => p.endsWith('.wasm')).sort();
+    expect(wasm).toEqual(['/wasm/charlswasm_decode.wasm', '/wasm/libjpegturbowasm_decode.wasm', '/wasm/openjpegwasm_decode.wasm', '/wasm/openjphjs.wasm']);
+  });
+});
