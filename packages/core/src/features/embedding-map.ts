@@ -29,7 +29,7 @@ export async function embeddingMap<L>(embeddings: Tensor, labels: ArrayLike<L>, 
   if (n < 2 || dim === 0) return { points, labels: labelList, explainedVarianceRatio: [0, 0] };
 
   const components = Math.min(2, dim);
-  const pca = await new Pca({ components, strategy: 'covariance' }, compute).fit(embeddings);
+  const pca = await new Pca({ components }, compute).fit(embeddings);
   try {
     const projected = await compute.device.read(await pca.transform(embeddings));
     for (let i = 0; i < n; i++) {

@@ -22,6 +22,11 @@ export interface BoundMatrix {
 export interface MatrixEngine {
   /** Where the products run, for reports. */
   readonly description: string;
+  /**
+   * Centering costs nothing extra (the GPU kernel subtracts as it loads). Otherwise a centered
+   * Gram matrix costs a pass over X more than X's own Gram with a rank-one correction.
+   */
+  readonly centersForFree: boolean;
   bind(x: Float32Array, rows: number, cols: number): BoundMatrix;
 }
 
@@ -29,10 +34,21 @@ export interface MatrixEngine {
 export function fastMatmulEngine(fast: FastMatmul): MatrixEngine {
   return {
     description: fast.description,
+    centersForFree: false,
     bind: (x, rows, cols) => ({
-      centeredGram: async (center) => symmetrized(await fast.centeredGram(x, rows, cols, center), cols),
+      centeredGram: async (center) => {
+        const uncentered = center.every((v) => v === 0);
+        const product = uncentered ? await fast.matmul(x, x, { m: cols, n: cols, k: rows }, { transposeA: true }) : await fast.centeredGram(x, rows, cols, center);
+        return symmetrized(product, cols);
+      },
       timesTransposed: (b, k) => fast.matmul(x, b, { m: rows, n: k, k: cols }, { transposeB: true }),
-      transposedTimes: async (y, k) => Float64Array.from(await fast.matmul(y, x, { m: k, n: cols, k: rows }, { transposeA: true })),
+      transposedTimes: async (y, k) => {
+        // Xᵀ·Y (cols × k) runs faster in MLAS than Yᵀ·X (k × cols); transposing the small result is free.
+        const product = await fast.matmul(x, y, { m: cols, n: k, k: rows }, { transposeA: true });
+        const out = new Float64Array(k * cols);
+        for (let c = 0; c < cols; c++) for (let l = 0; l < k; l++) out[l * cols + c] = product[c * k + l]!;
+        return out;
+      },
       release: () => {},
     }),
   };
@@ -49,6 +65,7 @@ const CHUNK_BYTES = 32 * 1024 * 1024;
 export function deviceEngine(device: Device, chunkBytes: number = CHUNK_BYTES): MatrixEngine {
   return {
     description: `${device.backend} device kernels`,
+    centersForFree: true,
     bind: (x, rows, cols) => {
       const chunkRows = Math.max(1, Math.floor(chunkBytes / (4 * Math.max(1, cols))));
       const chunks: { start: number; rows: number; tensor: Tensor }[] = [];

@@ -40,19 +40,28 @@ export interface PcaFitResult {
   readonly strategy: Exclude<PcaStrategy, 'auto'>;
 }
 
-/** Above this ‖mean‖² / total variance, X is centered in a copy first instead of correcting products. */
+/** Above this ‖mean‖² / total variance, products are taken with centered data rather than corrected for the mean after. */
 const MAX_IMPLICIT_OFFSET = 64;
 
 export async function fitPcaMatrix(x: Float32Array, rows: number, cols: number, settings: PcaFitSettings, engine: MatrixEngine): Promise<PcaFitResult> {
   const { components } = settings;
   const strategy = chooseStrategy(rows, cols, settings);
   const stats = columnStats(x, rows, cols);
+  if (!Number.isFinite(stats.totalVariance) || !stats.mean.every(Number.isFinite)) {
+    throw new FeatureError('FEATURE_OPTION_INVALID', `PCA: the ${rows}×${cols} data holds NaN or infinite values; PCA needs finite numbers`);
+  }
   const mean = Float32Array.from(stats.mean);
   let axes: { vectors: Float64Array; variances: Float64Array };
   if (strategy === 'covariance') {
     const bound = engine.bind(x, rows, cols);
     try {
-      const covariance = await bound.centeredGram(mean);
+      // XᵀX − n·μμᵀ (in float64) saves a centering pass where centering is not free, unless the
+      // data sits far enough from the origin for f32 products to lose its spread.
+      const implicit = !engine.centersForFree && stats.offsetRatio <= MAX_IMPLICIT_OFFSET;
+      const covariance = await bound.centeredGram(implicit ? new Float32Array(cols) : mean);
+      if (implicit) {
+        for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) covariance[i * cols + j]! -= rows * stats.mean[i]! * stats.mean[j]!;
+      }
       for (let i = 0; i < covariance.length; i++) covariance[i]! /= rows - 1;
       const eigen = symmetricEigen(covariance, cols, components);
       axes = { vectors: eigen.vectors, variances: eigen.values.subarray(0, components) };

@@ -109,6 +109,7 @@ describe('PCA options and state', () => {
     await expect(fit({ components: 2, powerIterations: -1 })).rejects.toThrow(/powerIterations -1/);
     await expect(fit({ components: 1 }, Tensor.cpu('f32', [1, 8]))).rejects.toThrow(/at least 2 samples, got 1/);
     await expect(fit({ components: 1 }, Tensor.cpu('u8', [4, 2]))).rejects.toThrow(ShapeError);
+    await expect(fit({ components: 1 }, Tensor.cpu('f32', [2, 2], [1, Number.NaN, 3, 4]))).rejects.toThrow(/the 2×2 data holds NaN or infinite values/);
   });
 
   it('refuses to transform before fit, and batches of the wrong width', async () => {
