@@ -17,6 +17,9 @@ import { deriveSeed, SEED_PURPOSE } from './seeds.js';
 import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './train-options.js';
 import { validationMetrics } from './validation-metrics.js';
 
+/** Validation metrics the trainer computes itself (validation-metrics.ts). */
+const BUILT_IN_METRICS: readonly string[] = ['loss', 'accuracy'];
+
 /** Features [rows, inputDim] (row-major) and one label per row in [0, classes), or −1 for an unlabelled row (ignored by the loss). */
 export interface LabeledFeatures {
   readonly features: Float32Array;
@@ -75,6 +78,9 @@ export class Trainer {
     if (fit.validation) checkData('validation', fit.validation, spec);
     const resumed = fit.resumeFrom ? this.#resume(fit.resumeFrom) : null;
     const watching = options.earlyStopping.enabled && fit.validation !== undefined;
+    if (watching && !fit.evaluate && !BUILT_IN_METRICS.includes(options.earlyStopping.metric)) {
+      throw new TrainError('TRAIN_METRIC_UNAVAILABLE', `early stopping watches "${options.earlyStopping.metric}", but without an evaluate callback validation gives only: ${BUILT_IN_METRICS.join(', ')}`);
+    }
 
     const batchSize = Math.min(options.batchSize, rows);
     const batches = Math.ceil(rows / batchSize);
@@ -112,7 +118,7 @@ export class Trainer {
           const step = optimizer.steps;
           const indices = order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize));
           lr = learningRateAt(options.schedule, options.optimizer.lr, step, batches, options.epochs);
-          const batchLoss = await this.#step(optimizer, parameters, decay, {
+          const stepped = await this.#step(optimizer, parameters, decay, {
             features,
             labels,
             weights,
@@ -120,10 +126,9 @@ export class Trainer {
             scale: inverseWeightSum(indices, train.labels, classWeights),
             lr,
             dropoutSeeds: Array.from({ length: hidden }, (_, l) => deriveSeed(options.seed, SEED_PURPOSE.dropout, step, l)),
-          }).then((out) => {
-            parameters = out.parameters;
-            return out.loss;
           });
+          parameters = stepped.parameters;
+          const batchLoss = stepped.loss;
           stepsThisRun++;
           const previous: Tensor | null = lossSum;
           lossSum = previous ? (await device.run(add, { a: previous, b: batchLoss }, {})).out : batchLoss;
