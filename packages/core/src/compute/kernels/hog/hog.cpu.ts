@@ -30,7 +30,7 @@ export function hogCpu(x: TypedArray, out: Float32Array, g: HogGeometry): void {
         const base = (Math.floor(r / cellRows) * cellsAcross + Math.floor(c / cellCols)) * orientations;
         const angle = unsignedAngle(gRow, gCol);
         if (g.binning === 'nearest') {
-          cells[base + Math.min(Math.floor(angle / binWidth), orientations - 1)]! += magnitude;
+          cells[base + Math.max(0, Math.min(Math.floor(angle / binWidth), orientations - 1))]! += magnitude;
         } else {
           const position = angle / binWidth - 0.5;
           const lower = Math.floor(position);
@@ -61,11 +61,12 @@ export function hogCpu(x: TypedArray, out: Float32Array, g: HogGeometry): void {
 
 /**
  * Angle of the gradient (gRow, gCol) folded into [0, π): the direction counts, not the sign.
- * Folding by negating the vector (instead of a modulo in degrees) keeps an angle of exactly 0 at 0.
+ * Folding by negating the vector (instead of a modulo in degrees) keeps horizontal gradients at
+ * exactly 0, whichever way they point.
  */
 export function unsignedAngle(gRow: number, gCol: number): number {
-  const flip = gRow < 0 || (gRow === 0 && gCol < 0);
-  return Math.atan2(flip ? -gRow : gRow, flip ? -gCol : gCol);
+  if (gRow === 0) return 0;
+  return gRow < 0 ? Math.atan2(-gRow, -gCol) : Math.atan2(gRow, gCol);
 }
 
 function l2Hys(v: Float64Array): void {

@@ -52,9 +52,11 @@ fn pixel(base: u32, r: u32, c: u32) -> f32 {
   return ${g.transformSqrt ? 'sqrt(v)' : 'v'};
 }
 
-// Unsigned angle in [0, π): the gradient is negated into the upper half-plane, not reduced modulo π.
+// Unsigned angle in [0, π): the gradient is negated into the upper half-plane, not reduced modulo π;
+// a horizontal gradient is exactly 0 (no atan2 of a signed zero, which some drivers get wrong).
 fn unsigned_angle(g_row: f32, g_col: f32) -> f32 {
-  if (g_row < 0.0 || (g_row == 0.0 && g_col < 0.0)) { return atan2(-g_row, -g_col); }
+  if (g_row == 0.0) { return 0.0; }
+  if (g_row < 0.0) { return atan2(-g_row, -g_col); }
   return atan2(g_row, g_col);
 }`;
   },
@@ -91,7 +93,7 @@ fn unsigned_angle(g_row: f32, g_col: f32) -> f32 {
           let upper_bin = u32(i32(lower) + 1) % ORIENTATIONS;
           hist[cell + lower_bin] += (1.0 - upper_share) * magnitude;
           hist[cell + upper_bin] += upper_share * magnitude;`
-              : `let bin = min(u32(floor(angle / params.bin_width)), ORIENTATIONS - 1u);
+              : `let bin = u32(clamp(i32(floor(angle / params.bin_width)), 0, i32(ORIENTATIONS) - 1));
           hist[cell + bin] += magnitude;`
           }
         }
