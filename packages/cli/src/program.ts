@@ -4,6 +4,7 @@ import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
 import { registerRuns } from './commands/runs.js';
+import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { CLI_VERSION } from './version.js';
 
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerValidate(program);
   registerDoctor(program);
+  registerTrain(program);
   registerRuns(program);
   registerModels(program);
   registerDicom(program);

@@ -23,6 +23,8 @@ export interface Tracker {
   setTags(runId: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** Copies `bytes` into the run's artifact folder under `path`. */
   logArtifact(runId: string, path: string, bytes: Uint8Array): Promise<Artifact>;
+  /** The bytes of an artifact a run logged (TRACKING_NOT_FOUND when it has none by that path). */
+  readArtifact(runId: string, path: string): Promise<Uint8Array>;
   endRun(runId: string, status: Exclude<RunStatus, 'running'>, failureReason?: string): Promise<Run>;
   getRun(runId: string): Promise<RunDetails>;
   listRuns(filter?: { experiment?: string; status?: RunStatus; parentRunId?: string; limit?: number }): Promise<Run[]>;

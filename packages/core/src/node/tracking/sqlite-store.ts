@@ -1,6 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TrackingError } from '../../errors.js';
@@ -139,6 +139,15 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
       .prepare('INSERT INTO artifacts (run_id, path, size, sha256) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256')
       .run(runId, artifact.path, artifact.size, artifact.sha256);
     return artifact;
+  }
+
+  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    assertArtifactPath(path);
+    this.#runRow(runId);
+    if (!this.#db.prepare('SELECT 1 FROM artifacts WHERE run_id = ? AND path = ?').get(runId, path)) {
+      throw new TrackingError('TRACKING_NOT_FOUND', `run ${runId} has no artifact "${path}"`);
+    }
+    return readFileSync(this.artifactPath(runId, path));
   }
 
   /** Where an artifact of a run lives on disk. */

@@ -1,0 +1,64 @@
+import { FileError, parsePipelineConfig, runTrainingPipeline, type PipelineProgress } from '@cvf/core';
+import { createNodeDevice } from '@cvf/core/node';
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { EXIT, printJson, runAction } from '../output.js';
+import { ProgressReporter } from '../progress.js';
+import { nodeTrainingEnvironment } from '../training/node-training-environment.js';
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a pipeline: features, PCA, index, head, evaluation, bundle, registry — tracked as a run')
+    .argument('<config>', 'pipeline YAML')
+    .option('--set <path=value>', 'override a config value (YAML), e.g. --set train.epochs=5; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--resume <run-id>', "continue an interrupted run's head training from its last checkpoint")
+    .option('--json', 'JSON lines of progress; the last line is the summary')
+    .action((configPath: string, options: { set: string[]; resume?: string; json?: boolean }) =>
+      runAction(Boolean(options.json), async () => {
+        let text: string;
+        try {
+          text = await readFile(configPath, 'utf8');
+        } catch (cause) {
+          throw new FileError(`cannot read ${configPath}: ${(cause as Error).message}`, { cause });
+        }
+        const config = parsePipelineConfig(text, configPath, { overrides: options.set });
+        const device = await createNodeDevice({ prefer: config.compute.device });
+        const reporter = new ProgressReporter({ json: Boolean(options.json) });
+        // Ctrl-C ends the run as killed (between batches) instead of leaving it running.
+        const abort = new AbortController();
+        const onSignal = () => abort.abort(new Error('interrupted'));
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const { environment, close } = await nodeTrainingEnvironment({
+          config,
+          configPath,
+          device,
+          signal: abort.signal,
+          onProgress: (p: PipelineProgress) => reporter.update(p),
+        });
+        try {
+          const summary = await runTrainingPipeline(config, environment, options.resume ? { resumeRunId: options.resume } : {});
+          if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+          else printSummary(summary);
+          return EXIT.ok;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          close();
+          device.destroy();
+        }
+      }, EXIT.failed),
+    );
+}
+
+function printSummary(summary: Awaited<ReturnType<typeof runTrainingPipeline>>): void {
+  const lines = [
+    `run       ${summary.runId} (${summary.seconds.toFixed(1)} s)`,
+    `test      ${Object.entries(summary.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`,
+    `val       ${Object.entries(summary.metrics.val).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`,
+    `bundle    ${summary.bundle}`,
+    summary.model ? `model     ${summary.model.name}@${summary.model.version}` : 'model     not registered (registry.register: false)',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,62 @@
+import { createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
+import { createOrtNodeRuntime, nodeFileAccess, sharpImageDecoder, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
+import { dicomDatasetOpeners } from '@cvf/medical';
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { CLI_VERSION } from '../version.js';
+
+/** The git commit of the working folder, or null outside a repository. */
+export function gitSha(cwd = process.cwd()): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A training run on this machine: SQLite tracking under `tracking.store`, bundles under
+ * `<store>/bundles/<runId>`, files from disk (relative data paths from the config's folder),
+ * sharp for PNG/JPEG/WebP, @cvf/medical for DICOM sources, ONNX Runtime's MLAS for PCA products.
+ */
+export async function nodeTrainingEnvironment(options: {
+  config: PipelineConfig;
+  configPath: string;
+  device: Device;
+  onProgress?: (progress: PipelineProgress) => void;
+  signal?: AbortSignal;
+}): Promise<{ environment: TrainingEnvironment; store: SqliteTrackingStore; close(): void }> {
+  const { config, configPath, device } = options;
+  const store = SqliteTrackingStore.open(config.tracking.store);
+  const runtime = await createOrtNodeRuntime();
+  const fastMatmul = createOrtFastMatmul(runtime, config.compute.threads > 0 ? { threads: config.compute.threads } : {});
+  const environment: TrainingEnvironment = {
+    device,
+    dataset: {
+      files: nodeFileAccess,
+      decoder: sharpImageDecoder,
+      baseDir: dirname(resolve(configPath)),
+      openers: dicomDatasetOpeners({ env: process.env, device, ...(config.preprocess.window ? { window: config.preprocess.window } : {}) }),
+    },
+    tracker: store,
+    registry: store,
+    writeBundle: async (runId, manifest, files) => {
+      const location = resolve(join(config.tracking.store, 'bundles', runId));
+      return { location, manifest: await writeBundleFolder(location, manifest, files) };
+    },
+    fastMatmul,
+    onnxRuntime: runtime,
+    gitSha: gitSha(dirname(resolve(configPath))),
+    coreVersion: CLI_VERSION,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  return {
+    environment,
+    store,
+    close: () => {
+      void fastMatmul.release();
+      store.close();
+    },
+  };
+}

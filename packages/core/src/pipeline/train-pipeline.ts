@@ -1,0 +1,283 @@
+import { Tensor } from '../compute/tensor.js';
+import type { PipelineConfig } from '../config/schema.js';
+import { openDataset } from '../data/open-dataset.js';
+import { PipelineError } from '../errors.js';
+import { evaluateClassifier, scalarMetrics, type ClassifierEvaluation } from '../eval/evaluate-classifier.js';
+import { oneVsRest } from '../eval/ranking.js';
+import { selectThreshold } from '../eval/thresholds.js';
+import { Pca } from '../features/pca/pca.js';
+import { createIndex } from '../index/create-index.js';
+import { serializeIndex } from '../index/persist/index-persistence.js';
+import { knnPredict } from '../train/knn.js';
+import { saveHead } from '../train/head-file.js';
+import type { Head, HeadSpec } from '../train/head.js';
+import { exportHeadToOnnx } from '../train/onnx-export.js';
+import { predictProbabilities } from '../train/predict.js';
+import { trainHead } from '../train/trainer.js';
+import { assertSupportedAugmentation, augmentationEnabled } from './augment-batch.js';
+import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from './bundle-manifest.js';
+import { buildExtractor } from './build-extractor.js';
+import { configHash, flattenParams } from './config-hash.js';
+import { featureMatrix, type FeatureMatrix } from './feature-matrix.js';
+import type { TrainingEnvironment } from './training-environment.js';
+
+/** What `cvf train` prints last, and what the studio shows when a run ends. */
+export interface TrainSummary {
+  readonly runId: string;
+  readonly metrics: { readonly val: Record<string, number>; readonly test: Record<string, number> };
+  readonly bundle: string;
+  readonly model: { readonly name: string; readonly version: number } | null;
+  readonly seconds: number;
+}
+
+export interface TrainPipelineOptions {
+  /** Continue the head training of an earlier run from its last checkpoint (a new run, child of that one). */
+  readonly resumeRunId?: string;
+}
+
+export const CHECKPOINT_ARTIFACT = 'checkpoints/last.ckpt';
+
+/**
+ * One training run of a pipeline config: data → preprocessing → augmentation (train only) →
+ * features → PCA → index → head → evaluation → bundle → registry, tracked from start to end.
+ * Stateful components are fitted on the train split only and saved into the bundle, so serving
+ * computes exactly what was evaluated. A failure ends the run as failed, with the reason.
+ */
+export async function runTrainingPipeline(config: PipelineConfig, env: TrainingEnvironment, options: TrainPipelineOptions = {}): Promise<TrainSummary> {
+  assertSupportedAugmentation(config.augment);
+  const started = Date.now();
+  const hash = await configHash(config);
+  const resumeFrom = options.resumeRunId ? await env.tracker.readArtifact(options.resumeRunId, CHECKPOINT_ARTIFACT) : undefined;
+  const run = await env.tracker.startRun({
+    experiment: config.tracking.experiment ?? config.name,
+    name: config.name,
+    configHash: hash,
+    ...(env.gitSha ? { gitSha: env.gitSha } : {}),
+    ...(options.resumeRunId ? { parentRunId: options.resumeRunId } : {}),
+  });
+  try {
+    await env.tracker.logParams(run.id, flattenParams(config));
+    await env.tracker.setTags(run.id, { ...config.tracking.tags, device: env.device.backend, ...(options.resumeRunId ? { resumedFrom: options.resumeRunId } : {}) });
+    const summary = await train(config, env, run.id, hash, resumeFrom);
+    await env.tracker.endRun(run.id, 'finished');
+    return { ...summary, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    const aborted = env.signal?.aborted === true;
+    await env.tracker.endRun(run.id, aborted ? 'killed' : 'failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function train(config: PipelineConfig, env: TrainingEnvironment, runId: string, hash: string, resumeFrom: Uint8Array | undefined): Promise<Omit<TrainSummary, 'seconds'>> {
+  const { device } = env;
+  const progress = env.onProgress ?? (() => {});
+
+  progress({ stage: 'data', done: 0, total: 1, message: 'opening the dataset' });
+  const data = await openDataset(config.data, env.dataset);
+  const classes = [...data.classes];
+  progress({ stage: 'data', done: 1, total: 1, message: `${data.train.length} train, ${data.val.length} val, ${data.test.length} test in ${classes.length} classes` });
+  if (data.train.length === 0 || data.test.length === 0) throw new PipelineError('PIPELINE_FAILED', `the data section gives ${data.train.length} train and ${data.test.length} test samples; both must be non-empty`);
+
+  // Features, split by split. Only the training split is augmented.
+  const extractor = await buildExtractor(config.features, { device, files: env.dataset.files, baseDir: env.dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
+  const total = data.train.length + data.val.length + data.test.length;
+  let done = 0;
+  const featurize = (samples: typeof data.train, augment: boolean) =>
+    featureMatrix(samples, {
+      device,
+      preprocess: config.preprocess,
+      extractor,
+      ...(augment && augmentationEnabled(config.augment) ? { augment: { config: config.augment, seed: config.train.seed } } : {}),
+      onChunk: (chunkDone) => progress({ stage: 'features', done: done + chunkDone, total }),
+      ...(env.signal ? { signal: env.signal } : {}),
+    }).then((matrix) => ((done += samples.length), matrix));
+  let train = await featurize(data.train, true);
+  let val = await featurize(data.val, false);
+  let test = await featurize(data.test, false);
+
+  let pca: Pca | null = null;
+  if (config.pca.enabled) {
+    progress({ stage: 'pca', done: 0, total: 1 });
+    pca = new Pca({ components: config.pca.components, whiten: config.pca.whiten, strategy: config.pca.method, seed: config.train.seed }, { device, ...(env.fastMatmul ? { fastMatmul: env.fastMatmul } : {}) });
+    await pca.fit(Tensor.cpu('f32', [train.rows, train.dim], train.features));
+    train = await project(pca, train, device);
+    val = await project(pca, val, device);
+    test = await project(pca, test, device);
+    progress({ stage: 'pca', done: 1, total: 1, metrics: { explainedVariance: sum(pca.state.explainedVarianceRatio) } });
+  }
+
+  // The case index holds the original training samples (not their augmented copies).
+  progress({ stage: 'index', done: 0, total: 1 });
+  const index = await createIndex({
+    kind: config.index.kind,
+    dim: train.dim,
+    metric: config.index.metric,
+    ...(config.index.kind === 'hnsw' ? { M: config.index.hnsw.m, efConstruction: config.index.hnsw.efConstruction, efSearch: config.index.hnsw.efSearch } : {}),
+  });
+  const originals = originalRows(train);
+  index.addBatch(
+    Int32Array.from(originals, (row) => train.sampleIndex[row]!),
+    gatherRows(train, originals),
+    originals.map((row) => ({ label: classes[train.labels[row]!]! })),
+  );
+  progress({ stage: 'index', done: 1, total: 1 });
+
+  // The head, or the kNN vote over the index.
+  let head: Head | null = null;
+  let predict: (m: FeatureMatrix) => Promise<Float32Array>;
+  if (config.model.head === 'knn') {
+    const { k, weighting } = config.model.knn;
+    const trainLabels = new Map(originals.map((row) => [train.sampleIndex[row]!, train.labels[row]!]));
+    predict = async (m) => {
+      const hits = index.searchBatch(m.features, { k });
+      const labels = Int32Array.from(hits.flatMap((h) => padded(h.map((x) => trainLabels.get(x.id)!), k, -1)));
+      const scores = Float32Array.from(hits.flatMap((h) => padded(h.map((x) => x.score), k, 0)));
+      return knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: config.index.metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
+    };
+  } else {
+    const spec: HeadSpec =
+      config.model.head === 'mlp'
+        ? { head: 'mlp', inputDim: train.dim, classes: classes.length, hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout }
+        : { head: 'softmax', inputDim: train.dim, classes: classes.length };
+    const watched = config.train.earlyStopping.metric;
+    const result = await trainHead(device, spec, config.train, { features: train.features, labels: train.labels }, {
+      ...(val.rows > 0 ? { validation: { features: val.features, labels: val.labels } } : {}),
+      ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
+      onProgress: (p) => {
+        if (p.kind === 'epoch') void env.tracker.logMetrics(runId, { 'train.loss': p.loss, lr: p.lr, ...prefixed('val', p.metrics ?? {}) }, p.epoch);
+        const eta = p.stepsThisRun > 0 ? (p.elapsedMs / p.stepsThisRun / 1000) * (p.totalSteps - p.step) : undefined;
+        progress({ stage: 'train', done: p.step, total: p.totalSteps, ...(eta !== undefined ? { etaSeconds: eta } : {}), metrics: { epoch: p.epoch, loss: p.loss, ...(p.metrics ?? {}) } });
+      },
+      onCheckpoint: async (checkpoint) => void (await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT, checkpoint)),
+      ...(resumeFrom ? { resumeFrom } : {}),
+      ...(env.signal ? { signal: env.signal } : {}),
+    });
+    head = result.head;
+    predict = (m) => predictProbabilities(device, result.head, m.features);
+  }
+
+  // Evaluation: the threshold (binary tasks) is chosen on val and applied to test.
+  progress({ stage: 'evaluate', done: 0, total: 2 });
+  const positiveIndex = config.evaluate.positiveClass === undefined ? -1 : classes.indexOf(config.evaluate.positiveClass);
+  if (config.evaluate.positiveClass !== undefined && positiveIndex < 0) {
+    throw new PipelineError('PIPELINE_FAILED', `evaluate.positiveClass "${config.evaluate.positiveClass}" is not one of the classes: ${classes.join(', ')}`);
+  }
+  const valProbabilities = val.rows > 0 ? await predict(val) : null;
+  let threshold: number | undefined;
+  if (positiveIndex >= 0 && valProbabilities) {
+    const { targets, scores } = oneVsRest(val.labels, valProbabilities, classes.length, positiveIndex);
+    threshold = selectThreshold(targets, scores, config.evaluate.thresholds)?.threshold;
+  }
+  const evaluateOptions = { calibrationBins: config.evaluate.calibrationBins, ...(config.evaluate.positiveClass !== undefined ? { positiveClass: config.evaluate.positiveClass } : {}), ...(threshold !== undefined ? { threshold } : {}) };
+  const valEvaluation = valProbabilities ? evaluateClassifier(val.labels, valProbabilities, classes, evaluateOptions) : null;
+  progress({ stage: 'evaluate', done: 1, total: 2 });
+  const testEvaluation = evaluateClassifier(test.labels, await predict(test), classes, evaluateOptions);
+  const metrics = {
+    val: valEvaluation ? scalarMetrics(valEvaluation, config.evaluate.metrics) : {},
+    test: scalarMetrics(testEvaluation, config.evaluate.metrics),
+  };
+  await env.tracker.logMetrics(runId, { ...prefixed('val', metrics.val), ...prefixed('test', metrics.test) }, 0);
+  await env.tracker.logArtifact(runId, 'evaluation.json', json({ val: valEvaluation, test: testEvaluation }));
+  progress({ stage: 'evaluate', done: 2, total: 2, metrics: prefixed('test', metrics.test) });
+
+  // The bundle: every stage's saved state, the head as ONNX, the case index with its labels.
+  progress({ stage: 'bundle', done: 0, total: 1 });
+  const files = new Map<string, Uint8Array>([
+    ['extractor.bin', extractor.save()],
+    ['index.bin', serializeIndex(index)],
+    ['cases.json', json({ ids: data.train.map((s) => s.id), labels: data.train.map((s) => s.label) })],
+    ['evaluation.json', json({ test: summarizeEvaluation(testEvaluation) })],
+  ]);
+  if (pca) files.set('pca.bin', pca.save());
+  if (head) {
+    files.set('head.onnx', exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities' }));
+    files.set('head.bin', saveHead(head));
+  }
+  const firstImage = await data.train[0]!.load();
+  const manifest: Omit<BundleManifest, 'files'> = {
+    schemaVersion: BUNDLE_SCHEMA_VERSION,
+    name: config.registry.modelName ?? config.name,
+    version: null,
+    createdAt: new Date().toISOString(),
+    coreVersion: env.coreVersion,
+    configHash: hash,
+    classes,
+    input: {
+      height: config.preprocess.resize.height,
+      width: config.preprocess.resize.width,
+      channels: config.preprocess.color === 'rgb' ? 3 : 1,
+      formats: ['png', 'jpeg', 'webp', 'dicom'],
+      photometricInterpretations: config.preprocess.color === 'rgb' ? ['RGB', 'YBR_FULL', 'YBR_FULL_422', 'PALETTE COLOR', 'MONOCHROME1', 'MONOCHROME2'] : ['MONOCHROME1', 'MONOCHROME2', 'RGB'],
+      modalities: [],
+    },
+    preprocess: { ...config.preprocess, sourceChannels: firstImage.shape[2] ?? 1 },
+    stages: [
+      { name: 'extractor', kind: config.features.kind, params: { ...config.features }, files: ['extractor.bin'] },
+      ...(pca ? [{ name: 'pca', kind: 'pca', params: { components: config.pca.components, whiten: config.pca.whiten }, files: ['pca.bin'] }] : []),
+      { name: 'index', kind: config.index.kind, params: { metric: config.index.metric, k: config.index.k }, files: ['index.bin', 'cases.json'] },
+      head
+        ? { name: 'head', kind: config.model.head, params: { inputName: 'features', outputName: 'probabilities' }, files: ['head.onnx', 'head.bin'] }
+        : { name: 'head', kind: 'knn', params: { ...config.model }, files: [] },
+    ],
+    thresholds: threshold === undefined ? null : { [classes[positiveIndex]!]: threshold },
+    metrics: { val: metrics.val, test: metrics.test },
+  };
+  const { location } = await env.writeBundle(runId, manifest, files);
+  await env.tracker.setTags(runId, { bundle: location });
+  progress({ stage: 'bundle', done: 1, total: 1, message: location });
+
+  let model: TrainSummary['model'] = null;
+  if (config.registry.register) {
+    const version = await env.registry.registerVersion(manifest.name, { runId, bundle: location, metrics: metrics.test, configHash: hash, ...(env.gitSha ? { gitSha: env.gitSha } : {}) });
+    if (config.registry.alias) await env.registry.setAlias(version.name, version.version, config.registry.alias);
+    model = { name: version.name, version: version.version };
+  }
+  return { runId, metrics, bundle: location, model };
+}
+
+async function project(pca: Pca, matrix: FeatureMatrix, device: TrainingEnvironment['device']): Promise<FeatureMatrix> {
+  if (matrix.rows === 0) return { ...matrix, dim: pca.state.componentCount, features: new Float32Array(0) };
+  const projected = await pca.transform(Tensor.cpu('f32', [matrix.rows, matrix.dim], matrix.features));
+  const features = (await device.read(projected)) as Float32Array;
+  projected.dispose();
+  return { ...matrix, features, dim: pca.state.componentCount };
+}
+
+/** Rows that are original samples: the first row of each sample index (augmented copies come after). */
+function originalRows(matrix: FeatureMatrix): number[] {
+  const seen = new Set<number>();
+  const rows: number[] = [];
+  for (let row = 0; row < matrix.rows; row++) {
+    const sample = matrix.sampleIndex[row]!;
+    if (!seen.has(sample)) (seen.add(sample), rows.push(row));
+  }
+  return rows;
+}
+
+function gatherRows(matrix: FeatureMatrix, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * matrix.dim);
+  rows.forEach((row, k) => out.set(matrix.features.subarray(row * matrix.dim, (row + 1) * matrix.dim), k * matrix.dim));
+  return out;
+}
+
+function padded<T>(values: T[], length: number, fill: T): T[] {
+  return values.length >= length ? values.slice(0, length) : [...values, ...Array.from({ length: length - values.length }, () => fill)];
+}
+
+function prefixed(prefix: string, metrics: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => [`${prefix}.${k}`, v]));
+}
+
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
+}
+
+function summarizeEvaluation(evaluation: ClassifierEvaluation): unknown {
+  return { confusionMatrix: evaluation.confusionMatrix, perClass: evaluation.perClass };
+}
+
+function json(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value)}\n`);
+}
