@@ -16,7 +16,7 @@ export interface DicomFileMeta {
  * getter of `DicomDataSet` works on it), the transfer syntax, and what the parser warned about.
  */
 export class DicomFile extends DicomDataSet {
-  readonly meta: DicomFileMeta;
+  private fileMeta: DicomFileMeta | undefined;
 
   constructor(
     /** The bytes as given to `parseDicom` (for deflated files, `byteArray` is the inflated copy). */
@@ -28,12 +28,17 @@ export class DicomFile extends DicomDataSet {
     readonly warnings: readonly string[],
   ) {
     super(parsed, littleEndian);
-    this.meta = {
-      transferSyntaxUID,
+  }
+
+  /** File Meta Information, read on first use. */
+  get meta(): DicomFileMeta {
+    this.fileMeta ??= {
+      transferSyntaxUID: this.transferSyntaxUID,
       mediaStorageSOPClassUID: this.string(Tag.MediaStorageSOPClassUID),
       mediaStorageSOPInstanceUID: this.string(Tag.MediaStorageSOPInstanceUID),
       implementationClassUID: this.string(Tag.ImplementationClassUID),
       implementationVersionName: this.string(Tag.ImplementationVersionName),
     };
+    return this.fileMeta;
   }
 }

@@ -30,8 +30,8 @@ export function parseDicom(input: Uint8Array): DicomFile {
   try {
     const meta = dicomParser.readPart10Header(bytes);
     const transferSyntaxUID = readTransferSyntax(meta);
+    checkMeta(meta);
     const parsed = readDataSet(bytes, meta, transferSyntaxUID);
-    checkExtents(parsed);
     const littleEndian = transferSyntaxUID !== TransferSyntax.ExplicitVRBigEndian;
     return new DicomFile(bytes, parsed, transferSyntaxUID, littleEndian, parsed.warnings ?? []);
   } catch (thrown) {
@@ -107,17 +107,21 @@ function readTransferSyntax(parsed: DataSet): string {
   return (parsed.string('x00020010') ?? '').replace(/\0/g, '').trim();
 }
 
-/** dicom-parser lets the last element run past the end of the bytes; that is a truncated file. */
-function checkExtents(parsed: DataSet): void {
-  const size = parsed.byteArray.length;
-  for (const element of Object.values(parsed.elements)) {
-    // Undefined-length elements get their length from the parser's own scan of the bytes.
-    if (element.hadUndefinedLength) continue;
+/**
+ * The File Meta Information holds group 0002 only, within the bytes. (dicom-parser takes any
+ * element before group 0003 as meta, and lets the last one run past the end of the bytes; in the
+ * data set it reports such overruns itself.)
+ */
+function checkMeta(meta: DataSet): void {
+  const size = meta.byteArray.length;
+  for (const key in meta.elements) {
+    const element = meta.elements[key]!;
+    const tag = `(${element.tag.slice(1, 5)},${element.tag.slice(5)})`.toUpperCase();
+    if (!element.tag.startsWith('x0002')) {
+      throw new DicomError('DICOM_MALFORMED', `element ${tag} lies among the File Meta Information, which holds group 0002 only`);
+    }
     if (element.dataOffset + element.length > size) {
-      throw new DicomError(
-        'DICOM_TRUNCATED',
-        `the file is truncated: element (${element.tag.slice(1, 5)},${element.tag.slice(5)}) declares ${element.length} bytes at offset ${element.dataOffset}, but the data ends at ${size}`,
-      );
+      throw new DicomError('DICOM_TRUNCATED', `the file is truncated: element ${tag} declares ${element.length} bytes at offset ${element.dataOffset}, but the data ends at ${size}`);
     }
   }
 }

@@ -69,14 +69,22 @@ export const Tag = {
 
 export type TagName = keyof typeof Tag;
 
+const parserTags = new Map<string, string>();
+
 /** `xggggeeee`, the key dicom-parser uses, from any of the accepted spellings of a tag. */
 export function parserTag(tag: string): string {
   if (tag.length === 9 && tag.charCodeAt(0) === 0x78 /* x */) return tag;
-  const hex = tag.replace(/[(),\s]/g, '');
-  if (!/^[0-9a-fA-F]{8}$/.test(hex)) {
-    throw new TypeError(`"${tag}" is not a DICOM tag; write it as GGGGEEEE, (GGGG,EEEE) or xggggeeee`);
+  let key = parserTags.get(tag);
+  if (key === undefined) {
+    const hex = tag.replace(/[(),\s]/g, '');
+    if (!/^[0-9a-fA-F]{8}$/.test(hex)) {
+      throw new TypeError(`"${tag}" is not a DICOM tag; write it as GGGGEEEE, (GGGG,EEEE) or xggggeeee`);
+    }
+    key = `x${hex.toLowerCase()}`;
+    // Callers use a bounded set of tag spellings (mostly the Tag constants); the cache stays small.
+    if (parserTags.size < 10_000) parserTags.set(tag, key);
   }
-  return `x${hex.toLowerCase()}`;
+  return key;
 }
 
 /** `GGGGEEEE` (upper case) from dicom-parser's `xggggeeee`. */
