@@ -49,7 +49,7 @@ export class ProgressReporter {
 export function formatProgress(event: ProgressEvent, columns: number): string {
   const fraction = event.total > 0 ? Math.min(1, event.done / event.total) : 0;
   const metrics = Object.entries(event.metrics ?? {})
-    .map(([k, v]) => `${k} ${Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(4)}`)
+    .map(([k, v]) => `${k} ${Number.isInteger(v) || Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(4)}`)
     .join('  ');
   const eta = event.etaSeconds !== undefined && fraction < 1 ? `ETA ${formatDuration(event.etaSeconds)}` : '';
   const head = `${event.stage} ${event.done}/${event.total}`;
