@@ -1,0 +1,1 @@
+export { HogExtractor, type HogOptions } from './hog-extractor.js';

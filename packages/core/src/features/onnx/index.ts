@@ -1,0 +1,1 @@
+export { defaultEmbedderProviders, OnnxEmbedder, type OnnxEmbedderContext, type OnnxEmbedderOptions } from './onnx-embedder.js';

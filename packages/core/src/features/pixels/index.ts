@@ -1,0 +1,1 @@
+export { PixelsExtractor, type PixelsOptions } from './pixels-extractor.js';
