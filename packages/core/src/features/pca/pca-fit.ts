@@ -2,7 +2,7 @@ import { FeatureError } from '../../errors.js';
 import { Rng } from '../../compute/random.js';
 import { centerRows, columnStats } from './column-stats.js';
 import { orthonormalizeRows } from './householder-qr.js';
-import type { MatrixEngine } from './matrix-engine.js';
+import type { BoundMatrix, MatrixEngine } from './matrix-engine.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 
 /**
@@ -98,7 +98,7 @@ export function chooseStrategy(rows: number, cols: number, settings: PcaFitSetti
 }
 
 async function randomizedAxes(
-  bound: import('./matrix-engine.js').BoundMatrix,
+  bound: BoundMatrix,
   rows: number,
   cols: number,
   mean: Float32Array,
