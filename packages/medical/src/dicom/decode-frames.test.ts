@@ -6,7 +6,7 @@ import { DicomError } from '@cvf/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from './decode-frames.js';
 import { parseDicom } from './parse-dicom.js';
-import { buildPart10, imagePixelElements, type TestElement } from './testing/part10-builder.js';
+import { buildPart10, fragmentOffsets, imagePixelElements, type TestElement } from './testing/part10-builder.js';
 import { TransferSyntax } from './transfer-syntax.js';
 
 const le16 = (values: number[]) => new Uint8Array(new Uint16Array(values).buffer);
@@ -141,6 +141,53 @@ describe('decodeFrames: errors', () => {
 });
 
 describe('decodeFrames: encapsulated', () => {
+  const frames = [le16([1, 2, 3, 4]), le16([5, 6, 7, 8]), le16([9, 10, 11, 12])];
+  const layout = imagePixelElements({ rows: 2, columns: 2, bitsAllocated: 16, frames: 3 });
+  const expected = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]];
+  const uncompressed = TransferSyntax.EncapsulatedUncompressedExplicitVRLittleEndian;
+
+  it('reads Encapsulated Uncompressed frames located by the Basic Offset Table, one per fragment, or by the Extended Offset Table', async () => {
+    for (const basicOffsetTable of [true, false]) {
+      const image = await decodeFrames(parseDicom(buildPart10(layout, { transferSyntaxUID: uncompressed, encapsulatedFrames: frames, basicOffsetTable })));
+      expect(image.data.map((d) => [...d])).toEqual(expected);
+    }
+    const offsets = fragmentOffsets(frames);
+    const table = (values: number[]) => new Uint8Array(new BigUint64Array(values.map(BigInt)).buffer);
+    const extended: TestElement[] = [
+      { tag: '7FE00001', vr: 'OV', value: table(offsets) },
+      { tag: '7FE00002', vr: 'OV', value: table(frames.map((f) => f.length)) },
+    ];
+    const image = await decodeFrames(parseDicom(buildPart10([...layout, ...extended], { transferSyntaxUID: uncompressed, encapsulatedFrames: frames })), { frames: [2, 1] });
+    expect(image.data.map((d) => [...d])).toEqual([expected[2], expected[1]]);
+  });
+
+  it('joins the fragments of a frame by the Basic Offset Table', async () => {
+    const split = frames.map((f) => [f.subarray(0, 4), f.subarray(4)]);
+    const image = await decodeFrames(parseDicom(buildPart10(layout, { transferSyntaxUID: uncompressed, encapsulatedFrames: split, basicOffsetTable: true })));
+    expect(image.data.map((d) => [...d])).toEqual(expected);
+  });
+
+  it('says DICOM_MALFORMED when fragments without an offset table cannot be told apart', async () => {
+    const split = frames.map((f) => [f.subarray(0, 4), f.subarray(4)]);
+    const dicom = parseDicom(buildPart10(layout, { transferSyntaxUID: uncompressed, encapsulatedFrames: split }));
+    await expectDicomError(decodeFrames(dicom), 'DICOM_MALFORMED', /6 fragments without an offset table cannot be split into 3 frames/);
+  });
+
+  it('reads Float Pixel Data as Float32Array', async () => {
+    const floats = new Float32Array([0.5, -1.25, 3e6, 0]);
+    const elements: TestElement[] = [
+      { tag: '00280002', vr: 'US', value: [1] },
+      { tag: '00280004', vr: 'CS', value: 'MONOCHROME2' },
+      { tag: '00280010', vr: 'US', value: [2] },
+      { tag: '00280011', vr: 'US', value: [2] },
+      { tag: '00280100', vr: 'US', value: [32] },
+      { tag: '7FE00008', vr: 'OF', value: new Uint8Array(floats.buffer) },
+    ];
+    const image = await decodeFrames(parseDicom(buildPart10(elements)));
+    expect(image.data[0]).toBeInstanceOf(Float32Array);
+    expect([...image.data[0]!]).toEqual([...floats]);
+  });
+
   it('decodes HTJ2K (encoded here with OpenJPH) exactly, with and without a Basic Offset Table', async () => {
     const openjph = (await import('@cornerstonejs/codec-openjph/wasmjs')).default;
     const codec = await openjph({ print: () => {}, printErr: () => {} });
@@ -208,6 +255,18 @@ describe.skipIf(!dcmtk)('decodeFrames: multi-frame files encoded by dcmtk', () =
     ['Explicit VR Big Endian (dcmconv +tb)', 'dcmconv', ['+tb'], TransferSyntax.ExplicitVRBigEndian],
     ['Implicit VR Little Endian (dcmconv +ti)', 'dcmconv', ['+ti'], TransferSyntax.ImplicitVRLittleEndian],
   ];
+  it('JPEG Extended 12-bit (dcmcjpeg +ee) decodes within 1 of what dcmtk\'s own decoder (dcmdjpeg) gives', async () => {
+    const lossy = join(dir, 'extended.dcm');
+    const reference = join(dir, 'extended-decoded.dcm');
+    execFileSync('dcmcjpeg', ['+ee', '+q', '80', source, lossy], { stdio: 'ignore' });
+    execFileSync('dcmdjpeg', [lossy, reference], { stdio: 'ignore' });
+    const ours = await decodeFrames(parseDicom(readFileSync(lossy)));
+    const theirs = await decodeFrames(parseDicom(readFileSync(reference)));
+    expect(ours.transferSyntaxUID).toBe(TransferSyntax.JPEGExtended12Bit);
+    const worst = Math.max(...ours.data.flatMap((frame, f) => [...frame].map((v, i) => Math.abs(v - theirs.data[f]![i]!))));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   for (const [name, tool, args, uid] of cases) {
     it(`${name} decodes to the original pixels`, async () => {
       const out = join(dir, `${tool}${args.join('')}.dcm`);

@@ -3,6 +3,7 @@ import type { DataSet } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import { DicomFile } from './dicom-file.js';
 import { dicomParser } from './dicom-parser-module.js';
+import { parseExplicitDataSet } from './explicit-data-set.js';
 import { TransferSyntax } from './transfer-syntax.js';
 
 const PREAMBLE_LENGTH = 128;
@@ -63,7 +64,7 @@ function readDataSet(bytes: Uint8Array, meta: DataSet, transferSyntaxUID: string
       }
     }
     const stream = new dicomParser.ByteStream(byteArrayParser, byteArray, position);
-    if (explicit) dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length);
+    if (explicit) parseExplicitDataSet(dataSet, stream, byteArray.length);
     else dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length);
     warnings.push(...stream.warnings);
   }

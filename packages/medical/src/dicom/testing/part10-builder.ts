@@ -16,8 +16,8 @@ export interface TestElement {
 export interface TestFileOptions {
   /** Default Explicit VR Little Endian. */
   readonly transferSyntaxUID?: string;
-  /** Encapsulated Pixel Data: one codestream per frame (a single fragment each), with an empty or filled Basic Offset Table. */
-  readonly encapsulatedFrames?: readonly Uint8Array[];
+  /** Encapsulated Pixel Data: per frame, its codestream as one fragment or as several; with an empty or filled Basic Offset Table. */
+  readonly encapsulatedFrames?: readonly (Uint8Array | readonly Uint8Array[])[];
   readonly basicOffsetTable?: boolean;
 }
 
@@ -98,7 +98,17 @@ function valueBytes(vr: string, value: TestValue): Uint8Array {
   return out;
 }
 
-function encapsulatedPixelData(frames: readonly Uint8Array[], withOffsets: boolean): Uint8Array {
+/** Byte offsets of each frame's first item from the first fragment, for an Extended Offset Table. */
+export function fragmentOffsets(frames: readonly (Uint8Array | readonly Uint8Array[])[]): number[] {
+  let at = 0;
+  return frames.map((frame) => {
+    const start = at;
+    for (const f of frame instanceof Uint8Array ? [frame] : frame) at += 8 + f.length + (f.length % 2);
+    return start;
+  });
+}
+
+function encapsulatedPixelData(frames: readonly (Uint8Array | readonly Uint8Array[])[], withOffsets: boolean): Uint8Array {
   const item = (bytes: Uint8Array) => {
     const padded = even(bytes, 0);
     const head = new Uint8Array(8);
@@ -108,13 +118,9 @@ function encapsulatedPixelData(frames: readonly Uint8Array[], withOffsets: boole
     view.setUint32(4, padded.length, true);
     return concat([head, padded]);
   };
-  const fragments = frames.map(item);
+  const fragments = frames.map((frame) => concat((frame instanceof Uint8Array ? [frame] : frame).map(item)));
   const offsets = new Uint8Array(withOffsets ? frames.length * 4 : 0);
-  let at = 0;
-  fragments.forEach((f, i) => {
-    if (withOffsets) new DataView(offsets.buffer).setUint32(i * 4, at, true);
-    at += f.length;
-  });
+  if (withOffsets) fragmentOffsets(frames).forEach((o, i) => new DataView(offsets.buffer).setUint32(i * 4, o, true));
   const header = new Uint8Array([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
   const delimiter = new Uint8Array([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
   return concat([header, item(offsets), ...fragments, delimiter]);
