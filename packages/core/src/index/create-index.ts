@@ -1,0 +1,45 @@
+import { IndexError } from '../errors.js';
+import { FlatF16Index } from './flat/flat-f16-index.js';
+import { FlatIndex } from './flat/flat-index.js';
+import { FlatInt8Index } from './flat/flat-int8-index.js';
+import { HnswIndex } from './hnsw/hnsw-index.js';
+import type { KernelBackend } from './kernel-set.js';
+import { INDEX_KINDS, type IndexKind, type VectorMetric, type VectorIndex } from './types.js';
+
+export interface IndexOptions {
+  readonly kind: IndexKind;
+  readonly dim: number;
+  readonly metric: VectorMetric;
+  /** Scan code: WebAssembly SIMD where available (default), or the plain TypeScript reference. */
+  readonly backend?: KernelBackend;
+  /** flat-int8: candidates rescored exactly (default max(4k, 40)). */
+  readonly rescore?: number;
+  /** hnsw: links per node (16), insertion and search list sizes (200, 64), level seed (100). */
+  readonly M?: number;
+  readonly efConstruction?: number;
+  readonly efSearch?: number;
+  readonly seed?: number;
+}
+
+/** Creates an empty index of any kind. */
+export async function createIndex(options: IndexOptions): Promise<VectorIndex> {
+  const common = { dim: options.dim, metric: options.metric, ...(options.backend ? { backend: options.backend } : {}) };
+  switch (options.kind) {
+    case 'flat':
+      return FlatIndex.create(common);
+    case 'flat-f16':
+      return FlatF16Index.create(common);
+    case 'flat-int8':
+      return FlatInt8Index.create({ ...common, ...(options.rescore !== undefined ? { rescore: options.rescore } : {}) });
+    case 'hnsw':
+      return HnswIndex.create({
+        ...common,
+        ...(options.M !== undefined ? { M: options.M } : {}),
+        ...(options.efConstruction !== undefined ? { efConstruction: options.efConstruction } : {}),
+        ...(options.efSearch !== undefined ? { efSearch: options.efSearch } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      });
+    default:
+      throw new IndexError('INDEX_INVALID_ARGUMENT', `index kind "${String(options.kind)}" is not one of ${INDEX_KINDS.join(', ')}`);
+  }
+}

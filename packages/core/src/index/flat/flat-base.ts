@@ -1,0 +1,424 @@
+import type { Device } from '../../compute/device.js';
+import { Tensor } from '../../compute/tensor.js';
+import { IndexError } from '../../errors.js';
+import { gpuFlatSearch, MAX_GPU_CANDIDATES } from '../gpu/gpu-flat-search.js';
+import { compileFilter, type MetadataFilter } from '../filter.js';
+import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
+import { MetadataStore, type VectorMetadata, type MetadataSnapshot } from '../metadata-store.js';
+import type { SectionArray } from '../persist/index-format.js';
+import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, kernelQuery, sortHits, storedVector } from '../metric.js';
+import { PANEL, QUERY_BLOCK } from '../simd/search-kernels.js';
+import { TopKCollector } from '../top-k-collector.js';
+import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
+
+export interface FlatIndexOptions {
+  readonly dim: number;
+  readonly metric: VectorMetric;
+  /** Scan code: WebAssembly SIMD (default where available) or the plain TypeScript reference. */
+  readonly backend?: KernelBackend;
+}
+
+/** Panel bytes scanned per block of queries in a batch, so a block stays in the L2 cache across queries. */
+const CHUNK_BYTES = 512 * 1024;
+
+/**
+ * What the three flat indexes share: dense slots (a delete moves the last vector into the hole, so
+ * scans never skip), the id ↔ slot maps, metadata, filters turned into a −∞ bias on failing slots,
+ * and the search flow — prepare queries, scan panels into a top-k collector, score the kept
+ * candidates exactly. Subclasses own the vector layout and the scan.
+ */
+export abstract class FlatIndexBase implements VectorIndex {
+  abstract readonly kind: IndexKind;
+  readonly dim: number;
+  readonly metric: VectorMetric;
+  protected readonly set: KernelSet;
+  protected readonly collector = new TopKCollector();
+  protected count = 0;
+  protected capacity = 0;
+  #ids = new Int32Array(0);
+  readonly #slotOf = new Map<number, number>();
+  protected metadata = new MetadataStore();
+  /** Bumped by every change of the vectors, so a GPU copy knows when it is stale. */
+  #version = 0;
+  #gpuBase: { device: Device; tensor: Tensor; version: number } | null = null;
+
+  protected constructor(options: FlatIndexOptions, set: KernelSet) {
+    this.dim = options.dim;
+    this.metric = options.metric;
+    this.set = set;
+    set.memory.declare(...this.dataRegions(), 'bias', 'maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch');
+    set.memory.resize('scratch', 64);
+  }
+
+  protected static async kernels(options: FlatIndexOptions, self: { onInsert: (query: number, panel: number) => number }): Promise<KernelSet> {
+    checkDim(options.dim);
+    checkMetric(options.metric);
+    return createKernelSet(options.dim, (query, panel) => self.onInsert(query, panel), options.backend);
+  }
+
+  get backend(): KernelBackend {
+    return this.set.backend;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  // ---- layout hooks -------------------------------------------------------------------------
+
+  /** Regions holding vectors, in layout order (declared before bias and the scratch regions). */
+  protected abstract dataRegions(): string[];
+  /** Resizes the data regions for `capacity` slots (a multiple of PANEL), keeping their contents. */
+  protected abstract growData(capacity: number): void;
+  /** Stores a (metric-prepared) vector in a slot; returns the kernel bias of the slot. */
+  protected abstract write(slot: number, stored: Float32Array): number;
+  protected abstract copySlot(from: number, to: number): void;
+  /** The vector a slot holds as exact scoring sees it. */
+  protected abstract read(slot: number, out: Float32Array): Float32Array;
+  /** Scans every slot for `m` prepared queries in the 'queries' region into the collector; must not resize memory. */
+  protected abstract scan(m: number, biasRegion: string): void;
+  /** Candidates kept per query before exact scoring (quantized kinds keep more). */
+  protected poolSize(k: number): number {
+    return k;
+  }
+  /** Bytes of full-precision vectors and of codes, for memory(). */
+  protected abstract dataBytes(): { vectors: number; codes: number };
+
+  // ---- the host side of the kernels -----------------------------------------------------------
+
+  #scores: Float32Array | null = null;
+
+  onInsert(query: number, panel: number): number {
+    const scores = this.#scores!;
+    const collector = this.collector;
+    const first = panel * PANEL;
+    const last = Math.min(PANEL, this.count - first);
+    for (let lane = 0; lane < last; lane++) {
+      const key = scores[lane]!;
+      if (key > collector.threshold(query)) collector.offer(query, key, first + lane);
+    }
+    return collector.threshold(query);
+  }
+
+  /** Runs a scan with the scratch view bound (it does not move during a scan). */
+  protected runScan(m: number, pool: number, biasRegion: string): void {
+    this.collector.reset(m, pool);
+    this.#scores = this.set.memory.f32('scratch', PANEL);
+    const thresholds = this.set.memory.f32('thresholds', m);
+    thresholds.fill(-Infinity);
+    this.scan(m, biasRegion);
+    this.#scores = null;
+  }
+
+  /** Calls `block(c0, panels)` over chunks of the panels; `panelBytes` sizes the chunks. */
+  protected forEachChunk(panelBytes: number, block: (firstPanel: number, panels: number) => void): void {
+    const panels = Math.ceil(this.count / PANEL);
+    const chunk = Math.max(1, Math.floor(CHUNK_BYTES / panelBytes));
+    for (let p = 0; p < panels; p += chunk) block(p, Math.min(chunk, panels - p));
+  }
+
+  /** Splits m queries into blocks of QUERY_BLOCK and singles. */
+  protected forEachQueryBlock(m: number, block: (first: number, size: 1 | typeof QUERY_BLOCK) => void): void {
+    let q = 0;
+    if (m > 1) for (; q + QUERY_BLOCK <= m; q += QUERY_BLOCK) block(q, QUERY_BLOCK);
+    for (; q < m; q++) block(q, 1);
+  }
+
+  // ---- mutation -------------------------------------------------------------------------------
+
+  add(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
+    this.addBatch([id], vector, metadata === undefined ? undefined : [metadata]);
+  }
+
+  addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
+    const rows = checkRows(vectors, this.dim, 'vectors');
+    if (rows !== ids.length) throw new IndexError('INDEX_INVALID_ARGUMENT', `${ids.length} ids for ${rows} vectors`);
+    if (metadata !== undefined && metadata.length !== rows) throw new IndexError('INDEX_INVALID_ARGUMENT', `${metadata.length} metadata entries for ${rows} vectors`);
+    const seen = new Set<number>();
+    for (let r = 0; r < rows; r++) {
+      const id = ids[r]!;
+      checkId(id);
+      if (this.#slotOf.has(id) || seen.has(id)) throw new IndexError('INDEX_DUPLICATE_ID', `id ${id} is already in the index; use update() to replace its vector`);
+      seen.add(id);
+      this.metadata.validate(metadata?.[r]);
+    }
+    this.beforeAdd(vectors, rows);
+    this.#reserve(this.count + rows);
+    const stored = new Float32Array(this.dim);
+    const bias = this.set.memory.f32('bias'); // write() never moves the memory
+    for (let r = 0; r < rows; r++) {
+      const slot = this.count++;
+      storedVector(this.metric, vectors, r * this.dim, this.dim, stored);
+      bias[slot] = this.write(slot, stored);
+      this.#ids[slot] = ids[r]!;
+      this.#slotOf.set(ids[r]!, slot);
+      this.metadata.set(slot, metadata?.[r]);
+    }
+    this.#version++;
+  }
+
+  /** Lets a kind look at incoming vectors first (the int8 index widens its ranges). */
+  protected beforeAdd(_vectors: ArrayLike<number>, _rows: number): void {}
+
+  update(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
+    const slot = this.#slot(id);
+    checkVector(vector, this.dim, 'vector');
+    this.metadata.validate(metadata);
+    this.beforeAdd(vector, 1);
+    const stored = storedVector(this.metric, vector, 0, this.dim);
+    this.set.memory.f32('bias')[slot] = this.write(slot, stored);
+    if (metadata !== undefined) this.metadata.set(slot, metadata);
+    this.#version++;
+  }
+
+  delete(id: number): boolean {
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) return false;
+    const last = this.count - 1;
+    this.forget(slot);
+    if (slot !== last) {
+      this.copySlot(last, slot);
+      const bias = this.set.memory.f32('bias');
+      bias[slot] = bias[last]!;
+      this.#ids[slot] = this.#ids[last]!;
+      this.#slotOf.set(this.#ids[slot]!, slot);
+      this.metadata.move(last, slot);
+    }
+    this.set.memory.f32('bias')[last] = -Infinity;
+    this.metadata.clear(last);
+    this.#slotOf.delete(id);
+    this.count = last;
+    this.afterDelete(last);
+    this.#version++;
+    return true;
+  }
+
+  /** Lets a kind account for a vector about to be deleted. */
+  protected forget(_slot: number): void {}
+  /** Lets a kind clear the vacated last slot (its vector was moved or deleted). */
+  protected afterDelete(_vacated: number): void {}
+
+  has(id: number): boolean {
+    return this.#slotOf.has(id);
+  }
+
+  getVector(id: number): Float32Array {
+    return this.read(this.#slot(id), new Float32Array(this.dim));
+  }
+
+  getMetadata(id: number): VectorMetadata | undefined {
+    return this.metadata.get(this.#slot(id));
+  }
+
+  ids(): Int32Array {
+    return this.#ids.slice(0, this.count);
+  }
+
+  protected idOf(slot: number): number {
+    return this.#ids[slot]!;
+  }
+
+  #slot(id: number): number {
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) throw new IndexError('INDEX_ID_NOT_FOUND', `id ${id} is not in the index`);
+    return slot;
+  }
+
+  #reserve(needed: number): void {
+    if (needed <= this.capacity) return;
+    const capacity = Math.ceil(Math.max(needed, this.capacity * 2, 64) / PANEL) * PANEL;
+    const ids = new Int32Array(capacity);
+    ids.set(this.#ids.subarray(0, this.count));
+    this.#ids = ids;
+    this.metadata.reserve(capacity);
+    this.growData(capacity);
+    this.set.memory.resize('bias', capacity * 4);
+    this.set.memory.f32('bias').fill(-Infinity, this.count);
+    this.capacity = capacity;
+  }
+
+  // ---- search ---------------------------------------------------------------------------------
+
+  search(query: ArrayLike<number>, options: SearchOptions): SearchHit[] {
+    checkVector(query, this.dim, 'query');
+    return this.#search(query, 1, options)[0]!;
+  }
+
+  searchBatch(queries: ArrayLike<number>, options: SearchOptions): SearchHit[][] {
+    const m = checkRows(queries, this.dim, 'queries');
+    return this.#search(queries, m, options);
+  }
+
+  #search(queries: ArrayLike<number>, m: number, options: SearchOptions): SearchHit[][] {
+    if (options === null || typeof options !== 'object') throw new IndexError('INDEX_INVALID_ARGUMENT', 'search options must be an object with k (and optionally filter)');
+    checkK(options.k);
+    const biasRegion = options.filter === undefined ? 'bias' : this.#maskedBias(options.filter);
+    if (m === 0 || this.count === 0) return Array.from({ length: m }, () => []);
+    const memory = this.set.memory;
+    memory.reserve('queries', m * this.dim * 4);
+    memory.reserve('thresholds', m * 4);
+    const prepared = memory.f32('queries', m * this.dim);
+    for (let q = 0; q < m; q++) kernelQuery(this.metric, queries, q * this.dim, this.dim, prepared.subarray(q * this.dim, (q + 1) * this.dim));
+    const k = Math.min(options.k, this.count);
+    this.prepareQueries(m);
+    this.runScan(m, Math.min(this.count, Math.max(k, this.poolSize(k))), biasRegion);
+    const results: SearchHit[][] = [];
+    const x = new Float32Array(this.dim);
+    const q = new Float32Array(this.dim);
+    for (let i = 0; i < m; i++) {
+      storedVector(this.metric, queries, i * this.dim, this.dim, q);
+      const { slots } = this.collector.sorted(i);
+      const hits: SearchHit[] = [];
+      for (const slot of slots) hits.push({ id: this.#ids[slot]!, score: this.#exact(q, this.read(slot, x)) });
+      results.push(sortHits(this.metric, hits).slice(0, k));
+    }
+    return results;
+  }
+
+  /** Per-kind query preparation after the f32 queries are in place (quantized query codes, tail norms). */
+  protected prepareQueries(_m: number): void {}
+
+  /** Exact score against the metric-prepared query (unit for cosine): similarity, or squared distance. */
+  #exact(q: Float32Array, x: Float32Array): number {
+    let sum = 0;
+    if (this.metric === 'l2') {
+      for (let j = 0; j < this.dim; j++) {
+        const diff = q[j]! - x[j]!;
+        sum += diff * diff;
+      }
+      return sum;
+    }
+    for (let j = 0; j < this.dim; j++) sum += q[j]! * x[j]!;
+    return sum;
+  }
+
+  score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
+    checkVector(query, this.dim, 'query');
+    const q = storedVector(this.metric, query, 0, this.dim);
+    const x = new Float32Array(this.dim);
+    return Float64Array.from({ length: ids.length }, (_, i) => {
+      const slot = this.#slotOf.get(ids[i]!);
+      return slot === undefined ? NaN : this.#exact(q, this.read(slot, x));
+    });
+  }
+
+  /** A copy of the bias with −∞ where the filter fails: the scans then never count those slots. */
+  #maskedBias(filter: MetadataFilter): string {
+    const compiled = compileFilter(filter, this.metadata);
+    const memory = this.set.memory;
+    memory.reserve('maskedBias', this.capacity * 4);
+    const mask = new Uint8Array(this.count);
+    compiled.fillMask(mask, this.count);
+    const masked = memory.f32('maskedBias', this.capacity);
+    masked.set(memory.f32('bias', this.capacity));
+    for (let s = 0; s < this.count; s++) if (mask[s] === 0) masked[s] = -Infinity;
+    return 'maskedBias';
+  }
+
+  /** The vector a slot's scan sees (the quantized kinds override: dequantized codes). */
+  protected scanVector(slot: number, out: Float32Array): Float32Array {
+    return this.read(slot, out);
+  }
+
+  /**
+   * searchBatch with the scan on a Device: on WebGPU the slots' scan vectors stay resident on the
+   * GPU (uploaded again after a change), `similarity-top-k` + `top-k-merge` keep each query's
+   * candidate pool, and the pool is scored exactly here as on the CPU path. A CPU device runs
+   * the CPU path. Candidate pools are capped at 256 per query.
+   */
+  async searchBatchOn(device: Device, queries: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[][]> {
+    if (device.backend !== 'webgpu') return this.searchBatch(queries, options);
+    const m = checkRows(queries, this.dim, 'queries');
+    if (options === null || typeof options !== 'object') throw new IndexError('INDEX_INVALID_ARGUMENT', 'search options must be an object with k (and optionally filter)');
+    checkK(options.k);
+    const mask = new Uint8Array(this.count).fill(1);
+    if (options.filter !== undefined) compileFilter(options.filter, this.metadata).fillMask(mask, this.count);
+    if (m === 0 || this.count === 0) return Array.from({ length: m }, () => []);
+    const k = Math.min(options.k, this.count);
+    const pool = Math.min(this.count, Math.max(k, this.poolSize(k)), MAX_GPU_CANDIDATES);
+    const stored = new Float32Array(m * this.dim);
+    for (let q = 0; q < m; q++) storedVector(this.metric, queries, q * this.dim, this.dim, stored.subarray(q * this.dim, (q + 1) * this.dim));
+    const { indices } = await gpuFlatSearch(device, this.#deviceBase(device), stored, mask, { metric: this.metric, k: pool });
+    const results: SearchHit[][] = [];
+    const x = new Float32Array(this.dim);
+    for (let q = 0; q < m; q++) {
+      const query = stored.subarray(q * this.dim, (q + 1) * this.dim);
+      const hits: SearchHit[] = [];
+      for (let r = 0; r < pool; r++) {
+        const slot = indices[q * pool + r]!;
+        if (slot >= 0) hits.push({ id: this.#ids[slot]!, score: this.#exact(query, this.read(slot, x)) });
+      }
+      results.push(sortHits(this.metric, hits).slice(0, k));
+    }
+    return results;
+  }
+
+  #deviceBase(device: Device): Tensor {
+    const cached = this.#gpuBase;
+    if (cached && cached.device === device && cached.version === this.#version) return cached.tensor;
+    cached?.tensor.dispose();
+    const rows = new Float32Array(this.count * this.dim);
+    for (let slot = 0; slot < this.count; slot++) this.scanVector(slot, rows.subarray(slot * this.dim, (slot + 1) * this.dim));
+    const tensor = device.upload(Tensor.cpu('f32', [this.count, this.dim], rows));
+    this.#gpuBase = { device, tensor, version: this.#version };
+    return tensor;
+  }
+
+  /** Frees the GPU copy of the vectors, if any. */
+  releaseDevice(): void {
+    this.#gpuBase?.tensor.dispose();
+    this.#gpuBase = null;
+  }
+
+  memory(): MemoryEstimate {
+    const { vectors, codes } = this.dataBytes();
+    const memory = this.set.memory;
+    const scratch = memory.bytesOf((name) => ['maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch'].includes(name)) + this.scratchBytes();
+    // A Map entry costs about three words plus its share of the hash table.
+    const ids = this.#ids.byteLength + this.#slotOf.size * 28;
+    const biasBytes = memory.size('bias');
+    const metadata = this.metadata.bytes();
+    return { total: vectors + codes + biasBytes + ids + metadata + scratch, vectors, codes: codes + biasBytes, graph: 0, ids, metadata, scratch };
+  }
+
+  /** Scratch a kind holds outside the named scratch regions (decode blocks). */
+  protected scratchBytes(): number {
+    return 0;
+  }
+
+  // ---- persistence ----------------------------------------------------------------------------
+
+  /** The arrays and parameters this kind persists besides ids and metadata (vectors in slot order). */
+  abstract persistedState(): { params: Record<string, unknown>; sections: Record<string, SectionArray> };
+
+  /** Writes slot `slot` from persisted sections; returns its kernel bias. */
+  protected abstract restoreSlot(slot: number, sections: Readonly<Record<string, SectionArray>>): number;
+
+  /** Checks persisted sections against the slot count (and takes any state they carry) before a slot is written. */
+  protected abstract beginRestore(rows: number, sections: Readonly<Record<string, SectionArray>>, params: Readonly<Record<string, unknown>>): void;
+
+  /** Slot-ordered ids and metadata, as persisted by every flat kind. */
+  persistedBase(): { ids: Int32Array; metadata: MetadataSnapshot } {
+    return { ids: this.#ids.slice(0, this.count), metadata: this.metadata.snapshot(this.count) };
+  }
+
+  /** Fills a fresh index from persisted state. */
+  restore(ids: Int32Array, metadata: MetadataSnapshot, sections: Readonly<Record<string, SectionArray>>, params: Readonly<Record<string, unknown>>): void {
+    if (this.count !== 0) throw new IndexError('INDEX_INVALID_ARGUMENT', 'restore() needs an empty index');
+    const rows = ids.length;
+    this.beginRestore(rows, sections, params);
+    const store = MetadataStore.fromSnapshot(metadata, rows, Math.ceil(Math.max(rows, 64) / PANEL) * PANEL);
+    this.#reserve(rows);
+    for (let slot = 0; slot < rows; slot++) {
+      const id = ids[slot]!;
+      if (id < 0 || this.#slotOf.has(id)) throw new IndexError('INDEX_CORRUPT', `stored index repeats or has an invalid id ${id}`);
+      this.#ids[slot] = id;
+      this.#slotOf.set(id, slot);
+      this.count = slot + 1;
+      this.set.memory.f32('bias')[slot] = this.restoreSlot(slot, sections);
+    }
+    store.reserve(this.capacity);
+    this.metadata = store;
+    this.#version++;
+  }
+}

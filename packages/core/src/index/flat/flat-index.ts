@@ -1,0 +1,171 @@
+import { IndexError } from '../../errors.js';
+import { type KernelSet } from '../kernel-set.js';
+import type { SectionArray } from '../persist/index-format.js';
+import { PANEL } from '../simd/search-kernels.js';
+import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
+
+/** Rounds a non-negative float64 up past its f32 rounding, so a bound stays a bound in f32. */
+function upperF32(value: number): number {
+  return Math.fround(value * (1 + 2 ** -20));
+}
+
+/**
+ * Exact search over f32 vectors: every vector is scored. Vectors sit in panels of eight,
+ * dimension-major, scanned by the SIMD kernels with a fused top-k threshold.
+ *
+ * When the vectors' energy sits in their leading dimensions (PCA outputs), the scan is bounded:
+ * it sums the first quarter of the dimensions, bounds the rest by Cauchy–Schwarz with the stored
+ * tail norms, and finishes only the panels that can still enter the top-k. The results are the
+ * same as the full scan's.
+ */
+export class FlatIndex extends FlatIndexBase {
+  readonly kind = 'flat' as const;
+  /** Sums of ‖x_tail‖² and ‖x‖² over the stored vectors: is the bounded scan worth it? */
+  #tailEnergy = 0;
+  #energy = 0;
+
+  static async create(options: FlatIndexOptions): Promise<FlatIndex> {
+    const holder = { onInsert: (_q: number, _p: number) => -Infinity };
+    const set = await FlatIndexBase.kernels(options, holder);
+    const index = new FlatIndex(options, set);
+    holder.onInsert = (q, p) => index.onInsert(q, p);
+    return index;
+  }
+
+  private constructor(options: FlatIndexOptions, set: KernelSet) {
+    super(options, set);
+  }
+
+  /** Whether searches use the bounded scan now: the tail carries at most half the energy. */
+  get bounded(): boolean {
+    return this.set.prefix < this.dim && this.#tailEnergy <= 0.5 * this.#energy;
+  }
+
+  protected dataRegions(): string[] {
+    return ['panels', 'tails'];
+  }
+
+  protected growData(capacity: number): void {
+    this.set.memory.resize('panels', capacity * this.dim * 4);
+    this.set.memory.resize('tails', capacity * 4);
+  }
+
+  protected write(slot: number, stored: Float32Array): number {
+    this.#account(slot, -1);
+    const panels = this.set.memory.f32('panels');
+    const base = (slot >> 3) * this.dim * PANEL + (slot & 7);
+    let tail = 0;
+    let sum = 0;
+    for (let j = 0; j < this.dim; j++) {
+      const v = stored[j]!;
+      panels[base + j * PANEL] = v;
+      sum += v * v;
+      if (j >= this.set.prefix) tail += v * v;
+    }
+    this.set.memory.f32('tails')[slot] = upperF32(Math.sqrt(tail));
+    this.#account(slot, 1);
+    return this.metric === 'l2' ? Math.fround(-sum) : 0;
+  }
+
+  /** Adds (sign 1) or removes (sign −1) a slot's energies from the running sums. */
+  #account(slot: number, sign: 1 | -1): void {
+    const panels = this.set.memory.f32('panels');
+    const base = (slot >> 3) * this.dim * PANEL + (slot & 7);
+    let tail = 0;
+    let sum = 0;
+    for (let j = 0; j < this.dim; j++) {
+      const v = panels[base + j * PANEL]!;
+      sum += v * v;
+      if (j >= this.set.prefix) tail += v * v;
+    }
+    this.#tailEnergy = Math.max(0, this.#tailEnergy + sign * tail);
+    this.#energy = Math.max(0, this.#energy + sign * sum);
+  }
+
+  protected override forget(slot: number): void {
+    this.#account(slot, -1);
+  }
+
+  protected copySlot(from: number, to: number): void {
+    const panels = this.set.memory.f32('panels');
+    const a = (from >> 3) * this.dim * PANEL + (from & 7);
+    const b = (to >> 3) * this.dim * PANEL + (to & 7);
+    for (let j = 0; j < this.dim; j++) panels[b + j * PANEL] = panels[a + j * PANEL]!;
+    const tails = this.set.memory.f32('tails');
+    tails[to] = tails[from]!;
+  }
+
+  protected override afterDelete(vacated: number): void {
+    const panels = this.set.memory.f32('panels');
+    const base = (vacated >> 3) * this.dim * PANEL + (vacated & 7);
+    for (let j = 0; j < this.dim; j++) panels[base + j * PANEL] = 0;
+    this.set.memory.f32('tails')[vacated] = 0;
+  }
+
+  protected read(slot: number, out: Float32Array): Float32Array {
+    const panels = this.set.memory.f32('panels');
+    const base = (slot >> 3) * this.dim * PANEL + (slot & 7);
+    for (let j = 0; j < this.dim; j++) out[j] = panels[base + j * PANEL]!;
+    return out;
+  }
+
+  protected override prepareQueries(m: number): void {
+    const memory = this.set.memory;
+    memory.reserve('queryTails', m * 4);
+    const queries = memory.f32('queries', m * this.dim);
+    const tails = memory.f32('queryTails', m);
+    for (let q = 0; q < m; q++) {
+      let tail = 0;
+      for (let j = this.set.prefix; j < this.dim; j++) tail += queries[q * this.dim + j]! ** 2;
+      tails[q] = upperF32(Math.sqrt(tail));
+    }
+  }
+
+  protected scan(m: number, biasRegion: string): void {
+    const memory = this.set.memory;
+    const k = this.set.kernels;
+    const panelBytes = this.dim * PANEL * 4;
+    const panels = memory.ptr('panels');
+    const bias = memory.ptr(biasRegion);
+    const tails = memory.ptr('tails');
+    const queries = memory.ptr('queries');
+    const queryTails = memory.ptr('queryTails');
+    const thresholds = memory.ptr('thresholds');
+    const scratch = memory.ptr('scratch');
+    const bounded = this.bounded;
+    this.forEachChunk(panelBytes, (p0, count) => {
+      const at = panels + p0 * panelBytes;
+      this.forEachQueryBlock(m, (q0, size) => {
+        const q = queries + q0 * this.dim * 4;
+        const t = thresholds + q0 * 4;
+        if (bounded) {
+          const scan = size === 1 ? k.scan_f32_q1_bounded : k.scan_f32_qb_bounded;
+          scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch, tails + p0 * 32, queryTails + q0 * 4);
+        } else {
+          const scan = size === 1 ? k.scan_f32_q1 : k.scan_f32_qb;
+          scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch);
+        }
+      });
+    });
+  }
+
+  protected dataBytes(): { vectors: number; codes: number } {
+    return { vectors: this.set.memory.size('panels'), codes: this.set.memory.size('tails') };
+  }
+
+  persistedState(): { params: Record<string, unknown>; sections: Record<string, SectionArray> } {
+    const vectors = new Float32Array(this.count * this.dim);
+    for (let slot = 0; slot < this.count; slot++) this.read(slot, vectors.subarray(slot * this.dim, (slot + 1) * this.dim));
+    return { params: {}, sections: { vectors } };
+  }
+
+  protected beginRestore(rows: number, sections: Readonly<Record<string, SectionArray>>): void {
+    const vectors = sections.vectors;
+    if (!(vectors instanceof Float32Array) || vectors.length !== rows * this.dim) throw new IndexError('INDEX_CORRUPT', `stored flat index: "vectors" must hold ${rows} × ${this.dim} f32 values`);
+    for (const v of vectors) if (!Number.isFinite(v)) throw new IndexError('INDEX_CORRUPT', 'stored flat index: a vector value is not finite');
+  }
+
+  protected restoreSlot(slot: number, sections: Readonly<Record<string, SectionArray>>): number {
+    return this.write(slot, (sections.vectors as Float32Array).subarray(slot * this.dim, (slot + 1) * this.dim));
+  }
+}

@@ -1,0 +1,186 @@
+import { IndexError } from '../../errors.js';
+import { type KernelSet } from '../kernel-set.js';
+import type { SectionArray } from '../persist/index-format.js';
+import { storedVector } from '../metric.js';
+import { ScalarQuantizer } from '../quantize/scalar-quantizer.js';
+import { PANEL } from '../simd/search-kernels.js';
+import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
+
+export interface FlatInt8IndexOptions extends FlatIndexOptions {
+  /**
+   * Candidates kept by the int8 scan and rescored exactly with the f32 vectors (at least k).
+   * Default: max(4k, 40).
+   */
+  readonly rescore?: number;
+}
+
+/**
+ * Flat search over int8 codes (per-dimension scalar quantization) with exact rescoring: the scan
+ * multiplies u8 codes by an i16-quantized query with `i32x4.dot_i16x8_s` — a quarter of the f32
+ * scan's bytes — keeps the best `rescore` candidates, and scores those exactly with the f32
+ * originals kept beside the codes.
+ */
+export class FlatInt8Index extends FlatIndexBase {
+  readonly kind = 'flat-int8' as const;
+  readonly quantizer: ScalarQuantizer;
+  readonly rescore: number | undefined;
+  readonly #pairs: number;
+
+  static async create(options: FlatInt8IndexOptions): Promise<FlatInt8Index> {
+    if (options.rescore !== undefined && (!Number.isInteger(options.rescore) || options.rescore < 1)) {
+      throw new IndexError('INDEX_INVALID_ARGUMENT', `rescore = ${options.rescore} must be an integer ≥ 1`);
+    }
+    const holder = { onInsert: (_q: number, _p: number) => -Infinity };
+    const set = await FlatIndexBase.kernels(options, holder);
+    const index = new FlatInt8Index(options, set);
+    holder.onInsert = (q, p) => index.onInsert(q, p);
+    return index;
+  }
+
+  private constructor(options: FlatInt8IndexOptions, set: KernelSet) {
+    super(options, set);
+    this.quantizer = new ScalarQuantizer(options.dim);
+    this.rescore = options.rescore;
+    this.#pairs = Math.ceil(options.dim / 2);
+  }
+
+  protected override poolSize(k: number): number {
+    return Math.max(k, this.rescore ?? Math.max(4 * k, 40));
+  }
+
+  protected dataRegions(): string[] {
+    return ['codes', 'originals', 'queryCodes'];
+  }
+
+  protected growData(capacity: number): void {
+    this.set.memory.resize('codes', (capacity / PANEL) * this.#pairs * 16);
+    this.set.memory.resize('originals', capacity * this.dim * 4);
+  }
+
+  protected override beforeAdd(vectors: ArrayLike<number>, rows: number): void {
+    const stored = new Float32Array(rows * this.dim);
+    for (let r = 0; r < rows; r++) storedVector(this.metric, vectors, r * this.dim, this.dim, stored.subarray(r * this.dim, (r + 1) * this.dim));
+    if (this.quantizer.cover(stored, rows)) this.#reencode();
+  }
+
+  /** Re-encodes every stored vector from its original after the ranges changed. */
+  #reencode(): void {
+    const bias = this.set.memory.f32('bias');
+    const originals = this.set.memory.f32('originals');
+    for (let slot = 0; slot < this.count; slot++) bias[slot] = this.#encode(slot, originals.subarray(slot * this.dim, (slot + 1) * this.dim));
+  }
+
+  /** Writes a slot's codes; returns its approximate kernel bias (−‖x̂‖² for l2). */
+  #encode(slot: number, x: ArrayLike<number>): number {
+    const codes = this.set.memory.u8('codes');
+    const base = (slot >> 3) * this.#pairs * 16 + (slot & 7) * 2;
+    let sum = 0;
+    for (let j = 0; j < this.dim; j++) {
+      const c = this.quantizer.code(j, x[j]!);
+      codes[base + (j >> 1) * 16 + (j & 1)] = c;
+      const v = this.quantizer.decode(j, c);
+      sum += v * v;
+    }
+    return this.metric === 'l2' ? Math.fround(-sum) : 0;
+  }
+
+  protected write(slot: number, stored: Float32Array): number {
+    this.set.memory.f32('originals').set(stored, slot * this.dim);
+    return this.#encode(slot, stored);
+  }
+
+  protected copySlot(from: number, to: number): void {
+    const originals = this.set.memory.f32('originals');
+    originals.copyWithin(to * this.dim, from * this.dim, (from + 1) * this.dim);
+    const codes = this.set.memory.u8('codes');
+    const a = (from >> 3) * this.#pairs * 16 + (from & 7) * 2;
+    const b = (to >> 3) * this.#pairs * 16 + (to & 7) * 2;
+    for (let p = 0; p < this.#pairs; p++) {
+      codes[b + p * 16] = codes[a + p * 16]!;
+      codes[b + p * 16 + 1] = codes[a + p * 16 + 1]!;
+    }
+  }
+
+  protected override afterDelete(vacated: number): void {
+    this.set.memory.f32('originals').fill(0, vacated * this.dim, (vacated + 1) * this.dim);
+  }
+
+  protected read(slot: number, out: Float32Array): Float32Array {
+    out.set(this.set.memory.f32('originals').subarray(slot * this.dim, (slot + 1) * this.dim));
+    return out;
+  }
+
+  /** The GPU path scans the dequantized codes, as the int8 scan does, and rescores from the originals. */
+  protected override scanVector(slot: number, out: Float32Array): Float32Array {
+    const codes = this.set.memory.u8('codes');
+    const base = (slot >> 3) * this.#pairs * 16 + (slot & 7) * 2;
+    for (let j = 0; j < this.dim; j++) out[j] = this.quantizer.decode(j, codes[base + (j >> 1) * 16 + (j & 1)]!);
+    return out;
+  }
+
+  /**
+   * Quantizes the prepared queries: a_j = q_j · step_j scaled to i16 so that no sum of
+   * `2·pairs` products of a u8 code and an i16 can overflow int32; the scale goes to `scales`.
+   */
+  protected override prepareQueries(m: number): void {
+    const memory = this.set.memory;
+    const pairs = this.#pairs;
+    memory.reserve('queryCodes', m * pairs * 4);
+    memory.reserve('scales', m * 4);
+    const queries = memory.f32('queries', m * this.dim);
+    const codes = memory.i16('queryCodes', m * pairs * 2);
+    const scales = memory.f32('scales', m);
+    const limit = Math.min(32767, Math.floor((2 ** 31 - 1) / (255 * pairs * 2)));
+    const a = new Float64Array(this.dim);
+    for (let q = 0; q < m; q++) {
+      let maxAbs = 0;
+      for (let j = 0; j < this.dim; j++) {
+        a[j] = queries[q * this.dim + j]! * this.quantizer.step(j);
+        maxAbs = Math.max(maxAbs, Math.abs(a[j]!));
+      }
+      const toCode = maxAbs > 0 ? limit / maxAbs : 0;
+      for (let j = 0; j < pairs * 2; j++) codes[q * pairs * 2 + j] = j < this.dim ? Math.round(a[j]! * toCode) : 0;
+      scales[q] = maxAbs > 0 ? maxAbs / limit : 0;
+    }
+  }
+
+  protected scan(m: number, biasRegion: string): void {
+    const memory = this.set.memory;
+    const k = this.set.kernels;
+    const panelBytes = this.#pairs * 16;
+    const codes = memory.ptr('codes');
+    const bias = memory.ptr(biasRegion);
+    const queryCodes = memory.ptr('queryCodes');
+    const scales = memory.ptr('scales');
+    const thresholds = memory.ptr('thresholds');
+    const scratch = memory.ptr('scratch');
+    this.forEachChunk(panelBytes, (p0, count) => {
+      this.forEachQueryBlock(m, (q0, size) => {
+        const scan = size === 1 ? k.scan_i8_q1 : k.scan_i8_qb;
+        scan(codes + p0 * panelBytes, count, p0, queryCodes + q0 * this.#pairs * 4, q0, bias + p0 * 32, thresholds + q0 * 4, scratch, scales + q0 * 4);
+      });
+    });
+  }
+
+  protected dataBytes(): { vectors: number; codes: number } {
+    return { vectors: this.set.memory.size('originals'), codes: this.set.memory.size('codes') };
+  }
+
+  persistedState(): { params: Record<string, unknown>; sections: Record<string, SectionArray> } {
+    const originals = this.set.memory.f32('originals').slice(0, this.count * this.dim);
+    return { params: { rescore: this.rescore ?? null }, sections: { originals, lo: Float64Array.from(this.quantizer.lo), hi: Float64Array.from(this.quantizer.hi) } };
+  }
+
+  protected beginRestore(rows: number, sections: Readonly<Record<string, SectionArray>>): void {
+    const { originals, lo, hi } = sections;
+    if (!(originals instanceof Float32Array) || originals.length !== rows * this.dim) throw new IndexError('INDEX_CORRUPT', `stored flat-int8 index: "originals" must hold ${rows} × ${this.dim} f32 values`);
+    if (!(lo instanceof Float64Array) || !(hi instanceof Float64Array) || lo.length !== this.dim || hi.length !== this.dim) throw new IndexError('INDEX_CORRUPT', 'stored flat-int8 index: quantizer ranges missing');
+    for (let j = 0; j < this.dim; j++) if (!(lo[j]! <= hi[j]!) || !Number.isFinite(lo[j]!) || !Number.isFinite(hi[j]!)) throw new IndexError('INDEX_CORRUPT', `stored flat-int8 index: range of dimension ${j} is invalid`);
+    for (const v of originals) if (!Number.isFinite(v)) throw new IndexError('INDEX_CORRUPT', 'stored flat-int8 index: a vector value is not finite');
+    if (rows > 0) this.quantizer.restore(lo, hi);
+  }
+
+  protected restoreSlot(slot: number, sections: Readonly<Record<string, SectionArray>>): number {
+    return this.write(slot, (sections.originals as Float32Array).subarray(slot * this.dim, (slot + 1) * this.dim));
+  }
+}

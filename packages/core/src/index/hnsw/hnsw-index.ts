@@ -1,0 +1,729 @@
+import { IndexError } from '../../errors.js';
+import { compileFilter, type MetadataFilter } from '../filter.js';
+import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
+import { MetadataStore, type VectorMetadata } from '../metadata-store.js';
+import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, sortHits, storedVector } from '../metric.js';
+import type { MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
+import { KeyHeap } from './key-heap.js';
+
+export interface HnswIndexOptions {
+  readonly dim: number;
+  readonly metric: VectorMetric;
+  /** Links per node on the upper layers (twice as many on layer 0). Default 16. */
+  readonly M?: number;
+  /** Candidate list size while inserting. Default 200. */
+  readonly efConstruction?: number;
+  /** Candidate list size while searching (at least k is used). Default 64; can be changed later. */
+  readonly efSearch?: number;
+  /** Seed of the level draws: the same seed and insertion order give the same graph. Default 100. */
+  readonly seed?: number;
+  readonly backend?: KernelBackend;
+}
+
+export interface HnswSearchOptions extends SearchOptions {
+  readonly efSearch?: number;
+}
+
+const MAX_LEVEL = 30;
+
+function positiveInteger(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new IndexError('INDEX_INVALID_ARGUMENT', `${name} = ${value} must be an integer in [${min}, ${max}]`);
+  return value;
+}
+
+/**
+ * Hierarchical navigable small-world graph (Malkov & Yashunin), written here in TypeScript over
+ * typed arrays — no object per node — so the same code runs in Node and in the browser, persists
+ * as plain arrays, and filters inside the search. Vectors are rows in the index's linear memory;
+ * the distances of a node's neighbours are computed in one call of the SIMD `gather_keys` kernel.
+ *
+ * Internally every comparison is a key, larger = closer: q·x for dot/cosine, q·x − ‖x‖²/2 for l2
+ * (so ‖q − x‖² = ‖q‖² − 2·key). Deletes are tombstones: deleted nodes keep routing the search
+ * but never appear in results; an update is a delete plus an insert under the same id.
+ */
+export class HnswIndex implements VectorIndex {
+  readonly kind = 'hnsw' as const;
+  readonly dim: number;
+  readonly metric: VectorMetric;
+  readonly M: number;
+  readonly M0: number;
+  readonly efConstruction: number;
+  efSearch: number;
+  readonly #set: KernelSet;
+  readonly #gatherKernel: KernelSet['kernels']['gather_keys'];
+  readonly #stride: number;
+  readonly #levelFactor: number;
+  #rng: number;
+  #nodes = 0;
+  #capacity = 0;
+  #live = 0;
+  #levels = new Uint8Array(0);
+  #links0 = new Int32Array(0);
+  #counts0 = new Uint16Array(0);
+  #upperOffset = new Int32Array(0);
+  #upper = new Int32Array(0);
+  #upperUsed = 0;
+  #deleted = new Uint8Array(0);
+  #ids = new Int32Array(0);
+  readonly #nodeOf = new Map<number, number>();
+  #visited = new Uint32Array(0);
+  #epoch = 0;
+  #entry = -1;
+  #maxLevel = -1;
+  #metadata = new MetadataStore();
+  readonly #candidates = new KeyHeap();
+  readonly #results = new KeyHeap();
+  // Views on the kernel's id list and key output; taken again whenever the memory moves.
+  #gatherIds: Int32Array = new Int32Array(0);
+  #gatherKeys: Float32Array = new Float32Array(0);
+  #bias: Float32Array = new Float32Array(0);
+  #rowsPtr = 0;
+  #biasPtr = 0;
+  #idsPtr = 0;
+  #keysPtr = 0;
+  #queryPtr = 0;
+
+  static async create(options: HnswIndexOptions): Promise<HnswIndex> {
+    checkDim(options.dim);
+    checkMetric(options.metric);
+    const M = positiveInteger('M', options.M ?? 16, 2, 128);
+    positiveInteger('efConstruction', options.efConstruction ?? 200, 1, 100000);
+    positiveInteger('efSearch', options.efSearch ?? 64, 1, 100000);
+    positiveInteger('seed', options.seed ?? 100, 0, 2 ** 32 - 1);
+    // The scans of the flat kinds are not used here: insert is never called.
+    const set = await createKernelSet(options.dim, () => -Infinity, options.backend);
+    return new HnswIndex(options, M, set);
+  }
+
+  private constructor(options: HnswIndexOptions, M: number, set: KernelSet) {
+    this.dim = options.dim;
+    this.metric = options.metric;
+    this.M = M;
+    this.M0 = 2 * M;
+    this.efConstruction = options.efConstruction ?? 200;
+    this.efSearch = options.efSearch ?? 64;
+    this.#rng = (options.seed ?? 100) >>> 0;
+    this.#levelFactor = 1 / Math.log(M);
+    this.#set = set;
+    this.#gatherKernel = set.kernels.gather_keys;
+    this.#stride = Math.ceil(options.dim / 4) * 16;
+    set.memory.declare('rows', 'bias', 'query', 'gatherIds', 'gatherKeys');
+    set.memory.resize('query', this.#stride);
+    set.memory.resize('gatherIds', Math.max(this.M0 + 1, 1024) * 4);
+    set.memory.resize('gatherKeys', Math.max(this.M0 + 1, 1024) * 4);
+    this.#views();
+  }
+
+  get backend(): KernelBackend {
+    return this.#set.backend;
+  }
+
+  get size(): number {
+    return this.#live;
+  }
+
+  /** Nodes in the graph, deleted ones included. */
+  get nodes(): number {
+    return this.#nodes;
+  }
+
+  #views(): void {
+    const memory = this.#set.memory;
+    this.#gatherIds = memory.i32('gatherIds');
+    this.#gatherKeys = memory.f32('gatherKeys');
+    this.#bias = memory.f32('bias');
+    this.#rowsPtr = memory.ptr('rows');
+    this.#biasPtr = memory.ptr('bias');
+    this.#idsPtr = memory.ptr('gatherIds');
+    this.#keysPtr = memory.ptr('gatherKeys');
+    this.#queryPtr = memory.ptr('query');
+  }
+
+  // ---- storage --------------------------------------------------------------------------------
+
+  #reserve(needed: number): void {
+    if (needed <= this.#capacity) return;
+    const capacity = Math.max(needed, this.#capacity * 2, 64);
+    const grow = <T extends Uint8Array | Uint16Array | Int32Array | Uint32Array>(old: T, length: number, make: (n: number) => T): T => {
+      const next = make(length);
+      next.set(old as never);
+      return next;
+    };
+    this.#levels = grow(this.#levels, capacity, (n) => new Uint8Array(n));
+    this.#links0 = grow(this.#links0, capacity * this.M0, (n) => new Int32Array(n));
+    this.#counts0 = grow(this.#counts0, capacity, (n) => new Uint16Array(n));
+    this.#upperOffset = grow(this.#upperOffset, capacity, (n) => new Int32Array(n));
+    this.#deleted = grow(this.#deleted, capacity, (n) => new Uint8Array(n));
+    this.#ids = grow(this.#ids, capacity, (n) => new Int32Array(n));
+    this.#visited = new Uint32Array(capacity);
+    this.#epoch = 0;
+    this.#metadata.reserve(capacity);
+    this.#set.memory.resize('rows', capacity * this.#stride);
+    this.#set.memory.resize('bias', capacity * 4);
+    this.#capacity = capacity;
+    this.#views();
+  }
+
+  #rowPtr(node: number): number {
+    return this.#rowsPtr + node * this.#stride;
+  }
+
+  #random(): number {
+    // mulberry32, kept here so its state persists with the index.
+    let t = (this.#rng = (this.#rng + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  #randomLevel(): number {
+    return Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.#random()) * this.#levelFactor));
+  }
+
+  #allocateUpper(node: number, level: number): void {
+    if (level === 0) {
+      this.#upperOffset[node] = -1;
+      return;
+    }
+    const size = level * (this.M + 1);
+    if (this.#upperUsed + size > this.#upper.length) {
+      const next = new Int32Array(Math.max(this.#upperUsed + size, this.#upper.length * 2, 1024));
+      next.set(this.#upper.subarray(0, this.#upperUsed));
+      this.#upper = next;
+    }
+    this.#upperOffset[node] = this.#upperUsed;
+    this.#upper.fill(0, this.#upperUsed, this.#upperUsed + size);
+    this.#upperUsed += size;
+  }
+
+  /** Writes a stored vector into a node's row and its bias; returns ‖x‖². */
+  #writeRow(node: number, stored: Float32Array): void {
+    const rows = this.#set.memory.f32('rows');
+    const at = (node * this.#stride) >>> 2;
+    rows.fill(0, at, at + (this.#stride >>> 2));
+    rows.set(stored, at);
+    let sum = 0;
+    for (let j = 0; j < this.dim; j++) sum += stored[j]! * stored[j]!;
+    this.#bias[node] = this.metric === 'l2' ? Math.fround(-sum / 2) : 0;
+  }
+
+  // ---- keys -----------------------------------------------------------------------------------
+
+  /** Keys of the first `count` ids in #gatherIds against the vector at `queryPtr`, into #gatherKeys. */
+  #gather(queryPtr: number, count: number): void {
+    this.#gatherKernel(this.#rowsPtr, this.#stride, queryPtr, this.#idsPtr, count, this.#biasPtr, this.#keysPtr);
+  }
+
+  #keyOf(queryPtr: number, node: number): number {
+    this.#gatherIds[0] = node;
+    this.#gather(queryPtr, 1);
+    return this.#gatherKeys[0]!;
+  }
+
+  /** Distance from a point with self term `self` (‖p‖² for l2) to a node with key `key` against it. */
+  #distance(self: number, key: number): number {
+    return this.metric === 'l2' ? self - 2 * key : -key;
+  }
+
+  #self(node: number): number {
+    return -2 * this.#bias[node]!;
+  }
+
+  #nextEpoch(): number {
+    if (this.#epoch === 0xffffffff) {
+      this.#visited.fill(0);
+      this.#epoch = 0;
+    }
+    return ++this.#epoch;
+  }
+
+  // ---- graph walks ----------------------------------------------------------------------------
+
+  /** Greedy walk on one upper layer: returns the closest node reached; its key is left in #walkKey. */
+  #walkKey = 0;
+  #greedy(queryPtr: number, start: number, startKey: number, level: number): number {
+    let current = start;
+    let currentKey = startKey;
+    const ids = this.#gatherIds;
+    const keys = this.#gatherKeys;
+    for (let changed = true; changed; ) {
+      changed = false;
+      const offset = this.#upperOffset[current]! + (level - 1) * (this.M + 1);
+      const count = this.#upper[offset]!;
+      for (let i = 0; i < count; i++) ids[i] = this.#upper[offset + 1 + i]!;
+      this.#gather(queryPtr, count);
+      for (let i = 0; i < count; i++) {
+        if (keys[i]! > currentKey) {
+          currentKey = keys[i]!;
+          current = ids[i]!;
+          changed = true;
+        }
+      }
+    }
+    this.#walkKey = currentKey;
+    return current;
+  }
+
+  /**
+   * Best-first search of one layer from one entry point, keeping `ef` results in #results (keys
+   * negated: the worst on top). Only nodes that pass `accept` become results; every node is
+   * walked, so a filter never cuts the graph.
+   */
+  #searchLayer(queryPtr: number, entry: number, entryKey: number, ef: number, level: number, accept: ((node: number) => boolean) | null): void {
+    const candidates = this.#candidates;
+    const results = this.#results;
+    candidates.clear();
+    results.clear();
+    const visited = this.#visited;
+    const epoch = this.#nextEpoch();
+    const ids = this.#gatherIds;
+    const keys = this.#gatherKeys;
+    const links0 = this.#links0;
+    const counts0 = this.#counts0;
+    const upper = this.#upper;
+    const M0 = this.M0;
+    visited[entry] = epoch;
+    candidates.push(entryKey, entry);
+    if (accept === null || accept(entry)) results.push(-entryKey, entry);
+    let lower = results.size > 0 ? -results.topKey() : -Infinity;
+    while (candidates.size > 0) {
+      const bestKey = candidates.topKey();
+      if (bestKey < lower && results.size >= ef) break;
+      const node = candidates.topNode();
+      candidates.pop();
+      let n = 0;
+      if (level === 0) {
+        const base = node * M0;
+        const count = counts0[node]!;
+        for (let i = 0; i < count; i++) {
+          const e = links0[base + i]!;
+          if (visited[e] !== epoch) {
+            visited[e] = epoch;
+            ids[n++] = e;
+          }
+        }
+      } else {
+        const offset = this.#upperOffset[node]! + (level - 1) * (this.M + 1);
+        const count = upper[offset]!;
+        for (let i = 0; i < count; i++) {
+          const e = upper[offset + 1 + i]!;
+          if (visited[e] !== epoch) {
+            visited[e] = epoch;
+            ids[n++] = e;
+          }
+        }
+      }
+      if (n === 0) continue;
+      this.#gather(queryPtr, n);
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        if (results.size < ef || key > lower) {
+          const e = ids[i]!;
+          candidates.push(key, e);
+          if (accept === null || accept(e)) {
+            results.push(-key, e);
+            if (results.size > ef) results.pop();
+            lower = -results.topKey();
+          }
+        }
+      }
+    }
+  }
+
+  /** Drains #results into arrays sorted best first. */
+  #drainResults(): { nodes: Int32Array; keys: Float64Array } {
+    const results = this.#results;
+    const count = results.size;
+    const nodes = new Int32Array(count);
+    const keys = new Float64Array(count);
+    for (let i = count - 1; i >= 0; i--) {
+      keys[i] = -results.topKey();
+      nodes[i] = results.topNode();
+      results.pop();
+    }
+    return { nodes, keys };
+  }
+
+  // ---- insertion ------------------------------------------------------------------------------
+
+  #insert(node: number): void {
+    const level = this.#randomLevel();
+    this.#levels[node] = level;
+    this.#allocateUpper(node, level);
+    this.#counts0[node] = 0;
+    if (this.#entry < 0) {
+      this.#entry = node;
+      this.#maxLevel = level;
+      return;
+    }
+    const queryPtr = this.#rowPtr(node);
+    const self = this.#self(node);
+    let current = this.#entry;
+    let currentKey = this.#keyOf(queryPtr, current);
+    for (let level1 = this.#maxLevel; level1 > level; level1--) {
+      current = this.#greedy(queryPtr, current, currentKey, level1);
+      currentKey = this.#walkKey;
+    }
+    for (let lc = Math.min(level, this.#maxLevel); lc >= 0; lc--) {
+      this.#searchLayer(queryPtr, current, currentKey, this.efConstruction, lc, null);
+      const { nodes, keys } = this.#drainResults();
+      const selected = this.#selectNeighbours(nodes, keys, self, this.M);
+      this.#setLinks(node, lc, selected);
+      for (const e of selected) this.#connect(e, node, lc);
+      current = nodes[0]!;
+      currentKey = keys[0]!;
+    }
+    if (level > this.#maxLevel) {
+      this.#entry = node;
+      this.#maxLevel = level;
+    }
+  }
+
+  /**
+   * The neighbour-selection heuristic (Malkov & Yashunin, algorithm 4): walk candidates from the
+   * closest, keep one unless it is closer to an already kept neighbour than to the base point —
+   * links then spread in directions instead of clustering.
+   */
+  #selectNeighbours(nodes: Int32Array, keys: Float64Array, baseSelf: number, max: number): number[] {
+    const selected: number[] = [];
+    const ids = this.#gatherIds;
+    const out = this.#gatherKeys;
+    for (let i = 0; i < nodes.length && selected.length < max; i++) {
+      const c = nodes[i]!;
+      const toBase = this.#distance(baseSelf, keys[i]!);
+      for (let s = 0; s < selected.length; s++) ids[s] = selected[s]!;
+      this.#gather(this.#rowPtr(c), selected.length);
+      const cSelf = this.#self(c);
+      let keep = true;
+      for (let s = 0; s < selected.length; s++) {
+        if (this.#distance(cSelf, out[s]!) < toBase) {
+          keep = false;
+          break;
+        }
+      }
+      if (keep) selected.push(c);
+    }
+    return selected;
+  }
+
+  #setLinks(node: number, level: number, links: readonly number[]): void {
+    if (level === 0) {
+      this.#links0.set(links, node * this.M0);
+      this.#counts0[node] = links.length;
+    } else {
+      const offset = this.#upperOffset[node]! + (level - 1) * (this.M + 1);
+      this.#upper[offset] = links.length;
+      this.#upper.set(links, offset + 1);
+    }
+  }
+
+  /** Adds `node` to e's links on a layer; a full list is re-selected with the heuristic from e. */
+  #connect(e: number, node: number, level: number): void {
+    const max = level === 0 ? this.M0 : this.M;
+    let links: Int32Array;
+    if (level === 0) links = this.#links0.subarray(e * this.M0, e * this.M0 + this.#counts0[e]!);
+    else {
+      const offset = this.#upperOffset[e]! + (level - 1) * (this.M + 1);
+      links = this.#upper.subarray(offset + 1, offset + 1 + this.#upper[offset]!);
+    }
+    if (links.length < max) {
+      this.#setLinks(e, level, [...links, node]);
+      return;
+    }
+    const candidates = [...links, node];
+    const ids = this.#gatherIds;
+    candidates.forEach((c, i) => (ids[i] = c));
+    this.#gather(this.#rowPtr(e), candidates.length);
+    const order = candidates.map((c, i) => ({ c, key: this.#gatherKeys[i]! })).sort((a, b) => b.key - a.key);
+    const selected = this.#selectNeighbours(Int32Array.from(order, (o) => o.c), Float64Array.from(order, (o) => o.key), this.#self(e), max);
+    this.#setLinks(e, level, selected);
+  }
+
+  // ---- the VectorIndex surface ----------------------------------------------------------------
+
+  add(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
+    this.addBatch([id], vector, metadata === undefined ? undefined : [metadata]);
+  }
+
+  addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
+    const rows = checkRows(vectors, this.dim, 'vectors');
+    if (rows !== ids.length) throw new IndexError('INDEX_INVALID_ARGUMENT', `${ids.length} ids for ${rows} vectors`);
+    if (metadata !== undefined && metadata.length !== rows) throw new IndexError('INDEX_INVALID_ARGUMENT', `${metadata.length} metadata entries for ${rows} vectors`);
+    const seen = new Set<number>();
+    for (let r = 0; r < rows; r++) {
+      const id = ids[r]!;
+      checkId(id);
+      if (this.#nodeOf.has(id) || seen.has(id)) throw new IndexError('INDEX_DUPLICATE_ID', `id ${id} is already in the index; use update() to replace its vector`);
+      seen.add(id);
+      this.#metadata.validate(metadata?.[r]);
+    }
+    this.#reserve(this.#nodes + rows);
+    const stored = new Float32Array(this.dim);
+    for (let r = 0; r < rows; r++) {
+      const node = this.#nodes++;
+      storedVector(this.metric, vectors, r * this.dim, this.dim, stored);
+      this.#writeRow(node, stored);
+      this.#ids[node] = ids[r]!;
+      this.#deleted[node] = 0;
+      this.#nodeOf.set(ids[r]!, node);
+      this.#metadata.set(node, metadata?.[r]);
+      this.#live++;
+      this.#insert(node);
+    }
+  }
+
+  update(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
+    const node = this.#node(id);
+    checkVector(vector, this.dim, 'vector');
+    this.#metadata.validate(metadata);
+    const kept = metadata ?? this.#metadata.get(node);
+    this.delete(id);
+    this.add(id, vector, kept);
+  }
+
+  delete(id: number): boolean {
+    const node = this.#nodeOf.get(id);
+    if (node === undefined) return false;
+    this.#deleted[node] = 1;
+    this.#nodeOf.delete(id);
+    this.#metadata.clear(node);
+    this.#live--;
+    return true;
+  }
+
+  has(id: number): boolean {
+    return this.#nodeOf.has(id);
+  }
+
+  getVector(id: number): Float32Array {
+    const node = this.#node(id);
+    const at = (node * this.#stride) >>> 2;
+    return this.#set.memory.f32('rows').slice(at, at + this.dim);
+  }
+
+  getMetadata(id: number): VectorMetadata | undefined {
+    return this.#metadata.get(this.#node(id));
+  }
+
+  ids(): Int32Array {
+    const out = new Int32Array(this.#live);
+    let n = 0;
+    for (let node = 0; node < this.#nodes; node++) if (this.#deleted[node] === 0) out[n++] = this.#ids[node]!;
+    return out;
+  }
+
+  #node(id: number): number {
+    const node = this.#nodeOf.get(id);
+    if (node === undefined) throw new IndexError('INDEX_ID_NOT_FOUND', `id ${id} is not in the index`);
+    return node;
+  }
+
+  search(query: ArrayLike<number>, options: HnswSearchOptions): SearchHit[] {
+    checkVector(query, this.dim, 'query');
+    return this.#searchMany(query, 1, options)[0]!;
+  }
+
+  searchBatch(queries: ArrayLike<number>, options: HnswSearchOptions): SearchHit[][] {
+    return this.#searchMany(queries, checkRows(queries, this.dim, 'queries'), options);
+  }
+
+  #searchMany(queries: ArrayLike<number>, m: number, options: HnswSearchOptions): SearchHit[][] {
+    if (options === null || typeof options !== 'object') throw new IndexError('INDEX_INVALID_ARGUMENT', 'search options must be an object with k (and optionally filter, efSearch)');
+    checkK(options.k);
+    const ef = Math.max(options.k, positiveInteger('efSearch', options.efSearch ?? this.efSearch, 1, 100000));
+    const allowed = options.filter === undefined ? null : this.#allowed(options.filter);
+    const results: SearchHit[][] = [];
+    const stored = new Float32Array(this.dim);
+    for (let q = 0; q < m; q++) {
+      storedVector(this.metric, queries, q * this.dim, this.dim, stored);
+      results.push(this.#searchOne(stored, options.k, ef, allowed));
+    }
+    return results;
+  }
+
+  /** Which nodes pass a filter (and are live), and how many. */
+  #allowed(filter: MetadataFilter): { mask: Uint8Array; count: number } {
+    const compiled = compileFilter(filter, this.#metadata);
+    const mask = new Uint8Array(this.#nodes);
+    compiled.fillMask(mask, this.#nodes);
+    let count = 0;
+    for (let node = 0; node < this.#nodes; node++) {
+      if (this.#deleted[node] === 1) mask[node] = 0;
+      count += mask[node]!;
+    }
+    return { mask, count };
+  }
+
+  #searchOne(stored: Float32Array, k: number, ef: number, allowed: { mask: Uint8Array; count: number } | null): SearchHit[] {
+    if (this.#live === 0 || (allowed && allowed.count === 0)) return [];
+    const memory = this.#set.memory;
+    new Float32Array(memory.buffer, this.#queryPtr, this.dim).set(stored);
+    const queryPtr = this.#queryPtr;
+    let nodes: Int32Array;
+    // A filter that passes few nodes makes the graph walk visit ~ef/selectivity nodes: scanning
+    // the passing nodes directly is cheaper below ~2·sqrt(ef·n) of them.
+    if (allowed && allowed.count < 2 * Math.sqrt(ef * this.#nodes)) nodes = this.#scanAllowed(queryPtr, allowed.mask, k);
+    else {
+      let current = this.#entry;
+      let currentKey = this.#keyOf(queryPtr, current);
+      for (let level = this.#maxLevel; level > 0; level--) {
+        current = this.#greedy(queryPtr, current, currentKey, level);
+        currentKey = this.#walkKey;
+      }
+      const deleted = this.#deleted;
+      const mask = allowed?.mask;
+      const accept = mask ? (node: number) => mask[node] === 1 : (node: number) => deleted[node] === 0;
+      this.#searchLayer(queryPtr, current, currentKey, ef, 0, accept);
+      nodes = this.#drainResults().nodes.subarray(0, k);
+    }
+    const rows = memory.f32('rows');
+    const hits: SearchHit[] = [];
+    for (const node of nodes) hits.push({ id: this.#ids[node]!, score: this.#exact(stored, rows, node) });
+    return sortHits(this.metric, hits);
+  }
+
+  /** Exact top-k over the nodes a mask passes. */
+  #scanAllowed(queryPtr: number, mask: Uint8Array, k: number): Int32Array {
+    const results = this.#results;
+    results.clear();
+    const chunk = this.#gatherIds.length;
+    let n = 0;
+    const flush = (): void => {
+      this.#gather(queryPtr, n);
+      for (let i = 0; i < n; i++) {
+        const key = this.#gatherKeys[i]!;
+        if (results.size < k || key > -results.topKey()) {
+          results.push(-key, this.#gatherIds[i]!);
+          if (results.size > k) results.pop();
+        }
+      }
+      n = 0;
+    };
+    for (let node = 0; node < this.#nodes; node++) {
+      if (mask[node] !== 1) continue;
+      this.#gatherIds[n++] = node;
+      if (n === chunk) flush();
+    }
+    if (n > 0) flush();
+    return this.#drainResults().nodes;
+  }
+
+  #exact(q: Float32Array, rows: Float32Array, node: number): number {
+    const at = (node * this.#stride) >>> 2;
+    let sum = 0;
+    if (this.metric === 'l2') {
+      for (let j = 0; j < this.dim; j++) {
+        const diff = q[j]! - rows[at + j]!;
+        sum += diff * diff;
+      }
+      return sum;
+    }
+    for (let j = 0; j < this.dim; j++) sum += q[j]! * rows[at + j]!;
+    return sum;
+  }
+
+  score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
+    checkVector(query, this.dim, 'query');
+    const q = storedVector(this.metric, query, 0, this.dim);
+    const rows = this.#set.memory.f32('rows');
+    return Float64Array.from({ length: ids.length }, (_, i) => {
+      const node = this.#nodeOf.get(ids[i]!);
+      return node === undefined ? NaN : this.#exact(q, rows, node);
+    });
+  }
+
+  memory(): MemoryEstimate {
+    const memory = this.#set.memory;
+    const vectors = memory.size('rows');
+    const codes = memory.size('bias');
+    const graph = this.#levels.byteLength + this.#links0.byteLength + this.#counts0.byteLength + this.#upperOffset.byteLength + this.#upper.byteLength;
+    const ids = this.#ids.byteLength + this.#deleted.byteLength + this.#nodeOf.size * 28;
+    const metadata = this.#metadata.bytes();
+    const scratch = this.#visited.byteLength + memory.bytesOf((name) => ['query', 'gatherIds', 'gatherKeys'].includes(name));
+    return { total: vectors + codes + graph + ids + metadata + scratch, vectors, codes, graph, ids, metadata, scratch };
+  }
+
+  // ---- persistence ----------------------------------------------------------------------------
+
+  /** Everything that rebuilds this graph exactly, as plain arrays (see persistence). */
+  snapshot(): HnswSnapshot {
+    const rows = new Float32Array(this.#nodes * this.dim);
+    const all = this.#set.memory.f32('rows');
+    for (let node = 0; node < this.#nodes; node++) rows.set(all.subarray((node * this.#stride) >>> 2, ((node * this.#stride) >>> 2) + this.dim), node * this.dim);
+    return {
+      params: { M: this.M, efConstruction: this.efConstruction, efSearch: this.efSearch, rng: this.#rng, entry: this.#entry, maxLevel: this.#maxLevel, nodes: this.#nodes },
+      rows,
+      ids: this.#ids.slice(0, this.#nodes),
+      deleted: this.#deleted.slice(0, this.#nodes),
+      levels: this.#levels.slice(0, this.#nodes),
+      links0: this.#links0.slice(0, this.#nodes * this.M0),
+      counts0: this.#counts0.slice(0, this.#nodes),
+      upperOffset: this.#upperOffset.slice(0, this.#nodes),
+      upper: this.#upper.slice(0, this.#upperUsed),
+      metadata: this.#metadata.snapshot(this.#nodes),
+    };
+  }
+
+  static async fromSnapshot(options: { dim: number; metric: VectorMetric; backend?: KernelBackend }, s: HnswSnapshot): Promise<HnswIndex> {
+    const p = s.params;
+    const index = await HnswIndex.create({ dim: options.dim, metric: options.metric, M: p.M, efConstruction: p.efConstruction, efSearch: p.efSearch, ...(options.backend ? { backend: options.backend } : {}) });
+    const n = p.nodes;
+    const corrupt = (what: string): IndexError => new IndexError('INDEX_CORRUPT', `stored HNSW graph is inconsistent: ${what}`);
+    if (s.rows.length !== n * options.dim || s.ids.length !== n || s.deleted.length !== n || s.levels.length !== n || s.links0.length !== n * index.M0 || s.counts0.length !== n || s.upperOffset.length !== n) {
+      throw corrupt('array lengths do not match the node count');
+    }
+    if (n > 0 && (p.entry < 0 || p.entry >= n || p.maxLevel !== s.levels[p.entry])) throw corrupt(`entry point ${p.entry}`);
+    index.#reserve(n);
+    for (let node = 0; node < n; node++) {
+      index.#writeRow(node, s.rows.subarray(node * options.dim, (node + 1) * options.dim));
+      if (s.counts0[node]! > index.M0) throw corrupt(`node ${node} has ${s.counts0[node]} links on layer 0`);
+      const level = s.levels[node]!;
+      const offset = s.upperOffset[node]!;
+      if (level > MAX_LEVEL || (level > 0 && (offset < 0 || offset + level * (p.M + 1) > s.upper.length))) throw corrupt(`node ${node} level ${level} links`);
+    }
+    for (const link of s.links0) if (link < 0 || link >= n) throw corrupt(`link to node ${link}`);
+    for (let node = 0; node < n; node++) {
+      if (s.levels[node]! === 0) continue;
+      for (let level = 1; level <= s.levels[node]!; level++) {
+        const at = s.upperOffset[node]! + (level - 1) * (p.M + 1);
+        const count = s.upper[at]!;
+        if (count > p.M) throw corrupt(`node ${node} has ${count} links on layer ${level}`);
+        for (let i = 0; i < count; i++) if (s.upper[at + 1 + i]! < 0 || s.upper[at + 1 + i]! >= n) throw corrupt(`link to node ${s.upper[at + 1 + i]}`);
+      }
+    }
+    index.#levels.set(s.levels);
+    index.#links0.set(s.links0);
+    index.#counts0.set(s.counts0);
+    index.#upperOffset.set(s.upperOffset);
+    index.#upper = Int32Array.from(s.upper);
+    index.#upperUsed = s.upper.length;
+    index.#deleted.set(s.deleted);
+    index.#ids.set(s.ids);
+    index.#nodes = n;
+    index.#entry = p.entry;
+    index.#maxLevel = p.maxLevel;
+    index.#rng = p.rng >>> 0;
+    for (let node = 0; node < n; node++) {
+      if (s.deleted[node] === 1) continue;
+      const id = s.ids[node]!;
+      if (id < 0 || index.#nodeOf.has(id)) throw corrupt(`id ${id} repeats or is invalid`);
+      index.#nodeOf.set(id, node);
+      index.#live++;
+    }
+    index.#metadata = MetadataStore.fromSnapshot(s.metadata, n, index.#capacity);
+    return index;
+  }
+}
+
+export interface HnswSnapshot {
+  readonly params: { M: number; efConstruction: number; efSearch: number; rng: number; entry: number; maxLevel: number; nodes: number };
+  readonly rows: Float32Array;
+  readonly ids: Int32Array;
+  readonly deleted: Uint8Array;
+  readonly levels: Uint8Array;
+  readonly links0: Int32Array;
+  readonly counts0: Uint16Array;
+  readonly upperOffset: Int32Array;
+  readonly upper: Int32Array;
+  readonly metadata: ReturnType<MetadataStore['snapshot']>;
+}

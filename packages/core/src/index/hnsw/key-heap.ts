@@ -1,0 +1,76 @@
+/**
+ * A binary heap of (key, node) pairs in typed arrays, largest key on top. The HNSW search keeps its
+ * candidates in one (best first) and its results in another with negated keys (worst first).
+ */
+export class KeyHeap {
+  #keys = new Float64Array(64);
+  #nodes = new Int32Array(64);
+  size = 0;
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  topKey(): number {
+    return this.#keys[0]!;
+  }
+
+  topNode(): number {
+    return this.#nodes[0]!;
+  }
+
+  push(key: number, node: number): void {
+    if (this.size === this.#keys.length) {
+      const keys = new Float64Array(this.size * 2);
+      keys.set(this.#keys);
+      this.#keys = keys;
+      const nodes = new Int32Array(this.size * 2);
+      nodes.set(this.#nodes);
+      this.#nodes = nodes;
+    }
+    const keys = this.#keys;
+    const nodes = this.#nodes;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent]! >= key) break;
+      keys[i] = keys[parent]!;
+      nodes[i] = nodes[parent]!;
+      i = parent;
+    }
+    keys[i] = key;
+    nodes[i] = node;
+  }
+
+  /** Removes the top pair (read it with topKey/topNode first). */
+  pop(): void {
+    const keys = this.#keys;
+    const nodes = this.#nodes;
+    const size = --this.size;
+    if (size === 0) return;
+    const key = keys[size]!;
+    const node = nodes[size]!;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && keys[right]! > keys[left]! ? right : left;
+      if (keys[child]! <= key) break;
+      keys[i] = keys[child]!;
+      nodes[i] = nodes[child]!;
+      i = child;
+    }
+    keys[i] = key;
+    nodes[i] = node;
+  }
+
+  /** The pairs in heap order (not sorted): for draining without popping. */
+  keyAt(i: number): number {
+    return this.#keys[i]!;
+  }
+
+  nodeAt(i: number): number {
+    return this.#nodes[i]!;
+  }
+}

@@ -1,0 +1,27 @@
+// Vector indexes: flat exact (f32), flat quantized (f16; int8 with exact rescoring) and HNSW, with
+// metadata filters inside the search, persistence (bytes, Node files via @cvf/core/node, IndexedDB)
+// and a memory estimate. The scans run as WebAssembly SIMD kernels generated at run time, with
+// plain TypeScript loops as their reference; flat kinds can also scan on a WebGPU Device.
+export { createIndex, type IndexOptions } from './create-index.js';
+export { compileFilter, type CompiledFilter, type FieldCondition, type FilterScalar, type MetadataFilter } from './filter.js';
+export { FlatIndexBase, type FlatIndexOptions } from './flat/flat-base.js';
+export { FlatF16Index } from './flat/flat-f16-index.js';
+export { FlatIndex } from './flat/flat-index.js';
+export { FlatInt8Index, type FlatInt8IndexOptions } from './flat/flat-int8-index.js';
+export { gpuFlatSearch, MAX_GPU_CANDIDATES } from './gpu/gpu-flat-search.js';
+export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions, type HnswSnapshot } from './hnsw/hnsw-index.js';
+export type { KernelBackend } from './kernel-set.js';
+export { MetadataStore, type MetadataSnapshot, type VectorMetadata, type VectorMetadataValue } from './metadata-store.js';
+export {
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_INDEXEDDB_NAME,
+  deleteIndexFromIndexedDB,
+  listIndexesInIndexedDB,
+  loadIndexFromIndexedDB,
+  saveIndexToIndexedDB,
+  type IndexedDbOptions,
+} from './persist-indexeddb.js';
+export { decodeIndexFile, encodeIndexFile, FORMAT_VERSION as INDEX_FORMAT_VERSION, type IndexFile, type SectionArray } from './persist/index-format.js';
+export { deserializeIndex, serializeIndex } from './persist/index-persistence.js';
+export { wasmSimdSupported } from './simd/search-kernels.js';
+export { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type MemoryEstimate, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from './types.js';

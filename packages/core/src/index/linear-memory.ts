@@ -1,0 +1,141 @@
+/**
+ * An index's storage: named regions laid out one after another in one linear memory — a
+ * WebAssembly.Memory when the SIMD kernels run, a plain ArrayBuffer for the reference kernels.
+ * Regions keep their declaration order; resizing one moves the regions after it, so pointers and
+ * views must be taken again after any resize (`ptr`, `f32`, … are cheap).
+ * Declare the large, slowly growing regions first and the per-search scratch last.
+ */
+const ALIGN = 64;
+const PAGE = 65536;
+
+interface Region {
+  ptr: number;
+  bytes: number;
+}
+
+function aligned(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}
+
+export class LinearMemory {
+  readonly wasm: WebAssembly.Memory | null;
+  #plain: ArrayBuffer | null;
+  readonly #regions = new Map<string, Region>();
+  readonly #order: string[] = [];
+
+  constructor(useWasm: boolean) {
+    this.wasm = useWasm ? new WebAssembly.Memory({ initial: 1 }) : null;
+    this.#plain = useWasm ? null : new ArrayBuffer(PAGE);
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.wasm ? this.wasm.buffer : this.#plain!;
+  }
+
+  /** Bytes of the linear memory itself (regions plus alignment and unused tail). */
+  get reservedBytes(): number {
+    return this.buffer.byteLength;
+  }
+
+  /** Declares regions, in layout order, all empty. */
+  declare(...names: string[]): void {
+    for (const name of names) {
+      if (this.#regions.has(name)) continue;
+      const last = this.#order[this.#order.length - 1];
+      const end = last ? this.#end(last) : ALIGN; // pointer 0 stays unused
+      this.#regions.set(name, { ptr: end, bytes: 0 });
+      this.#order.push(name);
+    }
+  }
+
+  ptr(name: string): number {
+    return this.#region(name).ptr;
+  }
+
+  size(name: string): number {
+    return this.#region(name).bytes;
+  }
+
+  /** Sum of the regions' sizes whose names pass `include`. */
+  bytesOf(include: (name: string) => boolean): number {
+    let total = 0;
+    for (const [name, region] of this.#regions) if (include(name)) total += region.bytes;
+    return total;
+  }
+
+  /**
+   * Sets a region's size, keeping its first min(old, new) bytes and zeroing any new bytes; later
+   * regions move with their contents.
+   */
+  resize(name: string, bytes: number): void {
+    const region = this.#region(name);
+    if (aligned(bytes) === aligned(region.bytes)) {
+      if (bytes > region.bytes) new Uint8Array(this.buffer, region.ptr + region.bytes, bytes - region.bytes).fill(0);
+      region.bytes = bytes;
+      return;
+    }
+    const index = this.#order.indexOf(name);
+    const delta = aligned(bytes) - aligned(region.bytes);
+    const lastName = this.#order[this.#order.length - 1]!;
+    const oldEnd = this.#end(lastName);
+    this.#ensure(oldEnd + Math.max(0, delta));
+    const buffer = new Uint8Array(this.buffer);
+    const tailStart = region.ptr + aligned(region.bytes);
+    // Move the later regions as one block; copyWithin handles the overlap in either direction.
+    if (index < this.#order.length - 1) buffer.copyWithin(tailStart + delta, tailStart, oldEnd);
+    for (const later of this.#order.slice(index + 1)) this.#regions.get(later)!.ptr += delta;
+    if (bytes > region.bytes) buffer.fill(0, region.ptr + region.bytes, region.ptr + bytes);
+    region.bytes = bytes;
+  }
+
+  /** Grows a region to at least `bytes` (doubling), for scratch that only ever needs more. */
+  reserve(name: string, bytes: number): void {
+    const region = this.#region(name);
+    if (region.bytes >= bytes) return;
+    this.resize(name, Math.max(bytes, region.bytes * 2));
+  }
+
+  f32(name: string, length?: number): Float32Array {
+    const r = this.#region(name);
+    return new Float32Array(this.buffer, r.ptr, length ?? r.bytes >>> 2);
+  }
+  i32(name: string, length?: number): Int32Array {
+    const r = this.#region(name);
+    return new Int32Array(this.buffer, r.ptr, length ?? r.bytes >>> 2);
+  }
+  u16(name: string, length?: number): Uint16Array {
+    const r = this.#region(name);
+    return new Uint16Array(this.buffer, r.ptr, length ?? r.bytes >>> 1);
+  }
+  i16(name: string, length?: number): Int16Array {
+    const r = this.#region(name);
+    return new Int16Array(this.buffer, r.ptr, length ?? r.bytes >>> 1);
+  }
+  u8(name: string, length?: number): Uint8Array {
+    const r = this.#region(name);
+    return new Uint8Array(this.buffer, r.ptr, length ?? r.bytes);
+  }
+
+  #region(name: string): Region {
+    const region = this.#regions.get(name);
+    if (!region) throw new Error(`LinearMemory: no region "${name}"`);
+    return region;
+  }
+
+  #end(name: string): number {
+    const r = this.#regions.get(name)!;
+    return r.ptr + aligned(r.bytes);
+  }
+
+  #ensure(bytes: number): void {
+    const have = this.buffer.byteLength;
+    if (bytes <= have) return;
+    const want = Math.max(bytes, Math.min(have * 2, have + 256 * 1024 * 1024));
+    if (this.wasm) this.wasm.grow(Math.ceil((want - have) / PAGE));
+    else {
+      const next = new ArrayBuffer(Math.ceil(want / PAGE) * PAGE);
+      new Uint8Array(next).set(new Uint8Array(this.#plain!));
+      this.#plain = next;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../compute/random.js';
+import { LinearMemory } from '../linear-memory.js';
+import { createReferenceKernels, decodeF16Bits } from './reference-kernels.js';
+import { defaultPrefix, instantiateSearchKernels, PANEL, QUERY_BLOCK, searchKernelModule, wasmSimdSupported, type SearchKernelExports } from './search-kernels.js';
+
+/** Records every insert call and answers with a running "best 3 per query" threshold. */
+function recorder() {
+  const calls: string[] = [];
+  const best = new Map<number, number[]>();
+  let scores: Float32Array = new Float32Array(0);
+  return {
+    calls,
+    bind(view: () => Float32Array) {
+      scores = new Float32Array(0);
+      return (query: number, panel: number): number => {
+        scores = view();
+        const lanes = Array.from(scores.subarray(0, PANEL));
+        calls.push(`${query}:${panel}:${lanes.join(',')}`);
+        const kept = [...(best.get(query) ?? []), ...lanes.filter((v) => v > -Infinity)].sort((a, b) => b - a).slice(0, 3);
+        best.set(query, kept);
+        return kept.length < 3 ? -Infinity : kept[2]!;
+      };
+    },
+  };
+}
+
+/** Runs one scenario on both kernel sets over identical memory, returning their insert logs. */
+async function both(dim: number, fill: (memory: LinearMemory, rng: Rng) => void, run: (k: SearchKernelExports, memory: LinearMemory) => void): Promise<[string[], string[], LinearMemory, LinearMemory]> {
+  const logs: string[][] = [];
+  const memories: LinearMemory[] = [];
+  for (const backend of ['wasm', 'reference'] as const) {
+    const memory = new LinearMemory(backend === 'wasm');
+    memory.declare('panels', 'codes', 'halves', 'decoded', 'rows', 'bias', 'tails', 'queries', 'queryTails', 'thresholds', 'scales', 'ids', 'out', 'scratch');
+    memory.resize('scratch', 64);
+    fill(memory, new Rng(7));
+    const r = recorder();
+    const insert = r.bind(() => memory.f32('scratch', PANEL));
+    const kernels = backend === 'wasm' ? await instantiateSearchKernels(dim, memory.wasm!, insert) : createReferenceKernels(dim, () => memory.buffer, insert);
+    run(kernels, memory);
+    logs.push(r.calls);
+    memories.push(memory);
+  }
+  return [logs[0]!, logs[1]!, memories[0]!, memories[1]!];
+}
+
+const DIMS = [1, 3, 8, 17, 64, 300];
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against the TypeScript reference', () => {
+  it('the generated modules validate for every dimension shape (unrolled and looped)', () => {
+    for (const dim of DIMS) expect(WebAssembly.validate(searchKernelModule(dim) as Uint8Array<ArrayBuffer>), `dim ${dim}`).toBe(true);
+  });
+
+  for (const dim of DIMS) {
+    it(`f32 panel scans (single, blocked, bounded) make the same insert calls with the same scores, dim ${dim}`, async () => {
+      const panels = 13;
+      const m = QUERY_BLOCK + 1;
+      const fill = (memory: LinearMemory, rng: Rng): void => {
+        memory.resize('panels', panels * PANEL * dim * 4);
+        memory.resize('bias', panels * PANEL * 4);
+        memory.resize('tails', panels * PANEL * 4);
+        memory.resize('queries', m * dim * 4);
+        memory.resize('queryTails', m * 4);
+        memory.resize('thresholds', m * 4);
+        memory.f32('panels').set(rng.floats(panels * PANEL * dim));
+        const bias = memory.f32('bias');
+        for (let i = 0; i < bias.length; i++) bias[i] = i % 11 === 5 ? -Infinity : rng.uniform(-1, 0);
+        memory.f32('tails').fill(1e6); // a loose bound: every panel is finished
+        memory.f32('queries').set(rng.floats(m * dim));
+        memory.f32('queryTails').fill(1);
+      };
+      const [wasm, reference] = await both(dim, fill, (k, memory) => {
+        for (const bounded of [false, true]) {
+          memory.f32('thresholds').fill(-Infinity);
+          const args = (q: number) => [memory.ptr('panels'), panels, 0, memory.ptr('queries') + q * dim * 4, q, memory.ptr('bias'), memory.ptr('thresholds') + q * 4, memory.ptr('scratch')] as const;
+          if (bounded) {
+            k.scan_f32_qb_bounded(...args(0), memory.ptr('tails'), memory.ptr('queryTails'));
+            k.scan_f32_q1_bounded(...args(QUERY_BLOCK), memory.ptr('tails'), memory.ptr('queryTails') + QUERY_BLOCK * 4);
+          } else {
+            k.scan_f32_qb(...args(0));
+            k.scan_f32_q1(...args(QUERY_BLOCK));
+          }
+        }
+      });
+      expect(wasm.length).toBeGreaterThan(m);
+      expect(wasm).toEqual(reference);
+    });
+  }
+
+  it('the bounded scan skips panels whose bound cannot beat the threshold, and only those', async () => {
+    const dim = 64;
+    const prefix = defaultPrefix(dim);
+    const panels = 40;
+    // Vectors with energy only in the prefix: the tail bound is 0, so the bound is exact and a
+    // panel is finished only when its exact score beats the threshold.
+    const fill = (memory: LinearMemory, rng: Rng): void => {
+      memory.resize('panels', panels * PANEL * dim * 4);
+      memory.resize('bias', panels * PANEL * 4);
+      memory.resize('tails', panels * PANEL * 4);
+      memory.resize('queries', dim * 4);
+      memory.resize('queryTails', 4);
+      memory.resize('thresholds', 4);
+      const p = memory.f32('panels');
+      for (let i = 0; i < panels * PANEL; i++) for (let j = 0; j < prefix; j++) p[Math.floor(i / PANEL) * dim * PANEL + j * PANEL + (i % PANEL)] = rng.uniform(-1, 1);
+      memory.f32('queries').set(rng.floats(dim));
+      memory.f32('queryTails').fill(0);
+      memory.f32('thresholds').fill(-Infinity);
+    };
+    const [wasm, reference] = await both(dim, fill, (k, memory) =>
+      k.scan_f32_q1_bounded(memory.ptr('panels'), panels, 0, memory.ptr('queries'), 0, memory.ptr('bias'), memory.ptr('thresholds'), memory.ptr('scratch'), memory.ptr('tails'), memory.ptr('queryTails')),
+    );
+    expect(wasm).toEqual(reference);
+  });
+
+  for (const dim of [1, 5, 64, 301]) {
+    it(`int8 scans (single and blocked) match the reference exactly, dim ${dim}`, async () => {
+      const panels = 9;
+      const pairs = Math.ceil(dim / 2);
+      const m = QUERY_BLOCK + 2;
+      const fill = (memory: LinearMemory, rng: Rng): void => {
+        memory.resize('codes', panels * pairs * 16);
+        memory.resize('bias', panels * PANEL * 4);
+        memory.resize('queries', m * pairs * 4);
+        memory.resize('scales', m * 4);
+        memory.resize('thresholds', m * 4);
+        memory.u8('codes').set(Uint8Array.from({ length: panels * pairs * 16 }, () => rng.int(0, 255)));
+        memory.f32('bias').set(rng.floats(panels * PANEL));
+        memory.i16('queries').set(Int16Array.from({ length: m * pairs * 2 }, () => rng.int(-32767, 32767)));
+        memory.f32('scales').set(rng.floats(m, 1e-6, 1e-4));
+        memory.f32('thresholds').fill(-Infinity);
+      };
+      const [wasm, reference] = await both(dim, fill, (k, memory) => {
+        const args = (q: number) => [memory.ptr('codes'), panels, 0, memory.ptr('queries') + q * pairs * 4, q, memory.ptr('bias'), memory.ptr('thresholds') + q * 4, memory.ptr('scratch'), memory.ptr('scales') + q * 4] as const;
+        k.scan_i8_qb(...args(0));
+        k.scan_i8_q1(...args(QUERY_BLOCK));
+        k.scan_i8_q1(...args(QUERY_BLOCK + 1));
+      });
+      expect(wasm.length).toBeGreaterThan(m);
+      expect(wasm).toEqual(reference);
+    });
+  }
+
+  it('f16 decoding matches the reference for every normal, zero and subnormal half', async () => {
+    const halves = Uint16Array.from({ length: 65536 }, (_, h) => ((h & 0x7c00) === 0x7c00 ? h & 0x83ff : h)); // no inf/NaN
+    let outputs: Uint32Array[] = [];
+    await both(8, (memory) => {
+      memory.resize('halves', halves.byteLength);
+      memory.resize('decoded', halves.length * 4);
+      memory.u16('halves').set(halves);
+    }, (k, memory) => {
+      k.decode_f16(memory.ptr('halves'), memory.ptr('decoded'), halves.length / PANEL);
+      outputs.push(new Uint32Array(memory.buffer, memory.ptr('decoded'), halves.length).slice());
+    });
+    expect(outputs[0]).toEqual(outputs[1]);
+    // Spot checks against IEEE values: 1.0, −2.0, 65504, smallest normal, a subnormal read as 0.
+    const asFloat = (h: number) => new Float32Array(Uint32Array.of(decodeF16Bits(h)).buffer)[0];
+    expect([asFloat(0x3c00), asFloat(0xc000), asFloat(0x7bff), asFloat(0x0400), asFloat(0x0001)]).toEqual([1, -2, 65504, 2 ** -14, 0]);
+    outputs = [];
+  });
+
+  for (const dim of [1, 4, 6, 64, 299]) {
+    it(`gather_keys gives the reference's keys bit for bit, dim ${dim}`, async () => {
+      const stride = Math.ceil(dim / 4) * 16;
+      const rows = 50;
+      const count = 37;
+      const keys: Float32Array[] = [];
+      await both(dim, (memory, rng) => {
+        memory.resize('rows', rows * stride);
+        memory.resize('bias', rows * 4);
+        memory.resize('queries', stride);
+        memory.resize('ids', count * 4);
+        memory.resize('out', count * 4);
+        const r = memory.f32('rows');
+        for (let i = 0; i < rows; i++) r.set(rng.floats(dim), (i * stride) / 4);
+        memory.f32('bias').set(rng.floats(rows));
+        memory.f32('queries').set(rng.floats(dim));
+        memory.i32('ids').set(Int32Array.from({ length: count }, () => rng.int(0, rows - 1)));
+      }, (k, memory) => {
+        k.gather_keys(memory.ptr('rows'), stride, memory.ptr('queries'), memory.ptr('ids'), count, memory.ptr('bias'), memory.ptr('out'));
+        keys.push(memory.f32('out', count).slice());
+      });
+      expect(Array.from(keys[0]!)).toEqual(Array.from(keys[1]!));
+      // …and both are the dot product plus bias to f32 accuracy.
+      expect(keys[0]!.every(Number.isFinite)).toBe(true);
+    });
+  }
+});

@@ -1,0 +1,397 @@
+import { ModuleBuilder, type Code } from './wasm-encoder.js';
+
+/**
+ * WebAssembly SIMD kernels of the vector indexes, generated for one dimension so the inner loops
+ * are unrolled with constant offsets. The plain TypeScript loops in `reference-kernels.ts` compute
+ * the same things and are what the tests compare these against.
+ *
+ * Layouts (all little-endian, in the index's linear memory):
+ * - f32 panels: vectors in groups of PANEL = 8, dimension-major inside a group —
+ *   panel[p][j][lane], so one v128 holds dimension j of four vectors and a query's coordinate is
+ *   broadcast once for eight vectors; scores come out eight at a time with no horizontal sums.
+ * - int8 panels: codes (u8) in groups of 8 vectors, by dimension pairs — panel[p][j/2][lane][2] —
+ *   so `i32x4.dot_i16x8_s` multiplies two dimensions of four vectors by an (i16, i16) query pair.
+ * - f16 panels: like f32 panels with u16 halves; decoded to an f32 scratch panel block first.
+ * - rows: row-major f32, each row padded to a multiple of 4 (HNSW's random access by node).
+ *
+ * Every scan keeps one threshold per query (the score a candidate must beat to enter that query's
+ * top-k) and compares eight scores at once; only when one beats it does it call the host's
+ * `insert(query, panel)`, which reads the eight scores from `scratch` and returns the new threshold.
+ */
+
+export const PANEL = 8;
+
+/** Queries scanned together by the batched kernels: each panel is read once per block of queries. */
+export const QUERY_BLOCK = 4;
+
+/** Dimensions at or below this are unrolled completely; above, loops over unrolled blocks. */
+const FULL_UNROLL_LIMIT = 256;
+const UNROLL_BLOCK = 32;
+
+export interface SearchKernelExports {
+  /** Scores `count` panels against 1 (q1) or `QUERY_BLOCK` (qb) consecutive f32 queries. */
+  scan_f32_q1(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number): void;
+  scan_f32_qb(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number): void;
+  /** The same with the prefix bound: `tails` per vector, `queryTails` per query (see scanF32). */
+  scan_f32_q1_bounded(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, tails: number, queryTails: number): void;
+  scan_f32_qb_bounded(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, tails: number, queryTails: number): void;
+  /** Scores int8 code panels against (i16, i16)-paired quantized queries; `scales` converts the integer dot to f32. */
+  scan_i8_q1(codes: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, scales: number): void;
+  scan_i8_qb(codes: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, scales: number): void;
+  /** Decodes `groups` × 8 f16 values (normal numbers and zero) to f32. */
+  decode_f16(src: number, dst: number, groups: number): void;
+  /** out[i] = dot(query, row[ids[i]]) + bias[ids[i]] over padded rows of `stride` bytes. */
+  gather_keys(rows: number, stride: number, query: number, ids: number, count: number, bias: number, out: number): void;
+}
+
+type Insert = (query: number, panel: number) => number;
+
+const I32 = 'i32' as const;
+const SCAN_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32] as const;
+
+/** Emits `body(j, step)` for j in [0, dim): fully unrolled, or as a loop over unrolled blocks that advances pointers. */
+function unrolled(code: Code, dim: number, pointers: readonly { local: number; bytesPerStep: number }[], body: (j: number) => void): void {
+  if (dim <= FULL_UNROLL_LIMIT) {
+    for (let j = 0; j < dim; j++) body(j);
+    return;
+  }
+  const blocks = Math.floor(dim / UNROLL_BLOCK);
+  const counter = code.local('i32');
+  // Pointers advance as the block loop runs; they are restored afterwards for the caller.
+  const saved = pointers.map((p) => {
+    const local = code.local('i32');
+    code.localGet(p.local).localSet(local);
+    return local;
+  });
+  code.i32Const(0).localSet(counter);
+  code.loop();
+  for (let j = 0; j < UNROLL_BLOCK; j++) body(j);
+  for (const p of pointers) code.localGet(p.local).i32Const(p.bytesPerStep * UNROLL_BLOCK).op('i32.add').localSet(p.local);
+  code.localGet(counter).i32Const(1).op('i32.add').localTee(counter).i32Const(blocks).op('i32.lt_u').brIf(0);
+  code.end();
+  for (let j = 0; j < dim - blocks * UNROLL_BLOCK; j++) body(j);
+  pointers.forEach((p, i) => code.localGet(saved[i]!).localSet(p.local));
+}
+
+/**
+ * The f32 panel scan of `queries` consecutive queries, two v128 accumulators (eight lanes) per query.
+ *
+ * With `prefix` < dim it is the bounded scan: it first sums only the leading `prefix` dimensions
+ * and adds a Cauchy–Schwarz bound of the rest, |q_tail·x_tail| ≤ ‖q_tail‖·‖x_tail‖ (per-vector
+ * tail norms in `tails`, the query's in `queryTails`), inflated by a margin that covers f32
+ * rounding of the remaining sum. Only panels where a lane's bound beats the threshold get their
+ * remaining dimensions summed. The result is the same as the full scan — nothing is approximated —
+ * but on PCA outputs, whose variance sits in the leading components, most panels stop early.
+ */
+function scanF32(module: ModuleBuilder, insert: number, exportName: string, dim: number, queries: number, prefix: number): void {
+  const bounded = prefix < dim;
+  const code = module.addFunction(exportName, bounded ? [...SCAN_PARAMS, I32, I32] : SCAN_PARAMS);
+  const [panelPtr, count, firstPanel, queryPtr, queryIndex, biasPtr, thresholdPtr, scratch, tailPtr, queryTailPtr] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const panelBytes = dim * PANEL * 4;
+  const step = code.local('i32');
+  const acc = Array.from({ length: queries * 2 }, () => code.local('v128'));
+  const x0 = code.local('v128');
+  const x1 = code.local('v128');
+  const splat = code.local('v128');
+  const s0 = code.local('v128');
+  const s1 = code.local('v128');
+  const b0 = code.local('v128');
+  const b1 = code.local('v128');
+  const t0 = code.local('v128');
+  const t1 = code.local('v128');
+  const threshold = Array.from({ length: queries }, () => code.local('f32'));
+  const queryTail = Array.from({ length: bounded ? queries : 0 }, () => code.local('f32'));
+  // Moving pointers for long dimensions (the unrolled body addresses relative to them).
+  const pj = code.local('i32');
+  const qj = code.local('i32');
+  const margin = boundMargin(dim - prefix);
+
+  /** acc[q] += q_j · x_j for j in [from, to), for the listed queries. */
+  const accumulate = (from: number, to: number, only?: number): void => {
+    code.localGet(panelPtr).i32Const(from * PANEL * 4).op('i32.add').localSet(pj);
+    code.localGet(queryPtr).i32Const(from * 4).op('i32.add').localSet(qj);
+    unrolled(code, to - from, [{ local: pj, bytesPerStep: PANEL * 4 }, { local: qj, bytesPerStep: 4 }], (j) => {
+      code.localGet(pj).simdMem('v128.load', j * 32).localSet(x0);
+      code.localGet(pj).simdMem('v128.load', j * 32 + 16).localSet(x1);
+      for (let q = 0; q < queries; q++) {
+        if (only !== undefined && q !== only) continue;
+        code.localGet(qj).simdMem('v128.load32_splat', q * dim * 4 + j * 4).localSet(splat);
+        code.localGet(acc[q * 2]!).localGet(splat).localGet(x0).simd('f32x4.mul').simd('f32x4.add').localSet(acc[q * 2]!);
+        code.localGet(acc[q * 2 + 1]!).localGet(splat).localGet(x1).simd('f32x4.mul').simd('f32x4.add').localSet(acc[q * 2 + 1]!);
+      }
+    });
+  };
+  const check = (q: number): void =>
+    emitThresholdCheck(code, {
+      s0,
+      s1,
+      computeS0: () => code.localGet(acc[q * 2]!).localGet(b0).simd('f32x4.add'),
+      computeS1: () => code.localGet(acc[q * 2 + 1]!).localGet(b1).simd('f32x4.add'),
+      threshold: threshold[q]!,
+      scratch,
+      insert,
+      query: () => code.localGet(queryIndex).i32Const(q).op('i32.add'),
+      panel: () => code.localGet(firstPanel).localGet(step).op('i32.add'),
+    });
+
+  for (let q = 0; q < queries; q++) {
+    code.localGet(thresholdPtr).mem('f32.load', q * 4).localSet(threshold[q]!);
+    if (bounded) code.localGet(queryTailPtr).mem('f32.load', q * 4).localSet(queryTail[q]!);
+  }
+  code.i32Const(0).localSet(step);
+  code.block().loop();
+  code.localGet(step).localGet(count).op('i32.ge_u').brIf(1);
+  for (const a of acc) code.v128Const(new Int32Array(4)).localSet(a);
+  accumulate(0, prefix);
+  code.localGet(biasPtr).simdMem('v128.load', 0).localSet(b0);
+  code.localGet(biasPtr).simdMem('v128.load', 16).localSet(b1);
+  if (bounded) {
+    code.localGet(tailPtr).simdMem('v128.load', 0).localSet(t0);
+    code.localGet(tailPtr).simdMem('v128.load', 16).localSet(t1);
+  }
+  for (let q = 0; q < queries; q++) {
+    if (!bounded) {
+      check(q);
+      continue;
+    }
+    // bound = acc + bias + ‖q_t‖·‖x_t‖ + margin·(|acc| + ‖q_t‖·‖x_t‖), for both halves of the panel.
+    const bound = (a: number, b: number, t: number): void => {
+      code.localGet(queryTail[q]!).simd('f32x4.splat').localGet(t).simd('f32x4.mul').localSet(splat);
+      code.localGet(a).localGet(b).simd('f32x4.add').localGet(splat).simd('f32x4.add');
+      code.localGet(a).simd('f32x4.abs').localGet(splat).simd('f32x4.add').f32Const(margin).simd('f32x4.splat').simd('f32x4.mul').simd('f32x4.add');
+      code.localGet(threshold[q]!).simd('f32x4.splat').simd('f32x4.gt');
+    };
+    bound(acc[q * 2]!, b0, t0);
+    bound(acc[q * 2 + 1]!, b1, t1);
+    code.simd('v128.or').simd('v128.any_true').if();
+    accumulate(prefix, dim, q);
+    check(q);
+    code.end();
+  }
+  code.localGet(panelPtr).i32Const(panelBytes).op('i32.add').localSet(panelPtr);
+  code.localGet(biasPtr).i32Const(32).op('i32.add').localSet(biasPtr);
+  if (bounded) code.localGet(tailPtr).i32Const(32).op('i32.add').localSet(tailPtr);
+  code.localGet(step).i32Const(1).op('i32.add').localSet(step);
+  code.br(0).end().end();
+  for (let q = 0; q < queries; q++) code.localGet(thresholdPtr).localGet(threshold[q]!).mem('f32.store', q * 4);
+}
+
+/**
+ * Relative margin that covers f32 rounding of a sum of `terms` products continued from a prefix
+ * sum: each product and each addition loses at most 2⁻²⁴ of the running magnitude.
+ */
+export function boundMargin(terms: number): number {
+  return 4 * (terms + 8) * 2 ** -24;
+}
+
+/** s0, s1 = eight scores; if any beats the threshold, hand them to the host and take its new threshold. */
+function emitThresholdCheck(
+  code: Code,
+  o: { s0: number; s1: number; computeS0(): void; computeS1(): void; threshold: number; scratch: number; insert: number; query(): void; panel(): void },
+): void {
+  o.computeS0();
+  code.localSet(o.s0);
+  o.computeS1();
+  code.localSet(o.s1);
+  code.localGet(o.s0).localGet(o.threshold).simd('f32x4.splat').simd('f32x4.gt');
+  code.localGet(o.s1).localGet(o.threshold).simd('f32x4.splat').simd('f32x4.gt');
+  code.simd('v128.or').simd('v128.any_true').if();
+  code.localGet(o.scratch).localGet(o.s0).simdMem('v128.store', 0);
+  code.localGet(o.scratch).localGet(o.s1).simdMem('v128.store', 16);
+  o.query();
+  o.panel();
+  code.call(o.insert).localSet(o.threshold);
+  code.end();
+}
+
+/** The int8 panel scan: codes widened to i16 and multiplied by (i16, i16) query pairs. */
+function scanI8(module: ModuleBuilder, insert: number, exportName: string, dim: number, queries: number): void {
+  const code = module.addFunction(exportName, [...SCAN_PARAMS, I32]);
+  const [codePtr, count, firstPanel, queryPtr, queryIndex, biasPtr, thresholdPtr, scratch, scalePtr] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const pairs = Math.ceil(dim / 2);
+  const panelBytes = pairs * 16;
+  const step = code.local('i32');
+  const acc = Array.from({ length: queries * 2 }, () => code.local('v128'));
+  const c0 = code.local('v128');
+  const c1 = code.local('v128');
+  const splat = code.local('v128');
+  const s0 = code.local('v128');
+  const s1 = code.local('v128');
+  const b0 = code.local('v128');
+  const b1 = code.local('v128');
+  const threshold = Array.from({ length: queries }, () => code.local('f32'));
+  const scale = Array.from({ length: queries }, () => code.local('f32'));
+  const pj = code.local('i32');
+  const qj = code.local('i32');
+
+  for (let q = 0; q < queries; q++) {
+    code.localGet(thresholdPtr).mem('f32.load', q * 4).localSet(threshold[q]!);
+    code.localGet(scalePtr).mem('f32.load', q * 4).localSet(scale[q]!);
+  }
+  code.i32Const(0).localSet(step);
+  code.block().loop();
+  code.localGet(step).localGet(count).op('i32.ge_u').brIf(1);
+  for (const a of acc) code.v128Const(new Int32Array(4)).localSet(a);
+  code.localGet(codePtr).localSet(pj);
+  code.localGet(queryPtr).localSet(qj);
+  unrolled(code, pairs, [{ local: pj, bytesPerStep: 16 }, { local: qj, bytesPerStep: 4 }], (j) => {
+    code.localGet(pj).simdMem('v128.load8x8_u', j * 16).localSet(c0);
+    code.localGet(pj).simdMem('v128.load8x8_u', j * 16 + 8).localSet(c1);
+    for (let q = 0; q < queries; q++) {
+      code.localGet(qj).simdMem('v128.load32_splat', q * pairs * 4 + j * 4).localSet(splat);
+      code.localGet(acc[q * 2]!).localGet(c0).localGet(splat).simd('i32x4.dot_i16x8_s').simd('i32x4.add').localSet(acc[q * 2]!);
+      code.localGet(acc[q * 2 + 1]!).localGet(c1).localGet(splat).simd('i32x4.dot_i16x8_s').simd('i32x4.add').localSet(acc[q * 2 + 1]!);
+    }
+  });
+  code.localGet(biasPtr).simdMem('v128.load', 0).localSet(b0);
+  code.localGet(biasPtr).simdMem('v128.load', 16).localSet(b1);
+  for (let q = 0; q < queries; q++) {
+    emitThresholdCheck(code, {
+      s0,
+      s1,
+      computeS0: () => code.localGet(acc[q * 2]!).simd('f32x4.convert_i32x4_s').localGet(scale[q]!).simd('f32x4.splat').simd('f32x4.mul').localGet(b0).simd('f32x4.add'),
+      computeS1: () => code.localGet(acc[q * 2 + 1]!).simd('f32x4.convert_i32x4_s').localGet(scale[q]!).simd('f32x4.splat').simd('f32x4.mul').localGet(b1).simd('f32x4.add'),
+      threshold: threshold[q]!,
+      scratch,
+      insert,
+      query: () => code.localGet(queryIndex).i32Const(q).op('i32.add'),
+      panel: () => code.localGet(firstPanel).localGet(step).op('i32.add'),
+    });
+  }
+  code.localGet(codePtr).i32Const(panelBytes).op('i32.add').localSet(codePtr);
+  code.localGet(biasPtr).i32Const(32).op('i32.add').localSet(biasPtr);
+  code.localGet(step).i32Const(1).op('i32.add').localSet(step);
+  code.br(0).end().end();
+  for (let q = 0; q < queries; q++) code.localGet(thresholdPtr).localGet(threshold[q]!).mem('f32.store', q * 4);
+}
+
+/**
+ * f16 → f32 for normal numbers and zero (the f16 index stores no subnormals, infinities or NaN):
+ * bits = ((h & 0x7fff) << 13) + (112 << 23), zeroed where the exponent is 0, then the sign.
+ */
+function decodeF16(module: ModuleBuilder): void {
+  const code = module.addFunction('decode_f16', [I32, I32, I32]);
+  const [src, dst, groups] = [0, 1, 2];
+  const i = code.local('i32');
+  const h = code.local('v128');
+  const magnitude = code.local('v128');
+  const exponent = code.local('v128');
+  const sign = code.local('v128');
+  const bias = code.local('v128');
+  const zero = code.local('v128');
+  code.v128Const(Int32Array.of(0x7fff, 0x7fff, 0x7fff, 0x7fff)).localSet(magnitude);
+  code.v128Const(Int32Array.of(0x7c00, 0x7c00, 0x7c00, 0x7c00)).localSet(exponent);
+  code.v128Const(Int32Array.of(0x8000, 0x8000, 0x8000, 0x8000)).localSet(sign);
+  code.v128Const(Int32Array.of(0x38000000, 0x38000000, 0x38000000, 0x38000000)).localSet(bias);
+  code.v128Const(new Int32Array(4)).localSet(zero);
+  code.i32Const(0).localSet(i);
+  code.block().loop();
+  code.localGet(i).localGet(groups).op('i32.ge_u').brIf(1);
+  for (let half = 0; half < 2; half++) {
+    code.localGet(src).simdMem('v128.load16x4_u', half * 8).localSet(h);
+    code.localGet(dst);
+    // ((h & 0x7fff) << 13) + bias
+    code.localGet(h).localGet(magnitude).simd('v128.and').i32Const(13).simd('i32x4.shl').localGet(bias).simd('i32x4.add');
+    // … and-not (exponent == 0)
+    code.localGet(h).localGet(exponent).simd('v128.and').localGet(zero).simd('i32x4.eq').simd('v128.andnot');
+    // | (h & 0x8000) << 16
+    code.localGet(h).localGet(sign).simd('v128.and').i32Const(16).simd('i32x4.shl').simd('v128.or');
+    code.simdMem('v128.store', half * 16);
+  }
+  code.localGet(src).i32Const(16).op('i32.add').localSet(src);
+  code.localGet(dst).i32Const(32).op('i32.add').localSet(dst);
+  code.localGet(i).i32Const(1).op('i32.add').localSet(i);
+  code.br(0).end().end();
+}
+
+/** Keys of a list of rows against one query: the distance step of HNSW (one call per expanded node). */
+function gatherKeys(module: ModuleBuilder, dim: number): void {
+  const code = module.addFunction('gather_keys', [I32, I32, I32, I32, I32, I32, I32]);
+  const [rows, stride, query, ids, count, bias, out] = [0, 1, 2, 3, 4, 5, 6];
+  const chunks = Math.ceil(dim / 4);
+  const i = code.local('i32');
+  const id = code.local('i32');
+  const row = code.local('i32');
+  const acc = Array.from({ length: Math.min(4, chunks) }, () => code.local('v128'));
+  const sum = code.local('v128');
+  const pj = code.local('i32');
+  const qj = code.local('i32');
+  code.i32Const(0).localSet(i);
+  code.block().loop();
+  code.localGet(i).localGet(count).op('i32.ge_u').brIf(1);
+  code.localGet(ids).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(id);
+  code.localGet(rows).localGet(id).localGet(stride).op('i32.mul').op('i32.add').localSet(row);
+  for (const a of acc) code.v128Const(new Int32Array(4)).localSet(a);
+  code.localGet(row).localSet(pj);
+  code.localGet(query).localSet(qj);
+  unrolled(code, chunks, [{ local: pj, bytesPerStep: 16 }, { local: qj, bytesPerStep: 16 }], (c) => {
+    const a = acc[c % acc.length]!;
+    code.localGet(a).localGet(pj).simdMem('v128.load', c * 16).localGet(qj).simdMem('v128.load', c * 16).simd('f32x4.mul').simd('f32x4.add').localSet(a);
+  });
+  code.localGet(acc[0]!);
+  for (let a = 1; a < acc.length; a++) code.localGet(acc[a]!).simd('f32x4.add');
+  code.localSet(sum);
+  code.localGet(out).localGet(i).i32Const(2).op('i32.shl').op('i32.add');
+  code.localGet(sum).f32x4ExtractLane(0).localGet(sum).f32x4ExtractLane(1).op('f32.add');
+  code.localGet(sum).f32x4ExtractLane(2).localGet(sum).f32x4ExtractLane(3).op('f32.add').op('f32.add');
+  code.localGet(bias).localGet(id).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').op('f32.add');
+  code.mem('f32.store');
+  code.localGet(i).i32Const(1).op('i32.add').localSet(i);
+  code.br(0).end().end();
+}
+
+/** The kernel module's bytes for one dimension and bounded-scan prefix length. */
+export function searchKernelModule(dim: number, prefix: number = defaultPrefix(dim)): Uint8Array {
+  const module = new ModuleBuilder();
+  const insert = module.importFunction('env', 'insert', [I32, I32], ['f32']);
+  scanF32(module, insert, 'scan_f32_q1', dim, 1, dim);
+  scanF32(module, insert, 'scan_f32_qb', dim, QUERY_BLOCK, dim);
+  scanF32(module, insert, 'scan_f32_q1_bounded', dim, 1, prefix);
+  scanF32(module, insert, 'scan_f32_qb_bounded', dim, QUERY_BLOCK, prefix);
+  scanI8(module, insert, 'scan_i8_q1', dim, 1);
+  scanI8(module, insert, 'scan_i8_qb', dim, QUERY_BLOCK);
+  decodeF16(module);
+  gatherKeys(module, dim);
+  return module.encode();
+}
+
+/**
+ * Leading dimensions summed before the bound is checked: a quarter of the dimensions (at least
+ * 4, at most 64) — on PCA outputs the first quarter of the components carries most of the energy.
+ */
+export function defaultPrefix(dim: number): number {
+  return Math.min(dim, Math.max(4, Math.min(64, Math.round(dim / 4))));
+}
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+/** Compiles (once per shape) asynchronously: browsers refuse large synchronous compiles on the main thread. */
+export function compileSearchKernels(dim: number, prefix: number = defaultPrefix(dim)): Promise<WebAssembly.Module> {
+  const key = `${dim}/${prefix}`;
+  let module = compiled.get(key);
+  if (!module) {
+    module = WebAssembly.compile(searchKernelModule(dim, prefix) as Uint8Array<ArrayBuffer>);
+    module.catch(() => compiled.delete(key));
+    compiled.set(key, module);
+  }
+  return module;
+}
+
+export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, prefix: number = defaultPrefix(dim)): Promise<SearchKernelExports> {
+  const instance = await WebAssembly.instantiate(await compileSearchKernels(dim, prefix), { env: { memory, insert } });
+  return instance.exports as unknown as SearchKernelExports;
+}
+
+let simdSupport: boolean | undefined;
+
+/** Whether this engine runs WebAssembly SIMD (every current browser and Node ≥ 16 do). */
+export function wasmSimdSupported(): boolean {
+  if (simdSupport === undefined) {
+    try {
+      simdSupport = typeof WebAssembly === 'object' && WebAssembly.validate(searchKernelModule(4) as Uint8Array<ArrayBuffer>);
+    } catch {
+      simdSupport = false;
+    }
+  }
+  return simdSupport;
+}
