@@ -1,10 +1,10 @@
 import type { Device } from '../compute/device.js';
 import { add } from '../compute/kernels/add/add.js';
-import { gatherRows } from '../compute/kernels/gather-rows/gather-rows.js';
 import { reduce } from '../compute/kernels/reduce/reduce.js';
 import { Rng } from '../compute/random.js';
 import { Tensor } from '../compute/tensor.js';
 import { TrainError } from '../errors.js';
+import { batchSource } from './batch-source.js';
 import { decodeCheckpoint, encodeCheckpoint, type TrainCheckpoint } from './checkpoint.js';
 import { classWeightsFor } from './class-weights.js';
 import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingState } from './early-stopping.js';
@@ -89,8 +89,7 @@ export class Trainer {
     const decay = parameterShapes(spec).map((shape) => shape.length === 2); // weight decay on weights, not biases
     const hidden = spec.head === 'mlp' ? spec.hidden.length : 0;
 
-    const features = device.upload(Tensor.cpu('f32', [rows, spec.inputDim], train.features));
-    const labels = device.upload(Tensor.cpu('i32', [rows], train.labels));
+    const source = batchSource(device, train.features, train.labels, spec.inputDim);
     const weights = device.upload(Tensor.cpu('f32', [spec.classes], classWeights));
     let parameters = headParameters(resumed ? headFromValues(spec, resumed.parameters) : createHead(spec, options.seed)).map((t) => device.upload(t));
     const optimizer = resumed
@@ -119,10 +118,8 @@ export class Trainer {
           const indices = order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize));
           lr = learningRateAt(options.schedule, options.optimizer.lr, step, batches, options.epochs);
           const stepped = await this.#step(optimizer, parameters, decay, {
-            features,
-            labels,
+            ...(await source.batch(indices)),
             weights,
-            indices,
             scale: inverseWeightSum(indices, train.labels, classWeights),
             lr,
             dropoutSeeds: Array.from({ length: hidden }, (_, l) => deriveSeed(options.seed, SEED_PURPOSE.dropout, step, l)),
@@ -192,28 +189,25 @@ export class Trainer {
       };
     } finally {
       optimizer.dispose();
-      for (const t of [...parameters, features, labels, weights]) if (t.location === 'gpu') t.dispose();
+      source.dispose();
+      for (const t of [...parameters, weights]) if (t.location === 'gpu') t.dispose();
     }
   }
 
-  /** One optimizer step on the rows `indices`: gather, forward, backward, update. Returns the new parameters and the batch loss [1]. */
+  /** One optimizer step on a batch: forward, backward, update. Returns the new parameters and the batch loss [1]; frees the batch. */
   async #step(
     optimizer: Optimizer,
     parameters: Tensor[],
     decay: readonly boolean[],
-    batch: { features: Tensor; labels: Tensor; weights: Tensor; indices: Int32Array; scale: number; lr: number; dropoutSeeds: readonly number[] },
+    batch: { x: Tensor; labels: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[] },
   ): Promise<{ parameters: Tensor[]; loss: Tensor }> {
     const { device, spec, options } = this;
-    const indexTensor = device.upload(Tensor.cpu('i32', [batch.indices.length], batch.indices));
-    const { out: x } = await device.run(gatherRows, { x: batch.features, indices: indexTensor }, {});
-    const { out: y } = await device.run(gatherRows, { x: batch.labels, indices: indexTensor }, {});
     const head = headFromParameters(spec, parameters);
-    const gradients = await computeGradients(device, head, x, y, { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale }, batch.dropoutSeeds);
+    const gradients = await computeGradients(device, head, batch.x, batch.labels, { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale }, batch.dropoutSeeds);
     const grads = gradients.layers.flatMap((layer) => [layer.weight, layer.bias]);
     const updated = await optimizer.step(parameters, grads, { lr: batch.lr, maxNorm: options.gradientClip, decay });
     const { out: loss } = await device.run(reduce, { x: gradients.rowLosses }, { op: 'sum', axis: 0, keepDims: true });
-    for (const t of [...grads, gradients.rowLosses, x, y]) t.dispose();
-    if (indexTensor.location === 'gpu') indexTensor.dispose();
+    for (const t of [...grads, gradients.rowLosses, batch.x, batch.labels]) t.dispose();
     return { parameters: updated, loss };
   }
 

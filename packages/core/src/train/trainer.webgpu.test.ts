@@ -3,6 +3,7 @@ import { CpuDevice } from '../compute/cpu-device.js';
 import type { Device } from '../compute/device.js';
 import { Tensor } from '../compute/tensor.js';
 import { gpuForTests } from '../node/gpu-test-policy.js';
+import { batchSource } from './batch-source.js';
 import { computeGradients } from './gradients.js';
 import { createHead, headParameters, uploadHead, type HeadSpec } from './head.js';
 import { predictProbabilities } from './predict.js';
@@ -73,6 +74,24 @@ describe.skipIf(!gpu.device)('training on WebGPU', () => {
       headParameters(got.head).forEach((t, i) => expect(worstError(t.data as Float32Array, wantParams[i]!.data as Float32Array), `${optimizer.kind} parameter ${i}`).toBeLessThan(1e-5));
       expect(Math.abs(got.history[0]!.trainLoss - want.history[0]!.trainLoss)).toBeLessThan(1e-4);
     }
+  });
+
+  it('batches gathered on the device and on the host (a data set too large for one binding) are the same', async () => {
+    const device = gpu.device!;
+    const indices = Int32Array.of(5, 0, 1199, 17, 5);
+    const read = async (limit: number) => {
+      const source = batchSource(device, train.features, train.labels, 12, limit);
+      const { x, labels } = await source.batch(indices);
+      const values = [Array.from(await device.read(x)), Array.from(await device.read(labels))];
+      x.dispose();
+      labels.dispose();
+      source.dispose();
+      return values;
+    };
+    const resident = await read(Infinity);
+    expect(await read(0)).toEqual(resident);
+    expect(resident[1]).toEqual(Array.from(indices, (r) => train.labels[r]!));
+    expect(resident[0]!.slice(24, 36)).toEqual(Array.from(train.features.subarray(1199 * 12, 1200 * 12)));
   });
 
   it('converges on separable blobs: validation accuracy ≥ 0.95, softmax and MLP', async () => {
