@@ -28,7 +28,8 @@ export const useDeviceStore = create<DeviceState>((set, get) => ({
     if (get().status !== 'idle') return;
     set({ status: 'probing' });
     let fallbackReason: string | null = null;
-    device = await createDevice({ prefer: 'auto', log: (message) => (fallbackReason = message) });
+    // This page checks the device itself, so an emulated adapter (SwiftShader) counts too.
+    device = await createDevice({ prefer: 'auto', allowSoftwareAdapter: true, log: (message) => (fallbackReason = message) });
     set({ status: 'ready', backend: device.backend, adapter: device.adapter, fallbackReason });
   },
 

@@ -3,6 +3,7 @@ import { registerBench } from './commands/bench.js';
 import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
+import { registerPredict } from './commands/predict.js';
 import { registerRuns } from './commands/runs.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerValidate(program);
   registerDoctor(program);
   registerTrain(program);
+  registerPredict(program);
   registerRuns(program);
   registerModels(program);
   registerDicom(program);

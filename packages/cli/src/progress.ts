@@ -6,7 +6,7 @@ export interface ProgressEvent {
   /** Seconds left, when the job can estimate it. */
   readonly etaSeconds?: number;
   readonly metrics?: Readonly<Record<string, number>>;
-  readonly [extra: string]: unknown;
+  readonly message?: string;
 }
 
 /**

@@ -253,3 +253,10 @@ export class PipelineError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** WebGPU rejected a command (a defect or a limit the checks missed); results since then are not trusted. */
+export class WebGpuValidationError extends CvfError {
+  constructor(message: string) {
+    super('WEBGPU_VALIDATION', `WebGPU rejected a command: ${message.split('\n')[0]}`);
+  }
+}

@@ -13,6 +13,17 @@ export interface CreateDeviceOptions {
   powerPreference?: GPUPowerPreference;
   /** Where the one-time fallback notice goes. */
   log?: (message: string) => void;
+  /**
+   * Let `auto` use a software adapter (Mesa's lavapipe, SwiftShader): WebGPU emulated on the CPU
+   * is correct but slower than the CPU path itself, so `auto` skips it by default.
+   */
+  allowSoftwareAdapter?: boolean;
+}
+
+/** An adapter that emulates a GPU on the CPU. */
+export function isSoftwareAdapter(adapter: AdapterDescription): boolean {
+  const text = `${adapter.vendor} ${adapter.architecture} ${adapter.device} ${adapter.description}`.toLowerCase();
+  return /\b(software|swiftshader|llvmpipe|lavapipe)\b/.test(text);
 }
 
 let fallbackLogged = false;
@@ -56,7 +67,12 @@ export async function createDevice(options: CreateDeviceOptions = {}): Promise<D
   const prefer = options.prefer ?? 'auto';
   if (prefer === 'cpu') return new CpuDevice();
   const gpu = options.gpu !== undefined ? options.gpu : (globalThis.navigator?.gpu ?? null);
-  const result = options.unavailableReason ? options.unavailableReason : await requestWebGpu(gpu, options.powerPreference);
+  let result = options.unavailableReason ? options.unavailableReason : await requestWebGpu(gpu, options.powerPreference);
+  if (typeof result !== 'string' && prefer === 'auto' && !options.allowSoftwareAdapter && isSoftwareAdapter(result.adapter)) {
+    const name = result.adapter.description || result.adapter.architecture;
+    result.destroy();
+    result = `the only adapter is a software one (${name}), slower than the CPU path; use prefer: 'webgpu' to run on it anyway`;
+  }
   if (typeof result !== 'string') return result;
   if (prefer === 'webgpu') throw new WebGpuUnavailableError(result);
   if (!fallbackLogged) {

@@ -3,7 +3,7 @@ import { CvfError } from '../errors.js';
 import { gpuForTests } from '../node/gpu-test-policy.js';
 import { nodeGpu } from '../node/webgpu.js';
 import { CpuDevice } from './cpu-device.js';
-import { createDevice, requestWebGpu } from './create-device.js';
+import { createDevice, isSoftwareAdapter, requestWebGpu } from './create-device.js';
 import { add, clamp, matmul, scale, softmax } from './kernels/index.js';
 import { Tensor } from './tensor.js';
 
@@ -26,6 +26,21 @@ describe('createDevice', () => {
     expect([first.backend, second.backend]).toEqual(['cpu', 'cpu']);
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0]![0]).toMatch(/WebGPU unavailable.*navigator\.gpu/);
+  });
+});
+
+describe.skipIf(!gpu.device)('createDevice with a software adapter', () => {
+  it('skips it on auto (the CPU path is faster), uses it when allowed or required', async () => {
+    const raw = await nodeGpu();
+    if (typeof raw === 'string') throw new Error(raw);
+    const software = isSoftwareAdapter(gpu.device!.adapter);
+    const log = vi.fn();
+    const auto = await createDevice({ prefer: 'auto', gpu: raw, log });
+    expect(auto.backend).toBe(software ? 'cpu' : 'webgpu');
+    const allowed = await createDevice({ prefer: 'auto', gpu: raw, allowSoftwareAdapter: true });
+    const required = await createDevice({ prefer: 'webgpu', gpu: raw });
+    expect([allowed.backend, required.backend]).toEqual(['webgpu', 'webgpu']);
+    [auto, allowed, required].forEach((d) => d.destroy());
   });
 });
 

@@ -1,5 +1,5 @@
 export { CpuDevice } from './cpu-device.js';
-export { createDevice, describeAdapter, type CreateDeviceOptions } from './create-device.js';
+export { createDevice, describeAdapter, isSoftwareAdapter, type CreateDeviceOptions } from './create-device.js';
 export type { AdapterDescription, Backend, Device } from './device.js';
 export { allocate, bytesPerElement, DTYPES, dtypeOf, type DType, type TypedArray, type TypedArrayFor } from './dtype.js';
 export * from './harness.js';

@@ -4,3 +4,4 @@ export { sha256Hex } from './sha256.js';
 export { canonicalJson, configHash, flattenParams } from './config-hash.js';
 export { CHECKPOINT_ARTIFACT, runTrainingPipeline, type TrainPipelineOptions, type TrainSummary } from './train-pipeline.js';
 export type { PipelineProgress, TrainingEnvironment } from './training-environment.js';
+export { Predictor, type Prediction, type PredictorContext } from './predictor.js';

@@ -193,7 +193,6 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     files.set('head.onnx', exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities' }));
     files.set('head.bin', saveHead(head));
   }
-  const firstImage = await data.train[0]!.load();
   const manifest: Omit<BundleManifest, 'files'> = {
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     name: config.registry.modelName ?? config.name,
@@ -210,7 +209,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       photometricInterpretations: config.preprocess.color === 'rgb' ? ['RGB', 'YBR_FULL', 'YBR_FULL_422', 'PALETTE COLOR', 'MONOCHROME1', 'MONOCHROME2'] : ['MONOCHROME1', 'MONOCHROME2', 'RGB'],
       modalities: [],
     },
-    preprocess: { ...config.preprocess, sourceChannels: firstImage.shape[2] ?? 1 },
+    preprocess: { ...config.preprocess },
     stages: [
       { name: 'extractor', kind: config.features.kind, params: { ...config.features }, files: ['extractor.bin'] },
       ...(pca ? [{ name: 'pca', kind: 'pca', params: { components: config.pca.components, whiten: config.pca.whiten }, files: ['pca.bin'] }] : []),
@@ -235,12 +234,18 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
   return { runId, metrics, bundle: location, model };
 }
 
-async function project(pca: Pca, matrix: FeatureMatrix, device: TrainingEnvironment['device']): Promise<FeatureMatrix> {
-  if (matrix.rows === 0) return { ...matrix, dim: pca.state.componentCount, features: new Float32Array(0) };
-  const projected = await pca.transform(Tensor.cpu('f32', [matrix.rows, matrix.dim], matrix.features));
-  const features = (await device.read(projected)) as Float32Array;
-  projected.dispose();
-  return { ...matrix, features, dim: pca.state.componentCount };
+/** PCA projection of a split, in row chunks: one binding stays well under GPU buffer limits. */
+async function project(pca: Pca, matrix: FeatureMatrix, device: TrainingEnvironment['device'], chunkRows = 8192): Promise<FeatureMatrix> {
+  const dim = pca.state.componentCount;
+  const features = new Float32Array(matrix.rows * dim);
+  for (let start = 0; start < matrix.rows; start += chunkRows) {
+    const rows = Math.min(chunkRows, matrix.rows - start);
+    const chunk = Tensor.cpu('f32', [rows, matrix.dim], matrix.features.subarray(start * matrix.dim, (start + rows) * matrix.dim));
+    const projected = await pca.transform(chunk);
+    features.set((await device.read(projected)) as Float32Array, start * dim);
+    projected.dispose();
+  }
+  return { ...matrix, features, dim };
 }
 
 /** Rows that are original samples: the first row of each sample index (augmented copies come after). */

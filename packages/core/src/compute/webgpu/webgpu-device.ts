@@ -1,4 +1,4 @@
-import { DeviceLostError, DtypeError, ShapeError } from '../../errors.js';
+import { DeviceLostError, DtypeError, ShapeError, WebGpuValidationError } from '../../errors.js';
 import { allocate, bytesPerElement, viewAs, type DType, type TypedArrayFor } from '../dtype.js';
 import type { AdapterDescription, Device } from '../device.js';
 import type { KernelDef, TensorSpec } from '../kernel.js';
@@ -26,6 +26,7 @@ export class WebGpuDevice implements Device {
   readonly #pool: BufferPool;
   readonly #pipelines: PipelineCache;
   #lostReason: string | null = null;
+  #validationError: string | null = null;
   #destroyed = false;
 
   constructor(gpu: GPUDevice, adapter: AdapterDescription) {
@@ -35,6 +36,11 @@ export class WebGpuDevice implements Device {
     this.#pipelines = new PipelineCache(gpu);
     gpu.lost.then((info) => {
       if (!this.#destroyed) this.#lostReason = info.message || info.reason || 'unknown reason';
+    });
+    // A validation error the checks below missed would otherwise leave outputs silently unwritten:
+    // it is kept and thrown by the next call, so no result computed after it is trusted.
+    gpu.addEventListener('uncapturederror', (event) => {
+      this.#validationError ??= (event as GPUUncapturedErrorEvent).error.message;
     });
   }
 
@@ -67,6 +73,13 @@ export class WebGpuDevice implements Device {
     const { inputSpecs, outputSpecs } = prepareCall(kernel, inputs, attrs);
     for (const [name, spec] of Object.entries<TensorSpec>(outputSpecs)) {
       if (spec.dtype !== 'f32' && spec.dtype !== 'i32') throw new DtypeError(`kernel "${kernel.name}": GPU output "${name}" must be f32 or i32, not ${spec.dtype}`);
+    }
+    const maxBinding = this.gpu.limits.maxStorageBufferBindingSize;
+    for (const [name, spec] of [...Object.entries<TensorSpec>(inputSpecs), ...Object.entries<TensorSpec>(outputSpecs)]) {
+      const bytes = sizeOf(spec.shape) * bytesPerElement(spec.dtype);
+      if (bytes > maxBinding) {
+        throw new ShapeError(`kernel "${kernel.name}": "${name}" holds ${bytes} bytes, over this device's largest storage binding (${maxBinding}); split the work into smaller batches`);
+      }
     }
     const outputs: Record<string, Tensor> = {};
     for (const [name, spec] of Object.entries<TensorSpec>(outputSpecs)) {
@@ -174,6 +187,7 @@ export class WebGpuDevice implements Device {
 
   #assertUsable(): void {
     if (this.#lostReason !== null) throw new DeviceLostError(this.#lostReason);
+    if (this.#validationError !== null) throw new WebGpuValidationError(this.#validationError);
     if (this.#destroyed) throw new DeviceLostError('destroyed by destroy()');
   }
 }

@@ -1,0 +1,147 @@
+import type { Device } from '../compute/device.js';
+import type { FastMatmul } from '../compute/fast-matmul/fast-matmul.js';
+import { BundleError } from '../errors.js';
+import type { FeatureExtractor } from '../features/feature-extractor.js';
+import { loadFeatureExtractor } from '../features/load-feature-extractor.js';
+import { Pca } from '../features/pca/pca.js';
+import { preprocessImages, type PreprocessConfig } from '../image/preprocess-image.js';
+import type { ImageTensor } from '../image/image-tensor.js';
+import { deserializeIndex } from '../index/persist/index-persistence.js';
+import type { VectorIndex } from '../index/types.js';
+import type { OnnxRuntime, OnnxSession } from '../onnx/session.js';
+import { knnPredict } from '../train/knn.js';
+import type { Bundle } from './bundle.js';
+import type { BundleStage } from './bundle-manifest.js';
+
+interface KnnSettings {
+  readonly k: number;
+  readonly weighting: 'uniform' | 'distance';
+}
+
+export interface Prediction {
+  readonly classIndex: number;
+  readonly label: string;
+  readonly probabilities: number[];
+  /** The most similar training cases, most similar first. */
+  readonly similar: { id: string; label: string; score: number }[];
+}
+
+/** What predicting needs from where it runs. The head runs in ONNX Runtime when one is given. */
+export interface PredictorContext {
+  readonly device: Device;
+  readonly onnxRuntime?: OnnxRuntime;
+  readonly fastMatmul?: FastMatmul;
+}
+
+/**
+ * A bundle, loaded for serving: the same preprocessing, extractor, PCA and head that training
+ * evaluated, plus the case index for similar cases. Used by `cvf predict`, the edge runtime and
+ * the studio's viewer.
+ */
+export class Predictor {
+  readonly bundle: Bundle;
+  readonly #device: Device;
+  readonly #extractor: FeatureExtractor;
+  readonly #pca: Pca | null;
+  readonly #index: VectorIndex;
+  readonly #cases: { ids: string[]; labels: string[] };
+  readonly #head: OnnxSession | null;
+  readonly #knn: KnnSettings | null;
+
+  private constructor(bundle: Bundle, parts: { device: Device; extractor: FeatureExtractor; pca: Pca | null; index: VectorIndex; cases: { ids: string[]; labels: string[] }; head: OnnxSession | null; knn: KnnSettings | null }) {
+    this.bundle = bundle;
+    this.#device = parts.device;
+    this.#extractor = parts.extractor;
+    this.#pca = parts.pca;
+    this.#index = parts.index;
+    this.#cases = parts.cases;
+    this.#head = parts.head;
+    this.#knn = parts.knn;
+  }
+
+  static async load(bundle: Bundle, context: PredictorContext): Promise<Predictor> {
+    const stage = (name: string) => bundle.manifest.stages.find((s) => s.name === name);
+    const file = (path: string | undefined) => {
+      const bytes = path === undefined ? undefined : bundle.files.get(path);
+      if (!bytes) throw new BundleError('BUNDLE_INVALID', `bundle "${bundle.manifest.name}" lacks ${path ?? 'a file its stages need'}`);
+      return bytes;
+    };
+    const extractorStage = required(stage('extractor'), 'extractor');
+    const headStage = required(stage('head'), 'head');
+    const indexStage = required(stage('index'), 'index');
+    const extractor = await loadFeatureExtractor(file(extractorStage.files[0]), { device: context.device, ...(context.onnxRuntime ? { runtime: context.onnxRuntime } : {}) });
+    const pcaStage = stage('pca');
+    const pca = pcaStage ? Pca.load(file(pcaStage.files[0]), { device: context.device, ...(context.fastMatmul ? { fastMatmul: context.fastMatmul } : {}) }) : null;
+    const index = await deserializeIndex(file(indexStage.files[0]));
+    const cases = JSON.parse(new TextDecoder().decode(file(indexStage.files[1]))) as { ids: string[]; labels: string[] };
+    let head: OnnxSession | null = null;
+    let knn: KnnSettings | null = null;
+    if (headStage.kind === 'knn') {
+      const params = headStage.params as { knn?: { k: number; weighting: 'uniform' | 'distance' } };
+      knn = params.knn ?? { k: 5, weighting: 'distance' };
+    } else {
+      if (!context.onnxRuntime) throw new BundleError('BUNDLE_INVALID', 'this bundle\'s head is an ONNX graph: give the predictor an ONNX runtime');
+      // The head is a few small products: the runtime's CPU provider beats a GPU round trip.
+      head = await context.onnxRuntime.createSession(file('head.onnx'), { executionProviders: [context.onnxRuntime.name === 'onnxruntime-node' ? 'cpu' : 'wasm'] });
+    }
+    return new Predictor(bundle, { device: context.device, extractor, pca, index, cases, head, knn });
+  }
+
+  /** Predictions for decoded images, in order. */
+  async predict(images: readonly ImageTensor[], options: { similar?: number } = {}): Promise<Prediction[]> {
+    if (images.length === 0) return [];
+    const { manifest } = this.bundle;
+    const batch = await preprocessImages(this.#device, images, manifest.preprocess as PreprocessConfig);
+    let features = await this.#extractor.transform(batch);
+    batch.dispose();
+    if (this.#pca) {
+      const projected = await this.#pca.transform(features);
+      features.dispose();
+      features = projected;
+    }
+    const values = (await this.#device.read(features)) as Float32Array;
+    const [rows, dim] = features.shape as [number, number];
+    features.dispose();
+    const k = options.similar ?? (manifest.stages.find((s) => s.name === 'index')?.params as { k?: number } | undefined)?.k ?? 5;
+    const neighbours = this.#index.searchBatch(values, { k: Math.max(k, this.#knn?.k ?? 0) });
+    const probabilities = await this.#probabilities(values, rows, dim, neighbours);
+    const classes = manifest.classes;
+    return neighbours.map((hits, row) => {
+      const p = Array.from(probabilities.subarray(row * classes.length, (row + 1) * classes.length));
+      const classIndex = p.indexOf(Math.max(...p));
+      return {
+        classIndex,
+        label: classes[classIndex]!,
+        probabilities: p,
+        similar: hits.slice(0, k).map((hit) => ({ id: this.#cases.ids[hit.id] ?? String(hit.id), label: this.#cases.labels[hit.id] ?? '', score: hit.score })),
+      };
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.#head?.release();
+  }
+
+  async #probabilities(values: Float32Array, rows: number, dim: number, neighbours: { id: number; score: number }[][]): Promise<Float32Array> {
+    const classes = this.bundle.manifest.classes;
+    if (this.#head) {
+      const out = await this.#head.run({ [this.#head.inputNames[0]!]: { type: 'float32', dims: [rows, dim], data: values } });
+      return out[this.#head.outputNames[0]!]!.data as Float32Array;
+    }
+    const { k, weighting } = this.#knn!;
+    const labelIndex = new Map(classes.map((c, i) => [c, i]));
+    const labels = Int32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => labelIndex.get(this.#cases.labels[h.id] ?? '') ?? -1), k, -1)));
+    const scores = Float32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => h.score), k, 0)));
+    const metric = (this.bundle.manifest.stages.find((s) => s.name === 'index')?.params as { metric?: string } | undefined)?.metric;
+    return knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
+  }
+}
+
+function required(stage: BundleStage | undefined, name: string): BundleStage {
+  if (!stage) throw new BundleError('BUNDLE_INVALID', `the bundle has no "${name}" stage`);
+  return stage;
+}
+
+function pad<T>(values: T[], length: number, fill: T): T[] {
+  return values.length >= length ? values : [...values, ...Array.from({ length: length - values.length }, () => fill)];
+}
