@@ -19,6 +19,7 @@ export class ProgressReporter {
   readonly #stream: NodeJS.WriteStream;
   readonly #interactive: boolean;
   #lastDraw = 0;
+  #lastLogged = 0;
   #lastStage = '';
 
   constructor(options: { json: boolean; stream?: NodeJS.WriteStream }) {
@@ -41,7 +42,11 @@ export class ProgressReporter {
     this.#lastStage = event.stage;
     const line = formatProgress(event, this.#interactive ? (this.#stream.columns ?? 100) : 100);
     if (this.#interactive) this.#stream.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
-    else if (finished || newStage) this.#stream.write(`${line}\n`);
+    else if (finished || newStage || now - this.#lastLogged >= 10_000) {
+      // A log file gets a line per stage change and one every ten seconds, not a redraw per batch.
+      this.#stream.write(`${line}\n`);
+      this.#lastLogged = now;
+    }
     if (finished) this.#lastStage = '';
   }
 }
