@@ -66,6 +66,8 @@ export interface VectorIndex {
   search(query: ArrayLike<number>, options: SearchOptions): SearchHit[];
   /** `queries` holds m × dim numbers row-major; one hit list per query. */
   searchBatch(queries: ArrayLike<number>, options: SearchOptions): SearchHit[][];
+  /** A predicate on ids for a filter, with the search's semantics (false for ids not in the index). */
+  matcher(filter: MetadataFilter): (id: number) => boolean;
   /** Exact scores of the given ids against a query (NaN for ids not in the index). */
   score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array;
   memory(): MemoryEstimate;

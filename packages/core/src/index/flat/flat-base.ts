@@ -292,6 +292,14 @@ export abstract class FlatIndexBase implements VectorIndex {
     return sum;
   }
 
+  matcher(filter: MetadataFilter): (id: number) => boolean {
+    const compiled = compileFilter(filter, this.metadata);
+    return (id) => {
+      const slot = this.#slotOf.get(id);
+      return slot !== undefined && compiled.test(slot);
+    };
+  }
+
   score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
     checkVector(query, this.dim, 'query');
     const q = storedVector(this.metric, query, 0, this.dim);

@@ -622,6 +622,14 @@ export class HnswIndex implements VectorIndex {
     return sum;
   }
 
+  matcher(filter: MetadataFilter): (id: number) => boolean {
+    const compiled = compileFilter(filter, this.#metadata);
+    return (id) => {
+      const node = this.#nodeOf.get(id);
+      return node !== undefined && compiled.test(node);
+    };
+  }
+
   score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
     checkVector(query, this.dim, 'query');
     const q = storedVector(this.metric, query, 0, this.dim);

@@ -106,7 +106,9 @@ export function decodeIndexFile(bytes: Uint8Array): IndexFile {
     if (!type || !Number.isInteger(e.length) || e.length < 0 || typeof e.name !== 'string') throw corrupt(`bad section entry ${JSON.stringify(e)}`);
     const byteLength = e.length * type.bytes;
     if (offset + byteLength > bytes.length) throw corrupt(`section "${e.name}" runs past the end`);
-    const copy = bytes.slice(offset, offset + byteLength);
+    // A fresh copy (not bytes.slice: a Node Buffer's slice is a view into a shared pool).
+    const copy = new Uint8Array(byteLength);
+    copy.set(bytes.subarray(offset, offset + byteLength));
     sections[e.name] = type.make(copy.buffer, 0, e.length);
     offset += pad8(byteLength);
   }

@@ -1,0 +1,48 @@
+import type { Device } from '../compute/device.js';
+import { IndexError } from '../errors.js';
+import { FlatIndexBase } from '../index/flat/flat-base.js';
+import type { MetadataFilter } from '../index/filter.js';
+import type { SearchHit, VectorIndex } from '../index/types.js';
+import type { RetrievalHit } from './retrieval-hit.js';
+
+export interface RetrieveOptions {
+  readonly k: number;
+  readonly filter?: MetadataFilter | undefined;
+}
+
+/**
+ * Top-k retrieval over a vector index, with metadata filters applied inside the search. With a
+ * WebGPU device and a flat index the scan runs on the GPU; otherwise on the CPU kernels.
+ * Scores are "larger is better": for l2 the squared distance is negated.
+ */
+export class DenseRetriever {
+  readonly index: VectorIndex;
+  readonly device: Device | undefined;
+
+  constructor(index: VectorIndex, options: { device?: Device } = {}) {
+    if (!index || typeof index.searchBatch !== 'function') throw new IndexError('INDEX_INVALID_ARGUMENT', 'DenseRetriever needs a vector index');
+    this.index = index;
+    this.device = options.device;
+  }
+
+  /** Whether searches run on the GPU (a WebGPU device and a flat index). */
+  get onDevice(): boolean {
+    return this.device?.backend === 'webgpu' && this.index instanceof FlatIndexBase;
+  }
+
+  async retrieve(query: ArrayLike<number>, options: RetrieveOptions): Promise<RetrievalHit[]> {
+    return (await this.retrieveBatch(query, options))[0] ?? [];
+  }
+
+  /** `queries` holds m × dim numbers row-major. */
+  async retrieveBatch(queries: ArrayLike<number>, options: RetrieveOptions): Promise<RetrievalHit[][]> {
+    const search = { k: options.k, ...(options.filter !== undefined ? { filter: options.filter } : {}) };
+    const results = this.onDevice ? await (this.index as FlatIndexBase).searchBatchOn(this.device!, queries, search) : this.index.searchBatch(queries, search);
+    return results.map((hits) => hits.map((h) => this.hit(h)));
+  }
+
+  /** A SearchHit as a RetrievalHit: larger-is-better score and the case's metadata. */
+  hit(h: SearchHit): RetrievalHit {
+    return { id: h.id, score: this.index.metric === 'l2' ? -h.score : h.score, metadata: this.index.getMetadata(h.id) };
+  }
+}
