@@ -87,7 +87,22 @@ function swapWords(bytes: Uint8Array): Uint8Array {
 /** 1-bit data, least significant bit first; frames need not start on a byte boundary. */
 function unpackBits(bytes: Uint8Array, bitOffset: number, bitCount: number): Uint8Array {
   const out = new Uint8Array(bitCount);
-  for (let i = 0, bit = bitOffset; i < bitCount; i++, bit++) out[i] = (bytes[bit >> 3]! >> (bit & 7)) & 1;
+  let i = 0;
+  let bit = bitOffset;
+  // Up to the first byte boundary, then whole bytes, then the tail.
+  for (; i < bitCount && (bit & 7) !== 0; i++, bit++) out[i] = (bytes[bit >> 3]! >> (bit & 7)) & 1;
+  for (let byte = bit >> 3; i + 8 <= bitCount; i += 8, bit += 8, byte++) {
+    const b = bytes[byte]!;
+    out[i] = b & 1;
+    out[i + 1] = (b >> 1) & 1;
+    out[i + 2] = (b >> 2) & 1;
+    out[i + 3] = (b >> 3) & 1;
+    out[i + 4] = (b >> 4) & 1;
+    out[i + 5] = (b >> 5) & 1;
+    out[i + 6] = (b >> 6) & 1;
+    out[i + 7] = (b >> 7) & 1;
+  }
+  for (; i < bitCount; i++, bit++) out[i] = (bytes[bit >> 3]! >> (bit & 7)) & 1;
   return out;
 }
 
