@@ -82,8 +82,8 @@ function toDecodedImage(dataSet: DicomDataSet & { transferSyntaxUID: string }, p
   // A codestream that declares signed samples wins over Pixel Representation (as pydicom and GDCM do for JPEG 2000).
   const signed = pixel.pixelRepresentation === 1 || frames.some((f) => f.signed);
   const outBits = pixel.bitsAllocated === 1 ? 8 : pixel.bitsAllocated;
-  // Codecs may carry more significant bits than Bits Stored claims; never cut what the codestream holds.
-  const bitsStored = frames.reduce((bits, f) => (f.bitsPerSample > bits && f.bitsPerSample <= outBits && !isNative(f, pixel) ? f.bitsPerSample : bits), pixel.bitsStored);
+  // A codestream may declare more significant bits than Bits Stored claims; never cut what it holds.
+  const bitsStored = frames.reduce((bits, f) => Math.max(bits, Math.min(f.bitsPerSample, outBits)), pixel.bitsStored);
 
   let data: PixelArray[] = frames.map((f) => (isFloat ? (f.samples as PixelArray) : storedValues(f.samples, outBits, bitsStored, signed)));
   let photometricInterpretation = pi;
@@ -120,10 +120,6 @@ function toDecodedImage(dataSet: DicomDataSet & { transferSyntaxUID: string }, p
     storedPhotometricInterpretation: pi,
     data,
   };
-}
-
-function isNative(frame: CodecFrame, pixel: ImagePixelModule): boolean {
-  return frame.bitsPerSample === pixel.bitsAllocated && !frame.signed;
 }
 
 const SIGNED = { 8: Int8Array, 16: Int16Array, 32: Int32Array } as const;

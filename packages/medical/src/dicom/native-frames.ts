@@ -43,7 +43,7 @@ export function readNativeFrame(pixelData: Uint8Array, index: number, pixel: Ima
     rows: pixel.rows,
     columns: pixel.columns,
     components: pixel.samplesPerPixel,
-    bitsPerSample: pixel.bitsAllocated,
+    bitsPerSample: pixel.bitsStored,
     signed: false,
     colorConverted: false,
   };

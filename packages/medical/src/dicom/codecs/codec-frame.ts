@@ -8,7 +8,7 @@ export interface CodecFrame {
   readonly rows: number;
   readonly columns: number;
   readonly components: number;
-  /** Precision the codestream declares (e.g. 12 for a 12-bit JPEG). */
+  /** Precision the codestream declares (e.g. 12 for a 12-bit JPEG); native and RLE frames, which declare none, give Bits Stored. */
   readonly bitsPerSample: number;
   /** The codestream says its samples are signed (then `samples` is a signed array holding them). */
   readonly signed: boolean;

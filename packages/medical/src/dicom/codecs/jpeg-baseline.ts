@@ -1,4 +1,4 @@
-import type { CodecFrame, FrameCodec } from './codec-frame.js';
+import type { FrameCodec } from './codec-frame.js';
 import { jpeg12BitCodec } from './jpeg-12bit.js';
 import { readJpegFrameHeader, type JpegFrameHeader } from './jpeg-frame-header.js';
 import { ReusedDecoder, runWasmDecoder, type WasmDecoder } from './run-wasm-decoder.js';

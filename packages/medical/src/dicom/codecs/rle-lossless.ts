@@ -13,7 +13,8 @@ const MAX_SEGMENTS = 15;
 export const rleLosslessCodec: FrameCodec = {
   name: NAME,
   async decode(encoded, pixel) {
-    return decodeRle(encoded, pixel.rows, pixel.columns, pixel.samplesPerPixel, pixel.bitsAllocated);
+    // RLE declares no precision of its own: the samples have Bits Stored significant bits.
+    return { ...decodeRle(encoded, pixel.rows, pixel.columns, pixel.samplesPerPixel, pixel.bitsAllocated), bitsPerSample: pixel.bitsStored };
   },
 };
 
