@@ -3,7 +3,7 @@ import { Rng } from '../../compute/random.js';
 import { centerRows, columnStats } from './column-stats.js';
 import { orthonormalizeRows } from './householder-qr.js';
 import type { BoundMatrix, MatrixEngine } from './matrix-engine.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { PARTIAL_VECTORS_FACTOR, symmetricEigen } from './symmetric-eigen.js';
 
 /**
  * How the principal axes are found:
@@ -13,7 +13,9 @@ import { symmetricEigen } from './symmetric-eigen.js';
  *   a Gaussian start of C + oversamples vectors, a few power iterations (each X·Qᵀ then Yᵀ·X,
  *   re-orthonormalized by Householder QR), then Rayleigh–Ritz through the small eigensolver.
  *   Costs N·D·(C + oversamples)·(4 + 2·iterations); the choice when C ≪ D.
- * - `auto`: `randomized` when 4·(C + oversamples) ≤ D, else `covariance`.
+ * - `auto`: whichever a cost model of this machine's measured rates expects to be faster
+ *   (`covariance` for Fashion-MNIST's 60000×784 → 64; `randomized` once D is in the thousands,
+ *   or when samples are few next to D).
  */
 export type PcaStrategy = 'auto' | 'covariance' | 'randomized';
 export const PCA_STRATEGIES: readonly PcaStrategy[] = ['auto', 'covariance', 'randomized'];
@@ -94,7 +96,31 @@ export function chooseStrategy(rows: number, cols: number, settings: PcaFitSetti
   if (!Number.isInteger(oversamples) || oversamples < 0) throw invalid(`oversamples ${oversamples} must be a non-negative integer`);
   if (!Number.isInteger(powerIterations) || powerIterations < 0) throw invalid(`powerIterations ${powerIterations} must be a non-negative integer`);
   if (strategy !== 'auto') return strategy;
-  return 4 * (components + oversamples) <= cols ? 'randomized' : 'covariance';
+  const width = Math.min(components + oversamples, rows, cols);
+  return estimatedSeconds('randomized', rows, cols, components, width, powerIterations) < estimatedSeconds('covariance', rows, cols, components, width, powerIterations)
+    ? 'randomized'
+    : 'covariance';
+}
+
+// One-thread rates measured by bench/pca (AMD EPYC, onnxruntime-node MLAS): the Gram product, the
+// thin products X·Qᵀ and Xᵀ·Y, and the float64 JavaScript of the tridiagonalization and of the
+// QR and per-pass corrections.
+const GRAM_FLOPS = 170e9;
+const THIN_PRODUCT_FLOPS = 110e9;
+const EIGEN_JS_FLOPS = 3e9;
+const JS_FLOPS = 1e9;
+
+/** A rough fit time, to let `auto` pick the cheaper strategy for the shape. */
+function estimatedSeconds(strategy: 'covariance' | 'randomized', rows: number, cols: number, components: number, width: number, powerIterations: number): number {
+  if (strategy === 'covariance') {
+    // Gram product; Householder tridiagonalization (4/3·D³); QL rotations when most vectors are wanted.
+    const eigen = (4 / 3) * cols ** 3 + (components * PARTIAL_VECTORS_FACTOR > cols ? 5 * cols ** 3 : 0);
+    return (2 * rows * cols * cols) / GRAM_FLOPS + eigen / EIGEN_JS_FLOPS;
+  }
+  // 2·(iterations + 1) + 1 thin products; per iteration a QR of width × D and two passes over Y.
+  const products = 2 * (powerIterations + 1) + 1;
+  const perIteration = 4 * cols * width * width + 2 * rows * width;
+  return (products * 2 * rows * cols * width) / THIN_PRODUCT_FLOPS + ((powerIterations + 1) * perIteration) / JS_FLOPS;
 }
 
 async function randomizedAxes(

@@ -95,8 +95,10 @@ describe('PCA options and state', () => {
   const cpu = { device: new CpuDevice(), fastMatmul };
   const x = Tensor.cpu('f32', [50, 8], data(2, 50, 8));
 
-  it('chooses randomized when components ≪ dim, covariance otherwise', () => {
-    expect(chooseStrategy(60000, 784, { components: 64 })).toBe('randomized');
+  it('auto picks covariance for moderate dims, randomized for large dims or few samples, and obeys an explicit choice', () => {
+    expect(chooseStrategy(60000, 784, { components: 64 })).toBe('covariance');
+    expect(chooseStrategy(60000, 2048, { components: 64 })).toBe('randomized');
+    expect(chooseStrategy(500, 1000, { components: 10 })).toBe('randomized');
     expect(chooseStrategy(1000, 100, { components: 20 })).toBe('covariance');
     expect(chooseStrategy(1000, 100, { components: 20, strategy: 'randomized' })).toBe('randomized');
   });

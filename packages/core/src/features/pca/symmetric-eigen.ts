@@ -47,70 +47,41 @@ export function symmetricEigen(a: Float64Array | Float32Array, n: number, count:
 }
 
 /** Up to n / this many eigenvectors are found by inverse iteration instead of accumulating QL's rotations. */
-const PARTIAL_VECTORS_FACTOR = 4;
+export const PARTIAL_VECTORS_FACTOR = 4;
 
 /**
  * Householder tridiagonalization in place. Step k zeroes row/column k beyond the first
  * off-diagonal with H = I − β v vᵀ; v is kept in row k (columns k+1…) of `a`, β in `betas`.
- * The trailing block is updated through its upper triangle only, which halves the work.
+ * The trailing block is kept as its upper triangle only, and each step sweeps it once: the
+ * rank-two update of step k and the product with the next reflector (step k+1's β·S·v) share
+ * one pass through memory, which is what bounds this loop.
  */
 function tridiagonalize(a: Float64Array, n: number): { diagonal: Float64Array; offDiagonal: Float64Array; betas: Float64Array } {
   const diagonal = new Float64Array(n);
   const offDiagonal = new Float64Array(n); // offDiagonal[k] couples k and k+1
   const betas = new Float64Array(n);
   const p = new Float64Array(n);
+  const w = new Float64Array(n);
+  if (n > 2) {
+    reflector(a, n, 0, diagonal, offDiagonal, betas);
+    sweep(a, n, 1, -1, w, 0, betas[0]!, p);
+  }
   for (let k = 0; k < n - 2; k++) {
     const row = k * n;
-    let scale = 0;
-    for (let j = k + 1; j < n; j++) scale = Math.max(scale, Math.abs(a[row + j]!));
-    diagonal[k] = a[row + k]!;
-    if (scale === 0) {
-      offDiagonal[k] = 0;
-      betas[k] = 0;
-      continue;
+    const beta = betas[k]!;
+    if (beta !== 0) {
+      // w = p − (β/2)(pᵀv)·v, then row k+1 (the next reflector's source) gets its update first.
+      let pv = 0;
+      for (let i = k + 1; i < n; i++) pv += p[i]! * a[row + i]!;
+      const half = (beta / 2) * pv;
+      for (let i = k + 1; i < n; i++) w[i] = p[i]! - half * a[row + i]!;
+      const next = (k + 1) * n;
+      const vi = a[row + k + 1]!;
+      const wi = w[k + 1]!;
+      for (let j = k + 1; j < n; j++) a[next + j]! -= vi * w[j]! + wi * a[row + j]!;
     }
-    // v = x − alpha·e1 with alpha = −sign(x0)‖x‖ (no cancellation); scaled to avoid overflow.
-    let norm2 = 0;
-    for (let j = k + 1; j < n; j++) {
-      const s = a[row + j]! / scale;
-      norm2 += s * s;
-    }
-    const x0 = a[row + k + 1]!;
-    const alpha = -(x0 >= 0 ? 1 : -1) * Math.sqrt(norm2) * scale;
-    a[row + k + 1] = x0 - alpha;
-    let vv = 0;
-    for (let j = k + 1; j < n; j++) vv += a[row + j]! * a[row + j]!;
-    const beta = 2 / vv;
-    betas[k] = beta;
-    offDiagonal[k] = alpha;
-
-    // p = β·S·v over the trailing block S = a[k+1.., k+1..], read from its upper triangle.
-    p.fill(0, k + 1, n);
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const vi = a[row + i]!;
-      let sum = a[ri + i]! * vi;
-      for (let j = i + 1; j < n; j++) {
-        const s = a[ri + j]!;
-        sum += s * a[row + j]!;
-        p[j]! += s * vi;
-      }
-      p[i]! += sum;
-    }
-    let pv = 0;
-    for (let i = k + 1; i < n; i++) {
-      p[i]! *= beta;
-      pv += p[i]! * a[row + i]!;
-    }
-    // w = p − (β/2)(pᵀv)·v; S ← S − v wᵀ − w vᵀ (upper triangle).
-    const half = (beta / 2) * pv;
-    for (let i = k + 1; i < n; i++) p[i]! -= half * a[row + i]!;
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const vi = a[row + i]!;
-      const wi = p[i]!;
-      for (let j = i; j < n; j++) a[ri + j]! -= vi * p[j]! + wi * a[row + j]!;
-    }
+    if (k + 1 < n - 2) reflector(a, n, k + 1, diagonal, offDiagonal, betas);
+    sweep(a, n, k + 2, beta !== 0 ? k : -1, w, k + 1, k + 1 < n - 2 ? betas[k + 1]! : 0, p);
   }
   if (n >= 2) {
     diagonal[n - 2] = a[(n - 2) * n + n - 2]!;
@@ -118,6 +89,73 @@ function tridiagonalize(a: Float64Array, n: number): { diagonal: Float64Array; o
   }
   if (n >= 1) diagonal[n - 1] = a[n * n - 1]!;
   return { diagonal, offDiagonal, betas };
+}
+
+/**
+ * The reflector of step k from row k (columns k+1…): v = x − α·e1 with α = −sign(x0)‖x‖ (no
+ * cancellation), scaled against overflow; records d[k], e[k] = α and β = 2 / vᵀv (0: nothing to do).
+ */
+function reflector(a: Float64Array, n: number, k: number, diagonal: Float64Array, offDiagonal: Float64Array, betas: Float64Array): void {
+  const row = k * n;
+  diagonal[k] = a[row + k]!;
+  let scale = 0;
+  for (let j = k + 1; j < n; j++) scale = Math.max(scale, Math.abs(a[row + j]!));
+  if (scale === 0) {
+    offDiagonal[k] = 0;
+    betas[k] = 0;
+    return;
+  }
+  let norm2 = 0;
+  for (let j = k + 1; j < n; j++) norm2 += (a[row + j]! / scale) ** 2;
+  const x0 = a[row + k + 1]!;
+  const alpha = -(x0 >= 0 ? 1 : -1) * Math.sqrt(norm2) * scale;
+  a[row + k + 1] = x0 - alpha;
+  let vv = 0;
+  for (let j = k + 1; j < n; j++) vv += a[row + j]! * a[row + j]!;
+  betas[k] = 2 / vv;
+  offDiagonal[k] = alpha;
+}
+
+/**
+ * One pass over the upper triangle of rows from…n−1: subtract v·wᵀ + w·vᵀ (v in row `updateRow`,
+ * none when −1), and accumulate p = β·S·u for the reflector u in row `productRow` (none when β is 0).
+ */
+function sweep(a: Float64Array, n: number, from: number, updateRow: number, w: Float64Array, productRow: number, beta: number, p: Float64Array): void {
+  p.fill(0);
+  const v = updateRow * n;
+  const u = productRow * n;
+  for (let i = from; i < n; i++) {
+    const ri = i * n;
+    if (updateRow >= 0) {
+      const vi = a[v + i]!;
+      const wi = w[i]!;
+      if (beta !== 0) {
+        const ui = a[u + i]!;
+        const diag = a[ri + i]! - (vi * w[i]! + wi * a[v + i]!);
+        a[ri + i] = diag;
+        let sum = diag * ui;
+        for (let j = i + 1; j < n; j++) {
+          const s = a[ri + j]! - (vi * w[j]! + wi * a[v + j]!);
+          a[ri + j] = s;
+          sum += s * a[u + j]!;
+          p[j]! += s * ui;
+        }
+        p[i]! += sum;
+      } else {
+        for (let j = i; j < n; j++) a[ri + j]! -= vi * w[j]! + wi * a[v + j]!;
+      }
+    } else if (beta !== 0) {
+      const ui = a[u + i]!;
+      let sum = a[ri + i]! * ui;
+      for (let j = i + 1; j < n; j++) {
+        const s = a[ri + j]!;
+        sum += s * a[u + j]!;
+        p[j]! += s * ui;
+      }
+      p[i]! += sum;
+    }
+  }
+  if (beta !== 0) for (let i = from; i < n; i++) p[i]! *= beta;
 }
 
 /**
