@@ -6,7 +6,7 @@ export { createIndex, type IndexOptions } from './create-index.js';
 export { compileFilter, type CompiledFilter, type FieldCondition, type FilterScalar, type MetadataFilter } from './filter.js';
 export { FlatIndexBase, type FlatIndexOptions } from './flat/flat-base.js';
 export { FlatF16Index } from './flat/flat-f16-index.js';
-export { FlatIndex } from './flat/flat-index.js';
+export { FlatIndex, type FlatF32IndexOptions } from './flat/flat-index.js';
 export { FlatInt8Index, type FlatInt8IndexOptions } from './flat/flat-int8-index.js';
 export { gpuFlatSearch, MAX_GPU_CANDIDATES } from './gpu/gpu-flat-search.js';
 export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions, type HnswSnapshot } from './hnsw/hnsw-index.js';

@@ -4,6 +4,14 @@ import type { SectionArray } from '../persist/index-format.js';
 import { PANEL } from '../simd/search-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
 
+export interface FlatF32IndexOptions extends FlatIndexOptions {
+  /**
+   * `auto` (default): the bounded scan when the tail of the dimensions holds at most half the
+   * energy; `full`: always score every dimension (an independent exact reference); `bounded`: always bound.
+   */
+  readonly scan?: 'auto' | 'full' | 'bounded';
+}
+
 /** Rounds a non-negative float64 up past its f32 rounding, so a bound stays a bound in f32. */
 function upperF32(value: number): number {
   return Math.fround(value * (1 + 2 ** -20));
@@ -23,8 +31,12 @@ export class FlatIndex extends FlatIndexBase {
   /** Sums of ‖x_tail‖² and ‖x‖² over the stored vectors: is the bounded scan worth it? */
   #tailEnergy = 0;
   #energy = 0;
+  readonly scanMode: 'auto' | 'full' | 'bounded';
 
-  static async create(options: FlatIndexOptions): Promise<FlatIndex> {
+  static async create(options: FlatF32IndexOptions): Promise<FlatIndex> {
+    if (options.scan !== undefined && !['auto', 'full', 'bounded'].includes(options.scan)) {
+      throw new IndexError('INDEX_INVALID_ARGUMENT', `scan "${options.scan}" is not one of auto, full, bounded`);
+    }
     const holder = { onInsert: (_q: number, _p: number) => -Infinity };
     const set = await FlatIndexBase.kernels(options, holder);
     const index = new FlatIndex(options, set);
@@ -32,13 +44,15 @@ export class FlatIndex extends FlatIndexBase {
     return index;
   }
 
-  private constructor(options: FlatIndexOptions, set: KernelSet) {
+  private constructor(options: FlatF32IndexOptions, set: KernelSet) {
     super(options, set);
+    this.scanMode = options.scan ?? 'auto';
   }
 
-  /** Whether searches use the bounded scan now: the tail carries at most half the energy. */
+  /** Whether searches use the bounded scan now (auto: when the tail carries at most half the energy). */
   get bounded(): boolean {
-    return this.set.prefix < this.dim && this.#tailEnergy <= 0.5 * this.#energy;
+    if (this.set.prefix >= this.dim || this.scanMode === 'full') return false;
+    return this.scanMode === 'bounded' || this.#tailEnergy <= 0.5 * this.#energy;
   }
 
   protected dataRegions(): string[] {

@@ -1,0 +1,173 @@
+// bench/retrieval: Fashion-MNIST's 60,000 training images → PCA-64 (our Pca, fitted on them) →
+// L2-normalised, 1,000 test images as queries (same projection), k = 10, inner product.
+// CV Factory's indexes (the `cvf bench retrieval` logic) beside FAISS (IndexFlatIP, SQ8) and
+// hnswlib on the same raw float32 files in the same run, one thread each side.
+// Usage: npx tsx --conditions=source bench/retrieval/run.ts [--quick]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CpuDevice, createIndex, createOrtFastMatmul, Pca, Tensor, type IndexKind } from '@cvf/core';
+import { createOrtNodeRuntime } from '@cvf/core/node';
+import { recallAtK, runBenchRetrieval, timeSearches, type BenchRetrievalResult } from '../../packages/cli/src/commands/bench-retrieval.js';
+import { readFashionMnist } from '../pca/fashion-mnist.js';
+import { machine, printTable, writeResults } from '../support/report.js';
+
+const quick = process.argv.includes('--quick');
+const DIM = 64;
+const K = 10;
+const QUERIES = 1000;
+const M = 16;
+const EF_CONSTRUCTION = 200;
+const EF_SWEEP = [10, 16, 24, 32, 48, 64, 96, 128];
+// Recall levels at which HNSW speeds are compared (each side at its smallest efSearch that reaches them).
+const RECALL_LEVELS = [0.95, 0.99];
+const GOALS = { flatSingle: 1.0, flatBatch: 1.0, int8Single: 2.0, int8Recall: 0.99, hnsw: 0.9 };
+
+/** The benchmark's data, prepared by our own components: PCA-64 of the pixels, rows L2-normalised. */
+async function prepare(dir: string): Promise<{ base: string; queries: string; n: number }> {
+  const train = readFashionMnist('train');
+  const test = readFashionMnist('t10k');
+  const n = quick ? 10000 : train.count;
+  const runtime = await createOrtNodeRuntime();
+  const fastMatmul = createOrtFastMatmul(runtime, { threads: 1 });
+  const device = new CpuDevice();
+  const pca = new Pca({ components: DIM }, { device, fastMatmul });
+  await pca.fit(Tensor.cpu('f32', [n, train.dim], train.images.subarray(0, n * train.dim)));
+  const project = async (images: Float32Array, rows: number): Promise<Float32Array> => {
+    const out = (await device.read(await pca.transform(Tensor.cpu('f32', [rows, train.dim], images.subarray(0, rows * train.dim))))) as Float32Array;
+    for (let r = 0; r < rows; r++) {
+      let norm = 0;
+      for (let j = 0; j < DIM; j++) norm += out[r * DIM + j]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < DIM; j++) out[r * DIM + j]! /= norm;
+    }
+    return out;
+  };
+  const base = join(dir, 'base.f32');
+  const queries = join(dir, 'queries.f32');
+  const b = await project(train.images, n);
+  const q = await project(test.images, QUERIES);
+  writeFileSync(base, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  writeFileSync(queries, new Uint8Array(q.buffer, q.byteOffset, q.byteLength));
+  await fastMatmul.release();
+  console.log(`data: ${n} base + ${QUERIES} query vectors, PCA-${DIM} (explained variance ${pca.state.explainedVarianceRatio.reduce((a, v) => a + v, 0).toFixed(3)}), L2-normalised`);
+  return { base, queries, n };
+}
+
+interface Side {
+  single: { qps: number; p50ms: number; p99ms: number };
+  batch: { qps: number };
+  recallAtK: number;
+  buildSeconds: number;
+  bytes: number;
+}
+interface Peers {
+  faiss: { version: string; flat: Side; sq8: Side };
+  hnswlib: { version: string; buildSeconds: number; sweep: { efSearch: number; single: Side['single']; batch: Side['batch']; recallAtK: number }[] };
+}
+
+function runPeers(base: string, queries: string, idsOut: string): Peers {
+  const script = fileURLToPath(new URL('./peers.py', import.meta.url));
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const run = spawnSync('/usr/bin/python3', [script, base, queries, String(DIM), String(K), String(M), String(EF_CONSTRUCTION), EF_SWEEP.join(','), idsOut], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`peers failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Peers;
+}
+
+/** The QPS a sweep reaches at a recall level: its fastest point at or above it, if any. */
+function qpsAt(sweep: readonly { recallAtK: number; single: { qps: number }; efSearch: number }[], level: number): { qps: number; efSearch: number; recallAtK: number } | undefined {
+  const ok = sweep.filter((p) => p.recallAtK >= level).sort((a, b) => b.single.qps - a.single.qps);
+  return ok[0] ? { qps: ok[0].single.qps, efSearch: ok[0].efSearch, recallAtK: ok[0].recallAtK } : undefined;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cvf-bench-retrieval-'));
+try {
+  const { base, queries, n } = await prepare(dir);
+  const faissIds = join(dir, 'faiss-ids.i32');
+  const oursIds = join(dir, 'cvf-flat-ids.i32');
+  console.log(`one thread each side; ${machine().cpu}, ${machine().cores} cores (shared machines: treat these as rough)`);
+
+  const ours: Record<string, BenchRetrievalResult> = {};
+  for (const index of ['flat', 'flat-f16', 'flat-int8'] as IndexKind[]) {
+    ours[index] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index, threads: 1, metric: 'dot', ...(index === 'flat' ? { out: oursIds } : {}) });
+  }
+  const peers = runPeers(base, queries, faissIds);
+
+  // Our flat ids against FAISS's exact ids (independent implementations of exact search).
+  const a = new Int32Array(readFileSync(oursIds).buffer.slice(0));
+  const b = new Int32Array(readFileSync(faissIds).buffer.slice(0));
+  const toHits = (ids: Int32Array) => Array.from({ length: QUERIES }, (_, q) => Array.from(ids.subarray(q * K, (q + 1) * K), (id) => ({ id, score: 0 })));
+  const agreement = recallAtK(toHits(a), toHits(b));
+
+  // HNSW: one build, an efSearch sweep, compared at equal recall.
+  const baseRows = new Float32Array(readFileSync(base).buffer.slice(0));
+  const queryRows = new Float32Array(readFileSync(queries).buffer.slice(0));
+  const hnsw = await createIndex({ kind: 'hnsw', dim: DIM, metric: 'dot', M, efConstruction: EF_CONSTRUCTION });
+  const buildStart = performance.now();
+  hnsw.addBatch(Int32Array.from({ length: n }, (_, i) => i), baseRows);
+  const hnswBuild = (performance.now() - buildStart) / 1000;
+  const truth = toHits(b);
+  const sweep = EF_SWEEP.map((efSearch) => {
+    const { single, batch, hits } = timeSearches(hnsw, queryRows, DIM, { k: K, efSearch });
+    return { efSearch, single, batch, recallAtK: recallAtK(hits, truth) };
+  });
+
+  const f = peers.faiss;
+  const rows: Record<string, string | number>[] = [
+    { index: 'flat f32', ours: 'cvf flat', peer: `FAISS ${f.version} IndexFlatIP`, 'single QPS': ours.flat!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours.flat!.single.qps / f.flat.single.qps, 'batch QPS': ours.flat!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours.flat!.batch.qps / f.flat.batch.qps, recall: ours.flat!.recallAtK, 'peer recall': 1, MiB: ours.flat!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
+    { index: 'flat f16', ours: 'cvf flat-f16', peer: `FAISS IndexFlatIP`, 'single QPS': ours['flat-f16']!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours['flat-f16']!.single.qps / f.flat.single.qps, 'batch QPS': ours['flat-f16']!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours['flat-f16']!.batch.qps / f.flat.batch.qps, recall: ours['flat-f16']!.recallAtK, 'peer recall': 1, MiB: ours['flat-f16']!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
+    { index: 'flat int8', ours: 'cvf flat-int8 (+ exact rescoring)', peer: `FAISS IndexScalarQuantizer QT_8bit`, 'single QPS': ours['flat-int8']!.single.qps, 'peer single': f.sq8.single.qps, 'single ×': ours['flat-int8']!.single.qps / f.sq8.single.qps, 'batch QPS': ours['flat-int8']!.batch.qps, 'peer batch': f.sq8.batch.qps, 'batch ×': ours['flat-int8']!.batch.qps / f.sq8.batch.qps, recall: ours['flat-int8']!.recallAtK, 'peer recall': f.sq8.recallAtK, MiB: ours['flat-int8']!.bytes / 2 ** 20, 'peer MiB': f.sq8.bytes / 2 ** 20 },
+  ];
+  for (const level of RECALL_LEVELS) {
+    const mine = qpsAt(sweep, level);
+    const theirs = qpsAt(peers.hnswlib.sweep, level);
+    rows.push({
+      index: `hnsw @ recall ≥ ${level}`,
+      ours: mine ? `cvf hnsw ef=${mine.efSearch} (${mine.recallAtK.toFixed(4)})` : 'not reached',
+      peer: theirs ? `hnswlib ef=${theirs.efSearch} (${theirs.recallAtK.toFixed(4)})` : 'not reached',
+      'single QPS': mine?.qps ?? NaN,
+      'peer single': theirs?.qps ?? NaN,
+      'single ×': mine && theirs ? mine.qps / theirs.qps : NaN,
+      'batch QPS': NaN,
+      'peer batch': NaN,
+      'batch ×': NaN,
+      recall: mine?.recallAtK ?? NaN,
+      'peer recall': theirs?.recallAtK ?? NaN,
+      MiB: hnsw.memory().total / 2 ** 20,
+      'peer MiB': NaN,
+    });
+  }
+  printTable(rows);
+  console.log(`\nflat ids vs FAISS IndexFlatIP ids: ${(agreement * 100).toFixed(2)} % agree (ties aside, both are exact)`);
+  console.log(`FAISS flat single-query ${f.flat.single.qps.toFixed(0)} QPS, batched ${f.flat.batch.qps.toFixed(0)} QPS (the issue measured ~490 and ~4,700 on its machine)`);
+  console.log('\nhnsw efSearch sweep (single-query QPS / recall@10):');
+  printTable(
+    EF_SWEEP.map((ef, i) => ({
+      efSearch: ef,
+      'cvf QPS': sweep[i]!.single.qps,
+      'cvf recall': sweep[i]!.recallAtK.toFixed(4),
+      'hnswlib QPS': peers.hnswlib.sweep[i]!.single.qps,
+      'hnswlib recall': peers.hnswlib.sweep[i]!.recallAtK.toFixed(4),
+    })),
+  );
+  console.log(`hnsw build: cvf ${hnswBuild.toFixed(1)} s, hnswlib ${peers.hnswlib.buildSeconds.toFixed(1)} s (M ${M}, efConstruction ${EF_CONSTRUCTION})`);
+
+  const goals = {
+    flatSingle: { goal: `≥ ${GOALS.flatSingle}× FAISS`, ratio: ours.flat!.single.qps / f.flat.single.qps },
+    flatBatch: { goal: `≥ ${GOALS.flatBatch}× FAISS`, ratio: ours.flat!.batch.qps / f.flat.batch.qps },
+    flatRecall: { goal: '1.0', recall: ours.flat!.recallAtK },
+    int8Single: { goal: `≥ ${GOALS.int8Single}× FAISS flat single at recall ≥ ${GOALS.int8Recall}`, ratio: ours['flat-int8']!.single.qps / f.flat.single.qps, recall: ours['flat-int8']!.recallAtK },
+    hnsw: RECALL_LEVELS.map((level) => {
+      const mine = qpsAt(sweep, level);
+      const theirs = qpsAt(peers.hnswlib.sweep, level);
+      return { goal: `≥ ${GOALS.hnsw}× hnswlib at recall ≥ ${level}`, ratio: mine && theirs ? mine.qps / theirs.qps : null };
+    }),
+  };
+  console.log('\ngoals:', JSON.stringify(goals, null, 2));
+  const file = writeResults('retrieval', { machine: machine(), n, queries: QUERIES, dim: DIM, k: K, ours, peers, hnsw: { M, efConstruction: EF_CONSTRUCTION, buildSeconds: hnswBuild, sweep, bytes: hnsw.memory().total }, agreement, goals });
+  console.log(`results: ${file}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
