@@ -1,8 +1,9 @@
 // bench/pca: PCA of Fashion-MNIST's 60,000 training images (784 pixels scaled to [0, 1]) to 64
 // components. CV Factory (the `cvf bench pca` logic: products in ONNX Runtime's MLAS, one
 // thread) beside scikit-learn's PCA(svd_solver='randomized') with one BLAS thread, on the same raw
-// float32 file in the same run; the fastest of --repeat fits counts on each side.
-// Usage: npx tsx --conditions=source bench/pca/run.ts [--repeat N] [--components C]
+// float32 file in the same run; the fastest of --repeat fits counts on each side, and the sides
+// take turns for --rounds rounds, so a busy moment does not land on one side only.
+// Usage: npx tsx --conditions=source bench/pca/run.ts [--repeat N] [--rounds R] [--components C]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ const flag = (name: string, fallback: number) => {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 };
 const repeat = flag('--repeat', 3);
+const rounds = flag('--rounds', 2);
 const components = flag('--components', 64);
 // The issue's goals: no slower than scikit-learn, explained variance ratio within 0.002 of it.
 const GOAL_TIME_RATIO = 1.0;
@@ -60,16 +62,26 @@ const { images, count, dim } = readFashionMnist('train');
 const dir = mkdtempSync(join(tmpdir(), 'cvf-bench-pca-'));
 const file = join(dir, 'fashion-mnist-train.f32');
 writeFileSync(file, new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
-console.log(`Fashion-MNIST train: ${count} × ${dim} float32 → ${components} components, fastest of ${repeat} fits, one thread each side`);
+console.log(`Fashion-MNIST train: ${count} × ${dim} float32 → ${components} components, fastest of ${repeat} fits × ${rounds} rounds, one thread each side`);
 
 try {
-  // What `auto` picks for this shape, then the other strategy for comparison.
-  const ours: (BenchPcaResult & { name: string })[] = [];
-  const auto = await runBenchPca({ data: file, dim, components, threads: 1, strategy: 'auto', repeat, device: 'cpu' });
-  ours.push({ name: `cvf auto → ${auto.strategy} (${auto.engine})`, ...auto });
-  const other = await runBenchPca({ data: file, dim, components, threads: 1, strategy: auto.strategy === 'covariance' ? 'randomized' : 'covariance', repeat, device: 'cpu' });
-  ours.push({ name: `cvf ${other.strategy} (${other.engine})`, ...other });
-  const sklearn = runSklearn(file, dim);
+  // What `auto` picks for this shape, then the other strategy for comparison, then scikit-learn.
+  let auto: BenchPcaResult | undefined;
+  let other: BenchPcaResult | undefined;
+  let sklearn: ReturnType<typeof runSklearn> | undefined;
+  const fastest = <T extends { seconds: number }>(best: T | undefined, next: T): T => (best && best.seconds <= next.seconds ? best : next);
+  for (let round = 0; round < rounds; round++) {
+    auto = fastest(auto, await runBenchPca({ data: file, dim, components, threads: 1, strategy: 'auto', repeat, device: 'cpu' }));
+    const otherStrategy = auto.strategy === 'covariance' ? 'randomized' : 'covariance';
+    other = fastest(other, await runBenchPca({ data: file, dim, components, threads: 1, strategy: otherStrategy, repeat, device: 'cpu' }));
+    sklearn = fastest(sklearn, runSklearn(file, dim));
+    console.log(`round ${round + 1}: cvf auto ${auto.seconds.toFixed(3)} s, cvf ${other.strategy} ${other.seconds.toFixed(3)} s, scikit-learn ${sklearn.seconds.toFixed(3)} s (fastest so far)`);
+  }
+  if (!auto || !other || !sklearn) throw new Error('--rounds must be at least 1');
+  const ours = [
+    { name: `cvf auto → ${auto.strategy} (${auto.engine})`, ...auto },
+    { name: `cvf ${other.strategy} (${other.engine})`, ...other },
+  ];
   const rows = [...ours, sklearn].map((side) => ({
     implementation: side.name,
     seconds: side.seconds,
@@ -84,7 +96,7 @@ try {
     met: auto.seconds / sklearn.seconds <= GOAL_TIME_RATIO && Math.abs(auto.explainedVarianceRatio - sklearn.explainedVarianceRatio) <= GOAL_EVR_DIFFERENCE,
   };
   console.log(`goal (cvf auto ≤ ${GOAL_TIME_RATIO}× scikit-learn's time, |ΔEVR| ≤ ${GOAL_EVR_DIFFERENCE}): ${goal.met ? 'met' : 'NOT met'} (${goal.timeRatio.toFixed(2)}×, ${goal.evrDifference.toExponential(1)})`);
-  const results = { machine: machine(), data: { name: 'fashion-mnist train', samples: count, dim }, components, repeat, cvf: ours, sklearn, goal };
+  const results = { machine: machine(), data: { name: 'fashion-mnist train', samples: count, dim }, components, repeat, rounds, cvf: ours, sklearn, goal };
   console.log(JSON.stringify(results, null, 2));
   console.log(`written to ${writeResults('pca', results)}`);
 } finally {
