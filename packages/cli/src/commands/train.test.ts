@@ -1,0 +1,153 @@
+import { createSecondaryCapture, writeDicom } from '@cvf/medical';
+import { encodePng, imageTensor } from '@cvf/core';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/run-cli.js';
+
+// Real images: Debian's Fashion-MNIST (scripts/setup.sh installs it).
+const FASHION = '/usr/share/datasets/fashion-mnist';
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const available = existsSync(`${FASHION}/t10k-images-idx3-ubyte.gz`);
+if (!available && process.env.CI === 'true') throw new Error(`CI needs ${FASHION} (scripts/setup.sh installs dataset-fashion-mnist)`);
+if (!available) console.warn(`training tests skipped: no ${FASHION}`);
+
+/** The first `perClass` test images of each wanted class, as 28×28 u8 arrays. */
+function fashionImages(classes: readonly number[], perClass: number): { pixels: Uint8Array; label: number }[] {
+  const images = gunzipSync(readFileSync(`${FASHION}/t10k-images-idx3-ubyte.gz`)).subarray(16);
+  const labels = gunzipSync(readFileSync(`${FASHION}/t10k-labels-idx1-ubyte.gz`)).subarray(8);
+  const out: { pixels: Uint8Array; label: number }[] = [];
+  const counts = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (!classes.includes(label) || (counts.get(label) ?? 0) >= perClass) continue;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+    out.push({ pixels: images.slice(i * 784, (i + 1) * 784), label });
+  }
+  return out;
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!);
+}
+
+describe.skipIf(!available)('cvf train → registry → cvf predict', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cvf-train-'));
+  });
+
+  it('trains a folder of PNGs, registers the version as production, and predicts a PNG with similar cases', async () => {
+    const names = ['tshirt', 'trouser', 'bag'];
+    const images = fashionImages([0, 1, 8], 60);
+    for (const [i, { pixels, label }] of images.entries()) {
+      const folder = join(dir, 'png', names[[0, 1, 8].indexOf(label)]!);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, `${i}.png`), await encodePng(imageTensor('u8', { height: 28, width: 28, channels: 1 }, pixels)));
+    }
+    writeFileSync(
+      join(dir, 'pipeline.yaml'),
+      `version: 1
+name: garments
+data:
+  source: { kind: folder, root: png }
+  splits: { train: 0.6, val: 0.2, test: 0.2, seed: 1 }
+preprocess:
+  resize: { height: 28, width: 28 }
+  color: gray
+  normalize: { mean: [0.5], std: [0.5] }
+augment:
+  flip: { horizontal: 0.5 }
+features:
+  kind: hog
+  hog: { cellSize: 4, blockSize: 2, bins: 9 }
+pca: { enabled: true, components: 16 }
+index: { kind: flat, metric: cosine, k: 3 }
+model: { head: mlp, hidden: [32], dropout: 0 }
+train:
+  epochs: 15
+  batchSize: 16
+  optimizer: { kind: adam, lr: 0.01 }
+registry: { register: true, alias: production }
+tracking: { store: ${join(dir, '.cvf')} }
+`,
+    );
+    const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--json');
+    expect(trained.exitCode, trained.stderr).toBe(0);
+    const lines = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'progress').map((l) => l.stage)).toEqual(expect.arrayContaining(['data', 'features', 'pca', 'index', 'train', 'evaluate', 'bundle']));
+    const summary = lastJsonLine(trained.stdout) as { runId: string; metrics: { test: { accuracy: number } }; bundle: string; model: { name: string; version: number } };
+    expect(summary.model).toEqual({ name: 'garments', version: 1 });
+    expect(summary.metrics.test.accuracy).toBeGreaterThan(0.85);
+    expect(existsSync(join(summary.bundle, 'manifest.json'))).toBe(true);
+
+    const models = JSON.parse((await runCli('models', 'list', '--json', '--store', join(dir, '.cvf'))).stdout);
+    expect(models[0]).toMatchObject({ name: 'garments', version: 1, aliases: ['production'], runId: summary.runId, bundle: summary.bundle });
+    const run = JSON.parse((await runCli('runs', 'show', summary.runId, '--json', '--store', join(dir, '.cvf'))).stdout);
+    expect(run.status).toBe('finished');
+    expect(run.latestMetrics['test.accuracy']).toBeCloseTo(summary.metrics.test.accuracy, 10);
+
+    const png = join(dir, 'png', 'trouser');
+    const file = join(png, readFileSyncDir(png)[0]!);
+    const predicted = await runCli('predict', 'garments@production', file, '--json', '--store', join(dir, '.cvf'));
+    expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
+    const [result] = JSON.parse(predicted.stdout);
+    expect(result).toMatchObject({ file, label: 'trouser', classIndex: 1 });
+    expect(result.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(result.similar).toHaveLength(3);
+    // The image was in the training split or not; either way its nearest cases are trousers.
+    expect(result.similar[0].label).toBe('trouser');
+  });
+
+  it('trains configs/medical/train.yaml on DICOM slices made from Fashion-MNIST, windowed in HU', async () => {
+    const images = fashionImages([0, 1], 50);
+    const root = join(dir, 'dicom');
+    mkdirSync(root, { recursive: true });
+    const rows = ['sopInstanceUID,label'];
+    images.forEach(({ pixels, label }, i) => {
+      // Pixel 0..255 → HU -1350..150 (the lung window), stored unsigned with intercept -2048.
+      const stored = Uint16Array.from(pixels, (p) => Math.round((p / 255) * 1500 - 1350 + 2048));
+      const sop = `2.25.${1000 + i}`;
+      const file = createSecondaryCapture({
+        rows: 28,
+        columns: 28,
+        pixels: stored,
+        bitsStored: 12,
+        modality: 'CT',
+        rescale: { slope: 1, intercept: -2048 },
+        patientId: `P${Math.floor(i / 2)}`,
+        sopInstanceUID: sop,
+      });
+      writeFileSync(join(root, `${i}.dcm`), writeDicom(file));
+      rows.push(`${sop},${label === 0 ? 'normal' : 'abnormal'}`);
+    });
+    writeFileSync(join(dir, 'labels.csv'), `${rows.join('\n')}\n`);
+    const trained = await runCli(
+      'train',
+      join(repo, 'configs/medical/train.yaml'),
+      '--set', `data.source.root=${root}`,
+      '--set', `data.source.labels.path=${join(dir, 'labels.csv')}`,
+      '--set', `tracking.store=${join(dir, '.cvf-medical')}`,
+      '--json',
+    );
+    expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
+    const summary = lastJsonLine(trained.stdout) as { metrics: { test: Record<string, number> }; bundle: string; model: { name: string } };
+    expect(summary.model.name).toBe('ct-slice-classifier');
+    expect(summary.metrics.test.auroc).toBeGreaterThan(0.9);
+    expect(summary.metrics.test.sensitivity).toBeGreaterThan(0.7);
+    const manifest = JSON.parse(readFileSync(join(summary.bundle, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.thresholds)).toEqual(['abnormal']);
+
+    const predicted = await runCli('predict', summary.bundle, join(root, '1.dcm'), '--json');
+    expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
+    expect(JSON.parse(predicted.stdout)[0].label).toBe('abnormal');
+  });
+});
+
+function readFileSyncDir(path: string): string[] {
+  return readdirSync(path).sort();
+}
