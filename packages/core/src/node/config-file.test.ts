@@ -43,7 +43,7 @@ describe('loadPipelineConfigFile', () => {
     expect(config.data.source).toMatchObject({ kind: 'dicom-folder', labels: { key: 'sopInstanceUID' }, modality: ['CT'] });
     expect(config.data.splits.groupBy).toBe('patientId');
     expect(config.preprocess.window).toMatchObject({ preset: 'ct-lung', function: 'LINEAR' });
-    expect(config.evaluate.positiveClass).toBe('nodule');
+    expect(config.evaluate.positiveClass).toBe('abnormal');
     expect(config.train.earlyStopping.mode).toBe('max');
   });
 
