@@ -4,33 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@cvf/core';
-import { Command } from 'commander';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerBenchPca } from './bench-pca.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/run-cli.js';
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cvf bench pca ...args` in-process and captures what it prints and its exit code. */
-async function cvf(...args: string[]): Promise<RunResult> {
-  const program = new Command('cvf').exitOverride();
-  registerBenchPca(program.command('bench'));
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await program.parseAsync(['bench', 'pca', ...args], { from: 'user' });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { exitCode, stdout, stderr };
-}
+/** `cvf bench pca ...args` in-process on the real command tree. */
+const cvf = (...args: string[]) => runCli('bench', 'pca', ...args);
 
 const PYTHON = '/usr/bin/python3';
 const ROWS = 500;

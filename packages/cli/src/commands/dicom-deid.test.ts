@@ -2,33 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecondaryCapture, parseDicom, writeDicom } from '@cvf/medical';
-import { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
-import { registerDicomDeid } from './dicom-deid.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../testing/run-cli.js';
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cvf dicom ...args` in-process and captures what it prints and its exit code. */
-async function cvf(...args: string[]): Promise<RunResult> {
-  const program = new Command('cvf').exitOverride();
-  registerDicomDeid(program.command('dicom'));
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { exitCode, stdout, stderr };
-}
+/** `cvf ...args` in-process on the real command tree. */
+const cvf = runCli;
 
 const STUDY = '1.2.826.0.1.3680043.2.1125.7.1';
 

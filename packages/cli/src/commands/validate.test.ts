@@ -2,9 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerValidate } from './validate.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/run-cli.js';
 
 const GOOD = `version: 1
 name: good
@@ -23,29 +22,9 @@ train:
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs `cvf validate ...args` in-process and captures what it prints and its exit code. */
-async function cvf(...args: string[]): Promise<RunResult> {
-  const program = new Command('cvf').exitOverride();
-  registerValidate(program);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { exitCode, stdout, stderr };
-}
+/** `cvf ...args` in-process on the real command tree. */
+const cvf = runCli;
 
 describe('cvf validate', () => {
   let good: string;
