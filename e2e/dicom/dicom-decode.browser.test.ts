@@ -4,15 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../../packages/medical/src/dicom/decode-frames.js';
 import { parseDicom } from '../../packages/medical/src/dicom/parse-dicom.js';
 import { buildPart10, imagePixelElements } from '../../packages/medical/src/dicom/testing/part10-builder.js';
 import { TransferSyntax } from '../../packages/medical/src/dicom/transfer-syntax.js';
-import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
-import { serveFiles, type StaticFile } from '../support/static-server.js';
+import { openBundledPage, type BundledPage } from '../support/browser-page.js';
+import { chromiumUnavailable } from '../support/chromium.js';
+import type { StaticFile } from '../support/static-server.js';
 
 const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 const FILES = [
@@ -32,47 +31,28 @@ const WASM = [
 ];
 
 const skip = chromiumUnavailable() ?? (existsSync(CORPUS) ? null : `no pydicom corpus at ${CORPUS}`);
-let browser: Browser | undefined;
-let page: Page | undefined;
-let server: Awaited<ReturnType<typeof serveFiles>> | undefined;
+let opened: BundledPage | undefined;
 
 beforeAll(async () => {
   if (skip) return;
-  const bundle = await build({
-    entryPoints: { dicom: fileURLToPath(new URL('./browser-entry.ts', import.meta.url)) },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['source'],
-    // The Emscripten glue requires these only on its Node code path.
-    external: ['fs', 'path'],
-    outdir: '/',
-    write: false,
-  });
-  const files: Record<string, StaticFile> = {
-    '/index.html': { type: 'text/html', body: '<!doctype html><title>dicom decode</title><script type="module" src="/dicom.js"></script>' },
-  };
-  for (const out of bundle.outputFiles) files[out.path] = { type: 'text/javascript', body: out.contents };
   const require = createRequire(fileURLToPath(new URL('../../packages/medical/package.json', import.meta.url)));
+  const files: Record<string, StaticFile> = {};
   for (const spec of WASM) {
     const path = require.resolve(spec);
     files[`/wasm/${basename(path)}`] = { type: 'application/wasm', body: readFileSync(path) };
   }
-  server = await serveFiles(files);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => typeof window.decodeDicom === 'function');
+  opened = await openBundledPage(new URL('./browser-entry.ts', import.meta.url), {
+    ready: 'decodeDicom',
+    title: 'dicom decode',
+    // Each codec in its own chunk; the Emscripten glue requires fs/path only on its Node code path.
+    build: { splitting: true, external: ['fs', 'path'] },
+    files,
+  });
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => opened?.close());
 
 async function decodeInBrowser(bytes: Uint8Array) {
-  return page!.evaluate((b) => window.decodeDicom(b), Array.from(bytes));
+  return opened!.page.evaluate((b) => window.decodeDicom(b), Array.from(bytes));
 }
 
 async function decodeInNode(bytes: Uint8Array) {
@@ -82,7 +62,7 @@ async function decodeInNode(bytes: Uint8Array) {
 
 describe.skipIf(skip)('DICOM decoding in Chromium', () => {
   it('loads no codec before a frame needs it', async () => {
-    const loaded = await page!.evaluate(() => window.loadedScripts());
+    const loaded = await opened!.page.evaluate(() => window.loadedScripts());
     expect(loaded.filter((p) => p.endsWith('.wasm'))).toEqual([]);
   });
 
@@ -107,7 +87,7 @@ describe.skipIf(skip)('DICOM decoding in Chromium', () => {
     const inBrowser = await decodeInBrowser(bytes);
     expect(inBrowser).toEqual(await decodeInNode(bytes));
     expect('data' in inBrowser && inBrowser.data[0]).toEqual(Array.from(pixels));
-    const wasm = (await page!.evaluate(() => window.loadedScripts())).filter((p) => p.endsWith('.wasm')).sort();
+    const wasm = (await opened!.page.evaluate(() => window.loadedScripts())).filter((p) => p.endsWith('.wasm')).sort();
     expect(wasm).toEqual(['/wasm/charlswasm_decode.wasm', '/wasm/libjpegturbowasm_decode.wasm', '/wasm/openjpegwasm_decode.wasm', '/wasm/openjphjs.wasm']);
   });
 });

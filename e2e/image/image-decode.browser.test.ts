@@ -1,45 +1,20 @@
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, imageTensor, Rng, type DecodeImageOptions, type ImageChannels } from '@cvf/core';
 import { sharpImageDecoder } from '@cvf/core/node';
-import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
-import { serveFiles } from '../support/static-server.js';
+import { openBundledPage, type BundledPage } from '../support/browser-page.js';
+import { chromiumUnavailable } from '../support/chromium.js';
 
 const skip = chromiumUnavailable();
-let browser: Browser | undefined;
-let page: Page | undefined;
-let server: Awaited<ReturnType<typeof serveFiles>> | undefined;
+let opened: BundledPage | undefined;
 
 beforeAll(async () => {
-  if (skip) return;
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./browser-entry.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['source'],
-    write: false,
-  });
-  server = await serveFiles({
-    '/index.html': { type: 'text/html', body: '<!doctype html><title>image decode</title><script type="module" src="/image.js"></script>' },
-    '/image.js': { type: 'text/javascript', body: bundle.outputFiles[0]!.contents },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => typeof window.decodeImage === 'function');
+  if (!skip) opened = await openBundledPage(new URL('./browser-entry.ts', import.meta.url), { ready: 'decodeImage', title: 'image decode' });
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => opened?.close());
 
 function decodeInBrowser(bytes: Uint8Array, options?: DecodeImageOptions) {
-  return page!.evaluate(([b, o]) => window.decodeImage(b, o), [Array.from(bytes), options] as const);
+  return opened!.page.evaluate(([b, o]) => window.decodeImage(b, o), [Array.from(bytes), options] as const);
 }
 
 async function decodeInNode(bytes: Uint8Array) {
