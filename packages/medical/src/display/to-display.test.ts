@@ -2,8 +2,8 @@ import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { CpuDevice, createDevice, Tensor, type Device } from '@cvf/core';
-import { nodeGpu } from '@cvf/core/node';
+import { CpuDevice, Tensor, type Device } from '@cvf/core';
+import { gpuForTests } from '@cvf/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrames, parseDicom } from '../dicom/index.js';
 import { PYDICOM_CORPUS, referenceToolsSkipReason, runPythonJson } from '../node/reference-tools.js';
@@ -12,25 +12,8 @@ import { deriveDisplayParams, type DisplayOptions, type DisplayParams } from './
 import { frameTensor } from './frame-tensor.js';
 import { toDisplay } from './to-display.js';
 
-/**
- * The WebGPU device for these tests, with the policy of @cvf/core's gpuForTests (skip with the
- * reason printed; in CI on Linux a missing adapter fails). Local until @cvf/core/node exports it.
- */
-async function gpuForTests(): Promise<Device | string> {
-  const gpu = await nodeGpu();
-  try {
-    if (typeof gpu === 'string') throw new Error(gpu);
-    return await createDevice({ prefer: 'webgpu', gpu });
-  } catch (error) {
-    const reason = `WebGPU tests skipped: ${(error as Error).message}`;
-    if (process.env.CI === 'true' && process.platform === 'linux') throw new Error(`CI=true on Linux requires a WebGPU adapter, but: ${reason}`);
-    console.warn(reason);
-    return reason;
-  }
-}
-
 const gpu = await gpuForTests();
-const backends: [string, Device | string][] = [['cpu', new CpuDevice()], ['webgpu', gpu]];
+const backends: [string, Device | string][] = [['cpu', new CpuDevice()], ['webgpu', gpu.device ?? gpu.skip]];
 afterAll(() => backends.forEach(([, d]) => typeof d !== 'string' && d.destroy()));
 
 const skipReference = referenceToolsSkipReason();
