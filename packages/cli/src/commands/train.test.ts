@@ -37,11 +37,8 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
 
 describe.skipIf(!available)('cvf train → registry → cvf predict', () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cvf-train-'));
-  });
-
-  it('trains a folder of PNGs, registers the version as production, and predicts a PNG with similar cases', async () => {
     const names = ['tshirt', 'trouser', 'bag'];
     const images = fashionImages([0, 1, 8], 60);
     for (const [i, { pixels, label }] of images.entries()) {
@@ -76,6 +73,9 @@ registry: { register: true, alias: production }
 tracking: { store: ${join(dir, '.cvf')} }
 `,
     );
+  });
+
+  it('trains a folder of PNGs, registers the version as production, and predicts a PNG with similar cases', async () => {
     const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--json');
     expect(trained.exitCode, trained.stderr).toBe(0);
     const lines = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -145,6 +145,39 @@ tracking: { store: ${join(dir, '.cvf')} }
     const predicted = await runCli('predict', summary.bundle, join(root, '1.dcm'), '--json');
     expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
     expect(JSON.parse(predicted.stdout)[0].label).toBe('abnormal');
+  });
+
+  it('--resume continues a run from its checkpoint as a child run with the same head', async () => {
+    const store = join(dir, '.cvf-resume');
+    const args = ['train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'train.epochs=4', '--set', 'registry={register: false}', '--json'];
+    const first = lastJsonLine((await runCli(...args)).stdout) as { runId: string; metrics: { test: Record<string, number> } };
+    const resumed = await runCli(...args, '--resume', first.runId);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const second = lastJsonLine(resumed.stdout) as { runId: string; metrics: { test: Record<string, number> } };
+    // The checkpoint holds the finished head: nothing is left to train, the result is the same.
+    expect(second.metrics.test).toEqual(first.metrics.test);
+    const run = JSON.parse((await runCli('runs', 'show', second.runId, '--json', '--store', store)).stdout);
+    expect(run).toMatchObject({ parentRunId: first.runId, tags: { resumedFrom: first.runId } });
+    expect((await runCli('train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--resume', 'nope', '--json')).exitCode).toBe(1);
+  });
+
+  it('tune: a grid search runs each point as a child run, picks the best eligible trial on val and registers only it', async () => {
+    const store = join(dir, '.cvf-tune');
+    const tuned = await runCli(
+      'train', join(dir, 'pipeline.yaml'), '--json',
+      '--set', `tracking.store=${store}`,
+      '--set', 'train.epochs=4',
+      '--set', 'tune={enabled: true, strategy: grid, metric: accuracy, space: {"train.optimizer.lr": [0.0001, 0.01]}, constraints: [{metric: accuracy, min: 0.5}]}',
+    );
+    expect(tuned.exitCode, tuned.stdout.slice(-1500) + tuned.stderr).toBe(0);
+    const summary = lastJsonLine(tuned.stdout) as { runId: string; bestRunId: string; bestParams: Record<string, number>; trials: { runId: string; params: Record<string, number>; validation: Record<string, number> }[]; model: { version: number } };
+    expect(summary.trials.map((t) => t.params['train.optimizer.lr'])).toEqual([0.0001, 0.01]);
+    const bestAccuracy = Math.max(...summary.trials.map((t) => t.validation.accuracy!));
+    expect(summary.trials.find((t) => t.runId === summary.bestRunId)!.validation.accuracy).toBe(bestAccuracy);
+    const children = JSON.parse((await runCli('runs', 'list', '--json', '--store', store)).stdout).filter((r: { parentRunId: string }) => r.parentRunId === summary.runId);
+    expect(children).toHaveLength(2);
+    const models = JSON.parse((await runCli('models', 'list', '--json', '--store', store)).stdout);
+    expect(models).toEqual([expect.objectContaining({ version: 1, runId: summary.bestRunId, aliases: ['production'] })]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { FileError, parsePipelineConfig, runTrainingPipeline, type PipelineProgress } from '@cvf/core';
+import { FileError, parsePipelineConfig, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
 import { createNodeDevice } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ export function registerTrain(program: Command): void {
     .description('train a pipeline: features, PCA, index, head, evaluation, bundle, registry — tracked as a run')
     .argument('<config>', 'pipeline YAML')
     .option('--set <path=value>', 'override a config value (YAML), e.g. --set train.epochs=5; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--resume <run-id>', "continue an interrupted run's head training from its last checkpoint")
+    .option('--resume <run-id>', "continue an interrupted run's head training from its last checkpoint (a new run, child of that one)")
     .option('--json', 'JSON lines of progress; the last line is the summary')
     .action((configPath: string, options: { set: string[]; resume?: string; json?: boolean }) =>
       runAction(Boolean(options.json), async () => {
@@ -38,7 +38,8 @@ export function registerTrain(program: Command): void {
           onProgress: (p: PipelineProgress) => reporter.update(p),
         });
         try {
-          const summary = await runTrainingPipeline(config, environment, options.resume ? { resumeRunId: options.resume } : {});
+          // tune.enabled: a search of child runs, the best one registered.
+          const summary = config.tune.enabled && !options.resume ? await runTuning(config, environment) : await runTrainingPipeline(config, environment, options.resume ? { resumeRunId: options.resume } : {});
           if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
           else printSummary(summary);
           return EXIT.ok;
@@ -52,8 +53,10 @@ export function registerTrain(program: Command): void {
     );
 }
 
-function printSummary(summary: Awaited<ReturnType<typeof runTrainingPipeline>>): void {
+function printSummary(summary: Awaited<ReturnType<typeof runTrainingPipeline>> | TuneSummary): void {
   const lines = [
+    ...('trials' in summary ? summary.trials.map((t) => `trial     ${t.runId} ${JSON.stringify(t.params)} ${t.eligible ? '' : '(constraints not met) '}${JSON.stringify(t.validation)}`) : []),
+    ...('bestRunId' in summary ? [`best      ${summary.bestRunId} ${JSON.stringify(summary.bestParams)}`] : []),
     `run       ${summary.runId} (${summary.seconds.toFixed(1)} s)`,
     `test      ${Object.entries(summary.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`,
     `val       ${Object.entries(summary.metrics.val).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`,

@@ -5,3 +5,4 @@ export { canonicalJson, configHash, flattenParams } from './config-hash.js';
 export { CHECKPOINT_ARTIFACT, runTrainingPipeline, type TrainPipelineOptions, type TrainSummary } from './train-pipeline.js';
 export type { PipelineProgress, TrainingEnvironment } from './training-environment.js';
 export { Predictor, type Prediction, type PredictorContext } from './predictor.js';
+export { applyPoint, runTuning, searchPoints, type TrialResult, type TuneSummary } from './tune.js';

@@ -27,12 +27,16 @@ export interface TrainSummary {
   readonly metrics: { readonly val: Record<string, number>; readonly test: Record<string, number> };
   readonly bundle: string;
   readonly model: { readonly name: string; readonly version: number } | null;
+  /** Every scalar metric of the validation split (`loss` is its log-loss): what tuning selects on. */
+  readonly validation: Record<string, number>;
   readonly seconds: number;
 }
 
 export interface TrainPipelineOptions {
   /** Continue the head training of an earlier run from its last checkpoint (a new run, child of that one). */
   readonly resumeRunId?: string;
+  /** The run this one belongs to (a tuning search); default: the resumed run, or none. */
+  readonly parentRunId?: string;
 }
 
 export const CHECKPOINT_ARTIFACT = 'checkpoints/last.ckpt';
@@ -53,7 +57,7 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
     name: config.name,
     configHash: hash,
     ...(env.gitSha ? { gitSha: env.gitSha } : {}),
-    ...(options.resumeRunId ? { parentRunId: options.resumeRunId } : {}),
+    ...(options.parentRunId || options.resumeRunId ? { parentRunId: options.parentRunId ?? options.resumeRunId } : {}),
   });
   try {
     await env.tracker.logParams(run.id, flattenParams(config));
@@ -176,6 +180,8 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     val: valEvaluation ? scalarMetrics(valEvaluation, config.evaluate.metrics) : {},
     test: scalarMetrics(testEvaluation, config.evaluate.metrics),
   };
+  const validation = valEvaluation ? scalarMetrics(valEvaluation) : {};
+  if (validation['log-loss'] !== undefined) validation.loss = validation['log-loss'];
   await env.tracker.logMetrics(runId, { ...prefixed('val', metrics.val), ...prefixed('test', metrics.test) }, 0);
   await env.tracker.logArtifact(runId, 'evaluation.json', json({ val: valEvaluation, test: testEvaluation }));
   progress({ stage: 'evaluate', done: 2, total: 2, metrics: prefixed('test', metrics.test) });
@@ -231,7 +237,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     if (config.registry.alias) await env.registry.setAlias(version.name, version.version, config.registry.alias);
     model = { name: version.name, version: version.version };
   }
-  return { runId, metrics, bundle: location, model };
+  return { runId, metrics, bundle: location, model, validation };
 }
 
 /** PCA projection of a split, in row chunks: one binding stays well under GPU buffer limits. */
