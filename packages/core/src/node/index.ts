@@ -2,6 +2,7 @@
 export { readBundleFolder, writeBundleFolder } from './bundle-folder.js';
 export { loadPipelineConfigFile } from './config-file.js';
 export { diagnose, type DoctorReport } from './doctor.js';
+export { loadIndexFile, saveIndexFile } from './index-file.js';
 export { SharpImageDecoder, sharpImageDecoder } from './image-decode-sharp.js';
 export { nodeFileAccess } from './node-file-access.js';
 export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';

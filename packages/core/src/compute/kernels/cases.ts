@@ -20,9 +20,11 @@ import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js'
 import { scaleCases } from './scale/scale.cases.js';
 import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
 import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
+import { similarityTopKCases } from './similarity-top-k/similarity-top-k.cases.js';
 import { softmaxCases } from './softmax/softmax.cases.js';
 import { squaredNormCases } from './squared-norm/squared-norm.cases.js';
 import { topKCases } from './top-k/top-k.cases.js';
+import { topKMergeCases } from './top-k-merge/top-k-merge.cases.js';
 import { windowLevelCases } from './window-level/window-level.cases.js';
 
 /** The case table of every registered kernel, for the test harness, `cvf doctor --kernels` and the browser test. */
@@ -48,9 +50,11 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   resizeBilinearCases,
   scaleCases,
   sgdUpdateCases,
+  similarityTopKCases,
   softmaxCases,
   softmaxCrossEntropyCases,
   squaredNormCases,
   topKCases,
+  topKMergeCases,
   windowLevelCases,
 ];
