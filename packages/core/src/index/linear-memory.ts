@@ -103,6 +103,10 @@ export class LinearMemory {
     const r = this.#region(name);
     return new Int32Array(this.buffer, r.ptr, length ?? r.bytes >>> 2);
   }
+  u32(name: string, length?: number): Uint32Array {
+    const r = this.#region(name);
+    return new Uint32Array(this.buffer, r.ptr, length ?? r.bytes >>> 2);
+  }
   u16(name: string, length?: number): Uint16Array {
     const r = this.#region(name);
     return new Uint16Array(this.buffer, r.ptr, length ?? r.bytes >>> 1);

@@ -51,6 +51,7 @@ export class HnswIndex implements VectorIndex {
   efSearch: number;
   readonly #set: KernelSet;
   readonly #gatherKernel: KernelSet['kernels']['gather_keys'];
+  readonly #searchKernel: KernelSet['kernels']['search_layer0'];
   readonly #stride: number;
   readonly #levelFactor: number;
   #rng: number;
@@ -58,22 +59,26 @@ export class HnswIndex implements VectorIndex {
   #capacity = 0;
   #live = 0;
   #levels = new Uint8Array(0);
-  #links0 = new Int32Array(0);
-  #counts0 = new Uint16Array(0);
   #upperOffset = new Int32Array(0);
   #upper = new Int32Array(0);
   #upperUsed = 0;
-  #deleted = new Uint8Array(0);
   #ids = new Int32Array(0);
   readonly #nodeOf = new Map<number, number>();
-  #visited = new Uint32Array(0);
   #epoch = 0;
   #entry = -1;
   #maxLevel = -1;
   #metadata = new MetadataStore();
   readonly #candidates = new KeyHeap();
   readonly #results = new KeyHeap();
-  // Views on the kernel's id list and key output; taken again whenever the memory moves.
+  // Views on the linear memory — layer-0 links and counts, visit marks, deletion marks, the
+  // filter mask, the kernels' id list and key output — taken again whenever the memory moves.
+  #queryView: Float32Array = new Float32Array(0);
+  #rowsView: Float32Array = new Float32Array(0);
+  #links0: Int32Array = new Int32Array(0);
+  #counts0: Int32Array = new Int32Array(0);
+  #visited: Uint32Array = new Uint32Array(0);
+  #deleted: Uint8Array = new Uint8Array(0);
+  #mask: Uint8Array = new Uint8Array(0);
   #gatherIds: Int32Array = new Int32Array(0);
   #gatherKeys: Float32Array = new Float32Array(0);
   #bias: Float32Array = new Float32Array(0);
@@ -82,6 +87,13 @@ export class HnswIndex implements VectorIndex {
   #idsPtr = 0;
   #keysPtr = 0;
   #queryPtr = 0;
+  #links0Ptr = 0;
+  #counts0Ptr = 0;
+  #visitedPtr = 0;
+  #deletedPtr = 0;
+  #maskPtr = 0;
+  #candidatesPtr = 0;
+  #resultsPtr = 0;
 
   static async create(options: HnswIndexOptions): Promise<HnswIndex> {
     checkDim(options.dim);
@@ -106,8 +118,9 @@ export class HnswIndex implements VectorIndex {
     this.#levelFactor = 1 / Math.log(M);
     this.#set = set;
     this.#gatherKernel = set.kernels.gather_keys;
+    this.#searchKernel = set.kernels.search_layer0;
     this.#stride = Math.ceil(options.dim / 4) * 16;
-    set.memory.declare('rows', 'bias', 'query', 'gatherIds', 'gatherKeys');
+    set.memory.declare('rows', 'bias', 'links0', 'counts0', 'visited', 'deleted', 'mask', 'candidates', 'query', 'gatherIds', 'gatherKeys', 'results');
     set.memory.resize('query', this.#stride);
     set.memory.resize('gatherIds', Math.max(this.M0 + 1, 1024) * 4);
     set.memory.resize('gatherKeys', Math.max(this.M0 + 1, 1024) * 4);
@@ -137,6 +150,20 @@ export class HnswIndex implements VectorIndex {
     this.#idsPtr = memory.ptr('gatherIds');
     this.#keysPtr = memory.ptr('gatherKeys');
     this.#queryPtr = memory.ptr('query');
+    this.#queryView = memory.f32('query');
+    this.#rowsView = memory.f32('rows');
+    this.#links0 = memory.i32('links0');
+    this.#counts0 = memory.i32('counts0');
+    this.#visited = new Uint32Array(memory.buffer, memory.ptr('visited'), memory.size('visited') >>> 2);
+    this.#deleted = memory.u8('deleted');
+    this.#mask = memory.u8('mask');
+    this.#links0Ptr = memory.ptr('links0');
+    this.#counts0Ptr = memory.ptr('counts0');
+    this.#visitedPtr = memory.ptr('visited');
+    this.#deletedPtr = memory.ptr('deleted');
+    this.#maskPtr = memory.ptr('mask');
+    this.#candidatesPtr = memory.ptr('candidates');
+    this.#resultsPtr = memory.ptr('results');
   }
 
   // ---- storage --------------------------------------------------------------------------------
@@ -150,16 +177,21 @@ export class HnswIndex implements VectorIndex {
       return next;
     };
     this.#levels = grow(this.#levels, capacity, (n) => new Uint8Array(n));
-    this.#links0 = grow(this.#links0, capacity * this.M0, (n) => new Int32Array(n));
-    this.#counts0 = grow(this.#counts0, capacity, (n) => new Uint16Array(n));
     this.#upperOffset = grow(this.#upperOffset, capacity, (n) => new Int32Array(n));
-    this.#deleted = grow(this.#deleted, capacity, (n) => new Uint8Array(n));
     this.#ids = grow(this.#ids, capacity, (n) => new Int32Array(n));
-    this.#visited = new Uint32Array(capacity);
-    this.#epoch = 0;
     this.#metadata.reserve(capacity);
-    this.#set.memory.resize('rows', capacity * this.#stride);
-    this.#set.memory.resize('bias', capacity * 4);
+    const memory = this.#set.memory;
+    memory.resize('rows', capacity * this.#stride);
+    memory.resize('bias', capacity * 4);
+    memory.resize('links0', capacity * this.M0 * 4);
+    memory.resize('counts0', capacity * 4);
+    memory.resize('visited', capacity * 4);
+    memory.resize('deleted', capacity);
+    memory.resize('mask', capacity);
+    // Each node enters the candidate heap at most once per search.
+    memory.resize('candidates', (capacity + 1) * 8);
+    memory.u32('visited').fill(0);
+    this.#epoch = 0;
     this.#capacity = capacity;
     this.#views();
   }
@@ -265,11 +297,22 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
-   * Best-first search of one layer from one entry point, keeping `ef` results in #results (keys
-   * negated: the worst on top). Only nodes that pass `accept` become results; every node is
-   * walked, so a filter never cuts the graph.
+   * Best-first search of one layer from one entry point, keeping `ef` results; returns them best
+   * first (equal keys by node). `want` picks the results: −1 every node (construction), 0 live
+   * nodes, 1 nodes the filter mask passes. Every node is walked either way, so neither deletions
+   * nor a filter cut the graph. Layer 0 runs in the `search_layer0` kernel.
    */
-  #searchLayer(queryPtr: number, entry: number, entryKey: number, ef: number, level: number, accept: ((node: number) => boolean) | null): void {
+  #searchLayer(queryPtr: number, entry: number, entryKey: number, ef: number, level: number, want: -1 | 0 | 1, keep = ef): { nodes: Int32Array; keys: Float64Array } {
+    if (level === 0) {
+      const memory = this.#set.memory;
+      if (memory.size('results') < (ef + 1) * 8) {
+        memory.reserve('results', (ef + 1) * 8);
+        this.#views();
+      }
+      const flags = want === 1 ? this.#maskPtr : this.#deletedPtr;
+      const count = this.#searchKernel(queryPtr, entry, entryKey, ef, this.#nextEpoch(), this.#links0Ptr, this.#counts0Ptr, this.M0, this.#visitedPtr, this.#rowsPtr, this.#biasPtr, flags, want, this.#candidatesPtr, this.#resultsPtr, this.#idsPtr, this.#keysPtr);
+      return drainMinHeap(new Float32Array(memory.buffer, this.#resultsPtr, count * 2), new Int32Array(memory.buffer, this.#resultsPtr, count * 2), count, keep);
+    }
     const candidates = this.#candidates;
     const results = this.#results;
     candidates.clear();
@@ -278,39 +321,24 @@ export class HnswIndex implements VectorIndex {
     const epoch = this.#nextEpoch();
     const ids = this.#gatherIds;
     const keys = this.#gatherKeys;
-    const links0 = this.#links0;
-    const counts0 = this.#counts0;
     const upper = this.#upper;
-    const M0 = this.M0;
     visited[entry] = epoch;
     candidates.push(entryKey, entry);
-    if (accept === null || accept(entry)) results.push(-entryKey, entry);
-    let lower = results.size > 0 ? -results.topKey() : -Infinity;
+    results.push(-entryKey, entry);
+    let lower = -results.topKey();
     while (candidates.size > 0) {
       const bestKey = candidates.topKey();
       if (bestKey < lower && results.size >= ef) break;
       const node = candidates.topNode();
       candidates.pop();
       let n = 0;
-      if (level === 0) {
-        const base = node * M0;
-        const count = counts0[node]!;
-        for (let i = 0; i < count; i++) {
-          const e = links0[base + i]!;
-          if (visited[e] !== epoch) {
-            visited[e] = epoch;
-            ids[n++] = e;
-          }
-        }
-      } else {
-        const offset = this.#upperOffset[node]! + (level - 1) * (this.M + 1);
-        const count = upper[offset]!;
-        for (let i = 0; i < count; i++) {
-          const e = upper[offset + 1 + i]!;
-          if (visited[e] !== epoch) {
-            visited[e] = epoch;
-            ids[n++] = e;
-          }
+      const offset = this.#upperOffset[node]! + (level - 1) * (this.M + 1);
+      const count = upper[offset]!;
+      for (let i = 0; i < count; i++) {
+        const e = upper[offset + 1 + i]!;
+        if (visited[e] !== epoch) {
+          visited[e] = epoch;
+          ids[n++] = e;
         }
       }
       if (n === 0) continue;
@@ -320,28 +348,13 @@ export class HnswIndex implements VectorIndex {
         if (results.size < ef || key > lower) {
           const e = ids[i]!;
           candidates.push(key, e);
-          if (accept === null || accept(e)) {
-            results.push(-key, e);
-            if (results.size > ef) results.pop();
-            lower = -results.topKey();
-          }
+          results.push(-key, e);
+          if (results.size > ef) results.pop();
+          lower = -results.topKey();
         }
       }
     }
-  }
-
-  /** Drains #results into arrays sorted best first. */
-  #drainResults(): { nodes: Int32Array; keys: Float64Array } {
-    const results = this.#results;
-    const count = results.size;
-    const nodes = new Int32Array(count);
-    const keys = new Float64Array(count);
-    for (let i = count - 1; i >= 0; i--) {
-      keys[i] = -results.topKey();
-      nodes[i] = results.topNode();
-      results.pop();
-    }
-    return { nodes, keys };
+    return drainKeyHeap(results);
   }
 
   // ---- insertion ------------------------------------------------------------------------------
@@ -365,8 +378,7 @@ export class HnswIndex implements VectorIndex {
       currentKey = this.#walkKey;
     }
     for (let lc = Math.min(level, this.#maxLevel); lc >= 0; lc--) {
-      this.#searchLayer(queryPtr, current, currentKey, this.efConstruction, lc, null);
-      const { nodes, keys } = this.#drainResults();
+      const { nodes, keys } = this.#searchLayer(queryPtr, current, currentKey, this.efConstruction, lc, -1);
       const selected = this.#selectNeighbours(nodes, keys, self, this.M);
       this.#setLinks(node, lc, selected);
       for (const e of selected) this.#connect(e, node, lc);
@@ -541,28 +553,27 @@ export class HnswIndex implements VectorIndex {
     return results;
   }
 
-  /** Which nodes pass a filter (and are live), and how many. */
-  #allowed(filter: MetadataFilter): { mask: Uint8Array; count: number } {
+  /** Marks in the 'mask' region which nodes pass a filter (and are live); returns how many. */
+  #allowed(filter: MetadataFilter): { count: number } {
     const compiled = compileFilter(filter, this.#metadata);
-    const mask = new Uint8Array(this.#nodes);
+    const mask = this.#mask;
     compiled.fillMask(mask, this.#nodes);
     let count = 0;
     for (let node = 0; node < this.#nodes; node++) {
       if (this.#deleted[node] === 1) mask[node] = 0;
       count += mask[node]!;
     }
-    return { mask, count };
+    return { count };
   }
 
-  #searchOne(stored: Float32Array, k: number, ef: number, allowed: { mask: Uint8Array; count: number } | null): SearchHit[] {
+  #searchOne(stored: Float32Array, k: number, ef: number, allowed: { count: number } | null): SearchHit[] {
     if (this.#live === 0 || (allowed && allowed.count === 0)) return [];
-    const memory = this.#set.memory;
-    new Float32Array(memory.buffer, this.#queryPtr, this.dim).set(stored);
+    this.#queryView.set(stored);
     const queryPtr = this.#queryPtr;
     let nodes: Int32Array;
     // A filter that passes few nodes makes the graph walk visit ~ef/selectivity nodes: scanning
     // the passing nodes directly is cheaper below ~2·sqrt(ef·n) of them.
-    if (allowed && allowed.count < 2 * Math.sqrt(ef * this.#nodes)) nodes = this.#scanAllowed(queryPtr, allowed.mask, k);
+    if (allowed && allowed.count < 2 * Math.sqrt(ef * this.#nodes)) nodes = this.#scanAllowed(queryPtr, k);
     else {
       let current = this.#entry;
       let currentKey = this.#keyOf(queryPtr, current);
@@ -570,22 +581,19 @@ export class HnswIndex implements VectorIndex {
         current = this.#greedy(queryPtr, current, currentKey, level);
         currentKey = this.#walkKey;
       }
-      const deleted = this.#deleted;
-      const mask = allowed?.mask;
-      const accept = mask ? (node: number) => mask[node] === 1 : (node: number) => deleted[node] === 0;
-      this.#searchLayer(queryPtr, current, currentKey, ef, 0, accept);
-      nodes = this.#drainResults().nodes.subarray(0, k);
+      nodes = this.#searchLayer(queryPtr, current, currentKey, ef, 0, allowed ? 1 : 0, k).nodes;
     }
-    const rows = memory.f32('rows');
+    const rows = this.#rowsView;
     const hits: SearchHit[] = [];
     for (const node of nodes) hits.push({ id: this.#ids[node]!, score: this.#exact(stored, rows, node) });
     return sortHits(this.metric, hits);
   }
 
-  /** Exact top-k over the nodes a mask passes. */
-  #scanAllowed(queryPtr: number, mask: Uint8Array, k: number): Int32Array {
+  /** Exact top-k over the nodes the mask passes. */
+  #scanAllowed(queryPtr: number, k: number): Int32Array {
     const results = this.#results;
     results.clear();
+    const mask = this.#mask;
     const chunk = this.#gatherIds.length;
     let n = 0;
     const flush = (): void => {
@@ -605,7 +613,7 @@ export class HnswIndex implements VectorIndex {
       if (n === chunk) flush();
     }
     if (n > 0) flush();
-    return this.#drainResults().nodes;
+    return drainKeyHeap(results).nodes;
   }
 
   #exact(q: Float32Array, rows: Float32Array, node: number): number {
@@ -647,7 +655,7 @@ export class HnswIndex implements VectorIndex {
     const graph = this.#levels.byteLength + this.#links0.byteLength + this.#counts0.byteLength + this.#upperOffset.byteLength + this.#upper.byteLength;
     const ids = this.#ids.byteLength + this.#deleted.byteLength + this.#nodeOf.size * 28;
     const metadata = this.#metadata.bytes();
-    const scratch = this.#visited.byteLength + memory.bytesOf((name) => ['query', 'gatherIds', 'gatherKeys'].includes(name));
+    const scratch = memory.bytesOf((name) => ['visited', 'mask', 'candidates', 'results', 'query', 'gatherIds', 'gatherKeys'].includes(name));
     return { total: vectors + codes + graph + ids + metadata + scratch, vectors, codes, graph, ids, metadata, scratch };
   }
 
@@ -665,7 +673,7 @@ export class HnswIndex implements VectorIndex {
       deleted: this.#deleted.slice(0, this.#nodes),
       levels: this.#levels.slice(0, this.#nodes),
       links0: this.#links0.slice(0, this.#nodes * this.M0),
-      counts0: this.#counts0.slice(0, this.#nodes),
+      counts0: Uint16Array.from(this.#counts0.subarray(0, this.#nodes)),
       upperOffset: this.#upperOffset.slice(0, this.#nodes),
       upper: this.#upper.slice(0, this.#upperUsed),
       metadata: this.#metadata.snapshot(this.#nodes),
@@ -734,4 +742,52 @@ export interface HnswSnapshot {
   readonly upperOffset: Int32Array;
   readonly upper: Int32Array;
   readonly metadata: ReturnType<MetadataStore['snapshot']>;
+}
+
+/**
+ * Empties a min-heap of (f32 key, i32 node) pairs kept interleaved in memory — the results
+ * `search_layer0` leaves — into arrays sorted best first (the heap's pops, last to first).
+ */
+function drainMinHeap(keys: Float32Array, nodes: Int32Array, count: number, keep = count): { nodes: Int32Array; keys: Float64Array } {
+  const kept = Math.min(keep, count);
+  const outNodes = new Int32Array(kept);
+  const outKeys = new Float64Array(kept);
+  let size = count;
+  while (size > 0) {
+    if (size <= kept) {
+      outKeys[size - 1] = keys[0]!;
+      outNodes[size - 1] = nodes[1]!;
+    }
+    size--;
+    if (size === 0) break;
+    const key = keys[2 * size]!;
+    const node = nodes[2 * size + 1]!;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && keys[2 * right]! < keys[2 * left]! ? right : left;
+      if (keys[2 * child]! >= key) break;
+      keys[2 * i] = keys[2 * child]!;
+      nodes[2 * i + 1] = nodes[2 * child + 1]!;
+      i = child;
+    }
+    keys[2 * i] = key;
+    nodes[2 * i + 1] = node;
+  }
+  return { nodes: outNodes, keys: outKeys };
+}
+
+/** Empties a KeyHeap of negated keys (worst on top) into arrays sorted best first. */
+function drainKeyHeap(heap: KeyHeap): { nodes: Int32Array; keys: Float64Array } {
+  const count = heap.size;
+  const nodes = new Int32Array(count);
+  const keys = new Float64Array(count);
+  for (let i = count - 1; i >= 0; i--) {
+    keys[i] = -heap.topKey();
+    nodes[i] = heap.topNode();
+    heap.pop();
+  }
+  return { nodes, keys };
 }

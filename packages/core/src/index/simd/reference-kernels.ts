@@ -1,3 +1,4 @@
+import { createReferenceGraphSearch } from './reference-graph-search.js';
 import { PANEL, QUERY_BLOCK, type SearchKernelExports } from './search-kernels.js';
 
 const f = Math.fround;
@@ -62,6 +63,25 @@ export function createReferenceKernels(dim: number, buffer: () => ArrayBuffer, i
     }
   }
 
+  /** dot(query, row id) + bias[id], summed in gather_keys' order: 4 accumulators, then lanes (0+1)+(2+3). */
+  function rowKey(memory: Float32Array, rows: number, stride: number, query: number, id: number, bias: number): number {
+    const chunks = Math.ceil(dim / 4);
+    const accumulators = Math.min(4, chunks);
+    const acc = new Float32Array(accumulators * 4);
+    const row = (rows + id * stride) >>> 2;
+    for (let c = 0; c < chunks; c++) {
+      const a = (c % accumulators) * 4;
+      for (let lane = 0; lane < 4; lane++) acc[a + lane] = f(acc[a + lane]! + f(memory[row + c * 4 + lane]! * memory[(query >>> 2) + c * 4 + lane]!));
+    }
+    const sum = new Float32Array(4);
+    for (let lane = 0; lane < 4; lane++) {
+      let s = acc[lane]!;
+      for (let a = 1; a < accumulators; a++) s = f(s + acc[a * 4 + lane]!);
+      sum[lane] = s;
+    }
+    return f(f(f(sum[0]! + sum[1]!) + f(sum[2]! + sum[3]!)) + memory[(bias >>> 2) + id]!);
+  }
+
   return {
     scan_f32_q1: (...a) => scanF32(1, ...a),
     scan_f32_qb: (...a) => scanF32(QUERY_BLOCK, ...a),
@@ -77,26 +97,9 @@ export function createReferenceKernels(dim: number, buffer: () => ArrayBuffer, i
     gather_keys(rows, stride, query, ids, count, bias, out) {
       const memory = new Float32Array(buffer());
       const idList = new Int32Array(buffer());
-      const chunks = Math.ceil(dim / 4);
-      const accumulators = Math.min(4, chunks);
-      const acc = new Float32Array(accumulators * 4);
-      for (let i = 0; i < count; i++) {
-        const id = idList[(ids >>> 2) + i]!;
-        const row = (rows + id * stride) >>> 2;
-        acc.fill(0);
-        for (let c = 0; c < chunks; c++) {
-          const a = (c % accumulators) * 4;
-          for (let lane = 0; lane < 4; lane++) acc[a + lane] = f(acc[a + lane]! + f(memory[row + c * 4 + lane]! * memory[(query >>> 2) + c * 4 + lane]!));
-        }
-        const sum = new Float32Array(4);
-        for (let lane = 0; lane < 4; lane++) {
-          let s = acc[lane]!;
-          for (let a = 1; a < accumulators; a++) s = f(s + acc[a * 4 + lane]!);
-          sum[lane] = s;
-        }
-        memory[(out >>> 2) + i] = f(f(f(sum[0]! + sum[1]!) + f(sum[2]! + sum[3]!)) + memory[(bias >>> 2) + id]!);
-      }
+      for (let i = 0; i < count; i++) memory[(out >>> 2) + i] = rowKey(memory, rows, stride, query, idList[(ids >>> 2) + i]!, bias);
     },
+    search_layer0: createReferenceGraphSearch(buffer, (query, rows, id, bias) => rowKey(new Float32Array(buffer()), rows, Math.ceil(dim / 4) * 16, query, id, bias)),
   };
 }
 

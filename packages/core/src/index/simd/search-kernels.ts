@@ -1,3 +1,5 @@
+import { emitRowDot, rowDotLocals, unrolled } from './emit-loops.js';
+import { searchLayer0 } from './graph-search-kernel.js';
 import { ModuleBuilder, type Code } from './wasm-encoder.js';
 
 /**
@@ -21,12 +23,12 @@ import { ModuleBuilder, type Code } from './wasm-encoder.js';
 
 export const PANEL = 8;
 
+/** Dimensions (or pairs) per iteration of the scans' inner loops: see `unrolled`. */
+const SCAN_BLOCK = Number((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.CVF_SCAN_BLOCK ?? 1);
+
 /** Queries scanned together by the batched kernels: each panel is read once per block of queries. */
 export const QUERY_BLOCK = 4;
 
-/** Dimensions at or below this are unrolled completely; above, loops over unrolled blocks. */
-const FULL_UNROLL_LIMIT = 256;
-const UNROLL_BLOCK = 32;
 
 export interface SearchKernelExports {
   /** Scores `count` panels against 1 (q1) or `QUERY_BLOCK` (qb) consecutive f32 queries. */
@@ -42,36 +44,32 @@ export interface SearchKernelExports {
   decode_f16(src: number, dst: number, groups: number): void;
   /** out[i] = dot(query, row[ids[i]]) + bias[ids[i]] over padded rows of `stride` bytes. */
   gather_keys(rows: number, stride: number, query: number, ids: number, count: number, bias: number, out: number): void;
+  /** HNSW's layer-0 best-first search; see graph-search-kernel.ts. Returns the result count. */
+  search_layer0(
+    query: number,
+    entry: number,
+    entryKey: number,
+    ef: number,
+    epoch: number,
+    links: number,
+    counts: number,
+    maxLinks: number,
+    visited: number,
+    rows: number,
+    bias: number,
+    flags: number,
+    want: number,
+    candidates: number,
+    results: number,
+    scratchIds: number,
+    scratchKeys: number,
+  ): number;
 }
 
 type Insert = (query: number, panel: number) => number;
 
 const I32 = 'i32' as const;
 const SCAN_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32] as const;
-
-/** Emits `body(j, step)` for j in [0, dim): fully unrolled, or as a loop over unrolled blocks that advances pointers. */
-function unrolled(code: Code, dim: number, pointers: readonly { local: number; bytesPerStep: number }[], body: (j: number) => void): void {
-  if (dim <= FULL_UNROLL_LIMIT) {
-    for (let j = 0; j < dim; j++) body(j);
-    return;
-  }
-  const blocks = Math.floor(dim / UNROLL_BLOCK);
-  const counter = code.local('i32');
-  // Pointers advance as the block loop runs; they are restored afterwards for the caller.
-  const saved = pointers.map((p) => {
-    const local = code.local('i32');
-    code.localGet(p.local).localSet(local);
-    return local;
-  });
-  code.i32Const(0).localSet(counter);
-  code.loop();
-  for (let j = 0; j < UNROLL_BLOCK; j++) body(j);
-  for (const p of pointers) code.localGet(p.local).i32Const(p.bytesPerStep * UNROLL_BLOCK).op('i32.add').localSet(p.local);
-  code.localGet(counter).i32Const(1).op('i32.add').localTee(counter).i32Const(blocks).op('i32.lt_u').brIf(0);
-  code.end();
-  for (let j = 0; j < dim - blocks * UNROLL_BLOCK; j++) body(j);
-  pointers.forEach((p, i) => code.localGet(saved[i]!).localSet(p.local));
-}
 
 /**
  * The f32 panel scan of `queries` consecutive queries, two v128 accumulators (eight lanes) per query.
@@ -119,7 +117,7 @@ function scanF32(module: ModuleBuilder, insert: number, exportName: string, dim:
         code.localGet(acc[q * 2]!).localGet(splat).localGet(x0).simd('f32x4.mul').simd('f32x4.add').localSet(acc[q * 2]!);
         code.localGet(acc[q * 2 + 1]!).localGet(splat).localGet(x1).simd('f32x4.mul').simd('f32x4.add').localSet(acc[q * 2 + 1]!);
       }
-    });
+    }, SCAN_BLOCK);
   };
   const check = (q: number): void =>
     emitThresholdCheck(code, {
@@ -242,7 +240,7 @@ function scanI8(module: ModuleBuilder, insert: number, exportName: string, dim: 
       code.localGet(acc[q * 2]!).localGet(c0).localGet(splat).simd('i32x4.dot_i16x8_s').simd('i32x4.add').localSet(acc[q * 2]!);
       code.localGet(acc[q * 2 + 1]!).localGet(c1).localGet(splat).simd('i32x4.dot_i16x8_s').simd('i32x4.add').localSet(acc[q * 2 + 1]!);
     }
-  });
+  }, SCAN_BLOCK);
   code.localGet(biasPtr).simdMem('v128.load', 0).localSet(b0);
   code.localGet(biasPtr).simdMem('v128.load', 16).localSet(b1);
   for (let q = 0; q < queries; q++) {
@@ -304,36 +302,25 @@ function decodeF16(module: ModuleBuilder): void {
   code.br(0).end().end();
 }
 
-/** Keys of a list of rows against one query: the distance step of HNSW (one call per expanded node). */
+/** Keys of a list of rows against one query: out[i] = dot(query, row[ids[i]]) + bias[ids[i]]. */
 function gatherKeys(module: ModuleBuilder, dim: number): void {
   const code = module.addFunction('gather_keys', [I32, I32, I32, I32, I32, I32, I32]);
   const [rows, stride, query, ids, count, bias, out] = [0, 1, 2, 3, 4, 5, 6];
-  const chunks = Math.ceil(dim / 4);
   const i = code.local('i32');
   const id = code.local('i32');
-  const row = code.local('i32');
-  const acc = Array.from({ length: Math.min(4, chunks) }, () => code.local('v128'));
-  const sum = code.local('v128');
-  const pj = code.local('i32');
-  const qj = code.local('i32');
+  const dot = rowDotLocals(code, dim);
   code.i32Const(0).localSet(i);
   code.block().loop();
   code.localGet(i).localGet(count).op('i32.ge_u').brIf(1);
   code.localGet(ids).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(id);
-  code.localGet(rows).localGet(id).localGet(stride).op('i32.mul').op('i32.add').localSet(row);
-  for (const a of acc) code.v128Const(new Int32Array(4)).localSet(a);
-  code.localGet(row).localSet(pj);
-  code.localGet(query).localSet(qj);
-  unrolled(code, chunks, [{ local: pj, bytesPerStep: 16 }, { local: qj, bytesPerStep: 16 }], (c) => {
-    const a = acc[c % acc.length]!;
-    code.localGet(a).localGet(pj).simdMem('v128.load', c * 16).localGet(qj).simdMem('v128.load', c * 16).simd('f32x4.mul').simd('f32x4.add').localSet(a);
-  });
-  code.localGet(acc[0]!);
-  for (let a = 1; a < acc.length; a++) code.localGet(acc[a]!).simd('f32x4.add');
-  code.localSet(sum);
   code.localGet(out).localGet(i).i32Const(2).op('i32.shl').op('i32.add');
-  code.localGet(sum).f32x4ExtractLane(0).localGet(sum).f32x4ExtractLane(1).op('f32.add');
-  code.localGet(sum).f32x4ExtractLane(2).localGet(sum).f32x4ExtractLane(3).op('f32.add').op('f32.add');
+  emitRowDot(
+    code,
+    dim,
+    dot,
+    () => code.localGet(rows).localGet(id).localGet(stride).op('i32.mul').op('i32.add'),
+    () => code.localGet(query),
+  );
   code.localGet(bias).localGet(id).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').op('f32.add');
   code.mem('f32.store');
   code.localGet(i).i32Const(1).op('i32.add').localSet(i);
@@ -352,6 +339,7 @@ export function searchKernelModule(dim: number, prefix: number = defaultPrefix(d
   scanI8(module, insert, 'scan_i8_qb', dim, QUERY_BLOCK);
   decodeF16(module);
   gatherKeys(module, dim);
+  searchLayer0(module, dim);
   return module.encode();
 }
 

@@ -5,8 +5,8 @@
  * validate — `WebAssembly.validate` and the kernel tests do.
  */
 
-export type ValueType = 'i32' | 'f32' | 'v128';
-const VALUE_TYPE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+export type ValueType = 'i32' | 'i64' | 'f32' | 'v128';
+const VALUE_TYPE: Record<ValueType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, v128: 0x7b };
 
 function uleb(value: number, out: number[]): void {
   let v = value >>> 0;
@@ -69,6 +69,56 @@ const SIMD = {
   'f32x4.convert_i32x4_s': 0xfa,
 } as const;
 
+/** One-byte instructions without immediates (MVP opcodes). */
+const PLAIN = {
+  unreachable: 0x00,
+  return: 0x0f,
+  drop: 0x1a,
+  select: 0x1b,
+  'i32.eqz': 0x45,
+  'i32.eq': 0x46,
+  'i32.ne': 0x47,
+  'i32.lt_s': 0x48,
+  'i32.lt_u': 0x49,
+  'i32.gt_s': 0x4a,
+  'i32.gt_u': 0x4b,
+  'i32.le_s': 0x4c,
+  'i32.le_u': 0x4d,
+  'i32.ge_s': 0x4e,
+  'i32.ge_u': 0x4f,
+  'f32.eq': 0x5b,
+  'f32.ne': 0x5c,
+  'f32.lt': 0x5d,
+  'f32.gt': 0x5e,
+  'f32.le': 0x5f,
+  'f32.ge': 0x60,
+  'i32.add': 0x6a,
+  'i32.sub': 0x6b,
+  'i32.mul': 0x6c,
+  'i32.and': 0x71,
+  'i32.or': 0x72,
+  'i32.shl': 0x74,
+  'i32.shr_s': 0x75,
+  'i32.shr_u': 0x76,
+  'f32.neg': 0x8c,
+  'f32.add': 0x92,
+  'f32.sub': 0x93,
+  'f32.mul': 0x94,
+} as const;
+
+/** Scalar loads and stores: opcode and natural alignment (log2). */
+const MEMORY = {
+  'i32.load': [0x28, 2],
+  'i64.load': [0x29, 3],
+  'f32.load': [0x2a, 2],
+  'i32.load8_u': [0x2d, 0],
+  'i32.load16_u': [0x2f, 1],
+  'i32.store': [0x36, 2],
+  'i64.store': [0x37, 3],
+  'f32.store': [0x38, 2],
+  'i32.store8': [0x3a, 0],
+} as const;
+
 /** A function body under construction: locals plus an instruction stream. */
 export class Code {
   readonly bytes: number[] = [];
@@ -110,16 +160,15 @@ export class Code {
     return this;
   }
   /** A plain one-byte instruction. */
-  op(name: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i32.shl' | 'i32.eqz' | 'i32.lt_u' | 'i32.ge_u' | 'i32.ne' | 'f32.add' | 'f32.mul' | 'return' | 'drop'): this {
-    const opcodes = { 'i32.add': 0x6a, 'i32.sub': 0x6b, 'i32.mul': 0x6c, 'i32.shl': 0x74, 'i32.eqz': 0x45, 'i32.lt_u': 0x49, 'i32.ge_u': 0x4f, 'i32.ne': 0x47, 'f32.add': 0x92, 'f32.mul': 0x94, return: 0x0f, drop: 0x1a };
-    this.bytes.push(opcodes[name]);
+  op(name: keyof typeof PLAIN): this {
+    this.bytes.push(PLAIN[name]);
     return this;
   }
-  /** Scalar memory access; `align` is log2 of the alignment. */
-  mem(name: 'i32.load' | 'f32.load' | 'i32.store' | 'f32.store', offset = 0, align = 2): this {
-    const opcodes = { 'i32.load': 0x28, 'f32.load': 0x2a, 'i32.store': 0x36, 'f32.store': 0x38 };
-    this.bytes.push(opcodes[name]);
-    uleb(align, this.bytes);
+  /** Scalar memory access; `align` is log2 of the alignment (natural by default). */
+  mem(name: keyof typeof MEMORY, offset = 0, align?: number): this {
+    const [opcode, natural] = MEMORY[name];
+    this.bytes.push(opcode);
+    uleb(align ?? natural, this.bytes);
     uleb(offset, this.bytes);
     return this;
   }
@@ -166,6 +215,10 @@ export class Code {
   }
   if(): this {
     this.bytes.push(0x04, 0x40);
+    return this;
+  }
+  else(): this {
+    this.bytes.push(0x05);
     return this;
   }
   end(): this {

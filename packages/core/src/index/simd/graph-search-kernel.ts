@@ -1,0 +1,178 @@
+import { emitRowDot, rowDotLocals } from './emit-loops.js';
+import type { Code, ModuleBuilder } from './wasm-encoder.js';
+
+/**
+ * HNSW's layer-0 best-first search as one WebAssembly function, so the hot loop — pop the best
+ * candidate, walk its links, skip visited nodes, score the rest with the SIMD row dot product,
+ * push into two heaps — runs without a JS↔wasm crossing per node.
+ *
+ * Memory it works on (all in the index's linear memory):
+ *   links     i32 [node · maxLinks + i]     layer-0 neighbours
+ *   counts    i32 [node]                    how many of them are set
+ *   visited   u32 [node]                    = epoch once visited in this search
+ *   rows/bias the padded f32 rows and their key bias (key = q·x + bias)
+ *   flags     u8 [node]                     a node becomes a result iff want < 0 or flags[node] = want
+ *   heaps     (f32 key, i32 node) pairs, 8 bytes each: candidates a max-heap, results a min-heap
+ *   scratch   ids and keys of one node's unvisited neighbours (maxLinks of each)
+ *
+ * The heaps sift exactly like KeyHeap (results as a max-heap of negated keys), and keys are the
+ * bits `gather_keys` gives, so the TypeScript reference (reference-graph-search.ts) reproduces
+ * every result, and with it every graph an index builds.
+ */
+export function searchLayer0(module: ModuleBuilder, dim: number): void {
+  const I = 'i32' as const;
+  const code = module.addFunction('search_layer0', [I, I, 'f32', I, I, I, I, I, I, I, I, I, I, I, I, I, I], [I]);
+  const [query, entry, entryKey, ef, epoch, links, counts, maxLinks, visited, rows, bias, flags, want, cand, res, scratchIds, scratchKeys] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const stride = Math.ceil(dim / 4) * 16;
+  const candSize = code.local('i32');
+  const resSize = code.local('i32');
+  const lower = code.local('f32');
+  const node = code.local('i32');
+  const base = code.local('i32');
+  const count = code.local('i32');
+  const i = code.local('i32');
+  const e = code.local('i32');
+  const at = code.local('i32');
+  const key = code.local('f32');
+  const fresh = code.local('i32');
+  // Heap scratch.
+  const hi = code.local('i32');
+  const hj = code.local('i32');
+  const hr = code.local('i32');
+  const hKey = code.local('f32');
+  const hNode = code.local('i32');
+  const dot = rowDotLocals(code, dim);
+
+  const accept = (n: number): void => {
+    code.localGet(want).i32Const(0).op('i32.lt_s');
+    code.localGet(flags).localGet(n).op('i32.add').mem('i32.load8_u').localGet(want).op('i32.eq');
+    code.op('i32.or');
+  };
+
+  code.localGet(visited).localGet(entry).i32Const(2).op('i32.shl').op('i32.add').localGet(epoch).mem('i32.store');
+  code.i32Const(0).localSet(candSize).i32Const(0).localSet(resSize);
+  push(code, cand, candSize, entryKey, entry, true, { hi, hj, hKey, hNode });
+  accept(entry);
+  code.if();
+  push(code, res, resSize, entryKey, entry, false, { hi, hj, hKey, hNode });
+  code.end();
+  // lower = the worst result's key, or −∞ while there is none.
+  code.localGet(res).mem('f32.load').f32Const(-Infinity).localGet(resSize).op('select').localSet(lower);
+
+  code.block().loop();
+  code.localGet(candSize).op('i32.eqz').brIf(1);
+  // Stop when the best candidate is worse than the worst of a full result list.
+  code.localGet(cand).mem('f32.load').localGet(lower).op('f32.lt');
+  code.localGet(resSize).localGet(ef).op('i32.ge_s').op('i32.and').brIf(1);
+  code.localGet(cand).mem('i32.load', 4).localSet(node);
+  pop(code, cand, candSize, true, { hi, hj, hr, hKey, hNode });
+  code.localGet(links).localGet(node).localGet(maxLinks).op('i32.mul').i32Const(2).op('i32.shl').op('i32.add').localSet(base);
+  code.localGet(counts).localGet(node).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(count);
+  // Pass 1: the unvisited neighbours and their keys, in link order. Straight-line row reads let
+  // the processor overlap the cache misses of several rows.
+  code.i32Const(0).localSet(fresh);
+  code.i32Const(0).localSet(i);
+  code.block().loop();
+  code.localGet(i).localGet(count).op('i32.ge_u').brIf(1);
+  code.localGet(base).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(e);
+  code.localGet(i).i32Const(1).op('i32.add').localSet(i);
+  code.localGet(visited).localGet(e).i32Const(2).op('i32.shl').op('i32.add').localTee(at).mem('i32.load').localGet(epoch).op('i32.ne');
+  code.if();
+  code.localGet(at).localGet(epoch).mem('i32.store');
+  code.localGet(scratchIds).localGet(fresh).i32Const(2).op('i32.shl').op('i32.add').localGet(e).mem('i32.store');
+  code.localGet(scratchKeys).localGet(fresh).i32Const(2).op('i32.shl').op('i32.add');
+  emitRowDot(
+    code,
+    dim,
+    dot,
+    () => code.localGet(rows).localGet(e).i32Const(stride).op('i32.mul').op('i32.add'),
+    () => code.localGet(query),
+  );
+  code.localGet(bias).localGet(e).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').op('f32.add').mem('f32.store');
+  code.localGet(fresh).i32Const(1).op('i32.add').localSet(fresh);
+  code.end();
+  code.br(0).end().end();
+  // Pass 2: into the heaps, in the same order.
+  code.i32Const(0).localSet(i);
+  code.block().loop();
+  code.localGet(i).localGet(fresh).op('i32.ge_u').brIf(1);
+  code.localGet(scratchIds).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(e);
+  code.localGet(scratchKeys).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').localSet(key);
+  code.localGet(i).i32Const(1).op('i32.add').localSet(i);
+  code.localGet(resSize).localGet(ef).op('i32.lt_s').localGet(key).localGet(lower).op('f32.gt').op('i32.or');
+  code.if();
+  push(code, cand, candSize, key, e, true, { hi, hj, hKey, hNode });
+  accept(e);
+  code.if();
+  push(code, res, resSize, key, e, false, { hi, hj, hKey, hNode });
+  code.localGet(resSize).localGet(ef).op('i32.gt_s').if();
+  pop(code, res, resSize, false, { hi, hj, hr, hKey, hNode });
+  code.end();
+  code.localGet(res).mem('f32.load').localSet(lower);
+  code.end();
+  code.end();
+  code.br(0).end().end();
+  code.br(0).end().end();
+  code.localGet(resSize);
+}
+
+/** Pushes (key, node) from locals onto a heap: max-heap (candidates) or min-heap (results). */
+function push(code: Code, heap: number, size: number, key: number, node: number, max: boolean, t: { hi: number; hj: number; hKey: number; hNode: number }): void {
+  code.localGet(key).localSet(t.hKey).localGet(node).localSet(t.hNode);
+  code.localGet(size).localSet(t.hi);
+  code.localGet(size).i32Const(1).op('i32.add').localSet(size);
+  code.block().loop();
+  code.localGet(t.hi).op('i32.eqz').brIf(1);
+  code.localGet(t.hi).i32Const(1).op('i32.sub').i32Const(1).op('i32.shr_u').localSet(t.hj);
+  // Stop when the parent already ranks at least as high (max: parent ≥ key; min: parent ≤ key).
+  code.localGet(heap).localGet(t.hj).i32Const(3).op('i32.shl').op('i32.add').mem('f32.load').localGet(t.hKey).op(max ? 'f32.ge' : 'f32.le').brIf(1);
+  code.localGet(heap).localGet(t.hi).i32Const(3).op('i32.shl').op('i32.add');
+  code.localGet(heap).localGet(t.hj).i32Const(3).op('i32.shl').op('i32.add').mem('i64.load');
+  code.mem('i64.store');
+  code.localGet(t.hj).localSet(t.hi);
+  code.br(0).end().end();
+  store(code, heap, t.hi, t.hKey, t.hNode);
+}
+
+/** Removes a heap's top: the last pair sifts down from the root. */
+function pop(code: Code, heap: number, size: number, max: boolean, t: { hi: number; hj: number; hr: number; hKey: number; hNode: number }): void {
+  const slot = (index: number): void => {
+    code.localGet(heap).localGet(index).i32Const(3).op('i32.shl').op('i32.add');
+  };
+  const better = max ? 'f32.gt' : 'f32.lt';
+  code.localGet(size).i32Const(1).op('i32.sub').localTee(size);
+  code.if();
+  slot(size);
+  code.mem('f32.load').localSet(t.hKey);
+  slot(size);
+  code.mem('i32.load', 4).localSet(t.hNode);
+  code.i32Const(0).localSet(t.hi);
+  code.block().loop();
+  // child = 2i + 1; stop past the end.
+  code.localGet(t.hi).i32Const(1).op('i32.shl').i32Const(1).op('i32.add').localTee(t.hj).localGet(size).op('i32.ge_u').brIf(1);
+  code.localGet(t.hj).i32Const(1).op('i32.add').localTee(t.hr).localGet(size).op('i32.lt_u');
+  code.if();
+  slot(t.hr);
+  code.mem('f32.load');
+  slot(t.hj);
+  code.mem('f32.load').op(better);
+  code.if();
+  code.localGet(t.hr).localSet(t.hj);
+  code.end();
+  code.end();
+  // Stop when the child does not rank above the moving pair (max: child ≤ key; min: child ≥ key).
+  slot(t.hj);
+  code.mem('f32.load').localGet(t.hKey).op(max ? 'f32.le' : 'f32.ge').brIf(1);
+  slot(t.hi);
+  slot(t.hj);
+  code.mem('i64.load').mem('i64.store');
+  code.localGet(t.hj).localSet(t.hi);
+  code.br(0).end().end();
+  store(code, heap, t.hi, t.hKey, t.hNode);
+  code.end();
+}
+
+function store(code: Code, heap: number, index: number, key: number, node: number): void {
+  code.localGet(heap).localGet(index).i32Const(3).op('i32.shl').op('i32.add').localGet(key).mem('f32.store');
+  code.localGet(heap).localGet(index).i32Const(3).op('i32.shl').op('i32.add').localGet(node).mem('i32.store', 4);
+}

@@ -1,0 +1,51 @@
+import { KeyHeap } from '../hnsw/key-heap.js';
+
+/**
+ * `search_layer0` in TypeScript over the same memory: the oracle of the WebAssembly version and
+ * the HNSW search where SIMD is missing. The heaps are KeyHeaps (results with negated keys), whose
+ * sifting the wasm heaps copy, and keys come from the reference `gather_keys`, so the heap left in
+ * `results` is the same pair for pair.
+ */
+export function createReferenceGraphSearch(buffer: () => ArrayBuffer, rowKey: (query: number, rows: number, id: number, bias: number) => number) {
+  const candidates = new KeyHeap();
+  const results = new KeyHeap();
+  return (query: number, entry: number, entryKey: number, ef: number, epoch: number, links: number, counts: number, maxLinks: number, visited: number, rows: number, bias: number, flags: number, want: number, _cand: number, res: number): number => {
+    const i32 = new Int32Array(buffer());
+    const u32 = new Uint32Array(buffer());
+    const u8 = new Uint8Array(buffer());
+    const f32 = new Float32Array(buffer());
+    const accept = (node: number): boolean => want < 0 || u8[flags + node] === want;
+    candidates.clear();
+    results.clear();
+    u32[(visited >>> 2) + entry] = epoch;
+    candidates.push(entryKey, entry);
+    if (accept(entry)) results.push(-entryKey, entry);
+    let lower = results.size > 0 ? -results.topKey() : -Infinity;
+    while (candidates.size > 0) {
+      if (candidates.topKey() < lower && results.size >= ef) break;
+      const node = candidates.topNode();
+      candidates.pop();
+      const count = i32[(counts >>> 2) + node]!;
+      for (let i = 0; i < count; i++) {
+        const e = i32[(links >>> 2) + node * maxLinks + i]!;
+        if (u32[(visited >>> 2) + e] === epoch) continue;
+        u32[(visited >>> 2) + e] = epoch;
+        const key = rowKey(query, rows, e, bias);
+        if (results.size < ef || key > lower) {
+          candidates.push(key, e);
+          if (accept(e)) {
+            results.push(-key, e);
+            if (results.size > ef) results.pop();
+            lower = -results.topKey();
+          }
+        }
+      }
+    }
+    // Leave the results where the wasm version leaves them: (key, node) pairs in heap order.
+    for (let i = 0; i < results.size; i++) {
+      f32[(res >>> 2) + 2 * i] = -results.keyAt(i);
+      i32[(res >>> 2) + 2 * i + 1] = results.nodeAt(i);
+    }
+    return results.size;
+  };
+}
