@@ -1,6 +1,6 @@
 import { LinearMemory } from './linear-memory.js';
 import { createReferenceKernels } from './simd/reference-kernels.js';
-import { defaultPrefix, instantiateSearchKernels, wasmSimdSupported, type SearchKernelExports } from './simd/search-kernels.js';
+import { boundStages, instantiateSearchKernels, wasmSimdSupported, type SearchKernelExports } from './simd/search-kernels.js';
 
 /** Which scan code an index runs: the WebAssembly SIMD kernels, or the plain TypeScript reference loops. */
 export type KernelBackend = 'wasm-simd' | 'reference';
@@ -9,8 +9,8 @@ export interface KernelSet {
   readonly backend: KernelBackend;
   readonly memory: LinearMemory;
   readonly kernels: SearchKernelExports;
-  /** Leading dimensions of the bounded f32 scan. */
-  readonly prefix: number;
+  /** Prefix lengths at which the bounded f32 scan checks its bound (ascending, below dim; may be empty). */
+  readonly stages: readonly number[];
 }
 
 /**
@@ -20,8 +20,8 @@ export interface KernelSet {
  */
 export async function createKernelSet(dim: number, insert: (query: number, panel: number) => number, backend?: KernelBackend): Promise<KernelSet> {
   const chosen: KernelBackend = backend ?? (wasmSimdSupported() ? 'wasm-simd' : 'reference');
-  const prefix = defaultPrefix(dim);
+  const stages = boundStages(dim);
   const memory = new LinearMemory(chosen === 'wasm-simd');
-  const kernels = chosen === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert, prefix) : createReferenceKernels(dim, () => memory.buffer, insert);
-  return { backend: chosen, memory, kernels, prefix };
+  const kernels = chosen === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert, stages) : createReferenceKernels(dim, () => memory.buffer, insert);
+  return { backend: chosen, memory, kernels, stages };
 }

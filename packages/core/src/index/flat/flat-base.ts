@@ -88,27 +88,62 @@ export abstract class FlatIndexBase implements VectorIndex {
 
   #scores: Float32Array | null = null;
 
+  /**
+   * Per query, a key that at least `pool` vectors are known to beat (−∞ when unknown): the scan
+   * may skip anything at or below it from the start. See seedThresholds.
+   */
+  #seeds = new Float32Array(0);
+  #collector: TopKCollector = this.collector;
+
   onInsert(query: number, panel: number): number {
     const scores = this.#scores!;
-    const collector = this.collector;
+    const collector = this.#collector;
+    const seed = this.#seeds[query]!;
     const first = panel * PANEL;
     const last = Math.min(PANEL, this.count - first);
     for (let lane = 0; lane < last; lane++) {
       const key = scores[lane]!;
-      if (key > collector.threshold(query)) collector.offer(query, key, first + lane);
+      if (key > seed && key > collector.threshold(query)) collector.offer(query, key, first + lane);
     }
-    return collector.threshold(query);
+    return Math.max(seed, collector.threshold(query));
   }
 
   /** Runs a scan with the scratch view bound (it does not move during a scan). */
   protected runScan(m: number, pool: number, biasRegion: string): void {
-    this.collector.reset(m, pool);
     this.#scores = this.set.memory.f32('scratch', PANEL);
-    const thresholds = this.set.memory.f32('thresholds', m);
-    thresholds.fill(-Infinity);
+    if (this.#seeds.length < m) this.#seeds = new Float32Array(m);
+    this.#seeds.fill(-Infinity, 0, m);
+    this.seedThresholds(m, pool, biasRegion);
+    this.collector.reset(m, pool);
+    this.#collector = this.collector;
+    this.set.memory.f32('thresholds', m).set(this.#seeds.subarray(0, m));
     this.scan(m, biasRegion);
     this.#scores = null;
   }
+
+  /**
+   * Scores the queries against a few panels spread over the index (`probe` scans them with the
+   * kind's kernel into a separate collector) and seeds each query's threshold just below its
+   * pool-th best probe score: the real scan then starts with a threshold that every vector it
+   * must keep beats, instead of −∞. Kinds without a probe keep −∞.
+   */
+  protected seedThresholds(m: number, pool: number, biasRegion: string): void {
+    const panels = Math.ceil(this.count / PANEL);
+    const probes = Math.min(16, panels);
+    if (probes * PANEL < 2 * pool || panels < 64) return;
+    const probe = new TopKCollector(m, pool);
+    this.#collector = probe;
+    this.set.memory.f32('thresholds', m).fill(-Infinity);
+    for (let i = 0; i < probes; i++) this.probe(m, Math.floor((i * panels) / probes), biasRegion);
+    for (let q = 0; q < m; q++) {
+      const kth = probe.threshold(q);
+      // Just below the pool-th probe score, so that vector itself still enters (the kernels keep only keys > threshold).
+      if (kth > -Infinity) this.#seeds[q] = Math.fround(kth - Math.max(Math.abs(kth) * 2 ** -20, 1e-30));
+    }
+  }
+
+  /** Scans one panel for every query (no bound), into the current collector. Kinds that seed override it. */
+  protected probe(_m: number, _panel: number, _biasRegion: string): void {}
 
   /** Calls `block(c0, panels)` over chunks of the panels; `panelBytes` sizes the chunks. */
   protected forEachChunk(panelBytes: number, block: (firstPanel: number, panels: number) => void): void {
@@ -146,7 +181,9 @@ export abstract class FlatIndexBase implements VectorIndex {
     this.#reserve(this.count + rows);
     const stored = new Float32Array(this.dim);
     const bias = this.set.memory.f32('bias'); // write() never moves the memory
-    for (let r = 0; r < rows; r++) {
+    const order = this.insertionOrder(vectors, rows);
+    for (let i = 0; i < rows; i++) {
+      const r = order ? order[i]! : i;
       const slot = this.count++;
       storedVector(this.metric, vectors, r * this.dim, this.dim, stored);
       bias[slot] = this.write(slot, stored);
@@ -155,6 +192,11 @@ export abstract class FlatIndexBase implements VectorIndex {
       this.metadata.set(slot, metadata?.[r]);
     }
     this.#version++;
+  }
+
+  /** The order in which a batch's rows take slots (null: as given). */
+  protected insertionOrder(_vectors: ArrayLike<number>, _rows: number): Int32Array | null {
+    return null;
   }
 
   /** Lets a kind look at incoming vectors first (the int8 index widens its ranges). */

@@ -3,6 +3,7 @@ import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { PANEL } from '../simd/search-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
+import { kdOrder } from './kd-order.js';
 
 export interface FlatF32IndexOptions extends FlatIndexOptions {
   /**
@@ -22,9 +23,10 @@ function upperF32(value: number): number {
  * dimension-major, scanned by the SIMD kernels with a fused top-k threshold.
  *
  * When the vectors' energy sits in their leading dimensions (PCA outputs), the scan is bounded:
- * it sums the first quarter of the dimensions, bounds the rest by Cauchy–Schwarz with the stored
- * tail norms, and finishes only the panels that can still enter the top-k. The results are the
- * same as the full scan's.
+ * it sums the first eighth of the dimensions, bounds the rest by Cauchy–Schwarz with the stored
+ * tail norms, sums on to a quarter and bounds again, and finishes only the panels that can still
+ * enter the top-k. The results are the same as the full scan's. Bulk adds are stored in k-d
+ * order so that panels hold neighbours and stop early together.
  */
 export class FlatIndex extends FlatIndexBase {
   readonly kind = 'flat' as const;
@@ -51,46 +53,59 @@ export class FlatIndex extends FlatIndexBase {
 
   /** Whether searches use the bounded scan now (auto: when the tail carries at most half the energy). */
   get bounded(): boolean {
-    if (this.set.prefix >= this.dim || this.scanMode === 'full') return false;
+    if (this.set.stages.length === 0 || this.scanMode === 'full') return false;
     return this.scanMode === 'bounded' || this.#tailEnergy <= 0.5 * this.#energy;
   }
 
+  /** Tail-norm regions, one per bound stage. */
+  get #tailRegions(): string[] {
+    return this.set.stages.map((_, s) => `tails${s}`);
+  }
+
   protected dataRegions(): string[] {
-    return ['panels', 'tails'];
+    return ['panels', ...this.set.stages.map((_, s) => `tails${s}`)];
   }
 
   protected growData(capacity: number): void {
     this.set.memory.resize('panels', capacity * this.dim * 4);
-    this.set.memory.resize('tails', capacity * 4);
+    for (const region of this.#tailRegions) this.set.memory.resize(region, capacity * 4);
+  }
+
+  /** Bulk adds go in k-d order, so a panel's eight vectors tend to be neighbours (see kd-order.ts). */
+  protected override insertionOrder(vectors: ArrayLike<number>, rows: number): Int32Array | null {
+    return this.set.stages.length > 0 && rows > 2 * PANEL ? kdOrder(vectors, rows, this.dim) : null;
   }
 
   protected write(slot: number, stored: Float32Array): number {
     this.#account(slot, -1);
     const panels = this.set.memory.f32('panels');
     const base = (slot >> 3) * this.dim * PANEL + (slot & 7);
-    let tail = 0;
     let sum = 0;
     for (let j = 0; j < this.dim; j++) {
       const v = stored[j]!;
       panels[base + j * PANEL] = v;
       sum += v * v;
-      if (j >= this.set.prefix) tail += v * v;
     }
-    this.set.memory.f32('tails')[slot] = upperF32(Math.sqrt(tail));
+    this.set.stages.forEach((prefix, s) => {
+      let tail = 0;
+      for (let j = prefix; j < this.dim; j++) tail += stored[j]! * stored[j]!;
+      this.set.memory.f32(`tails${s}`)[slot] = upperF32(Math.sqrt(tail));
+    });
     this.#account(slot, 1);
     return this.metric === 'l2' ? Math.fround(-sum) : 0;
   }
 
-  /** Adds (sign 1) or removes (sign −1) a slot's energies from the running sums. */
+  /** Adds (sign 1) or removes (sign −1) a slot's energies — past the last stage, and in all — from the running sums. */
   #account(slot: number, sign: 1 | -1): void {
     const panels = this.set.memory.f32('panels');
     const base = (slot >> 3) * this.dim * PANEL + (slot & 7);
+    const prefix = this.set.stages[this.set.stages.length - 1] ?? this.dim;
     let tail = 0;
     let sum = 0;
     for (let j = 0; j < this.dim; j++) {
       const v = panels[base + j * PANEL]!;
       sum += v * v;
-      if (j >= this.set.prefix) tail += v * v;
+      if (j >= prefix) tail += v * v;
     }
     this.#tailEnergy = Math.max(0, this.#tailEnergy + sign * tail);
     this.#energy = Math.max(0, this.#energy + sign * sum);
@@ -105,15 +120,17 @@ export class FlatIndex extends FlatIndexBase {
     const a = (from >> 3) * this.dim * PANEL + (from & 7);
     const b = (to >> 3) * this.dim * PANEL + (to & 7);
     for (let j = 0; j < this.dim; j++) panels[b + j * PANEL] = panels[a + j * PANEL]!;
-    const tails = this.set.memory.f32('tails');
-    tails[to] = tails[from]!;
+    for (const region of this.#tailRegions) {
+      const tails = this.set.memory.f32(region);
+      tails[to] = tails[from]!;
+    }
   }
 
   protected override afterDelete(vacated: number): void {
     const panels = this.set.memory.f32('panels');
     const base = (vacated >> 3) * this.dim * PANEL + (vacated & 7);
     for (let j = 0; j < this.dim; j++) panels[base + j * PANEL] = 0;
-    this.set.memory.f32('tails')[vacated] = 0;
+    for (const region of this.#tailRegions) this.set.memory.f32(region)[vacated] = 0;
   }
 
   protected read(slot: number, out: Float32Array): Float32Array {
@@ -123,25 +140,41 @@ export class FlatIndex extends FlatIndexBase {
     return out;
   }
 
+  /** The queries' tail norms past each stage, [query][stage]. */
   protected override prepareQueries(m: number): void {
     const memory = this.set.memory;
-    memory.reserve('queryTails', m * 4);
+    const stages = this.set.stages;
+    memory.reserve('queryTails', m * Math.max(1, stages.length) * 4);
     const queries = memory.f32('queries', m * this.dim);
-    const tails = memory.f32('queryTails', m);
+    const tails = memory.f32('queryTails', m * stages.length);
     for (let q = 0; q < m; q++) {
-      let tail = 0;
-      for (let j = this.set.prefix; j < this.dim; j++) tail += queries[q * this.dim + j]! ** 2;
-      tails[q] = upperF32(Math.sqrt(tail));
+      stages.forEach((prefix, s) => {
+        let tail = 0;
+        for (let j = prefix; j < this.dim; j++) tail += queries[q * this.dim + j]! ** 2;
+        tails[q * stages.length + s] = upperF32(Math.sqrt(tail));
+      });
     }
+  }
+
+  protected override probe(m: number, panel: number, biasRegion: string): void {
+    const memory = this.set.memory;
+    const k = this.set.kernels;
+    const at = memory.ptr('panels') + panel * this.dim * PANEL * 4;
+    const bias = memory.ptr(biasRegion) + panel * 32;
+    const queries = memory.ptr('queries');
+    const thresholds = memory.ptr('thresholds');
+    const scratch = memory.ptr('scratch');
+    this.forEachQueryBlock(m, (q0, size) => (size === 1 ? k.scan_f32_q1 : k.scan_f32_qb)(at, 1, panel, queries + q0 * this.dim * 4, q0, bias, thresholds + q0 * 4, scratch));
   }
 
   protected scan(m: number, biasRegion: string): void {
     const memory = this.set.memory;
     const k = this.set.kernels;
+    const stages = this.set.stages.length;
     const panelBytes = this.dim * PANEL * 4;
     const panels = memory.ptr('panels');
     const bias = memory.ptr(biasRegion);
-    const tails = memory.ptr('tails');
+    const tails = this.#tailRegions.map((region) => memory.ptr(region));
     const queries = memory.ptr('queries');
     const queryTails = memory.ptr('queryTails');
     const thresholds = memory.ptr('thresholds');
@@ -149,12 +182,13 @@ export class FlatIndex extends FlatIndexBase {
     const bounded = this.bounded;
     this.forEachChunk(panelBytes, (p0, count) => {
       const at = panels + p0 * panelBytes;
+      const chunkTails = tails.map((t) => t + p0 * 32);
       this.forEachQueryBlock(m, (q0, size) => {
         const q = queries + q0 * this.dim * 4;
         const t = thresholds + q0 * 4;
         if (bounded) {
           const scan = size === 1 ? k.scan_f32_q1_bounded : k.scan_f32_qb_bounded;
-          scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch, tails + p0 * 32, queryTails + q0 * 4);
+          scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch, ...chunkTails, queryTails + q0 * stages * 4);
         } else {
           const scan = size === 1 ? k.scan_f32_q1 : k.scan_f32_qb;
           scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch);
@@ -164,7 +198,7 @@ export class FlatIndex extends FlatIndexBase {
   }
 
   protected dataBytes(): { vectors: number; codes: number } {
-    return { vectors: this.set.memory.size('panels'), codes: this.set.memory.size('tails') };
+    return { vectors: this.set.memory.size('panels'), codes: this.#tailRegions.reduce((sum, region) => sum + this.set.memory.size(region), 0) };
   }
 
   persistedState(): { params: Record<string, unknown>; sections: Record<string, SectionArray> } {

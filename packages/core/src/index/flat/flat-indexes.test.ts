@@ -94,6 +94,23 @@ describe('flat indexes: results against float64 brute force', () => {
     expect(isotropic.bounded).toBe(false);
   });
 
+  it('seeded thresholds keep every vector that ties with the k-th best (all scores equal)', async () => {
+    // 1,000 copies of one vector: every score ties, so the probe's seed sits just below the k-th
+    // score and the scan must still keep k of them — the lowest slots, as without a seed.
+    for (const backend of backends) {
+      const index = await FlatIndex.create({ dim: 16, metric: 'dot', backend });
+      const row = Float32Array.from({ length: 16 }, (_, j) => (j % 3) - 1);
+      const rows = new Float32Array(1000 * 16);
+      for (let i = 0; i < 1000; i++) rows.set(row, i * 16);
+      index.addBatch(Int32Array.from({ length: 1000 }, (_, i) => i), rows);
+      const hits = index.searchBatch(new Float32Array(5 * 16).fill(1), { k: 7 });
+      for (const list of hits) {
+        expect(list.length).toBe(7);
+        for (const h of list) expect(h.score).toBe(row.reduce((a, v) => a + v, 0));
+      }
+    }
+  });
+
   it('k larger than the index returns every vector, best first', async () => {
     const index = await createIndex({ kind: 'flat', dim: 2, metric: 'l2' });
     index.addBatch([7, 8, 9], [0, 0, 3, 4, 1, 0]);

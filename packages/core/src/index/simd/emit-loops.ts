@@ -3,8 +3,8 @@ import type { Code } from './wasm-encoder.js';
 /** Dimensions at or below this are unrolled completely; above, loops over unrolled blocks. */
 const FULL_UNROLL_LIMIT = 256;
 const DEFAULT_BLOCK = 32;
-const ROW_DOT_BLOCK_ENV = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.CVF_ROW_BLOCK;
-const ROW_DOT_BLOCK = ROW_DOT_BLOCK_ENV ? Number(ROW_DOT_BLOCK_ENV) : 4;
+/** Chunks of four floats per iteration of the row dot product (a multiple of its 4 accumulators). */
+const ROW_DOT_BLOCK = 4;
 
 /**
  * Emits `body(j)` for j in [0, dim): fully unrolled, or as a loop over blocks of `block` unrolled

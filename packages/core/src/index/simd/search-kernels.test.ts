@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../compute/random.js';
 import { LinearMemory } from '../linear-memory.js';
 import { createReferenceKernels, decodeF16Bits } from './reference-kernels.js';
-import { defaultPrefix, instantiateSearchKernels, PANEL, QUERY_BLOCK, searchKernelModule, wasmSimdSupported, type SearchKernelExports } from './search-kernels.js';
+import { boundStages, instantiateSearchKernels, PANEL, QUERY_BLOCK, searchKernelModule, wasmSimdSupported, type SearchKernelExports } from './search-kernels.js';
 
 /** Records every insert call and answers with a running "best 3 per query" threshold. */
 function recorder() {
@@ -31,7 +31,7 @@ async function both(dim: number, fill: (memory: LinearMemory, rng: Rng) => void,
   const memories: LinearMemory[] = [];
   for (const backend of ['wasm', 'reference'] as const) {
     const memory = new LinearMemory(backend === 'wasm');
-    memory.declare('panels', 'codes', 'halves', 'decoded', 'rows', 'bias', 'tails', 'queries', 'queryTails', 'thresholds', 'scales', 'ids', 'out', 'scratch');
+    memory.declare('panels', 'codes', 'halves', 'decoded', 'rows', 'bias', 'tails0', 'tails1', 'queries', 'queryTails', 'thresholds', 'scales', 'ids', 'out', 'scratch');
     memory.resize('scratch', 64);
     fill(memory, new Rng(7));
     const r = recorder();
@@ -58,14 +58,16 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
       const fill = (memory: LinearMemory, rng: Rng): void => {
         memory.resize('panels', panels * PANEL * dim * 4);
         memory.resize('bias', panels * PANEL * 4);
-        memory.resize('tails', panels * PANEL * 4);
+        memory.resize('tails0', panels * PANEL * 4);
+        memory.resize('tails1', panels * PANEL * 4);
         memory.resize('queries', m * dim * 4);
-        memory.resize('queryTails', m * 4);
+        memory.resize('queryTails', m * 2 * 4);
         memory.resize('thresholds', m * 4);
         memory.f32('panels').set(rng.floats(panels * PANEL * dim));
         const bias = memory.f32('bias');
         for (let i = 0; i < bias.length; i++) bias[i] = i % 11 === 5 ? -Infinity : rng.uniform(-1, 0);
-        memory.f32('tails').fill(1e6); // a loose bound: every panel is finished
+        memory.f32('tails0').fill(1e6); // loose bounds: every panel is finished
+        memory.f32('tails1').fill(1e6);
         memory.f32('queries').set(rng.floats(m * dim));
         memory.f32('queryTails').fill(1);
       };
@@ -74,8 +76,10 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
           memory.f32('thresholds').fill(-Infinity);
           const args = (q: number) => [memory.ptr('panels'), panels, 0, memory.ptr('queries') + q * dim * 4, q, memory.ptr('bias'), memory.ptr('thresholds') + q * 4, memory.ptr('scratch')] as const;
           if (bounded) {
-            k.scan_f32_qb_bounded(...args(0), memory.ptr('tails'), memory.ptr('queryTails'));
-            k.scan_f32_q1_bounded(...args(QUERY_BLOCK), memory.ptr('tails'), memory.ptr('queryTails') + QUERY_BLOCK * 4);
+            const stages = boundStages(dim).length;
+            const tails = [memory.ptr('tails0'), memory.ptr('tails1')].slice(0, stages);
+            k.scan_f32_qb_bounded(...args(0), ...tails, memory.ptr('queryTails'));
+            k.scan_f32_q1_bounded(...args(QUERY_BLOCK), ...tails, memory.ptr('queryTails') + QUERY_BLOCK * stages * 4);
           } else {
             k.scan_f32_qb(...args(0));
             k.scan_f32_q1(...args(QUERY_BLOCK));
@@ -89,16 +93,17 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
 
   it('the bounded scan skips panels whose bound cannot beat the threshold, and only those', async () => {
     const dim = 64;
-    const prefix = defaultPrefix(dim);
+    const prefix = boundStages(dim)[0]!;
     const panels = 40;
-    // Vectors with energy only in the prefix: the tail bound is 0, so the bound is exact and a
-    // panel is finished only when its exact score beats the threshold.
+    // Vectors with energy only in the first stage's prefix: the tail bounds are 0, so the bound is
+    // exact and a panel is finished only when its exact score beats the threshold.
     const fill = (memory: LinearMemory, rng: Rng): void => {
       memory.resize('panels', panels * PANEL * dim * 4);
       memory.resize('bias', panels * PANEL * 4);
-      memory.resize('tails', panels * PANEL * 4);
+      memory.resize('tails0', panels * PANEL * 4);
+      memory.resize('tails1', panels * PANEL * 4);
       memory.resize('queries', dim * 4);
-      memory.resize('queryTails', 4);
+      memory.resize('queryTails', 2 * 4);
       memory.resize('thresholds', 4);
       const p = memory.f32('panels');
       for (let i = 0; i < panels * PANEL; i++) for (let j = 0; j < prefix; j++) p[Math.floor(i / PANEL) * dim * PANEL + j * PANEL + (i % PANEL)] = rng.uniform(-1, 1);
@@ -107,7 +112,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
       memory.f32('thresholds').fill(-Infinity);
     };
     const [wasm, reference] = await both(dim, fill, (k, memory) =>
-      k.scan_f32_q1_bounded(memory.ptr('panels'), panels, 0, memory.ptr('queries'), 0, memory.ptr('bias'), memory.ptr('thresholds'), memory.ptr('scratch'), memory.ptr('tails'), memory.ptr('queryTails')),
+      k.scan_f32_q1_bounded(memory.ptr('panels'), panels, 0, memory.ptr('queries'), 0, memory.ptr('bias'), memory.ptr('thresholds'), memory.ptr('scratch'), memory.ptr('tails0'), memory.ptr('tails1'), memory.ptr('queryTails')),
     );
     expect(wasm).toEqual(reference);
   });

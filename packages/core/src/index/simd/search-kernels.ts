@@ -23,8 +23,11 @@ import { ModuleBuilder, type Code } from './wasm-encoder.js';
 
 export const PANEL = 8;
 
-/** Dimensions (or pairs) per iteration of the scans' inner loops: see `unrolled`. */
-const SCAN_BLOCK = Number((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.CVF_SCAN_BLOCK ?? 1);
+/**
+ * Dimensions (or pairs) per iteration of the scans' inner loops. One: with more, V8 hoists the
+ * block's loads above its arithmetic and spills them (measured: 1 beats 2, 4 and full unrolling).
+ */
+const SCAN_BLOCK = 1;
 
 /** Queries scanned together by the batched kernels: each panel is read once per block of queries. */
 export const QUERY_BLOCK = 4;
@@ -34,9 +37,12 @@ export interface SearchKernelExports {
   /** Scores `count` panels against 1 (q1) or `QUERY_BLOCK` (qb) consecutive f32 queries. */
   scan_f32_q1(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number): void;
   scan_f32_qb(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number): void;
-  /** The same with the prefix bound: `tails` per vector, `queryTails` per query (see scanF32). */
-  scan_f32_q1_bounded(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, tails: number, queryTails: number): void;
-  scan_f32_qb_bounded(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, tails: number, queryTails: number): void;
+  /**
+   * The same with the stage bounds: one tail-norm array per stage (per vector), then the query
+   * tails ([query][stage]). See scanF32.
+   */
+  scan_f32_q1_bounded(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, ...tails: number[]): void;
+  scan_f32_qb_bounded(panels: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, ...tails: number[]): void;
   /** Scores int8 code panels against (i16, i16)-paired quantized queries; `scales` converts the integer dot to f32. */
   scan_i8_q1(codes: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, scales: number): void;
   scan_i8_qb(codes: number, count: number, firstPanel: number, queries: number, queryIndex: number, bias: number, thresholds: number, scratch: number, scales: number): void;
@@ -74,17 +80,22 @@ const SCAN_PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32] as const;
 /**
  * The f32 panel scan of `queries` consecutive queries, two v128 accumulators (eight lanes) per query.
  *
- * With `prefix` < dim it is the bounded scan: it first sums only the leading `prefix` dimensions
- * and adds a Cauchy–Schwarz bound of the rest, |q_tail·x_tail| ≤ ‖q_tail‖·‖x_tail‖ (per-vector
- * tail norms in `tails`, the query's in `queryTails`), inflated by a margin that covers f32
- * rounding of the remaining sum. Only panels where a lane's bound beats the threshold get their
- * remaining dimensions summed. The result is the same as the full scan — nothing is approximated —
- * but on PCA outputs, whose variance sits in the leading components, most panels stop early.
+ * With bound `stages` (ascending prefix lengths below dim) it is the bounded scan: it first sums
+ * only the leading stages[0] dimensions and adds a Cauchy–Schwarz bound of the rest,
+ * |q_tail·x_tail| ≤ ‖q_tail‖·‖x_tail‖ (per-vector tail norms of each stage in its own array, the
+ * query's in `queryTails`, stage by stage), inflated by a margin that covers f32 rounding of the
+ * remaining sum. A panel whose bound beats the threshold in some lane sums on to the next stage
+ * and checks again; only panels that pass every stage are finished. The result is the full
+ * scan's — nothing is approximated — but on PCA outputs, whose variance sits in the leading
+ * components, most panels stop after a few dimensions.
  */
-function scanF32(module: ModuleBuilder, insert: number, exportName: string, dim: number, queries: number, prefix: number): void {
-  const bounded = prefix < dim;
-  const code = module.addFunction(exportName, bounded ? [...SCAN_PARAMS, I32, I32] : SCAN_PARAMS);
-  const [panelPtr, count, firstPanel, queryPtr, queryIndex, biasPtr, thresholdPtr, scratch, tailPtr, queryTailPtr] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+function scanF32(module: ModuleBuilder, insert: number, exportName: string, dim: number, queries: number, stages: readonly number[]): void {
+  const bounded = stages.length > 0;
+  const params = bounded ? [...SCAN_PARAMS, ...stages.map(() => I32), I32] : SCAN_PARAMS;
+  const code = module.addFunction(exportName, params);
+  const [panelPtr, count, firstPanel, queryPtr, queryIndex, biasPtr, thresholdPtr, scratch] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const tailPtr = stages.map((_, s) => 8 + s);
+  const queryTailPtr = 8 + stages.length;
   const panelBytes = dim * PANEL * 4;
   const step = code.local('i32');
   const acc = Array.from({ length: queries * 2 }, () => code.local('v128'));
@@ -95,16 +106,12 @@ function scanF32(module: ModuleBuilder, insert: number, exportName: string, dim:
   const s1 = code.local('v128');
   const b0 = code.local('v128');
   const b1 = code.local('v128');
-  const t0 = code.local('v128');
-  const t1 = code.local('v128');
   const threshold = Array.from({ length: queries }, () => code.local('f32'));
-  const queryTail = Array.from({ length: bounded ? queries : 0 }, () => code.local('f32'));
-  // Moving pointers for long dimensions (the unrolled body addresses relative to them).
+  const queryTail = Array.from({ length: queries * stages.length }, () => code.local('f32'));
   const pj = code.local('i32');
   const qj = code.local('i32');
-  const margin = boundMargin(dim - prefix);
 
-  /** acc[q] += q_j · x_j for j in [from, to), for the listed queries. */
+  /** acc[q] += q_j · x_j for j in [from, to), for every query or only one. */
   const accumulate = (from: number, to: number, only?: number): void => {
     code.localGet(panelPtr).i32Const(from * PANEL * 4).op('i32.add').localSet(pj);
     code.localGet(queryPtr).i32Const(from * 4).op('i32.add').localSet(qj);
@@ -131,44 +138,44 @@ function scanF32(module: ModuleBuilder, insert: number, exportName: string, dim:
       query: () => code.localGet(queryIndex).i32Const(q).op('i32.add'),
       panel: () => code.localGet(firstPanel).localGet(step).op('i32.add'),
     });
+  // bound = acc + bias + ‖q_t‖·‖x_t‖ + margin·(|acc| + ‖q_t‖·‖x_t‖) for one half of the panel.
+  const bound = (q: number, s: number, half: 0 | 1): void => {
+    const a = acc[q * 2 + half]!;
+    code.localGet(queryTail[q * stages.length + s]!).simd('f32x4.splat').localGet(tailPtr[s]!).simdMem('v128.load', half * 16).simd('f32x4.mul').localSet(splat);
+    code.localGet(a).localGet(half === 0 ? b0 : b1).simd('f32x4.add').localGet(splat).simd('f32x4.add');
+    code.localGet(a).simd('f32x4.abs').localGet(splat).simd('f32x4.add').f32Const(boundMargin(dim - stages[s]!)).simd('f32x4.splat').simd('f32x4.mul').simd('f32x4.add');
+    code.localGet(threshold[q]!).simd('f32x4.splat').simd('f32x4.gt');
+  };
+  /** Stage s of query q: if a lane's bound beats the threshold, sum on and check the next stage (or finish). */
+  const stage = (q: number, s: number): void => {
+    bound(q, s, 0);
+    bound(q, s, 1);
+    code.simd('v128.or').simd('v128.any_true').if();
+    const next = s + 1 < stages.length ? stages[s + 1]! : dim;
+    accumulate(stages[s]!, next, q);
+    if (s + 1 < stages.length) stage(q, s + 1);
+    else check(q);
+    code.end();
+  };
 
   for (let q = 0; q < queries; q++) {
     code.localGet(thresholdPtr).mem('f32.load', q * 4).localSet(threshold[q]!);
-    if (bounded) code.localGet(queryTailPtr).mem('f32.load', q * 4).localSet(queryTail[q]!);
+    for (let s = 0; s < stages.length; s++) code.localGet(queryTailPtr).mem('f32.load', (q * stages.length + s) * 4).localSet(queryTail[q * stages.length + s]!);
   }
   code.i32Const(0).localSet(step);
   code.block().loop();
   code.localGet(step).localGet(count).op('i32.ge_u').brIf(1);
   for (const a of acc) code.v128Const(new Int32Array(4)).localSet(a);
-  accumulate(0, prefix);
+  accumulate(0, bounded ? stages[0]! : dim);
   code.localGet(biasPtr).simdMem('v128.load', 0).localSet(b0);
   code.localGet(biasPtr).simdMem('v128.load', 16).localSet(b1);
-  if (bounded) {
-    code.localGet(tailPtr).simdMem('v128.load', 0).localSet(t0);
-    code.localGet(tailPtr).simdMem('v128.load', 16).localSet(t1);
-  }
   for (let q = 0; q < queries; q++) {
-    if (!bounded) {
-      check(q);
-      continue;
-    }
-    // bound = acc + bias + ‖q_t‖·‖x_t‖ + margin·(|acc| + ‖q_t‖·‖x_t‖), for both halves of the panel.
-    const bound = (a: number, b: number, t: number): void => {
-      code.localGet(queryTail[q]!).simd('f32x4.splat').localGet(t).simd('f32x4.mul').localSet(splat);
-      code.localGet(a).localGet(b).simd('f32x4.add').localGet(splat).simd('f32x4.add');
-      code.localGet(a).simd('f32x4.abs').localGet(splat).simd('f32x4.add').f32Const(margin).simd('f32x4.splat').simd('f32x4.mul').simd('f32x4.add');
-      code.localGet(threshold[q]!).simd('f32x4.splat').simd('f32x4.gt');
-    };
-    bound(acc[q * 2]!, b0, t0);
-    bound(acc[q * 2 + 1]!, b1, t1);
-    code.simd('v128.or').simd('v128.any_true').if();
-    accumulate(prefix, dim, q);
-    check(q);
-    code.end();
+    if (bounded) stage(q, 0);
+    else check(q);
   }
   code.localGet(panelPtr).i32Const(panelBytes).op('i32.add').localSet(panelPtr);
   code.localGet(biasPtr).i32Const(32).op('i32.add').localSet(biasPtr);
-  if (bounded) code.localGet(tailPtr).i32Const(32).op('i32.add').localSet(tailPtr);
+  for (const t of tailPtr) code.localGet(t).i32Const(32).op('i32.add').localSet(t);
   code.localGet(step).i32Const(1).op('i32.add').localSet(step);
   code.br(0).end().end();
   for (let q = 0; q < queries; q++) code.localGet(thresholdPtr).localGet(threshold[q]!).mem('f32.store', q * 4);
@@ -327,14 +334,14 @@ function gatherKeys(module: ModuleBuilder, dim: number): void {
   code.br(0).end().end();
 }
 
-/** The kernel module's bytes for one dimension and bounded-scan prefix length. */
-export function searchKernelModule(dim: number, prefix: number = defaultPrefix(dim)): Uint8Array {
+/** The kernel module's bytes for one dimension and its bound stages. */
+export function searchKernelModule(dim: number, stages: readonly number[] = boundStages(dim)): Uint8Array {
   const module = new ModuleBuilder();
   const insert = module.importFunction('env', 'insert', [I32, I32], ['f32']);
-  scanF32(module, insert, 'scan_f32_q1', dim, 1, dim);
-  scanF32(module, insert, 'scan_f32_qb', dim, QUERY_BLOCK, dim);
-  scanF32(module, insert, 'scan_f32_q1_bounded', dim, 1, prefix);
-  scanF32(module, insert, 'scan_f32_qb_bounded', dim, QUERY_BLOCK, prefix);
+  scanF32(module, insert, 'scan_f32_q1', dim, 1, []);
+  scanF32(module, insert, 'scan_f32_qb', dim, QUERY_BLOCK, []);
+  scanF32(module, insert, 'scan_f32_q1_bounded', dim, 1, stages);
+  scanF32(module, insert, 'scan_f32_qb_bounded', dim, QUERY_BLOCK, stages);
   scanI8(module, insert, 'scan_i8_q1', dim, 1);
   scanI8(module, insert, 'scan_i8_qb', dim, QUERY_BLOCK);
   decodeF16(module);
@@ -344,29 +351,32 @@ export function searchKernelModule(dim: number, prefix: number = defaultPrefix(d
 }
 
 /**
- * Leading dimensions summed before the bound is checked: a quarter of the dimensions (at least
- * 4, at most 64) — on PCA outputs the first quarter of the components carries most of the energy.
+ * Prefix lengths at which the bounded scan checks its bound: an eighth and a quarter of the
+ * dimensions (a quarter alone below 32 dimensions; none below 8) — on PCA outputs the first
+ * quarter of the components carries most of the energy, and most panels stop at the first check.
  */
-export function defaultPrefix(dim: number): number {
-  return Math.min(dim, Math.max(4, Math.min(64, Math.round(dim / 4))));
+export function boundStages(dim: number): number[] {
+  const quarter = Math.min(64, Math.round(dim / 4));
+  if (quarter < 2 || quarter >= dim) return [];
+  return quarter >= 8 ? [Math.round(quarter / 2), quarter] : [quarter];
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 /** Compiles (once per shape) asynchronously: browsers refuse large synchronous compiles on the main thread. */
-export function compileSearchKernels(dim: number, prefix: number = defaultPrefix(dim)): Promise<WebAssembly.Module> {
-  const key = `${dim}/${prefix}`;
+export function compileSearchKernels(dim: number, stages: readonly number[] = boundStages(dim)): Promise<WebAssembly.Module> {
+  const key = `${dim}/${stages.join(',')}`;
   let module = compiled.get(key);
   if (!module) {
-    module = WebAssembly.compile(searchKernelModule(dim, prefix) as Uint8Array<ArrayBuffer>);
+    module = WebAssembly.compile(searchKernelModule(dim, stages) as Uint8Array<ArrayBuffer>);
     module.catch(() => compiled.delete(key));
     compiled.set(key, module);
   }
   return module;
 }
 
-export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, prefix: number = defaultPrefix(dim)): Promise<SearchKernelExports> {
-  const instance = await WebAssembly.instantiate(await compileSearchKernels(dim, prefix), { env: { memory, insert } });
+export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, stages: readonly number[] = boundStages(dim)): Promise<SearchKernelExports> {
+  const instance = await WebAssembly.instantiate(await compileSearchKernels(dim, stages), { env: { memory, insert } });
   return instance.exports as unknown as SearchKernelExports;
 }
 
