@@ -52,7 +52,10 @@ export class HnswIndex implements VectorIndex {
   readonly #set: KernelSet;
   readonly #gatherKernel: KernelSet['kernels']['gather_keys'];
   readonly #searchKernel: KernelSet['kernels']['search_layer0'];
+  /** Bytes of a node block: layer-0 link count and links (padded to 16), then the padded row. */
   readonly #stride: number;
+  /** Where a block's row starts. */
+  readonly #rowOffset: number;
   readonly #levelFactor: number;
   #rng: number;
   #nodes = 0;
@@ -73,10 +76,10 @@ export class HnswIndex implements VectorIndex {
   // Views on the linear memory — layer-0 links and counts, visit marks, deletion marks, the
   // filter mask, the kernels' id list and key output — taken again whenever the memory moves.
   #queryView: Float32Array = new Float32Array(0);
-  #rowsView: Float32Array = new Float32Array(0);
-  #links0: Int32Array = new Int32Array(0);
-  #counts0: Int32Array = new Int32Array(0);
-  #visited: Uint32Array = new Uint32Array(0);
+  /** The node blocks as i32 (counts, links) and as f32 (rows). */
+  #blocks: Int32Array = new Int32Array(0);
+  #blockFloats: Float32Array = new Float32Array(0);
+  #visited: Uint16Array = new Uint16Array(0);
   #deleted: Uint8Array = new Uint8Array(0);
   #mask: Uint8Array = new Uint8Array(0);
   #gatherIds: Int32Array = new Int32Array(0);
@@ -87,8 +90,7 @@ export class HnswIndex implements VectorIndex {
   #idsPtr = 0;
   #keysPtr = 0;
   #queryPtr = 0;
-  #links0Ptr = 0;
-  #counts0Ptr = 0;
+  #blocksPtr = 0;
   #visitedPtr = 0;
   #deletedPtr = 0;
   #maskPtr = 0;
@@ -119,9 +121,10 @@ export class HnswIndex implements VectorIndex {
     this.#set = set;
     this.#gatherKernel = set.kernels.gather_keys;
     this.#searchKernel = set.kernels.search_layer0;
-    this.#stride = Math.ceil(options.dim / 4) * 16;
-    set.memory.declare('rows', 'bias', 'links0', 'counts0', 'visited', 'deleted', 'mask', 'candidates', 'query', 'gatherIds', 'gatherKeys', 'results');
-    set.memory.resize('query', this.#stride);
+    this.#rowOffset = Math.ceil((4 + 4 * this.M0) / 16) * 16;
+    this.#stride = this.#rowOffset + Math.ceil(options.dim / 4) * 16;
+    set.memory.declare('blocks', 'bias', 'visited', 'deleted', 'mask', 'candidates', 'query', 'gatherIds', 'gatherKeys', 'results');
+    set.memory.resize('query', Math.ceil(options.dim / 4) * 16);
     set.memory.resize('gatherIds', Math.max(this.M0 + 1, 1024) * 4);
     set.memory.resize('gatherKeys', Math.max(this.M0 + 1, 1024) * 4);
     this.#views();
@@ -145,20 +148,18 @@ export class HnswIndex implements VectorIndex {
     this.#gatherIds = memory.i32('gatherIds');
     this.#gatherKeys = memory.f32('gatherKeys');
     this.#bias = memory.f32('bias');
-    this.#rowsPtr = memory.ptr('rows');
+    this.#blocksPtr = memory.ptr('blocks');
+    this.#rowsPtr = this.#blocksPtr + this.#rowOffset;
     this.#biasPtr = memory.ptr('bias');
     this.#idsPtr = memory.ptr('gatherIds');
     this.#keysPtr = memory.ptr('gatherKeys');
     this.#queryPtr = memory.ptr('query');
     this.#queryView = memory.f32('query');
-    this.#rowsView = memory.f32('rows');
-    this.#links0 = memory.i32('links0');
-    this.#counts0 = memory.i32('counts0');
-    this.#visited = new Uint32Array(memory.buffer, memory.ptr('visited'), memory.size('visited') >>> 2);
+    this.#blocks = memory.i32('blocks');
+    this.#blockFloats = memory.f32('blocks');
+    this.#visited = memory.u16('visited');
     this.#deleted = memory.u8('deleted');
     this.#mask = memory.u8('mask');
-    this.#links0Ptr = memory.ptr('links0');
-    this.#counts0Ptr = memory.ptr('counts0');
     this.#visitedPtr = memory.ptr('visited');
     this.#deletedPtr = memory.ptr('deleted');
     this.#maskPtr = memory.ptr('mask');
@@ -181,16 +182,14 @@ export class HnswIndex implements VectorIndex {
     this.#ids = grow(this.#ids, capacity, (n) => new Int32Array(n));
     this.#metadata.reserve(capacity);
     const memory = this.#set.memory;
-    memory.resize('rows', capacity * this.#stride);
+    memory.resize('blocks', capacity * this.#stride);
     memory.resize('bias', capacity * 4);
-    memory.resize('links0', capacity * this.M0 * 4);
-    memory.resize('counts0', capacity * 4);
-    memory.resize('visited', capacity * 4);
+    memory.resize('visited', capacity * 2);
     memory.resize('deleted', capacity);
     memory.resize('mask', capacity);
     // Each node enters the candidate heap at most once per search.
     memory.resize('candidates', (capacity + 1) * 8);
-    memory.u32('visited').fill(0);
+    memory.u16('visited').fill(0);
     this.#epoch = 0;
     this.#capacity = capacity;
     this.#views();
@@ -228,14 +227,25 @@ export class HnswIndex implements VectorIndex {
     this.#upperUsed += size;
   }
 
-  /** Writes a stored vector into a node's row and its bias; returns ‖x‖². */
-  #writeRow(node: number, stored: Float32Array): void {
-    const rows = this.#set.memory.f32('rows');
-    const at = (node * this.#stride) >>> 2;
-    rows.fill(0, at, at + (this.#stride >>> 2));
-    rows.set(stored, at);
+  /** Index (in f32/i32 units) of a node's row, and of its link count (links follow). */
+  #rowAt(node: number): number {
+    return (node * this.#stride + this.#rowOffset) >>> 2;
+  }
+
+  #countAt(node: number): number {
+    return (node * this.#stride) >>> 2;
+  }
+
+  /** Writes a stored vector into a node's row (zero padding) and its key bias. */
+  #writeRow(node: number, stored: ArrayLike<number>): void {
+    const at = this.#rowAt(node);
+    const rows = this.#blockFloats;
+    rows.fill(0, at, at + ((this.#stride - this.#rowOffset) >>> 2));
     let sum = 0;
-    for (let j = 0; j < this.dim; j++) sum += stored[j]! * stored[j]!;
+    for (let j = 0; j < this.dim; j++) {
+      rows[at + j] = stored[j]!;
+      sum += stored[j]! * stored[j]!;
+    }
     this.#bias[node] = this.metric === 'l2' ? Math.fround(-sum / 2) : 0;
   }
 
@@ -262,7 +272,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   #nextEpoch(): number {
-    if (this.#epoch === 0xffffffff) {
+    if (this.#epoch === 0xffff) {
       this.#visited.fill(0);
       this.#epoch = 0;
     }
@@ -310,7 +320,7 @@ export class HnswIndex implements VectorIndex {
         this.#views();
       }
       const flags = want === 1 ? this.#maskPtr : this.#deletedPtr;
-      const count = this.#searchKernel(queryPtr, entry, entryKey, ef, this.#nextEpoch(), this.#links0Ptr, this.#counts0Ptr, this.M0, this.#visitedPtr, this.#rowsPtr, this.#biasPtr, flags, want, this.#candidatesPtr, this.#resultsPtr, this.#idsPtr, this.#keysPtr);
+      const count = this.#searchKernel(queryPtr, entry, entryKey, ef, this.#nextEpoch(), this.#blocksPtr + 4, this.#blocksPtr, this.#stride, this.#visitedPtr, this.#rowsPtr, this.#biasPtr, flags, want, this.#candidatesPtr, this.#resultsPtr, this.#idsPtr, this.#keysPtr);
       return drainMinHeap(new Float32Array(memory.buffer, this.#resultsPtr, count * 2), new Int32Array(memory.buffer, this.#resultsPtr, count * 2), count, keep);
     }
     const candidates = this.#candidates;
@@ -363,7 +373,7 @@ export class HnswIndex implements VectorIndex {
     const level = this.#randomLevel();
     this.#levels[node] = level;
     this.#allocateUpper(node, level);
-    this.#counts0[node] = 0;
+    this.#blocks[this.#countAt(node)] = 0;
     if (this.#entry < 0) {
       this.#entry = node;
       this.#maxLevel = level;
@@ -420,8 +430,8 @@ export class HnswIndex implements VectorIndex {
 
   #setLinks(node: number, level: number, links: readonly number[]): void {
     if (level === 0) {
-      this.#links0.set(links, node * this.M0);
-      this.#counts0[node] = links.length;
+      this.#blocks.set(links, this.#countAt(node) + 1);
+      this.#blocks[this.#countAt(node)] = links.length;
     } else {
       const offset = this.#upperOffset[node]! + (level - 1) * (this.M + 1);
       this.#upper[offset] = links.length;
@@ -433,7 +443,7 @@ export class HnswIndex implements VectorIndex {
   #connect(e: number, node: number, level: number): void {
     const max = level === 0 ? this.M0 : this.M;
     let links: Int32Array;
-    if (level === 0) links = this.#links0.subarray(e * this.M0, e * this.M0 + this.#counts0[e]!);
+    if (level === 0) links = this.#blocks.subarray(this.#countAt(e) + 1, this.#countAt(e) + 1 + this.#blocks[this.#countAt(e)]!);
     else {
       const offset = this.#upperOffset[e]! + (level - 1) * (this.M + 1);
       links = this.#upper.subarray(offset + 1, offset + 1 + this.#upper[offset]!);
@@ -509,8 +519,8 @@ export class HnswIndex implements VectorIndex {
 
   getVector(id: number): Float32Array {
     const node = this.#node(id);
-    const at = (node * this.#stride) >>> 2;
-    return this.#set.memory.f32('rows').slice(at, at + this.dim);
+    const at = this.#rowAt(node);
+    return this.#blockFloats.slice(at, at + this.dim);
   }
 
   getMetadata(id: number): VectorMetadata | undefined {
@@ -583,7 +593,7 @@ export class HnswIndex implements VectorIndex {
       }
       nodes = this.#searchLayer(queryPtr, current, currentKey, ef, 0, allowed ? 1 : 0, k).nodes;
     }
-    const rows = this.#rowsView;
+    const rows = this.#blockFloats;
     const hits: SearchHit[] = [];
     for (const node of nodes) hits.push({ id: this.#ids[node]!, score: this.#exact(stored, rows, node) });
     return sortHits(this.metric, hits);
@@ -617,7 +627,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   #exact(q: Float32Array, rows: Float32Array, node: number): number {
-    const at = (node * this.#stride) >>> 2;
+    const at = this.#rowAt(node);
     let sum = 0;
     if (this.metric === 'l2') {
       for (let j = 0; j < this.dim; j++) {
@@ -641,7 +651,7 @@ export class HnswIndex implements VectorIndex {
   score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
     checkVector(query, this.dim, 'query');
     const q = storedVector(this.metric, query, 0, this.dim);
-    const rows = this.#set.memory.f32('rows');
+    const rows = this.#blockFloats;
     return Float64Array.from({ length: ids.length }, (_, i) => {
       const node = this.#nodeOf.get(ids[i]!);
       return node === undefined ? NaN : this.#exact(q, rows, node);
@@ -650,9 +660,10 @@ export class HnswIndex implements VectorIndex {
 
   memory(): MemoryEstimate {
     const memory = this.#set.memory;
-    const vectors = memory.size('rows');
+    // The node blocks hold the rows (vectors) and the layer-0 links (graph).
+    const vectors = this.#capacity * (this.#stride - this.#rowOffset);
     const codes = memory.size('bias');
-    const graph = this.#levels.byteLength + this.#links0.byteLength + this.#counts0.byteLength + this.#upperOffset.byteLength + this.#upper.byteLength;
+    const graph = this.#capacity * this.#rowOffset + this.#levels.byteLength + this.#upperOffset.byteLength + this.#upper.byteLength;
     const ids = this.#ids.byteLength + this.#deleted.byteLength + this.#nodeOf.size * 28;
     const metadata = this.#metadata.bytes();
     const scratch = memory.bytesOf((name) => ['visited', 'mask', 'candidates', 'results', 'query', 'gatherIds', 'gatherKeys'].includes(name));
@@ -664,16 +675,21 @@ export class HnswIndex implements VectorIndex {
   /** Everything that rebuilds this graph exactly, as plain arrays (see persistence). */
   snapshot(): HnswSnapshot {
     const rows = new Float32Array(this.#nodes * this.dim);
-    const all = this.#set.memory.f32('rows');
-    for (let node = 0; node < this.#nodes; node++) rows.set(all.subarray((node * this.#stride) >>> 2, ((node * this.#stride) >>> 2) + this.dim), node * this.dim);
+    const links0 = new Int32Array(this.#nodes * this.M0);
+    const counts0 = new Uint16Array(this.#nodes);
+    for (let node = 0; node < this.#nodes; node++) {
+      rows.set(this.#blockFloats.subarray(this.#rowAt(node), this.#rowAt(node) + this.dim), node * this.dim);
+      counts0[node] = this.#blocks[this.#countAt(node)]!;
+      links0.set(this.#blocks.subarray(this.#countAt(node) + 1, this.#countAt(node) + 1 + this.M0), node * this.M0);
+    }
     return {
       params: { M: this.M, efConstruction: this.efConstruction, efSearch: this.efSearch, rng: this.#rng, entry: this.#entry, maxLevel: this.#maxLevel, nodes: this.#nodes },
       rows,
       ids: this.#ids.slice(0, this.#nodes),
       deleted: this.#deleted.slice(0, this.#nodes),
       levels: this.#levels.slice(0, this.#nodes),
-      links0: this.#links0.slice(0, this.#nodes * this.M0),
-      counts0: Uint16Array.from(this.#counts0.subarray(0, this.#nodes)),
+      links0,
+      counts0,
       upperOffset: this.#upperOffset.slice(0, this.#nodes),
       upper: this.#upper.slice(0, this.#upperUsed),
       metadata: this.#metadata.snapshot(this.#nodes),
@@ -708,8 +724,10 @@ export class HnswIndex implements VectorIndex {
       }
     }
     index.#levels.set(s.levels);
-    index.#links0.set(s.links0);
-    index.#counts0.set(s.counts0);
+    for (let node = 0; node < n; node++) {
+      index.#blocks[index.#countAt(node)] = s.counts0[node]!;
+      index.#blocks.set(s.links0.subarray(node * index.M0, (node + 1) * index.M0), index.#countAt(node) + 1);
+    }
     index.#upperOffset.set(s.upperOffset);
     index.#upper = Int32Array.from(s.upper);
     index.#upperUsed = s.upper.length;

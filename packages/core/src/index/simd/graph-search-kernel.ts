@@ -6,14 +6,17 @@ import type { Code, ModuleBuilder } from './wasm-encoder.js';
  * candidate, walk its links, skip visited nodes, score the rest with the SIMD row dot product,
  * push into two heaps — runs without a JS↔wasm crossing per node.
  *
- * Memory it works on (all in the index's linear memory):
- *   links     i32 [node · maxLinks + i]     layer-0 neighbours
- *   counts    i32 [node]                    how many of them are set
- *   visited   u32 [node]                    = epoch once visited in this search
+ * Memory it works on (all in the index's linear memory). Each node is one block of `stride`
+ * bytes — its layer-0 link count, its links, its padded row — so expanding a node and scoring it
+ * touch neighbouring cache lines:
+ *   counts    i32 at counts + node · stride  how many links are set
+ *   links     i32 at links + node · stride   layer-0 neighbours
+ *   rows      f32 at rows + node · stride    the padded vector
+ *   visited   u16 [node]                    = epoch once visited in this search (u16: half the cache footprint)
  *   rows/bias the padded f32 rows and their key bias (key = q·x + bias)
  *   flags     u8 [node]                     a node becomes a result iff want < 0 or flags[node] = want
  *   heaps     (f32 key, i32 node) pairs, 8 bytes each: candidates a max-heap, results a min-heap
- *   scratch   ids and keys of one node's unvisited neighbours (maxLinks of each)
+ *   scratch   ids and keys of one node's unvisited neighbours (up to its link count)
  *
  * The heaps sift exactly like KeyHeap (results as a max-heap of negated keys), and keys are the
  * bits `gather_keys` gives, so the TypeScript reference (reference-graph-search.ts) reproduces
@@ -22,8 +25,7 @@ import type { Code, ModuleBuilder } from './wasm-encoder.js';
 export function searchLayer0(module: ModuleBuilder, dim: number): void {
   const I = 'i32' as const;
   const code = module.addFunction('search_layer0', [I, I, 'f32', I, I, I, I, I, I, I, I, I, I, I, I, I, I], [I]);
-  const [query, entry, entryKey, ef, epoch, links, counts, maxLinks, visited, rows, bias, flags, want, cand, res, scratchIds, scratchKeys] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-  const stride = Math.ceil(dim / 4) * 16;
+  const [query, entry, entryKey, ef, epoch, links, counts, stride, visited, rows, bias, flags, want, cand, res, scratchIds, scratchKeys] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
   const candSize = code.local('i32');
   const resSize = code.local('i32');
   const lower = code.local('f32');
@@ -49,7 +51,7 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
     code.op('i32.or');
   };
 
-  code.localGet(visited).localGet(entry).i32Const(2).op('i32.shl').op('i32.add').localGet(epoch).mem('i32.store');
+  code.localGet(visited).localGet(entry).i32Const(1).op('i32.shl').op('i32.add').localGet(epoch).mem('i32.store16');
   code.i32Const(0).localSet(candSize).i32Const(0).localSet(resSize);
   push(code, cand, candSize, entryKey, entry, true, { hi, hj, hKey, hNode });
   accept(entry);
@@ -66,8 +68,8 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
   code.localGet(resSize).localGet(ef).op('i32.ge_s').op('i32.and').brIf(1);
   code.localGet(cand).mem('i32.load', 4).localSet(node);
   pop(code, cand, candSize, true, { hi, hj, hr, hKey, hNode });
-  code.localGet(links).localGet(node).localGet(maxLinks).op('i32.mul').i32Const(2).op('i32.shl').op('i32.add').localSet(base);
-  code.localGet(counts).localGet(node).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(count);
+  code.localGet(links).localGet(node).localGet(stride).op('i32.mul').op('i32.add').localSet(base);
+  code.localGet(counts).localGet(node).localGet(stride).op('i32.mul').op('i32.add').mem('i32.load').localSet(count);
   // Pass 1: the unvisited neighbours and their keys, in link order. Straight-line row reads let
   // the processor overlap the cache misses of several rows.
   code.i32Const(0).localSet(fresh);
@@ -76,16 +78,16 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
   code.localGet(i).localGet(count).op('i32.ge_u').brIf(1);
   code.localGet(base).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load').localSet(e);
   code.localGet(i).i32Const(1).op('i32.add').localSet(i);
-  code.localGet(visited).localGet(e).i32Const(2).op('i32.shl').op('i32.add').localTee(at).mem('i32.load').localGet(epoch).op('i32.ne');
+  code.localGet(visited).localGet(e).i32Const(1).op('i32.shl').op('i32.add').localTee(at).mem('i32.load16_u').localGet(epoch).op('i32.ne');
   code.if();
-  code.localGet(at).localGet(epoch).mem('i32.store');
+  code.localGet(at).localGet(epoch).mem('i32.store16');
   code.localGet(scratchIds).localGet(fresh).i32Const(2).op('i32.shl').op('i32.add').localGet(e).mem('i32.store');
   code.localGet(scratchKeys).localGet(fresh).i32Const(2).op('i32.shl').op('i32.add');
   emitRowDot(
     code,
     dim,
     dot,
-    () => code.localGet(rows).localGet(e).i32Const(stride).op('i32.mul').op('i32.add'),
+    () => code.localGet(rows).localGet(e).localGet(stride).op('i32.mul').op('i32.add'),
     () => code.localGet(query),
   );
   code.localGet(bias).localGet(e).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').op('f32.add').mem('f32.store');

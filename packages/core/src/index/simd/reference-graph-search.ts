@@ -6,18 +6,18 @@ import { KeyHeap } from '../hnsw/key-heap.js';
  * sifting the wasm heaps copy, and keys come from the reference `gather_keys`, so the heap left in
  * `results` is the same pair for pair.
  */
-export function createReferenceGraphSearch(buffer: () => ArrayBuffer, rowKey: (query: number, rows: number, id: number, bias: number) => number) {
+export function createReferenceGraphSearch(buffer: () => ArrayBuffer, rowKey: (query: number, rows: number, stride: number, id: number, bias: number) => number) {
   const candidates = new KeyHeap();
   const results = new KeyHeap();
-  return (query: number, entry: number, entryKey: number, ef: number, epoch: number, links: number, counts: number, maxLinks: number, visited: number, rows: number, bias: number, flags: number, want: number, _cand: number, res: number): number => {
+  return (query: number, entry: number, entryKey: number, ef: number, epoch: number, links: number, counts: number, stride: number, visited: number, rows: number, bias: number, flags: number, want: number, _cand: number, res: number): number => {
     const i32 = new Int32Array(buffer());
-    const u32 = new Uint32Array(buffer());
+    const u16 = new Uint16Array(buffer());
     const u8 = new Uint8Array(buffer());
     const f32 = new Float32Array(buffer());
     const accept = (node: number): boolean => want < 0 || u8[flags + node] === want;
     candidates.clear();
     results.clear();
-    u32[(visited >>> 2) + entry] = epoch;
+    u16[(visited >>> 1) + entry] = epoch;
     candidates.push(entryKey, entry);
     if (accept(entry)) results.push(-entryKey, entry);
     let lower = results.size > 0 ? -results.topKey() : -Infinity;
@@ -25,12 +25,12 @@ export function createReferenceGraphSearch(buffer: () => ArrayBuffer, rowKey: (q
       if (candidates.topKey() < lower && results.size >= ef) break;
       const node = candidates.topNode();
       candidates.pop();
-      const count = i32[(counts >>> 2) + node]!;
+      const count = i32[(counts + node * stride) >>> 2]!;
       for (let i = 0; i < count; i++) {
-        const e = i32[(links >>> 2) + node * maxLinks + i]!;
-        if (u32[(visited >>> 2) + e] === epoch) continue;
-        u32[(visited >>> 2) + e] = epoch;
-        const key = rowKey(query, rows, e, bias);
+        const e = i32[((links + node * stride) >>> 2) + i]!;
+        if (u16[(visited >>> 1) + e] === epoch) continue;
+        u16[(visited >>> 1) + e] = epoch;
+        const key = rowKey(query, rows, stride, e, bias);
         if (results.size < ef || key > lower) {
           candidates.push(key, e);
           if (accept(e)) {

@@ -99,7 +99,7 @@ export function createReferenceKernels(dim: number, buffer: () => ArrayBuffer, i
       const idList = new Int32Array(buffer());
       for (let i = 0; i < count; i++) memory[(out >>> 2) + i] = rowKey(memory, rows, stride, query, idList[(ids >>> 2) + i]!, bias);
     },
-    search_layer0: createReferenceGraphSearch(buffer, (query, rows, id, bias) => rowKey(new Float32Array(buffer()), rows, Math.ceil(dim / 4) * 16, query, id, bias)),
+    search_layer0: createReferenceGraphSearch(buffer, (query, rows, stride, id, bias) => rowKey(new Float32Array(buffer()), rows, stride, query, id, bias)),
   };
 }
 

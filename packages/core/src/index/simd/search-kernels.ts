@@ -59,7 +59,7 @@ export interface SearchKernelExports {
     epoch: number,
     links: number,
     counts: number,
-    maxLinks: number,
+    stride: number,
     visited: number,
     rows: number,
     bias: number,

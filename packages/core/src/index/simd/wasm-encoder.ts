@@ -117,6 +117,7 @@ const MEMORY = {
   'i64.store': [0x37, 3],
   'f32.store': [0x38, 2],
   'i32.store8': [0x3a, 0],
+  'i32.store16': [0x3b, 1],
 } as const;
 
 /** A function body under construction: locals plus an instruction stream. */
