@@ -1,5 +1,5 @@
 // Types of the codec packages, which ship none: the Emscripten factories of the Cornerstone
-// WebAssembly builds and jpeg-lossless-decoder-js's Decoder.
+// WebAssembly builds.
 
 interface CvfEmscriptenFrameInfo {
   width: number;
@@ -54,11 +54,3 @@ declare module '@cornerstonejs/codec-openjph/wasmjs' {
   export default factory;
 }
 
-declare module 'jpeg-lossless-decoder-js' {
-  export class Decoder {
-    /** Decodes one JPEG Lossless image; 8-bit precision gives a Uint8Array, more a Uint16Array (interleaved when 3 components). */
-    decode(buffer: ArrayBufferLike, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
-    frame: { precision: number; dimX: number; dimY: number; numComp: number };
-    numComp: number;
-  }
-}

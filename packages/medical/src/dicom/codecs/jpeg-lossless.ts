@@ -1,4 +1,4 @@
-import { Decoder } from 'jpeg-lossless-decoder-js';
+import { Decoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 import type { FrameCodec } from './codec-frame.js';
 import { readJpegFrameHeader } from './jpeg-frame-header.js';
 import { decodeFailed } from './run-wasm-decoder.js';
@@ -19,7 +19,7 @@ export const jpegLosslessCodec: FrameCodec = {
     }
     let samples: Uint8Array | Uint16Array;
     try {
-      samples = new Decoder().decode(encoded.buffer, encoded.byteOffset, encoded.byteLength, bytesPerSample);
+      samples = new Decoder().decode(encoded.buffer as ArrayBuffer, encoded.byteOffset, encoded.byteLength, bytesPerSample);
     } catch (error) {
       throw decodeFailed(NAME, error);
     }
