@@ -52,6 +52,7 @@ export class HnswIndex implements VectorIndex {
   readonly #set: KernelSet;
   readonly #gatherKernel: KernelSet['kernels']['gather_keys'];
   readonly #searchKernel: KernelSet['kernels']['search_layer0'];
+  readonly #descendKernel: KernelSet['kernels']['search_upper'];
   /** Bytes of a node block: layer-0 link count and links (padded to 16), then the padded row. */
   readonly #stride: number;
   /** Where a block's row starts. */
@@ -62,8 +63,9 @@ export class HnswIndex implements VectorIndex {
   #capacity = 0;
   #live = 0;
   #levels = new Uint8Array(0);
-  #upperOffset = new Int32Array(0);
-  #upper = new Int32Array(0);
+  /** Upper-layer links, in the linear memory (views): node n's block of level·(M + 1) ints starts at #upper[#upperOffset[n]]. */
+  #upperOffset: Int32Array = new Int32Array(0);
+  #upper: Int32Array = new Int32Array(0);
   #upperUsed = 0;
   #ids = new Int32Array(0);
   readonly #nodeOf = new Map<number, number>();
@@ -91,6 +93,8 @@ export class HnswIndex implements VectorIndex {
   #keysPtr = 0;
   #queryPtr = 0;
   #blocksPtr = 0;
+  #upperOffsetsPtr = 0;
+  #upperPtr = 0;
   #visitedPtr = 0;
   #deletedPtr = 0;
   #maskPtr = 0;
@@ -121,9 +125,11 @@ export class HnswIndex implements VectorIndex {
     this.#set = set;
     this.#gatherKernel = set.kernels.gather_keys;
     this.#searchKernel = set.kernels.search_layer0;
+    this.#descendKernel = set.kernels.search_upper;
     this.#rowOffset = Math.ceil((4 + 4 * this.M0) / 16) * 16;
     this.#stride = this.#rowOffset + Math.ceil(options.dim / 4) * 16;
-    set.memory.declare('blocks', 'bias', 'visited', 'deleted', 'mask', 'candidates', 'query', 'gatherIds', 'gatherKeys', 'results');
+    this.#queryScratch = new Float32Array(options.dim);
+    set.memory.declare('blocks', 'bias', 'upperOffsets', 'visited', 'deleted', 'mask', 'candidates', 'upper', 'query', 'gatherIds', 'gatherKeys', 'results');
     set.memory.resize('query', Math.ceil(options.dim / 4) * 16);
     set.memory.resize('gatherIds', Math.max(this.M0 + 1, 1024) * 4);
     set.memory.resize('gatherKeys', Math.max(this.M0 + 1, 1024) * 4);
@@ -156,6 +162,10 @@ export class HnswIndex implements VectorIndex {
     this.#queryPtr = memory.ptr('query');
     this.#queryView = memory.f32('query');
     this.#blocks = memory.i32('blocks');
+    this.#upperOffset = memory.i32('upperOffsets');
+    this.#upper = memory.i32('upper');
+    this.#upperOffsetsPtr = memory.ptr('upperOffsets');
+    this.#upperPtr = memory.ptr('upper');
     this.#blockFloats = memory.f32('blocks');
     this.#visited = memory.u16('visited');
     this.#deleted = memory.u8('deleted');
@@ -178,11 +188,11 @@ export class HnswIndex implements VectorIndex {
       return next;
     };
     this.#levels = grow(this.#levels, capacity, (n) => new Uint8Array(n));
-    this.#upperOffset = grow(this.#upperOffset, capacity, (n) => new Int32Array(n));
     this.#ids = grow(this.#ids, capacity, (n) => new Int32Array(n));
     this.#metadata.reserve(capacity);
     const memory = this.#set.memory;
     memory.resize('blocks', capacity * this.#stride);
+    memory.resize('upperOffsets', capacity * 4);
     memory.resize('bias', capacity * 4);
     memory.resize('visited', capacity * 2);
     memory.resize('deleted', capacity);
@@ -218,9 +228,8 @@ export class HnswIndex implements VectorIndex {
     }
     const size = level * (this.M + 1);
     if (this.#upperUsed + size > this.#upper.length) {
-      const next = new Int32Array(Math.max(this.#upperUsed + size, this.#upper.length * 2, 1024));
-      next.set(this.#upper.subarray(0, this.#upperUsed));
-      this.#upper = next;
+      this.#set.memory.reserve('upper', Math.max(this.#upperUsed + size, 1024) * 4);
+      this.#views();
     }
     this.#upperOffset[node] = this.#upperUsed;
     this.#upper.fill(0, this.#upperUsed, this.#upperUsed + size);
@@ -281,29 +290,21 @@ export class HnswIndex implements VectorIndex {
 
   // ---- graph walks ----------------------------------------------------------------------------
 
-  /** Greedy walk on one upper layer: returns the closest node reached; its key is left in #walkKey. */
+  /**
+   * Greedy descent through layers top..bottom (the `search_upper` kernel): returns the node
+   * reached; its key is left in #walkKey.
+   */
   #walkKey = 0;
-  #greedy(queryPtr: number, start: number, startKey: number, level: number): number {
-    let current = start;
-    let currentKey = startKey;
-    const ids = this.#gatherIds;
-    const keys = this.#gatherKeys;
-    for (let changed = true; changed; ) {
-      changed = false;
-      const offset = this.#upperOffset[current]! + (level - 1) * (this.M + 1);
-      const count = this.#upper[offset]!;
-      for (let i = 0; i < count; i++) ids[i] = this.#upper[offset + 1 + i]!;
-      this.#gather(queryPtr, count);
-      for (let i = 0; i < count; i++) {
-        if (keys[i]! > currentKey) {
-          currentKey = keys[i]!;
-          current = ids[i]!;
-          changed = true;
-        }
-      }
+  /** The query being searched, as stored (unit for cosine); reused across searches. */
+  readonly #queryScratch: Float32Array = new Float32Array(0);
+  #descend(queryPtr: number, start: number, startKey: number, top: number, bottom: number): number {
+    if (top < bottom) {
+      this.#walkKey = startKey;
+      return start;
     }
-    this.#walkKey = currentKey;
-    return current;
+    const node = this.#descendKernel(queryPtr, start, startKey, top, bottom, this.#upperOffsetsPtr, this.#upperPtr, this.M + 1, this.#rowsPtr, this.#stride, this.#biasPtr, this.#keysPtr);
+    this.#walkKey = this.#gatherKeys[0]!;
+    return node;
   }
 
   /**
@@ -383,10 +384,8 @@ export class HnswIndex implements VectorIndex {
     const self = this.#self(node);
     let current = this.#entry;
     let currentKey = this.#keyOf(queryPtr, current);
-    for (let level1 = this.#maxLevel; level1 > level; level1--) {
-      current = this.#greedy(queryPtr, current, currentKey, level1);
-      currentKey = this.#walkKey;
-    }
+    current = this.#descend(queryPtr, current, currentKey, this.#maxLevel, level + 1);
+    currentKey = this.#walkKey;
     for (let lc = Math.min(level, this.#maxLevel); lc >= 0; lc--) {
       const { nodes, keys } = this.#searchLayer(queryPtr, current, currentKey, this.efConstruction, lc, -1);
       const selected = this.#selectNeighbours(nodes, keys, self, this.M);
@@ -555,7 +554,7 @@ export class HnswIndex implements VectorIndex {
     const ef = Math.max(options.k, positiveInteger('efSearch', options.efSearch ?? this.efSearch, 1, 100000));
     const allowed = options.filter === undefined ? null : this.#allowed(options.filter);
     const results: SearchHit[][] = [];
-    const stored = new Float32Array(this.dim);
+    const stored = this.#queryScratch;
     for (let q = 0; q < m; q++) {
       storedVector(this.metric, queries, q * this.dim, this.dim, stored);
       results.push(this.#searchOne(stored, options.k, ef, allowed));
@@ -587,10 +586,8 @@ export class HnswIndex implements VectorIndex {
     else {
       let current = this.#entry;
       let currentKey = this.#keyOf(queryPtr, current);
-      for (let level = this.#maxLevel; level > 0; level--) {
-        current = this.#greedy(queryPtr, current, currentKey, level);
-        currentKey = this.#walkKey;
-      }
+      current = this.#descend(queryPtr, current, currentKey, this.#maxLevel, 1);
+      currentKey = this.#walkKey;
       nodes = this.#searchLayer(queryPtr, current, currentKey, ef, 0, allowed ? 1 : 0, k).nodes;
     }
     const rows = this.#blockFloats;
@@ -663,7 +660,7 @@ export class HnswIndex implements VectorIndex {
     // The node blocks hold the rows (vectors) and the layer-0 links (graph).
     const vectors = this.#capacity * (this.#stride - this.#rowOffset);
     const codes = memory.size('bias');
-    const graph = this.#capacity * this.#rowOffset + this.#levels.byteLength + this.#upperOffset.byteLength + this.#upper.byteLength;
+    const graph = this.#capacity * this.#rowOffset + this.#levels.byteLength + memory.size('upperOffsets') + memory.size('upper');
     const ids = this.#ids.byteLength + this.#deleted.byteLength + this.#nodeOf.size * 28;
     const metadata = this.#metadata.bytes();
     const scratch = memory.bytesOf((name) => ['visited', 'mask', 'candidates', 'results', 'query', 'gatherIds', 'gatherKeys'].includes(name));
@@ -729,7 +726,9 @@ export class HnswIndex implements VectorIndex {
       index.#blocks.set(s.links0.subarray(node * index.M0, (node + 1) * index.M0), index.#countAt(node) + 1);
     }
     index.#upperOffset.set(s.upperOffset);
-    index.#upper = Int32Array.from(s.upper);
+    index.#set.memory.reserve('upper', Math.max(s.upper.length, 1024) * 4);
+    index.#views();
+    index.#upper.set(s.upper);
     index.#upperUsed = s.upper.length;
     index.#deleted.set(s.deleted);
     index.#ids.set(s.ids);

@@ -178,3 +178,61 @@ function store(code: Code, heap: number, index: number, key: number, node: numbe
   code.localGet(heap).localGet(index).i32Const(3).op('i32.shl').op('i32.add').localGet(key).mem('f32.store');
   code.localGet(heap).localGet(index).i32Const(3).op('i32.shl').op('i32.add').localGet(node).mem('i32.store', 4);
 }
+
+/**
+ * HNSW's greedy descent through the upper layers, `top` down to `bottom`: on each layer, move to
+ * the best-scoring neighbour until none beats the current node. Upper links live in one pool:
+ * node n's layer-l list starts at upper[offsets[n] + (l − 1)·linkBlock] (count, then links).
+ * Returns the node reached; its key is stored at `keyOut`.
+ */
+export function searchUpper(module: ModuleBuilder, dim: number): void {
+  const I = 'i32' as const;
+  const code = module.addFunction('search_upper', [I, I, 'f32', I, I, I, I, I, I, I, I, I], [I]);
+  const [query, entry, entryKey, top, bottom, offsets, upper, linkBlock, rows, stride, bias, keyOut] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const current = code.local('i32');
+  const currentKey = code.local('f32');
+  const level = code.local('i32');
+  const changed = code.local('i32');
+  const base = code.local('i32');
+  const count = code.local('i32');
+  const i = code.local('i32');
+  const e = code.local('i32');
+  const key = code.local('f32');
+  const dot = rowDotLocals(code, dim);
+  code.localGet(entry).localSet(current);
+  code.localGet(entryKey).localSet(currentKey);
+  code.localGet(top).localSet(level);
+  code.block().loop();
+  code.localGet(level).localGet(bottom).op('i32.lt_s').brIf(1);
+  code.loop();
+  code.i32Const(0).localSet(changed);
+  // base = upper + (offsets[current] + (level − 1)·linkBlock)·4
+  code.localGet(upper);
+  code.localGet(offsets).localGet(current).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load');
+  code.localGet(level).i32Const(1).op('i32.sub').localGet(linkBlock).op('i32.mul').op('i32.add');
+  code.i32Const(2).op('i32.shl').op('i32.add').localSet(base);
+  code.localGet(base).mem('i32.load').localSet(count);
+  code.i32Const(0).localSet(i);
+  code.block().loop();
+  code.localGet(i).localGet(count).op('i32.ge_u').brIf(1);
+  code.localGet(base).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load', 4).localSet(e);
+  code.localGet(i).i32Const(1).op('i32.add').localSet(i);
+  emitRowDot(
+    code,
+    dim,
+    dot,
+    () => code.localGet(rows).localGet(e).localGet(stride).op('i32.mul').op('i32.add'),
+    () => code.localGet(query),
+  );
+  code.localGet(bias).localGet(e).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').op('f32.add').localTee(key);
+  code.localGet(currentKey).op('f32.gt').if();
+  code.localGet(key).localSet(currentKey).localGet(e).localSet(current).i32Const(1).localSet(changed);
+  code.end();
+  code.br(0).end().end();
+  code.localGet(changed).brIf(0);
+  code.end();
+  code.localGet(level).i32Const(1).op('i32.sub').localSet(level);
+  code.br(0).end().end();
+  code.localGet(keyOut).localGet(currentKey).mem('f32.store');
+  code.localGet(current);
+}

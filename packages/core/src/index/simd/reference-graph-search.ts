@@ -49,3 +49,30 @@ export function createReferenceGraphSearch(buffer: () => ArrayBuffer, rowKey: (q
     return results.size;
   };
 }
+
+/** `search_upper` in TypeScript: the greedy descent, keys from the reference row dot product. */
+export function createReferenceDescent(buffer: () => ArrayBuffer, rowKey: (query: number, rows: number, stride: number, id: number, bias: number) => number) {
+  return (query: number, entry: number, entryKey: number, top: number, bottom: number, offsets: number, upper: number, linkBlock: number, rows: number, stride: number, bias: number, keyOut: number): number => {
+    const i32 = new Int32Array(buffer());
+    let current = entry;
+    let currentKey = entryKey;
+    for (let level = top; level >= bottom; level--) {
+      for (let changed = true; changed; ) {
+        changed = false;
+        const base = (upper >>> 2) + i32[(offsets >>> 2) + current]! + (level - 1) * linkBlock;
+        const count = i32[base]!;
+        for (let i = 0; i < count; i++) {
+          const e = i32[base + 1 + i]!;
+          const key = rowKey(query, rows, stride, e, bias);
+          if (key > currentKey) {
+            currentKey = key;
+            current = e;
+            changed = true;
+          }
+        }
+      }
+    }
+    new Float32Array(buffer())[keyOut >>> 2] = currentKey;
+    return current;
+  };
+}

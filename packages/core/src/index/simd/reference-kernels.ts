@@ -1,4 +1,4 @@
-import { createReferenceGraphSearch } from './reference-graph-search.js';
+import { createReferenceDescent, createReferenceGraphSearch } from './reference-graph-search.js';
 import { PANEL, QUERY_BLOCK, type SearchKernelExports } from './search-kernels.js';
 
 const f = Math.fround;
@@ -100,6 +100,7 @@ export function createReferenceKernels(dim: number, buffer: () => ArrayBuffer, i
       for (let i = 0; i < count; i++) memory[(out >>> 2) + i] = rowKey(memory, rows, stride, query, idList[(ids >>> 2) + i]!, bias);
     },
     search_layer0: createReferenceGraphSearch(buffer, (query, rows, stride, id, bias) => rowKey(new Float32Array(buffer()), rows, stride, query, id, bias)),
+    search_upper: createReferenceDescent(buffer, (query, rows, stride, id, bias) => rowKey(new Float32Array(buffer()), rows, stride, query, id, bias)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { emitRowDot, rowDotLocals, unrolled } from './emit-loops.js';
-import { searchLayer0 } from './graph-search-kernel.js';
+import { searchLayer0, searchUpper } from './graph-search-kernel.js';
 import { ModuleBuilder, type Code } from './wasm-encoder.js';
 
 /**
@@ -70,6 +70,8 @@ export interface SearchKernelExports {
     scratchIds: number,
     scratchKeys: number,
   ): number;
+  /** HNSW's greedy descent through layers top..bottom; see graph-search-kernel.ts. Returns the node, its key at keyOut. */
+  search_upper(query: number, entry: number, entryKey: number, top: number, bottom: number, offsets: number, upper: number, linkBlock: number, rows: number, stride: number, bias: number, keyOut: number): number;
 }
 
 type Insert = (query: number, panel: number) => number;
@@ -347,6 +349,7 @@ export function searchKernelModule(dim: number, stages: readonly number[] = boun
   decodeF16(module);
   gatherKeys(module, dim);
   searchLayer0(module, dim);
+  searchUpper(module, dim);
   return module.encode();
 }
 
