@@ -189,4 +189,60 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
       expect(keys[0]!.every(Number.isFinite)).toBe(true);
     });
   }
+
+  it('search_layer0 and search_upper give the reference\'s results pair for pair, with each accept rule', async () => {
+    const dim = 20;
+    const n = 400;
+    const links = 8;
+    const rowBytes = Math.ceil(dim / 4) * 16;
+    const stride = 48 + rowBytes; // count + 8 links, padded to 16, then the row
+    const upperLevels = 2;
+    const linkBlock = 5; // count + 4 links per upper level
+    const outputs: string[][] = [];
+    await both(dim, (memory, rng) => {
+      memory.resize('rows', n * stride); // node blocks
+      memory.resize('bias', n * 4);
+      memory.resize('queries', rowBytes);
+      memory.resize('ids', n * 4 + 64); // visit marks (u16) and a little room
+      memory.resize('tails0', n); // flags
+      memory.resize('codes', (n + 1) * 8); // candidate heap
+      memory.resize('halves', (64 + 1) * 8); // result heap
+      memory.resize('panels', links * 8); // neighbour scratch: ids, keys
+      memory.resize('out', n * 4); // upper offsets
+      memory.resize('decoded', n * upperLevels * linkBlock * 4); // upper pool
+      const blocks = memory.i32('rows');
+      const floats = memory.f32('rows');
+      for (let node = 0; node < n; node++) {
+        blocks[(node * stride) / 4] = rng.int(1, links);
+        for (let i = 0; i < links; i++) blocks[(node * stride) / 4 + 1 + i] = rng.int(0, n - 1);
+        floats.set(rng.floats(dim), (node * stride + 48) / 4);
+      }
+      memory.f32('bias').set(rng.floats(n));
+      memory.f32('queries').set(rng.floats(dim));
+      memory.u8('tails0').set(Uint8Array.from({ length: n }, () => rng.int(0, 1)));
+      const offsets = memory.i32('out');
+      const pool = memory.i32('decoded');
+      for (let node = 0; node < n; node++) {
+        offsets[node] = node * upperLevels * linkBlock;
+        for (let level = 0; level < upperLevels; level++) {
+          const at = node * upperLevels * linkBlock + level * linkBlock;
+          pool[at] = rng.int(0, 4);
+          for (let i = 0; i < 4; i++) pool[at + 1 + i] = rng.int(0, n - 1);
+        }
+      }
+    }, (k, memory) => {
+      const log: string[] = [];
+      let epoch = 0;
+      for (const [want, ef] of [[-1, 16], [0, 24], [1, 7]] as const) {
+        const rows = memory.ptr('rows');
+        const count = k.search_layer0(memory.ptr('queries'), 3, 0.5, ef, ++epoch, rows + 4, rows, stride, memory.ptr('ids'), rows + 48, memory.ptr('bias'), memory.ptr('tails0'), want, memory.ptr('codes'), memory.ptr('halves'), memory.ptr('panels'), memory.ptr('panels') + links * 4);
+        log.push(`${want}:${count}:${Array.from(new Uint32Array(memory.buffer, memory.ptr('halves'), count * 2)).join(',')}`);
+      }
+      const node = k.search_upper(memory.ptr('queries'), 5, -10, upperLevels, 1, memory.ptr('out'), memory.ptr('decoded'), linkBlock, memory.ptr('rows') + 48, stride, memory.ptr('bias'), memory.ptr('scratch'));
+      log.push(`upper:${node}:${memory.f32('scratch', 1)[0]}`);
+      outputs.push(log);
+    });
+    expect(outputs[0]).toEqual(outputs[1]);
+    expect(outputs[0]![0]).toMatch(/^-1:16:/);
+  });
 });
