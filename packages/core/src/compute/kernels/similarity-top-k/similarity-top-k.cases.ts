@@ -56,14 +56,16 @@ export const similarityTopKCases: KernelCases<SimilarityTopKAttrs> = {
       },
       attrs: { metric, k: rng.int(1, 16) },
     }));
-    // Cosine divides, so scores are not exact; continuous values make near-ties improbable.
+    // Cosine divides, so scores are not exact; continuous values in 8+ dimensions make near-ties
+    // improbable (in one dimension every cosine is ±1 and the order would rest on rounding).
     const cm = rng.int(1, 6);
     const cn = rng.int(1, 300);
+    const cd = rng.int(8, 40);
     cases.push({
       name: 'random cosine',
       inputs: {
-        queries: { shape: [cm, d], dtype: 'f32', data: rng.floats(cm * d) },
-        base: { shape: [cn, d], dtype: 'f32', data: rng.floats(cn * d) },
+        queries: { shape: [cm, cd], dtype: 'f32', data: rng.floats(cm * cd) },
+        base: { shape: [cn, cd], dtype: 'f32', data: rng.floats(cn * cd) },
         mask: { shape: [cn], dtype: 'u8', data: mask(rng, cn, 0.9) },
       },
       attrs: { metric: 'cosine', k: rng.int(1, 8) },
