@@ -2,7 +2,8 @@
 // L2-normalised, 1,000 test images as queries (same projection), k = 10, inner product.
 // CV Factory's indexes (the `cvf bench retrieval` logic) beside FAISS (IndexFlatIP, SQ8) and
 // hnswlib on the same raw float32 files in the same run, one thread each side.
-// Usage: npx tsx --conditions=source bench/retrieval/run.ts [--quick]
+// Every timing is the fastest of --repeat passes on each side (default 3): the machine may be shared.
+// Usage: npx tsx --conditions=source bench/retrieval/run.ts [--quick] [--repeat N]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { readFashionMnist } from '../pca/fashion-mnist.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 
 const quick = process.argv.includes('--quick');
+const repeatAt = process.argv.indexOf('--repeat');
+const REPEAT = repeatAt >= 0 ? Number(process.argv[repeatAt + 1]) : 3;
 const DIM = 64;
 const K = 10;
 const QUERIES = 1000;
@@ -63,22 +66,33 @@ interface Side {
   buildSeconds: number;
   bytes: number;
 }
+interface SweepPoint {
+  efSearch: number;
+  single: Side['single'];
+  recallAtK: number;
+}
 interface Peers {
   faiss: { version: string; flat: Side; sq8: Side };
-  hnswlib: { version: string; buildSeconds: number; sweep: { efSearch: number; single: Side['single']; batch: Side['batch']; recallAtK: number }[] };
+  hnswlib: { version: string; buildSeconds: number; sweep: SweepPoint[] };
 }
 
-function runPeers(base: string, queries: string, idsOut: string): Peers {
+/** Runs one mode of peers.py (FAISS and hnswlib under /usr/bin/python3, one thread) and parses its JSON. */
+function peer<T>(...args: string[]): T {
   const script = fileURLToPath(new URL('./peers.py', import.meta.url));
   const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const run = spawnSync('/usr/bin/python3', [script, base, queries, String(DIM), String(K), String(M), String(EF_CONSTRUCTION), EF_SWEEP.join(','), idsOut], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (run.status !== 0) throw new Error(`peers failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Peers;
+  const run = spawnSync('/usr/bin/python3', [script, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`peers.py ${args[0]} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
 }
 
-/** The QPS a sweep reaches at a recall level: its fastest point at or above it, if any. */
+/** Keeps the faster of two measurements of one sweep point. */
+function faster(a: SweepPoint | undefined, b: SweepPoint): SweepPoint {
+  return a && a.single.qps >= b.single.qps ? a : b;
+}
+
+/** A sweep at a recall level: its smallest efSearch that reaches it (the cheapest setting), if any. */
 function qpsAt(sweep: readonly { recallAtK: number; single: { qps: number }; efSearch: number }[], level: number): { qps: number; efSearch: number; recallAtK: number } | undefined {
-  const ok = sweep.filter((p) => p.recallAtK >= level).sort((a, b) => b.single.qps - a.single.qps);
+  const ok = sweep.filter((p) => p.recallAtK >= level).sort((a, b) => a.efSearch - b.efSearch);
   return ok[0] ? { qps: ok[0].single.qps, efSearch: ok[0].efSearch, recallAtK: ok[0].recallAtK } : undefined;
 }
 
@@ -87,13 +101,13 @@ try {
   const { base, queries, n } = await prepare(dir);
   const faissIds = join(dir, 'faiss-ids.i32');
   const oursIds = join(dir, 'cvf-flat-ids.i32');
-  console.log(`one thread each side; ${machine().cpu}, ${machine().cores} cores (shared machines: treat these as rough)`);
+  console.log(`one thread each side, fastest of ${REPEAT} passes; ${machine().cpu}, ${machine().cores} cores (shared machines: treat these as rough)`);
 
   const ours: Record<string, BenchRetrievalResult> = {};
   for (const index of ['flat', 'flat-f16', 'flat-int8'] as IndexKind[]) {
-    ours[index] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index, threads: 1, metric: 'dot', ...(index === 'flat' ? { out: oursIds } : {}) });
+    ours[index] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index, threads: 1, metric: 'dot', repeat: REPEAT, ...(index === 'flat' ? { out: oursIds } : {}) });
   }
-  const peers = runPeers(base, queries, faissIds);
+  const faiss = peer<Peers['faiss']>('flat', base, queries, String(DIM), String(K), faissIds, String(REPEAT));
 
   // Our flat ids against FAISS's exact ids (independent implementations of exact search).
   const a = new Int32Array(readFileSync(oursIds).buffer.slice(0));
@@ -101,18 +115,27 @@ try {
   const toHits = (ids: Int32Array) => Array.from({ length: QUERIES }, (_, q) => Array.from(ids.subarray(q * K, (q + 1) * K), (id) => ({ id, score: 0 })));
   const agreement = recallAtK(toHits(a), toHits(b));
 
-  // HNSW: one build, an efSearch sweep, compared at equal recall.
+  // HNSW: one build each side, then an efSearch sweep whose passes alternate between the two
+  // sides (fastest pass kept per side and point), compared at equal recall.
   const baseRows = new Float32Array(readFileSync(base).buffer.slice(0));
   const queryRows = new Float32Array(readFileSync(queries).buffer.slice(0));
   const hnsw = await createIndex({ kind: 'hnsw', dim: DIM, metric: 'dot', M, efConstruction: EF_CONSTRUCTION });
   const buildStart = performance.now();
   hnsw.addBatch(Int32Array.from({ length: n }, (_, i) => i), baseRows);
   const hnswBuild = (performance.now() - buildStart) / 1000;
+  const hnswlibFile = join(dir, 'hnswlib.bin');
+  const hnswlibBuild = peer<{ version: string; buildSeconds: number }>('hnsw-build', base, String(DIM), String(M), String(EF_CONSTRUCTION), hnswlibFile);
   const truth = toHits(b);
-  const sweep = EF_SWEEP.map((efSearch) => {
-    const { single, batch, hits } = timeSearches(hnsw, queryRows, DIM, { k: K, efSearch });
-    return { efSearch, single, batch, recallAtK: recallAtK(hits, truth) };
-  });
+  const sweep: SweepPoint[] = [];
+  const theirSweep: SweepPoint[] = [];
+  for (let pass = 0; pass < REPEAT; pass++) {
+    EF_SWEEP.forEach((efSearch, i) => {
+      const { single, hits } = timeSearches(hnsw, queryRows, DIM, { k: K, efSearch }, 1);
+      sweep[i] = faster(sweep[i], { efSearch, single, recallAtK: recallAtK(hits, truth) });
+      theirSweep[i] = faster(theirSweep[i], peer<SweepPoint>('hnsw-search', hnswlibFile, String(DIM), String(n), queries, String(K), String(efSearch), faissIds, '1'));
+    });
+  }
+  const peers: Peers = { faiss, hnswlib: { version: hnswlibBuild.version, buildSeconds: hnswlibBuild.buildSeconds, sweep: theirSweep } };
 
   const f = peers.faiss;
   const rows: Record<string, string | number>[] = [
