@@ -11,7 +11,11 @@ export const VECTOR_METRICS: readonly VectorMetric[] = ['dot', 'cosine', 'l2'];
 export type IndexKind = 'flat' | 'flat-f16' | 'flat-int8' | 'hnsw';
 export const INDEX_KINDS: readonly IndexKind[] = ['flat', 'flat-f16', 'flat-int8', 'hnsw'];
 
-/** One result: the caller's id and its score (similarity for dot/cosine, squared distance for l2). */
+/**
+ * One result: the caller's id and its score — similarity for dot/cosine, squared distance for l2.
+ * Flat kinds score their final hits exactly in float64; HNSW reports the f32 products its walk
+ * ranked by for dot/cosine and recomputes l2 distances exactly.
+ */
 export interface SearchHit {
   readonly id: number;
   readonly score: number;

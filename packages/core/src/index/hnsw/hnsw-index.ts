@@ -579,25 +579,32 @@ export class HnswIndex implements VectorIndex {
     if (this.#live === 0 || (allowed && allowed.count === 0)) return [];
     this.#queryView.set(stored);
     const queryPtr = this.#queryPtr;
-    let nodes: Int32Array;
+    let found: { nodes: Int32Array; keys: Float64Array };
     // A filter that passes few nodes makes the graph walk visit ~ef/selectivity nodes: scanning
     // the passing nodes directly is cheaper below ~2·sqrt(ef·n) of them.
-    if (allowed && allowed.count < 2 * Math.sqrt(ef * this.#nodes)) nodes = this.#scanAllowed(queryPtr, k);
+    if (allowed && allowed.count < 2 * Math.sqrt(ef * this.#nodes)) found = this.#scanAllowed(queryPtr, k);
     else {
       let current = this.#entry;
       let currentKey = this.#keyOf(queryPtr, current);
       current = this.#descend(queryPtr, current, currentKey, this.#maxLevel, 1);
       currentKey = this.#walkKey;
-      nodes = this.#searchLayer(queryPtr, current, currentKey, ef, 0, allowed ? 1 : 0, k).nodes;
+      found = this.#searchLayer(queryPtr, current, currentKey, ef, 0, allowed ? 1 : 0, k);
+    }
+    const { nodes, keys } = found;
+    const hits: SearchHit[] = [];
+    // For dot and cosine the key is the score (the f32 product the walk ranked by, best first);
+    // an l2 key is q·x − ‖x‖²/2, so distances are recomputed exactly rather than derived from it.
+    if (this.metric !== 'l2') {
+      for (let i = 0; i < nodes.length; i++) hits.push({ id: this.#ids[nodes[i]!]!, score: keys[i]! });
+      return hits;
     }
     const rows = this.#blockFloats;
-    const hits: SearchHit[] = [];
     for (const node of nodes) hits.push({ id: this.#ids[node]!, score: this.#exact(stored, rows, node) });
     return sortHits(this.metric, hits);
   }
 
   /** Exact top-k over the nodes the mask passes. */
-  #scanAllowed(queryPtr: number, k: number): Int32Array {
+  #scanAllowed(queryPtr: number, k: number): { nodes: Int32Array; keys: Float64Array } {
     const results = this.#results;
     results.clear();
     const mask = this.#mask;
@@ -620,7 +627,7 @@ export class HnswIndex implements VectorIndex {
       if (n === chunk) flush();
     }
     if (n > 0) flush();
-    return drainKeyHeap(results).nodes;
+    return drainKeyHeap(results);
   }
 
   #exact(q: Float32Array, rows: Float32Array, node: number): number {
