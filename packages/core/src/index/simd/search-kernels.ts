@@ -3,9 +3,10 @@ import { searchLayer0, searchUpper } from './graph-search-kernel.js';
 import { ModuleBuilder, type Code } from './wasm-encoder.js';
 
 /**
- * WebAssembly SIMD kernels of the vector indexes, generated for one dimension so the inner loops
- * are unrolled with constant offsets. The plain TypeScript loops in `reference-kernels.ts` compute
- * the same things and are what the tests compare these against.
+ * WebAssembly SIMD kernels of the vector indexes, generated for one dimension (constant offsets,
+ * loops shaped for V8's compiler) by the tiny encoder in wasm-encoder.ts. The plain TypeScript
+ * loops in `reference-kernels.ts` compute the same things bit for bit and are what the tests
+ * compare these against.
  *
  * Layouts (all little-endian, in the index's linear memory):
  * - f32 panels: vectors in groups of PANEL = 8, dimension-major inside a group —
@@ -14,7 +15,9 @@ import { ModuleBuilder, type Code } from './wasm-encoder.js';
  * - int8 panels: codes (u8) in groups of 8 vectors, by dimension pairs — panel[p][j/2][lane][2] —
  *   so `i32x4.dot_i16x8_s` multiplies two dimensions of four vectors by an (i16, i16) query pair.
  * - f16 panels: like f32 panels with u16 halves; decoded to an f32 scratch panel block first.
- * - rows: row-major f32, each row padded to a multiple of 4 (HNSW's random access by node).
+ * - rows: f32, each padded to a multiple of 4, `stride` bytes apart (HNSW's node blocks, whose
+ *   rows sit beside their layer-0 links); scored by `gather_keys` and the graph kernels of
+ *   graph-search-kernel.ts.
  *
  * Every scan keeps one threshold per query (the score a candidate must beat to enter that query's
  * top-k) and compares eight scores at once; only when one beats it does it call the host's
