@@ -89,6 +89,17 @@ describe('flat indexes: results against float64 brute force', () => {
       const got = index.searchBatch(q, { k: 15 });
       for (let i = 0; i < 6; i++) expect(got[i]!.map((h) => h.id)).toEqual(bruteForce(metric, pcaIds, pca, 64, q.subarray(i * 64, (i + 1) * 64), 15).map((h) => h.id));
     }
+    // Forced on isotropic data of an odd dimension (bound stages 5 and 9 of 37): still exact.
+    for (const metric of metrics) {
+      for (const backend of backends) {
+        const forced = await FlatIndex.create({ dim: DIM, metric, backend, scan: 'bounded' });
+        forced.addBatch(ids, base);
+        expect(forced.bounded).toBe(true);
+        const got = forced.searchBatch(queries, { k: K });
+        const want = truth(metric);
+        for (let i = 0; i < M; i++) expect(got[i]!.map((h) => h.id), `${metric} ${backend}`).toEqual(want[i]!.map((h) => h.id));
+      }
+    }
     const isotropic = await FlatIndex.create({ dim: 64, metric: 'dot' });
     isotropic.addBatch(pcaIds, clusteredVectors(5, 2000, 64));
     expect(isotropic.bounded).toBe(false);
