@@ -1,5 +1,6 @@
 import { createSecondaryCapture, writeDicom } from '@cvf/medical';
-import { encodePng, imageTensor } from '@cvf/core';
+import { CpuDevice, encodePng, imageTensor, Predictor, THUMBNAIL_SIZE } from '@cvf/core';
+import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,14 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(result.similar).toHaveLength(3);
     // The image was in the training split or not; either way its nearest cases are trousers.
     expect(result.similar[0].label).toBe('trouser');
+
+    // Each similar case has a small picture in the bundle, for viewers to show.
+    const predictor = await Predictor.load(await readBundleFolder(summary.bundle), { device: new CpuDevice(), onnxRuntime: await createOrtNodeRuntime() });
+    const thumbnail = predictor.thumbnail(result.similar[0].id)!;
+    expect(thumbnail.shape).toEqual([THUMBNAIL_SIZE, THUMBNAIL_SIZE, 1]);
+    expect(Math.max(...thumbnail.data)).toBeGreaterThan(100);
+    expect(predictor.thumbnail('no such case')).toBeNull();
+    await predictor.release();
   });
 
   it('trains configs/medical/train.yaml on DICOM slices made from Fashion-MNIST, windowed in HU', async () => {

@@ -12,6 +12,7 @@ import type { OnnxRuntime, OnnxSession } from '../onnx/session.js';
 import { knnPredict } from '../train/knn.js';
 import type { Bundle } from './bundle.js';
 import type { BundleStage } from './bundle-manifest.js';
+import { decodeThumbnails } from './thumbnails.js';
 
 interface KnnSettings {
   readonly k: number;
@@ -47,8 +48,9 @@ export class Predictor {
   readonly #cases: { ids: string[]; labels: string[] };
   readonly #head: OnnxSession | null;
   readonly #knn: KnnSettings | null;
+  readonly #thumbnails: Awaited<ReturnType<typeof decodeThumbnails>> | null;
 
-  private constructor(bundle: Bundle, parts: { device: Device; extractor: FeatureExtractor; pca: Pca | null; index: VectorIndex; cases: { ids: string[]; labels: string[] }; head: OnnxSession | null; knn: KnnSettings | null }) {
+  private constructor(bundle: Bundle, parts: { device: Device; extractor: FeatureExtractor; pca: Pca | null; index: VectorIndex; cases: { ids: string[]; labels: string[] }; head: OnnxSession | null; knn: KnnSettings | null; thumbnails: Awaited<ReturnType<typeof decodeThumbnails>> | null }) {
     this.bundle = bundle;
     this.#device = parts.device;
     this.#extractor = parts.extractor;
@@ -57,6 +59,7 @@ export class Predictor {
     this.#cases = parts.cases;
     this.#head = parts.head;
     this.#knn = parts.knn;
+    this.#thumbnails = parts.thumbnails;
   }
 
   static async load(bundle: Bundle, context: PredictorContext): Promise<Predictor> {
@@ -84,7 +87,9 @@ export class Predictor {
       // The head is a few small products: the runtime's CPU provider beats a GPU round trip.
       head = await context.onnxRuntime.createSession(file('head.onnx'), { executionProviders: [context.onnxRuntime.name === 'onnxruntime-node' ? 'cpu' : 'wasm'] });
     }
-    return new Predictor(bundle, { device: context.device, extractor, pca, index, cases, head, knn });
+    const thumbnailFile = indexStage.files[2];
+    const thumbnails = thumbnailFile ? await decodeThumbnails(file(thumbnailFile)) : null;
+    return new Predictor(bundle, { device: context.device, extractor, pca, index, cases, head, knn, thumbnails });
   }
 
   /** Predictions for decoded images, in order. */
@@ -116,6 +121,12 @@ export class Predictor {
         similar: hits.slice(0, k).map((hit) => ({ id: this.#cases.ids[hit.id] ?? String(hit.id), label: this.#cases.labels[hit.id] ?? '', score: hit.score })),
       };
     });
+  }
+
+  /** The small picture of a training case (by its id in `similar`), for showing similar cases. */
+  thumbnail(caseId: string): ImageTensor<'u8'> | null {
+    const index = this.#cases.ids.indexOf(caseId);
+    return index < 0 ? null : (this.#thumbnails?.get(index) ?? null);
   }
 
   async release(): Promise<void> {

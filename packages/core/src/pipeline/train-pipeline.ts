@@ -19,6 +19,7 @@ import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from './bundle-manifest.js
 import { buildExtractor } from './build-extractor.js';
 import { configHash, flattenParams } from './config-hash.js';
 import { featureMatrix, type FeatureMatrix } from './feature-matrix.js';
+import { encodeThumbnails } from './thumbnails.js';
 import type { TrainingEnvironment } from './training-environment.js';
 
 /** What `cvf train` prints last, and what the studio shows when a run ends. */
@@ -192,6 +193,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     ['extractor.bin', extractor.save()],
     ['index.bin', serializeIndex(index)],
     ['cases.json', json({ ids: data.train.map((s) => s.id), labels: data.train.map((s) => s.label) })],
+    ['thumbnails.bin', await encodeThumbnails(data.train)],
     ['evaluation.json', json({ test: summarizeEvaluation(testEvaluation) })],
   ]);
   if (pca) files.set('pca.bin', pca.save());
@@ -219,7 +221,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     stages: [
       { name: 'extractor', kind: config.features.kind, params: { ...config.features }, files: ['extractor.bin'] },
       ...(pca ? [{ name: 'pca', kind: 'pca', params: { components: config.pca.components, whiten: config.pca.whiten }, files: ['pca.bin'] }] : []),
-      { name: 'index', kind: config.index.kind, params: { metric: config.index.metric, k: config.index.k }, files: ['index.bin', 'cases.json'] },
+      { name: 'index', kind: config.index.kind, params: { metric: config.index.metric, k: config.index.k }, files: ['index.bin', 'cases.json', 'thumbnails.bin'] },
       head
         ? { name: 'head', kind: config.model.head, params: { inputName: 'features', outputName: 'probabilities' }, files: ['head.onnx', 'head.bin'] }
         : { name: 'head', kind: 'knn', params: { ...config.model }, files: [] },
