@@ -1,42 +1,19 @@
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
-import { serveFiles } from '../support/static-server.js';
+import { openBundledPage, type BundledPage } from '../support/browser-page.js';
+import { chromiumUnavailable } from '../support/chromium.js';
 
 const skip = chromiumUnavailable();
-let browser: Browser | undefined;
-let server: Awaited<ReturnType<typeof serveFiles>> | undefined;
+let opened: BundledPage | undefined;
 
 beforeAll(async () => {
-  if (skip) return;
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./browser-entry.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['source'],
-    write: false,
-  });
-  server = await serveFiles({
-    '/index.html': { type: 'text/html', body: '<!doctype html><title>indexeddb</title><script type="module" src="/indexes.js"></script>' },
-    '/indexes.js': { type: 'text/javascript', body: bundle.outputFiles[0]!.contents },
-  });
-  browser = await launchChromium();
+  if (!skip) opened = await openBundledPage(new URL('./browser-entry.ts', import.meta.url), { ready: 'runIndexedDbChecks', title: 'indexeddb' });
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => opened?.close());
 
 it.skipIf(skip)('indexes persist to IndexedDB in chunks, load back identical, and damaged chunks are refused', async () => {
-  const page = await browser!.newPage();
+  const { page } = opened!;
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server!.url);
-  await page.waitForFunction(() => typeof window.runIndexedDbChecks === 'function');
   const result = (await page.evaluate(() => window.runIndexedDbChecks())) as {
     simd: boolean;
     backend: string;
