@@ -145,11 +145,16 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
         ? { head: 'mlp', inputDim: train.dim, classes: classes.length, hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout }
         : { head: 'softmax', inputDim: train.dim, classes: classes.length };
     const watched = config.train.earlyStopping.metric;
+    let epochLog: Promise<void> = Promise.resolve();
     const result = await trainHead(device, spec, config.train, { features: train.features, labels: train.labels }, {
       ...(val.rows > 0 ? { validation: { features: val.features, labels: val.labels } } : {}),
       ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
       onProgress: (p) => {
-        if (p.kind === 'epoch') void env.tracker.logMetrics(runId, { 'train.loss': p.loss, lr: p.lr, ...prefixed('val', p.metrics ?? {}) }, p.epoch);
+        // Logged in order, and awaited after training so a failed write fails the run.
+        if (p.kind === 'epoch') {
+          epochLog = epochLog.then(() => env.tracker.logMetrics(runId, finite({ 'train.loss': p.loss, lr: p.lr, ...prefixed('val', p.metrics ?? {}) }), p.epoch));
+          epochLog.catch(() => {}); // handled by the await below, or moot when training itself fails
+        }
         const eta = p.stepsThisRun > 0 ? (p.elapsedMs / p.stepsThisRun / 1000) * (p.totalSteps - p.step) : undefined;
         progress({ stage: 'train', done: p.step, total: p.totalSteps, ...(eta !== undefined ? { etaSeconds: eta } : {}), metrics: { epoch: p.epoch, loss: p.loss, ...(p.metrics ?? {}) } });
       },
@@ -157,6 +162,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       ...(resumeFrom ? { resumeFrom } : {}),
       ...(env.signal ? { signal: env.signal } : {}),
     });
+    await epochLog;
     head = result.head;
     predict = (m) => predictProbabilities(device, result.head, m.features);
   }
@@ -278,7 +284,12 @@ function padded<T>(values: T[], length: number, fill: T): T[] {
 }
 
 function prefixed(prefix: string, metrics: Readonly<Record<string, number>>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => [`${prefix}.${k}`, v]));
+  return finite(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`${prefix}.${k}`, v])));
+}
+
+/** Tracking stores finite numbers only: a NaN metric (an empty class, a diverged loss) is left out. */
+function finite(metrics: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
 }
 
 function sum(values: ArrayLike<number>): number {
