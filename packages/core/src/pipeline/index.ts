@@ -6,4 +6,4 @@ export { CHECKPOINT_ARTIFACT, runTrainingPipeline, type TrainPipelineOptions, ty
 export type { PipelineProgress, TrainingEnvironment } from './training-environment.js';
 export { Predictor, type Prediction, type PredictorContext } from './predictor.js';
 export { applyPoint, runTuning, searchPoints, type TrialResult, type TuneSummary } from './tune.js';
-export { decodeThumbnails, encodeThumbnails, THUMBNAIL_SIZE } from './thumbnails.js';
+export { decodeThumbnails, encodeThumbnails, THUMBNAIL_SIZE, type Thumbnails } from './thumbnails.js';

@@ -12,7 +12,7 @@ import type { OnnxRuntime, OnnxSession } from '../onnx/session.js';
 import { knnPredict } from '../train/knn.js';
 import type { Bundle } from './bundle.js';
 import type { BundleStage } from './bundle-manifest.js';
-import { decodeThumbnails } from './thumbnails.js';
+import { decodeThumbnails, type Thumbnails } from './thumbnails.js';
 
 interface KnnSettings {
   readonly k: number;
@@ -39,27 +39,26 @@ export interface PredictorContext {
  * evaluated, plus the case index for similar cases. Used by `cvf predict`, the edge runtime and
  * the studio's viewer.
  */
+/** The loaded stages of a bundle. */
+interface PredictorParts {
+  readonly device: Device;
+  readonly extractor: FeatureExtractor;
+  readonly pca: Pca | null;
+  readonly index: VectorIndex;
+  readonly cases: { readonly ids: string[]; readonly labels: string[] };
+  /** The ONNX head; null for a kNN head, which votes over the index. */
+  readonly head: OnnxSession | null;
+  readonly knn: KnnSettings | null;
+  readonly thumbnails: Thumbnails | null;
+}
+
 export class Predictor {
   readonly bundle: Bundle;
-  readonly #device: Device;
-  readonly #extractor: FeatureExtractor;
-  readonly #pca: Pca | null;
-  readonly #index: VectorIndex;
-  readonly #cases: { ids: string[]; labels: string[] };
-  readonly #head: OnnxSession | null;
-  readonly #knn: KnnSettings | null;
-  readonly #thumbnails: Awaited<ReturnType<typeof decodeThumbnails>> | null;
+  readonly #parts: PredictorParts;
 
-  private constructor(bundle: Bundle, parts: { device: Device; extractor: FeatureExtractor; pca: Pca | null; index: VectorIndex; cases: { ids: string[]; labels: string[] }; head: OnnxSession | null; knn: KnnSettings | null; thumbnails: Awaited<ReturnType<typeof decodeThumbnails>> | null }) {
+  private constructor(bundle: Bundle, parts: PredictorParts) {
     this.bundle = bundle;
-    this.#device = parts.device;
-    this.#extractor = parts.extractor;
-    this.#pca = parts.pca;
-    this.#index = parts.index;
-    this.#cases = parts.cases;
-    this.#head = parts.head;
-    this.#knn = parts.knn;
-    this.#thumbnails = parts.thumbnails;
+    this.#parts = parts;
   }
 
   static async load(bundle: Bundle, context: PredictorContext): Promise<Predictor> {
@@ -96,19 +95,19 @@ export class Predictor {
   async predict(images: readonly ImageTensor[], options: { similar?: number } = {}): Promise<Prediction[]> {
     if (images.length === 0) return [];
     const { manifest } = this.bundle;
-    const batch = await preprocessImages(this.#device, images, manifest.preprocess as PreprocessConfig);
-    let features = await this.#extractor.transform(batch);
+    const batch = await preprocessImages(this.#parts.device, images, manifest.preprocess as PreprocessConfig);
+    let features = await this.#parts.extractor.transform(batch);
     batch.dispose();
-    if (this.#pca) {
-      const projected = await this.#pca.transform(features);
+    if (this.#parts.pca) {
+      const projected = await this.#parts.pca.transform(features);
       features.dispose();
       features = projected;
     }
-    const values = (await this.#device.read(features)) as Float32Array;
+    const values = (await this.#parts.device.read(features)) as Float32Array;
     const [rows, dim] = features.shape as [number, number];
     features.dispose();
     const k = options.similar ?? (manifest.stages.find((s) => s.name === 'index')?.params as { k?: number } | undefined)?.k ?? 5;
-    const neighbours = this.#index.searchBatch(values, { k: Math.max(k, this.#knn?.k ?? 0) });
+    const neighbours = this.#parts.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0) });
     const probabilities = await this.#probabilities(values, rows, dim, neighbours);
     const classes = manifest.classes;
     return neighbours.map((hits, row) => {
@@ -118,30 +117,30 @@ export class Predictor {
         classIndex,
         label: classes[classIndex]!,
         probabilities: p,
-        similar: hits.slice(0, k).map((hit) => ({ id: this.#cases.ids[hit.id] ?? String(hit.id), label: this.#cases.labels[hit.id] ?? '', score: hit.score })),
+        similar: hits.slice(0, k).map((hit) => ({ id: this.#parts.cases.ids[hit.id] ?? String(hit.id), label: this.#parts.cases.labels[hit.id] ?? '', score: hit.score })),
       };
     });
   }
 
   /** The small picture of a training case (by its id in `similar`), for showing similar cases. */
   thumbnail(caseId: string): ImageTensor<'u8'> | null {
-    const index = this.#cases.ids.indexOf(caseId);
-    return index < 0 ? null : (this.#thumbnails?.get(index) ?? null);
+    const index = this.#parts.cases.ids.indexOf(caseId);
+    return index < 0 ? null : (this.#parts.thumbnails?.get(index) ?? null);
   }
 
   async release(): Promise<void> {
-    await this.#head?.release();
+    await this.#parts.head?.release();
   }
 
   async #probabilities(values: Float32Array, rows: number, dim: number, neighbours: { id: number; score: number }[][]): Promise<Float32Array> {
     const classes = this.bundle.manifest.classes;
-    if (this.#head) {
-      const out = await this.#head.run({ [this.#head.inputNames[0]!]: { type: 'float32', dims: [rows, dim], data: values } });
-      return out[this.#head.outputNames[0]!]!.data as Float32Array;
+    if (this.#parts.head) {
+      const out = await this.#parts.head.run({ [this.#parts.head.inputNames[0]!]: { type: 'float32', dims: [rows, dim], data: values } });
+      return out[this.#parts.head.outputNames[0]!]!.data as Float32Array;
     }
-    const { k, weighting } = this.#knn!;
+    const { k, weighting } = this.#parts.knn!;
     const labelIndex = new Map(classes.map((c, i) => [c, i]));
-    const labels = Int32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => labelIndex.get(this.#cases.labels[h.id] ?? '') ?? -1), k, -1)));
+    const labels = Int32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => labelIndex.get(this.#parts.cases.labels[h.id] ?? '') ?? -1), k, -1)));
     const scores = Float32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => h.score), k, 0)));
     const metric = (this.bundle.manifest.stages.find((s) => s.name === 'index')?.params as { metric?: string } | undefined)?.metric;
     return knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: metric === 'l2' ? 'distance' : 'similarity' }).probabilities;

@@ -32,8 +32,13 @@ export async function encodeThumbnails(samples: readonly Sample[]): Promise<Uint
   return compress(bytes, 'gzip');
 }
 
-/** Reads thumbnails back: `get(i)` is the i-th case's thumbnail ([size, size, channels] u8). */
-export async function decodeThumbnails(gzipped: Uint8Array): Promise<{ count: number; get(index: number): ImageTensor<'u8'> | null }> {
+/** Thumbnails read back: `get(i)` is the i-th case's thumbnail ([size, size, channels] u8). */
+export interface Thumbnails {
+  readonly count: number;
+  get(index: number): ImageTensor<'u8'> | null;
+}
+
+export async function decodeThumbnails(gzipped: Uint8Array): Promise<Thumbnails> {
   const bytes = await decompress(gzipped, 'gzip');
   const newline = bytes.indexOf(10);
   let header: ThumbnailHeader;
