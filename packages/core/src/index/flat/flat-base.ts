@@ -4,9 +4,10 @@ import { IndexError } from '../../errors.js';
 import { gpuFlatSearch, MAX_GPU_CANDIDATES } from '../gpu/gpu-flat-search.js';
 import { compileFilter, type MetadataFilter } from '../filter.js';
 import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
+import { checkAddBatch } from '../add-batch-check.js';
 import { MetadataStore, type VectorMetadata, type MetadataSnapshot } from '../metadata-store.js';
 import type { SectionArray } from '../persist/index-format.js';
-import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, kernelQuery, sortHits, storedVector } from '../metric.js';
+import { checkDim, checkK, checkMetric, checkRows, checkVector, kernelQuery, sortHits, storedVector } from '../metric.js';
 import { PANEL, QUERY_BLOCK } from '../simd/search-kernels.js';
 import { TopKCollector } from '../top-k-collector.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
@@ -166,17 +167,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   }
 
   addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
-    const rows = checkRows(vectors, this.dim, 'vectors');
-    if (rows !== ids.length) throw new IndexError('INDEX_INVALID_ARGUMENT', `${ids.length} ids for ${rows} vectors`);
-    if (metadata !== undefined && metadata.length !== rows) throw new IndexError('INDEX_INVALID_ARGUMENT', `${metadata.length} metadata entries for ${rows} vectors`);
-    const seen = new Set<number>();
-    for (let r = 0; r < rows; r++) {
-      const id = ids[r]!;
-      checkId(id);
-      if (this.#slotOf.has(id) || seen.has(id)) throw new IndexError('INDEX_DUPLICATE_ID', `id ${id} is already in the index; use update() to replace its vector`);
-      seen.add(id);
-      this.metadata.validate(metadata?.[r]);
-    }
+    const rows = checkAddBatch(ids, vectors, metadata, this.dim, (id) => this.#slotOf.has(id), this.metadata);
     this.beforeAdd(vectors, rows);
     this.#reserve(this.count + rows);
     const stored = new Float32Array(this.dim);

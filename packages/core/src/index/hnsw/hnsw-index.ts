@@ -1,8 +1,9 @@
 import { IndexError } from '../../errors.js';
 import { compileFilter, type MetadataFilter } from '../filter.js';
 import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
+import { checkAddBatch } from '../add-batch-check.js';
 import { MetadataStore, type VectorMetadata } from '../metadata-store.js';
-import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, sortHits, storedVector } from '../metric.js';
+import { checkDim, checkK, checkMetric, checkRows, checkVector, sortHits, storedVector } from '../metric.js';
 import type { MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
 import { KeyHeap } from './key-heap.js';
 
@@ -467,17 +468,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
-    const rows = checkRows(vectors, this.dim, 'vectors');
-    if (rows !== ids.length) throw new IndexError('INDEX_INVALID_ARGUMENT', `${ids.length} ids for ${rows} vectors`);
-    if (metadata !== undefined && metadata.length !== rows) throw new IndexError('INDEX_INVALID_ARGUMENT', `${metadata.length} metadata entries for ${rows} vectors`);
-    const seen = new Set<number>();
-    for (let r = 0; r < rows; r++) {
-      const id = ids[r]!;
-      checkId(id);
-      if (this.#nodeOf.has(id) || seen.has(id)) throw new IndexError('INDEX_DUPLICATE_ID', `id ${id} is already in the index; use update() to replace its vector`);
-      seen.add(id);
-      this.#metadata.validate(metadata?.[r]);
-    }
+    const rows = checkAddBatch(ids, vectors, metadata, this.dim, (id) => this.#nodeOf.has(id), this.#metadata);
     this.#reserve(this.#nodes + rows);
     const stored = new Float32Array(this.dim);
     for (let r = 0; r < rows; r++) {
