@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CpuDevice, createIndex, createOrtFastMatmul, Pca, Tensor, type IndexKind } from '@cvf/core';
+import { CpuDevice, createIndex, createOrtFastMatmul, Pca, recallAtK, Tensor, type IndexKind } from '@cvf/core';
 import { createOrtNodeRuntime } from '@cvf/core/node';
-import { recallAtK, runBenchRetrieval, timeSearches, type BenchRetrievalResult } from '../../packages/cli/src/commands/bench-retrieval.js';
+import { runBenchRetrieval, timeSearches, type BenchRetrievalResult } from '../../packages/cli/src/commands/bench-retrieval.js';
 import { readFashionMnist } from '../pca/fashion-mnist.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createIndex, FileError, FlatIndex, IndexError, INDEX_KINDS, VECTOR_METRICS, type IndexKind, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
+import { createIndex, FileError, FlatIndex, IndexError, INDEX_KINDS, recallAtK, VECTOR_METRICS, type IndexKind, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
 import type { Command } from 'commander';
 import { EXIT, printJson, runAction } from '../output.js';
 
@@ -57,18 +57,6 @@ async function readRows(path: string, flag: string, dim: number): Promise<Float3
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-/** Mean share of each query's true top-k ids found in its hits. */
-export function recallAtK(got: readonly (readonly SearchHit[])[], want: readonly (readonly SearchHit[])[]): number {
-  let found = 0;
-  let total = 0;
-  got.forEach((hits, q) => {
-    const truth = new Set(want[q]!.map((h) => h.id));
-    total += truth.size;
-    for (const h of hits) if (truth.has(h.id)) found++;
-  });
-  return total === 0 ? 1 : found / total;
 }
 
 /**

@@ -23,5 +23,6 @@ export {
 } from './persist-indexeddb.js';
 export { decodeIndexFile, encodeIndexFile, FORMAT_VERSION as INDEX_FORMAT_VERSION, type IndexFile, type SectionArray } from './persist/index-format.js';
 export { deserializeIndex, serializeIndex } from './persist/index-persistence.js';
+export { recallAtK } from './recall.js';
 export { wasmSimdSupported } from './simd/search-kernels.js';
 export { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type MemoryEstimate, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from './types.js';

@@ -42,13 +42,4 @@ export function bruteForce(metric: VectorMetric, ids: ArrayLike<number>, vectors
   return hits.slice(0, k);
 }
 
-export function recallAtK(got: readonly SearchHit[][], want: readonly SearchHit[][]): number {
-  let found = 0;
-  let total = 0;
-  got.forEach((hits, q) => {
-    const truth = new Set(want[q]!.map((h) => h.id));
-    total += truth.size;
-    for (const h of hits) if (truth.has(h.id)) found++;
-  });
-  return total === 0 ? 1 : found / total;
-}
+export { recallAtK } from '../recall.js';

@@ -1,6 +1,7 @@
 import { ShapeError } from '../../../errors.js';
 import type { KernelDef, TensorSpec } from '../../kernel.js';
 import { resolveAxis, splitAroundAxis } from '../../shape.js';
+import { ALONG_AXIS_BASE, alongAxisLaunch } from '../along-axis/along-axis-launch.js';
 
 export interface ArgmaxAttrs {
   /** Default −1, the last axis. */
@@ -36,19 +37,10 @@ export const argmax: KernelDef<'x', 'out', ArgmaxAttrs> = {
     }
   },
   wgsl: {
-    workgroupSize: [64, 1, 1],
-    uniforms: { size: 'u32', inner: 'u32' },
-    uniformValues: ({ x }, attrs) => {
-      const { size, inner } = geometry(x, attrs);
-      return { size, inner };
-    },
-    launch: ({ x }, attrs) => {
-      const { outer, inner } = geometry(x, attrs);
-      return { kind: 'elementwise', invocations: outer * inner };
-    },
+    ...alongAxisLaunch(geometry),
     // raw_x compares in the input's own type: f32 cannot tell large i32 values apart.
     body: () => `
-  let base = (i / params.inner) * params.size * params.inner + i % params.inner;
+  ${ALONG_AXIS_BASE}
   var best = 0u;
   var top = raw_x(base);
   for (var j = 1u; j < params.size; j++) {

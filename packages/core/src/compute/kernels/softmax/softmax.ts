@@ -1,5 +1,6 @@
 import type { KernelDef, TensorSpec } from '../../kernel.js';
 import { resolveAxis, splitAroundAxis } from '../../shape.js';
+import { ALONG_AXIS_BASE, alongAxisLaunch } from '../along-axis/along-axis-launch.js';
 
 export interface SoftmaxAttrs {
   /** Axis the probabilities sum to 1 along (default −1, the last). */
@@ -33,18 +34,9 @@ export const softmax: KernelDef<'x', 'out', SoftmaxAttrs> = {
     }
   },
   wgsl: {
-    workgroupSize: [64, 1, 1],
-    uniforms: { size: 'u32', inner: 'u32' },
-    uniformValues: ({ x }, attrs) => {
-      const { size, inner } = geometry(x, attrs);
-      return { size, inner };
-    },
-    launch: ({ x }, attrs) => {
-      const { outer, inner } = geometry(x, attrs);
-      return { kind: 'elementwise', invocations: outer * inner };
-    },
+    ...alongAxisLaunch(geometry),
     body: () => `
-  let base = (i / params.inner) * params.size * params.inner + i % params.inner;
+  ${ALONG_AXIS_BASE}
   var top = load_x(base);
   for (var j = 1u; j < params.size; j++) { top = max(top, load_x(base + j * params.inner)); }
   var sum = 0.0;
