@@ -13,6 +13,7 @@ import { saveHead } from '../train/head-file.js';
 import type { Head, HeadSpec } from '../train/head.js';
 import { exportHeadToOnnx } from '../train/onnx-export.js';
 import { predictProbabilities } from '../train/predict.js';
+import { headProducts } from '../train/products.js';
 import { trainHead } from '../train/trainer.js';
 import { assertSupportedAugmentation, augmentationEnabled } from './augment-batch.js';
 import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from './bundle-manifest.js';
@@ -161,10 +162,12 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       onCheckpoint: async (checkpoint) => void (await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT, checkpoint)),
       ...(resumeFrom ? { resumeFrom } : {}),
       ...(env.signal ? { signal: env.signal } : {}),
+      ...(env.fastMatmul ? { fastMatmul: env.fastMatmul } : {}),
     });
     await epochLog;
     head = result.head;
-    predict = (m) => predictProbabilities(device, result.head, m.features);
+    const products = headProducts(device, env.fastMatmul);
+    predict = (m) => predictProbabilities(device, result.head, m.features, { products });
   }
 
   // Evaluation: the threshold (binary tasks) is chosen on val and applied to test.

@@ -4,6 +4,7 @@ import type { Tensor } from '../compute/tensor.js';
 import type { DenseLayer, Head } from './head.js';
 import { backwardHead } from './head-backward.js';
 import { forwardHead } from './head-forward.js';
+import type { Products } from './products.js';
 
 export interface LossOptions {
   /** Weight per class [classes] (all 1 for an unweighted loss). */
@@ -32,15 +33,16 @@ export async function computeGradients(
   labels: Tensor,
   loss: LossOptions,
   dropoutSeeds?: readonly number[],
+  products?: Products,
 ): Promise<Gradients> {
-  const { logits, cache } = await forwardHead(device, head, x, dropoutSeeds ? { dropoutSeeds } : {});
+  const { logits, cache } = await forwardHead(device, head, x, { ...(dropoutSeeds ? { dropoutSeeds } : {}), ...(products ? { products } : {}) });
   const { grad, loss: rowLosses } = await device.run(
     softmaxCrossEntropy,
     { logits, labels, weights: loss.classWeights },
     { labelSmoothing: loss.labelSmoothing, scale: loss.scale },
   );
   logits.dispose();
-  const layers = await backwardHead(device, head, cache, grad);
+  const layers = await backwardHead(device, head, cache, grad, products);
   grad.dispose();
   cache.scope.dispose();
   return { layers, rowLosses };

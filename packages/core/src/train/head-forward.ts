@@ -2,9 +2,9 @@ import type { Device } from '../compute/device.js';
 import { activation } from '../compute/kernels/activation/activation.js';
 import { add } from '../compute/kernels/add/add.js';
 import { dropout } from '../compute/kernels/dropout/dropout.js';
-import { matmul } from '../compute/kernels/matmul/matmul.js';
 import type { Tensor } from '../compute/tensor.js';
 import type { Head } from './head.js';
+import { headProducts, type Products } from './products.js';
 import { TensorScope } from './tensor-scope.js';
 
 /** What the backward pass needs from the forward pass. */
@@ -22,10 +22,12 @@ export interface ForwardCache {
 export interface ForwardOptions {
   /** Training mode: the seed of each hidden layer's dropout mask. Omitted: inference (no dropout). */
   readonly dropoutSeeds?: readonly number[];
+  /** How the products run (default: the device's matmul kernel). */
+  readonly products?: Products;
 }
 
-export async function linear(device: Device, x: Tensor, weight: Tensor, bias: Tensor): Promise<Tensor> {
-  const { out: product } = await device.run(matmul, { a: x, b: weight }, {});
+export async function linear(device: Device, x: Tensor, weight: Tensor, bias: Tensor, products: Products = headProducts(device)): Promise<Tensor> {
+  const product = await products(x, weight);
   const { out } = await device.run(add, { a: product, b: bias }, {});
   product.dispose();
   return out;
@@ -41,11 +43,12 @@ export async function forwardHead(device: Device, head: Head, x: Tensor, options
   const preActivations: Tensor[] = [];
   const dropoutSeeds: (number | undefined)[] = [];
   const spec = head.spec;
+  const products = options.products ?? headProducts(device);
   let input = x;
   for (let l = 0; l < head.layers.length - 1; l++) {
     if (spec.head !== 'mlp') break;
     const layer = head.layers[l]!;
-    const z = scope.keep(await linear(device, input, layer.weight, layer.bias));
+    const z = scope.keep(await linear(device, input, layer.weight, layer.bias, products));
     preActivations.push(z);
     let h = (await device.run(activation, { x: z }, { fn: spec.activation })).out;
     const seed = options.dropoutSeeds?.[l];
@@ -61,13 +64,13 @@ export async function forwardHead(device: Device, head: Head, x: Tensor, options
     layerInputs.push(input);
   }
   const last = head.layers[head.layers.length - 1]!;
-  const logits = await linear(device, input, last.weight, last.bias);
+  const logits = await linear(device, input, last.weight, last.bias, products);
   return { logits, cache: { layerInputs, preActivations, dropoutSeeds, scope } };
 }
 
 /** Inference logits (no dropout), intermediates freed. */
-export async function headLogits(device: Device, head: Head, x: Tensor): Promise<Tensor> {
-  const { logits, cache } = await forwardHead(device, head, x);
+export async function headLogits(device: Device, head: Head, x: Tensor, products?: Products): Promise<Tensor> {
+  const { logits, cache } = await forwardHead(device, head, x, products ? { products } : {});
   cache.scope.dispose();
   return logits;
 }

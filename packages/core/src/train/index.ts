@@ -29,6 +29,7 @@ export { knnPredict, neighbourLabelsOf, type KnnOptions, type KnnPrediction, typ
 export { exportHeadToOnnx, type HeadExportOptions } from './onnx-export.js';
 export { Optimizer, OPTIMIZER_KINDS, type OptimizerKind, type OptimizerOptions } from './optimizer.js';
 export { predictProbabilities } from './predict.js';
+export { headProducts, type Products } from './products.js';
 export { pseudoLabel, type PseudoLabels } from './pseudo-label.js';
 export { learningRateAt, SCHEDULE_KINDS, type ScheduleKind, type ScheduleOptions } from './schedule.js';
 export { deriveSeed } from './seeds.js';

@@ -1,4 +1,5 @@
 import type { Device } from '../compute/device.js';
+import type { FastMatmul } from '../compute/fast-matmul/fast-matmul.js';
 import { add } from '../compute/kernels/add/add.js';
 import { reduce } from '../compute/kernels/reduce/reduce.js';
 import { Rng } from '../compute/random.js';
@@ -12,6 +13,7 @@ import { computeGradients } from './gradients.js';
 import { createHead, headFromParameters, headFromValues, headParameters, parameterShapes, validateHeadSpec, type Head, type HeadSpec } from './head.js';
 import { Optimizer } from './optimizer.js';
 import { predictProbabilities } from './predict.js';
+import { headProducts, type Products } from './products.js';
 import { learningRateAt } from './schedule.js';
 import { deriveSeed, SEED_PURPOSE } from './seeds.js';
 import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './train-options.js';
@@ -40,6 +42,8 @@ export interface FitOptions {
   readonly resumeFrom?: Uint8Array;
   /** Aborting stops between batches, rejecting with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** On a CPU device: run the matrix products here (ONNX Runtime's MLAS) instead of the float64 reference kernel. */
+  readonly fastMatmul?: FastMatmul;
 }
 
 export interface TrainResult {
@@ -88,6 +92,7 @@ export class Trainer {
     const classWeights = classWeightsFor(options.classWeights, train.labels, spec.classes);
     const decay = parameterShapes(spec).map((shape) => shape.length === 2); // weight decay on weights, not biases
     const hidden = spec.head === 'mlp' ? spec.hidden.length : 0;
+    const products = headProducts(device, fit.fastMatmul);
 
     const source = batchSource(device, train.features, train.labels, spec.inputDim);
     const weights = device.upload(Tensor.cpu('f32', [spec.classes], classWeights));
@@ -123,6 +128,7 @@ export class Trainer {
             scale: inverseWeightSum(indices, train.labels, classWeights),
             lr,
             dropoutSeeds: Array.from({ length: hidden }, (_, l) => deriveSeed(options.seed, SEED_PURPOSE.dropout, step, l)),
+            products,
           });
           parameters = stepped.parameters;
           const batchLoss = stepped.loss;
@@ -145,7 +151,7 @@ export class Trainer {
         let improved = false;
         if (fit.validation) {
           const head = headFromParameters(spec, parameters);
-          const probabilities = await predictProbabilities(device, head, fit.validation.features);
+          const probabilities = await predictProbabilities(device, head, fit.validation.features, { products });
           metrics = { ...validationMetrics(probabilities, fit.validation.labels, spec.classes), ...(fit.evaluate?.(probabilities, fit.validation.labels, spec.classes) ?? {}) };
         }
         if (watching) {
@@ -199,11 +205,11 @@ export class Trainer {
     optimizer: Optimizer,
     parameters: Tensor[],
     decay: readonly boolean[],
-    batch: { x: Tensor; labels: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[] },
+    batch: { x: Tensor; labels: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[]; products: Products },
   ): Promise<{ parameters: Tensor[]; loss: Tensor }> {
     const { device, spec, options } = this;
     const head = headFromParameters(spec, parameters);
-    const gradients = await computeGradients(device, head, batch.x, batch.labels, { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale }, batch.dropoutSeeds);
+    const gradients = await computeGradients(device, head, batch.x, batch.labels, { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale }, batch.dropoutSeeds, batch.products);
     const grads = gradients.layers.flatMap((layer) => [layer.weight, layer.bias]);
     const updated = await optimizer.step(parameters, grads, { lr: batch.lr, maxNorm: options.gradientClip, decay });
     const { out: loss } = await device.run(reduce, { x: gradients.rowLosses }, { op: 'sum', axis: 0, keepDims: true });

@@ -20,7 +20,8 @@ export const activationBackward: KernelDef<'x' | 'dy', 'dx', ActivationBackwardA
   cpu: ({ x, dy }, { fn }, { dx }) => {
     const xs = x.data;
     const g = dy.data;
-    if (fn === 'relu') for (let i = 0; i < dx.length; i++) dx[i] = xs[i]! > 0 ? g[i]! : 0;
+    // A 0/1 factor instead of a branch: random signs mispredict (3× slower).
+    if (fn === 'relu') for (let i = 0; i < dx.length; i++) dx[i] = g[i]! * +(xs[i]! > 0);
     else for (let i = 0; i < dx.length; i++) dx[i] = geluDerivative(xs[i]!) * g[i]!;
   },
   wgsl: {

@@ -23,8 +23,13 @@ export function binaryKernel(spec: {
       return { out: { shape: a.shape, dtype: 'f32' } };
     },
     cpu: ({ a, b }, _attrs, { out }) => {
-      const n = b.data.length;
-      for (let i = 0; i < out.length; i++) out[i] = spec.cpu(a.data[i]!, b.data[i % n]!);
+      // b repeats along a: walk a in b-sized rows instead of an integer modulo per element.
+      const [xs, ys] = [a.data, b.data];
+      const n = ys.length;
+      const op = spec.cpu;
+      for (let start = 0; start < out.length; start += n) {
+        for (let j = 0; j < n; j++) out[start + j] = op(xs[start + j]!, ys[j]!);
+      }
     },
     wgsl: {
       workgroupSize: [64, 1, 1],

@@ -30,9 +30,9 @@ export const gatherRows: KernelDef<'x' | 'indices', 'out', Record<string, never>
         out.fill(0, to, to + rowSize);
         continue;
       }
-      // A plain loop: a subarray per row would allocate on every row of every batch.
       const from = row * rowSize;
-      for (let c = 0; c < rowSize; c++) out[to + c] = src[from + c]!;
+      if (rowSize === 1) out[to] = src[from]!;
+      else out.set(src.subarray(from, from + rowSize), to); // a memcpy: far faster than an element loop over the dtype union
     }
   },
   wgsl: {
