@@ -16,10 +16,10 @@ const available = existsSync(`${FASHION}/t10k-images-idx3-ubyte.gz`);
 if (!available && process.env.CI === 'true') throw new Error(`CI needs ${FASHION} (scripts/setup.sh installs dataset-fashion-mnist)`);
 if (!available) console.warn(`training tests skipped: no ${FASHION}`);
 
-/** The first `perClass` test images of each wanted class, as 28×28 u8 arrays. */
-function fashionImages(classes: readonly number[], perClass: number): { pixels: Uint8Array; label: number }[] {
-  const images = gunzipSync(readFileSync(`${FASHION}/t10k-images-idx3-ubyte.gz`)).subarray(16);
-  const labels = gunzipSync(readFileSync(`${FASHION}/t10k-labels-idx1-ubyte.gz`)).subarray(8);
+/** The first `perClass` images of each wanted class of the test (or train) set, as 28×28 u8 arrays. */
+function fashionImages(classes: readonly number[], perClass: number, set: 't10k' | 'train' = 't10k'): { pixels: Uint8Array; label: number }[] {
+  const images = gunzipSync(readFileSync(`${FASHION}/${set}-images-idx3-ubyte.gz`)).subarray(16);
+  const labels = gunzipSync(readFileSync(`${FASHION}/${set}-labels-idx1-ubyte.gz`)).subarray(8);
   const out: { pixels: Uint8Array; label: number }[] = [];
   const counts = new Map<number, number>();
   for (let i = 0; i < labels.length; i++) {
@@ -168,6 +168,35 @@ tracking: { store: ${join(dir, '.cvf')} }
     const run = JSON.parse((await runCli('runs', 'show', second.runId, '--json', '--store', store)).stdout);
     expect(run).toMatchObject({ parentRunId: first.runId, tags: { resumedFrom: first.runId } });
     expect((await runCli('train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--resume', 'nope', '--json')).exitCode).toBe(1);
+  });
+
+  it('pseudo-labels a folder of unlabelled images over two rounds, tracks what it labelled, and resumes every round', async () => {
+    const pool = join(dir, 'unlabelled');
+    mkdirSync(pool, { recursive: true });
+    const images = fashionImages([0, 1, 8], 50, 'train');
+    for (const [i, { pixels }] of images.entries()) {
+      writeFileSync(join(pool, `${i}.png`), await encodePng(imageTensor('u8', { height: 28, width: 28, channels: 1 }, pixels)));
+    }
+    const store = join(dir, '.cvf-pseudo');
+    const args = ['train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'data.unlabelled={kind: images, root: unlabelled}', '--set', 'train.pseudoLabel={threshold: 0.9, rounds: 2}', '--set', 'registry={register: false}', '--json'];
+    const trained = await runCli(...args);
+    expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
+    const messages = trained.stdout.trim().split('\n').map((l) => JSON.parse(l).message).filter((m) => typeof m === 'string');
+    expect(messages.filter((m: string) => m.startsWith('pseudo-labelling round'))).toHaveLength(2);
+    const summary = lastJsonLine(trained.stdout) as { runId: string; metrics: { test: Record<string, number> } };
+    expect(summary.metrics.test.accuracy).toBeGreaterThan(0.85);
+
+    const run = JSON.parse((await runCli('runs', 'show', summary.runId, '--json', '--store', store)).stdout);
+    const labelled = run.latestMetrics['pseudo.labelled'];
+    expect(labelled).toBeGreaterThan(50);
+    expect(labelled).toBeLessThanOrEqual(images.length);
+    expect(run.latestMetrics['pseudo.labelled.tshirt'] + run.latestMetrics['pseudo.labelled.trouser'] + run.latestMetrics['pseudo.labelled.bag']).toBe(labelled);
+    expect(run.artifacts.map((a: { path: string }) => a.path)).toEqual(expect.arrayContaining(['checkpoints/round-0.ckpt', 'checkpoints/round-1.ckpt', 'checkpoints/last.ckpt']));
+
+    // Every round's checkpoint is finished: the resumed run relabels the same pool and ends with the same head.
+    const resumed = await runCli(...args, '--resume', summary.runId);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect((lastJsonLine(resumed.stdout) as typeof summary).metrics.test).toEqual(summary.metrics.test);
   });
 
   it('tune: a grid search runs each point as a child run, picks the best eligible trial on val and registers only it', async () => {

@@ -1,6 +1,6 @@
 import { createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
 import { createOrtNodeRuntime, nodeFileAccess, sharpImageDecoder, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
-import { dicomDatasetOpeners } from '@cvf/medical';
+import { dicomDatasetOpeners, dicomUnlabelledOpeners } from '@cvf/medical';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { CLI_VERSION } from '../version.js';
@@ -30,13 +30,15 @@ export async function nodeTrainingEnvironment(options: {
   const store = SqliteTrackingStore.open(config.tracking.store);
   const runtime = await createOrtNodeRuntime();
   const fastMatmul = createOrtFastMatmul(runtime, config.compute.threads > 0 ? { threads: config.compute.threads } : {});
+  const dicomImages = { device, ...(config.preprocess.window ? { window: config.preprocess.window } : {}) };
   const environment: TrainingEnvironment = {
     device,
     dataset: {
       files: nodeFileAccess,
       decoder: sharpImageDecoder,
       baseDir: dirname(resolve(configPath)),
-      openers: dicomDatasetOpeners({ env: process.env, device, ...(config.preprocess.window ? { window: config.preprocess.window } : {}) }),
+      openers: dicomDatasetOpeners({ env: process.env, ...dicomImages }),
+      unlabelledOpeners: dicomUnlabelledOpeners(dicomImages),
     },
     tracker: store,
     registry: store,

@@ -2,7 +2,7 @@ export { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } f
 export { parsePipelineConfig } from './load.js';
 export { parseOverrides, type ConfigOverride } from './overrides.js';
 export { windowPresets, type WindowPreset } from './sections/preprocess.js';
-export { type DataSource } from './sections/data.js';
+export { type DataSource, type UnlabelledSource } from './sections/data.js';
 export {
   metricMode,
   scalarMetricNames,

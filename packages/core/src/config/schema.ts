@@ -62,6 +62,9 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
       ctx.addIssue({ code: 'custom', path: ['tune', 'enabled'], message: 'tuning needs a validation set, but data.splits.val is 0' });
     }
   }
+  if (data.unlabelled !== undefined && config.model.head === 'knn') {
+    ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling trains a head again with the images it labels; the knn head is not trained (choose softmax or mlp)' });
+  }
   const classes = data.classes;
   if (classes !== undefined) {
     if (Array.isArray(train.classWeights) && train.classWeights.length !== classes.length) {

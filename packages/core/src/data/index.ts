@@ -4,7 +4,7 @@ export { SPLIT_NAMES, type Dataset, type DatasetContext, type LabeledSample, typ
 export { readTextFile, type FileAccess } from './file-access.js';
 export { openFolderDataset, type FolderSource } from './folder-dataset.js';
 export { parseIdx, readIdx, type IdxArray, type IdxData, type IdxDType } from './idx.js';
-export { openIdxDataset, type IdxSource } from './idx-dataset.js';
+export { openIdxDataset, readIdxImages, type IdxSource } from './idx-dataset.js';
 export {
   manifestSamples,
   openCsvDataset,
@@ -15,6 +15,7 @@ export {
   type JsonlSource,
   type ManifestRecord,
 } from './manifest-dataset.js';
+export { openUnlabelled, type OpenUnlabelledOptions, type UnlabelledSourceOpener } from './open-unlabelled.js';
 export { openDataset, type DataConfig, type DatasetSourceOpener, type OpenDatasetOptions } from './open-dataset.js';
 export { dirnamePath, extensionOf, isAbsolutePath, joinPath, resolvePath } from './paths.js';
 export { shuffleInPlace, splitSamples, type SplitOptions, type Splits } from './split-samples.js';

@@ -1,10 +1,11 @@
 import { Rng } from '../compute/random.js';
-import type { DataSource } from '../config/sections/data.js';
+import type { DataSource, UnlabelledSource } from '../config/sections/data.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { DatasetError } from '../errors.js';
 import type { Dataset, DatasetContext, LabeledSample, OpenedDataset, Sample } from './dataset.js';
 import { openFolderDataset } from './folder-dataset.js';
 import { openIdxDataset } from './idx-dataset.js';
+import type { UnlabelledSourceOpener } from './open-unlabelled.js';
 import { openCsvDataset, openJsonlDataset } from './manifest-dataset.js';
 import { shuffleInPlace, splitSamples } from './split-samples.js';
 
@@ -20,6 +21,8 @@ export interface OpenDatasetOptions extends DatasetContext {
    * from @cvf/medical (its dataset openers), so core does not depend on DICOM.
    */
   readonly openers?: Partial<Record<DataSource['kind'], DatasetSourceOpener>>;
+  /** The same for `data.unlabelled` (see open-unlabelled.ts). */
+  readonly unlabelledOpeners?: Partial<Record<UnlabelledSource['kind'], UnlabelledSourceOpener>>;
 }
 
 const BUILT_IN: Partial<Record<DataSource['kind'], DatasetSourceOpener>> = {

@@ -1,7 +1,8 @@
 import { Tensor } from '../compute/tensor.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { openDataset } from '../data/open-dataset.js';
-import { PipelineError } from '../errors.js';
+import { openUnlabelled } from '../data/open-unlabelled.js';
+import { PipelineError, TrackingError, type CvfError } from '../errors.js';
 import { evaluateClassifier, scalarMetrics, type ClassifierEvaluation } from '../eval/evaluate-classifier.js';
 import { oneVsRest } from '../eval/ranking.js';
 import { selectThreshold } from '../eval/thresholds.js';
@@ -10,16 +11,17 @@ import { createIndex } from '../index/create-index.js';
 import { serializeIndex } from '../index/persist/index-persistence.js';
 import { knnPredict } from '../train/knn.js';
 import { saveHead } from '../train/head-file.js';
-import type { Head, HeadSpec } from '../train/head.js';
+import type { Head } from '../train/head.js';
 import { exportHeadToOnnx } from '../train/onnx-export.js';
 import { predictProbabilities } from '../train/predict.js';
 import { headProducts } from '../train/products.js';
-import { trainHead } from '../train/trainer.js';
 import { assertSupportedAugmentation, augmentationEnabled } from './augment-batch.js';
 import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from './bundle-manifest.js';
 import { buildExtractor } from './build-extractor.js';
 import { configHash, flattenParams } from './config-hash.js';
 import { featureMatrix, type FeatureMatrix } from './feature-matrix.js';
+import { finite, prefixed, trainHeadRound } from './head-training.js';
+import { selfTrain } from './self-training.js';
 import { encodeThumbnails } from './thumbnails.js';
 import type { TrainingEnvironment } from './training-environment.js';
 
@@ -53,7 +55,7 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
   assertSupportedAugmentation(config.augment);
   const started = Date.now();
   const hash = await configHash(config);
-  const resumeFrom = options.resumeRunId ? await env.tracker.readArtifact(options.resumeRunId, CHECKPOINT_ARTIFACT) : undefined;
+  const resumeFrom = options.resumeRunId ? await readCheckpoints(env, options.resumeRunId, pseudoLabelRounds(config)) : undefined;
   const run = await env.tracker.startRun({
     experiment: config.tracking.experiment ?? config.name,
     name: config.name,
@@ -74,7 +76,7 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
   }
 }
 
-async function train(config: PipelineConfig, env: TrainingEnvironment, runId: string, hash: string, resumeFrom: Uint8Array | undefined): Promise<Omit<TrainSummary, 'seconds'>> {
+async function train(config: PipelineConfig, env: TrainingEnvironment, runId: string, hash: string, resumeFrom: readonly (Uint8Array | undefined)[] | undefined): Promise<Omit<TrainSummary, 'seconds'>> {
   const { device } = env;
   const progress = env.onProgress ?? (() => {});
 
@@ -86,7 +88,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
 
   // Features, split by split. Only the training split is augmented.
   const extractor = await buildExtractor(config.features, { device, files: env.dataset.files, baseDir: env.dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
-  const total = data.train.length + data.val.length + data.test.length;
+  let total = data.train.length + data.val.length + data.test.length;
   let done = 0;
   const featurize = (samples: typeof data.train, augment: boolean) =>
     featureMatrix(samples, {
@@ -97,9 +99,14 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       onChunk: (chunkDone) => progress({ stage: 'features', done: done + chunkDone, total }),
       ...(env.signal ? { signal: env.signal } : {}),
     }).then((matrix) => ((done += samples.length), matrix));
+  const unlabelledSamples = config.data.unlabelled
+    ? await openUnlabelled(config.data.unlabelled, { files: env.dataset.files, decoder: env.dataset.decoder, baseDir: env.dataset.baseDir, ...(env.dataset.unlabelledOpeners ? { openers: env.dataset.unlabelledOpeners } : {}), seed: config.data.splits.seed })
+    : [];
+  total += unlabelledSamples.length;
   let train = await featurize(data.train, true);
   let val = await featurize(data.val, false);
   let test = await featurize(data.test, false);
+  let unlabelled = unlabelledSamples.length > 0 ? await featurize(unlabelledSamples, false) : null;
 
   let pca: Pca | null = null;
   if (config.pca.enabled) {
@@ -109,6 +116,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     train = await project(pca, train, device);
     val = await project(pca, val, device);
     test = await project(pca, test, device);
+    if (unlabelled) unlabelled = await project(pca, unlabelled, device);
     progress({ stage: 'pca', done: 1, total: 1, metrics: { explainedVariance: sum(pca.state.explainedVarianceRatio) } });
   }
 
@@ -141,33 +149,33 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       return knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: config.index.metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
     };
   } else {
-    const spec: HeadSpec =
-      config.model.head === 'mlp'
-        ? { head: 'mlp', inputDim: train.dim, classes: classes.length, hidden: config.model.hidden, activation: config.model.activation, dropout: config.model.dropout }
-        : { head: 'softmax', inputDim: train.dim, classes: classes.length };
-    const watched = config.train.earlyStopping.metric;
-    let epochLog: Promise<void> = Promise.resolve();
-    const result = await trainHead(device, spec, config.train, { features: train.features, labels: train.labels }, {
-      ...(val.rows > 0 ? { validation: { features: val.features, labels: val.labels } } : {}),
-      ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
-      onProgress: (p) => {
-        // Logged in order, and awaited after training so a failed write fails the run.
-        if (p.kind === 'epoch') {
-          epochLog = epochLog.then(() => env.tracker.logMetrics(runId, finite({ 'train.loss': p.loss, lr: p.lr, ...prefixed('val', p.metrics ?? {}) }), p.epoch));
-          epochLog.catch(() => {}); // handled by the await below, or moot when training itself fails
-        }
-        const eta = p.stepsThisRun > 0 ? (p.elapsedMs / p.stepsThisRun / 1000) * (p.totalSteps - p.step) : undefined;
-        progress({ stage: 'train', done: p.step, total: p.totalSteps, ...(eta !== undefined ? { etaSeconds: eta } : {}), metrics: { epoch: p.epoch, loss: p.loss, ...(p.metrics ?? {}) } });
-      },
-      onCheckpoint: async (checkpoint) => void (await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT, checkpoint)),
-      ...(resumeFrom ? { resumeFrom } : {}),
-      ...(env.signal ? { signal: env.signal } : {}),
-      ...(env.fastMatmul ? { fastMatmul: env.fastMatmul } : {}),
-    });
-    await epochLog;
-    head = result.head;
+    // The head; with data.unlabelled, retrained over rounds of pseudo-labels (self-training).
     const products = headProducts(device, env.fastMatmul);
-    predict = (m) => predictProbabilities(device, result.head, m.features, { products });
+    const probabilities = (h: Head, m: FeatureMatrix) => predictProbabilities(device, h, m.features, { products });
+    const rounds = pseudoLabelRounds(config);
+    let epochs = 0;
+    const trained = await selfTrain(train, unlabelled, classes.length, { ...config.train.pseudoLabel, rounds }, {
+      trainRound: async (rows, round) => {
+        const result = await trainHeadRound(config, env, {
+          runId,
+          train: rows,
+          val,
+          classes,
+          checkpointArtifact: checkpointArtifact(round, rounds),
+          ...(resumeFrom?.[round] ? { resumeFrom: resumeFrom[round] } : {}),
+          stepOffset: epochs,
+        });
+        epochs += result.epochs;
+        return result.head;
+      },
+      probabilities,
+      onRound: async ({ round, labelled, perClass }) => {
+        await env.tracker.logMetrics(runId, { 'pseudo.labelled': labelled, ...Object.fromEntries(perClass.map((n, c) => [`pseudo.labelled.${classes[c]}`, n])) }, round);
+        progress({ stage: 'train', done: 0, total: 1, message: `pseudo-labelling round ${round}: ${labelled} of ${unlabelled!.rows} unlabelled images labelled` });
+      },
+    });
+    head = trained.head;
+    predict = (m) => probabilities(trained.head, m);
   }
 
   // Evaluation: the threshold (binary tasks) is chosen on val and applied to test.
@@ -251,6 +259,35 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
   return { runId, metrics, bundle: location, model, validation };
 }
 
+/** Pseudo-labelling rounds after the first head: train.pseudoLabel.rounds when data.unlabelled is given, else 0. */
+function pseudoLabelRounds(config: PipelineConfig): number {
+  return config.data.unlabelled ? config.train.pseudoLabel.rounds : 0;
+}
+
+/** The final head's checkpoints go to CHECKPOINT_ARTIFACT; earlier self-training rounds' to their own. */
+function checkpointArtifact(round: number, rounds: number): string {
+  return round === rounds ? CHECKPOINT_ARTIFACT : `checkpoints/round-${round}.ckpt`;
+}
+
+/**
+ * The checkpoints of a run being resumed, one per head-training round (undefined for a round it
+ * did not reach). A finished round's checkpoint makes that round return at once with its head.
+ */
+async function readCheckpoints(env: TrainingEnvironment, runId: string, rounds: number): Promise<(Uint8Array | undefined)[]> {
+  const checkpoints = await Promise.all(
+    Array.from({ length: rounds + 1 }, (_, round) =>
+      env.tracker.readArtifact(runId, checkpointArtifact(round, rounds)).catch((error: unknown) => {
+        if ((error as CvfError).code === 'TRACKING_NOT_FOUND') return undefined;
+        throw error;
+      }),
+    ),
+  );
+  if (checkpoints.every((c) => c === undefined)) {
+    throw new TrackingError('TRACKING_NOT_FOUND', `run ${runId} has no head checkpoint to resume from (looked for ${Array.from({ length: rounds + 1 }, (_, r) => checkpointArtifact(r, rounds)).join(', ')})`);
+  }
+  return checkpoints;
+}
+
 /** PCA projection of a split, in row chunks: one binding stays well under GPU buffer limits. */
 async function project(pca: Pca, matrix: FeatureMatrix, device: TrainingEnvironment['device'], chunkRows = 8192): Promise<FeatureMatrix> {
   const dim = pca.state.componentCount;
@@ -284,15 +321,6 @@ function gatherRows(matrix: FeatureMatrix, rows: readonly number[]): Float32Arra
 
 function padded<T>(values: T[], length: number, fill: T): T[] {
   return values.length >= length ? values.slice(0, length) : [...values, ...Array.from({ length: length - values.length }, () => fill)];
-}
-
-function prefixed(prefix: string, metrics: Readonly<Record<string, number>>): Record<string, number> {
-  return finite(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`${prefix}.${k}`, v])));
-}
-
-/** Tracking stores finite numbers only: a NaN metric (an empty class, a diverged loss) is left out. */
-function finite(metrics: Readonly<Record<string, number>>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
 }
 
 function sum(values: ArrayLike<number>): number {

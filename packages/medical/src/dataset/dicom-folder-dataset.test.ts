@@ -2,13 +2,13 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset, parsePipelineConfig, type OpenedDataset } from '@cvf/core';
+import { openDataset, openUnlabelled, parsePipelineConfig, type OpenedDataset } from '@cvf/core';
 import { nodeFileAccess, sharpImageDecoder } from '@cvf/core/node';
 import { decodeFrames } from '../dicom/decode-frames.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
 import { PYDICOM_CORPUS, referenceToolsSkipReason, runPythonJson } from '../node/reference-tools.js';
 import { openDicomFolderDataset } from './dicom-folder-dataset.js';
-import { dicomDatasetOpeners } from './index.js';
+import { dicomDatasetOpeners, dicomUnlabelledOpeners } from './index.js';
 
 const CT = '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322';
 const MR = '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457';
@@ -72,6 +72,18 @@ describe('DICOM folder dataset', () => {
     );
     const unlabelled = await openDicomFolderDataset({ ...source, modality: undefined }, context());
     expect(unlabelled.skipped).toContainEqual({ path: 'other/dose.dcm', reason: 'unlabelled' });
+  });
+
+  it('opens an unlabelled folder for pseudo-labelling: every image instance of the modalities, no labels CSV', async () => {
+    const { data } = dataSection('  source: { kind: dicom-folder, root: ../dicom, labels: { path: ../labels.csv } }\n  unlabelled: { kind: dicom-folder, root: ../dicom, modality: [CT, MR, OT, RTDOSE] }');
+    const pool = await openUnlabelled(data.unlabelled!, { ...context(), openers: dicomUnlabelledOpeners(), seed: 1 });
+    // The plan has no pixels and the README is not DICOM; the dose grid is an image without a label.
+    expect(pool.map((s) => s.id).sort()).toEqual([CT, MR, RGB, DOSE].sort());
+    expect(pool.every((s) => s.label === '' && s.classIndex === -1)).toBe(true);
+    const ct = await pool.find((s) => s.id === CT)!.load();
+    expect(ct.shape).toEqual([128, 128, 1]);
+    const onlyCt = dataSection('  source: { kind: dicom-folder, root: ../dicom, labels: { path: ../labels.csv } }\n  unlabelled: { kind: dicom-folder, root: ../dicom, modality: [CT], limit: 1 }');
+    expect((await openUnlabelled(onlyCt.data.unlabelled!, { ...context(), openers: dicomUnlabelledOpeners(), seed: 1 })).map((s) => s.id)).toEqual([CT]);
   });
 
   it('labels by path relative to the root, with a named label column', async () => {

@@ -1,4 +1,4 @@
-import { CvfError, DatasetError, joinPath, resolvePath, type Dataset, type DatasetContext, type DataSource, type Sample } from '@cvf/core';
+import { CvfError, DatasetError, joinPath, resolvePath, type Dataset, type DatasetContext, type DataSource, type Sample, type UnlabelledSource } from '@cvf/core';
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
 import { Tag } from '../dicom/tags.js';
@@ -43,10 +43,55 @@ export async function openDicomFolderDataset(source: DicomFolderSource, context:
     baseDir,
     normalizeKey: source.labels.key === 'path' ? (key) => joinPath(resolvePath(root, key)) : undefined,
   });
-  const modalities = source.modality === undefined ? undefined : new Set(source.modality);
-  const toImage = imageLoader(options);
   const samples: Sample[] = [];
   const skipped: SkippedFile[] = [];
+  for (const instance of await scanDicomFolder(root, files, source.modality, skipped)) {
+    const { file, path, relative, sopInstanceUID, studyUID } = instance;
+    const label = labelOf(table, { sopInstanceUID, seriesInstanceUID: file.string(Tag.SeriesInstanceUID), studyInstanceUID: studyUID, path });
+    if (label === undefined) {
+      skipped.push({ path: relative, reason: 'unlabelled' });
+      continue;
+    }
+    samples.push(instanceSample(instance, label, files, options));
+  }
+  if (samples.length === 0) {
+    const counts = skipped.reduce<Record<string, number>>((n, s) => ({ ...n, [s.reason]: (n[s.reason] ?? 0) + 1 }), {});
+    throw new DatasetError(
+      'DATASET_EMPTY',
+      `${root}: no labelled DICOM image (files left out: ${JSON.stringify(counts)}; ${table.labels.size} labels in ${table.path} keyed by ${table.key})`,
+    );
+  }
+  return { description: `dicom-folder ${root}`, samples, skipped };
+}
+
+/**
+ * The images of a DICOM folder tree without labels (`data.unlabelled` of kind dicom-folder), for
+ * pseudo-labelling: the same files as a labelled dicom-folder source would take, each with label ''.
+ */
+export async function openUnlabelledDicomFolder(source: UnlabelledDicomFolderSource, context: DatasetContext, options: DicomDatasetOptions = {}): Promise<Sample[]> {
+  const root = resolvePath(context.baseDir, source.root);
+  return (await scanDicomFolder(root, context.files, source.modality, [])).map((instance) => instanceSample(instance, '', context.files, options));
+}
+
+export type UnlabelledDicomFolderSource = Extract<UnlabelledSource, { kind: 'dicom-folder' }>;
+
+/** A DICOM instance with pixel data found in a folder tree (its metadata parsed; pixels not decoded). */
+interface DicomInstance {
+  readonly file: DicomFile;
+  readonly path: string;
+  readonly relative: string;
+  readonly sopInstanceUID: string;
+  readonly studyUID: string | undefined;
+}
+
+/**
+ * Every DICOM instance with pixel data under `root` (of the given modalities), each parsed once.
+ * Non-DICOM files, files without pixel data and other modalities go to `skipped`; a corrupt DICOM
+ * file, a missing SOPInstanceUID or one UID in two files is an error naming them.
+ */
+async function scanDicomFolder(root: string, files: DatasetContext['files'], modality: readonly string[] | undefined, skipped: SkippedFile[]): Promise<DicomInstance[]> {
+  const modalities = modality === undefined ? undefined : new Set(modality);
+  const instances: DicomInstance[] = [];
   const paths = new Map<string, string>();
   for (const relative of await files.listFiles(root)) {
     const path = joinPath(root, relative);
@@ -70,30 +115,23 @@ export async function openDicomFolderDataset(source: DicomFolderSource, context:
     }
     const sopInstanceUID = file.string(Tag.SOPInstanceUID);
     if (sopInstanceUID === undefined) throw new DatasetError('DATASET_MALFORMED', `${path}: no SOPInstanceUID (0008,0018)`);
-    const studyUID = file.string(Tag.StudyInstanceUID);
-    const label = labelOf(table, { sopInstanceUID, seriesInstanceUID: file.string(Tag.SeriesInstanceUID), studyInstanceUID: studyUID, path });
-    if (label === undefined) {
-      skipped.push({ path: relative, reason: 'unlabelled' });
-      continue;
-    }
     const earlier = paths.get(sopInstanceUID);
     if (earlier !== undefined) throw new DatasetError('DATASET_MALFORMED', `${root}: SOPInstanceUID ${sopInstanceUID} is in two files, ${earlier} and ${relative}`);
     paths.set(sopInstanceUID, relative);
-    const patientId = file.string(Tag.PatientID);
-    samples.push({
-      id: sopInstanceUID,
-      label,
-      ...(patientId !== undefined && { patientId }),
-      ...(studyUID !== undefined && { studyUID }),
-      load: async () => toImage(parseDicom(await files.readFile(path))),
-    });
+    instances.push({ file, path, relative, sopInstanceUID, studyUID: file.string(Tag.StudyInstanceUID) });
   }
-  if (samples.length === 0) {
-    const counts = skipped.reduce<Record<string, number>>((n, s) => ({ ...n, [s.reason]: (n[s.reason] ?? 0) + 1 }), {});
-    throw new DatasetError(
-      'DATASET_EMPTY',
-      `${root}: no labelled DICOM image (files left out: ${JSON.stringify(counts)}; ${table.labels.size} labels in ${table.path} keyed by ${table.key})`,
-    );
-  }
-  return { description: `dicom-folder ${root}`, samples, skipped };
+  return instances;
+}
+
+/** One sample per instance (its first frame), id = SOPInstanceUID, with its patient and study for group-aware splits. */
+function instanceSample({ file, path, sopInstanceUID, studyUID }: DicomInstance, label: string, files: DatasetContext['files'], options: DicomDatasetOptions): Sample {
+  const toImage = imageLoader(options);
+  const patientId = file.string(Tag.PatientID);
+  return {
+    id: sopInstanceUID,
+    label,
+    ...(patientId !== undefined && { patientId }),
+    ...(studyUID !== undefined && { studyUID }),
+    load: async () => toImage(parseDicom(await files.readFile(path))),
+  };
 }

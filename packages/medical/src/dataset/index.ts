@@ -1,9 +1,9 @@
-import type { DatasetSourceOpener, DataSource } from '@cvf/core';
-import { openDicomFolderDataset, type DicomDatasetOptions } from './dicom-folder-dataset.js';
+import type { DatasetSourceOpener, DataSource, UnlabelledSource, UnlabelledSourceOpener } from '@cvf/core';
+import { openDicomFolderDataset, openUnlabelledDicomFolder, type DicomDatasetOptions } from './dicom-folder-dataset.js';
 import { openDicomwebDataset, type DicomwebDatasetOptions } from './dicomweb-dataset.js';
 
 export { dicomSampleImage, type DicomImageOptions, type WindowConfig } from './dicom-sample-image.js';
-export { openDicomFolderDataset, type DicomDatasetOptions, type DicomFolderDataset, type DicomFolderSource, type SkippedFile } from './dicom-folder-dataset.js';
+export { openDicomFolderDataset, openUnlabelledDicomFolder, type DicomDatasetOptions, type DicomFolderDataset, type DicomFolderSource, type SkippedFile, type UnlabelledDicomFolderSource } from './dicom-folder-dataset.js';
 export { openDicomwebDataset, type DicomwebDatasetOptions, type DicomwebSource } from './dicomweb-dataset.js';
 export { labelOf, readLabelTable, type InstanceKeys, type LabelKey, type LabelsConfig, type LabelTable } from './labels-csv.js';
 
@@ -17,4 +17,9 @@ export function dicomDatasetOpeners(options: DicomwebDatasetOptions & DicomDatas
     'dicom-folder': (source, context) => openDicomFolderDataset(source as Extract<DataSource, { kind: 'dicom-folder' }>, context, options),
     dicomweb: (source, context) => openDicomwebDataset(source as Extract<DataSource, { kind: 'dicomweb' }>, context, options),
   };
+}
+
+/** The reader of `data.unlabelled` of kind dicom-folder, for `OpenDatasetOptions.unlabelledOpeners`. */
+export function dicomUnlabelledOpeners(options: DicomDatasetOptions = {}): Record<'dicom-folder', UnlabelledSourceOpener> {
+  return { 'dicom-folder': (source, context) => openUnlabelledDicomFolder(source as Extract<UnlabelledSource, { kind: 'dicom-folder' }>, context, options) };
 }

@@ -111,6 +111,39 @@ export const dataSourceSchema = z
   .describe('where images and labels come from; `kind` selects the reader');
 export type DataSource = z.output<typeof dataSourceSchema>;
 
+/**
+ * Images without labels, for pseudo-labelling (`train.pseudoLabel`): the trained head labels the
+ * ones it is confident about and the head is trained again with them.
+ */
+const unlabelledImages = z.strictObject({
+  kind: z.literal('images').describe('image files in a folder tree (no class folders)'),
+  root: pathField('folder searched recursively for images'),
+  extensions: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(['.png', '.jpg', '.jpeg'])
+    .describe('image file extensions to include (case-insensitive)'),
+  limit: z.int().positive().optional().describe('use at most this many images (a seeded random subset); default: all'),
+});
+
+const unlabelledIdx = z.strictObject({
+  kind: z.literal('idx').describe('an IDX images file; no labels file'),
+  images: pathField('IDX images file (idx3-ubyte, .gz allowed)'),
+  limit: z.int().positive().optional().describe('use at most this many images (a seeded random subset); default: all'),
+});
+
+const unlabelledDicomFolder = z.strictObject({
+  kind: z.literal('dicom-folder').describe('DICOM files in a folder tree, not labelled'),
+  root: pathField('folder searched recursively for DICOM files'),
+  modality: modalityFilter,
+  limit: z.int().positive().optional().describe('use at most this many images (a seeded random subset); default: all'),
+});
+
+export const unlabelledSourceSchema = z
+  .discriminatedUnion('kind', [unlabelledImages, unlabelledIdx, unlabelledDicomFolder])
+  .describe('images without labels for pseudo-labelling; `kind` selects the reader');
+export type UnlabelledSource = z.output<typeof unlabelledSourceSchema>;
+
 /** Sources whose records carry patient and study identifiers. */
 const sourcesWithPatients: ReadonlySet<DataSource['kind']> = new Set(['csv', 'jsonl', 'dicom-folder', 'dicomweb']);
 
@@ -159,6 +192,9 @@ export const dataSchema = z
       .describe('class names in label-index order (IDX labels 0..n-1 map to them); default: the sorted distinct labels of the source'),
     splits: splitsSchema,
     limit: z.int().positive().optional().describe('use at most this many images of the source (quick trial runs); default: all'),
+    unlabelled: unlabelledSourceSchema
+      .optional()
+      .describe('images without labels: when given, the head is self-trained on the ones it labels confidently (see train.pseudoLabel); default: none'),
   })
   .superRefine((data, ctx) => {
     if (data.test !== undefined && data.splits.test !== 0) {

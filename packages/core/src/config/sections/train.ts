@@ -36,6 +36,15 @@ const earlyStoppingSchema = z
   .prefault({})
   .describe('early stopping; the best checkpoint is kept');
 
+const pseudoLabelSchema = z
+  .strictObject({
+    threshold: z.number().gt(0).max(1).default(0.95).describe('an unlabelled image is labelled when the head gives its top class at least this probability'),
+    maxPerClass: z.int().positive().optional().describe('keep at most this many pseudo-labelled images per class, the most confident first; default: no limit'),
+    rounds: z.int().min(1).max(10).default(1).describe('label-and-retrain rounds; each round labels the pool afresh with the head of the round before'),
+  })
+  .prefault({})
+  .describe('pseudo-labelling of data.unlabelled (used only when data.unlabelled is given)');
+
 export const trainSchema = z
   .strictObject({
     epochs: z.int().positive().default(20).describe('maximum number of passes over the train split'),
@@ -51,6 +60,7 @@ export const trainSchema = z
     earlyStopping: earlyStoppingSchema,
     seed: z.int().default(42).describe('seed of weight initialisation, shuffling and augmentation'),
     checkpointEveryEpoch: z.boolean().default(false).describe('keep a checkpoint per epoch, not only the best and the last'),
+    pseudoLabel: pseudoLabelSchema,
   })
   .prefault({})
   .describe('training of the head (ignored by the knn head)');

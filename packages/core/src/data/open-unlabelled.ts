@@ -1,0 +1,54 @@
+import { Rng } from '../compute/random.js';
+import type { UnlabelledSource } from '../config/sections/data.js';
+import { DatasetError } from '../errors.js';
+import type { DatasetContext, LabeledSample, Sample } from './dataset.js';
+import { readIdxImages } from './idx-dataset.js';
+import { extensionOf, joinPath, resolvePath } from './paths.js';
+import { shuffleInPlace } from './split-samples.js';
+
+/** Reads one kind of unlabelled source into samples (their `label` is ''). */
+export type UnlabelledSourceOpener = (source: UnlabelledSource, context: DatasetContext) => Promise<readonly Sample[]>;
+
+export interface OpenUnlabelledOptions extends DatasetContext {
+  /** Readers for kinds core does not read itself (`dicom-folder`, from @cvf/medical). */
+  readonly openers?: Partial<Record<UnlabelledSource['kind'], UnlabelledSourceOpener>>;
+  /** Seed of the `limit` subset. */
+  readonly seed: number;
+}
+
+const BUILT_IN: Partial<Record<UnlabelledSource['kind'], UnlabelledSourceOpener>> = {
+  images: (source, context) => openImages(source as Extract<UnlabelledSource, { kind: 'images' }>, context),
+  idx: async (source, { files, baseDir }) => {
+    const images = await readIdxImages(files, resolvePath(baseDir, (source as Extract<UnlabelledSource, { kind: 'idx' }>).images));
+    return Array.from({ length: images.count }, (_, i) => ({ id: images.idOf(i), label: '', load: async () => images.load(i) }));
+  },
+};
+
+/**
+ * The pool of `data.unlabelled`: samples with class index −1, which trainers leave out of the loss
+ * until pseudo-labelling gives them a class. `limit` keeps a seeded random subset.
+ */
+export async function openUnlabelled(source: UnlabelledSource, options: OpenUnlabelledOptions): Promise<LabeledSample[]> {
+  const opener = options.openers?.[source.kind] ?? BUILT_IN[source.kind];
+  if (!opener) {
+    throw new DatasetError('DATASET_SOURCE_UNSUPPORTED', `no reader for unlabelled source kind "${source.kind}" here; DICOM sources need the openers of @cvf/medical`);
+  }
+  let samples = await opener(source, options);
+  if (samples.length === 0) throw new DatasetError('DATASET_EMPTY', `data.unlabelled (${source.kind}): no images`);
+  if (source.limit !== undefined && source.limit < samples.length) {
+    const keep = shuffleInPlace(samples.map((_, i) => i), new Rng(options.seed)).slice(0, source.limit).sort((a, b) => a - b);
+    samples = keep.map((i) => samples[i]!);
+  }
+  return samples.map((sample) => ({ ...sample, label: '', classIndex: -1, load: () => sample.load() }));
+}
+
+async function openImages(source: Extract<UnlabelledSource, { kind: 'images' }>, { files, decoder, baseDir }: DatasetContext): Promise<Sample[]> {
+  const root = resolvePath(baseDir, source.root);
+  const extensions = new Set(source.extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
+  return (await files.listFiles(root))
+    .filter((file) => extensions.has(extensionOf(file)))
+    .map((file) => {
+      const path = joinPath(root, file);
+      return { id: file, label: '', load: async () => decoder.decode(await files.readFile(path)) };
+    });
+}
