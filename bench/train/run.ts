@@ -22,8 +22,9 @@ const withWebgpu = args.includes('--webgpu');
 const mlpEpochs = Number(args[args.indexOf('--mlp-epochs') + 1] ?? 0) || (quick ? 3 : 20);
 
 // The softmax head's settings: large batches and a high Adam rate with a cosine decay pass
-// lbfgs's 100-iteration accuracy in six passes over the data.
-const SOFTMAX: TrainOptions = { epochs: 6, batchSize: 1024, optimizer: { kind: 'adam', lr: 0.1, weightDecay: 0 }, schedule: { kind: 'cosine' }, earlyStopping: { enabled: false }, seed: 1 };
+// lbfgs's 100-iteration accuracy in five passes over the data. Chosen on the validation split
+// (0.842 there) among 3–6 epochs, batches of 512–2048 and rates of 0.02–0.4.
+const SOFTMAX: TrainOptions = { epochs: 5, batchSize: 1024, optimizer: { kind: 'adam', lr: 0.3, weightDecay: 0 }, schedule: { kind: 'cosine' }, earlyStopping: { enabled: false }, seed: 1 };
 // The MLP head as scikit-learn's: Adam 1e-3, batch 128, L2 1e-4, no dropout.
 const MLP: TrainOptions = { epochs: mlpEpochs, batchSize: 128, optimizer: { kind: 'adam', lr: 1e-3, weightDecay: 1e-4 }, schedule: { kind: 'constant' }, earlyStopping: { enabled: false }, seed: 1 };
 
