@@ -121,4 +121,103 @@ describe('OnnxGraphBuilder', () => {
     expectGraphInvalid(() => g.toBytes(), /has no outputs/);
     expectGraphInvalid(() => g.input('bad', 'float32', [-1]), /dimension -1/);
   });
+
+  describe('embed', () => {
+    /** A model with a used branch (x → Relu → Add c → "y") and an unused one ("z"), plus a com.example op. */
+    function inner(opset = 17): Uint8Array {
+      const g = new OnnxGraphBuilder('inner', { opset });
+      const x = g.input('x', 'float32', ['n', 2]);
+      g.output(g.add(g.relu(x, 'r'), g.initializer('c', Float32Array.of(1, 2), [2]), 'sum'), 'y', ['n', 2]);
+      g.output(g.mul(x, g.initializer('unused', Float32Array.of(3, 3), [2])), 'z');
+      return g.toBytes();
+    }
+
+    it('merges the nodes a chosen output needs under a prefix, wiring its input to a tensor of this graph', () => {
+      const g = new OnnxGraphBuilder('outer');
+      const a = g.input('a', 'float32', ['n', 2]);
+      const [y] = g.embed(inner(), { prefix: 'm/', inputs: { x: g.sigmoid(a, 'r') }, outputs: ['y'] });
+      expect(y).toBe('m/y');
+      expect(g.typeOf(y!)).toBe('float32');
+      g.output(g.relu(y!), 'out');
+      const graph = decode(g.toBytes()).graph;
+      expect(graph.node.map((n: { name: string; opType: string; input: string[] }) => [n.name, n.opType, n.input])).toEqual([
+        ['Sigmoid_0', 'Sigmoid', ['a']],
+        ['m/Relu_0', 'Relu', ['r']], // the fed input is renamed to the outer tensor, everything else prefixed
+        ['m/Add_1', 'Add', ['m/r', 'm/c']],
+        ['m/Identity_2', 'Identity', ['m/sum']],
+        ['Relu_4', 'Relu', ['m/y']],
+        ['Identity_5', 'Identity', ['relu_0']],
+      ]);
+      expect(graph.initializer.map((t: { name: string }) => t.name)).toEqual(['m/c']); // "unused" is pruned
+    });
+
+    it('keeps internal names taken and untyped, and rejects clashes, unknown or unfed inputs, unknown outputs', () => {
+      const g = new OnnxGraphBuilder('outer');
+      const a = g.input('a', 'float32', ['n', 2]);
+      g.embed(inner(), { prefix: 'm/', inputs: { x: a }, outputs: ['y'] });
+      expectGraphInvalid(() => g.typeOf('m/sum'), /inside an embedded graph/);
+      expectGraphInvalid(() => g.relu(a, 'm/r'), /"m\/r" is defined twice/);
+      expectGraphInvalid(() => g.embed(inner(), { prefix: 'm/', inputs: { x: a }, outputs: ['y'] }), /"m\/c" is defined twice/);
+      expect(g.has('m2/c')).toBe(false);
+      expectGraphInvalid(() => g.embed(inner(), { prefix: 'p/', inputs: {}, outputs: ['y'] }), /input "x" is not fed/);
+      expectGraphInvalid(() => g.embed(inner(), { prefix: 'p/', inputs: { x: a, constructor: a }, outputs: ['y'] }), /no input "constructor"; its inputs: x/);
+      expectGraphInvalid(() => g.embed(inner(), { prefix: 'p/', inputs: { x: a }, outputs: ['w'] }), /no output "w"; its outputs: y, z/);
+      expect(g.has('p/c')).toBe(false);
+    });
+
+    it('takes an embedded opset only within its range, and the higher IR version', () => {
+      const g = new OnnxGraphBuilder('outer', { opset: 13 });
+      const a = g.input('a', 'float32', ['n', 2]);
+      expectGraphInvalid(() => g.embed(inner(17), { prefix: 'm/', inputs: { x: a }, outputs: ['y'] }), /opset 17 and hold for opsets 17\.\.17, but this graph is opset 13/);
+      const [y] = g.embed(inner(17), { prefix: 'm/', inputs: { x: a }, outputs: ['y'], opsetRange: [13, 23] });
+      g.output(y!, 'out');
+      const model = onnx.ModelProto.decode(inner());
+      model.irVersion = 9;
+      model.opsetImport!.push({ domain: 'com.example', version: 2 });
+      g.embed(model, { prefix: 'k/', inputs: { x: a }, outputs: ['y'], opsetRange: [13, 23] });
+      const out = decode(g.toBytes());
+      expect(out.irVersion).toBe(9);
+      expect(out.opsetImport).toEqual([{ domain: '', version: 13 }, { domain: 'com.example', version: 2 }]);
+      model.opsetImport![1]!.version = 3;
+      expectGraphInvalid(() => g.embed(model, { prefix: 'j/', inputs: { x: a }, outputs: ['y'], opsetRange: [13, 23] }), /domain "com.example" is opset 3 there and 2 here/);
+    });
+
+    it('renames inside subgraphs too, since they read the outer scope by name', () => {
+      const T = onnx.AttributeProto.AttributeType;
+      const branch = (name: string) => ({ name, node: [{ opType: 'Relu', input: ['x'], output: [`${name}_out`] }], output: [{ name: `${name}_out` }] });
+      const model = new OnnxGraphBuilder('cond');
+      model.input('x', 'float32', [2]);
+      const flag = model.input('flag', 'bool', []);
+      const [y] = model.node('If', [flag], { attributes: [], outputs: ['y'], outputTypes: ['float32'] });
+      model.output(y!, 'y');
+      const proto = model.toModelProto();
+      proto.graph!.node![0]!.attribute = [{ name: 'then_branch', type: T.GRAPH, g: branch('then') }, { name: 'else_branch', type: T.GRAPH, g: branch('else') }];
+      const g = new OnnxGraphBuilder('outer');
+      const [out] = g.embed(proto, { prefix: 'm/', inputs: { x: g.input('a', 'float32', [2]), flag: g.input('b', 'bool', []) }, outputs: ['y'] });
+      g.output(out!, 'out');
+      const node = decode(g.toBytes()).graph.node[0];
+      expect(node.input).toEqual(['b']);
+      expect(node.attribute[0].g.node[0]).toMatchObject({ input: ['a'], output: ['m/then_out'] });
+      expect(node.attribute[0].g.output[0].name).toBe('m/then_out');
+    });
+  });
+
+  it('writes Resize with roi and scales left out, and the shape ops with int64 outputs', () => {
+    const g = new OnnxGraphBuilder('resize');
+    const x = g.input('x', 'float32', ['n', 1, 'h', 'w']);
+    const shape = g.shape(x);
+    expect(g.typeOf(shape)).toBe('int64');
+    const at = (v: number) => (g.has(`i${v}`) ? `i${v}` : g.initializer(`i${v}`, BigInt64Array.of(BigInt(v)), [1]));
+    const sizes = g.concat([g.slice(shape, at(0), at(2), at(0)), g.initializer('hw', BigInt64Array.of(4n, 4n), [2])], 0);
+    const y = g.resize(x, sizes, { mode: 'nearest', coordinateTransform: 'asymmetric' });
+    g.output(g.reduceSum(g.expand(y, g.initializer('s', BigInt64Array.of(1n, 3n, 1n, 1n), [4])), at(1)), 'out');
+    const resize = decode(g.toBytes()).graph.node.find((n: { opType: string }) => n.opType === 'Resize');
+    expect(resize.input).toEqual(['x', '', '', sizes]);
+    expect(resize.attribute.map((a: { name: string; s: Uint8Array }) => [a.name, new TextDecoder().decode(a.s)])).toEqual([
+      ['mode', 'nearest'],
+      ['coordinate_transformation_mode', 'asymmetric'],
+      ['nearest_mode', 'round_prefer_floor'],
+    ]);
+    expectGraphInvalid(() => g.node('Relu', ['']), /the first one named/);
+  });
 });

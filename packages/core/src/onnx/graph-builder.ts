@@ -1,11 +1,13 @@
 import type { onnx as P } from 'onnx-proto';
 import { OnnxError } from '../errors.js';
 import type { OnnxElementType } from './onnx-tensor.js';
+import { elementTypeOfProto, neededNodes, protoInt, renameGraph } from './embed-graph.js';
 import {
   attr,
   attributeProto,
   elementTypeOf,
   encodeModel,
+  onnx,
   tensorProto,
   valueInfoProto,
   type Dim,
@@ -26,6 +28,31 @@ export interface PoolOptions { kernelShape: readonly number[]; strides?: readonl
 export interface AveragePoolOptions extends PoolOptions { countIncludePad?: boolean }
 export interface ArgMaxOptions { axis?: number; keepdims?: boolean; selectLastIndex?: boolean; name?: string }
 export interface TopKOptions { axis?: number; largest?: boolean; sorted?: boolean; names?: readonly [string, string] }
+export interface ResizeOptions {
+  /** ONNX Resize `mode`: 'linear' (bilinear on 4-D NCHW) or 'nearest'. */
+  mode: 'linear' | 'nearest';
+  /** ONNX Resize `coordinate_transformation_mode` (default 'half_pixel'). */
+  coordinateTransform?: 'half_pixel' | 'align_corners' | 'asymmetric' | 'pytorch_half_pixel';
+  /** ONNX Resize `nearest_mode` (default 'round_prefer_floor', ONNX's own default). */
+  nearestMode?: 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
+  name?: string;
+}
+
+/** How another model's graph is merged into this one (`OnnxGraphBuilder.embed`). */
+export interface EmbedOptions {
+  /** Put before every tensor and node name of the embedded graph (e.g. 'backbone/'), so names never clash. */
+  readonly prefix: string;
+  /** Its graph inputs → tensors of this graph that feed them. Every input that is not an initializer must be fed. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Its graph outputs to bring over; nodes none of them needs are left out. */
+  readonly outputs: readonly string[];
+  /**
+   * Default-domain opset versions at which the embedded nodes mean what they meant in their own
+   * model (default: exactly its own version). This graph's opset must lie in the range, since a
+   * model declares one version per domain for all its nodes.
+   */
+  readonly opsetRange?: readonly [number, number];
+}
 
 /**
  * Builds a small ONNX model (ModelProto bytes) node by node. Every op returns the name of its
@@ -50,6 +77,13 @@ export class OnnxGraphBuilder {
   readonly #nodes: P.INodeProto[] = [];
   readonly #outputs: P.IValueInfoProto[] = [];
   readonly #outputNames = new Set<string>();
+  /** Tensors of embedded graphs: their names are taken, but only their outputs get a type here. */
+  readonly #embedded = new Set<string>();
+  readonly #sparseInitializers: P.ISparseTensorProto[] = [];
+  readonly #valueInfo: P.IValueInfoProto[] = [];
+  /** Opsets of domains other than the default one, brought in by embedded graphs. */
+  readonly #domains = new Map<string, number>();
+  #irVersion = IR_VERSION;
   #counter = 0;
 
   constructor(name: string, options: { opset?: number } = {}) {
@@ -61,6 +95,7 @@ export class OnnxGraphBuilder {
   typeOf(tensor: string): OnnxElementType {
     const type = this.#types.get(tensor);
     if (type === undefined) {
+      if (this.#embedded.has(tensor)) throw invalid(`graph "${this.name}": "${tensor}" is inside an embedded graph; only the outputs named to embed() can be used`);
       const known = [...this.#types.keys()];
       throw invalid(`graph "${this.name}": no tensor named "${tensor}"; known tensors: ${known.join(', ') || '(none)'}`);
     }
@@ -68,7 +103,7 @@ export class OnnxGraphBuilder {
   }
 
   has(tensor: string): boolean {
-    return this.#types.has(tensor);
+    return this.#types.has(tensor) || this.#embedded.has(tensor);
   }
 
   input(name: string, type: OnnxElementType, shape: readonly Dim[]): string {
@@ -109,9 +144,10 @@ export class OnnxGraphBuilder {
     options: { attributes?: readonly NodeAttribute[]; outputs?: number | readonly string[]; outputTypes?: readonly OnnxElementType[] } = {},
   ): string[] {
     const where = `${opType} node`;
-    if (inputs.length === 0) throw invalid(`${where}: needs at least one input`);
+    if (inputs.length === 0 || inputs[0] === '') throw invalid(`${where}: needs at least one input, the first one named`);
     const firstType = this.typeOf(inputs[0]!);
-    inputs.forEach((i) => this.typeOf(i));
+    // An empty name leaves an optional input out (ONNX's convention, e.g. Resize's roi and scales).
+    inputs.forEach((i) => i === '' || this.typeOf(i));
     const outputs = typeof options.outputs === 'object' ? [...options.outputs] : this.#freshNames(opType, options.outputs ?? 1);
     const attributes = (options.attributes ?? []).map((a) => attributeProto(a, where));
     this.#assertFree(outputs);
@@ -141,8 +177,21 @@ export class OnnxGraphBuilder {
     return this.#one('Add', [a, b], [], name);
   }
 
+  sub(a: string, b: string, name?: string): string {
+    return this.#one('Sub', [a, b], [], name);
+  }
+
   mul(a: string, b: string, name?: string): string {
     return this.#one('Mul', [a, b], [], name);
+  }
+
+  div(a: string, b: string, name?: string): string {
+    return this.#one('Div', [a, b], [], name);
+  }
+
+  /** Sum over `axes` (an int64 tensor, opset 13+ form), keeping the reduced axes as size 1 unless `keepdims` is false. */
+  reduceSum(x: string, axes: string, options: { keepdims?: boolean; name?: string } = {}): string {
+    return this.#one('ReduceSum', [x, axes], [attr.int('keepdims', options.keepdims === false ? 0 : 1)], options.name);
   }
 
   relu(x: string, name?: string): string {
@@ -201,6 +250,32 @@ export class OnnxGraphBuilder {
     return this.#one('Reshape', [x, shapeTensor], [], output);
   }
 
+  /** The shape of `x` as an int64 tensor [rank]. */
+  shape(x: string, name?: string): string {
+    return this.node('Shape', [x], { outputs: name === undefined ? 1 : [name], outputTypes: ['int64'] })[0]!;
+  }
+
+  concat(inputs: readonly string[], axis: number, name?: string): string {
+    return this.#one('Concat', inputs, [attr.int('axis', axis)], name);
+  }
+
+  /** Elements [starts, ends) along `axes`; the three are int64 tensors (opset 10+ form), so they may be computed. */
+  slice(x: string, starts: string, ends: string, axes: string, name?: string): string {
+    return this.#one('Slice', [x, starts, ends, axes], [], name);
+  }
+
+  /** Broadcasts `x` to `shape` (an int64 tensor), numpy style: size-1 axes repeat, equal sizes stay. */
+  expand(x: string, shape: string, name?: string): string {
+    return this.#one('Expand', [x, shape], [], name);
+  }
+
+  /** Resizes `x` to `sizes` (an int64 tensor with one size per axis of x; opset 13+ form, roi and scales left out). */
+  resize(x: string, sizes: string, options: ResizeOptions): string {
+    const attributes = [attr.string('mode', options.mode), attr.string('coordinate_transformation_mode', options.coordinateTransform ?? 'half_pixel')];
+    if (options.mode === 'nearest') attributes.push(attr.string('nearest_mode', options.nearestMode ?? 'round_prefer_floor'));
+    return this.#one('Resize', [x, '', '', sizes], attributes, options.name);
+  }
+
   /** Omitted `perm` reverses the dimensions. */
   transpose(x: string, perm?: readonly number[], name?: string): string {
     return this.#one('Transpose', [x], perm ? [attr.ints('perm', perm)] : [], name);
@@ -226,15 +301,114 @@ export class OnnxGraphBuilder {
     return { values: values!, indices: indices! };
   }
 
+  // ---- composition ----
+
+  /**
+   * Merges another model's graph (ModelProto bytes or a decoded one) into this graph: its nodes,
+   * initializers and value infos under `prefix`, its inputs wired to tensors of this graph, and
+   * returns the names its `outputs` have here, in order. Only the nodes the outputs need are kept.
+   * Its opset imports must agree with this graph's (see `EmbedOptions.opsetRange`); model-local
+   * functions and external-data initializers are refused (onnx-proto does not carry every field
+   * of functions, and external data is not in the bytes).
+   */
+  embed(model: Uint8Array | P.IModelProto, options: EmbedOptions): string[] {
+    const proto = model instanceof Uint8Array ? onnx.ModelProto.decode(model) : model;
+    const graph = proto.graph;
+    const where = `embedding "${graph?.name ?? '(unnamed)'}" under "${options.prefix}"`;
+    if (!graph) throw invalid(`${where}: the model has no graph`);
+    if (options.prefix === '') throw invalid(`${where}: the prefix must not be empty`);
+    if ((proto.functions ?? []).length > 0) throw invalid(`${where}: model-local functions are not supported; export the model with functions inlined`);
+
+    // Opsets: one version per domain for the whole model.
+    const domains = new Map<string, number>();
+    for (const o of proto.opsetImport ?? []) domains.set(o.domain === 'ai.onnx' ? '' : (o.domain ?? ''), protoInt(o.version));
+    const own = domains.get('');
+    if (own !== undefined) {
+      const [low, high] = options.opsetRange ?? [own, own];
+      if (this.opset < low || this.opset > high) {
+        throw invalid(`${where}: its nodes are opset ${own} and hold for opsets ${low}..${high}, but this graph is opset ${this.opset}`);
+      }
+    }
+    for (const [domain, version] of domains) {
+      const known = this.#domains.get(domain);
+      if (domain !== '' && known !== undefined && known !== version) throw invalid(`${where}: domain "${domain}" is opset ${version} there and ${known} here`);
+    }
+
+    // Inputs: initializers listed as inputs (IR < 4 style) are constants, the rest must be fed.
+    const constants = new Set([...(graph.initializer ?? []).map((t) => t.name ?? ''), ...(graph.sparseInitializer ?? []).map((s) => s.values?.name ?? '')]);
+    const realInputs = (graph.input ?? []).filter((i) => !constants.has(i.name ?? ''));
+    const inputNames = realInputs.map((i) => i.name ?? '');
+    const fedBy = (name: string) => (Object.hasOwn(options.inputs, name) ? options.inputs[name] : undefined);
+    for (const name of Object.keys(options.inputs)) {
+      if (!inputNames.includes(name)) throw invalid(`${where}: it has no input "${name}"; its inputs: ${inputNames.join(', ') || '(none)'}`);
+    }
+    for (const input of realInputs) {
+      const fed = fedBy(input.name ?? '');
+      if (fed === undefined) throw invalid(`${where}: its input "${input.name}" is not fed; give it in inputs`);
+      const want = elementTypeOfProto(input.type?.tensorType?.elemType ?? 0);
+      if (want !== this.typeOf(fed)) throw invalid(`${where}: its input "${input.name}" is ${want ?? 'of an unsupported type'}, but "${fed}" is ${this.typeOf(fed)}`);
+    }
+
+    // Outputs: graph outputs, with a type this builder knows.
+    const outputInfo = new Map((graph.output ?? []).map((o) => [o.name ?? '', o]));
+    const outputTypes = options.outputs.map((name) => {
+      const info = outputInfo.get(name);
+      if (!info) throw invalid(`${where}: it has no output "${name}"; its outputs: ${[...outputInfo.keys()].join(', ') || '(none)'}`);
+      const type = elementTypeOfProto(info.type?.tensorType?.elemType ?? 0);
+      if (type === undefined) throw invalid(`${where}: output "${name}" has element type ${info.type?.tensorType?.elemType}, which this builder cannot type`);
+      return type;
+    });
+
+    const { nodes, names } = neededNodes(graph, options.outputs);
+    const rename = (name: string) => fedBy(name) ?? `${options.prefix}${name}`;
+    const kept = renameGraph(
+      {
+        ...graph,
+        node: nodes,
+        initializer: (graph.initializer ?? []).filter((t) => names.has(t.name ?? '')),
+        sparseInitializer: (graph.sparseInitializer ?? []).filter((s) => names.has(s.values?.name ?? '')),
+        valueInfo: [...(graph.valueInfo ?? []), ...(graph.output ?? [])].filter((v) => names.has(v.name ?? '') && fedBy(v.name ?? '') === undefined),
+        input: [],
+        output: [],
+      },
+      rename,
+      options.prefix,
+    );
+    const external = (kept.initializer ?? []).find((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
+    if (external) throw invalid(`${where}: initializer "${external.name}" keeps its data in an external file; embed a model whose weights are inside it`);
+
+    // Every name is checked before anything is added, so a rejected embedding leaves the graph as it was.
+    const defined = [...(kept.initializer ?? []).map((t) => t.name!), ...(kept.sparseInitializer ?? []).map((s) => s.values!.name!), ...(kept.node ?? []).flatMap((n) => n.output ?? []).filter((o) => o !== '')];
+    this.#assertFree(defined);
+    const results = options.outputs.map(rename);
+    defined.forEach((name) => this.#embedded.add(name));
+    results.forEach((name, k) => {
+      if (this.#types.has(name)) return; // an output that is one of its fed inputs
+      this.#embedded.delete(name);
+      this.#types.set(name, outputTypes[k]!);
+    });
+    this.#initializers.push(...(kept.initializer ?? []));
+    this.#sparseInitializers.push(...(kept.sparseInitializer ?? []));
+    this.#valueInfo.push(...(kept.valueInfo ?? []));
+    this.#nodes.push(...(kept.node ?? []));
+    for (const [domain, version] of domains) if (domain !== '') this.#domains.set(domain, version);
+    this.#irVersion = Math.max(this.#irVersion, protoInt(proto.irVersion));
+    return results;
+  }
+
   // ---- result ----
 
   toModelProto(): P.IModelProto {
     if (this.#outputs.length === 0) throw invalid(`graph "${this.name}": has no outputs; declare one with output()`);
+    const domains = [...this.#domains].map(([domain, version]) => ({ domain, version }));
+    const graph: P.IGraphProto = { name: this.name, input: this.#inputs, initializer: this.#initializers, node: this.#nodes, output: this.#outputs };
+    if (this.#sparseInitializers.length > 0) graph.sparseInitializer = this.#sparseInitializers;
+    if (this.#valueInfo.length > 0) graph.valueInfo = this.#valueInfo;
     return {
-      irVersion: IR_VERSION,
+      irVersion: this.#irVersion,
       producerName: 'cvf',
-      opsetImport: [{ domain: '', version: this.opset }],
-      graph: { name: this.name, input: this.#inputs, initializer: this.#initializers, node: this.#nodes, output: this.#outputs },
+      opsetImport: [{ domain: '', version: this.opset }, ...domains],
+      graph,
     };
   }
 
@@ -250,13 +424,13 @@ export class OnnxGraphBuilder {
   /** Checked before anything is added, so a rejected node leaves the graph as it was. */
   #assertFree(names: readonly string[]): void {
     names.forEach((name, k) => {
-      if (this.#types.has(name) || names.indexOf(name) !== k) throw invalid(`graph "${this.name}": tensor "${name}" is defined twice`);
+      if (this.has(name) || names.indexOf(name) !== k) throw invalid(`graph "${this.name}": tensor "${name}" is defined twice`);
     });
   }
 
   #declare(name: string, type: OnnxElementType): void {
     if (name === '') throw invalid(`graph "${this.name}": tensor names must not be empty`);
-    if (this.#types.has(name)) throw invalid(`graph "${this.name}": tensor "${name}" is defined twice`);
+    if (this.has(name)) throw invalid(`graph "${this.name}": tensor "${name}" is defined twice`);
     this.#types.set(name, type);
   }
 
@@ -264,7 +438,7 @@ export class OnnxGraphBuilder {
     const names: string[] = [];
     while (names.length < count) {
       const candidate = `${opType.toLowerCase()}_${this.#counter++}`;
-      if (!this.#types.has(candidate)) names.push(candidate);
+      if (!this.has(candidate)) names.push(candidate);
     }
     return names;
   }
