@@ -1,6 +1,6 @@
 import { createSecondaryCapture, writeDicom } from '@cvf/medical';
-import { CpuDevice, encodePng, imageTensor, Predictor, THUMBNAIL_SIZE } from '@cvf/core';
-import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
+import { composedGraphInput, CpuDevice, encodePng, imageTensor, OnnxGraphBuilder, Predictor, Rng, THUMBNAIL_SIZE } from '@cvf/core';
+import { createOrtNodeRuntime, readBundleFolder, sharpImageDecoder } from '@cvf/core/node';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,6 +197,31 @@ tracking: { store: ${join(dir, '.cvf')} }
     const resumed = await runCli(...args, '--resume', summary.runId);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect((lastJsonLine(resumed.stdout) as typeof summary).metrics.test).toEqual(summary.metrics.test);
+  });
+
+  it('with an ONNX backbone the bundle also holds the whole forward pass as one graph, which answers as cvf predict does', async () => {
+    // A frozen "backbone": 28×28 gray → 32 ReLU features, weights from a seed.
+    const rng = new Rng(5);
+    const g = new OnnxGraphBuilder('tiny-backbone');
+    const flat = g.flatten(g.input('pixels', 'float32', ['batch', 1, 28, 28]), 1);
+    g.output(g.relu(g.matmul(flat, g.initializer('w', rng.floats(784 * 32, -0.1, 0.1), [784, 32]))), 'embedding', ['batch', 32]);
+    writeFileSync(join(dir, 'backbone.onnx'), g.toBytes());
+    const store = join(dir, '.cvf-onnx');
+    const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'features={kind: onnx, onnx: {model: backbone.onnx}}', '--set', 'registry={register: false}', '--json');
+    expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
+    const { bundle } = lastJsonLine(trained.stdout) as { bundle: string };
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
+    expect(manifest.stages.find((s: { name: string }) => s.name === 'composed')).toMatchObject({ kind: 'onnx', files: ['model.onnx'] });
+
+    const files = readFileSyncDir(join(dir, 'png', 'bag')).slice(0, 3).map((f) => join(dir, 'png', 'bag', f));
+    const predicted = JSON.parse((await runCli('predict', bundle, ...files, '--json')).stdout) as { probabilities: number[] }[];
+    const runtime = await createOrtNodeRuntime();
+    const session = await runtime.createSession(new Uint8Array(readFileSync(join(bundle, 'model.onnx'))), { executionProviders: ['cpu'] });
+    const images = await Promise.all(files.map(async (f) => sharpImageDecoder.decode(new Uint8Array(readFileSync(f)))));
+    const { probabilities } = await session.run({ image: composedGraphInput(images) });
+    const composed = probabilities!.data as Float32Array;
+    predicted.forEach((p, i) => p.probabilities.forEach((want, c) => expect(composed[i * p.probabilities.length + c]!).toBeCloseTo(want, 4)));
+    await session.release();
   });
 
   it('tune: a grid search runs each point as a child run, picks the best eligible trial on val and registers only it', async () => {

@@ -34,6 +34,31 @@ export class Rng {
     return out;
   }
 
+  /**
+   * Gamma(shape, 1) by Marsaglia and Tsang's squeeze method (2000); a shape below 1 is boosted to
+   * shape + 1 and scaled by U^(1/shape), their recipe for small shapes.
+   */
+  gamma(shape: number): number {
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      const v = (1 + c * x) ** 3;
+      if (v <= 0) continue;
+      const u = this.next();
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /** Beta(a, b) as G_a / (G_a + G_b) of two Gamma draws; in [0, 1]. */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    const y = this.gamma(b);
+    // Both can underflow to 0 for tiny shapes; the limit puts all mass on the ends, in proportion a : b.
+    return x + y > 0 ? x / (x + y) : this.next() < a / (a + b) ? 1 : 0;
+  }
+
   pick<T>(options: readonly T[]): T {
     return options[Math.floor(this.next() * options.length)] as T;
   }

@@ -53,6 +53,7 @@ describe('parsePipelineConfig', () => {
       earlyStopping: { enabled: true, metric: 'loss', mode: 'min', patience: 5, minDelta: 0 },
       seed: 42,
       checkpointEveryEpoch: false,
+      pseudoLabel: { threshold: 0.95, rounds: 1 },
     });
     expect(config.tune).toEqual({ enabled: false, strategy: 'random', trials: 20, metric: 'loss', mode: 'min', space: {}, constraints: [] });
     expect(config.evaluate).toEqual({
@@ -125,7 +126,7 @@ model:
         11,
         3,
         'train.epocs',
-        'unknown key "epocs" (did you mean "epochs"?); valid keys here: epochs, batchSize, optimizer, schedule, labelSmoothing, classWeights, gradientClip, earlyStopping, seed, checkpointEveryEpoch',
+        'unknown key "epocs" (did you mean "epochs"?); valid keys here: epochs, batchSize, optimizer, schedule, labelSmoothing, classWeights, gradientClip, earlyStopping, seed, checkpointEveryEpoch, pseudoLabel',
       ),
       issue(12, 14, 'train.batchSize', 'expected a number > 0, got -32'),
       issue(14, 11, 'train.optimizer.kind', 'expected one of sgd|adam|adamw, got "adma" (did you mean "adam"?)'),

@@ -1,10 +1,10 @@
 import type { Device } from '../compute/device.js';
 import { Rng } from '../compute/random.js';
-import { Tensor } from '../compute/tensor.js';
+import type { Tensor } from '../compute/tensor.js';
 import type { LabeledSample } from '../data/dataset.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
 import { preprocessImages, type PreprocessConfig } from '../image/preprocess-image.js';
-import { augmentBatch, type AugmentConfig } from './augment-batch.js';
+import { augmentBatch, augmentedRows, type AugmentConfig } from './augment-batch.js';
 
 /** Features of a split, row-major [rows, dim], with one class index per row. */
 export interface FeatureMatrix {
@@ -14,6 +14,11 @@ export interface FeatureMatrix {
   readonly dim: number;
   /** Which sample each row came from (augmented copies repeat their source). */
   readonly sampleIndex: Int32Array;
+  /**
+   * Sample weight per row, for the training loss; absent means all 1. Present when mixup/cutmix
+   * split a copy into two rows (label a, weight λ) and (label b, 1 − λ).
+   */
+  readonly weights?: Float32Array;
 }
 
 export interface FeatureMatrixOptions {
@@ -28,58 +33,71 @@ export interface FeatureMatrixOptions {
   readonly signal?: AbortSignal;
 }
 
+interface Part {
+  readonly features: Float32Array;
+  readonly labels: Int32Array;
+  readonly sampleIndex: Int32Array;
+  readonly weights: Float32Array | null;
+}
+
 /**
  * Loads, preprocesses and featurizes samples chunk by chunk (bounded memory, one kernel dispatch
- * per step per chunk), reading each chunk's features back into one host matrix.
+ * per step per chunk), reading each chunk's features back into one host matrix. With `augment`,
+ * each chunk's copies are made on the device from the preprocessed chunk and featurized after its
+ * originals; their rows follow the chunk's original rows.
  */
 export async function featureMatrix(samples: readonly LabeledSample[], options: FeatureMatrixOptions): Promise<FeatureMatrix> {
   const { device, preprocess, extractor, chunkSize = 2048 } = options;
   const rng = options.augment ? new Rng(options.augment.seed) : null;
-  const parts: { features: Float32Array; labels: Int32Array; sampleIndex: Int32Array }[] = [];
+  const parts: Part[] = [];
   let dim = 0;
   for (let start = 0; start < samples.length; start += chunkSize) {
     options.signal?.throwIfAborted();
     const chunk = samples.slice(start, start + chunkSize);
     const images = await Promise.all(chunk.map((sample) => sample.load()));
-    let batch = await preprocessImages(device, images, preprocess);
-    let labels: Int32Array = Int32Array.from(chunk, (s) => s.classIndex);
-    let sampleIndex: Int32Array = Int32Array.from(chunk, (_, k) => start + k);
-    if (options.augment && rng) {
-      const [n, c, h, w] = batch.shape as [number, number, number, number];
-      const host = (await device.read(batch)) as Float32Array;
-      const copies = augmentBatch(host, n, [c, h, w], options.augment.config, rng);
-      if (copies.sources.length > 0) {
-        const all = new Float32Array(host.length + copies.images.length);
-        all.set(host);
-        all.set(copies.images, host.length);
-        batch.dispose();
-        batch = device.upload(Tensor.cpu('f32', [n + copies.sources.length, c, h, w], all));
-        labels = concat(labels, Int32Array.from(copies.sources, (i) => labels[i]!));
-        sampleIndex = concat(sampleIndex, Int32Array.from(copies.sources, (i) => start + i));
-      }
-    }
-    const features = await extractor.transform(batch);
+    const batch = await preprocessImages(device, images, preprocess);
+    const labels = Int32Array.from(chunk, (s) => s.classIndex);
+    const sampleIndex = Int32Array.from(chunk, (_, k) => start + k);
+    // The copies are made before the originals are featurized: nothing the extractor does to (or
+    // returns from) the batch can touch them.
+    const augmented = options.augment && rng ? await augmentBatch(device, batch, options.augment.config, rng) : null;
+    const original = await featurize(device, extractor, batch);
     batch.dispose();
-    dim = features.shape[1]!;
-    parts.push({ features: (await device.read(features)) as Float32Array, labels, sampleIndex });
-    features.dispose();
+    dim = original.dim;
+    parts.push({ features: original.features, labels, sampleIndex, weights: null });
+    if (augmented) {
+      const { features: copyFeatures } = await featurize(device, extractor, augmented.images);
+      augmented.images.dispose();
+      const rows = augmentedRows(augmented.copies, labels);
+      const rowFeatures = new Float32Array(rows.copy.length * dim);
+      rows.copy.forEach((k, r) => rowFeatures.set(copyFeatures.subarray(k * dim, (k + 1) * dim), r * dim));
+      parts.push({ features: rowFeatures, labels: rows.labels, sampleIndex: rows.source.map((i) => start + i), weights: rows.weights });
+    }
     options.onChunk?.(Math.min(start + chunkSize, samples.length), samples.length);
   }
+  return assemble(parts, dim);
+}
+
+/** Features [n, dim] of a batch, read back to the host (the batch stays the caller's to free). */
+async function featurize(device: Device, extractor: FeatureExtractor, batch: Tensor): Promise<{ features: Float32Array; dim: number }> {
+  const features = await extractor.transform(batch);
+  const host = (await device.read(features)) as Float32Array;
+  const dim = features.shape[1]!;
+  features.dispose();
+  return { features: host, dim };
+}
+
+function assemble(parts: readonly Part[], dim: number): FeatureMatrix {
   const rows = parts.reduce((sum, p) => sum + p.labels.length, 0);
-  const matrix: FeatureMatrix = { features: new Float32Array(rows * dim), labels: new Int32Array(rows), sampleIndex: new Int32Array(rows), rows, dim };
+  const weighted = parts.some((p) => p.weights?.some((w) => w !== 1));
+  const matrix = { features: new Float32Array(rows * dim), labels: new Int32Array(rows), sampleIndex: new Int32Array(rows), rows, dim, ...(weighted ? { weights: new Float32Array(rows).fill(1) } : {}) };
   let row = 0;
   for (const part of parts) {
     matrix.features.set(part.features, row * dim);
     matrix.labels.set(part.labels, row);
     matrix.sampleIndex.set(part.sampleIndex, row);
+    if (matrix.weights && part.weights) matrix.weights.set(part.weights, row);
     row += part.labels.length;
   }
   return matrix;
-}
-
-function concat(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

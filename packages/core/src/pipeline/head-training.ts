@@ -35,7 +35,7 @@ export async function trainHeadRound(config: PipelineConfig, env: TrainingEnviro
   const progress = env.onProgress ?? (() => {});
   const watched = config.train.earlyStopping.metric;
   let epochLog: Promise<void> = Promise.resolve();
-  const result = await trainHead(env.device, headSpecOf(config, train.dim, classes.length), config.train, { features: train.features, labels: train.labels }, {
+  const result = await trainHead(env.device, headSpecOf(config, train.dim, classes.length), config.train, { features: train.features, labels: train.labels, ...(train.weights ? { weights: train.weights } : {}) }, {
     ...(val.rows > 0 ? { validation: { features: val.features, labels: val.labels } } : {}),
     ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
     onProgress: (p) => {

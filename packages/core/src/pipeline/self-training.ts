@@ -66,5 +66,9 @@ function appendRows(matrix: FeatureMatrix, pool: FeatureMatrix, rows: Int32Array
   const allLabels = new Int32Array(total);
   allLabels.set(matrix.labels);
   allLabels.set(labels, matrix.rows);
-  return { features, labels: allLabels, sampleIndex, rows: total, dim };
+  if (!matrix.weights) return { features, labels: allLabels, sampleIndex, rows: total, dim };
+  // Row weights of the labelled rows (mixed images) carry over; a pseudo-labelled row weighs 1.
+  const weights = new Float32Array(total).fill(1);
+  weights.set(matrix.weights);
+  return { features, labels: allLabels, sampleIndex, rows: total, dim, weights };
 }

@@ -15,9 +15,10 @@ import type { Head } from '../train/head.js';
 import { exportHeadToOnnx } from '../train/onnx-export.js';
 import { predictProbabilities } from '../train/predict.js';
 import { headProducts } from '../train/products.js';
-import { assertSupportedAugmentation, augmentationEnabled } from './augment-batch.js';
+import { augmentationEnabled } from './augment-batch.js';
 import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from './bundle-manifest.js';
 import { buildExtractor } from './build-extractor.js';
+import { composeBundleGraph, COMPOSED_GRAPH_INPUT } from './composed-graph.js';
 import { configHash, flattenParams } from './config-hash.js';
 import { featureMatrix, type FeatureMatrix } from './feature-matrix.js';
 import { finite, prefixed, trainHeadRound } from './head-training.js';
@@ -52,7 +53,6 @@ export const CHECKPOINT_ARTIFACT = 'checkpoints/last.ckpt';
  * computes exactly what was evaluated. A failure ends the run as failed, with the reason.
  */
 export async function runTrainingPipeline(config: PipelineConfig, env: TrainingEnvironment, options: TrainPipelineOptions = {}): Promise<TrainSummary> {
-  assertSupportedAugmentation(config.augment);
   const started = Date.now();
   const hash = await configHash(config);
   const resumeFrom = options.resumeRunId ? await readCheckpoints(env, options.resumeRunId, pseudoLabelRounds(config)) : undefined;
@@ -218,6 +218,9 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
     files.set('head.onnx', exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities' }));
     files.set('head.bin', saveHead(head));
   }
+  // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
+  const composed = extractor.kind === 'onnx';
+  if (composed) files.set('model.onnx', composeBundleGraph({ preprocess: config.preprocess, extractor, pca: pca?.state ?? null, head }));
   const manifest: Omit<BundleManifest, 'files'> = {
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     name: config.registry.modelName ?? config.name,
@@ -232,7 +235,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       channels: config.preprocess.color === 'rgb' ? 3 : 1,
       formats: ['png', 'jpeg', 'webp', 'dicom'],
       photometricInterpretations: config.preprocess.color === 'rgb' ? ['RGB', 'YBR_FULL', 'YBR_FULL_422', 'PALETTE COLOR', 'MONOCHROME1', 'MONOCHROME2'] : ['MONOCHROME1', 'MONOCHROME2', 'RGB'],
-      modalities: [],
+      modalities: 'modality' in config.data.source ? [...(config.data.source.modality ?? [])] : [],
     },
     preprocess: { ...config.preprocess },
     stages: [
@@ -242,6 +245,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       head
         ? { name: 'head', kind: config.model.head, params: { inputName: 'features', outputName: 'probabilities' }, files: ['head.onnx', 'head.bin'] }
         : { name: 'head', kind: 'knn', params: { ...config.model }, files: [] },
+      ...(composed ? [{ name: 'composed', kind: 'onnx', params: { input: COMPOSED_GRAPH_INPUT, outputs: head ? ['probabilities', 'features'] : ['features'] }, files: ['model.onnx'] }] : []),
     ],
     thresholds: threshold === undefined ? null : { [classes[positiveIndex]!]: threshold },
     metrics: { val: metrics.val, test: metrics.test },

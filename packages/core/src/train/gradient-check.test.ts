@@ -17,11 +17,13 @@ interface Problem {
   readonly x: Float32Array;
   readonly labels: Int32Array;
   readonly classWeights: Float32Array;
+  /** Sample weight per row; absent: all 1 (and no rowWeights tensor is passed). */
+  readonly rowWeights?: Float32Array;
   readonly labelSmoothing: number;
   readonly dropoutSeeds?: readonly number[];
 }
 
-/** The batch loss in float64: Σ_rows scale · w[y] · Σ_c q_c · (−log p_c), scale = 1 / Σ w[y]. */
+/** The batch loss in float64: Σ_rows scale · s_r · w[y] · Σ_c q_c · (−log p_c), scale = 1 / Σ s_r · w[y]. */
 function lossF64(problem: Problem, params: readonly Float64Array[]): number {
   const { spec, x, labels, classWeights, labelSmoothing } = problem;
   const rows = labels.length;
@@ -51,8 +53,9 @@ function lossF64(problem: Problem, params: readonly Float64Array[]): number {
     });
   }
   const C = spec.classes;
+  const s = (r: number) => problem.rowWeights?.[r] ?? 1;
   let weightSum = 0;
-  for (const y of labels) weightSum += classWeights[y]!;
+  labels.forEach((y, r) => (weightSum += s(r) * classWeights[y]!));
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const row = a.subarray(r * C, (r + 1) * C);
@@ -61,7 +64,7 @@ function lossF64(problem: Problem, params: readonly Float64Array[]): number {
     const y = labels[r]!;
     let ce = 0;
     for (let c = 0; c < C; c++) ce += ((c === y ? 1 - labelSmoothing : 0) + labelSmoothing / C) * (logSum - (row[c]! - top));
-    total += (classWeights[y]! / weightSum) * ce;
+    total += ((s(r) * classWeights[y]!) / weightSum) * ce;
   }
   return total;
 }
@@ -69,13 +72,18 @@ function lossF64(problem: Problem, params: readonly Float64Array[]): number {
 async function checkGradients(problem: Problem, head: Head): Promise<void> {
   const rows = problem.labels.length;
   let weightSum = 0;
-  for (const y of problem.labels) weightSum += problem.classWeights[y]!;
+  problem.labels.forEach((y, r) => (weightSum += (problem.rowWeights?.[r] ?? 1) * problem.classWeights[y]!));
   const { layers, rowLosses } = await computeGradients(
     cpu,
     head,
     Tensor.cpu('f32', [rows, problem.spec.inputDim], problem.x),
     Tensor.cpu('i32', [rows], problem.labels),
-    { classWeights: Tensor.cpu('f32', [problem.spec.classes], problem.classWeights), labelSmoothing: problem.labelSmoothing, scale: 1 / weightSum },
+    {
+      classWeights: Tensor.cpu('f32', [problem.spec.classes], problem.classWeights),
+      labelSmoothing: problem.labelSmoothing,
+      scale: 1 / weightSum,
+      ...(problem.rowWeights ? { rowWeights: Tensor.cpu('f32', [rows], problem.rowWeights) } : {}),
+    },
     problem.dropoutSeeds,
   );
   const analytic = layers.flatMap((l) => [l.weight.data as Float32Array, l.bias.data as Float32Array]);
@@ -142,6 +150,20 @@ describe('gradients against float64 central differences', () => {
   it('MLP head, GELU (tanh approximation) with dropout masks, smoothing and class weights', async () => {
     const spec: HeadSpec = { head: 'mlp', inputDim: 4, classes: 3, hidden: [8, 5], activation: 'gelu', dropout: 0.3 };
     const p = problem(spec, 4, { labelSmoothing: 0.2, classWeights: Float32Array.of(1, 2.5, 0.5), dropoutSeeds: [11, 12] });
+    await checkGradients(p.problem, p.head);
+  });
+
+  // Row weights as mixup gives them (λ, 1 − λ pairs) plus a row of weight 0 and one of weight 2.
+  const ROW_WEIGHTS = Float32Array.of(0.3, 0.7, 1, 0, 2, 0.45, 0.55);
+
+  it('softmax head with row weights and class weights', async () => {
+    const p = problem({ head: 'softmax', inputDim: 4, classes: 3 }, 5, { rowWeights: ROW_WEIGHTS, classWeights: Float32Array.of(1, 3, 0.5) });
+    await checkGradients(p.problem, p.head);
+  });
+
+  it('MLP head, ReLU with dropout, smoothing, class weights and row weights', async () => {
+    const spec: HeadSpec = { head: 'mlp', inputDim: 5, classes: 4, hidden: [7], activation: 'relu', dropout: 0.2 };
+    const p = problem(spec, 6, { labelSmoothing: 0.1, classWeights: Float32Array.of(0.5, 1, 2, 1.5), rowWeights: ROW_WEIGHTS, dropoutSeeds: [3] });
     await checkGradients(p.problem, p.head);
   });
 });

@@ -1,6 +1,6 @@
 import type { Device } from '../compute/device.js';
 import { softmaxCrossEntropy } from '../compute/kernels/softmax-cross-entropy/softmax-cross-entropy.js';
-import type { Tensor } from '../compute/tensor.js';
+import { Tensor } from '../compute/tensor.js';
 import type { DenseLayer, Head } from './head.js';
 import { backwardHead } from './head-backward.js';
 import { forwardHead } from './head-forward.js';
@@ -10,7 +10,9 @@ export interface LossOptions {
   /** Weight per class [classes] (all 1 for an unweighted loss). */
   readonly classWeights: Tensor;
   readonly labelSmoothing: number;
-  /** 1 / Σ (class weight of each row's label): the batch loss is the weighted mean. */
+  /** Sample weight per row [rows] (e.g. a mixup row's λ); default all 1. */
+  readonly rowWeights?: Tensor;
+  /** 1 / Σ_r (row weight × class weight of the row's label): the batch loss is the weighted mean. */
   readonly scale: number;
 }
 
@@ -36,12 +38,14 @@ export async function computeGradients(
   products?: Products,
 ): Promise<Gradients> {
   const { logits, cache } = await forwardHead(device, head, x, { ...(dropoutSeeds ? { dropoutSeeds } : {}), ...(products ? { products } : {}) });
+  const rowWeights = loss.rowWeights ?? device.upload(Tensor.cpu('f32', [labels.shape[0]!], new Float32Array(labels.shape[0]!).fill(1)));
   const { grad, loss: rowLosses } = await device.run(
     softmaxCrossEntropy,
-    { logits, labels, weights: loss.classWeights },
+    { logits, labels, weights: loss.classWeights, rowWeights },
     { labelSmoothing: loss.labelSmoothing, scale: loss.scale },
   );
   logits.dispose();
+  if (!loss.rowWeights && rowWeights.location === 'gpu') rowWeights.dispose();
   const layers = await backwardHead(device, head, cache, grad, products);
   grad.dispose();
   cache.scope.dispose();

@@ -26,6 +26,11 @@ const BUILT_IN_METRICS: readonly string[] = ['loss', 'accuracy'];
 export interface LabeledFeatures {
   readonly features: Float32Array;
   readonly labels: Int32Array;
+  /**
+   * Sample weight per row, ≥ 0 (default all 1): row r counts s_r times in the training loss, e.g. a
+   * mixup/cutmix copy as two rows (label a, λ) and (label b, 1 − λ). Validation ignores them.
+   */
+  readonly weights?: Float32Array;
 }
 
 export interface FitOptions {
@@ -89,12 +94,12 @@ export class Trainer {
     const batchSize = Math.min(options.batchSize, rows);
     const batches = Math.ceil(rows / batchSize);
     const totalSteps = options.epochs * batches;
-    const classWeights = classWeightsFor(options.classWeights, train.labels, spec.classes);
+    const classWeights = classWeightsFor(options.classWeights, train.labels, spec.classes, train.weights);
     const decay = parameterShapes(spec).map((shape) => shape.length === 2); // weight decay on weights, not biases
     const hidden = spec.head === 'mlp' ? spec.hidden.length : 0;
     const products = headProducts(device, fit.fastMatmul);
 
-    const source = batchSource(device, train.features, train.labels, spec.inputDim);
+    const source = batchSource(device, train.features, train.labels, spec.inputDim, undefined, train.weights);
     const weights = device.upload(Tensor.cpu('f32', [spec.classes], classWeights));
     let parameters = headParameters(resumed ? headFromValues(spec, resumed.parameters) : createHead(spec, options.seed)).map((t) => device.upload(t));
     const optimizer = resumed
@@ -122,10 +127,13 @@ export class Trainer {
           const step = optimizer.steps;
           const indices = order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize));
           lr = learningRateAt(options.schedule, options.optimizer.lr, step, batches, options.epochs);
+          const { x, labels, weights: rowWeights } = await source.batch(indices);
           const stepped = await this.#step(optimizer, parameters, decay, {
-            ...(await source.batch(indices)),
+            x,
+            labels,
+            ...(rowWeights ? { rowWeights } : {}),
             weights,
-            scale: inverseWeightSum(indices, train.labels, classWeights),
+            scale: inverseWeightSum(indices, train.labels, classWeights, train.weights),
             lr,
             dropoutSeeds: Array.from({ length: hidden }, (_, l) => deriveSeed(options.seed, SEED_PURPOSE.dropout, step, l)),
             products,
@@ -205,16 +213,17 @@ export class Trainer {
     optimizer: Optimizer,
     parameters: Tensor[],
     decay: readonly boolean[],
-    batch: { x: Tensor; labels: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[]; products: Products },
+    batch: { x: Tensor; labels: Tensor; rowWeights?: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[]; products: Products },
   ): Promise<{ parameters: Tensor[]; loss: Tensor }> {
     const { device, spec, options } = this;
     const head = headFromParameters(spec, parameters);
-    const gradients = await computeGradients(device, head, batch.x, batch.labels, { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale }, batch.dropoutSeeds, batch.products);
+    const loss = { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale, ...(batch.rowWeights ? { rowWeights: batch.rowWeights } : {}) };
+    const gradients = await computeGradients(device, head, batch.x, batch.labels, loss, batch.dropoutSeeds, batch.products);
     const grads = gradients.layers.flatMap((layer) => [layer.weight, layer.bias]);
     const updated = await optimizer.step(parameters, grads, { lr: batch.lr, maxNorm: options.gradientClip, decay });
-    const { out: loss } = await device.run(reduce, { x: gradients.rowLosses }, { op: 'sum', axis: 0, keepDims: true });
-    for (const t of [...grads, gradients.rowLosses, batch.x, batch.labels]) t.dispose();
-    return { parameters: updated, loss };
+    const { out: batchLoss } = await device.run(reduce, { x: gradients.rowLosses }, { op: 'sum', axis: 0, keepDims: true });
+    for (const t of [...grads, gradients.rowLosses, batch.x, batch.labels, ...(batch.rowWeights ? [batch.rowWeights] : [])]) t.dispose();
+    return { parameters: updated, loss: batchLoss };
   }
 
   #resume(bytes: Uint8Array): TrainCheckpoint {
@@ -249,6 +258,11 @@ function checkData(what: string, data: LabeledFeatures, spec: HeadSpec): number 
     const y = data.labels[r]!;
     if (y < -1 || y >= spec.classes) throw bad(`label ${y} of row ${r} is outside [0, ${spec.classes - 1}] (or −1 for unlabelled)`);
   }
+  if (data.weights !== undefined) {
+    if (!(data.weights instanceof Float32Array) || data.weights.length !== rows) throw bad(`weights must be a Float32Array of ${rows} values, one per row`);
+    const r = data.weights.findIndex((w) => !(w >= 0 && Number.isFinite(w)));
+    if (r >= 0) throw bad(`weight ${data.weights[r]} of row ${r} must be finite and ≥ 0`);
+  }
   return rows;
 }
 
@@ -265,12 +279,12 @@ function shuffledRows(n: number, seed: number): Int32Array {
   return order;
 }
 
-/** 1 / Σ (class weight of each row's label), so the batch loss is the weighted mean; 0 when no row is labelled. */
-function inverseWeightSum(indices: Int32Array, labels: Int32Array, classWeights: Float32Array): number {
+/** 1 / Σ (row weight × class weight of each row's label), so the batch loss is the weighted mean; 0 when no row counts. */
+function inverseWeightSum(indices: Int32Array, labels: Int32Array, classWeights: Float32Array, rowWeights?: Float32Array): number {
   let sum = 0;
   for (const row of indices) {
     const y = labels[row]!;
-    if (y >= 0) sum += classWeights[y]!;
+    if (y >= 0) sum += (rowWeights ? rowWeights[row]! : 1) * classWeights[y]!;
   }
   return sum > 0 ? 1 / sum : 0;
 }

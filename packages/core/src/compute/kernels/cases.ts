@@ -3,6 +3,7 @@ import { activationBackwardCases } from './activation-backward/activation-backwa
 import { activationCases } from './activation/activation.cases.js';
 import { adamUpdateCases } from './adam-update/adam-update.cases.js';
 import { addCases } from './add/add.cases.js';
+import { augmentImagesCases } from './augment-images/augment-images.cases.js';
 import { argmaxCases } from './argmax/argmax.cases.js';
 import { clampCases } from './clamp/clamp.cases.js';
 import { colorCases } from './color/color.cases.js';
@@ -35,6 +36,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   adamUpdateCases,
   addCases,
   argmaxCases,
+  augmentImagesCases,
   clampCases,
   colorCases,
   covarianceCases,

@@ -5,6 +5,7 @@ export { activationBackward, type ActivationBackwardAttrs } from './activation-b
 export { activation, type ActivationAttrs } from './activation/activation.js';
 export { adamUpdate, type AdamUpdateAttrs } from './adam-update/adam-update.js';
 export { add } from './add/add.js';
+export { augmentImages, type AugmentCopyParams, type AugmentImagesAttrs } from './augment-images/augment-images.js';
 export { argmax, type ArgmaxAttrs } from './argmax/argmax.js';
 export { clamp, type ClampAttrs } from './clamp/clamp.js';
 export { color, type ColorAttrs, type ColorConversion } from './color/color.js';

@@ -14,7 +14,7 @@ const flipSchema = z
 
 const rotateSchema = z
   .strictObject({
-    degrees: z.number().min(0).max(180).default(0).describe('maximum rotation angle, drawn uniformly in [-degrees, degrees]'),
+    degrees: z.number().min(0).max(180).default(0).describe('maximum rotation angle, drawn uniformly in [-degrees, degrees], about the image centre (bilinear; corners outside the image become 0)'),
     probability: probability('probability of rotating an image', 0),
   })
   .prefault({})
@@ -30,19 +30,19 @@ const noiseSchema = z
 
 const mixupSchema = z
   .strictObject({
-    alpha: z.number().positive().default(0.2).describe('Beta(alpha, alpha) parameter of the mixing weight'),
-    probability: probability('probability of mixing a batch', 0),
+    alpha: z.number().positive().default(0.2).describe('Beta(alpha, alpha) parameter of the mixing weight λ'),
+    probability: probability("probability that an image's copy is blended with another image of its chunk", 0),
   })
   .prefault({})
-  .describe('mixup: blend two images and their labels');
+  .describe('mixup: blend two images (λ and 1 − λ) and train on both labels with those weights');
 
 const cutmixSchema = z
   .strictObject({
-    alpha: z.number().positive().default(1).describe('Beta(alpha, alpha) parameter of the pasted area'),
-    probability: probability('probability of cutmix on a batch', 0),
+    alpha: z.number().positive().default(1).describe('Beta(alpha, alpha) parameter λ; the pasted box covers about 1 − λ of the image'),
+    probability: probability("probability that an image's copy gets a box pasted from another image of its chunk (drawn when mixup is not; keep mixup + cutmix ≤ 1)", 0),
   })
   .prefault({})
-  .describe('cutmix: paste a patch of one image into another, mixing labels by area');
+  .describe('cutmix: paste a box of one image into another, weighting the two labels by area');
 
 export const augmentSchema = z
   .strictObject({
@@ -53,4 +53,4 @@ export const augmentSchema = z
     cutmix: cutmixSchema,
   })
   .prefault({})
-  .describe('training-time augmentation, applied to images before feature extraction; all off by default');
+  .describe('training-time augmentation on the compute device, applied to training images before feature extraction (each image may add one augmented copy as extra training rows); all off by default');

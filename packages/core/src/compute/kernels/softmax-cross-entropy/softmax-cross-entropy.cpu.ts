@@ -7,6 +7,7 @@ export function softmaxCrossEntropyCpu(
   logits: Float32Array,
   labels: Int32Array,
   weights: Float32Array,
+  rowWeights: Float32Array,
   { rows, classes }: { rows: number; classes: number },
   { labelSmoothing = 0, scale = 1 }: SoftmaxCrossEntropyAttrs,
   grad: Float32Array,
@@ -28,7 +29,7 @@ export function softmaxCrossEntropyCpu(
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += exps[c] = Math.exp(logits[base + c]! - top);
     const logSum = Math.log(sum);
-    const w = scale * weights[y]!;
+    const w = scale * rowWeights[r]! * weights[y]!;
     let total = 0;
     for (let c = 0; c < classes; c++) {
       const q = c === y ? off + 1 - labelSmoothing : off;

@@ -6,11 +6,13 @@ import { softmaxCrossEntropyCpu } from './softmax-cross-entropy.cpu.js';
 export interface SoftmaxCrossEntropyAttrs {
   /** ε: the target puts 1 − ε on the true class plus ε / C on every class (default 0). */
   readonly labelSmoothing?: number;
-  /** Multiplies every row's loss and gradient, e.g. 1 / Σ (weight of each row's label) for a weighted batch mean (default 1). */
+  /** Multiplies every row's loss and gradient, e.g. 1 / Σ_r s_r·w[y_r] (row weight × class weight of its label) for a weighted batch mean (default 1). */
   readonly scale?: number;
 }
 
-export function softmaxCrossEntropyDims({ logits, labels, weights }: Specs<'logits' | 'labels' | 'weights'>, { labelSmoothing = 0 }: SoftmaxCrossEntropyAttrs): { rows: number; classes: number } {
+type Inputs = 'logits' | 'labels' | 'weights' | 'rowWeights';
+
+export function softmaxCrossEntropyDims({ logits, labels, weights, rowWeights }: Specs<Inputs>, { labelSmoothing = 0 }: SoftmaxCrossEntropyAttrs): { rows: number; classes: number } {
   if (logits.shape.length !== 2) throw new ShapeError(`kernel "softmax-cross-entropy": logits ${formatShape(logits.shape)} must be [rows, classes]`);
   const [rows, classes] = logits.shape as [number, number];
   if (labels.shape.length !== 1 || labels.shape[0] !== rows) {
@@ -19,6 +21,9 @@ export function softmaxCrossEntropyDims({ logits, labels, weights }: Specs<'logi
   if (weights.shape.length !== 1 || weights.shape[0] !== classes) {
     throw new ShapeError(`kernel "softmax-cross-entropy": weights ${formatShape(weights.shape)} must be [${classes}], one per class`);
   }
+  if (rowWeights.shape.length !== 1 || rowWeights.shape[0] !== rows) {
+    throw new ShapeError(`kernel "softmax-cross-entropy": rowWeights ${formatShape(rowWeights.shape)} must be [${rows}], one per row of logits ${formatShape(logits.shape)}`);
+  }
   if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new ShapeError(`kernel "softmax-cross-entropy": labelSmoothing ${labelSmoothing} must be in [0, 1)`);
   return { rows, classes };
 }
@@ -26,23 +31,24 @@ export function softmaxCrossEntropyDims({ logits, labels, weights }: Specs<'logi
 /**
  * Softmax cross-entropy of each row against its label, and the gradient with respect to the
  * logits, in one pass:
- *   q = (1 − ε)·onehot(y) + ε / C,   loss_r = scale · w[y] · Σ_c q_c · (−log p_c),
- *   grad_r = scale · w[y] · (p − q).
- * The class weight of the row's label weights the whole row (as scikit-learn's class_weight and
- * PyTorch's weighted mean do). Rows whose label is outside [0, C) (e.g. −1, unlabelled) give zero
- * loss and zero gradient.
+ *   q = (1 − ε)·onehot(y) + ε / C,   loss_r = scale · s_r · w[y] · Σ_c q_c · (−log p_c),
+ *   grad_r = scale · s_r · w[y] · (p − q).
+ * The class weight w of the row's label weights the whole row (as scikit-learn's class_weight and
+ * PyTorch's weighted mean do), and so does the row's own sample weight s_r (a mixup/cutmix copy is
+ * two rows, one per source label, weighted λ and 1 − λ: the cross-entropy against the soft target).
+ * Rows whose label is outside [0, C) (e.g. −1, unlabelled) give zero loss and zero gradient.
  */
-export const softmaxCrossEntropy: KernelDef<'logits' | 'labels' | 'weights', 'grad' | 'loss', SoftmaxCrossEntropyAttrs> = {
+export const softmaxCrossEntropy: KernelDef<Inputs, 'grad' | 'loss', SoftmaxCrossEntropyAttrs> = {
   name: 'softmax-cross-entropy',
-  description: 'per-row softmax cross-entropy with label smoothing and class weights, and its gradient w.r.t. the logits',
-  inputs: { logits: ['f32'], labels: ['i32'], weights: ['f32'] },
+  description: 'per-row softmax cross-entropy with label smoothing, class weights and row weights, and its gradient w.r.t. the logits',
+  inputs: { logits: ['f32'], labels: ['i32'], weights: ['f32'], rowWeights: ['f32'] },
   outputs: (inputs, attrs) => {
     const { rows, classes } = softmaxCrossEntropyDims(inputs, attrs);
     return { grad: { shape: [rows, classes], dtype: 'f32' }, loss: { shape: [rows], dtype: 'f32' } };
   },
   cpu: (inputs, attrs, outputs) => {
     const dims = softmaxCrossEntropyDims(inputs, attrs);
-    softmaxCrossEntropyCpu(inputs.logits.data as Float32Array, inputs.labels.data as Int32Array, inputs.weights.data as Float32Array, dims, attrs, outputs.grad as Float32Array, outputs.loss as Float32Array);
+    softmaxCrossEntropyCpu(inputs.logits.data as Float32Array, inputs.labels.data as Int32Array, inputs.weights.data as Float32Array, inputs.rowWeights.data as Float32Array, dims, attrs, outputs.grad as Float32Array, outputs.loss as Float32Array);
   },
   wgsl: {
     workgroupSize: [64, 1, 1],
@@ -63,7 +69,7 @@ export const softmaxCrossEntropy: KernelDef<'logits' | 'labels' | 'weights', 'gr
   var sum = 0.0;
   for (var c = 0u; c < c_count; c++) { sum += exp(load_logits(base + c) - top); }
   let log_sum = log(sum);
-  let w = params.scale * load_weights(u32(y));
+  let w = params.scale * load_rowWeights(i) * load_weights(u32(y));
   let off = params.smoothing / f32(c_count);
   var total = 0.0;
   for (var c = 0u; c < c_count; c++) {
