@@ -26,7 +26,7 @@ export function registerPredict(program: Command): void {
           const predictions = await predictor.predict(images, options.similar !== undefined ? { similar: options.similar } : {});
           const results = predictions.map((p, i) => ({ file: files[i]!, ...p }));
           if (options.json) printJson(results);
-          else for (const r of results) process.stdout.write(`${r.file}: ${r.label} (${(r.probabilities[r.classIndex]! * 100).toFixed(1)}%)  similar: ${r.similar.map((s) => `${s.id} [${s.label}]`).join(', ')}\n`);
+          else for (const r of results) process.stdout.write(`${r.file}: ${r.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}  similar: ${r.similar.map((s) => `${s.id} [${s.label}]`).join(', ')}\n`);
           return EXIT.ok;
         } finally {
           await predictor.release();

@@ -70,6 +70,7 @@ train:
   epochs: 15
   batchSize: 16
   optimizer: { kind: adam, lr: 0.01 }
+postprocess: { temperature: fit, topK: 2 }
 registry: { register: true, alias: production }
 tracking: { store: ${join(dir, '.cvf')} }
 `,
@@ -99,6 +100,13 @@ tracking: { store: ${join(dir, '.cvf')} }
     const [result] = JSON.parse(predicted.stdout);
     expect(result).toMatchObject({ file, label: 'trouser', classIndex: 1 });
     expect(result.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+    // The temperature fitted on val is in the bundle and in the run; the top classes follow topK.
+    const manifest = JSON.parse(readFileSync(join(summary.bundle, 'manifest.json'), 'utf8'));
+    expect(manifest.postprocess.topK).toBe(2);
+    expect(manifest.postprocess.temperature).not.toBe(1);
+    expect(run.latestMetrics['postprocess.temperature']).toBeCloseTo(manifest.postprocess.temperature, 5);
+    expect(result.top.map((t: { label: string }) => t.label)).toHaveLength(2);
+    expect(result.top[0]).toEqual({ classIndex: 1, label: 'trouser', probability: result.probabilities[1] });
     expect(result.similar).toHaveLength(3);
     // The image was in the training split or not; either way its nearest cases are trousers.
     expect(result.similar[0].label).toBe('trouser');
@@ -158,7 +166,7 @@ tracking: { store: ${join(dir, '.cvf')} }
 
   it('--resume continues a run from its checkpoint as a child run with the same head', async () => {
     const store = join(dir, '.cvf-resume');
-    const args = ['train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'train.epochs=4', '--set', 'registry={register: false}', '--json'];
+    const args = ['train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'train.epochs=4', '--set', 'train.checkpointEveryEpoch=true', '--set', 'registry={register: false}', '--json'];
     const first = lastJsonLine((await runCli(...args)).stdout) as { runId: string; metrics: { test: Record<string, number> } };
     const resumed = await runCli(...args, '--resume', first.runId);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
@@ -167,6 +175,8 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(second.metrics.test).toEqual(first.metrics.test);
     const run = JSON.parse((await runCli('runs', 'show', second.runId, '--json', '--store', store)).stdout);
     expect(run).toMatchObject({ parentRunId: first.runId, tags: { resumedFrom: first.runId } });
+    const firstRun = JSON.parse((await runCli('runs', 'show', first.runId, '--json', '--store', store)).stdout);
+    expect(firstRun.artifacts.map((a: { path: string }) => a.path)).toEqual(expect.arrayContaining([1, 2, 3, 4].map((e) => `checkpoints/last.epoch-${e}.ckpt`)));
     expect((await runCli('train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--resume', 'nope', '--json')).exitCode).toBe(1);
   });
 

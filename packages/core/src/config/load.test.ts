@@ -213,6 +213,8 @@ evaluate:
 tune:
   space:
     train.optimizer.rate: [0.1, 0.01]
+postprocess:
+  temperature: fit
 `;
     expect(issuesOf(text)).toEqual([
       issue(8, 3, 'train.earlyStopping.enabled', 'early stopping needs a validation set, but data.splits.val is 0'),
@@ -224,6 +226,7 @@ tune:
         'tune.space["train.optimizer.rate"]',
         '"train.optimizer.rate" is not a setting of this pipeline (write a dotted path such as train.optimizer.lr)',
       ),
+      issue(15, 16, 'postprocess.temperature', 'fitting the temperature needs a validation set, but data.splits.val is 0 (give a number instead)'),
     ]);
   });
 });

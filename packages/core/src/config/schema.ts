@@ -61,6 +61,9 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
     if (tune.enabled) {
       ctx.addIssue({ code: 'custom', path: ['tune', 'enabled'], message: 'tuning needs a validation set, but data.splits.val is 0' });
     }
+    if (config.postprocess.temperature === 'fit') {
+      ctx.addIssue({ code: 'custom', path: ['postprocess', 'temperature'], message: 'fitting the temperature needs a validation set, but data.splits.val is 0 (give a number instead)' });
+    }
   }
   if (data.unlabelled !== undefined && config.model.head === 'knn') {
     ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling trains a head again with the images it labels; the knn head is not trained (choose softmax or mlp)' });

@@ -74,3 +74,4 @@ export type { PlanarImage, PredictFn, SaliencyMap } from './explain-input.js';
 export { occlusionMap, patchStarts, type OcclusionOptions } from './occlusion.js';
 export { riseMap, riseMask, type RiseOptions } from './rise.js';
 export { bootstrapIntervals, quantileOfSorted, type BootstrapOptions, type ConfidenceInterval } from './bootstrap.js';
+export { applyTemperature, fitTemperature } from './temperature.js';

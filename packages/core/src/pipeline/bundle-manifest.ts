@@ -42,6 +42,8 @@ export const bundleManifestSchema = z.strictObject({
     }),
   ),
   thresholds: z.record(z.string(), z.number()).nullable(),
+  /** How outputs become predictions: the temperature already in the head's graph (and applied to kNN votes), and how many top classes to report. Absent: 1 and 3. */
+  postprocess: z.strictObject({ temperature: z.number().positive(), topK: z.number().int().positive() }).optional(),
   metrics: z.record(z.string(), z.unknown()),
   files: z.record(z.string(), fileEntry).describe('every other file of the bundle with its size and SHA-256'),
 });

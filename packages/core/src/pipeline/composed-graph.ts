@@ -48,6 +48,8 @@ export interface BundleGraphParts {
   readonly pca: PcaState | null;
   /** The trained head on the host (`headToHost`), or null for a kNN head: then only `features` is output. */
   readonly head: Head | null;
+  /** Temperature scaling of the head's logits (default 1). */
+  readonly temperature?: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export interface BundleGraphParts {
  * is outside COMPOSED_GRAPH_OPSETS, or a preprocess option this graph does not express, and
  * ShapeError when the parts do not fit together (backbone input size, PCA or head width).
  */
-export function composeBundleGraph({ preprocess, extractor, pca, head }: BundleGraphParts): Uint8Array {
+export function composeBundleGraph({ preprocess, extractor, pca, head, temperature = 1 }: BundleGraphParts): Uint8Array {
   checkPreprocess(preprocess);
   const backbone = onnxBackbone(extractor);
   const channels = preprocess.color === 'rgb' ? 3 : 1;
@@ -109,7 +111,7 @@ export function composeBundleGraph({ preprocess, extractor, pca, head }: BundleG
   }
   if (head) {
     if (typeof dim === 'number' && dim !== head.spec.inputDim) throw new ShapeError(`composeBundleGraph: the head takes ${head.spec.inputDim} features, but the stages before it give ${dim}`);
-    const headModel = exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities' });
+    const headModel = exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities', temperature });
     const [probabilities] = g.embed(headModel, { prefix: 'head/', inputs: { features }, outputs: ['probabilities'], opsetRange: COMPOSED_GRAPH_OPSETS });
     g.output(probabilities!, COMPOSED_GRAPH_OUTPUTS.probabilities, ['batch', head.spec.classes]);
   }

@@ -47,7 +47,11 @@ export async function trainHeadRound(config: PipelineConfig, env: TrainingEnviro
       const eta = p.stepsThisRun > 0 ? (p.elapsedMs / p.stepsThisRun / 1000) * (p.totalSteps - p.step) : undefined;
       progress({ stage: 'train', done: p.step, total: p.totalSteps, ...(eta !== undefined ? { etaSeconds: eta } : {}), metrics: { epoch: p.epoch, loss: p.loss, ...(p.metrics ?? {}) } });
     },
-    onCheckpoint: async (checkpoint) => void (await env.tracker.logArtifact(runId, round.checkpointArtifact, checkpoint)),
+    onCheckpoint: async (checkpoint, { epoch }) => {
+      await env.tracker.logArtifact(runId, round.checkpointArtifact, checkpoint);
+      // Kept beside the rolling one: e.g. checkpoints/last.epoch-3.ckpt.
+      if (config.train.checkpointEveryEpoch) await env.tracker.logArtifact(runId, round.checkpointArtifact.replace(/\.ckpt$/, `.epoch-${epoch}.ckpt`), checkpoint);
+    },
     ...(round.resumeFrom ? { resumeFrom: round.resumeFrom } : {}),
     ...(env.signal ? { signal: env.signal } : {}),
     ...(env.fastMatmul ? { fastMatmul: env.fastMatmul } : {}),

@@ -1,5 +1,6 @@
 import type { Device } from '../compute/device.js';
 import type { FastMatmul } from '../compute/fast-matmul/fast-matmul.js';
+import { applyTemperature } from '../eval/temperature.js';
 import { BundleError } from '../errors.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
 import { loadFeatureExtractor } from '../features/load-feature-extractor.js';
@@ -23,6 +24,8 @@ export interface Prediction {
   readonly classIndex: number;
   readonly label: string;
   readonly probabilities: number[];
+  /** The `postprocess.topK` most probable classes, most probable first. */
+  readonly top: { classIndex: number; label: string; probability: number }[];
   /** The most similar training cases, most similar first. */
   readonly similar: { id: string; label: string; score: number }[];
 }
@@ -113,10 +116,12 @@ export class Predictor {
     return neighbours.map((hits, row) => {
       const p = Array.from(probabilities.subarray(row * classes.length, (row + 1) * classes.length));
       const classIndex = p.indexOf(Math.max(...p));
+      const ranked = p.map((probability, c) => ({ classIndex: c, label: classes[c]!, probability })).sort((a, b) => b.probability - a.probability || a.classIndex - b.classIndex);
       return {
         classIndex,
         label: classes[classIndex]!,
         probabilities: p,
+        top: ranked.slice(0, manifest.postprocess?.topK ?? DEFAULT_TOP_K),
         similar: hits.slice(0, k).map((hit) => ({ id: this.#parts.cases.ids[hit.id] ?? String(hit.id), label: this.#parts.cases.labels[hit.id] ?? '', score: hit.score })),
       };
     });
@@ -143,9 +148,15 @@ export class Predictor {
     const labels = Int32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => labelIndex.get(this.#parts.cases.labels[h.id] ?? '') ?? -1), k, -1)));
     const scores = Float32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => h.score), k, 0)));
     const metric = (this.bundle.manifest.stages.find((s) => s.name === 'index')?.params as { metric?: string } | undefined)?.metric;
-    return knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
+    const votes = knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
+    // A trained head has its temperature in its graph; the kNN vote gets it here.
+    const temperature = this.bundle.manifest.postprocess?.temperature ?? 1;
+    return temperature === 1 ? votes : applyTemperature(votes, classes.length, temperature);
   }
 }
+
+/** Top classes reported by bundles written before `postprocess` was in the manifest. */
+const DEFAULT_TOP_K = 3;
 
 function required(stage: BundleStage | undefined, name: string): BundleStage {
   if (!stage) throw new BundleError('BUNDLE_INVALID', `the bundle has no "${name}" stage`);

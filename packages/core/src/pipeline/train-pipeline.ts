@@ -5,6 +5,7 @@ import { openUnlabelled } from '../data/open-unlabelled.js';
 import { PipelineError, TrackingError, type CvfError } from '../errors.js';
 import { evaluateClassifier, scalarMetrics, type ClassifierEvaluation } from '../eval/evaluate-classifier.js';
 import { oneVsRest } from '../eval/ranking.js';
+import { applyTemperature, fitTemperature } from '../eval/temperature.js';
 import { selectThreshold } from '../eval/thresholds.js';
 import { Pca } from '../features/pca/pca.js';
 import { createIndex } from '../index/create-index.js';
@@ -184,7 +185,11 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
   if (config.evaluate.positiveClass !== undefined && positiveIndex < 0) {
     throw new PipelineError('PIPELINE_FAILED', `evaluate.positiveClass "${config.evaluate.positiveClass}" is not one of the classes: ${classes.join(', ')}`);
   }
-  const valProbabilities = val.rows > 0 ? await predict(val) : null;
+  // Temperature scaling: fitted on val (or given), then applied to every probability the model reports.
+  const rawVal = val.rows > 0 ? await predict(val) : null;
+  const temperature = config.postprocess.temperature === 'fit' ? fitTemperature(rawVal!, val.labels, classes.length) : config.postprocess.temperature;
+  const calibrated = (probabilities: Float32Array) => (temperature === 1 ? probabilities : applyTemperature(probabilities, classes.length, temperature));
+  const valProbabilities = rawVal ? calibrated(rawVal) : null;
   let threshold: number | undefined;
   if (positiveIndex >= 0 && valProbabilities) {
     const { targets, scores } = oneVsRest(val.labels, valProbabilities, classes.length, positiveIndex);
@@ -193,14 +198,14 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
   const evaluateOptions = { calibrationBins: config.evaluate.calibrationBins, ...(config.evaluate.positiveClass !== undefined ? { positiveClass: config.evaluate.positiveClass } : {}), ...(threshold !== undefined ? { threshold } : {}) };
   const valEvaluation = valProbabilities ? evaluateClassifier(val.labels, valProbabilities, classes, evaluateOptions) : null;
   progress({ stage: 'evaluate', done: 1, total: 2 });
-  const testEvaluation = evaluateClassifier(test.labels, await predict(test), classes, evaluateOptions);
+  const testEvaluation = evaluateClassifier(test.labels, calibrated(await predict(test)), classes, evaluateOptions);
   const metrics = {
     val: valEvaluation ? scalarMetrics(valEvaluation, config.evaluate.metrics) : {},
     test: scalarMetrics(testEvaluation, config.evaluate.metrics),
   };
   const validation = valEvaluation ? scalarMetrics(valEvaluation) : {};
   if (validation['log-loss'] !== undefined) validation.loss = validation['log-loss'];
-  await env.tracker.logMetrics(runId, { ...prefixed('val', metrics.val), ...prefixed('test', metrics.test) }, 0);
+  await env.tracker.logMetrics(runId, { ...prefixed('val', metrics.val), ...prefixed('test', metrics.test), 'postprocess.temperature': temperature }, 0);
   await env.tracker.logArtifact(runId, 'evaluation.json', json({ val: valEvaluation, test: testEvaluation }));
   progress({ stage: 'evaluate', done: 2, total: 2, metrics: prefixed('test', metrics.test) });
 
@@ -215,12 +220,12 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
   ]);
   if (pca) files.set('pca.bin', pca.save());
   if (head) {
-    files.set('head.onnx', exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities' }));
+    files.set('head.onnx', exportHeadToOnnx(head, { inputName: 'features', outputName: 'probabilities', temperature }));
     files.set('head.bin', saveHead(head));
   }
   // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
   const composed = extractor.kind === 'onnx';
-  if (composed) files.set('model.onnx', composeBundleGraph({ preprocess: config.preprocess, extractor, pca: pca?.state ?? null, head }));
+  if (composed) files.set('model.onnx', composeBundleGraph({ preprocess: config.preprocess, extractor, pca: pca?.state ?? null, head, temperature }));
   const manifest: Omit<BundleManifest, 'files'> = {
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     name: config.registry.modelName ?? config.name,
@@ -248,6 +253,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       ...(composed ? [{ name: 'composed', kind: 'onnx', params: { input: COMPOSED_GRAPH_INPUT, outputs: head ? ['probabilities', 'features'] : ['features'] }, files: ['model.onnx'] }] : []),
     ],
     thresholds: threshold === undefined ? null : { [classes[positiveIndex]!]: threshold },
+    postprocess: { temperature, topK: Math.min(config.postprocess.topK, classes.length) },
     metrics: { val: metrics.val, test: metrics.test },
   };
   const { location } = await env.writeBundle(runId, manifest, files);

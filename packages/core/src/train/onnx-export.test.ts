@@ -3,6 +3,7 @@ import { CpuDevice } from '../compute/cpu-device.js';
 import type { Device } from '../compute/device.js';
 import { Rng } from '../compute/random.js';
 import { CvfError } from '../errors.js';
+import { applyTemperature } from '../eval/temperature.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { gpuForTests } from '../node/gpu-test-policy.js';
 import { onnx } from '../onnx/graph-proto.js';
@@ -57,6 +58,19 @@ describe('exportHeadToOnnx', () => {
     expect(ops.filter((o) => o === 'Tanh')).toHaveLength(2);
     expect(ops).toContain('Softmax');
     expect(ops).not.toContain('Dropout');
+  });
+
+  it('with a temperature, gives the temperature-scaled probabilities (softmax of logits ÷ T)', async () => {
+    const spec = specs[1]!;
+    const head = headFor(spec, 3);
+    const rows = 9;
+    const features = new Rng(4).floats(rows * spec.inputDim, -2, 2);
+    const session = await runtime.createSession(exportHeadToOnnx(head, { temperature: 2.5 }), { executionProviders: ['cpu'] });
+    const { probabilities } = await session.run({ features: { type: 'float32', dims: [rows, spec.inputDim], data: features } });
+    await session.release();
+    const want = applyTemperature(await predictProbabilities(cpu, head, features), spec.classes, 2.5);
+    (probabilities!.data as Float32Array).forEach((p, i) => expect(p).toBeCloseTo(want[i]!, 5));
+    expect(onnx.ModelProto.decode(exportHeadToOnnx(head)).graph!.node!.map((n) => n.opType)).not.toContain('Div');
   });
 
   it.skipIf(!gpu.device)('refuses a head whose parameters are still on the GPU', async () => {

@@ -10,16 +10,18 @@ export interface HeadExportOptions {
   readonly outputName?: string;
   /** Graph name (default 'cvf-head'). */
   readonly graphName?: string;
+  /** Logits are divided by it before the softmax (temperature scaling; default 1: left out). */
+  readonly temperature?: number;
 }
 
 /**
  * The head's inference forward pass (no dropout) as an ONNX model (opset 17): Gemm per layer,
- * Relu or GELU between layers, Softmax at the end. Opset 17 has no Gelu op, so GELU is composed
+ * Relu or GELU between layers, logits ÷ temperature, Softmax at the end. Opset 17 has no Gelu op, so GELU is composed
  * from the same tanh approximation the trainer uses:
  *   ½·x·(1 + tanh(clip(√(2/π)·(x + 0.044715·x³), −10, 10))).
  * The head must be on the host (`headToHost`).
  */
-export function exportHeadToOnnx(head: Head, { inputName = 'features', outputName = 'probabilities', graphName = 'cvf-head' }: HeadExportOptions = {}): Uint8Array {
+export function exportHeadToOnnx(head: Head, { inputName = 'features', outputName = 'probabilities', graphName = 'cvf-head', temperature = 1 }: HeadExportOptions = {}): Uint8Array {
   const { spec } = head;
   const names = parameterNames(spec);
   const g = new OnnxGraphBuilder(graphName);
@@ -40,6 +42,7 @@ export function exportHeadToOnnx(head: Head, { inputName = 'features', outputNam
     const t = g.node('Tanh', [clipped])[0]!;
     x = g.mul(g.mul(x, scalar('gelu.half', 0.5)), g.add(t, scalar('gelu.one', 1)));
   });
+  if (temperature !== 1) x = g.div(x, scalar('temperature', temperature));
   g.output(g.softmax(x, -1), outputName, ['batch', spec.classes]);
   return g.toBytes();
 }

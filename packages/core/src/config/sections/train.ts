@@ -59,7 +59,7 @@ export const trainSchema = z
     gradientClip: z.number().min(0).default(0).describe('clip the global gradient norm to this value; 0 disables clipping'),
     earlyStopping: earlyStoppingSchema,
     seed: z.int().default(42).describe('seed of weight initialisation, shuffling and augmentation'),
-    checkpointEveryEpoch: z.boolean().default(false).describe('keep a checkpoint per epoch, not only the best and the last'),
+    checkpointEveryEpoch: z.boolean().default(false).describe('also keep the checkpoint of every epoch as its own artifact (<checkpoint>.epoch-N.ckpt), not only the latest'),
     pseudoLabel: pseudoLabelSchema,
   })
   .prefault({})
