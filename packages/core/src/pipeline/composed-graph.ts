@@ -67,11 +67,10 @@ export interface BundleGraphParts {
  *   round_prefer_floor), whose semantics the resize-bilinear kernel and `resizeNearest` reproduce.
  *   The size comes from the input's shape, so the same graph takes every image size; an image
  *   already at the target size maps onto itself exactly, as the staged path's "no resample".
- *   Limit: nearest with half_pixel, pytorch_half_pixel or asymmetric can pick the neighbouring
- *   source pixel where an output pixel maps exactly onto the midpoint of two (ONNX Runtime computes
- *   the coordinate in float32, `resizeNearest` in float64): a sweep of sizes 1..40 → 1..40 found
- *   such size pairs (e.g. 14 → 17 half_pixel, 7 → 34 asymmetric), none for align_corners. Bilinear
- *   is continuous, so its float32 coordinates stay within ~1e-6 of the staged path.
+ *   Nearest picks the same source pixels as ONNX Runtime's CPU kernel, midpoints included:
+ *   `resizeNearest` computes the coordinate in float32 as ORT does and takes ORT's tie tolerance
+ *   (its test sweeps every size pair 1..48 → 1..48 for each coordinate transform). Bilinear is
+ *   continuous, so its float32 coordinates stay within ~1e-6 of the staged path.
  * - color: the channel count is read at run time — gray output is the BT.601 luma of 3 channels
  *   or the 1 channel unchanged, RGB output repeats 1 channel or keeps 3 — as the color kernel.
  * - normalize: (x · scale − mean[c]) / std[c].
