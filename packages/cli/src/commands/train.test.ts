@@ -164,6 +164,19 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(JSON.parse(predicted.stdout)[0].label).toBe('abnormal');
   });
 
+  it('the same config and seed reproduce the same head and metrics, in another store', async () => {
+    const runs = [];
+    for (const store of ['.cvf-repro-a', '.cvf-repro-b']) {
+      const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${join(dir, store)}`, '--set', 'registry={register: false}', '--json');
+      expect(trained.exitCode, trained.stderr).toBe(0);
+      const summary = lastJsonLine(trained.stdout) as { metrics: unknown; bundle: string };
+      runs.push({ metrics: summary.metrics, head: readFileSync(join(summary.bundle, 'head.bin')), index: readFileSync(join(summary.bundle, 'index.bin')) });
+    }
+    expect(runs[1]!.metrics).toEqual(runs[0]!.metrics);
+    expect(runs[1]!.head.equals(runs[0]!.head)).toBe(true);
+    expect(runs[1]!.index.equals(runs[0]!.index)).toBe(true);
+  });
+
   it('--resume continues a run from its checkpoint as a child run with the same head', async () => {
     const store = join(dir, '.cvf-resume');
     const args = ['train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'train.epochs=4', '--set', 'train.checkpointEveryEpoch=true', '--set', 'registry={register: false}', '--json'];
