@@ -12,3 +12,7 @@ it('drops the ETA once done and formats long durations', () => {
   expect(formatProgress({ stage: 'hog', done: 5, total: 5, etaSeconds: 3 }, 80)).not.toMatch(/ETA/);
   expect([formatDuration(0.4), formatDuration(59.6), formatDuration(3725)]).toEqual(['0s', '1m00s', '1h02m']);
 });
+
+it('ends with the message of the event, when it has one', () => {
+  expect(formatProgress({ stage: 'pseudo-label', done: 1, total: 2, message: 'round 1: 812 of 5000 unlabelled images labelled' }, 120)).toMatch(/^pseudo-label 1\/2 \[#+-+\]  50%  round 1: 812 of 5000 unlabelled images labelled$/);
+});

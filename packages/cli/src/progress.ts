@@ -58,7 +58,7 @@ export function formatProgress(event: ProgressEvent, columns: number): string {
     .join('  ');
   const eta = event.etaSeconds !== undefined && fraction < 1 ? `ETA ${formatDuration(event.etaSeconds)}` : '';
   const head = `${event.stage} ${event.done}/${event.total}`;
-  const tail = [`${(fraction * 100).toFixed(0).padStart(3)}%`, eta, metrics].filter(Boolean).join('  ');
+  const tail = [`${(fraction * 100).toFixed(0).padStart(3)}%`, eta, metrics, event.message ?? ''].filter(Boolean).join('  ');
   const width = Math.max(10, Math.min(40, columns - head.length - tail.length - 6));
   const filled = Math.round(fraction * width);
   return `${head} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${tail}`;

@@ -204,8 +204,9 @@ tracking: { store: ${join(dir, '.cvf')} }
     const args = ['train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'data.unlabelled={kind: images, root: unlabelled}', '--set', 'train.pseudoLabel={threshold: 0.9, rounds: 2}', '--set', 'registry={register: false}', '--json'];
     const trained = await runCli(...args);
     expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
-    const messages = trained.stdout.trim().split('\n').map((l) => JSON.parse(l).message).filter((m) => typeof m === 'string');
-    expect(messages.filter((m: string) => m.startsWith('pseudo-labelling round'))).toHaveLength(2);
+    const rounds = trained.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.stage === 'pseudo-label');
+    expect(rounds.map((r) => [r.done, r.total])).toEqual([[1, 2], [2, 2]]);
+    expect(rounds[0].message).toMatch(/^round 1: \d+ of 150 unlabelled images labelled$/);
     const summary = lastJsonLine(trained.stdout) as { runId: string; metrics: { test: Record<string, number> } };
     expect(summary.metrics.test.accuracy).toBeGreaterThan(0.85);
 

@@ -172,7 +172,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
       probabilities,
       onRound: async ({ round, labelled, perClass }) => {
         await env.tracker.logMetrics(runId, { 'pseudo.labelled': labelled, ...Object.fromEntries(perClass.map((n, c) => [`pseudo.labelled.${classes[c]}`, n])) }, round);
-        progress({ stage: 'train', done: 0, total: 1, message: `pseudo-labelling round ${round}: ${labelled} of ${unlabelled!.rows} unlabelled images labelled` });
+        progress({ stage: 'pseudo-label', done: round, total: rounds, message: `round ${round}: ${labelled} of ${unlabelled!.rows} unlabelled images labelled` });
       },
     });
     head = trained.head;

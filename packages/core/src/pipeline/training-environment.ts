@@ -7,7 +7,7 @@ import type { BundleManifest } from './bundle-manifest.js';
 
 /** A step of a training run, for progress bars (CLI) and live views (studio). */
 export interface PipelineProgress {
-  readonly stage: 'data' | 'features' | 'pca' | 'train' | 'evaluate' | 'index' | 'bundle';
+  readonly stage: 'data' | 'features' | 'pca' | 'train' | 'pseudo-label' | 'evaluate' | 'index' | 'bundle';
   readonly done: number;
   readonly total: number;
   readonly etaSeconds?: number;
