@@ -49,9 +49,10 @@ const train = split('train');
 const test = split('test');
 rmSync(work, { recursive: true, force: true });
 
-// On the CPU the heads' products run in ONNX Runtime's MLAS on one thread, as `cvf train` does
-// with compute.threads: 1 (scikit-learn's numpy BLAS may use both cores).
-const fastMatmul = createOrtFastMatmul(await createOrtNodeRuntime(), { threads: 1 });
+// On the CPU, as `cvf train` does: each step's forward and backward pass is one ONNX Runtime graph
+// (fused-gradients.ts), and validation/test products run in MLAS on one thread.
+const onnxRuntime = await createOrtNodeRuntime();
+const fastMatmul = createOrtFastMatmul(onnxRuntime, { threads: 1 });
 const devices: Device[] = [new CpuDevice()];
 if (withWebgpu) {
   const gpu = await createNodeDevice({ prefer: 'auto' });
@@ -79,7 +80,7 @@ async function ours(model: string, spec: HeadSpec, options: TrainOptions, peerSe
     let result: Awaited<ReturnType<typeof trainHead>> | null = null;
     for (let r = 0; r < repeats; r++) {
       const start = performance.now();
-      result = await trainHead(device, spec, options, train, { fastMatmul });
+      result = await trainHead(device, spec, options, train, { fastMatmul, onnxRuntime });
       await device.synchronize();
       times.push((performance.now() - start) / 1000);
     }

@@ -55,6 +55,7 @@ export async function trainHeadRound(config: PipelineConfig, env: TrainingEnviro
     ...(round.resumeFrom ? { resumeFrom: round.resumeFrom } : {}),
     ...(env.signal ? { signal: env.signal } : {}),
     ...(env.fastMatmul ? { fastMatmul: env.fastMatmul } : {}),
+    ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}),
   });
   await epochLog;
   return { head: result.head, epochs: result.epochs };

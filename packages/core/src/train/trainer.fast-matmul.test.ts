@@ -15,7 +15,8 @@ const validation = sliceRows(data, 700, 900);
 const spec: HeadSpec = { head: 'mlp', inputDim: 16, classes: 3, hidden: [32], activation: 'relu', dropout: 0.1 };
 const options: TrainOptions = { epochs: 3, batchSize: 50, optimizer: { kind: 'adam', lr: 0.01 }, earlyStopping: { enabled: false }, seed: 4 };
 
-const mlas = createOrtFastMatmul(await createOrtNodeRuntime(), { threads: 1 });
+const runtime = await createOrtNodeRuntime();
+const mlas = createOrtFastMatmul(runtime, { threads: 1 });
 afterAll(() => mlas.release());
 
 /** The MLAS engine, counting the products it was given. */
@@ -27,7 +28,7 @@ function counting(): { fast: FastMatmul; calls: () => number } {
   };
 }
 
-describe('Trainer on a CPU device with ONNX Runtime MLAS products', () => {
+describe('Trainer on a CPU device with ONNX Runtime', () => {
   it('runs every product of the steps and of validation through the engine, and matches the reference-kernel run', async () => {
     const { fast, calls } = counting();
     const reference = await trainHead(cpu, spec, options, train, { validation });
@@ -39,5 +40,18 @@ describe('Trainer on a CPU device with ONNX Runtime MLAS products', () => {
     const [want, got] = [reference, accelerated].map((r) => headParameters(r.head).map((t) => Array.from(t.data as Float32Array)));
     want!.forEach((layer, l) => layer.forEach((w, i) => expect(Math.abs(got![l]![i]! - w), `parameter ${l}[${i}]`).toBeLessThan(1e-3 * Math.max(1, Math.abs(w)))));
     accelerated.history.forEach((epoch, e) => expect(epoch.metrics.accuracy).toBeCloseTo(reference.history[e]!.metrics.accuracy!, 2));
+  });
+
+  it('with an ONNX Runtime, each step is one fused graph (no per-product calls) and the run still matches the reference', async () => {
+    const { fast, calls } = counting();
+    const reference = await trainHead(cpu, spec, options, train, { validation });
+    const fused = await trainHead(cpu, spec, options, train, { validation, fastMatmul: fast, onnxRuntime: runtime });
+    expect(calls()).toBe(3 * 2); // validation only: the steps' products are inside the fused graph
+    const [want, got] = [reference, fused].map((r) => headParameters(r.head).map((t) => Array.from(t.data as Float32Array)));
+    want!.forEach((layer, l) => layer.forEach((w, i) => expect(Math.abs(got![l]![i]! - w), `parameter ${l}[${i}]`).toBeLessThan(1e-3 * Math.max(1, Math.abs(w)))));
+    fused.history.forEach((epoch, e) => {
+      expect(epoch.trainLoss).toBeCloseTo(reference.history[e]!.trainLoss, 3);
+      expect(epoch.metrics.accuracy).toBeCloseTo(reference.history[e]!.metrics.accuracy!, 2);
+    });
   });
 });

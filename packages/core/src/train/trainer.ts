@@ -1,5 +1,6 @@
 import type { Device } from '../compute/device.js';
 import type { FastMatmul } from '../compute/fast-matmul/fast-matmul.js';
+import type { OnnxRuntime } from '../onnx/session.js';
 import { add } from '../compute/kernels/add/add.js';
 import { reduce } from '../compute/kernels/reduce/reduce.js';
 import { Rng } from '../compute/random.js';
@@ -9,6 +10,7 @@ import { batchSource } from './batch-source.js';
 import { decodeCheckpoint, encodeCheckpoint, type TrainCheckpoint } from './checkpoint.js';
 import { classWeightsFor } from './class-weights.js';
 import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingState } from './early-stopping.js';
+import { FusedHeadGradients } from './fused-gradients.js';
 import { computeGradients } from './gradients.js';
 import { createHead, headFromParameters, headFromValues, headParameters, parameterShapes, validateHeadSpec, type Head, type HeadSpec } from './head.js';
 import { Optimizer } from './optimizer.js';
@@ -49,6 +51,8 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   /** On a CPU device: run the matrix products here (ONNX Runtime's MLAS) instead of the float64 reference kernel. */
   readonly fastMatmul?: FastMatmul;
+  /** On a CPU device: each step's forward and backward pass as one ONNX Runtime graph (fused-gradients.ts). */
+  readonly onnxRuntime?: OnnxRuntime;
 }
 
 export interface TrainResult {
@@ -98,6 +102,7 @@ export class Trainer {
     const decay = parameterShapes(spec).map((shape) => shape.length === 2); // weight decay on weights, not biases
     const hidden = spec.head === 'mlp' ? spec.hidden.length : 0;
     const products = headProducts(device, fit.fastMatmul);
+    const fused = device.backend === 'cpu' && fit.onnxRuntime ? await FusedHeadGradients.create(fit.onnxRuntime, device, spec, options.labelSmoothing) : null;
 
     const source = batchSource(device, train.features, train.labels, spec.inputDim, undefined, train.weights);
     const weights = device.upload(Tensor.cpu('f32', [spec.classes], classWeights));
@@ -137,6 +142,7 @@ export class Trainer {
             lr,
             dropoutSeeds: Array.from({ length: hidden }, (_, l) => deriveSeed(options.seed, SEED_PURPOSE.dropout, step, l)),
             products,
+            fused,
           });
           parameters = stepped.parameters;
           const batchLoss = stepped.loss;
@@ -204,6 +210,7 @@ export class Trainer {
     } finally {
       optimizer.dispose();
       source.dispose();
+      await fused?.release();
       for (const t of [...parameters, weights]) if (t.location === 'gpu') t.dispose();
     }
   }
@@ -213,12 +220,14 @@ export class Trainer {
     optimizer: Optimizer,
     parameters: Tensor[],
     decay: readonly boolean[],
-    batch: { x: Tensor; labels: Tensor; rowWeights?: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[]; products: Products },
+    batch: { x: Tensor; labels: Tensor; rowWeights?: Tensor; weights: Tensor; scale: number; lr: number; dropoutSeeds: readonly number[]; products: Products; fused: FusedHeadGradients | null },
   ): Promise<{ parameters: Tensor[]; loss: Tensor }> {
     const { device, spec, options } = this;
     const head = headFromParameters(spec, parameters);
     const loss = { classWeights: batch.weights, labelSmoothing: options.labelSmoothing, scale: batch.scale, ...(batch.rowWeights ? { rowWeights: batch.rowWeights } : {}) };
-    const gradients = await computeGradients(device, head, batch.x, batch.labels, loss, batch.dropoutSeeds, batch.products);
+    const gradients = batch.fused
+      ? await batch.fused.compute(head, batch.x, batch.labels, loss, batch.dropoutSeeds)
+      : await computeGradients(device, head, batch.x, batch.labels, loss, batch.dropoutSeeds, batch.products);
     const grads = gradients.layers.flatMap((layer) => [layer.weight, layer.bias]);
     const updated = await optimizer.step(parameters, grads, { lr: batch.lr, maxNorm: options.gradientClip, decay });
     const { out: batchLoss } = await device.run(reduce, { x: gradients.rowLosses }, { op: 'sum', axis: 0, keepDims: true });
