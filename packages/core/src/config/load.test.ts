@@ -229,4 +229,13 @@ postprocess:
       issue(15, 16, 'postprocess.temperature', 'fitting the temperature needs a validation set, but data.splits.val is 0 (give a number instead)'),
     ]);
   });
+
+  it('refuses mixup and cutmix probabilities that cannot both hold', () => {
+    const text = `${MINIMAL}augment:
+  mixup: { probability: 0.7 }
+  cutmix: { probability: 0.5 }
+`;
+    expect(issuesOf(text)).toEqual([issue(7, 26, 'augment.cutmix.probability', 'mixup + cutmix probabilities must be at most 1 (an image gets one mix at most), got 0.7 + 0.5')]);
+    expect(() => parsePipelineConfig(`${MINIMAL}augment:\n  mixup: { probability: 0.6 }\n  cutmix: { probability: 0.4 }\n`, FILE)).not.toThrow();
+  });
 });

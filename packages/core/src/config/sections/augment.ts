@@ -52,5 +52,12 @@ export const augmentSchema = z
     mixup: mixupSchema,
     cutmix: cutmixSchema,
   })
+  .superRefine((augment, ctx) => {
+    // One draw picks mixup, else cutmix: both probabilities hold only while they fit in one.
+    const sum = augment.mixup.probability + augment.cutmix.probability;
+    if (sum > 1 + 1e-9) {
+      ctx.addIssue({ code: 'custom', path: ['cutmix', 'probability'], message: `mixup + cutmix probabilities must be at most 1 (an image gets one mix at most), got ${augment.mixup.probability} + ${augment.cutmix.probability}` });
+    }
+  })
   .prefault({})
   .describe('training-time augmentation on the compute device, applied to training images before feature extraction (each image may add one augmented copy as extra training rows); all off by default');
