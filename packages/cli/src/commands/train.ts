@@ -2,7 +2,7 @@ import { FileError, parsePipelineConfig, runTrainingPipeline, runTuning, type Pi
 import { createNodeDevice } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { EXIT, printJson, runAction } from '../output.js';
+import { EXIT, runAction } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { nodeTrainingEnvironment } from '../training/node-training-environment.js';
 

@@ -1,7 +1,7 @@
 import type { DataSource } from '../config/sections/data.js';
 import { DatasetError } from '../errors.js';
 import type { Dataset, DatasetContext, Sample } from './dataset.js';
-import { extensionOf, joinPath, resolvePath } from './paths.js';
+import { extensionOf, extensionSet, joinPath, resolvePath } from './paths.js';
 
 export type FolderSource = Extract<DataSource, { kind: 'folder' }>;
 
@@ -11,7 +11,7 @@ export type FolderSource = Extract<DataSource, { kind: 'folder' }>;
  */
 export async function openFolderDataset(source: FolderSource, { files, decoder, baseDir }: DatasetContext): Promise<Dataset> {
   const root = resolvePath(baseDir, source.root);
-  const extensions = new Set(source.extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
+  const extensions = extensionSet(source.extensions);
   const samples: Sample[] = [];
   for (const label of await files.listFolders(root)) {
     for (const file of await files.listFiles(joinPath(root, label))) {

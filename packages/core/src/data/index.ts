@@ -18,4 +18,4 @@ export {
 export { openUnlabelled, type OpenUnlabelledOptions, type UnlabelledSourceOpener } from './open-unlabelled.js';
 export { openDataset, type DataConfig, type DatasetSourceOpener, type OpenDatasetOptions } from './open-dataset.js';
 export { dirnamePath, extensionOf, isAbsolutePath, joinPath, resolvePath } from './paths.js';
-export { shuffleInPlace, splitSamples, type SplitOptions, type Splits } from './split-samples.js';
+export { seededSubset, shuffleInPlace, splitSamples, type SplitOptions, type Splits } from './split-samples.js';

@@ -1,4 +1,3 @@
-import { Rng } from '../compute/random.js';
 import type { DataSource, UnlabelledSource } from '../config/sections/data.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { DatasetError } from '../errors.js';
@@ -7,7 +6,7 @@ import { openFolderDataset } from './folder-dataset.js';
 import { openIdxDataset } from './idx-dataset.js';
 import type { UnlabelledSourceOpener } from './open-unlabelled.js';
 import { openCsvDataset, openJsonlDataset } from './manifest-dataset.js';
-import { shuffleInPlace, splitSamples } from './split-samples.js';
+import { seededSubset, splitSamples } from './split-samples.js';
 
 /** The pipeline config's `data` section, defaults filled in. */
 export type DataConfig = PipelineConfig['data'];
@@ -89,13 +88,10 @@ function labeled(samples: readonly Sample[], classes: readonly string[], descrip
 export async function openDataset(data: DataConfig, options: OpenDatasetOptions): Promise<OpenedDataset> {
   const source = await openSource(data.source, options);
   const test = data.test === undefined ? undefined : await openSource(data.test, options);
-  let samples = nameIdxLabels(source, data.source, data.classes);
+  const all = nameIdxLabels(source, data.source, data.classes);
   const testSamples = test && data.test ? nameIdxLabels(test, data.test, data.classes) : [];
-  if (samples.length === 0) throw new DatasetError('DATASET_EMPTY', `${source.description}: no samples`);
-  if (data.limit !== undefined && data.limit < samples.length) {
-    const keep = shuffleInPlace(samples.map((_, i) => i), new Rng(data.splits.seed)).slice(0, data.limit).sort((a, b) => a - b);
-    samples = keep.map((i) => samples[i]!);
-  }
+  if (all.length === 0) throw new DatasetError('DATASET_EMPTY', `${source.description}: no samples`);
+  const samples = seededSubset(all, data.limit, data.splits.seed);
   const classes = data.classes ?? sortLabels([...samples, ...testSamples].map((s) => s.label));
   const splits = splitSamples(labeled(samples, classes, source.description), data.splits);
   return {

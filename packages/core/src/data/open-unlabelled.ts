@@ -1,10 +1,9 @@
-import { Rng } from '../compute/random.js';
 import type { UnlabelledSource } from '../config/sections/data.js';
 import { DatasetError } from '../errors.js';
 import type { DatasetContext, LabeledSample, Sample } from './dataset.js';
 import { readIdxImages } from './idx-dataset.js';
-import { extensionOf, joinPath, resolvePath } from './paths.js';
-import { shuffleInPlace } from './split-samples.js';
+import { extensionOf, extensionSet, joinPath, resolvePath } from './paths.js';
+import { seededSubset } from './split-samples.js';
 
 /** Reads one kind of unlabelled source into samples (their `label` is ''). */
 export type UnlabelledSourceOpener = (source: UnlabelledSource, context: DatasetContext) => Promise<readonly Sample[]>;
@@ -33,18 +32,14 @@ export async function openUnlabelled(source: UnlabelledSource, options: OpenUnla
   if (!opener) {
     throw new DatasetError('DATASET_SOURCE_UNSUPPORTED', `no reader for unlabelled source kind "${source.kind}" here; DICOM sources need the openers of @cvf/medical`);
   }
-  let samples = await opener(source, options);
+  const samples = await opener(source, options);
   if (samples.length === 0) throw new DatasetError('DATASET_EMPTY', `data.unlabelled (${source.kind}): no images`);
-  if (source.limit !== undefined && source.limit < samples.length) {
-    const keep = shuffleInPlace(samples.map((_, i) => i), new Rng(options.seed)).slice(0, source.limit).sort((a, b) => a - b);
-    samples = keep.map((i) => samples[i]!);
-  }
-  return samples.map((sample) => ({ ...sample, label: '', classIndex: -1, load: () => sample.load() }));
+  return seededSubset(samples, source.limit, options.seed).map((sample) => ({ ...sample, label: '', classIndex: -1, load: () => sample.load() }));
 }
 
 async function openImages(source: Extract<UnlabelledSource, { kind: 'images' }>, { files, decoder, baseDir }: DatasetContext): Promise<Sample[]> {
   const root = resolvePath(baseDir, source.root);
-  const extensions = new Set(source.extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
+  const extensions = extensionSet(source.extensions);
   return (await files.listFiles(root))
     .filter((file) => extensions.has(extensionOf(file)))
     .map((file) => {

@@ -38,3 +38,8 @@ export function extensionOf(path: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }
+
+/** Configured extensions ("png", ".JPG") as `extensionOf` returns them: with the dot, lower case. */
+export function extensionSet(extensions: readonly string[]): Set<string> {
+  return new Set(extensions.map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
+}

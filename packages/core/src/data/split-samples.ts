@@ -22,6 +22,13 @@ export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
   return items;
 }
 
+/** At most `limit` items, a random subset drawn from the seed, kept in their original order. */
+export function seededSubset<T>(items: readonly T[], limit: number | undefined, seed: number): readonly T[] {
+  if (limit === undefined || limit >= items.length) return items;
+  const keep = shuffleInPlace(items.map((_, i) => i), new Rng(seed)).slice(0, limit).sort((a, b) => a - b);
+  return keep.map((i) => items[i]!);
+}
+
 interface Group {
   readonly key: string;
   readonly members: number[]; // sample indices

@@ -9,6 +9,7 @@ import {
   macroScoresFromConfusion,
   microScoresFromConfusion,
   weightedScoresFromConfusion,
+  type ClassScores,
 } from './classification.js';
 import { argmaxPredictions, confusionMatrix } from './confusion-matrix.js';
 import { checkLabels, checkProbabilities, type Labels, type Scores } from './inputs.js';
@@ -35,16 +36,9 @@ import { averagePrecisionOneVsRest, oneVsRest, rocAucOneVsRest } from './ranking
 export const extraScalarMetricNames = ['macro-f1', 'micro-f1', 'weighted-f1', 'mce'] as const;
 export type ExtraScalarMetricName = (typeof extraScalarMetricNames)[number];
 
-export interface ClassReport {
+/** A class's scores against the rest (classification.ts), with its name and ranking metrics. */
+export interface ClassReport extends ClassScores {
   label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  specificity: number;
-  /** Samples of this class. */
-  support: number;
-  /** Samples predicted as this class. */
-  predicted: number;
   /** One-vs-rest ROC-AUC; NaN when the class has no sample (or every sample is of it). */
   auroc: number;
   /** One-vs-rest average precision; NaN when the class has no sample. */

@@ -66,6 +66,6 @@ export function prefixed(prefix: string, metrics: Readonly<Record<string, number
 }
 
 /** Tracking stores finite numbers only: a NaN metric (an empty class, a diverged loss) is left out. */
-export function finite(metrics: Readonly<Record<string, number>>): Record<string, number> {
+function finite(metrics: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
 }

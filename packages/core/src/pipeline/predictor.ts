@@ -10,7 +10,7 @@ import type { ImageTensor } from '../image/image-tensor.js';
 import { deserializeIndex } from '../index/persist/index-persistence.js';
 import type { VectorIndex } from '../index/types.js';
 import type { OnnxRuntime, OnnxSession } from '../onnx/session.js';
-import { knnPredict } from '../train/knn.js';
+import { knnVoteOfHits } from '../train/knn.js';
 import type { Bundle } from './bundle.js';
 import type { BundleStage } from './bundle-manifest.js';
 import { decodeThumbnails, type Thumbnails } from './thumbnails.js';
@@ -145,10 +145,8 @@ export class Predictor {
     }
     const { k, weighting } = this.#parts.knn!;
     const labelIndex = new Map(classes.map((c, i) => [c, i]));
-    const labels = Int32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => labelIndex.get(this.#parts.cases.labels[h.id] ?? '') ?? -1), k, -1)));
-    const scores = Float32Array.from(neighbours.flatMap((hits) => pad(hits.slice(0, k).map((h) => h.score), k, 0)));
     const metric = (this.bundle.manifest.stages.find((s) => s.name === 'index')?.params as { metric?: string } | undefined)?.metric;
-    const votes = knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
+    const votes = knnVoteOfHits(neighbours, (id) => labelIndex.get(this.#parts.cases.labels[id] ?? '') ?? -1, classes.length, { k, weighting, ...(metric ? { metric } : {}) });
     // A trained head has its temperature in its graph; the kNN vote gets it here.
     const temperature = this.bundle.manifest.postprocess?.temperature ?? 1;
     return temperature === 1 ? votes : applyTemperature(votes, classes.length, temperature);
@@ -161,8 +159,4 @@ const DEFAULT_TOP_K = 3;
 function required(stage: BundleStage | undefined, name: string): BundleStage {
   if (!stage) throw new BundleError('BUNDLE_INVALID', `the bundle has no "${name}" stage`);
   return stage;
-}
-
-function pad<T>(values: T[], length: number, fill: T): T[] {
-  return values.length >= length ? values : [...values, ...Array.from({ length: length - values.length }, () => fill)];
 }

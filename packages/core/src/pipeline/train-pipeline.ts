@@ -10,7 +10,7 @@ import { selectThreshold } from '../eval/thresholds.js';
 import { Pca } from '../features/pca/pca.js';
 import { createIndex } from '../index/create-index.js';
 import { serializeIndex } from '../index/persist/index-persistence.js';
-import { knnPredict } from '../train/knn.js';
+import { knnVoteOfHits } from '../train/knn.js';
 import { saveHead } from '../train/head-file.js';
 import type { Head } from '../train/head.js';
 import { exportHeadToOnnx } from '../train/onnx-export.js';
@@ -22,7 +22,7 @@ import { buildExtractor } from './build-extractor.js';
 import { composeBundleGraph, COMPOSED_GRAPH_INPUT } from './composed-graph.js';
 import { configHash, flattenParams } from './config-hash.js';
 import { featureMatrix, type FeatureMatrix } from './feature-matrix.js';
-import { finite, prefixed, trainHeadRound } from './head-training.js';
+import { prefixed, trainHeadRound } from './head-training.js';
 import { selfTrain } from './self-training.js';
 import { encodeThumbnails } from './thumbnails.js';
 import type { TrainingEnvironment } from './training-environment.js';
@@ -143,12 +143,7 @@ async function train(config: PipelineConfig, env: TrainingEnvironment, runId: st
   if (config.model.head === 'knn') {
     const { k, weighting } = config.model.knn;
     const trainLabels = new Map(originals.map((row) => [train.sampleIndex[row]!, train.labels[row]!]));
-    predict = async (m) => {
-      const hits = index.searchBatch(m.features, { k });
-      const labels = Int32Array.from(hits.flatMap((h) => padded(h.map((x) => trainLabels.get(x.id)!), k, -1)));
-      const scores = Float32Array.from(hits.flatMap((h) => padded(h.map((x) => x.score), k, 0)));
-      return knnPredict(labels, scores, classes.length, { k, weighting, scoreKind: config.index.metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
-    };
+    predict = async (m) => knnVoteOfHits(index.searchBatch(m.features, { k }), (id) => trainLabels.get(id) ?? -1, classes.length, { k, weighting, metric: config.index.metric });
   } else {
     // The head; with data.unlabelled, retrained over rounds of pseudo-labels (self-training).
     const products = headProducts(device, env.fastMatmul);
@@ -327,10 +322,6 @@ function gatherRows(matrix: FeatureMatrix, rows: readonly number[]): Float32Arra
   const out = new Float32Array(rows.length * matrix.dim);
   rows.forEach((row, k) => out.set(matrix.features.subarray(row * matrix.dim, (row + 1) * matrix.dim), k * matrix.dim));
   return out;
-}
-
-function padded<T>(values: T[], length: number, fill: T): T[] {
-  return values.length >= length ? values.slice(0, length) : [...values, ...Array.from({ length: length - values.length }, () => fill)];
 }
 
 function sum(values: ArrayLike<number>): number {

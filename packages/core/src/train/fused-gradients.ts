@@ -21,6 +21,7 @@ export class FusedHeadGradients {
   readonly #session: OnnxSession;
   readonly #device: Device;
   readonly #spec: HeadSpec;
+  readonly #onesByShape = new Map<string, Tensor>();
 
   private constructor(session: OnnxSession, device: Device, spec: HeadSpec) {
     this.#session = session;
@@ -51,8 +52,7 @@ export class FusedHeadGradients {
     if (this.#spec.head === 'mlp' && this.#spec.dropout > 0) {
       // The dropout kernel's own masks: ones through it give 0 or 1/(1 − p) where it keeps a unit.
       for (const [l, width] of this.#spec.hidden.entries()) {
-        const ones = Tensor.cpu('f32', [rows, width], new Float32Array(rows * width).fill(1));
-        feeds[`mask${l}`] = hostFeed((await this.#device.run(dropout, { x: ones }, { p: this.#spec.dropout, seed: dropoutSeeds[l]! })).out);
+        feeds[`mask${l}`] = hostFeed((await this.#device.run(dropout, { x: this.#ones(rows, width) }, { p: this.#spec.dropout, seed: dropoutSeeds[l]! })).out);
       }
     }
     const out = await this.#session.run(feeds);
@@ -63,6 +63,14 @@ export class FusedHeadGradients {
 
   release(): Promise<void> {
     return this.#session.release();
+  }
+
+  /** A [rows, width] tensor of ones, kept per shape: a step would otherwise allocate one per hidden layer. */
+  #ones(rows: number, width: number): Tensor {
+    const key = `${rows}x${width}`;
+    let ones = this.#onesByShape.get(key);
+    if (!ones) this.#onesByShape.set(key, (ones = Tensor.cpu('f32', [rows, width], new Float32Array(rows * width).fill(1))));
+    return ones;
   }
 }
 

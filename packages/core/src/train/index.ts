@@ -25,7 +25,7 @@ export {
 export { backwardHead } from './head-backward.js';
 export { loadHead, saveHead } from './head-file.js';
 export { forwardHead, headLogits, type ForwardCache, type ForwardOptions } from './head-forward.js';
-export { knnPredict, neighbourLabelsOf, type KnnOptions, type KnnPrediction, type KnnWeighting } from './knn.js';
+export { knnPredict, knnVoteOfHits, neighbourLabelsOf, type KnnOptions, type KnnPrediction, type KnnWeighting } from './knn.js';
 export { exportHeadToOnnx, type HeadExportOptions } from './onnx-export.js';
 export { Optimizer, OPTIMIZER_KINDS, type OptimizerKind, type OptimizerOptions } from './optimizer.js';
 export { predictProbabilities } from './predict.js';

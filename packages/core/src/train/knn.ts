@@ -79,3 +79,25 @@ export function neighbourLabelsOf(neighbourIds: Int32Array, labels: Int32Array):
     return labels[id]!;
   });
 }
+
+/**
+ * kNN class probabilities straight from an index's search results: each query's first k hits vote
+ * with `labelOf(hit.id)` (−1: no label) and their scores; a query with fewer than k hits leaves the
+ * rest empty. Scores are distances for the L2 metric and similarities otherwise.
+ */
+export function knnVoteOfHits(
+  hits: readonly (readonly { readonly id: number; readonly score: number }[])[],
+  labelOf: (id: number) => number,
+  classes: number,
+  { k, weighting, metric }: { k: number; weighting?: KnnWeighting; metric?: string },
+): Float32Array {
+  const labels = new Int32Array(hits.length * k).fill(-1);
+  const scores = new Float32Array(hits.length * k);
+  hits.forEach((row, q) =>
+    row.slice(0, k).forEach((hit, j) => {
+      labels[q * k + j] = labelOf(hit.id);
+      scores[q * k + j] = hit.score;
+    }),
+  );
+  return knnPredict(labels, scores, classes, { k, ...(weighting ? { weighting } : {}), scoreKind: metric === 'l2' ? 'distance' : 'similarity' }).probabilities;
+}

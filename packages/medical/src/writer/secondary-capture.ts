@@ -1,5 +1,5 @@
 import { DicomWriteError } from '@cvf/core';
-import { bytesElement, numberElement, sequenceElement, textElement, type DataElement, type Dataset } from './data-element.js';
+import { bytesElement, numberElement, textElement, type DataElement, type Dataset } from './data-element.js';
 import { tag } from './dicom-tag.js';
 import { randomUid } from './uid.js';
 

@@ -1,5 +1,6 @@
 import type { WgslProgram } from '../../kernel.js';
 import { GRAM_TILE, gramDims } from './gram.shape.js';
+import { TILE_PRODUCT_WGSL } from '../matmul/tile-product.wgsl.js';
 
 const DEPTH = 16;
 
@@ -51,15 +52,7 @@ fn centered(row: u32, col: u32) -> f32 {
       b_tile[d * TILE + c] = centered(s + d, col0 + c);
     }
     workgroupBarrier();
-    for (var d = 0u; d < DEPTH; d++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var r = 0u; r < 4u; r++) { av[r] = a_tile[d * TILE + lid.y + r * 16u]; }
-      for (var c = 0u; c < 4u; c++) { bv[c] = b_tile[d * TILE + lid.x + c * 16u]; }
-      for (var r = 0u; r < 4u; r++) {
-        for (var c = 0u; c < 4u; c++) { acc[r * 4u + c] = fma(av[r], bv[c], acc[r * 4u + c]); }
-      }
-    }
+${TILE_PRODUCT_WGSL}
     workgroupBarrier();
   }
   for (var r = 0u; r < 4u; r++) {

@@ -1,5 +1,6 @@
 import type { WgslProgram } from '../../kernel.js';
 import { matmulDims, type MatmulAttrs } from './matmul.shape.js';
+import { TILE_PRODUCT_WGSL } from './tile-product.wgsl.js';
 
 // Each 16×16 workgroup computes a 64×64 output tile, each invocation a 4×4 block of it spread
 // 16 apart (so neighbouring invocations touch neighbouring addresses). A and B stream through
@@ -51,15 +52,7 @@ fn b_at(batch: u32, row: u32, col: u32) -> f32 {
       b_tile[bd * TILE + bc] = b_at(batch, t + bd, col0 + bc);
     }
     workgroupBarrier();
-    for (var d = 0u; d < DEPTH; d++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var r = 0u; r < 4u; r++) { av[r] = a_tile[d * TILE + lid.y + r * 16u]; }
-      for (var c = 0u; c < 4u; c++) { bv[c] = b_tile[d * TILE + lid.x + c * 16u]; }
-      for (var r = 0u; r < 4u; r++) {
-        for (var c = 0u; c < 4u; c++) { acc[r * 4u + c] = fma(av[r], bv[c], acc[r * 4u + c]); }
-      }
-    }
+${TILE_PRODUCT_WGSL}
     workgroupBarrier();
   }
   let out_base = batch * params.m * params.n;
