@@ -2,13 +2,13 @@ import type { Device } from '../../compute/device.js';
 import { Tensor } from '../../compute/tensor.js';
 import { IndexError } from '../../errors.js';
 import { gpuFlatSearch, MAX_GPU_CANDIDATES } from '../gpu/gpu-flat-search.js';
-import { compileFilter, type MetadataFilter } from '../filter.js';
+import type { MetadataFilter } from '../filter.js';
 import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
-import { checkAddBatch } from '../add-batch-check.js';
-import { MetadataStore, type VectorMetadata, type MetadataSnapshot } from '../metadata-store.js';
+import type { VectorMetadata, MetadataSnapshot } from '../metadata-store.js';
 import type { SectionArray } from '../persist/index-format.js';
-import { checkDim, checkK, checkMetric, checkRows, checkVector, kernelQuery, sortHits, storedVector } from '../metric.js';
+import { checkDim, checkK, checkMetric, checkRows, checkVector, kernelQuery, storedVector } from '../metric.js';
 import { PANEL, QUERY_BLOCK } from '../simd/search-kernels.js';
+import { SlotTable, type SlotReader } from '../slot-table.js';
 import { TopKCollector } from '../top-k-collector.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
 
@@ -24,9 +24,9 @@ const CHUNK_BYTES = 512 * 1024;
 
 /**
  * What the three flat indexes share: dense slots (a delete moves the last vector into the hole, so
- * scans never skip), the id ↔ slot maps, metadata, filters turned into a −∞ bias on failing slots,
- * and the search flow — prepare queries, scan panels into a top-k collector, score the kept
- * candidates exactly. Subclasses own the vector layout and the scan.
+ * scans never skip) in a SlotTable (ids, metadata, filters, exact rescoring), filters turned into a
+ * −∞ bias on failing slots, and the search flow — prepare queries, scan panels into a top-k
+ * collector, score the kept candidates exactly. Subclasses own the vector layout and the scan.
  */
 export abstract class FlatIndexBase implements VectorIndex {
   abstract readonly kind: IndexKind;
@@ -36,9 +36,9 @@ export abstract class FlatIndexBase implements VectorIndex {
   protected readonly collector = new TopKCollector();
   protected count = 0;
   protected capacity = 0;
-  #ids = new Int32Array(0);
-  readonly #slotOf = new Map<number, number>();
-  protected metadata = new MetadataStore();
+  readonly #table: SlotTable;
+  /** read() as the slot table's reader. */
+  readonly #read: SlotReader = (slot, out) => this.read(slot, out);
   /** Bumped by every change of the vectors, so a GPU copy knows when it is stale. */
   #version = 0;
   #gpuBase: { device: Device; tensor: Tensor; version: number } | null = null;
@@ -47,6 +47,7 @@ export abstract class FlatIndexBase implements VectorIndex {
     this.dim = options.dim;
     this.metric = options.metric;
     this.set = set;
+    this.#table = new SlotTable(options.dim, options.metric);
     set.memory.declare(...this.dataRegions(), 'bias', 'maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch');
     set.memory.resize('scratch', 64);
   }
@@ -167,7 +168,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   }
 
   addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
-    const rows = checkAddBatch(ids, vectors, metadata, this.dim, (id) => this.#slotOf.has(id), this.metadata);
+    const rows = this.#table.checkAdd(ids, vectors, metadata);
     this.beforeAdd(vectors, rows);
     this.#reserve(this.count + rows);
     const stored = new Float32Array(this.dim);
@@ -178,9 +179,7 @@ export abstract class FlatIndexBase implements VectorIndex {
       const slot = this.count++;
       storedVector(this.metric, vectors, r * this.dim, this.dim, stored);
       bias[slot] = this.write(slot, stored);
-      this.#ids[slot] = ids[r]!;
-      this.#slotOf.set(ids[r]!, slot);
-      this.metadata.set(slot, metadata?.[r]);
+      this.#table.assign(slot, ids[r]!, metadata?.[r]);
     }
     this.#version++;
   }
@@ -194,32 +193,27 @@ export abstract class FlatIndexBase implements VectorIndex {
   protected beforeAdd(_vectors: ArrayLike<number>, _rows: number): void {}
 
   update(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
-    const slot = this.#slot(id);
-    checkVector(vector, this.dim, 'vector');
-    this.metadata.validate(metadata);
+    const slot = this.#table.checkUpdate(id, vector, metadata);
     this.beforeAdd(vector, 1);
     const stored = storedVector(this.metric, vector, 0, this.dim);
     this.set.memory.f32('bias')[slot] = this.write(slot, stored);
-    if (metadata !== undefined) this.metadata.set(slot, metadata);
+    if (metadata !== undefined) this.#table.metadata.set(slot, metadata);
     this.#version++;
   }
 
   delete(id: number): boolean {
-    const slot = this.#slotOf.get(id);
+    const slot = this.#table.find(id);
     if (slot === undefined) return false;
     const last = this.count - 1;
     this.forget(slot);
+    this.#table.release(id);
     if (slot !== last) {
       this.copySlot(last, slot);
       const bias = this.set.memory.f32('bias');
       bias[slot] = bias[last]!;
-      this.#ids[slot] = this.#ids[last]!;
-      this.#slotOf.set(this.#ids[slot]!, slot);
-      this.metadata.move(last, slot);
+      this.#table.move(last, slot);
     }
     this.set.memory.f32('bias')[last] = -Infinity;
-    this.metadata.clear(last);
-    this.#slotOf.delete(id);
     this.count = last;
     this.afterDelete(last);
     this.#version++;
@@ -232,38 +226,25 @@ export abstract class FlatIndexBase implements VectorIndex {
   protected afterDelete(_vacated: number): void {}
 
   has(id: number): boolean {
-    return this.#slotOf.has(id);
+    return this.#table.has(id);
   }
 
   getVector(id: number): Float32Array {
-    return this.read(this.#slot(id), new Float32Array(this.dim));
+    return this.read(this.#table.slot(id), new Float32Array(this.dim));
   }
 
   getMetadata(id: number): VectorMetadata | undefined {
-    return this.metadata.get(this.#slot(id));
+    return this.#table.getMetadata(id);
   }
 
   ids(): Int32Array {
-    return this.#ids.slice(0, this.count);
-  }
-
-  protected idOf(slot: number): number {
-    return this.#ids[slot]!;
-  }
-
-  #slot(id: number): number {
-    const slot = this.#slotOf.get(id);
-    if (slot === undefined) throw new IndexError('INDEX_ID_NOT_FOUND', `id ${id} is not in the index`);
-    return slot;
+    return this.#table.ids(this.count);
   }
 
   #reserve(needed: number): void {
     if (needed <= this.capacity) return;
     const capacity = Math.ceil(Math.max(needed, this.capacity * 2, 64) / PANEL) * PANEL;
-    const ids = new Int32Array(capacity);
-    ids.set(this.#ids.subarray(0, this.count));
-    this.#ids = ids;
-    this.metadata.reserve(capacity);
+    this.#table.reserve(capacity);
     this.growData(capacity);
     this.set.memory.resize('bias', capacity * 4);
     this.set.memory.f32('bias').fill(-Infinity, this.count);
@@ -296,14 +277,10 @@ export abstract class FlatIndexBase implements VectorIndex {
     this.prepareQueries(m);
     this.runScan(m, Math.min(this.count, Math.max(k, this.poolSize(k))), biasRegion);
     const results: SearchHit[][] = [];
-    const x = new Float32Array(this.dim);
     const q = new Float32Array(this.dim);
     for (let i = 0; i < m; i++) {
       storedVector(this.metric, queries, i * this.dim, this.dim, q);
-      const { slots } = this.collector.sorted(i);
-      const hits: SearchHit[] = [];
-      for (const slot of slots) hits.push({ id: this.#ids[slot]!, score: this.#exact(q, this.read(slot, x)) });
-      results.push(sortHits(this.metric, hits).slice(0, k));
+      results.push(this.#table.rescore(q, this.collector.sorted(i).slots, this.#read).slice(0, k));
     }
     return results;
   }
@@ -311,41 +288,17 @@ export abstract class FlatIndexBase implements VectorIndex {
   /** Per-kind query preparation after the f32 queries are in place (quantized query codes, tail norms). */
   protected prepareQueries(_m: number): void {}
 
-  /** Exact score against the metric-prepared query (unit for cosine): similarity, or squared distance. */
-  #exact(q: Float32Array, x: Float32Array): number {
-    let sum = 0;
-    if (this.metric === 'l2') {
-      for (let j = 0; j < this.dim; j++) {
-        const diff = q[j]! - x[j]!;
-        sum += diff * diff;
-      }
-      return sum;
-    }
-    for (let j = 0; j < this.dim; j++) sum += q[j]! * x[j]!;
-    return sum;
-  }
-
   matcher(filter: MetadataFilter): (id: number) => boolean {
-    const compiled = compileFilter(filter, this.metadata);
-    return (id) => {
-      const slot = this.#slotOf.get(id);
-      return slot !== undefined && compiled.test(slot);
-    };
+    return this.#table.matcher(filter);
   }
 
   score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
-    checkVector(query, this.dim, 'query');
-    const q = storedVector(this.metric, query, 0, this.dim);
-    const x = new Float32Array(this.dim);
-    return Float64Array.from({ length: ids.length }, (_, i) => {
-      const slot = this.#slotOf.get(ids[i]!);
-      return slot === undefined ? NaN : this.#exact(q, this.read(slot, x));
-    });
+    return this.#table.score(query, ids, this.#read);
   }
 
   /** A copy of the bias with −∞ where the filter fails: the scans then never count those slots. */
   #maskedBias(filter: MetadataFilter): string {
-    const compiled = compileFilter(filter, this.metadata);
+    const compiled = this.#table.filter(filter);
     const memory = this.set.memory;
     memory.reserve('maskedBias', this.capacity * 4);
     const mask = new Uint8Array(this.count);
@@ -373,7 +326,7 @@ export abstract class FlatIndexBase implements VectorIndex {
     if (options === null || typeof options !== 'object') throw new IndexError('INDEX_INVALID_ARGUMENT', 'search options must be an object with k (and optionally filter)');
     checkK(options.k);
     const mask = new Uint8Array(this.count).fill(1);
-    if (options.filter !== undefined) compileFilter(options.filter, this.metadata).fillMask(mask, this.count);
+    if (options.filter !== undefined) this.#table.filter(options.filter).fillMask(mask, this.count);
     if (m === 0 || this.count === 0) return Array.from({ length: m }, () => []);
     const k = Math.min(options.k, this.count);
     const pool = Math.min(this.count, Math.max(k, this.poolSize(k)), MAX_GPU_CANDIDATES);
@@ -381,15 +334,9 @@ export abstract class FlatIndexBase implements VectorIndex {
     for (let q = 0; q < m; q++) storedVector(this.metric, queries, q * this.dim, this.dim, stored.subarray(q * this.dim, (q + 1) * this.dim));
     const { indices } = await gpuFlatSearch(device, this.#deviceBase(device), stored, mask, { metric: this.metric, k: pool });
     const results: SearchHit[][] = [];
-    const x = new Float32Array(this.dim);
     for (let q = 0; q < m; q++) {
       const query = stored.subarray(q * this.dim, (q + 1) * this.dim);
-      const hits: SearchHit[] = [];
-      for (let r = 0; r < pool; r++) {
-        const slot = indices[q * pool + r]!;
-        if (slot >= 0) hits.push({ id: this.#ids[slot]!, score: this.#exact(query, this.read(slot, x)) });
-      }
-      results.push(sortHits(this.metric, hits).slice(0, k));
+      results.push(this.#table.rescore(query, indices.subarray(q * pool, (q + 1) * pool), this.#read).slice(0, k));
     }
     return results;
   }
@@ -415,10 +362,9 @@ export abstract class FlatIndexBase implements VectorIndex {
     const { vectors, codes } = this.dataBytes();
     const memory = this.set.memory;
     const scratch = memory.bytesOf((name) => ['maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch'].includes(name)) + this.scratchBytes();
-    // A Map entry costs about three words plus its share of the hash table.
-    const ids = this.#ids.byteLength + this.#slotOf.size * 28;
+    const ids = this.#table.idBytes();
     const biasBytes = memory.size('bias');
-    const metadata = this.metadata.bytes();
+    const metadata = this.#table.metadata.bytes();
     return { total: vectors + codes + biasBytes + ids + metadata + scratch, vectors, codes: codes + biasBytes, graph: 0, ids, metadata, scratch };
   }
 
@@ -440,7 +386,7 @@ export abstract class FlatIndexBase implements VectorIndex {
 
   /** Slot-ordered ids and metadata, as persisted by every flat kind. */
   persistedBase(): { ids: Int32Array; metadata: MetadataSnapshot } {
-    return { ids: this.#ids.slice(0, this.count), metadata: this.metadata.snapshot(this.count) };
+    return this.#table.snapshot(this.count);
   }
 
   /** Fills a fresh index from persisted state. */
@@ -448,18 +394,12 @@ export abstract class FlatIndexBase implements VectorIndex {
     if (this.count !== 0) throw new IndexError('INDEX_INVALID_ARGUMENT', 'restore() needs an empty index');
     const rows = ids.length;
     this.beginRestore(rows, sections, params);
-    const store = MetadataStore.fromSnapshot(metadata, rows, Math.ceil(Math.max(rows, 64) / PANEL) * PANEL);
     this.#reserve(rows);
+    this.#table.restore(ids, metadata, (id) => new IndexError('INDEX_CORRUPT', `stored index repeats or has an invalid id ${id}`));
     for (let slot = 0; slot < rows; slot++) {
-      const id = ids[slot]!;
-      if (id < 0 || this.#slotOf.has(id)) throw new IndexError('INDEX_CORRUPT', `stored index repeats or has an invalid id ${id}`);
-      this.#ids[slot] = id;
-      this.#slotOf.set(id, slot);
       this.count = slot + 1;
       this.set.memory.f32('bias')[slot] = this.restoreSlot(slot, sections);
     }
-    store.reserve(this.capacity);
-    this.metadata = store;
     this.#version++;
   }
 }

@@ -1,9 +1,9 @@
 import { IndexError } from '../../errors.js';
-import { compileFilter, type MetadataFilter } from '../filter.js';
+import type { MetadataFilter } from '../filter.js';
 import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
-import { checkAddBatch } from '../add-batch-check.js';
-import { MetadataStore, type VectorMetadata } from '../metadata-store.js';
-import { checkDim, checkK, checkMetric, checkRows, checkVector, sortHits, storedVector } from '../metric.js';
+import type { MetadataSnapshot, VectorMetadata } from '../metadata-store.js';
+import { checkDim, checkK, checkMetric, checkRows, checkVector, storedVector } from '../metric.js';
+import { SlotTable, type SlotReader } from '../slot-table.js';
 import type { MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
 import { KeyHeap } from './key-heap.js';
 
@@ -62,18 +62,18 @@ export class HnswIndex implements VectorIndex {
   #rng: number;
   #nodes = 0;
   #capacity = 0;
-  #live = 0;
   #levels = new Uint8Array(0);
   /** Upper-layer links, in the linear memory (views): node n's block of level·(M + 1) ints starts at #upper[#upperOffset[n]]. */
   #upperOffset: Int32Array = new Int32Array(0);
   #upper: Int32Array = new Int32Array(0);
   #upperUsed = 0;
-  #ids = new Int32Array(0);
-  readonly #nodeOf = new Map<number, number>();
+  /** Node ↔ id, metadata, filters and exact rescoring; a deleted node keeps its id, unmapped. */
+  readonly #table: SlotTable;
+  /** A node's row as a view, for exact rescoring. */
+  readonly #readRow: SlotReader = (node) => this.#blockFloats.subarray(this.#rowAt(node), this.#rowAt(node) + this.dim);
   #epoch = 0;
   #entry = -1;
   #maxLevel = -1;
-  #metadata = new MetadataStore();
   readonly #candidates = new KeyHeap();
   readonly #results = new KeyHeap();
   // Views on the linear memory — layer-0 links and counts, visit marks, deletion marks, the
@@ -124,6 +124,7 @@ export class HnswIndex implements VectorIndex {
     this.#rng = (options.seed ?? 100) >>> 0;
     this.#levelFactor = 1 / Math.log(M);
     this.#set = set;
+    this.#table = new SlotTable(options.dim, options.metric);
     this.#gatherKernel = set.kernels.gather_keys;
     this.#searchKernel = set.kernels.search_layer0;
     this.#descendKernel = set.kernels.search_upper;
@@ -142,7 +143,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   get size(): number {
-    return this.#live;
+    return this.#table.size;
   }
 
   /** Nodes in the graph, deleted ones included. */
@@ -189,8 +190,7 @@ export class HnswIndex implements VectorIndex {
       return next;
     };
     this.#levels = grow(this.#levels, capacity, (n) => new Uint8Array(n));
-    this.#ids = grow(this.#ids, capacity, (n) => new Int32Array(n));
-    this.#metadata.reserve(capacity);
+    this.#table.reserve(capacity);
     const memory = this.#set.memory;
     memory.resize('blocks', capacity * this.#stride);
     memory.resize('upperOffsets', capacity * 4);
@@ -468,66 +468,48 @@ export class HnswIndex implements VectorIndex {
   }
 
   addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
-    const rows = checkAddBatch(ids, vectors, metadata, this.dim, (id) => this.#nodeOf.has(id), this.#metadata);
+    const rows = this.#table.checkAdd(ids, vectors, metadata);
     this.#reserve(this.#nodes + rows);
     const stored = new Float32Array(this.dim);
     for (let r = 0; r < rows; r++) {
       const node = this.#nodes++;
       storedVector(this.metric, vectors, r * this.dim, this.dim, stored);
       this.#writeRow(node, stored);
-      this.#ids[node] = ids[r]!;
       this.#deleted[node] = 0;
-      this.#nodeOf.set(ids[r]!, node);
-      this.#metadata.set(node, metadata?.[r]);
-      this.#live++;
+      this.#table.assign(node, ids[r]!, metadata?.[r]);
       this.#insert(node);
     }
   }
 
   update(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
-    const node = this.#node(id);
-    checkVector(vector, this.dim, 'vector');
-    this.#metadata.validate(metadata);
-    const kept = metadata ?? this.#metadata.get(node);
+    const node = this.#table.checkUpdate(id, vector, metadata);
+    const kept = metadata ?? this.#table.metadata.get(node);
     this.delete(id);
     this.add(id, vector, kept);
   }
 
   delete(id: number): boolean {
-    const node = this.#nodeOf.get(id);
+    const node = this.#table.release(id);
     if (node === undefined) return false;
     this.#deleted[node] = 1;
-    this.#nodeOf.delete(id);
-    this.#metadata.clear(node);
-    this.#live--;
     return true;
   }
 
   has(id: number): boolean {
-    return this.#nodeOf.has(id);
+    return this.#table.has(id);
   }
 
   getVector(id: number): Float32Array {
-    const node = this.#node(id);
-    const at = this.#rowAt(node);
+    const at = this.#rowAt(this.#table.slot(id));
     return this.#blockFloats.slice(at, at + this.dim);
   }
 
   getMetadata(id: number): VectorMetadata | undefined {
-    return this.#metadata.get(this.#node(id));
+    return this.#table.getMetadata(id);
   }
 
   ids(): Int32Array {
-    const out = new Int32Array(this.#live);
-    let n = 0;
-    for (let node = 0; node < this.#nodes; node++) if (this.#deleted[node] === 0) out[n++] = this.#ids[node]!;
-    return out;
-  }
-
-  #node(id: number): number {
-    const node = this.#nodeOf.get(id);
-    if (node === undefined) throw new IndexError('INDEX_ID_NOT_FOUND', `id ${id} is not in the index`);
-    return node;
+    return this.#table.ids(this.#nodes);
   }
 
   search(query: ArrayLike<number>, options: HnswSearchOptions): SearchHit[] {
@@ -555,7 +537,7 @@ export class HnswIndex implements VectorIndex {
 
   /** Marks in the 'mask' region which nodes pass a filter (and are live); returns how many. */
   #allowed(filter: MetadataFilter): { count: number } {
-    const compiled = compileFilter(filter, this.#metadata);
+    const compiled = this.#table.filter(filter);
     const mask = this.#mask;
     compiled.fillMask(mask, this.#nodes);
     let count = 0;
@@ -567,7 +549,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   #searchOne(stored: Float32Array, k: number, ef: number, allowed: { count: number } | null): SearchHit[] {
-    if (this.#live === 0 || (allowed && allowed.count === 0)) return [];
+    if (this.#table.size === 0 || (allowed && allowed.count === 0)) return [];
     this.#queryView.set(stored);
     const queryPtr = this.#queryPtr;
     let found: { nodes: Int32Array; keys: Float64Array };
@@ -582,16 +564,12 @@ export class HnswIndex implements VectorIndex {
       found = this.#searchLayer(queryPtr, current, currentKey, ef, 0, allowed ? 1 : 0, k);
     }
     const { nodes, keys } = found;
-    const hits: SearchHit[] = [];
     // For dot and cosine the key is the score (the f32 product the walk ranked by, best first);
     // an l2 key is q·x − ‖x‖²/2, so distances are recomputed exactly rather than derived from it.
-    if (this.metric !== 'l2') {
-      for (let i = 0; i < nodes.length; i++) hits.push({ id: this.#ids[nodes[i]!]!, score: keys[i]! });
-      return hits;
-    }
-    const rows = this.#blockFloats;
-    for (const node of nodes) hits.push({ id: this.#ids[node]!, score: this.#exact(stored, rows, node) });
-    return sortHits(this.metric, hits);
+    if (this.metric === 'l2') return this.#table.rescore(stored, nodes, this.#readRow);
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < nodes.length; i++) hits.push({ id: this.#table.idAt(nodes[i]!), score: keys[i]! });
+    return hits;
   }
 
   /** Exact top-k over the nodes the mask passes. */
@@ -621,36 +599,12 @@ export class HnswIndex implements VectorIndex {
     return drainKeyHeap(results);
   }
 
-  #exact(q: Float32Array, rows: Float32Array, node: number): number {
-    const at = this.#rowAt(node);
-    let sum = 0;
-    if (this.metric === 'l2') {
-      for (let j = 0; j < this.dim; j++) {
-        const diff = q[j]! - rows[at + j]!;
-        sum += diff * diff;
-      }
-      return sum;
-    }
-    for (let j = 0; j < this.dim; j++) sum += q[j]! * rows[at + j]!;
-    return sum;
-  }
-
   matcher(filter: MetadataFilter): (id: number) => boolean {
-    const compiled = compileFilter(filter, this.#metadata);
-    return (id) => {
-      const node = this.#nodeOf.get(id);
-      return node !== undefined && compiled.test(node);
-    };
+    return this.#table.matcher(filter);
   }
 
   score(query: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
-    checkVector(query, this.dim, 'query');
-    const q = storedVector(this.metric, query, 0, this.dim);
-    const rows = this.#blockFloats;
-    return Float64Array.from({ length: ids.length }, (_, i) => {
-      const node = this.#nodeOf.get(ids[i]!);
-      return node === undefined ? NaN : this.#exact(q, rows, node);
-    });
+    return this.#table.score(query, ids, this.#readRow);
   }
 
   memory(): MemoryEstimate {
@@ -659,8 +613,8 @@ export class HnswIndex implements VectorIndex {
     const vectors = this.#capacity * (this.#stride - this.#rowOffset);
     const codes = memory.size('bias');
     const graph = this.#capacity * this.#rowOffset + this.#levels.byteLength + memory.size('upperOffsets') + memory.size('upper');
-    const ids = this.#ids.byteLength + this.#deleted.byteLength + this.#nodeOf.size * 28;
-    const metadata = this.#metadata.bytes();
+    const ids = this.#table.idBytes() + this.#deleted.byteLength;
+    const metadata = this.#table.metadata.bytes();
     const scratch = memory.bytesOf((name) => ['visited', 'mask', 'candidates', 'results', 'query', 'gatherIds', 'gatherKeys'].includes(name));
     return { total: vectors + codes + graph + ids + metadata + scratch, vectors, codes, graph, ids, metadata, scratch };
   }
@@ -677,17 +631,18 @@ export class HnswIndex implements VectorIndex {
       counts0[node] = this.#blocks[this.#countAt(node)]!;
       links0.set(this.#blocks.subarray(this.#countAt(node) + 1, this.#countAt(node) + 1 + this.M0), node * this.M0);
     }
+    const table = this.#table.snapshot(this.#nodes);
     return {
       params: { M: this.M, efConstruction: this.efConstruction, efSearch: this.efSearch, rng: this.#rng, entry: this.#entry, maxLevel: this.#maxLevel, nodes: this.#nodes },
       rows,
-      ids: this.#ids.slice(0, this.#nodes),
+      ids: table.ids,
       deleted: this.#deleted.slice(0, this.#nodes),
       levels: this.#levels.slice(0, this.#nodes),
       links0,
       counts0,
       upperOffset: this.#upperOffset.slice(0, this.#nodes),
       upper: this.#upper.slice(0, this.#upperUsed),
-      metadata: this.#metadata.snapshot(this.#nodes),
+      metadata: table.metadata,
     };
   }
 
@@ -729,19 +684,11 @@ export class HnswIndex implements VectorIndex {
     index.#upper.set(s.upper);
     index.#upperUsed = s.upper.length;
     index.#deleted.set(s.deleted);
-    index.#ids.set(s.ids);
     index.#nodes = n;
     index.#entry = p.entry;
     index.#maxLevel = p.maxLevel;
     index.#rng = p.rng >>> 0;
-    for (let node = 0; node < n; node++) {
-      if (s.deleted[node] === 1) continue;
-      const id = s.ids[node]!;
-      if (id < 0 || index.#nodeOf.has(id)) throw corrupt(`id ${id} repeats or is invalid`);
-      index.#nodeOf.set(id, node);
-      index.#live++;
-    }
-    index.#metadata = MetadataStore.fromSnapshot(s.metadata, n, index.#capacity);
+    index.#table.restore(s.ids, s.metadata, (id) => corrupt(`id ${id} repeats or is invalid`), (node) => s.deleted[node] !== 1);
     return index;
   }
 }
@@ -756,7 +703,7 @@ export interface HnswSnapshot {
   readonly counts0: Uint16Array;
   readonly upperOffset: Int32Array;
   readonly upper: Int32Array;
-  readonly metadata: ReturnType<MetadataStore['snapshot']>;
+  readonly metadata: MetadataSnapshot;
 }
 
 /**
