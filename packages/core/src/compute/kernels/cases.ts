@@ -7,6 +7,7 @@ import { augmentImagesCases } from './augment-images/augment-images.cases.js';
 import { argmaxCases } from './argmax/argmax.cases.js';
 import { clampCases } from './clamp/clamp.cases.js';
 import { colorCases } from './color/color.cases.js';
+import { concatRowsCases } from './concat-rows/concat-rows.cases.js';
 import { covarianceCases } from './covariance/covariance.cases.js';
 import { dropoutCases } from './dropout/dropout.cases.js';
 import { gatherRowsCases } from './gather-rows/gather-rows.cases.js';
@@ -18,6 +19,7 @@ import { normalizeCases } from './normalize/normalize.cases.js';
 import { pairwiseSimilarityCases } from './pairwise-similarity/pairwise-similarity.cases.js';
 import { reduceCases } from './reduce/reduce.cases.js';
 import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js';
+import { resizeNearestCases } from './resize-nearest/resize-nearest.cases.js';
 import { scaleCases } from './scale/scale.cases.js';
 import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
 import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
@@ -39,6 +41,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   augmentImagesCases,
   clampCases,
   colorCases,
+  concatRowsCases,
   covarianceCases,
   dropoutCases,
   gatherRowsCases,
@@ -50,6 +53,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   pairwiseSimilarityCases,
   reduceCases,
   resizeBilinearCases,
+  resizeNearestCases,
   scaleCases,
   sgdUpdateCases,
   similarityTopKCases,

@@ -9,6 +9,7 @@ export { augmentImages, type AugmentCopyParams, type AugmentImagesAttrs } from '
 export { argmax, type ArgmaxAttrs } from './argmax/argmax.js';
 export { clamp, type ClampAttrs } from './clamp/clamp.js';
 export { color, type ColorAttrs, type ColorConversion } from './color/color.js';
+export { concatRows } from './concat-rows/concat-rows.js';
 export { covariance, type CovarianceAttrs } from './covariance/covariance.js';
 export { dropout, type DropoutAttrs } from './dropout/dropout.js';
 export { gatherRows } from './gather-rows/gather-rows.js';
@@ -20,6 +21,7 @@ export { normalize, type NormalizeAttrs } from './normalize/normalize.js';
 export { pairwiseSimilarity, type PairwiseSimilarityAttrs, type SimilarityMetric } from './pairwise-similarity/pairwise-similarity.js';
 export { reduce, type ReduceAttrs, type ReduceOp } from './reduce/reduce.js';
 export { resizeBilinear, type CoordinateTransform, type ResizeBilinearAttrs } from './resize-bilinear/resize-bilinear.js';
+export { resizeNearestKernel } from './resize-nearest/resize-nearest.js';
 export { scale, type ScaleAttrs } from './scale/scale.js';
 export { sgdUpdate, type SgdUpdateAttrs } from './sgd-update/sgd-update.js';
 export { similarityTopK, type SimilarityTopKAttrs } from './similarity-top-k/similarity-top-k.js';
