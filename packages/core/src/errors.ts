@@ -111,8 +111,11 @@ export class DicomError extends CvfError {
   }
 }
 
-/** Stable codes of image decoding and preprocessing failures. */
-export type ImageErrorCode = 'IMAGE_UNSUPPORTED_FORMAT' | 'IMAGE_DECODE_FAILED' | 'IMAGE_UNSUPPORTED';
+/**
+ * Stable codes of image decoding and preprocessing failures. INPUT_UNSUPPORTED_MEDIA: `decodeInput`
+ * was given bytes or a media type it has no decoder for (not PNG, JPEG, WebP or DICOM Part 10).
+ */
+export type ImageErrorCode = 'IMAGE_UNSUPPORTED_FORMAT' | 'IMAGE_DECODE_FAILED' | 'IMAGE_UNSUPPORTED' | 'INPUT_UNSUPPORTED_MEDIA';
 
 /** An image could not be decoded (unknown format, corrupt data) or an operation is not available for it. */
 export class ImageError extends CvfError {

@@ -2,9 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../compute/cpu-device.js';
 import type { Device } from '../compute/device.js';
 import { preprocessSchema } from '../config/sections/preprocess.js';
+import { Tensor } from '../compute/tensor.js';
 import { gpuForTests } from '../node/gpu-test-policy.js';
+import { deviceImage } from './decoded-input.js';
 import { imageTensor } from './image-tensor.js';
-import { preprocessImage } from './preprocess-image.js';
+import { preprocessImage, preprocessImages } from './preprocess-image.js';
 
 const gpu = await gpuForTests();
 afterAll(() => gpu.device?.destroy());
@@ -69,3 +71,74 @@ it.skipIf(gpu.device === undefined)('WebGPU and the CPU agree on a random RGB im
   expect(webgpu.shape).toEqual([3, 224, 224]);
   close(webgpu.values, cpu.values, 1e-4);
 });
+
+/** A device image of `unit` values on `device`, and the host image an 8-bit path would give: f32 values × 255, interleaved. */
+function unitImage(device: Device, channels: 1 | 3, height: number, width: number, seed: number) {
+  const plane = height * width;
+  const unit = Float32Array.from({ length: channels * plane }, (_, i) => ((i * 7919 + seed * 104729) % 1000) / 999);
+  const interleaved = new Float32Array(unit.length);
+  for (let c = 0; c < channels; c++) for (let p = 0; p < plane; p++) interleaved[p * channels + c] = unit[c * plane + p]! * 255;
+  return {
+    device: deviceImage(device.upload(Tensor.cpu('f32', [channels, height, width], unit)), 'unit'),
+    host: imageTensor('f32', { height, width, channels }, interleaved),
+  };
+}
+
+const DEVICE_IMAGE_CONFIGS = {
+  'bilinear resize, gray': { resize: { height: 16, width: 12 }, normalize: { mean: [0.5], std: [0.25] } },
+  'nearest resize (align_corners), gray → rgb': { resize: { height: 9, width: 31, mode: 'nearest', coordinateTransform: 'align_corners' }, color: 'rgb', normalize: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } },
+  'no resize, rgb → gray, scale 1': { resize: { height: 11, width: 7 }, normalize: { scale: 1, mean: [100], std: [50] } },
+};
+
+describe.each(devices)('a device image on %s', (name, device) => {
+  const skip = device === undefined;
+
+  it.skipIf(skip)('preprocesses as its 0..255 host image does, the range folded into the scale (1e-5)', async () => {
+    for (const [what, config] of Object.entries(DEVICE_IMAGE_CONFIGS)) {
+      for (const channels of [1, 3] as const) {
+        const image = unitImage(device!, channels, 11, 7, channels);
+        const got = await run(device!, image.device, config);
+        const want = await run(device!, image.host, config);
+        expect(got.shape, what).toEqual(want.shape);
+        close(got.values, want.values);
+      }
+    }
+  });
+
+  it.skipIf(skip)('in a batch with host images of two sizes: each row is what preprocessing it alone gives, in order, on the device', async () => {
+    const config = preprocessSchema.parse({ resize: { height: 8, width: 8, mode: 'nearest' }, normalize: { mean: [0.5], std: [0.5] } });
+    const a = unitImage(device!, 1, 11, 7, 1);
+    const b = unitImage(device!, 3, 5, 9, 2);
+    const small = imageTensor('u8', { height: 4, width: 4, channels: 1 }, Uint8Array.from({ length: 16 }, (_, i) => i * 16));
+    const batch = [a.host, a.device, small, b.device, b.host, small];
+    const reads = spyReads(device!);
+    const out = await preprocessImages(device!, batch, config);
+    expect(reads.count, 'reads before the batch is handed back').toBe(0);
+    expect(out.location).toBe(name === 'webgpu' ? 'gpu' : 'cpu');
+    expect(out.shape).toEqual([6, 1, 8, 8]);
+    const values = Array.from(await device!.read(out));
+    for (const [i, image] of batch.entries()) {
+      const alone = await run(device!, image, config);
+      expect(values.slice(i * 64, (i + 1) * 64), `row ${i}`).toEqual(alone.values);
+    }
+    reads.restore();
+  });
+});
+
+it.skipIf(gpu.device === undefined)('a device image made on the CPU is uploaded to a WebGPU device, and WebGPU agrees with the CPU (1e-5)', async () => {
+  const cpu = new CpuDevice();
+  const image = unitImage(cpu, 1, 13, 17, 3);
+  const config = { resize: { height: 20, width: 6, mode: 'nearest' }, normalize: { mean: [0.5], std: [0.25] } };
+  close((await run(gpu.device!, image.device, config)).values, (await run(cpu, image.device, config)).values);
+});
+
+/** Counts `device.read` calls until `restore`. */
+function spyReads(device: Device): { count: number; restore(): void } {
+  const original = device.read.bind(device);
+  const spy = { count: 0, restore: () => void (device.read = original) };
+  device.read = ((tensor) => {
+    spy.count++;
+    return original(tensor);
+  }) as Device['read'];
+  return spy;
+}

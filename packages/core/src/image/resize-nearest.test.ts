@@ -1,9 +1,15 @@
-import { expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CpuDevice } from '../compute/cpu-device.js';
 import { COORDINATE_TRANSFORMS } from '../compute/kernels/resize-bilinear/resize-bilinear.js';
+import { Rng } from '../compute/random.js';
 import { Tensor } from '../compute/tensor.js';
+import { gpuForTests } from '../node/gpu-test-policy.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
-import { resizeNearest } from './resize-nearest.js';
+import { resizeNearest, resizeNearestOnDevice } from './resize-nearest.js';
+
+const gpu = await gpuForTests();
+afterAll(() => gpu.device?.destroy());
 
 it('nearest resize follows ONNX Resize (half_pixel, round_prefer_floor) and keeps values and dtype', () => {
   const x = Tensor.cpu('u16', [1, 2, 2], [10, 20, 30, 40]);
@@ -76,4 +82,23 @@ it(`picks the source pixel ONNX Runtime's Resize (nearest, round_prefer_floor) p
     }
   }
   expect(mismatches).toEqual([]);
+});
+
+describe.each([
+  ['cpu', new CpuDevice()],
+  ['webgpu', gpu.device],
+] as const)('resizeNearestOnDevice on %s', (_name, device) => {
+  it.skipIf(device === undefined)('copies the pixels resizeNearest copies (same tables), f32 out, for random sizes, dtypes and transforms', async () => {
+    const rng = new Rng(11);
+    for (let k = 0; k < 24; k++) {
+      const dtype = (['u8', 'u16', 'f32'] as const)[k % 3]!;
+      const coordinateTransform = COORDINATE_TRANSFORMS[k % COORDINATE_TRANSFORMS.length]!;
+      const shape = [rng.int(1, 3), rng.int(1, 40), rng.int(1, 40)];
+      const size = { height: rng.int(1, 60), width: rng.int(1, 60), coordinateTransform };
+      const x = Tensor.cpu(dtype, shape, Array.from({ length: shape[0]! * shape[1]! * shape[2]! }, () => rng.int(0, 255)));
+      const out = await resizeNearestOnDevice(device!, device!.upload(x), size);
+      expect(out.dtype).toBe('f32');
+      expect(Array.from(await device!.read(out)), `${dtype} ${shape.join('×')} → ${size.height}×${size.width} ${coordinateTransform}`).toEqual(Array.from(resizeNearest(x, size).data));
+    }
+  });
 });
