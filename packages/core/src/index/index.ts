@@ -9,7 +9,8 @@ export { FlatF16Index } from './flat/flat-f16-index.js';
 export { FlatIndex, type FlatF32IndexOptions } from './flat/flat-index.js';
 export { FlatInt8Index, type FlatInt8IndexOptions } from './flat/flat-int8-index.js';
 export { gpuFlatSearch, MAX_GPU_CANDIDATES } from './gpu/gpu-flat-search.js';
-export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions, type HnswSnapshot } from './hnsw/hnsw-index.js';
+export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions } from './hnsw/hnsw-index.js';
+export type { HnswSnapshot } from './hnsw/hnsw-snapshot.js';
 export type { KernelBackend } from './kernel-set.js';
 export { MetadataStore, type MetadataSnapshot, type VectorMetadata, type VectorMetadataValue } from './metadata-store.js';
 export {
