@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './bundle/index.js';
 export * from './compute/index.js';
 export * from './config/index.js';
 export * from './data/index.js';
@@ -6,6 +7,7 @@ export * from './eval/index.js';
 export * from './features/index.js';
 export * from './image/index.js';
 export * from './index/index.js';
+export * from './monitor/index.js';
 export * from './onnx/index.js';
 export * from './pipeline/index.js';
 export * from './retrieval/index.js';

@@ -1,67 +1,106 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readBundleFolder, writeBundleFolder } from './bundle-folder.js';
-import type { BundleManifest } from '../pipeline/bundle-manifest.js';
+import { findStage, parseManifest } from '../bundle/bundle.js';
+import { BUNDLE_SCHEMA_VERSION } from '../bundle/manifest.js';
+import { loadBundle } from '../bundle/source.js';
+import { CpuDevice } from '../compute/cpu-device.js';
+import { Predictor } from '../pipeline/predictor.js';
+import { bundleSourceAt, folderSource, readBundleFolder, writeBundleFolder, writeBundleTar } from './bundle-folder.js';
+import { sharpImageDecoder } from './image-decode-sharp.js';
+import { createOrtNodeRuntime } from './ort-node.js';
 
-const manifest: Omit<BundleManifest, 'files'> = {
-  schemaVersion: 1,
-  name: 'fashion-mnist',
-  version: 3,
-  createdAt: '2026-11-27T05:00:00.000Z',
-  coreVersion: '0.1.0',
-  configHash: 'c0ffee',
-  classes: ['coat', 'bag'],
-  input: { height: 28, width: 28, channels: 1, formats: ['png', 'dicom'], photometricInterpretations: ['MONOCHROME2'], modalities: [] },
-  preprocess: { color: 'gray' },
-  stages: [{ name: 'head', kind: 'softmax', params: { inputName: 'x' }, files: ['head.onnx'] }],
-  thresholds: null,
-  metrics: { accuracy: 0.9 },
-};
-const files = new Map([
-  ['head.onnx', new Uint8Array([1, 2, 3])],
-  ['index/cases.jsonl', new TextEncoder().encode('{"id":"a"}\n')],
-]);
+// A schema v1 bundle written by `cvf train` before schema v2, with the predictions it gave then.
+const V1 = fileURLToPath(new URL('../bundle/fixtures/v1/', import.meta.url));
+const tarAvailable = spawnSync('tar', ['--version']).status === 0;
 
-describe('bundle folders', () => {
-  it('round-trip with checksums of every file', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cvf-bundle-')), 'b');
-    const written = await writeBundleFolder(dir, manifest, files);
-    expect(Object.keys(written.files)).toEqual(['head.onnx', 'index/cases.jsonl']);
-    const bundle = await readBundleFolder(dir);
-    expect(bundle.manifest).toEqual(written);
-    expect([...bundle.files.keys()]).toEqual(['head.onnx', 'index/cases.jsonl']);
-    expect(Array.from(bundle.files.get('head.onnx')!)).toEqual([1, 2, 3]);
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'cvf-bundle-'));
+}
+
+describe('bundle folders and .tar files', () => {
+  it('load a v1 bundle as schema v2 stages, and predict what it predicted when it was written', async () => {
+    const bundle = await readBundleFolder(join(V1, 'bundle'));
+    expect(bundle.manifest.schemaVersion).toBe(BUNDLE_SCHEMA_VERSION);
+    expect(bundle.manifest.stages.map((s) => s.kind)).toEqual(['extractor', 'pca', 'index', 'thumbnails', 'head', 'postprocess', 'evaluation']);
+    expect(findStage(bundle.manifest, 'postprocess')?.params).toEqual({ temperature: 1, topK: 2 });
+    expect(findStage(bundle.manifest, 'index')?.params).toMatchObject({ kind: 'flat', metric: 'cosine', k: 3 });
+    const expected = JSON.parse(readFileSync(join(V1, 'expected-predictions.json'), 'utf8')) as { file: string; probabilities: number[]; similar: { id: string }[]; top: unknown[] }[];
+    const predictor = await Predictor.load(folderSource(join(V1, 'bundle')), { device: new CpuDevice(), onnxRuntime: await createOrtNodeRuntime() });
+    try {
+      const images = await Promise.all(expected.map((e) => sharpImageDecoder.decode(readFileSync(join(V1, 'inputs', e.file)))));
+      const predictions = await predictor.predict(images);
+      predictions.forEach((p, i) => {
+        p.probabilities.forEach((v, c) => expect(Math.abs(v - expected[i]!.probabilities[c]!), expected[i]!.file).toBeLessThan(1e-6));
+        expect(p.similar.map((s) => s.id)).toEqual(expected[i]!.similar.map((s) => s.id));
+        expect(p.top).toHaveLength(expected[i]!.top.length);
+      });
+      expect(predictor.thumbnail(predictions[0]!.similar[0]!.id)?.shape).toEqual([24, 24, 1]);
+    } finally {
+      await predictor.release();
+    }
   });
 
-  it('are never overwritten', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cvf-bundle-')), 'b');
-    await writeBundleFolder(dir, manifest, files);
-    await expect(writeBundleFolder(dir, manifest, files)).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
+  it('upgrade v1 thresholds, and v1 manifests written before postprocess existed', () => {
+    const v1 = JSON.parse(readFileSync(join(V1, 'bundle', 'manifest.json'), 'utf8'));
+    const { postprocess: _postprocess, ...older } = { ...v1, thresholds: { bag: 0.3 } };
+    const upgraded = parseManifest(new TextEncoder().encode(JSON.stringify(older)));
+    expect(findStage(upgraded, 'thresholds')?.params.perClass).toEqual({ bag: 0.3 });
+    expect(findStage(upgraded, 'postprocess')?.params).toEqual({ temperature: 1, topK: 2 });
+    expect(() => parseManifest(new TextEncoder().encode(JSON.stringify({ ...v1, stages: [...v1.stages, { name: 'mystery', kind: 'x', params: {}, files: [] }] })))).toThrow(
+      expect.objectContaining({ code: 'BUNDLE_INVALID', message: expect.stringContaining('mystery') }),
+    );
   });
 
-  it('refuse a damaged file, a missing file, an unknown schema version and a non-bundle', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cvf-bundle-')), 'b');
-    await writeBundleFolder(dir, manifest, files);
-    writeFileSync(join(dir, 'head.onnx'), new Uint8Array([1, 2, 4]));
-    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('head.onnx') });
+  it('write a folder once, by rename, and never overwrite it', async () => {
+    const v1 = await readBundleFolder(join(V1, 'bundle'));
+    const { files: _files, ...unsealed } = v1.manifest;
+    const dir = join(scratch(), 'b');
+    const written = await writeBundleFolder(dir, unsealed, v1.files);
+    expect(written).toEqual(v1.manifest);
+    expect(readdirSync(join(dir, '..'))).toEqual(['b']);
+    expect((await readBundleFolder(dir)).manifest).toEqual(v1.manifest);
+    await expect(writeBundleFolder(dir, unsealed, v1.files)).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('already exists') });
+  });
 
-    const manifestPath = join(dir, 'manifest.json');
-    const json = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    writeFileSync(manifestPath, JSON.stringify({ ...json, schemaVersion: 9 }));
-    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_VERSION_UNSUPPORTED' });
-    writeFileSync(join(dir, 'head.onnx'), new Uint8Array([1, 2, 3]));
-    writeFileSync(manifestPath, JSON.stringify({ ...json, files: { ...json.files, 'gone.bin': { size: 1, sha256: '0'.repeat(64) } } }));
-    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('gone.bin') });
-    writeFileSync(manifestPath, '{"hello":');
-    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
+  it('refuse a tampered folder, naming the file, and a missing one', async () => {
+    const v1 = await readBundleFolder(join(V1, 'bundle'));
+    const { files: _files, ...unsealed } = v1.manifest;
+    const dir = join(scratch(), 'b');
+    await writeBundleFolder(dir, unsealed, v1.files);
+    const head = readFileSync(join(dir, 'head.onnx'));
+    head[head.length - 1] = head[head.length - 1]! ^ 1;
+    writeFileSync(join(dir, 'head.onnx'), head);
+    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('"head.onnx"') });
     await expect(readBundleFolder(join(dir, 'nope'))).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
+    await expect(folderSource(dir).read('../manifest.json')).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
   });
 
-  it('reject a stage that names a file the bundle lacks, and paths that escape', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cvf-bundle-')), 'b');
-    await expect(writeBundleFolder(dir, manifest, new Map())).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('head.onnx') });
-    await expect(writeBundleFolder(dir, manifest, new Map([...files, ['../x', new Uint8Array(1)]]))).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
+  it.skipIf(!tarAvailable)('export a bundle as a .tar that tar lists, load it back, and read a tar made by tar', async () => {
+    const v1 = await readBundleFolder(join(V1, 'bundle'));
+    const dir = scratch();
+    const archive = join(dir, 'model.tar');
+    await writeBundleTar(v1, archive);
+    await expect(writeBundleTar(v1, archive)).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
+    const listed = execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n');
+    expect(listed).toEqual(['manifest.json', ...Object.keys(v1.manifest.files)]);
+    const fromTar = await loadBundle(await bundleSourceAt(archive));
+    expect(fromTar.manifest).toEqual(v1.manifest);
+
+    // GNU tar of the fixture folder: "./"-prefixed names and a directory entry.
+    const gnu = join(dir, 'gnu.tar');
+    execFileSync('tar', ['-cf', gnu, '-C', join(V1, 'bundle'), '.']);
+    expect((await loadBundle(await bundleSourceAt(gnu))).manifest).toEqual(v1.manifest);
+
+    // A symbolic link in an archive is refused, not followed.
+    const linked = join(dir, 'linked');
+    execFileSync('mkdir', [linked]);
+    execFileSync('tar', ['-xf', archive, '-C', linked]);
+    symlinkSync('/etc/passwd', join(linked, 'evil'));
+    execFileSync('tar', ['-cf', join(dir, 'evil.tar'), '-C', linked, '.']);
+    await expect(bundleSourceAt(join(dir, 'evil.tar'))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('not a regular file') });
   });
 });

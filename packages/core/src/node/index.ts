@@ -1,5 +1,5 @@
 // Node-only adapters of @cvf/core: Dawn WebGPU, onnxruntime-node, files, SQLite tracking, diagnostics.
-export { readBundleFolder, writeBundleFolder } from './bundle-folder.js';
+export { bundleSourceAt, folderSource, readBundleFolder, tarFileSource, writeBundleFolder, writeBundleTar } from './bundle-folder.js';
 export { loadPipelineConfigFile } from './config-file.js';
 export { diagnose, type DoctorReport } from './doctor.js';
 export { loadIndexFile, saveIndexFile } from './index-file.js';

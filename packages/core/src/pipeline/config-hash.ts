@@ -1,4 +1,4 @@
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from '../bundle/sha256.js';
 
 /** JSON with object keys sorted at every level: equal configs give equal text. */
 export function canonicalJson(value: unknown): string {

@@ -3,7 +3,7 @@ import type { FastMatmul } from '../compute/fast-matmul/fast-matmul.js';
 import type { OpenDatasetOptions } from '../data/open-dataset.js';
 import type { OnnxRuntime } from '../onnx/session.js';
 import type { ModelRegistry, Tracker } from '../tracking/tracker.js';
-import type { BundleManifest } from './bundle-manifest.js';
+import type { BundleManifest, UnsealedManifest } from '../bundle/manifest.js';
 
 /** A step of a training run, for progress bars (CLI) and live views (studio). */
 export interface PipelineProgress {
@@ -26,7 +26,7 @@ export interface TrainingEnvironment {
   readonly tracker: Tracker;
   readonly registry: ModelRegistry;
   /** Stores a finished bundle and says where it is (a folder path, a URL). */
-  writeBundle(runId: string, manifest: Omit<BundleManifest, 'files'>, files: ReadonlyMap<string, Uint8Array>): Promise<{ location: string; manifest: BundleManifest }>;
+  writeBundle(runId: string, manifest: UnsealedManifest, files: ReadonlyMap<string, Uint8Array>): Promise<{ location: string; manifest: BundleManifest }>;
   /** Host matrix products for PCA (ONNX Runtime's MLAS in Node). */
   readonly fastMatmul?: FastMatmul;
   readonly onnxRuntime?: OnnxRuntime;

@@ -1,0 +1,24 @@
+export { assertBundlePath, bundlePathSchema, MANIFEST_FILE } from './bundle-path.js';
+export { collectStages, findStage, openBundle, parseManifest, requireStage, sealBundle, stageFiles, type Bundle } from './bundle.js';
+export { BUNDLE_SCHEMA_VERSION, bundleManifestSchema, inputContractSchema, unsealedManifestSchema, type BundleManifest, type InputContract, type UnsealedManifest } from './manifest.js';
+export { sha256Hex } from './sha256.js';
+export { loadBundle, memorySource, type BundleSource } from './source.js';
+export { httpSource, type HttpSourceOptions } from './sources/http-source.js';
+export {
+  DEFAULT_BUNDLE_DATABASE,
+  deleteBundleFromIndexedDB,
+  indexedDbSource,
+  listBundlesInIndexedDB,
+  saveBundleToIndexedDB,
+  type BundleDatabaseOptions,
+  type CachedBundle,
+} from './sources/indexeddb-source.js';
+export { bundleToTar, tarSource } from './sources/tar-source.js';
+export { readTar, writeTar } from './tar.js';
+export { savedStage, type SavedStage, type StageContext, type StageFiles, type StageRecord } from './stage-kind.js';
+export { bundleStageSchema, STAGE_KINDS, STAGE_ORDER, type BundleStage, type StageKindName, type StageOfKind } from './stage-table.js';
+export type { CaseIndex, CaseList } from './kinds/case-index.js';
+export type { ComposedGraph } from './kinds/composed.js';
+export type { EvaluationReport } from './kinds/evaluation.js';
+export type { KnnSettings } from './kinds/knn-head.js';
+export { decodeThumbnails, encodeThumbnails, THUMBNAIL_SIZE, type Thumbnails } from './thumbnails.js';

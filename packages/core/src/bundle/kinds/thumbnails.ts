@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import type { Sample } from '../../data/dataset.js';
+import { bundlePathSchema } from '../bundle-path.js';
+import { savedStage, type SavedStage, type StageFiles } from '../stage-kind.js';
+import { decodeThumbnails, encodeThumbnails, THUMBNAIL_SIZE, type Thumbnails } from '../thumbnails.js';
+
+/** Small 8-bit pictures of the indexed cases, in case order, so viewers can show similar cases. */
+export const thumbnailsStageSchema = z.strictObject({
+  kind: z.literal('thumbnails'),
+  params: z.strictObject({ size: z.int().positive().describe('side of the square thumbnails, in pixels') }),
+  files: z.strictObject({ thumbnails: bundlePathSchema }),
+});
+export type ThumbnailsStage = z.output<typeof thumbnailsStageSchema>;
+
+export async function saveThumbnailsStage(cases: readonly Sample[]): Promise<SavedStage<ThumbnailsStage>> {
+  return savedStage({ kind: 'thumbnails', params: { size: THUMBNAIL_SIZE }, files: { thumbnails: 'thumbnails.bin' } }, { thumbnails: await encodeThumbnails(cases) });
+}
+
+export function loadThumbnailsStage(_stage: ThumbnailsStage, files: StageFiles<ThumbnailsStage>): Promise<Thumbnails> {
+  return decodeThumbnails(files.thumbnails);
+}

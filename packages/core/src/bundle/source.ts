@@ -1,0 +1,27 @@
+import { BundleError } from '../errors.js';
+import { openBundle, type Bundle } from './bundle.js';
+import { MANIFEST_FILE } from './bundle-path.js';
+
+/**
+ * Where a bundle's bytes come from: a folder, a `.tar`, the studio server over HTTP, the browser's
+ * IndexedDB cache. The loader reads every bundle through this one interface, so the same
+ * `loadBundle` (and `Predictor.load`) serves the CLI, the edge runtime, the viewer and workers.
+ */
+export interface BundleSource {
+  /** Where the bundle is, for messages: a path, a URL, an IndexedDB key. */
+  readonly location: string;
+  /** A file of the bundle by its relative path (`manifest.json` included); null when it does not exist. */
+  read(path: string): Promise<Uint8Array | null>;
+}
+
+/** Reads and verifies a bundle: BUNDLE_NOT_FOUND without a manifest, BUNDLE_CORRUPT naming a missing or altered file. */
+export async function loadBundle(source: BundleSource): Promise<Bundle> {
+  const manifest = await source.read(MANIFEST_FILE);
+  if (!manifest) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle at ${source.location} (${MANIFEST_FILE} is missing)`);
+  return openBundle(manifest, (path) => source.read(path));
+}
+
+/** A bundle already in memory (file name → bytes, the manifest included), e.g. unpacked from an upload. */
+export function memorySource(files: ReadonlyMap<string, Uint8Array>, location = 'memory'): BundleSource {
+  return { location, read: async (path) => files.get(path) ?? null };
+}

@@ -1,0 +1,96 @@
+import { collectStages } from '../../bundle/bundle.js';
+import { saveIndexStage } from '../../bundle/kinds/case-index.js';
+import { saveComposedStage } from '../../bundle/kinds/composed.js';
+import { saveEvaluationStage } from '../../bundle/kinds/evaluation.js';
+import { saveExtractorStage } from '../../bundle/kinds/extractor.js';
+import { saveHeadStage } from '../../bundle/kinds/head.js';
+import { knnHeadStage } from '../../bundle/kinds/knn-head.js';
+import { savePcaStage } from '../../bundle/kinds/pca.js';
+import { postprocessStage } from '../../bundle/kinds/postprocess.js';
+import { saveReferenceStage } from '../../bundle/kinds/reference.js';
+import { thresholdsStage } from '../../bundle/kinds/thresholds.js';
+import { saveThumbnailsStage } from '../../bundle/kinds/thumbnails.js';
+import { BUNDLE_SCHEMA_VERSION, type BundleManifest, type InputContract, type UnsealedManifest } from '../../bundle/manifest.js';
+import type { PipelineConfig } from '../../config/schema.js';
+import type { LabeledSample } from '../../data/dataset.js';
+import type { FeatureExtractor } from '../../features/feature-extractor.js';
+import type { Pca } from '../../features/pca/pca.js';
+import type { VectorIndex } from '../../index/types.js';
+import { computeReferenceStatistics } from '../../monitor/reference-statistics.js';
+import { composeBundleGraph, COMPOSED_GRAPH_INPUT } from '../composed-graph.js';
+import type { StageRun } from './context.js';
+import type { ModelEvaluation } from './evaluate.js';
+import type { TrainedModel } from './head.js';
+import type { OriginalRows } from './index.js';
+
+export interface BundleParts {
+  readonly configHash: string;
+  readonly classes: string[];
+  /** The train split: the cases of the index, in index-id order. */
+  readonly cases: readonly LabeledSample[];
+  readonly extractor: FeatureExtractor;
+  readonly pca: Pca | null;
+  readonly index: VectorIndex;
+  readonly originals: OriginalRows;
+  readonly model: TrainedModel;
+  readonly evaluation: ModelEvaluation;
+}
+
+/**
+ * The model bundle: every stage's saved state, so serving computes exactly what was evaluated —
+ * the extractor, PCA, the case index with its labels and thumbnails, the head as ONNX (and the whole
+ * forward pass as one graph when the backbone is ONNX), the post-processing, the evaluation report,
+ * and the drift reference that monitoring compares live inputs with.
+ */
+export async function writeModelBundle(run: StageRun, parts: BundleParts): Promise<{ location: string; manifest: BundleManifest }> {
+  const { config, env, runId, progress } = run;
+  const { classes, extractor, pca, index, model, evaluation, originals } = parts;
+  progress({ stage: 'bundle', done: 0, total: 1 });
+  const { temperature } = evaluation;
+  const { stages, files } = collectStages([
+    saveExtractorStage(extractor, config.features),
+    ...(pca ? [savePcaStage(pca)] : []),
+    saveIndexStage(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index),
+    model.kind === 'head' ? saveHeadStage(model.head, temperature) : knnHeadStage(model.knn),
+    // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
+    ...(extractor.kind === 'onnx'
+      ? [saveComposedStage({ graph: composeBundleGraph({ preprocess: config.preprocess, extractor, pca: pca?.state ?? null, head: model.kind === 'head' ? model.head : null, temperature }), input: COMPOSED_GRAPH_INPUT, outputs: model.kind === 'head' ? ['probabilities', 'features'] : ['features'] })]
+      : []),
+    postprocessStage({ temperature, topK: Math.min(config.postprocess.topK, classes.length) }),
+    ...(evaluation.threshold ? [thresholdsStage({ [evaluation.threshold.label]: evaluation.threshold.value })] : []),
+    await saveThumbnailsStage(parts.cases),
+    saveReferenceStage(
+      computeReferenceStatistics({ space: pca ? 'pca' : 'features', features: originals.features, rows: originals.labels.length, dim: originals.dim, labels: originals.labels, classCount: classes.length, seed: config.train.seed }),
+    ),
+    saveEvaluationStage(evaluation.test),
+  ]);
+  const manifest: UnsealedManifest = {
+    schemaVersion: BUNDLE_SCHEMA_VERSION,
+    name: config.registry.modelName ?? config.name,
+    version: null,
+    createdAt: new Date().toISOString(),
+    coreVersion: env.coreVersion,
+    configHash: parts.configHash,
+    classes,
+    input: inputContract(config),
+    preprocess: config.preprocess,
+    stages,
+    metrics: { val: evaluation.metrics.val, test: evaluation.metrics.test },
+  };
+  const written = await env.writeBundle(runId, manifest, files);
+  await env.tracker.setTags(runId, { bundle: written.location });
+  progress({ stage: 'bundle', done: 1, total: 1, message: written.location });
+  return written;
+}
+
+function inputContract(config: PipelineConfig): InputContract {
+  const rgb = config.preprocess.color === 'rgb';
+  return {
+    height: config.preprocess.resize.height,
+    width: config.preprocess.resize.width,
+    channels: rgb ? 3 : 1,
+    formats: ['png', 'jpeg', 'webp', 'dicom'],
+    photometricInterpretations: rgb ? ['RGB', 'YBR_FULL', 'YBR_FULL_422', 'PALETTE COLOR', 'MONOCHROME1', 'MONOCHROME2'] : ['MONOCHROME1', 'MONOCHROME2', 'RGB'],
+    modalities: 'modality' in config.data.source ? [...(config.data.source.modality ?? [])] : [],
+  };
+}

@@ -1,0 +1,45 @@
+import type { LabeledSample } from '../../data/dataset.js';
+import type { FeatureExtractor } from '../../features/feature-extractor.js';
+import { buildExtractor } from '../build-extractor.js';
+import { featureMatrix, type FeatureMatrix } from '../feature-matrix.js';
+import { trainAugmentation } from './augment.js';
+import type { StageRun } from './context.js';
+import type { TrainingData } from './data.js';
+
+/** Features of every split, row-major; the train split with its augmented copies. */
+export interface SplitFeatures {
+  readonly train: FeatureMatrix;
+  readonly val: FeatureMatrix;
+  readonly test: FeatureMatrix;
+  /** The unlabelled pool (labels meaningless); null without `data.unlabelled`. */
+  readonly unlabelled: FeatureMatrix | null;
+}
+
+/** Preprocessing and the feature extractor over every split, batched on the Device, with one progress bar. */
+export async function extractFeatures(run: StageRun, { data, unlabelled }: TrainingData): Promise<{ extractor: FeatureExtractor; splits: SplitFeatures }> {
+  const { config, env, progress } = run;
+  const { device, dataset } = env;
+  const extractor = await buildExtractor(config.features, { device, files: dataset.files, baseDir: dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
+  const total = data.train.length + data.val.length + data.test.length + unlabelled.length;
+  let done = 0;
+  const augment = trainAugmentation(config);
+  const featurize = async (samples: readonly LabeledSample[], withAugmentation: boolean): Promise<FeatureMatrix> => {
+    const matrix = await featureMatrix(samples, {
+      device,
+      preprocess: config.preprocess,
+      extractor,
+      ...(withAugmentation && augment ? { augment } : {}),
+      onChunk: (chunkDone) => progress({ stage: 'features', done: done + chunkDone, total }),
+      ...(env.signal ? { signal: env.signal } : {}),
+    });
+    done += samples.length;
+    return matrix;
+  };
+  const splits: SplitFeatures = {
+    train: await featurize(data.train, true),
+    val: await featurize(data.val, false),
+    test: await featurize(data.test, false),
+    unlabelled: unlabelled.length > 0 ? await featurize(unlabelled, false) : null,
+  };
+  return { extractor, splits };
+}
