@@ -1,8 +1,16 @@
-import { binaryKernel } from '../binary/binary-kernel.js';
+import type { KernelDef } from '../../kernel.js';
+import type { BinaryAttrs } from '../../kernels-shared/broadcast-binary.js';
+import { addCpu } from './add.cpu.js';
+import { addOutputs } from './add.shape.js';
+import { addWgsl } from './add.wgsl.js';
 
-export const add = binaryKernel({
+/** Element-wise a + b, b broadcast over a's leading dimensions (a scalar, a bias, a row or the same shape). */
+export const add: KernelDef<'a' | 'b', 'out', BinaryAttrs> = {
   name: 'add',
   description: 'element-wise a + b, b broadcast over a\'s leading dimensions',
-  cpu: (a, b) => a + b,
-  wgsl: 'x + y',
-});
+  inputs: { a: ['f32'], b: ['f32'] },
+  outputs: addOutputs,
+  cpu: addCpu,
+  wgsl: addWgsl,
+  tolerance: 0,
+};

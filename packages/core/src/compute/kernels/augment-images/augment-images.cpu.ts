@@ -1,14 +1,7 @@
 import { hash32 } from '../dropout/dropout-mask.js';
 import { AUGMENT_PLAN_FIELDS, MIX_KIND, PLAN } from './augment-plan.js';
+import type { AugmentDims } from './augment-images.shape.js';
 import { noiseNormal } from './gaussian-noise.js';
-
-export interface AugmentDims {
-  readonly images: number;
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-  readonly copies: number;
-}
 
 /** The reference: plain loops, float64 arithmetic on the f32 inputs, one rounding per output. */
 export function augmentImagesCpu(images: Float32Array, plan: Float32Array, dims: AugmentDims, out: Float32Array): void {

@@ -1,23 +1,10 @@
-import { ShapeError } from '../../../errors.js';
-import type { KernelDef, TensorSpec } from '../../kernel.js';
-import { formatShape } from '../../shape.js';
-import { augmentImagesCpu, type AugmentDims } from './augment-images.cpu.js';
+import type { KernelDef } from '../../kernel.js';
+import { augmentImagesCpu } from './augment-images.cpu.js';
+import { augmentImagesDims, augmentImagesOutputs, type AugmentImagesAttrs } from './augment-images.shape.js';
 import { augmentImagesWgsl } from './augment-images.wgsl.js';
-import { AUGMENT_PLAN_FIELDS } from './augment-plan.js';
 
+export type { AugmentImagesAttrs } from './augment-images.shape.js';
 export { AUGMENT_PLAN_FIELDS, MIX_KIND, NOISE_SEED_LIMIT, PLAN, packAugmentPlan, type AugmentCopyParams } from './augment-plan.js';
-
-/** Everything per copy is in the plan table; the kernel has no attributes. */
-export type AugmentImagesAttrs = Record<string, never>;
-
-function dims(images: TensorSpec, plan: TensorSpec): AugmentDims {
-  if (images.shape.length !== 4) throw new ShapeError(`kernel "augment-images": images ${formatShape(images.shape)} must be [n, C, H, W]`);
-  if (plan.shape.length !== 2 || plan.shape[1] !== AUGMENT_PLAN_FIELDS) {
-    throw new ShapeError(`kernel "augment-images": plan ${formatShape(plan.shape)} must be [copies, ${AUGMENT_PLAN_FIELDS}] (see augment-plan.ts)`);
-  }
-  const [n, channels, height, width] = images.shape as [number, number, number, number];
-  return { images: n, channels, height, width, copies: plan.shape[0]! };
-}
 
 /**
  * Training-time augmentation of a batch of planar images, one output copy per plan row:
@@ -35,11 +22,8 @@ export const augmentImages: KernelDef<'images' | 'plan', 'out', AugmentImagesAtt
   name: 'augment-images',
   description: 'augmented copies of [n, C, H, W] images per a plan table: flip, rotate (bilinear), mixup/cutmix, seeded Gaussian noise',
   inputs: { images: ['f32'], plan: ['f32'] },
-  outputs: ({ images, plan }) => {
-    const { channels, height, width, copies } = dims(images, plan);
-    return { out: { shape: [copies, channels, height, width], dtype: 'f32' } };
-  },
-  cpu: ({ images, plan }, _attrs, { out }) => augmentImagesCpu(images.data as Float32Array, plan.data as Float32Array, dims(images, plan), out as Float32Array),
+  outputs: augmentImagesOutputs,
+  cpu: ({ images, plan }, _attrs, { out }) => augmentImagesCpu(images.data as Float32Array, plan.data as Float32Array, augmentImagesDims(images, plan), out as Float32Array),
   wgsl: augmentImagesWgsl,
   // Two f32 sources of error, both absolute: the rotated sample coordinate (a few roundings of
   // values up to the image's half-size: ~1e-5 px at 100 px, times the local pixel slope) and the

@@ -1,18 +1,16 @@
-import type { WgslProgram } from '../../kernel.js';
-import { sizeOf } from '../../shape.js';
-import type { AugmentImagesAttrs } from './augment-images.js';
+import { elementwiseWgsl } from '../../kernels-shared/elementwise.wgsl.js';
+import type { AugmentImagesAttrs } from './augment-images.shape.js';
 import { AUGMENT_PLAN_FIELDS, MIX_KIND, PLAN } from './augment-plan.js';
 import { NOISE_NORMAL_WGSL } from './gaussian-noise.js';
 
 /** One invocation per output element: the same inverse map, taps and noise as the CPU reference. */
-export const augmentImagesWgsl: WgslProgram<'images' | 'plan', 'out', AugmentImagesAttrs> = {
-  workgroupSize: [64, 1, 1],
+export const augmentImagesWgsl = elementwiseWgsl<'images' | 'plan', 'out', AugmentImagesAttrs>({
+  each: 'out',
   uniforms: { images_n: 'u32', channels: 'u32', height: 'u32', width: 'u32', cx: 'f32', cy: 'f32' },
   uniformValues: ({ images }) => {
     const [n, channels, height, width] = images.shape as [number, number, number, number];
     return { images_n: n, channels, height, width, cx: (width - 1) / 2, cy: (height - 1) / 2 };
   },
-  launch: (_inputs, _attrs, { out }) => ({ kind: 'elementwise', invocations: sizeOf(out.shape) }),
   declarations: () => `${NOISE_NORMAL_WGSL}
 
 fn pixel(img: i32, c: u32, x: i32, y: i32) -> f32 {
@@ -62,4 +60,4 @@ fn plan_at(copy: u32, field: u32) -> f32 { return load_plan(copy * ${AUGMENT_PLA
   let noise_sd = plan_at(copy_i, ${PLAN.noiseStd}u);
   if (noise_sd != 0.0) { v += noise_sd * noise_normal(hash32(u32(plan_at(copy_i, ${PLAN.noiseSeed}u))), elem); }
   out[i] = v;`,
-};
+});

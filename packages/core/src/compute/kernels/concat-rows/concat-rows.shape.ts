@@ -17,3 +17,8 @@ export function concatRowsDims({ a, b }: Specs<'a' | 'b'>): ConcatRowsDims {
   if (a.dtype !== b.dtype) throw fail(`a is ${a.dtype} but b is ${b.dtype}; both must have one dtype`);
   return { split: sizeOf(a.shape), rows: a.shape[0]! + b.shape[0]! };
 }
+
+export function concatRowsOutputs({ a, b }: Specs<'a' | 'b'>): Specs<'out'> {
+  const { rows } = concatRowsDims({ a, b });
+  return { out: { shape: [rows, ...a.shape.slice(1)], dtype: a.dtype } };
+}

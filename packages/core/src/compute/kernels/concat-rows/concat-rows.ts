@@ -1,6 +1,6 @@
 import type { KernelDef } from '../../kernel.js';
 import { concatRowsCpu } from './concat-rows.cpu.js';
-import { concatRowsDims } from './concat-rows.shape.js';
+import { concatRowsOutputs } from './concat-rows.shape.js';
 import { concatRowsWgsl } from './concat-rows.wgsl.js';
 
 /**
@@ -11,10 +11,7 @@ export const concatRows: KernelDef<'a' | 'b', 'out', Record<string, never>> = {
   name: 'concat-rows',
   description: 'the rows (first axis) of a followed by those of b: [na, ...] + [nb, ...] → [na + nb, ...]',
   inputs: { a: ['f32', 'i32'], b: ['f32', 'i32'] },
-  outputs: ({ a, b }) => {
-    const { rows } = concatRowsDims({ a, b });
-    return { out: { shape: [rows, ...a.shape.slice(1)], dtype: a.dtype } };
-  },
+  outputs: concatRowsOutputs,
   cpu: ({ a, b }, _attrs, { out }) => concatRowsCpu(a.data, b.data, out),
   wgsl: concatRowsWgsl,
   // A copy: the same values on every backend.

@@ -12,6 +12,9 @@ export interface GramDims {
   readonly tiles: number;
 }
 
+/** Gram has no attributes. */
+export type GramAttrs = Record<string, never>;
+
 export function gramDims({ x, center }: Specs<'x' | 'center'>): GramDims {
   if (x.shape.length !== 2) throw new ShapeError(`kernel "gram": x ${formatShape(x.shape)} must be [rows, columns]`);
   const [rows, cols] = x.shape as [number, number];
@@ -19,4 +22,9 @@ export function gramDims({ x, center }: Specs<'x' | 'center'>): GramDims {
     throw new ShapeError(`kernel "gram": center ${formatShape(center.shape)} must be [${cols}], one value per column of x ${formatShape(x.shape)}`);
   }
   return { rows, cols, tiles: Math.ceil(cols / GRAM_TILE) };
+}
+
+export function gramOutputs(inputs: Specs<'x' | 'center'>): Specs<'out'> {
+  const { cols } = gramDims(inputs);
+  return { out: { shape: [cols, cols], dtype: 'f32' } };
 }

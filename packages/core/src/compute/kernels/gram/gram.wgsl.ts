@@ -1,6 +1,6 @@
 import type { WgslProgram } from '../../kernel.js';
-import { GRAM_TILE, gramDims } from './gram.shape.js';
-import { TILE_PRODUCT_WGSL } from '../matmul/tile-product.wgsl.js';
+import { TILE_PRODUCT_WGSL } from '../../kernels-shared/tile-product.wgsl.js';
+import { GRAM_TILE, gramDims, type GramAttrs } from './gram.shape.js';
 
 const DEPTH = 16;
 
@@ -8,7 +8,7 @@ const DEPTH = 16;
 // operands the centered x streamed 16 rows at a time. Only tiles on or above the diagonal are
 // launched — half the work — and each writes its mirror too. A diagonal tile computes (i, j) and
 // (j, i) with the same operands in the same order, so the result is exactly symmetric.
-export const gramWgsl: WgslProgram<'x' | 'center', 'out', Record<string, never>> = {
+export const gramWgsl: WgslProgram<'x' | 'center', 'out', GramAttrs> = {
   workgroupSize: [16, 16, 1],
   uniforms: { rows: 'u32', cols: 'u32', tiles: 'u32' },
   uniformValues: (inputs) => {

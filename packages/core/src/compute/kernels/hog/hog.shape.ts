@@ -1,5 +1,5 @@
 import { ShapeError } from '../../../errors.js';
-import type { TensorSpec } from '../../kernel.js';
+import type { Specs, TensorSpec } from '../../kernel.js';
 import { formatShape } from '../../shape.js';
 
 /** How a gradient's magnitude is shared between orientation bins. */
@@ -94,6 +94,11 @@ export function hogGeometry(x: TensorSpec, attrs: HogAttrs): HogGeometry {
     );
   }
   return { ...settings, images, height, width, blocksDown, blocksAcross, features: blocksDown * blocksAcross * settings.blockBins };
+}
+
+export function hogOutputs({ x }: Specs<'x'>, attrs: HogAttrs): Specs<'out'> {
+  const g = hogGeometry(x, attrs);
+  return { out: { shape: x.shape.length === 2 ? [g.features] : [g.images, g.features], dtype: 'f32' } };
 }
 
 /** L2-Hys: L2-normalize, clip at 0.2, L2-normalize again (ε = 1e-5 as scikit-image). */

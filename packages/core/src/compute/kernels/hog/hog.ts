@@ -1,6 +1,6 @@
 import type { KernelDef } from '../../kernel.js';
 import { hogCpu } from './hog.cpu.js';
-import { hogGeometry, type HogAttrs } from './hog.shape.js';
+import { hogGeometry, hogOutputs, type HogAttrs } from './hog.shape.js';
 import { hogWgsl } from './hog.wgsl.js';
 
 export { HOG_BINNINGS, hogFeatureLength, hogGeometry, hogSettings, type HogAttrs, type HogBinning, type HogGeometry, type HogSettings } from './hog.shape.js';
@@ -14,10 +14,7 @@ export const hog: KernelDef<'x', 'out', HogAttrs> = {
   name: 'hog',
   description: 'HOG descriptor: centred gradients, unsigned orientation bins, cells, L2-Hys blocks',
   inputs: { x: ['f32', 'u8', 'u16'] },
-  outputs: ({ x }, attrs) => {
-    const g = hogGeometry(x, attrs);
-    return { out: { shape: x.shape.length === 2 ? [g.features] : [g.images, g.features], dtype: 'f32' } };
-  },
+  outputs: hogOutputs,
   cpu: ({ x }, attrs, { out }) => hogCpu(x.data, out as Float32Array, hogGeometry(x, attrs)),
   wgsl: hogWgsl,
   tolerance: 1e-4,

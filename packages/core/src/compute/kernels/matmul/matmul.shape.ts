@@ -48,3 +48,8 @@ export function matmulDims({ a, b }: Specs<'a' | 'b'>, { transposeA = false, tra
     batchShape,
   };
 }
+
+export function matmulOutputs(inputs: Specs<'a' | 'b'>, attrs: MatmulAttrs): Specs<'out'> {
+  const dims = matmulDims(inputs, attrs);
+  return { out: { shape: [...dims.batchShape, dims.m, dims.n], dtype: 'f32' } };
+}

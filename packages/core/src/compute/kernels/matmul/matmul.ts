@@ -1,6 +1,6 @@
 import type { KernelDef } from '../../kernel.js';
 import { matmulCpu } from './matmul.cpu.js';
-import { matmulDims, type MatmulAttrs } from './matmul.shape.js';
+import { matmulDims, matmulOutputs, type MatmulAttrs } from './matmul.shape.js';
 import { matmulWgsl } from './matmul.wgsl.js';
 
 export type { MatmulAttrs, MatmulDims } from './matmul.shape.js';
@@ -11,10 +11,7 @@ export const matmul: KernelDef<'a' | 'b', 'out', MatmulAttrs> = {
   name: 'matmul',
   description: 'batched matrix product with optional transposes, [..., M, K] · [..., K, N] → [..., M, N]',
   inputs: { a: ['f32'], b: ['f32'] },
-  outputs: (inputs, attrs) => {
-    const dims = matmulDims(inputs, attrs);
-    return { out: { shape: [...dims.batchShape, dims.m, dims.n], dtype: 'f32' } };
-  },
+  outputs: matmulOutputs,
   cpu: (inputs, attrs, { out }) => matmulCpu(inputs.a.data, inputs.b.data, out as Float32Array, matmulDims(inputs, attrs), attrs),
   wgsl: matmulWgsl,
   tolerance: 1e-3,

@@ -1,6 +1,6 @@
 import type { WgslProgram } from '../../kernel.js';
+import { TILE_PRODUCT_WGSL } from '../../kernels-shared/tile-product.wgsl.js';
 import { matmulDims, type MatmulAttrs } from './matmul.shape.js';
-import { TILE_PRODUCT_WGSL } from './tile-product.wgsl.js';
 
 // Each 16×16 workgroup computes a 64×64 output tile, each invocation a 4×4 block of it spread
 // 16 apart (so neighbouring invocations touch neighbouring addresses). A and B stream through

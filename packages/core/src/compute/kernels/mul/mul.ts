@@ -1,8 +1,16 @@
-import { binaryKernel } from '../binary/binary-kernel.js';
+import type { KernelDef } from '../../kernel.js';
+import type { BinaryAttrs } from '../../kernels-shared/broadcast-binary.js';
+import { mulCpu } from './mul.cpu.js';
+import { mulOutputs } from './mul.shape.js';
+import { mulWgsl } from './mul.wgsl.js';
 
-export const mul = binaryKernel({
+/** Element-wise a × b, b broadcast over a's leading dimensions (a scalar, a bias, a row or the same shape). */
+export const mul: KernelDef<'a' | 'b', 'out', BinaryAttrs> = {
   name: 'mul',
   description: 'element-wise a × b, b broadcast over a\'s leading dimensions',
-  cpu: (a, b) => a * b,
-  wgsl: 'x * y',
-});
+  inputs: { a: ['f32'], b: ['f32'] },
+  outputs: mulOutputs,
+  cpu: mulCpu,
+  wgsl: mulWgsl,
+  tolerance: 0,
+};

@@ -1,8 +1,8 @@
 import type { TypedArray } from '../../dtype.js';
-import type { SimilarityMetric } from './pairwise-similarity.js';
+import type { SimilarityDims, SimilarityMetric } from './pairwise-similarity.shape.js';
 
 /** Reference scores in float64; a zero vector has cosine 0 with everything. */
-export function pairwiseSimilarityCpu(queries: TypedArray, base: TypedArray, scores: Float32Array, { m, n, d }: { m: number; n: number; d: number }, metric: SimilarityMetric): void {
+export function pairwiseSimilarityCpu(queries: TypedArray, base: TypedArray, scores: Float32Array, { m, n, d }: SimilarityDims, metric: SimilarityMetric): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;

@@ -1,5 +1,5 @@
 import { ShapeError } from '../../../errors.js';
-import type { TensorSpec } from '../../kernel.js';
+import type { Specs, TensorSpec } from '../../kernel.js';
 import { resolveAxis, splitAroundAxis } from '../../shape.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'variance';
@@ -18,6 +18,12 @@ export function reduceGeometry(x: TensorSpec, attrs: ReduceAttrs): { outer: numb
   if (!OPS.includes(attrs.op)) throw new ShapeError(`kernel "reduce": op "${attrs.op}" is not one of ${OPS.join(', ')}`);
   const axis = resolveAxis(attrs.axis, x.shape.length, 'kernel "reduce"');
   return { ...splitAroundAxis(x.shape, axis), axis };
+}
+
+export function reduceOutputs({ x }: Specs<'x'>, attrs: ReduceAttrs): Specs<'out'> {
+  const { axis } = reduceGeometry(x, attrs);
+  const shape = attrs.keepDims ? x.shape.map((d, k) => (k === axis ? 1 : d)) : x.shape.filter((_, k) => k !== axis);
+  return { out: { shape, dtype: 'f32' } };
 }
 
 export function divisorOf(attrs: ReduceAttrs, size: number): number {

@@ -1,5 +1,5 @@
 import type { HostTensor } from '../../kernel.js';
-import type { CoordinateTransform, ResizeBilinearAttrs } from './resize-bilinear.js';
+import type { CoordinateTransform, ResizeBilinearAttrs } from './resize-bilinear.shape.js';
 
 /** The input coordinate of output index `o` along one axis: ONNX Resize's formulas, in float64. */
 export function originalCoordinate(mode: CoordinateTransform, o: number, inSize: number, outSize: number): number {

@@ -1,6 +1,5 @@
-import type { WgslProgram } from '../../kernel.js';
-import { sizeOf } from '../../shape.js';
-import type { CoordinateTransform, ResizeBilinearAttrs } from './resize-bilinear.js';
+import { elementwiseWgsl } from '../../kernels-shared/elementwise.wgsl.js';
+import type { CoordinateTransform, ResizeBilinearAttrs } from './resize-bilinear.shape.js';
 
 /**
  * Every coordinate transform is the rational map o ↦ (o·p + q) / d with small integers p, q, d.
@@ -21,8 +20,8 @@ function rationalMap(mode: CoordinateTransform, inSize: number, outSize: number)
   }
 }
 
-export const resizeBilinearWgsl: WgslProgram<'x', 'out', ResizeBilinearAttrs> = {
-  workgroupSize: [64, 1, 1],
+export const resizeBilinearWgsl = elementwiseWgsl<'x', 'out', ResizeBilinearAttrs>({
+  each: 'out',
   uniforms: {
     in_h: 'u32', in_w: 'u32', out_h: 'u32', out_w: 'u32',
     p_y: 'u32', q_y: 'i32', d_y: 'u32',
@@ -35,7 +34,6 @@ export const resizeBilinearWgsl: WgslProgram<'x', 'out', ResizeBilinearAttrs> = 
     const xs = rationalMap(coordinateTransform, inWidth, width);
     return { in_h: inHeight, in_w: inWidth, out_h: height, out_w: width, p_y: y.p, q_y: y.q, d_y: y.d, p_x: xs.p, q_x: xs.q, d_x: xs.d };
   },
-  launch: (_inputs, _attrs, { out }) => ({ kind: 'elementwise', invocations: sizeOf(out.shape) }),
   declarations: () => `
 struct Taps { i0: u32, i1: u32, w0: f32, w1: f32 }
 
@@ -60,4 +58,4 @@ fn taps(o: u32, p: u32, q: i32, d: u32, size: u32) -> Taps {
   let top = load_x(row0 + tx.i0) * tx.w0 + load_x(row0 + tx.i1) * tx.w1;
   let bottom = load_x(row1 + tx.i0) * tx.w0 + load_x(row1 + tx.i1) * tx.w1;
   out[i] = top * ty.w0 + bottom * ty.w1;`,
-};
+});

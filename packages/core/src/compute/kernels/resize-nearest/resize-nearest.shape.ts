@@ -22,3 +22,8 @@ export function resizeNearestDims({ x, rows, cols }: Specs<'x' | 'rows' | 'cols'
   const planes = x.shape.slice(0, -2).reduce((a, b) => a * b, 1);
   return { planes, inHeight, inWidth, height: rows.shape[0]!, width: cols.shape[0]! };
 }
+
+export function resizeNearestOutputs(inputs: Specs<'x' | 'rows' | 'cols'>): Specs<'out'> {
+  const { height, width } = resizeNearestDims(inputs);
+  return { out: { shape: [...inputs.x.shape.slice(0, -2), height, width], dtype: 'f32' } };
+}

@@ -1,6 +1,6 @@
 import type { KernelDef } from '../../kernel.js';
 import { resizeNearestCpu } from './resize-nearest.cpu.js';
-import { resizeNearestDims } from './resize-nearest.shape.js';
+import { resizeNearestDims, resizeNearestOutputs } from './resize-nearest.shape.js';
 import { resizeNearestWgsl } from './resize-nearest.wgsl.js';
 
 /**
@@ -17,10 +17,7 @@ export const resizeNearestKernel: KernelDef<'x' | 'rows' | 'cols', 'out', Record
   name: 'resize-nearest',
   description: 'nearest resize of the last two axes [..., H, W] → [..., rows, cols] by source index tables (ONNX Resize nearest)',
   inputs: { x: ['f32', 'u8', 'u16', 'i16'], rows: ['i32'], cols: ['i32'] },
-  outputs: (inputs) => {
-    const { height, width } = resizeNearestDims(inputs);
-    return { out: { shape: [...inputs.x.shape.slice(0, -2), height, width], dtype: 'f32' } };
-  },
+  outputs: resizeNearestOutputs,
   cpu: ({ x, rows, cols }, _attrs, { out }) => resizeNearestCpu(x, rows.data as Int32Array, cols.data as Int32Array, out as Float32Array, resizeNearestDims({ x, rows, cols })),
   wgsl: resizeNearestWgsl,
   // A copy: the same pixels on every backend.

@@ -38,3 +38,8 @@ export function similarityTopKDims({ queries, base, mask }: Specs<'queries' | 'b
   if (!Number.isInteger(k) || k < 1 || k > MAX_SIMILARITY_TOP_K) throw new ShapeError(`${name}: k = ${k} must be an integer in [1, ${MAX_SIMILARITY_TOP_K}]`);
   return { m, n, d, chunks: Math.ceil(n / CHUNK) };
 }
+
+export function similarityTopKOutputs(inputs: Specs<'queries' | 'base' | 'mask'>, attrs: SimilarityTopKAttrs): Specs<'values' | 'indices'> {
+  const { m, chunks } = similarityTopKDims(inputs, attrs);
+  return { values: { shape: [m, chunks, attrs.k], dtype: 'f32' }, indices: { shape: [m, chunks, attrs.k], dtype: 'i32' } };
+}

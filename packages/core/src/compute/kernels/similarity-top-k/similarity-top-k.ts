@@ -1,9 +1,9 @@
 import type { KernelDef } from '../../kernel.js';
 import { similarityTopKCpu } from './similarity-top-k.cpu.js';
-import { similarityTopKDims, type SimilarityTopKAttrs } from './similarity-top-k.shape.js';
+import { similarityTopKDims, similarityTopKOutputs, type SimilarityTopKAttrs } from './similarity-top-k.shape.js';
 import { similarityTopKWgsl } from './similarity-top-k.wgsl.js';
 
-export { CHUNK as SIMILARITY_TOP_K_CHUNK, MAX_SIMILARITY_TOP_K, type SimilarityTopKAttrs, type SimilarityTopKMetric } from './similarity-top-k.shape.js';
+export { MAX_SIMILARITY_TOP_K, type SimilarityTopKAttrs } from './similarity-top-k.shape.js';
 
 /**
  * The first step of flat search on the GPU: tiled similarity of queries [m, d] against base
@@ -14,10 +14,7 @@ export const similarityTopK: KernelDef<'queries' | 'base' | 'mask', 'values' | '
   name: 'similarity-top-k',
   description: 'tiled query × base similarity (dot, cosine, squared L2) with each chunk of 256 base vectors keeping its k best',
   inputs: { queries: ['f32'], base: ['f32'], mask: ['u8'] },
-  outputs: (inputs, attrs) => {
-    const { m, chunks } = similarityTopKDims(inputs, attrs);
-    return { values: { shape: [m, chunks, attrs.k], dtype: 'f32' }, indices: { shape: [m, chunks, attrs.k], dtype: 'i32' } };
-  },
+  outputs: similarityTopKOutputs,
   cpu: (inputs, attrs, { values, indices }) =>
     similarityTopKCpu(inputs.queries.data, inputs.base.data, inputs.mask.data, values as Float32Array, indices as Int32Array, similarityTopKDims(inputs, attrs), attrs.metric, attrs.k),
   wgsl: similarityTopKWgsl,

@@ -1,4 +1,4 @@
-import type { SoftmaxCrossEntropyAttrs } from './softmax-cross-entropy.js';
+import type { SoftmaxCrossEntropyAttrs, SoftmaxCrossEntropyDims } from './softmax-cross-entropy.shape.js';
 
 let scratch = new Float64Array(0);
 
@@ -8,7 +8,7 @@ export function softmaxCrossEntropyCpu(
   labels: Int32Array,
   weights: Float32Array,
   rowWeights: Float32Array,
-  { rows, classes }: { rows: number; classes: number },
+  { rows, classes }: SoftmaxCrossEntropyDims,
   { labelSmoothing = 0, scale = 1 }: SoftmaxCrossEntropyAttrs,
   grad: Float32Array,
   loss: Float32Array,

@@ -1,5 +1,5 @@
 import type { TypedArray } from '../../dtype.js';
-import type { VoiLutFunction, WindowLevelAttrs } from './window-level.js';
+import type { VoiLutFunction, WindowLevelAttrs } from './window-level.shape.js';
 
 /**
  * The VOI LUT functions of DICOM PS3.3 C.11.2.1.2 with ymin = 0 and ymax = 1, so the standard's

@@ -1,6 +1,5 @@
-import type { WgslProgram } from '../../kernel.js';
-import { sizeOf } from '../../shape.js';
-import type { WindowLevelAttrs } from './window-level.js';
+import { elementwiseWgsl } from '../../kernels-shared/elementwise.wgsl.js';
+import type { WindowLevelAttrs } from './window-level.shape.js';
 
 /**
  * The window relative to its origin, in rescaled units: LINEAR and LINEAR_EXACT are one shader,
@@ -15,8 +14,8 @@ function window({ center: c, width: w, function: fn = 'LINEAR' }: WindowLevelAtt
   return { origin: c, lo: -w / 2, hi: w / 2, span: w };
 }
 
-export const windowLevelWgsl: WgslProgram<'x', 'out', WindowLevelAttrs> = {
-  workgroupSize: [64, 1, 1],
+export const windowLevelWgsl = elementwiseWgsl<'x', 'out', WindowLevelAttrs>({
+  each: 'out',
   key: ({ function: fn = 'LINEAR' }) => (fn === 'SIGMOID' ? 'sigmoid' : 'linear'),
   uniforms: { origin_hi: 'f32', origin_lo: 'f32', slope: 'f32', lo: 'f32', hi: 'f32', span: 'f32', invert: 'u32' },
   uniformValues: (_inputs, attrs) => {
@@ -28,7 +27,6 @@ export const windowLevelWgsl: WgslProgram<'x', 'out', WindowLevelAttrs> = {
     const originHi = Math.fround(stored);
     return { origin_hi: originHi, origin_lo: stored - originHi, slope, lo, hi, span, invert: invert ? 1 : 0 };
   },
-  launch: ({ x }) => ({ kind: 'elementwise', invocations: sizeOf(x.shape) }),
   body: ({ attrs: { function: fn = 'LINEAR' } }) => `
   // Subtract before rescaling: x·slope + intercept − origin would cancel, this does not.
   let u = ((load_x(i) - params.origin_hi) - params.origin_lo) * params.slope;
@@ -40,4 +38,4 @@ export const windowLevelWgsl: WgslProgram<'x', 'out', WindowLevelAttrs> = {
   if (u <= params.lo) { y = 0.0; } else if (u > params.hi) { y = 1.0; }`
   }
   out[i] = select(y, 1.0 - y, params.invert != 0u);`,
-};
+});

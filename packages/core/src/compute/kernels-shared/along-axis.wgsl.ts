@@ -1,4 +1,5 @@
-import type { TensorSpec, UniformType } from '../../kernel.js';
+import type { TensorSpec, UniformType } from '../kernel.js';
+import { ELEMENTWISE_WORKGROUP } from '../webgpu/shader.js';
 
 /**
  * The launch of kernels that work along one axis of x viewed as [outer, size, inner] (softmax,
@@ -6,7 +7,7 @@ import type { TensorSpec, UniformType } from '../../kernel.js';
  */
 export function alongAxisLaunch<A>(geometry: (x: TensorSpec, attrs: A) => { outer: number; size: number; inner: number }) {
   return {
-    workgroupSize: [64, 1, 1] as const,
+    workgroupSize: [ELEMENTWISE_WORKGROUP, 1, 1] as const,
     uniforms: { size: 'u32', inner: 'u32' } as const satisfies Record<string, UniformType>,
     uniformValues: ({ x }: { readonly x: TensorSpec }, attrs: A) => {
       const { size, inner } = geometry(x, attrs);

@@ -1,0 +1,11 @@
+import type { Specs } from '../../kernel.js';
+import { assertActivation, type ActivationFunction } from './activation-functions.js';
+
+export interface ActivationAttrs {
+  readonly fn: ActivationFunction;
+}
+
+export function activationOutputs({ x }: Specs<'x'>, { fn }: ActivationAttrs): Specs<'out'> {
+  assertActivation('activation', fn);
+  return { out: { shape: x.shape, dtype: 'f32' } };
+}

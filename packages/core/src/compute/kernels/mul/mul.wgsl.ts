@@ -1,0 +1,3 @@
+import { broadcastBinaryWgsl } from '../../kernels-shared/broadcast-binary.js';
+
+export const mulWgsl = broadcastBinaryWgsl('x * y');
