@@ -46,8 +46,8 @@ function config(window: Record<string, unknown>, preprocess: Record<string, unkn
   return pipelineConfigSchema.shape.preprocess.parse({ ...preprocess, window });
 }
 
-async function decode(device: Device, bytes: Uint8Array, window: PreprocessConfig['window']): Promise<DecodedInput> {
-  return decodeInput(bytes, undefined, { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, window });
+async function decode(device: Device, bytes: Uint8Array, window?: PreprocessConfig['window']): Promise<DecodedInput> {
+  return decodeInput(bytes, undefined, { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }) });
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -59,17 +59,17 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('DICOM through decodeInput (@cvf/medical decoder)', () => {
   it('a grayscale frame comes back windowed to 0..1 as a device image [1, rows, columns]; colour as its RGB samples on the host', async () => {
-    const ct = await decode(cpu, corpus('CT_small.dcm'), undefined);
+    const ct = await decode(cpu, corpus('CT_small.dcm'));
     expect(ct).toMatchObject({ kind: 'device-image', range: 'unit', planar: { shape: [1, 128, 128], dtype: 'f32' } });
-    const rgb = await decode(cpu, corpus('SC_rgb_small_odd.dcm'), undefined);
+    const rgb = await decode(cpu, corpus('SC_rgb_small_odd.dcm'));
     const decoded = await decodeFrames(parseDicom(corpus('SC_rgb_small_odd.dcm')));
     expect(rgb).toMatchObject({ dtype: 'u8', shape: [3, 3, 3] });
     expect((rgb as { data: Uint8Array }).data).toEqual(decoded.data[0]);
   });
 
   it('DICOM errors come through with their codes', async () => {
-    await expect(decode(cpu, corpus('MR_small.dcm').subarray(0, 2000), undefined)).rejects.toMatchObject({ code: expect.stringMatching(/^DICOM_/) });
-    await expect(decode(cpu, corpus('rtplan.dcm'), undefined)).rejects.toMatchObject({ code: expect.stringMatching(/^DICOM_/) });
+    await expect(decode(cpu, corpus('MR_small.dcm').subarray(0, 2000))).rejects.toMatchObject({ code: expect.stringMatching(/^DICOM_/) });
+    await expect(decode(cpu, corpus('rtplan.dcm'))).rejects.toMatchObject({ code: expect.stringMatching(/^DICOM_/) });
   });
 
   it.skipIf(gpu.device === undefined)('CPU and WebGPU agree (window output within 1e-5; model input within 1e-4)', async () => {
