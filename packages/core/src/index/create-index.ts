@@ -1,9 +1,9 @@
+import type { KernelBackend } from '../compute/wasm/backend.js';
 import { IndexError } from '../errors.js';
 import { FlatF16Index } from './flat/flat-f16-index.js';
 import { FlatIndex } from './flat/flat-index.js';
 import { FlatInt8Index } from './flat/flat-int8-index.js';
 import { HnswIndex } from './hnsw/hnsw-index.js';
-import type { KernelBackend } from './kernel-set.js';
 import { INDEX_KINDS, type IndexKind, type VectorMetric, type VectorIndex } from './types.js';
 
 export interface IndexOptions {

@@ -11,7 +11,7 @@ export { FlatInt8Index, type FlatInt8IndexOptions } from './flat/flat-int8-index
 export { gpuFlatSearch, MAX_GPU_CANDIDATES } from './gpu/gpu-flat-search.js';
 export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions } from './hnsw/hnsw-index.js';
 export type { HnswSnapshot } from './hnsw/hnsw-snapshot.js';
-export type { KernelBackend } from './kernel-set.js';
+export { KERNEL_BACKENDS, type KernelBackend } from '../compute/wasm/backend.js';
 export { MetadataStore, type MetadataSnapshot, type VectorMetadata, type VectorMetadataValue } from './metadata-store.js';
 export {
   DEFAULT_CHUNK_BYTES,
@@ -25,5 +25,5 @@ export {
 export { decodeIndexFile, encodeIndexFile, FORMAT_VERSION as INDEX_FORMAT_VERSION, type IndexFile, type SectionArray } from './persist/index-format.js';
 export { deserializeIndex, serializeIndex } from './persist/index-persistence.js';
 export { recallAtK } from './recall.js';
-export { wasmSimdSupported } from './simd/search-kernels.js';
+export { wasmSimdSupported } from '../compute/wasm/backend.js';
 export { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type MemoryEstimate, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from './types.js';

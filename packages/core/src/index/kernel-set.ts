@@ -1,9 +1,7 @@
-import { LinearMemory } from './linear-memory.js';
+import { chooseKernelBackend, type KernelBackend } from '../compute/wasm/backend.js';
+import { LinearMemory } from '../compute/wasm/linear-memory.js';
 import { createReferenceKernels } from './simd/reference-kernels.js';
-import { boundStages, instantiateSearchKernels, wasmSimdSupported, type SearchKernelExports } from './simd/search-kernels.js';
-
-/** Which scan code an index runs: the WebAssembly SIMD kernels, or the plain TypeScript reference loops. */
-export type KernelBackend = 'wasm-simd' | 'reference';
+import { boundStages, instantiateSearchKernels, type SearchKernelExports } from './simd/search-kernels.js';
 
 export interface KernelSet {
   readonly backend: KernelBackend;
@@ -19,9 +17,9 @@ export interface KernelSet {
  * `backend` defaults to SIMD where the engine has it.
  */
 export async function createKernelSet(dim: number, insert: (query: number, panel: number) => number, backend?: KernelBackend): Promise<KernelSet> {
-  const chosen: KernelBackend = backend ?? (wasmSimdSupported() ? 'wasm-simd' : 'reference');
+  const chosen = chooseKernelBackend(backend);
   const stages = boundStages(dim);
-  const memory = new LinearMemory(chosen === 'wasm-simd');
+  const memory = new LinearMemory(chosen);
   const kernels = chosen === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert, stages) : createReferenceKernels(dim, () => memory.buffer, insert);
   return { backend: chosen, memory, kernels, stages };
 }

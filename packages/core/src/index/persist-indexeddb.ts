@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { KernelBackend } from '../compute/wasm/backend.js';
 import { FileError, IndexError } from '../errors.js';
-import type { KernelBackend } from './kernel-set.js';
 import { deserializeIndex, serializeIndex } from './persist/index-persistence.js';
 import type { VectorIndex } from './types.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { KernelBackend } from '../compute/wasm/backend.js';
 import { FileError } from '../errors.js';
-import type { KernelBackend } from '../index/kernel-set.js';
 import { deserializeIndex, serializeIndex } from '../index/persist/index-persistence.js';
 import type { VectorIndex } from '../index/types.js';
 

@@ -1,13 +1,14 @@
 import type { Device } from '../../compute/device.js';
 import { Tensor } from '../../compute/tensor.js';
+import type { KernelBackend } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
 import { gpuFlatSearch, MAX_GPU_CANDIDATES } from '../gpu/gpu-flat-search.js';
 import type { MetadataFilter } from '../filter.js';
-import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
+import { createKernelSet, type KernelSet } from '../kernel-set.js';
 import type { VectorMetadata, MetadataSnapshot } from '../metadata-store.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { checkDim, checkK, checkMetric, checkRows, checkVector, kernelQuery, storedVector } from '../metric.js';
-import { PANEL, QUERY_BLOCK } from '../simd/search-kernels.js';
+import { PANEL, QUERY_BLOCK } from '../simd/flat-scan-kernels.js';
 import { SlotTable, type SlotReader } from '../slot-table.js';
 import { TopKCollector } from '../top-k-collector.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';

@@ -2,7 +2,7 @@ import { IndexError } from '../../errors.js';
 import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { decodeF16, encodeF16, F16_MAX_INPUT } from '../quantize/f16.js';
-import { PANEL } from '../simd/search-kernels.js';
+import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
 
 /** Panels decoded to f32 at a time before they are scanned (256 KiB of halves at dim 64). */

@@ -1,7 +1,7 @@
 import { IndexError } from '../../errors.js';
 import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
-import { PANEL } from '../simd/search-kernels.js';
+import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
 import { kdOrder } from './kd-order.js';
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { availableKernelBackends, type KernelBackend } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
 import { createIndex } from '../create-index.js';
-import type { KernelBackend } from '../kernel-set.js';
-import { wasmSimdSupported } from '../simd/search-kernels.js';
 import { bruteForce, clusteredVectors, recallAtK } from '../testing/vectors.js';
 import type { IndexKind, VectorIndex, VectorMetric } from '../types.js';
 import { FlatIndex } from './flat-index.js';
@@ -15,7 +14,7 @@ const K = 10;
 const base = clusteredVectors(1, N, DIM);
 const queries = clusteredVectors(2, M, DIM);
 const ids = Int32Array.from({ length: N }, (_, i) => 1000 + 3 * i);
-const backends: KernelBackend[] = wasmSimdSupported() ? ['wasm-simd', 'reference'] : ['reference'];
+const backends = availableKernelBackends();
 const metrics: VectorMetric[] = ['dot', 'cosine', 'l2'];
 
 function expectIndexError(fn: () => unknown, code: string): void {

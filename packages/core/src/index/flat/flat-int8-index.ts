@@ -3,7 +3,7 @@ import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { storedVector } from '../metric.js';
 import { ScalarQuantizer } from '../quantize/scalar-quantizer.js';
-import { PANEL } from '../simd/search-kernels.js';
+import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
 
 export interface FlatInt8IndexOptions extends FlatIndexOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { wasmSimdSupported, type KernelBackend } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
-import { wasmSimdSupported } from '../simd/search-kernels.js';
 import { bruteForce, clusteredVectors, recallAtK } from '../testing/vectors.js';
 import type { SearchHit, VectorMetric } from '../types.js';
 import { HnswIndex } from './hnsw-index.js';
@@ -18,7 +18,7 @@ function truth(metric: VectorMetric, keep?: (row: number) => boolean): SearchHit
   return Array.from({ length: M }, (_, q) => bruteForce(metric, ids, base, DIM, queries.subarray(q * DIM, (q + 1) * DIM), K, keep));
 }
 
-async function built(metric: VectorMetric, options: { backend?: 'wasm-simd' | 'reference'; seed?: number } = {}): Promise<HnswIndex> {
+async function built(metric: VectorMetric, options: { backend?: KernelBackend; seed?: number } = {}): Promise<HnswIndex> {
   const index = await HnswIndex.create({ dim: DIM, metric, M: 12, efConstruction: 100, efSearch: 48, ...options });
   index.addBatch(ids, base, metadata);
   return index;

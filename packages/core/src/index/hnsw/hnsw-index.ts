@@ -1,6 +1,7 @@
+import type { KernelBackend } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
 import type { MetadataFilter } from '../filter.js';
-import { createKernelSet, type KernelBackend, type KernelSet } from '../kernel-set.js';
+import { createKernelSet, type KernelSet } from '../kernel-set.js';
 import type { VectorMetadata } from '../metadata-store.js';
 import { checkDim, checkK, checkMetric, checkRows, checkVector, storedVector } from '../metric.js';
 import { SlotTable, type SlotReader } from '../slot-table.js';

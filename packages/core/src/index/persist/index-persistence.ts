@@ -1,3 +1,4 @@
+import type { KernelBackend } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
 import { FlatIndexBase } from '../flat/flat-base.js';
 import { FlatF16Index } from '../flat/flat-f16-index.js';
@@ -5,7 +6,6 @@ import { FlatIndex } from '../flat/flat-index.js';
 import { FlatInt8Index } from '../flat/flat-int8-index.js';
 import { HnswIndex } from '../hnsw/hnsw-index.js';
 import type { HnswSnapshot } from '../hnsw/hnsw-snapshot.js';
-import type { KernelBackend } from '../kernel-set.js';
 import type { MetadataSnapshot } from '../metadata-store.js';
 import { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type VectorMetric, type VectorIndex } from '../types.js';
 import { decodeIndexFile, encodeIndexFile, type SectionArray } from './index-format.js';

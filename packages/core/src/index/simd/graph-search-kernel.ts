@@ -1,5 +1,5 @@
-import { emitRowDot, rowDotLocals } from './emit-loops.js';
-import type { Code, ModuleBuilder } from './wasm-encoder.js';
+import { emitRowDot, rowDotLocals } from '../../compute/wasm/emit-loops.js';
+import type { Code, ModuleBuilder } from '../../compute/wasm/wasm-encoder.js';
 
 /**
  * HNSW's layer-0 best-first search as one WebAssembly function, so the hot loop — pop the best

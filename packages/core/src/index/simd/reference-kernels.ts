@@ -1,5 +1,6 @@
 import { createReferenceDescent, createReferenceGraphSearch } from './reference-graph-search.js';
-import { PANEL, QUERY_BLOCK, type SearchKernelExports } from './search-kernels.js';
+import { PANEL, QUERY_BLOCK } from './flat-scan-kernels.js';
+import type { SearchKernelExports } from './search-kernels.js';
 
 const f = Math.fround;
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../compute/random.js';
-import { LinearMemory } from '../linear-memory.js';
+import { KERNEL_BACKENDS, wasmSimdSupported } from '../../compute/wasm/backend.js';
+import { LinearMemory } from '../../compute/wasm/linear-memory.js';
+import { PANEL, QUERY_BLOCK } from './flat-scan-kernels.js';
 import { createReferenceKernels, decodeF16Bits } from './reference-kernels.js';
-import { boundStages, instantiateSearchKernels, PANEL, QUERY_BLOCK, searchKernelModule, wasmSimdSupported, type SearchKernelExports } from './search-kernels.js';
+import { boundStages, instantiateSearchKernels, searchKernelModule, type SearchKernelExports } from './search-kernels.js';
 
 /** Records every insert call and answers with a running "best 3 per query" threshold. */
 function recorder() {
@@ -29,14 +31,14 @@ function recorder() {
 async function both(dim: number, fill: (memory: LinearMemory, rng: Rng) => void, run: (k: SearchKernelExports, memory: LinearMemory) => void): Promise<[string[], string[], LinearMemory, LinearMemory]> {
   const logs: string[][] = [];
   const memories: LinearMemory[] = [];
-  for (const backend of ['wasm', 'reference'] as const) {
-    const memory = new LinearMemory(backend === 'wasm');
+  for (const backend of KERNEL_BACKENDS) {
+    const memory = new LinearMemory(backend);
     memory.declare('panels', 'codes', 'halves', 'decoded', 'rows', 'bias', 'tails0', 'tails1', 'queries', 'queryTails', 'thresholds', 'scales', 'ids', 'out', 'scratch');
     memory.resize('scratch', 64);
     fill(memory, new Rng(7));
     const r = recorder();
     const insert = r.bind(() => memory.f32('scratch', PANEL));
-    const kernels = backend === 'wasm' ? await instantiateSearchKernels(dim, memory.wasm!, insert) : createReferenceKernels(dim, () => memory.buffer, insert);
+    const kernels = backend === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert) : createReferenceKernels(dim, () => memory.buffer, insert);
     run(kernels, memory);
     logs.push(r.calls);
     memories.push(memory);

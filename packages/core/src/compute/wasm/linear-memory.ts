@@ -1,6 +1,9 @@
+import type { KernelBackend } from './backend.js';
+
 /**
- * An index's storage: named regions laid out one after another in one linear memory — a
- * WebAssembly.Memory when the SIMD kernels run, a plain ArrayBuffer for the reference kernels.
+ * Kernel storage (an index's vectors, links and scratch): named regions laid out one after another
+ * in one linear memory — a WebAssembly.Memory for the 'wasm-simd' kernels, a plain ArrayBuffer for
+ * the 'reference' ones.
  * Regions keep their declaration order; resizing one moves the regions after it, so pointers and
  * views must be taken again after any resize (`ptr`, `f32`, … are cheap).
  * Declare the large, slowly growing regions first and the per-search scratch last.
@@ -23,9 +26,9 @@ export class LinearMemory {
   readonly #regions = new Map<string, Region>();
   readonly #order: string[] = [];
 
-  constructor(useWasm: boolean) {
-    this.wasm = useWasm ? new WebAssembly.Memory({ initial: 1 }) : null;
-    this.#plain = useWasm ? null : new ArrayBuffer(PAGE);
+  constructor(backend: KernelBackend) {
+    this.wasm = backend === 'wasm-simd' ? new WebAssembly.Memory({ initial: 1 }) : null;
+    this.#plain = this.wasm ? null : new ArrayBuffer(PAGE);
   }
 
   get buffer(): ArrayBuffer {

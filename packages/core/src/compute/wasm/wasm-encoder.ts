@@ -1,8 +1,8 @@
 /**
- * A tiny WebAssembly binary encoder: just enough to emit the SIMD search kernels of the vector
- * indexes at run time, specialised to an index's dimension (no toolchain, no prebuilt binaries).
- * It writes the MVP binary format plus the fixed-width SIMD (v128) instructions; it does not
- * validate — `WebAssembly.validate` and the kernel tests do.
+ * A tiny WebAssembly binary encoder: just enough to emit SIMD kernels at run time, specialised to
+ * their shape (the vector indexes' scans and graph walks, one module per dimension) — no
+ * toolchain, no prebuilt binaries. It writes the MVP binary format plus the fixed-width SIMD
+ * (v128) instructions; it does not validate — `WebAssembly.validate` and the kernel tests do.
  */
 
 export type ValueType = 'i32' | 'i64' | 'f32' | 'v128';
