@@ -4,7 +4,7 @@ export type { AdapterDescription, Backend, Device } from './device.js';
 export { allocate, bytesPerElement, DTYPES, dtypeOf, type DType, type TypedArray, type TypedArrayFor } from './dtype.js';
 export * from './harness.js';
 export type { AnyKernel, KernelCase, KernelCases, KernelDef, Launch, TensorSpec, WgslProgram } from './kernel.js';
-export { KERNEL_CASES } from './kernels/cases.js';
+export { KERNEL_CASES } from './kernels/all.js';
 export * from './kernels/index.js';
 export { Rng } from './random.js';
 export { getKernel, listKernels, registerKernel } from './registry.js';

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gpuForTests } from '../node/gpu-test-policy.js';
 import { CpuDevice } from './cpu-device.js';
 import { checkRandomCases, checkTableCase } from './harness.js';
-import { KERNEL_CASES } from './kernels/cases.js';
+import { KERNEL_CASES } from './kernels/all.js';
+import * as exportedKernels from './kernels/index.js';
 import { listKernels } from './registry.js';
 
 const cpu = new CpuDevice();
@@ -12,10 +13,11 @@ afterAll(() => gpu.device?.destroy());
 // Three seeds: sizes differ per seed, so tile and workgroup edges are crossed in different places.
 const SEEDS = [1, 2, 3];
 
-it('every registered kernel has a case table, and there are at least 12', () => {
-  const withCases = new Set(KERNEL_CASES.map((c) => c.kernel.name));
-  expect(listKernels().map((k) => k.name).filter((name) => !withCases.has(name))).toEqual([]);
-  expect(listKernels().length).toBeGreaterThanOrEqual(12);
+it('the registry is the case list, every kernel exported by name is in it, and there are at least 12', () => {
+  const listed = KERNEL_CASES.map((c) => c.kernel);
+  expect(listKernels().map((k) => k.name)).toEqual(listed.map((k) => k.name).sort((a, b) => a.localeCompare(b)));
+  expect(Object.values(exportedKernels).filter((k) => !listed.includes(k)).map((k) => k.name)).toEqual([]);
+  expect(listed.length).toBeGreaterThanOrEqual(12);
 });
 
 for (const cases of KERNEL_CASES) {

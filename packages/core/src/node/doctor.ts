@@ -2,7 +2,7 @@ import { requestWebGpu } from '../compute/create-device.js';
 import { CpuDevice } from '../compute/cpu-device.js';
 import type { AdapterDescription } from '../compute/device.js';
 import { checkKernel } from '../compute/harness.js';
-import { KERNEL_CASES } from '../compute/kernels/cases.js';
+import { KERNEL_CASES } from '../compute/kernels/all.js';
 import { listKernels } from '../compute/registry.js';
 import { probeExecutionProviders } from './ort-node.js';
 import { nodeGpu } from './webgpu.js';

@@ -1,6 +1,6 @@
-// Every kernel of the compute core, and only kernels (the registry takes every export).
-// Adding a kernel: a folder with <name>.ts (+ .cpu.ts, .wgsl.ts) and <name>.cases.ts, then one
-// line here and one in cases.ts.
+// The kernels that code outside compute calls by name, with their attribute types. Which kernels
+// exist is all.ts's list (the registry, tests and doctor read that); kernels.test.ts checks that
+// every kernel exported here is in it.
 export { activationBackward, type ActivationBackwardAttrs } from './activation-backward/activation-backward.js';
 export { activation, type ActivationAttrs } from './activation/activation.js';
 export { adamUpdate, type AdamUpdateAttrs } from './adam-update/adam-update.js';

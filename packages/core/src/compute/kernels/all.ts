@@ -30,7 +30,12 @@ import { topKCases } from './top-k/top-k.cases.js';
 import { topKMergeCases } from './top-k-merge/top-k-merge.cases.js';
 import { windowLevelCases } from './window-level/window-level.cases.js';
 
-/** The case table of every registered kernel, for the test harness, `cvf doctor --kernels` and the browser test. */
+/**
+ * Every kernel of the compute core, as its case table (which names the kernel): the one list that
+ * the registry, the test suite, `cvf doctor --kernels` and the browser test are derived from.
+ * Adding a kernel: its folder (<name>.ts, .shape.ts, .cpu.ts, .wgsl.ts, .cases.ts) and one line here
+ * (and one in index.ts if code outside the core calls it by name).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const KERNEL_CASES: readonly KernelCases<any>[] = [
   activationBackwardCases,
