@@ -1,6 +1,7 @@
-import type { ModelVersion } from '@cvf/core';
-import { SqliteTrackingStore } from '@cvf/core/node';
+import { loadBundle, type ModelVersion } from '@cvf/core';
+import { SqliteTrackingStore, writeBundleTar } from '@cvf/core/node';
 import { Command, Option } from 'commander';
+import { resolveBundle } from '../bundle-reference.js';
 import { EXIT, printJson, runAction } from '../output.js';
 
 const storeOption = () => new Option('--store <dir>', 'tracking store folder').default('.cvf');
@@ -55,6 +56,31 @@ export function registerModels(program: Command): void {
           } finally {
             store.close();
           }
+        },
+        EXIT.badInput,
+      ),
+    );
+
+  models
+    .command('export')
+    .description('write a model as one .tar bundle file, for shipping to an edge box or a browser cache (checksums verified first)')
+    .argument('<model>', 'NAME@ALIAS or NAME@VERSION (e.g. fashion-mnist@production), or a bundle folder')
+    .argument('<out>', 'the .tar file to write (must not exist)')
+    .addOption(storeOption())
+    .option('--json', 'print JSON')
+    .action((model: string, out: string, options: { store: string; json?: boolean }) =>
+      runAction(
+        Boolean(options.json),
+        async () => {
+          const { source, registered } = await resolveBundle(model, options.store);
+          const bundle = await loadBundle(source);
+          // A registered version ships with its registry version in the manifest (a bundle is written before it is registered).
+          const shipped = registered ? { ...bundle, manifest: { ...bundle.manifest, version: registered.version } } : bundle;
+          await writeBundleTar(shipped, out);
+          const summary = { name: shipped.manifest.name, version: shipped.manifest.version, file: out, files: Object.keys(shipped.manifest.files).length + 1 };
+          if (options.json) printJson(summary);
+          else process.stdout.write(`${summary.name}${summary.version === null ? '' : `@${summary.version}`} → ${out} (${summary.files} files)\n`);
+          return EXIT.ok;
         },
         EXIT.badInput,
       ),

@@ -1,0 +1,31 @@
+import { BundleError, type BundleSource } from '@cvf/core';
+import { bundleSourceAt, SqliteTrackingStore } from '@cvf/core/node';
+import { existsSync } from 'node:fs';
+
+/** A bundle named on the command line, and the registry version it is (null for a path). */
+export interface ResolvedBundle {
+  readonly source: BundleSource;
+  readonly registered: { readonly name: string; readonly version: number } | null;
+}
+
+const REFERENCE = /^([A-Za-z0-9][A-Za-z0-9._-]*)@([a-z][a-z0-9-]*|\d+)$/;
+
+/**
+ * What `cvf predict`, `cvf models export` (and the servers) accept as a model: a bundle folder or
+ * `.tar` file by path, or a registered model as NAME@ALIAS / NAME@VERSION looked up in the store.
+ */
+export async function resolveBundle(argument: string, storeRoot: string): Promise<ResolvedBundle> {
+  if (existsSync(argument)) return { source: await bundleSourceAt(argument), registered: null };
+  const match = REFERENCE.exec(argument);
+  if (!match) throw new BundleError('BUNDLE_NOT_FOUND', `${argument} is neither a bundle folder or .tar file nor NAME@ALIAS / NAME@VERSION`);
+  const name = match[1]!;
+  const ref = match[2]!;
+  const store = SqliteTrackingStore.open(storeRoot);
+  try {
+    const version = /^\d+$/.test(ref) ? await store.getVersion(name, Number(ref)) : await store.getByAlias(name, ref);
+    if (!version) throw new BundleError('BUNDLE_NOT_FOUND', `model "${name}" has no ${/^\d+$/.test(ref) ? 'version' : 'alias'} "${ref}" in ${storeRoot}`);
+    return { source: await bundleSourceAt(version.bundle), registered: { name: version.name, version: version.version } };
+  } finally {
+    store.close();
+  }
+}
