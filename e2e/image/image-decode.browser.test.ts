@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePng, imageTensor, Rng, type DecodeImageOptions, type ImageChannels } from '@cvf/core';
+import { CpuDevice, decodeInput, encodePng, imageTensor, pipelineConfigSchema, preprocessImages, Rng, type DecodeImageOptions, type ImageChannels } from '@cvf/core';
 import { sharpImageDecoder } from '@cvf/core/node';
+import { dicomInputDecoder } from '@cvf/medical';
 import { openBundledPage, type BundledPage } from '../support/browser-page.js';
 import { chromiumUnavailable } from '../support/chromium.js';
 
@@ -9,7 +12,10 @@ const skip = chromiumUnavailable();
 let opened: BundledPage | undefined;
 
 beforeAll(async () => {
-  if (!skip) opened = await openBundledPage(new URL('./browser-entry.ts', import.meta.url), { ready: 'decodeImage', title: 'image decode' });
+  if (skip) return;
+  // @cvf/medical's compressed-syntax codecs load lazily, each in its own chunk; the Emscripten glue
+  // requires fs/path only on its Node code path.
+  opened = await openBundledPage(new URL('./browser-entry.ts', import.meta.url), { ready: 'decodeInputToModel', title: 'image decode', build: { splitting: true, external: ['fs', 'path'] } });
 });
 afterAll(() => opened?.close());
 
@@ -68,5 +74,63 @@ describe.skipIf(skip)('the browser decoder gives the tensors sharp gives in Node
 
   it('a foreign format is refused with its code', async () => {
     expect(await decodeInBrowser(new TextEncoder().encode('BM not a png'))).toMatchObject({ error: { code: 'IMAGE_UNSUPPORTED_FORMAT' } });
+  });
+});
+
+const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+
+/** The model input Node computes for the same bytes: decodeInput (sharp, @cvf/medical) and preprocessing on the CPU. */
+async function modelInputInNode(bytes: Uint8Array, preprocess: Record<string, unknown>) {
+  const cpu = new CpuDevice();
+  const config = pipelineConfigSchema.shape.preprocess.parse(preprocess);
+  const decoded = await decodeInput(bytes, undefined, { device: cpu, decoder: sharpImageDecoder, dicom: dicomInputDecoder, window: config.window });
+  const batch = await preprocessImages(cpu, [decoded], config);
+  return { shape: [...batch.shape], input: Array.from(batch.data) };
+}
+
+function modelInputInBrowser(bytes: Uint8Array, preprocess: Record<string, unknown>, mediaType?: string) {
+  return opened!.page.evaluate(([b, t, p]) => window.decodeInputToModel(b, t ?? undefined, p), [Array.from(bytes), mediaType ?? null, preprocess] as const);
+}
+
+function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).toBe(b.length);
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+}
+
+describe.skipIf(skip)('decodeInput in the browser, into preprocessing on the page\'s WebGPU', () => {
+  const preprocess = { resize: { height: 40, width: 24 }, normalize: { mean: [0.5], std: [0.25] } };
+
+  it('PNG (sniffed, and named): a host image, and the model input Node computes', async () => {
+    const png = await encodePng(imageTensor('u8', { height: 9, width: 13, channels: 3 }, opaque(9, 13, 3)));
+    const node = await modelInputInNode(png, preprocess);
+    for (const type of [undefined, 'image/png']) {
+      const page = await modelInputInBrowser(png, preprocess, type);
+      if ('error' in page) throw new Error(JSON.stringify(page.error));
+      expect(page).toMatchObject({ backend: 'webgpu', kind: 'host-image', shape: node.shape });
+      expect(maxAbsDiff(page.input, node.input)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it.skipIf(!existsSync(CORPUS))('DICOM through @cvf/medical: windowed into a device image on the GPU, nothing read back, the model input Node computes', async () => {
+    const cases = [
+      { file: 'CT_small.dcm', window: { preset: 'ct-lung' } },
+      { file: 'MR_small.dcm', window: {} },
+    ];
+    for (const { file, window } of cases) {
+      const bytes = new Uint8Array(readFileSync(join(CORPUS, file)));
+      const config = { ...preprocess, resize: { height: 40, width: 24, mode: 'nearest' }, window };
+      const node = await modelInputInNode(bytes, config);
+      const page = await modelInputInBrowser(bytes, config);
+      if ('error' in page) throw new Error(`${file}: ${JSON.stringify(page.error)}`);
+      expect(page, file).toMatchObject({ backend: 'webgpu', kind: 'device-image', location: 'gpu', reads: 0, shape: node.shape });
+      const worst = maxAbsDiff(page.input, node.input);
+      console.log(`${file}: browser (WebGPU) − Node (CPU) model input, max |Δ| ${worst.toExponential(2)}`);
+      expect(worst, file).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('unrecognised bytes and an unsupported media type are INPUT_UNSUPPORTED_MEDIA', async () => {
+    expect(await modelInputInBrowser(new TextEncoder().encode('GIF89a not supported'), preprocess)).toMatchObject({ error: { code: 'INPUT_UNSUPPORTED_MEDIA' } });
+    expect(await modelInputInBrowser(new Uint8Array(8), preprocess, 'image/gif')).toMatchObject({ error: { code: 'INPUT_UNSUPPORTED_MEDIA', message: expect.stringContaining('image/gif') } });
   });
 });
