@@ -1,6 +1,7 @@
 import { createSecondaryCapture, dicomInputDecoder, dicomSampleImage, parseDicom, writeDicom } from '@cvf/medical';
 import { CpuDevice, decodeInput, disposeDecodedInput, encodePng, imageTensor, isSoftwareAdapter, Predictor, type Device, type PreprocessConfig } from '@cvf/core';
-import { createOrtNodeRuntime, gpuForTests, readBundleFolder, sharpImageDecoder } from '@cvf/core/node';
+import { createOrtNodeRuntime, readBundleFolder, sharpImageDecoder } from '@cvf/core/node';
+import { gpuForTests } from '@cvf/core/testing';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuDevice, decodeInput, disposeDecodedInput, pipelineConfigSchema, preprocessImages, readDecodedInput, type DecodedInput, type Device, type PreprocessConfig } from '@cvf/core';
-import { gpuForTests, sharpImageDecoder } from '@cvf/core/node';
+import { sharpImageDecoder } from '@cvf/core/node';
+import { gpuForTests } from '@cvf/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../dicom/decode-frames.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
