@@ -2,7 +2,7 @@ import { createSecondaryCapture, dicomInputDecoder, dicomSampleImage, parseDicom
 import { CpuDevice, decodeInput, disposeDecodedInput, encodePng, imageTensor, isSoftwareAdapter, Predictor, type Device, type PreprocessConfig } from '@cvf/core';
 import { createOrtNodeRuntime, readBundleFolder, sharpImageDecoder } from '@cvf/core/node';
 import { gpuForTests } from '@cvf/core/testing';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -97,6 +97,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     const [normal, abnormal] = [labels.indexOf('normal'), labels.indexOf('abnormal')];
     files = [join(root, `${abnormal}.dcm`), join(PYDICOM_CORPUS, 'CT_small.dcm'), png, join(root, `${normal}.dcm`), join(PYDICOM_CORPUS, 'MR_small.dcm')];
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function predict(...args: string[]): Promise<PredictedFile[]> {
     const result = await runCli('predict', bundle, ...files, '--json', ...args);
