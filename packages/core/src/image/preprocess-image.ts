@@ -65,6 +65,7 @@ export async function preprocessImages(device: Device, images: readonly DecodedI
   for (const indices of groups.values()) {
     parts.push({ indices, run: () => preprocessUniform(device, indices.map((i) => images[i] as ImageTensor), config) });
   }
+  parts.sort((a, b) => a.indices[0]! - b.indices[0]!); // in input order where it can be: no reordering gather
   if (parts.length === 1) return parts[0]!.run();
   if (parts.length === 0) {
     const { height, width } = config.resize;
