@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { gpuForTests } from '../../packages/core/src/node/gpu-test-policy.js';
+import { gpuForTests } from '@cvf/core/testing';
 
 // The installed `cvf` bin, as a user runs it from the repo root (`npx cvf`), on the build that
 // scripts/setup.sh made.

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { requireInCi } from '@cvf/core/testing';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium; never a downloaded browser. */
@@ -16,13 +17,9 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-/** Why browser tests cannot run here, or null. In CI on Linux a missing Chromium is a failure. */
-export function chromiumUnavailable(): string | null {
-  if (existsSync(CHROMIUM_PATH)) return null;
-  const reason = `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (scripts/setup.sh installs Debian's chromium)`;
-  if (process.env.CI === 'true' && process.platform === 'linux') throw new Error(`CI=true on Linux requires Chromium: ${reason}`);
-  console.warn(reason);
-  return reason;
+/** Why browser tests cannot run here, or undefined (a failure in CI on Linux, `requireInCi`). */
+export function chromiumUnavailable(): string | undefined {
+  return requireInCi("Chromium (Debian's chromium)", existsSync(CHROMIUM_PATH) || `no Chromium at ${CHROMIUM_PATH}`);
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@cvf/core';
+import { pythonModules, requireInCi, SYSTEM_PYTHON } from '@cvf/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../testing/run-cli.js';
 
 /** `cvf bench pca ...args` in-process on the real command tree. */
 const cvf = (...args: string[]) => runCli('bench', 'pca', ...args);
 
-const PYTHON = '/usr/bin/python3';
+const numpyMissing = requireInCi('numpy (python3-numpy)', pythonModules('numpy'));
 const ROWS = 500;
 const DIM = 40;
 
@@ -44,12 +44,12 @@ describe('cvf bench pca', () => {
     expect(result.explainedVarianceRatio).toBeLessThanOrEqual(1);
   });
 
-  it.skipIf(!existsSync(PYTHON))('reports the explained variance ratio numpy finds, with either strategy', async () => {
+  it.skipIf(numpyMissing)('reports the explained variance ratio numpy finds, with either strategy', async () => {
     const script = `import numpy as np, sys
 x = np.fromfile(sys.argv[1], dtype='<f4').astype(np.float64).reshape(-1, ${DIM})
 w = np.linalg.eigvalsh(np.cov(x, rowvar=False))[::-1]
 print(w[:3].sum() / w.sum())`;
-    const want = Number(spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' }).stdout);
+    const want = Number(spawnSync(SYSTEM_PYTHON, ['-c', script, file], { encoding: 'utf8' }).stdout);
     for (const strategy of ['covariance', 'randomized']) {
       const { stdout } = await cvf('--data', file, '--dim', String(DIM), '--components', '3', '--strategy', strategy, '--json');
       expect(Math.abs(JSON.parse(stdout).explainedVarianceRatio - want)).toBeLessThan(1e-5);

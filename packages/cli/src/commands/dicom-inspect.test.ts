@@ -2,26 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandRuns, requireInCi } from '@cvf/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../testing/run-cli.js';
 
 /** `cvf ...args` in-process on the real command tree. */
 const cvf = runCli;
 
-const dcmtk = (() => {
-  try {
-    execFileSync('dump2dcm', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!dcmtk) {
-  if (process.env.CI === 'true') throw new Error('dcmtk (dump2dcm) is required in CI to write the fixtures of cvf dicom inspect: scripts/setup.sh installs it');
-  console.warn('skipping cvf dicom inspect tests: dcmtk (dump2dcm) is not installed; scripts/setup.sh installs it');
-}
+// dcmtk's dump2dcm writes the fixtures.
+const dcmtkMissing = requireInCi("dcmtk's dump2dcm", commandRuns('dump2dcm'));
 
-describe.skipIf(!dcmtk)('cvf dicom inspect', () => {
+describe.skipIf(dcmtkMissing)('cvf dicom inspect', () => {
   let dir: string;
   let ct: string;
 

@@ -1,6 +1,7 @@
 import { createSecondaryCapture, writeDicom } from '@cvf/medical';
-import { composedGraphInput, CpuDevice, encodePng, imageTensor, OnnxGraphBuilder, Predictor, Rng, THUMBNAIL_SIZE } from '@cvf/core';
+import { composedGraphInput, CpuDevice, encodePng, findStage, imageTensor, OnnxGraphBuilder, Predictor, Rng, THUMBNAIL_SIZE } from '@cvf/core';
 import { createOrtNodeRuntime, readBundleFolder, sharpImageDecoder } from '@cvf/core/node';
+import { requireInCi } from '@cvf/core/testing';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,7 @@ import { runCli } from '../testing/run-cli.js';
 // Real images: Debian's Fashion-MNIST (scripts/setup.sh installs it).
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const available = existsSync(`${FASHION}/t10k-images-idx3-ubyte.gz`);
-if (!available && process.env.CI === 'true') throw new Error(`CI needs ${FASHION} (scripts/setup.sh installs dataset-fashion-mnist)`);
-if (!available) console.warn(`training tests skipped: no ${FASHION}`);
+const fashionMissing = requireInCi(`Debian's Fashion-MNIST (dataset-fashion-mnist)`, existsSync(`${FASHION}/t10k-images-idx3-ubyte.gz`) || `no ${FASHION}`);
 
 /** The first `perClass` images of each wanted class of the test (or train) set, as 28×28 u8 arrays. */
 function fashionImages(classes: readonly number[], perClass: number, set: 't10k' | 'train' = 't10k'): { pixels: Uint8Array; label: number }[] {
@@ -36,7 +35,7 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
   return JSON.parse(lines[lines.length - 1]!);
 }
 
-describe.skipIf(!available)('cvf train → registry → cvf predict', () => {
+describe.skipIf(fashionMissing)('cvf train → registry → cvf predict', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cvf-train-'));
@@ -101,10 +100,16 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(result).toMatchObject({ file, label: 'trouser', classIndex: 1 });
     expect(result.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
     // The temperature fitted on val is in the bundle and in the run; the top classes follow topK.
-    const manifest = JSON.parse(readFileSync(join(summary.bundle, 'manifest.json'), 'utf8'));
-    expect(manifest.postprocess.topK).toBe(2);
-    expect(manifest.postprocess.temperature).not.toBe(1);
-    expect(run.latestMetrics['postprocess.temperature']).toBeCloseTo(manifest.postprocess.temperature, 5);
+    const { manifest } = await readBundleFolder(summary.bundle);
+    const postprocess = findStage(manifest, 'postprocess')!.params;
+    expect(postprocess.topK).toBe(2);
+    expect(postprocess.temperature).not.toBe(1);
+    expect(run.latestMetrics['postprocess.temperature']).toBeCloseTo(postprocess.temperature, 5);
+    // The drift reference describes the training cases in PCA space (16 components).
+    const reference = findStage(manifest, 'reference')!.params;
+    expect(reference).toMatchObject({ space: 'pca', dim: 16 });
+    expect(reference.count).toBeGreaterThan(90);
+    expect(reference.sampleRows).toBe(reference.count);
     expect(result.top.map((t: { label: string }) => t.label)).toHaveLength(2);
     expect(result.top[0]).toEqual({ classIndex: 1, label: 'trouser', probability: result.probabilities[1] });
     expect(result.similar).toHaveLength(3);
@@ -156,8 +161,8 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(summary.model.name).toBe('ct-slice-classifier');
     expect(summary.metrics.test.auroc).toBeGreaterThan(0.9);
     expect(summary.metrics.test.sensitivity).toBeGreaterThan(0.7);
-    const manifest = JSON.parse(readFileSync(join(summary.bundle, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.thresholds)).toEqual(['abnormal']);
+    const { manifest } = await readBundleFolder(summary.bundle);
+    expect(Object.keys(findStage(manifest, 'thresholds')!.params.perClass)).toEqual(['abnormal']);
 
     const predicted = await runCli('predict', summary.bundle, join(root, '1.dcm'), '--json');
     expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
@@ -234,8 +239,8 @@ tracking: { store: ${join(dir, '.cvf')} }
     const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--set', `tracking.store=${store}`, '--set', 'features={kind: onnx, onnx: {model: backbone.onnx}}', '--set', 'registry={register: false}', '--json');
     expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
     const { bundle } = lastJsonLine(trained.stdout) as { bundle: string };
-    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
-    expect(manifest.stages.find((s: { name: string }) => s.name === 'composed')).toMatchObject({ kind: 'onnx', files: ['model.onnx'] });
+    const { manifest } = await readBundleFolder(bundle);
+    expect(findStage(manifest, 'composed')).toMatchObject({ params: { input: 'image', outputs: ['probabilities', 'features'] }, files: { graph: 'model.onnx' } });
 
     const files = readFileSyncDir(join(dir, 'png', 'bag')).slice(0, 3).map((f) => join(dir, 'png', 'bag', f));
     const predicted = JSON.parse((await runCli('predict', bundle, ...files, '--json')).stdout) as { probabilities: number[] }[];

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeFileAccess } from '../node/node-file-access.js';
+import { pythonModules, requireInCi, SYSTEM_PYTHON } from '../testing/index.js';
 import { compress } from './compression-streams.js';
 import { parseIdx, readIdx } from './idx.js';
 
@@ -43,31 +44,40 @@ describe('IDX reader', () => {
 });
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
-const missing = existsSync(`${FASHION}/train-images-idx3-ubyte.gz`) ? null : `Fashion-MNIST tests skipped: no ${FASHION} (Debian dataset-fashion-mnist, installed by scripts/setup.sh)`;
-if (missing) {
-  if (process.env.CI === 'true' && process.platform === 'linux') throw new Error(`CI=true on Linux requires ${FASHION}`);
-  console.warn(missing);
+const missing = requireInCi(`Debian's Fashion-MNIST (dataset-fashion-mnist)`, existsSync(`${FASHION}/train-images-idx3-ubyte.gz`) || `no ${FASHION}`);
+const numpyMissing = missing ?? requireInCi('numpy (python3-numpy)', pythonModules('numpy'));
+
+async function readSet(name: string) {
+  const images = await readIdx(await nodeFileAccess.readFile(`${FASHION}/${name}-images-idx3-ubyte.gz`));
+  const labels = await readIdx(await nodeFileAccess.readFile(`${FASHION}/${name}-labels-idx1-ubyte.gz`));
+  return { images, labels };
 }
 
-describe.skipIf(missing !== null)("Debian's Fashion-MNIST", () => {
-  it.each([
-    ['train', 60000],
-    ['t10k', 10000],
-  ])('%s: %i images of 28×28 and as many labels, 10 balanced classes, pixels as numpy reads them', async (name, count) => {
-    const images = await readIdx(await nodeFileAccess.readFile(`${FASHION}/${name}-images-idx3-ubyte.gz`));
-    const labels = await readIdx(await nodeFileAccess.readFile(`${FASHION}/${name}-labels-idx1-ubyte.gz`));
+const SETS = [
+  ['train', 60000],
+  ['t10k', 10000],
+] as const;
+
+describe.skipIf(missing)("Debian's Fashion-MNIST", () => {
+  it.each(SETS)('%s: %i images of 28×28 and as many labels, 10 balanced classes', async (name, count) => {
+    const { images, labels } = await readSet(name);
     expect([images.dtype, ...images.dims]).toEqual(['u8', count, 28, 28]);
     expect([labels.dtype, ...labels.dims]).toEqual(['u8', count]);
     const perClass = new Array(10).fill(0);
     for (const label of labels.data) perClass[label]++;
     expect(perClass).toEqual(new Array(10).fill(count / 10));
-    // The reference: the same files read independently by numpy, when Debian's python3-numpy is there.
-    if (!existsSync('/usr/bin/python3')) return;
+  });
+});
+
+// The reference: the same files read independently by numpy.
+describe.skipIf(numpyMissing)("Debian's Fashion-MNIST as numpy reads it", () => {
+  it.each(SETS)('%s: the same labels and pixel sums', async (name, count) => {
+    const { images, labels } = await readSet(name);
     const script = `import gzip, json, numpy as np
 im = np.frombuffer(gzip.open('${FASHION}/${name}-images-idx3-ubyte.gz').read()[16:], np.uint8).reshape(-1, 784)
 lb = np.frombuffer(gzip.open('${FASHION}/${name}-labels-idx1-ubyte.gz').read()[8:], np.uint8)
 print(json.dumps({'labels': lb[:20].tolist(), 'sums': im[[0, 1, 2, -1]].sum(1).tolist(), 'total': int(im.sum(dtype=np.int64))}))`;
-    const want = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' })) as { labels: number[]; sums: number[]; total: number };
+    const want = JSON.parse(execFileSync(SYSTEM_PYTHON, ['-c', script], { encoding: 'utf8' })) as { labels: number[]; sums: number[]; total: number };
     const pixels = images.data as Uint8Array;
     const sumOf = (i: number) => pixels.subarray(i * 784, (i + 1) * 784).reduce((a, b) => a + b, 0);
     expect(Array.from(labels.data.subarray(0, 20))).toEqual(want.labels);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireInCi, SYSTEM_PYTHON } from '../testing/index.js';
 import { averagedScores, balancedAccuracy, classScores, cohenKappa } from './classification.js';
 import { argmaxPredictions, confusionMatrix } from './confusion-matrix.js';
 import { logLoss } from './probabilistic-scores.js';
@@ -14,7 +15,6 @@ import { averagePrecision, averagePrecisionOneVsRest, rocAuc, rocAucOneVsRest } 
  * data with numpy, writes it as raw int32/float32 files into a temp folder, and asks scikit-learn
  * for its metrics on exactly those float32 values; the test reads the same files back.
  */
-const PYTHON = '/usr/bin/python3';
 
 const SCRIPT = String.raw`
 import json, sys, warnings
@@ -125,13 +125,11 @@ interface Reference {
 /** Runs the reference script; a reason to skip when Debian's scikit-learn is missing (a failure in CI). */
 function prepareReference(): { dir: string; reference: Reference; skip?: undefined } | { skip: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cvf-sklearn-'));
-  const run = spawnSync(PYTHON, ['-c', SCRIPT, dir], { encoding: 'utf8' });
+  const run = spawnSync(SYSTEM_PYTHON, ['-c', SCRIPT, dir], { encoding: 'utf8' });
   if (run.status === 0) return { dir, reference: JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Reference };
   rmSync(dir, { recursive: true, force: true });
-  const reason = `scikit-learn parity tests skipped: ${PYTHON} could not run the reference (${run.error?.message ?? run.stderr.trim().split('\n').pop()}); scripts/setup.sh installs python3-sklearn`;
-  if (process.env.CI === 'true') throw new Error(reason);
-  console.warn(reason);
-  return { skip: reason };
+  const why = `${SYSTEM_PYTHON} could not run the reference: ${run.error?.message ?? run.stderr.trim().split('\n').pop()}`;
+  return { skip: requireInCi('scikit-learn (python3-sklearn)', why) };
 }
 
 const prepared = prepareReference();

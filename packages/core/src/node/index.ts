@@ -7,5 +7,4 @@ export { SharpImageDecoder, sharpImageDecoder } from './image-decode-sharp.js';
 export { nodeFileAccess } from './node-file-access.js';
 export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';
 export { SqliteTrackingStore } from './tracking/index.js';
-export { gpuForTests } from './gpu-test-policy.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DicomError } from '@cvf/core';
+import { commandRuns, requireInCi } from '@cvf/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from './decode-frames.js';
 import { parseDicom } from './parse-dicom.js';
@@ -212,20 +213,9 @@ describe('decodeFrames: encapsulated', () => {
   });
 });
 
-const dcmtk = (() => {
-  try {
-    execFileSync('dcmcrle', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!dcmtk) {
-  if (process.env.CI === 'true') throw new Error('dcmtk (dcmcrle, dcmcjpls, dcmcjpeg) is required in CI: scripts/setup.sh installs it');
-  console.warn('skipping the dcmtk round trips: dcmtk is not installed (scripts/setup.sh installs it)');
-}
+const dcmtkMissing = requireInCi('dcmtk (dcmcrle, dcmcjpls, dcmcjpeg)', commandRuns('dcmcrle'));
 
-describe.skipIf(!dcmtk)('decodeFrames: multi-frame files encoded by dcmtk', () => {
+describe.skipIf(dcmtkMissing)('decodeFrames: multi-frame files encoded by dcmtk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cvf-dcmtk-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const rows = 16;

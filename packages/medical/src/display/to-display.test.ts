@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { CpuDevice, Tensor, type Device } from '@cvf/core';
-import { gpuForTests } from '@cvf/core/node';
+import { gpuForTests } from '@cvf/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrames, parseDicom } from '../dicom/index.js';
 import { PYDICOM_CORPUS, referenceToolsSkipReason, runPythonJson } from '../node/reference-tools.js';

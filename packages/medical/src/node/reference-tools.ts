@@ -1,11 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { requireInCi, SYSTEM_PYTHON } from '@cvf/core/testing';
 
-/**
- * Node-only access to the reference DICOM tools that tests and conformance checks compare with:
- * Debian's pydicom (through /usr/bin/python3, not a pyenv `python3` without it) and dcmtk.
- */
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+// Node-only access to the reference DICOM tools that tests and conformance checks compare with:
+// Debian's pydicom (through /usr/bin/python3, not a pyenv `python3` without it) and dcmtk.
+
 export const PYDICOM_CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 
 let missing: string | null | undefined;
@@ -19,22 +18,15 @@ export function referenceToolsMissing(): string | undefined {
       execFileSync(SYSTEM_PYTHON, ['-c', 'import pydicom, numpy'], { stdio: 'pipe' });
       execFileSync('dcmdump', ['--version'], { stdio: 'pipe' });
     } catch (error) {
-      missing = `reference tools unavailable (python3-pydicom, python3-numpy and dcmtk from scripts/setup.sh): ${(error as Error).message.split('\n')[0]}`;
+      missing = (error as Error).message.split('\n')[0]!;
     }
   }
   return missing ?? undefined;
 }
 
-/**
- * For test files: the reason to skip when the reference tools are missing — except in CI on Linux,
- * where set-up installs them and their absence is a failure, never a silent pass.
- */
+/** For test files: the reason to skip when the reference tools are missing (a failure in CI, `requireInCi`). */
 export function referenceToolsSkipReason(): string | undefined {
-  const reason = referenceToolsMissing();
-  if (!reason) return undefined;
-  if (process.env.CI === 'true' && process.platform === 'linux') throw new Error(`CI=true on Linux requires the reference tools, but: ${reason}`);
-  console.warn(`tests skipped: ${reason}`);
-  return reason;
+  return requireInCi('the reference tools (python3-pydicom, python3-numpy, dcmtk)', referenceToolsMissing() ?? true);
 }
 
 /** Runs a Python script with Debian's python3; returns its stdout. Arguments arrive in sys.argv[1:]. */

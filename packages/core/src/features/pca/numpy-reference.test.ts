@@ -1,28 +1,24 @@
 // The PCA numerics against numpy (float64 LAPACK) on small matrices: the symmetric eigensolver
 // (both eigenvector paths), Householder QR, and PCA fits with every strategy and engine.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
 import { createJsFastMatmul } from '../../compute/fast-matmul/js-fast-matmul.js';
 import { createOrtFastMatmul } from '../../compute/fast-matmul/ort-fast-matmul.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
-import { gpuForTests } from '../../node/gpu-test-policy.js';
+import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../testing/index.js';
 import { createOrtNodeRuntime } from '../../node/ort-node.js';
 import { orthonormalizeRows } from './householder-qr.js';
 import { Pca, type PcaCompute } from './pca.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 
-// Debian's numpy lives with /usr/bin/python3, not the python3 first on PATH.
-const PYTHON = '/usr/bin/python3';
-const numpyMissing = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0 ? undefined : `${PYTHON} with numpy is not installed`;
-if (numpyMissing) console.warn(`numpy reference tests skipped: ${numpyMissing}`);
+const numpyMissing = requireInCi('numpy (python3-numpy)', pythonModules('numpy'));
 
 /** Runs a python snippet with `data` (JSON) as variable `data`; it assigns `result`, returned as JSON. */
 function numpy<T>(script: string, data: unknown): T {
   const program = `import json, sys\nimport numpy as np\ndata = json.load(sys.stdin)\n${script}\njson.dump(result, sys.stdout)\n`;
-  const run = spawnSync(PYTHON, ['-c', program], { input: JSON.stringify(data), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = spawnSync(SYSTEM_PYTHON, ['-c', program], { input: JSON.stringify(data), encoding: 'utf8', maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CvfError } from '@cvf/core';
+import { pythonModules, requireInCi, SYSTEM_PYTHON } from '@cvf/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../decode-frames.js';
 import type { DecodedImage } from '../decoded-image.js';
@@ -16,7 +17,6 @@ import { parseDicom } from '../parse-dicom.js';
 import { Tag } from '../tags.js';
 import { isLossy, transferSyntaxName } from '../transfer-syntax.js';
 
-const PYTHON = '/usr/bin/python3';
 const DATA = '/usr/lib/python3/dist-packages/pydicom/data';
 const CORPORA = [join(DATA, 'test_files'), join(DATA, 'charset_files')];
 const SCRIPT = new URL('./pydicom-reference.py', import.meta.url).pathname;
@@ -49,21 +49,10 @@ interface ReferenceEntry {
   error?: string;
 }
 
-const available = existsSync(PYTHON) && existsSync(CORPORA[0]!) && pythonHasPydicom();
-if (!available) {
-  const reason = `${PYTHON} with pydicom, gdcm and numpy, and pydicom's corpus under ${DATA}, are needed (Debian python3-pydicom python3-gdcm python3-numpy; scripts/setup.sh installs them)`;
-  if (process.env.CI === 'true') throw new Error(`conformance suite cannot run in CI: ${reason}`);
-  console.warn(`skipping the pydicom conformance suite: ${reason}`);
-}
-
-function pythonHasPydicom(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const skip = requireInCi(
+  "pydicom and its corpus (python3-pydicom, python3-gdcm, python3-numpy)",
+  existsSync(CORPORA[0]!) ? pythonModules('pydicom', 'numpy') : `no pydicom corpus under ${DATA}`,
+);
 
 const TYPED: Record<string, new (buffer: ArrayBuffer) => ArrayLike<number>> = {
   uint8: Uint8Array,
@@ -76,7 +65,7 @@ const TYPED: Record<string, new (buffer: ArrayBuffer) => ArrayLike<number>> = {
   float64: Float64Array,
 };
 
-describe.skipIf(!available)('pydicom conformance', () => {
+describe.skipIf(skip)('pydicom conformance', () => {
   let dir: string;
   let entries: ReferenceEntry[] = [];
   const tally = new Map<string, { decodable: number; decoded: number; exact: number }>();
@@ -84,7 +73,7 @@ describe.skipIf(!available)('pydicom conformance', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'cvf-pydicom-ref-'));
-    execFileSync(PYTHON, [SCRIPT, dir, ...CORPORA], { stdio: ['ignore', 'ignore', 'ignore'], timeout: 120_000 });
+    execFileSync(SYSTEM_PYTHON, [SCRIPT, dir, ...CORPORA], { stdio: ['ignore', 'ignore', 'ignore'], timeout: 120_000 });
     entries = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: ReferenceEntry[] }).files;
   });
 

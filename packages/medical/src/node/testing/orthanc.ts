@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireInCi } from '@cvf/core/testing';
 
 /** Debian's Orthanc and its DICOMweb plugin (packages orthanc, orthanc-dicomweb; scripts/setup.sh installs them). */
 export const ORTHANC_PATH = process.env.CVF_ORTHANC ?? '/usr/sbin/Orthanc';
@@ -25,14 +26,10 @@ export interface OrthancServer {
   stop(): Promise<void>;
 }
 
-/** Why Orthanc tests cannot run here, or null. In CI on Linux a missing Orthanc is a failure. */
-export function orthancUnavailable(): string | null {
+/** Why Orthanc tests cannot run here, or undefined (a failure in CI on Linux, `requireInCi`). */
+export function orthancUnavailable(): string | undefined {
   const missing = [ORTHANC_PATH, ORTHANC_DICOMWEB_PLUGIN].filter((path) => !existsSync(path));
-  if (missing.length === 0) return null;
-  const reason = `Orthanc tests skipped: no ${missing.join(' and no ')} (scripts/setup.sh installs Debian's orthanc and orthanc-dicomweb)`;
-  if (process.env.CI === 'true' && process.platform === 'linux') throw new Error(`CI=true on Linux requires Orthanc: ${reason}`);
-  console.warn(reason);
-  return reason;
+  return requireInCi("Orthanc (Debian's orthanc and orthanc-dicomweb)", missing.length === 0 || `no ${missing.join(' and no ')}`);
 }
 
 /** A port free on the loopback interface now (the OS picks it; Orthanc binds it a moment later). */

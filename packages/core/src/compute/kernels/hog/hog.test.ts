@@ -2,18 +2,15 @@
 // its gradients, `rad2deg(arctan2) % 180` orientations, hard binning `[i·w, (i+1)·w)`, cell means
 // and L2-Hys blocks — plus the same with linear interpolation between bin centres.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gpuForTests } from '../../../node/gpu-test-policy.js';
+import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../../testing/index.js';
 import { CpuDevice } from '../../cpu-device.js';
 import type { Device } from '../../device.js';
 import { Rng } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { hog, hogFeatureLength, type HogAttrs } from './hog.js';
 
-const PYTHON = '/usr/bin/python3';
-const numpyMissing = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0 ? undefined : `${PYTHON} with numpy is not installed`;
-if (numpyMissing) console.warn(`HOG numpy reference tests skipped: ${numpyMissing}`);
+const numpyMissing = requireInCi('numpy (python3-numpy)', pythonModules('numpy'));
 
 const SKIMAGE_HOG = `
 import json, sys
@@ -119,7 +116,7 @@ function skimageReference(s: Scenario, images: number[][]): number[][] {
     linear: (s.attrs.binning ?? 'linear') === 'linear',
     sqrt: s.attrs.transformSqrt ?? false,
   };
-  const run = spawnSync(PYTHON, ['-c', SKIMAGE_HOG], { input: JSON.stringify(input), encoding: 'utf8' });
+  const run = spawnSync(SYSTEM_PYTHON, ['-c', SKIMAGE_HOG], { input: JSON.stringify(input), encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as number[][];
 }
