@@ -23,7 +23,7 @@ beforeAll(async () => {
   tracking.close();
 });
 
-it('cvf models export NAME@ALIAS writes one verified .tar that tar lists and the loader reads, with the registry version', async () => {
+it('cvf models export NAME@ALIAS writes one verified .tar that tar lists, the loader reads and cvf predict serves, with the registry version', async () => {
   const out = join(dir, 'garments.tar');
   const { exitCode, stdout } = await runCli('models', 'export', 'garments@production', out, '--store', store, '--json');
   expect(exitCode).toBe(0);
@@ -33,6 +33,15 @@ it('cvf models export NAME@ALIAS writes one verified .tar that tar lists and the
   expect(bundle.manifest.version).toBe(2);
   expect(bundle.manifest.schemaVersion).toBe(2);
   expect(Array.from(bundle.files.get('head.onnx')!)).toEqual(Array.from(readFileSync(join(FIXTURE, 'bundle', 'head.onnx'))));
+
+  // The shipped file predicts what the bundle predicted when it was written.
+  const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected-predictions.json'), 'utf8')) as { file: string; probabilities: number[]; similar: { id: string }[] }[];
+  const predicted = await runCli('predict', out, ...expected.map((e) => join(FIXTURE, 'inputs', e.file)), '--device', 'cpu', '--json');
+  expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
+  (JSON.parse(predicted.stdout) as typeof expected).forEach((p, i) => {
+    p.probabilities.forEach((v, c) => expect(Math.abs(v - expected[i]!.probabilities[c]!)).toBeLessThan(1e-6));
+    expect(p.similar.map((s) => s.id)).toEqual(expected[i]!.similar.map((s) => s.id));
+  });
 
   const again = await runCli('models', 'export', 'garments@production', out, '--store', store, '--json');
   expect(again.exitCode).toBe(2);

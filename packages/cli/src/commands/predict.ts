@@ -1,29 +1,28 @@
 import {
-  BundleError,
   CvfError,
   decodeInput,
   disposeDecodedInput,
   FileError,
   isSoftwareAdapter,
+  loadBundle,
   Predictor,
   WebGpuUnavailableError,
   type DecodedInput,
   type DecodeInputOptions,
   type Device,
-  type PreprocessConfig,
 } from '@cvf/core';
-import { createNodeDevice, createOrtNodeRuntime, readBundleFolder, sharpImageDecoder, SqliteTrackingStore } from '@cvf/core/node';
+import { createNodeDevice, createOrtNodeRuntime, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolveBundle } from '../bundle-reference.js';
 import { EXIT, printJson, runAction } from '../output.js';
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
     .description('classify PNG, JPEG, WebP or DICOM files with a bundle, with the most similar training cases')
-    .argument('<bundle>', 'a bundle folder, or a registered model as NAME@ALIAS or NAME@VERSION (e.g. fashion-mnist@production)')
+    .argument('<bundle>', 'a bundle folder or .tar file, or a registered model as NAME@ALIAS or NAME@VERSION (e.g. fashion-mnist@production)')
     .argument('<files...>', 'images to classify')
     .option('--similar <k>', 'similar cases per file (default: the bundle index k)', (v) => Number.parseInt(v, 10))
     .addOption(new Option('--store <dir>', 'tracking store for NAME@ALIAS').default('.cvf'))
@@ -32,13 +31,13 @@ export function registerPredict(program: Command): void {
     .option('--json', 'print JSON')
     .action((bundleArg: string, files: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
-        const bundle = await readBundleFolder(await resolveBundle(bundleArg, options.store));
+        const bundle = await loadBundle((await resolveBundle(bundleArg, options.store)).source);
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
         const images: DecodedInput[] = [];
         let predictor: Predictor | undefined;
         try {
           predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
-          const window = (bundle.manifest.preprocess as PreprocessConfig).window;
+          const { window } = bundle.manifest.preprocess;
           const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }) };
           for (const file of files) images.push(await decodeFile(file, decode));
           const predictions = await predictor.predict(images, options.similar !== undefined ? { similar: options.similar } : {});
@@ -77,22 +76,6 @@ async function openDevice(kind: PredictOptions['device'], allowSoftware: boolean
     throw new WebGpuUnavailableError(`the only adapter is a software one (${name}), slower than the CPU path; pass --allow-software to run on it anyway`);
   }
   return device;
-}
-
-/** A folder path as is; otherwise NAME@ALIAS or NAME@VERSION looked up in the registry. */
-async function resolveBundle(argument: string, storeRoot: string): Promise<string> {
-  if (existsSync(argument)) return argument;
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)@([a-z][a-z0-9-]*|\d+)$/.exec(argument);
-  if (!match) throw new BundleError('BUNDLE_NOT_FOUND', `${argument} is neither a bundle folder nor NAME@ALIAS / NAME@VERSION`);
-  const [, name, ref] = match as unknown as [string, string, string];
-  const store = SqliteTrackingStore.open(storeRoot);
-  try {
-    const version = /^\d+$/.test(ref) ? await store.getVersion(name, Number(ref)) : await store.getByAlias(name, ref);
-    if (!version) throw new BundleError('BUNDLE_NOT_FOUND', `model "${name}" has no alias "${ref}" in ${storeRoot}`);
-    return version.bundle;
-  } finally {
-    store.close();
-  }
 }
 
 /**
