@@ -7,8 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DataSet } from 'dicom-parser';
-import { dicomParser } from '../../packages/medical/src/dicom/dicom-parser-module.js';
+import dicomParser, { type DataSet } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 
 type DecodeImageFrame = (imageFrame: object, transferSyntax: string, pixelData: Uint8Array, decodeConfig: object, options: object) => Promise<{ pixelData: ArrayLike<number> }>;

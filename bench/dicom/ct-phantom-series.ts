@@ -2,7 +2,7 @@
 // unsigned with Rescale Intercept -1024 (the usual CT encoding). Each slice is a body ellipse with
 // lungs, a spine and a bone ring whose sizes change along z, plus seeded noise — so compressed
 // codestreams have realistic sizes, not the trivial ones of a flat image.
-import { buildPart10, imagePixelElements } from '../../packages/medical/src/dicom/testing/part10-builder.js';
+import { buildPart10, imagePixelElements } from '@cvf/medical/testing';
 
 export const SIZE = 512;
 

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPart10 } from '../../packages/medical/src/dicom/testing/part10-builder.js';
-import { TransferSyntax } from '../../packages/medical/src/dicom/transfer-syntax.js';
+import { TransferSyntax } from '@cvf/medical';
+import { buildPart10 } from '@cvf/medical/testing';
 import { SIZE, seriesElements } from './ct-phantom-series.js';
 
 export interface Variant {

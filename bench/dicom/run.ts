@@ -8,10 +8,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'fflate';
-import { decodeFrames } from '../../packages/medical/src/dicom/decode-frames.js';
-import { dicomParser } from '../../packages/medical/src/dicom/dicom-parser-module.js';
-import { parseDicom } from '../../packages/medical/src/dicom/parse-dicom.js';
-import { transferSyntaxName } from '../../packages/medical/src/dicom/transfer-syntax.js';
+import { decodeFrames, parseDicom, transferSyntaxName } from '@cvf/medical';
+import dicomParser from 'dicom-parser';
 import { machine, printTable, timeIt, writeResults } from '../support/report.js';
 import { loadCornerstonePeer, type CornerstonePeer } from './cornerstone-peer.js';
 import { phantomSeries } from './ct-phantom-series.js';

@@ -1,5 +1,5 @@
-// A minimal reader of Fashion-MNIST's gzip'd IDX files, for the benchmarks only (the dataset
-// readers of packages/core/src/data take over once they land).
+// A minimal reader of Fashion-MNIST's gzip'd IDX files as flat float rows, for the benchmarks
+// only (@cvf/core's readIdx is the library's reader).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';

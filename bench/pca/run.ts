@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBenchPca, type BenchPcaResult } from '../../packages/cli/src/commands/bench-pca.js';
+import { runBenchPca, type BenchPcaResult } from '@cvf/cli';
 import { machine, printTable, writeResults } from '../support/report.js';
 import { readFashionMnist } from './fashion-mnist.js';
 

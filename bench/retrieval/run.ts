@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuDevice, createIndex, createOrtFastMatmul, Pca, recallAtK, Tensor, type IndexKind } from '@cvf/core';
 import { createOrtNodeRuntime } from '@cvf/core/node';
-import { runBenchRetrieval, timeSearches, type BenchRetrievalResult } from '../../packages/cli/src/commands/bench-retrieval.js';
+import { runBenchRetrieval, timeSearches, type BenchRetrievalResult } from '@cvf/cli';
 import { readFashionMnist } from '../pca/fashion-mnist.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 

@@ -1,5 +1,5 @@
 // Runs in the page: parses and decodes DICOM with @cvf/medical, loading each WebAssembly codec from /wasm/.
-import { configureWasmCodecs, decodeFrames, parseDicom } from '../../packages/medical/src/dicom/index.js';
+import { configureWasmCodecs, decodeFrames, parseDicom } from '@cvf/medical';
 
 declare global {
   interface Window {

@@ -5,10 +5,9 @@ import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFrames } from '../../packages/medical/src/dicom/decode-frames.js';
-import { parseDicom } from '../../packages/medical/src/dicom/parse-dicom.js';
-import { buildPart10, imagePixelElements } from '../../packages/medical/src/dicom/testing/part10-builder.js';
-import { TransferSyntax } from '../../packages/medical/src/dicom/transfer-syntax.js';
+import { decodeFrames, parseDicom, TransferSyntax } from '@cvf/medical';
+import { buildPart10, imagePixelElements } from '@cvf/medical/testing';
+import { requireInCi } from '@cvf/core/testing';
 import { openBundledPage, type BundledPage } from '../support/browser-page.js';
 import { chromiumUnavailable } from '../support/chromium.js';
 import type { StaticFile } from '../support/static-server.js';
@@ -30,7 +29,7 @@ const WASM = [
   '@cornerstonejs/codec-openjph/wasm',
 ];
 
-const skip = chromiumUnavailable() ?? (existsSync(CORPUS) ? null : `no pydicom corpus at ${CORPUS}`);
+const skip = chromiumUnavailable() ?? requireInCi("pydicom's corpus (python3-pydicom)", existsSync(CORPUS) || `no pydicom corpus at ${CORPUS}`);
 let opened: BundledPage | undefined;
 
 beforeAll(async () => {

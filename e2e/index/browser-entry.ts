@@ -1,5 +1,5 @@
 // Runs in the page: indexes built in the browser, saved to IndexedDB in chunks, loaded back, and
-// damaged on purpose. The index module is bundled from its sources, as the studio bundles it.
+// damaged on purpose. @cvf/core is bundled from its sources, as the studio bundles it.
 import { openDB } from 'idb';
 import {
   createIndex,
@@ -9,7 +9,7 @@ import {
   saveIndexToIndexedDB,
   wasmSimdSupported,
   type IndexKind,
-} from '../../packages/core/src/index/index.js';
+} from '@cvf/core';
 
 declare global {
   interface Window {
