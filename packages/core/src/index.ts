@@ -13,3 +13,4 @@ export * from './pipeline/index.js';
 export * from './retrieval/index.js';
 export * from './tracking/index.js';
 export * from './train/index.js';
+export { CORE_VERSION } from './version.js';

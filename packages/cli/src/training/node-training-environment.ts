@@ -1,9 +1,8 @@
-import { createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
+import { CORE_VERSION, createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
 import { createOrtNodeRuntime, nodeFileAccess, sharpImageDecoder, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
 import { dicomDatasetOpeners, dicomUnlabelledOpeners } from '@cvf/medical';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { CLI_VERSION } from '../version.js';
 
 /** The git commit of the working folder, or null outside a repository. */
 export function gitSha(cwd = process.cwd()): string | null {
@@ -49,7 +48,7 @@ export async function nodeTrainingEnvironment(options: {
     fastMatmul,
     onnxRuntime: runtime,
     gitSha: gitSha(dirname(resolve(configPath))),
-    coreVersion: CLI_VERSION,
+    coreVersion: CORE_VERSION,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
