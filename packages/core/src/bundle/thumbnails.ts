@@ -1,6 +1,8 @@
+import type { Device } from '../compute/device.js';
 import { compress, decompress } from '../data/compression-streams.js';
 import type { Sample } from '../data/dataset.js';
 import { BundleError } from '../errors.js';
+import { disposeDecodedInput, readDecodedInput } from '../image/decoded-input.js';
 import { colorChannels, imageSize, imageTensor, toPlanar, type ImageTensor } from '../image/image-tensor.js';
 import { resizeNearest } from '../image/resize-nearest.js';
 
@@ -19,12 +21,20 @@ interface ThumbnailHeader {
  * aspect ratio inside the square (padded with black); 16-bit and float images are stretched to
  * 0..255 per image.
  */
-export async function encodeThumbnails(samples: readonly Sample[]): Promise<Uint8Array> {
-  const first = samples.length > 0 ? await samples[0]!.load() : null;
+export async function encodeThumbnails(samples: readonly Sample[], device: Device): Promise<Uint8Array> {
+  const host = async (sample: Sample): Promise<ImageTensor> => {
+    const input = await sample.load();
+    try {
+      return await readDecodedInput(device, input);
+    } finally {
+      disposeDecodedInput(input);
+    }
+  };
+  const first = samples.length > 0 ? await host(samples[0]!) : null;
   const channels = first ? colorChannels(imageSize(first).channels) : 1;
   const item = THUMBNAIL_SIZE * THUMBNAIL_SIZE * channels;
   const body = new Uint8Array(samples.length * item);
-  for (const [k, sample] of samples.entries()) body.set(thumbnail(await sample.load(), channels), k * item);
+  for (const [k, sample] of samples.entries()) body.set(thumbnail(await host(sample), channels), k * item);
   const header = new TextEncoder().encode(`${JSON.stringify({ size: THUMBNAIL_SIZE, channels, count: samples.length } satisfies ThumbnailHeader)}\n`);
   const bytes = new Uint8Array(header.length + body.length);
   bytes.set(header);

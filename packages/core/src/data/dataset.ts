@@ -1,5 +1,5 @@
 import type { ImageDecoder } from '../image/image-decoder.js';
-import type { ImageTensor } from '../image/image-tensor.js';
+import type { DecodedInput } from '../image/decoded-input.js';
 import type { FileAccess } from './file-access.js';
 
 export type SplitName = 'train' | 'val' | 'test';
@@ -19,8 +19,12 @@ export interface Sample {
   readonly studyUID?: string;
   /** A split fixed by the source (a manifest's split column); otherwise the seeded split decides. */
   readonly split?: SplitName;
-  /** Decodes the image: [height, width, channels] interleaved (see image/image-tensor.ts). */
-  load(): Promise<ImageTensor>;
+  /**
+   * Decodes the image, as `decodeInput` does: an interleaved host image (PNG, JPEG, IDX, colour
+   * DICOM), or a grayscale DICOM frame windowed on the dataset's Device and left there. The caller
+   * owns it (`disposeDecodedInput`).
+   */
+  load(): Promise<DecodedInput>;
 }
 
 /** What one source of the `data` section gives: its samples, in the source's order. */

@@ -9,6 +9,7 @@ import { imageTensor } from '../image/image-tensor.js';
 import { loadPipelineConfigFile } from '../node/config-file.js';
 import { sharpImageDecoder } from '../node/image-decode-sharp.js';
 import { nodeFileAccess } from '../node/node-file-access.js';
+import { hostImage } from './testing/host-image.js';
 import type { OpenedDataset } from './dataset.js';
 import { openDataset } from './open-dataset.js';
 
@@ -62,7 +63,7 @@ describe('openDataset', () => {
     expect(data.train.filter((s) => s.label === 'cat').length).toBe(5);
     const dog = all(data).find((s) => s.id === 'dog/nested/d7.PNG')!;
     expect(dog.classIndex).toBe(1);
-    const image = await dog.load();
+    const image = await hostImage(dog);
     expect([...image.shape]).toEqual([2, 3, 1]);
     expect(Array.from(image.data)).toEqual(new Array(6).fill(107));
   });
@@ -85,7 +86,7 @@ describe('openDataset', () => {
     expect(data.train.length).toBe(24);
     const sample = all(data).find((s) => s.id === 'img 3,1 "q".png')!;
     expect(sample.classIndex).toBe(0);
-    expect((await sample.load()).data[0]).toBe(7);
+    expect((await hostImage(sample)).data[0]).toBe(7);
   });
 
   it('JSONL manifest with renamed fields and an explicit root', async () => {
@@ -94,7 +95,7 @@ describe('openDataset', () => {
     expect(all(data)).toHaveLength(10);
     expect(data.classes).toEqual(['nodule', 'normal']);
     const first = all(data)[0]!;
-    expect((await first.load()).shape).toEqual([2, 3, 1]);
+    expect((await hostImage(first)).shape).toEqual([2, 3, 1]);
   });
 
   it('errors name the problem: unknown label, missing file, missing reader', async () => {
@@ -123,6 +124,6 @@ it.skipIf(noFashion !== null)('the Fashion-MNIST pipeline opens: 54 000 train / 
   for (let c = 0; c < 10; c++) expect(data.val.filter((s) => s.classIndex === c).length).toBe(600);
   const first = data.test[0]!;
   expect([first.id, first.label]).toEqual(['t10k-images-idx3-ubyte.gz#0', 'Ankle boot']);
-  const image = await first.load();
+  const image = await hostImage(first);
   expect([image.dtype, ...image.shape]).toEqual(['u8', 28, 28, 1]);
 });

@@ -9,6 +9,7 @@ import { imageTensor } from '../image/image-tensor.js';
 import { sharpImageDecoder } from '../node/image-decode-sharp.js';
 import { nodeFileAccess } from '../node/node-file-access.js';
 import { openUnlabelled } from './open-unlabelled.js';
+import { hostImage } from './testing/host-image.js';
 
 let dir: string;
 const context = () => ({ files: nodeFileAccess, decoder: sharpImageDecoder, baseDir: dir, seed: 3 });
@@ -32,7 +33,7 @@ describe('openUnlabelled', () => {
   it('reads an IDX images file without labels: class index −1, ids by position, a seeded limit', async () => {
     const pool = await openUnlabelled(unlabelledOf('{ kind: idx, images: pool.idx }'), context());
     expect(pool.map((s) => [s.id, s.label, s.classIndex])).toEqual([0, 1, 2, 3, 4].map((i) => [`pool.idx#${i}`, '', -1]));
-    expect(Array.from((await pool[3]!.load()).data)).toEqual([3, 3, 3, 3]);
+    expect(Array.from((await hostImage(pool[3]!)).data)).toEqual([3, 3, 3, 3]);
     const limited = await openUnlabelled(unlabelledOf('{ kind: idx, images: pool.idx, limit: 2 }'), context());
     expect(limited).toHaveLength(2);
     expect((await openUnlabelled(unlabelledOf('{ kind: idx, images: pool.idx, limit: 2 }'), context())).map((s) => s.id)).toEqual(limited.map((s) => s.id));
@@ -41,7 +42,7 @@ describe('openUnlabelled', () => {
   it('reads a folder tree of images by extension, case-insensitively', async () => {
     const pool = await openUnlabelled(unlabelledOf('{ kind: images, root: scans }'), context());
     expect(pool.map((s) => s.id)).toEqual(['a.png', 'day2/b.PNG']);
-    expect((await pool[1]!.load()).data[0]).toBe(20);
+    expect((await hostImage(pool[1]!)).data[0]).toBe(20);
   });
 
   it('an empty pool and a kind without a reader are errors', async () => {

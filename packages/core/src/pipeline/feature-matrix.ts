@@ -3,6 +3,7 @@ import { Rng } from '../compute/random.js';
 import type { Tensor } from '../compute/tensor.js';
 import type { LabeledSample } from '../data/dataset.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
+import { disposeDecodedInput } from '../image/decoded-input.js';
 import { preprocessImages, type PreprocessConfig } from '../image/preprocess-image.js';
 import { augmentBatch, augmentedRows, type AugmentConfig } from './augment-batch.js';
 
@@ -55,7 +56,12 @@ export async function featureMatrix(samples: readonly LabeledSample[], options: 
     options.signal?.throwIfAborted();
     const chunk = samples.slice(start, start + chunkSize);
     const images = await Promise.all(chunk.map((sample) => sample.load()));
-    const batch = await preprocessImages(device, images, preprocess);
+    let batch: Tensor;
+    try {
+      batch = await preprocessImages(device, images, preprocess);
+    } finally {
+      images.forEach(disposeDecodedInput); // DICOM frames windowed on the device: preprocessing has its own copy
+    }
     const labels = Int32Array.from(chunk, (s) => s.classIndex);
     const sampleIndex = Int32Array.from(chunk, (_, k) => start + k);
     // The copies are made before the originals are featurized: nothing the extractor does to (or

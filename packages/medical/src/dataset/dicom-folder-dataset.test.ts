@@ -2,13 +2,18 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset, openUnlabelled, parsePipelineConfig, type OpenedDataset } from '@cvf/core';
+import { CpuDevice, isDeviceImage, openDataset, openUnlabelled, parsePipelineConfig, readDecodedInput, type OpenedDataset, type Sample } from '@cvf/core';
 import { nodeFileAccess, sharpImageDecoder } from '@cvf/core/node';
 import { decodeFrames } from '../dicom/decode-frames.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
 import { PYDICOM_CORPUS, referenceToolsSkipReason, runPythonJson } from '../node/reference-tools.js';
 import { openDicomFolderDataset } from './dicom-folder-dataset.js';
 import { dicomDatasetOpeners, dicomUnlabelledOpeners } from './index.js';
+
+/** A sample's pixels on the host, as thumbnails read them (device images × 255). */
+async function hostImage(sample: Sample) {
+  return readDecodedInput(new CpuDevice(), await sample.load());
+}
 
 const CT = '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322';
 const MR = '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457';
@@ -80,8 +85,9 @@ describe('DICOM folder dataset', () => {
     // The plan has no pixels and the README is not DICOM; the dose grid is an image without a label.
     expect(pool.map((s) => s.id).sort()).toEqual([CT, MR, RGB, DOSE].sort());
     expect(pool.every((s) => s.label === '' && s.classIndex === -1)).toBe(true);
+    // A grayscale sample is what decodeInput gives: the windowed frame, planar on the Device.
     const ct = await pool.find((s) => s.id === CT)!.load();
-    expect(ct.shape).toEqual([128, 128, 1]);
+    expect(isDeviceImage(ct) && { shape: ct.planar.shape, range: ct.range }).toEqual({ shape: [1, 128, 128], range: 'unit' });
     const onlyCt = dataSection('  source: { kind: dicom-folder, root: ../dicom, labels: { path: ../labels.csv } }\n  unlabelled: { kind: dicom-folder, root: ../dicom, modality: [CT], limit: 1 }');
     expect((await openUnlabelled(onlyCt.data.unlabelled!, { ...context(), openers: dicomUnlabelledOpeners(), seed: 1 })).map((s) => s.id)).toEqual([CT]);
   });
@@ -95,7 +101,7 @@ describe('DICOM folder dataset', () => {
   it.skipIf(referenceToolsSkipReason() !== undefined)('loads a CT slice windowed as preprocess.window says (ct-lung), as pydicom computes it, on 0..255', async () => {
     const config = dataSection('  source: { kind: dicom-folder, root: ../dicom, labels: { path: ../labels.csv } }', 'preprocess:\n  window: { preset: ct-lung }');
     const opened = await openDataset(config.data, { ...context(), openers: dicomDatasetOpeners({ window: config.preprocess.window }) });
-    const image = await all(opened).find((s) => s.id === CT)!.load();
+    const image = await hostImage(all(opened).find((s) => s.id === CT)!);
     expect([image.dtype, ...image.shape]).toEqual(['f32', 128, 128, 1]);
     // DICOM PS3.3 C.11.2.1.2.1 LINEAR window on rescaled values, c = −600, w = 1500.
     const want = runPythonJson<number[]>(
@@ -113,9 +119,10 @@ print(json.dumps(y.ravel().tolist()))`,
   it('fromFile: false ignores the file window (min–max); colour images come back as their RGB samples', async () => {
     const config = dataSection('  source: { kind: dicom-folder, root: ../dicom, labels: { path: ../labels.csv } }', 'preprocess:\n  window: { fromFile: false }');
     const opened = await openDataset(config.data, { ...context(), openers: dicomDatasetOpeners({ window: config.preprocess.window }) });
-    const mr = await all(opened).find((s) => s.id === MR)!.load();
+    const mr = await hostImage(all(opened).find((s) => s.id === MR)!);
     expect([Math.min(...mr.data), Math.max(...mr.data)]).toEqual([0, 255]);
     const rgb = await all(opened).find((s) => s.id === RGB)!.load();
+    if (isDeviceImage(rgb)) throw new Error('a colour sample should be a host image');
     expect([rgb.dtype, ...rgb.shape]).toEqual(['u8', 3, 3, 3]);
     const decoded = await decodeFrames(parseDicom(new Uint8Array(await readFile(join(PYDICOM_CORPUS, 'SC_rgb_small_odd.dcm')))));
     expect(rgb.data).toEqual(decoded.data[0]);

@@ -2,16 +2,16 @@ import { CvfError, DatasetError, joinPath, resolvePath, type Dataset, type Datas
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
 import { Tag } from '../dicom/tags.js';
-import { dicomSampleImage, type DicomImageOptions } from './dicom-sample-image.js';
+import { dicomSampleInput, type DicomImageOptions } from './dicom-sample-image.js';
 import { labelOf, readLabelTable } from './labels-csv.js';
 
 export type DicomFolderSource = Extract<DataSource, { kind: 'dicom-folder' }>;
 
 export interface DicomDatasetOptions extends DicomImageOptions {
-  /** Turns a parsed file into the sample's image; default `dicomSampleImage` with `device` and `window`. */
+  /** Turns a parsed file into the sample's image; default `dicomSampleInput` with `device` and `window`. */
   readonly toImage?: (file: DicomFile) => Promise<ImageOf>;
 }
-type ImageOf = Awaited<ReturnType<typeof dicomSampleImage>>;
+type ImageOf = Awaited<ReturnType<typeof dicomSampleInput>>;
 
 /** A file of the folder left out of the dataset, and why. */
 export interface SkippedFile {
@@ -24,7 +24,7 @@ export interface DicomFolderDataset extends Dataset {
 }
 
 function imageLoader(options: DicomDatasetOptions): (file: DicomFile) => Promise<ImageOf> {
-  return options.toImage ?? ((file) => dicomSampleImage(file, options));
+  return options.toImage ?? ((file) => dicomSampleInput(file, options));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CpuDevice, disposeDecodedInput, readDecodedInput, type Device, type ImageTensor, type InputWindow } from '@cvf/core';
+import { CpuDevice, disposeDecodedInput, readDecodedInput, type DecodedInput, type Device, type ImageTensor, type InputWindow } from '@cvf/core';
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { decodeDicomFile } from './dicom-input-decoder.js';
 
@@ -13,16 +13,23 @@ export interface DicomImageOptions {
 }
 
 /**
- * The image a DICOM sample of a dataset gives (first frame): what `decodeInput` gives for the same
- * file (`decodeDicomFile`, the one decoder of training and serving), as a host image because a
- * sample's `load` returns one — grayscale as f32 [rows, columns, 1] on 0..255 (the window's 0..1
- * × 255, like an 8-bit image), colour as its RGB samples. Preprocessing these gives the model
- * input that preprocessing `decodeInput`'s result gives, within f32 rounding (the scale 1/255
- * undoes the ×255).
+ * What a DICOM sample of a dataset loads (first frame): exactly what `decodeInput` gives for the
+ * file (`decodeDicomFile`, the one decoder of training and serving) — a grayscale frame windowed on
+ * `device` (default: the CPU) and left there as a unit-range device image, colour as its RGB
+ * samples. Training preprocesses it where it is, as serving does: no read-back, no ×255.
+ */
+export function dicomSampleInput(file: DicomFile, { device, window }: DicomImageOptions = {}): Promise<DecodedInput> {
+  return decodeDicomFile(file, { device: device ?? new CpuDevice(), ...(window && { window }) });
+}
+
+/**
+ * `dicomSampleInput` read back as a host image, for callers that need pixels on the host (tests,
+ * tools): grayscale as f32 [rows, columns, 1] on 0..255 (the window's 0..1 × 255, like an 8-bit
+ * image), colour as its RGB samples.
  */
 export async function dicomSampleImage(file: DicomFile, { device, window }: DicomImageOptions = {}): Promise<ImageTensor> {
   const on = device ?? new CpuDevice();
-  const input = await decodeDicomFile(file, { device: on, ...(window && { window }) });
+  const input = await dicomSampleInput(file, { device: on, ...(window && { window }) });
   try {
     return await readDecodedInput(on, input);
   } finally {

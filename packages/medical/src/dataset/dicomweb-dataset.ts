@@ -3,7 +3,7 @@ import { parseDicom } from '../dicom/parse-dicom.js';
 import { dicomJsonString, DicomJsonTag, type DicomJsonDataset } from '../dicomweb/dicom-json.js';
 import { DicomwebClient } from '../dicomweb/dicomweb-client.js';
 import type { DicomDatasetOptions } from './dicom-folder-dataset.js';
-import { dicomSampleImage } from './dicom-sample-image.js';
+import { dicomSampleInput } from './dicom-sample-image.js';
 import { labelOf, readLabelTable } from './labels-csv.js';
 
 export type DicomwebSource = Extract<DataSource, { kind: 'dicomweb' }>;
@@ -49,7 +49,7 @@ export async function openDicomwebDataset(source: DicomwebSource, context: Datas
   const client = new DicomwebClient({ url: source.url, ...(token !== undefined && { token }), ...(options.fetch && { fetch: options.fetch }) });
   const table = await readLabelTable(source.labels, context);
   const modalities = source.modality === undefined ? undefined : new Set(source.modality);
-  const toImage = options.toImage ?? ((file) => dicomSampleImage(file, options));
+  const toImage = options.toImage ?? ((file) => dicomSampleInput(file, options));
   const instances = await searchAll(client, source.query, options.pageSize ?? 500);
 
   const samples: Sample[] = [];

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Device } from '../../compute/device.js';
 import type { Sample } from '../../data/dataset.js';
 import { bundlePathSchema } from '../bundle-path.js';
 import { savedStage, type SavedStage, type StageFiles } from '../stage-kind.js';
@@ -12,8 +13,9 @@ export const thumbnailsStageSchema = z.strictObject({
 });
 export type ThumbnailsStage = z.output<typeof thumbnailsStageSchema>;
 
-export async function saveThumbnailsStage(cases: readonly Sample[]): Promise<SavedStage<ThumbnailsStage>> {
-  return savedStage({ kind: 'thumbnails', params: { size: THUMBNAIL_SIZE }, files: { thumbnails: 'thumbnails.bin' } }, { thumbnails: await encodeThumbnails(cases) });
+/** Thumbnails of the cases, decoded again (DICOM windows on `device`, then read back: thumbnails are host pixels). */
+export async function saveThumbnailsStage(cases: readonly Sample[], device: Device): Promise<SavedStage<ThumbnailsStage>> {
+  return savedStage({ kind: 'thumbnails', params: { size: THUMBNAIL_SIZE }, files: { thumbnails: 'thumbnails.bin' } }, { thumbnails: await encodeThumbnails(cases, device) });
 }
 
 export function loadThumbnailsStage(_stage: ThumbnailsStage, files: StageFiles<ThumbnailsStage>): Promise<Thumbnails> {

@@ -58,7 +58,7 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
       : []),
     postprocessStage({ temperature, topK: Math.min(config.postprocess.topK, classes.length) }),
     ...(evaluation.threshold ? [thresholdsStage({ [evaluation.threshold.label]: evaluation.threshold.value })] : []),
-    await saveThumbnailsStage(parts.cases),
+    await saveThumbnailsStage(parts.cases, env.device),
     saveReferenceStage(
       computeReferenceStatistics({ space: pca ? 'pca' : 'features', features: originals.features, rows: originals.labels.length, dim: originals.dim, labels: originals.labels, classCount: classes.length, seed: config.train.seed }),
     ),
