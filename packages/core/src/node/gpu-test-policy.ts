@@ -1,3 +1,3 @@
-// The old path of gpuForTests, kept only for the tests of pipeline/, image/ and index/ that other
-// work in progress still imports it from; new code imports @cvf/core/testing (or ../testing/index.js).
+// The old path of gpuForTests, kept only for pipeline/augment-batch.test.ts (pipeline/ is being
+// rewritten elsewhere); everything else imports @cvf/core/testing (or ../testing/index.js).
 export { gpuForTests } from '../testing/gpu-for-tests.js';
