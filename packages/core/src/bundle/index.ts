@@ -16,7 +16,7 @@ export {
 export { bundleToTar, tarSource } from './sources/tar-source.js';
 export { readTar, writeTar } from './tar.js';
 export { savedStage, type SavedStage, type StageContext, type StageFiles, type StageRecord } from './stage-kind.js';
-export { bundleStageSchema, STAGE_KINDS, STAGE_ORDER, type BundleStage, type StageKindName, type StageOfKind } from './stage-table.js';
+export { bundleStageSchema, STAGE_KINDS, type BundleStage, type StageKindName, type StageOfKind } from './stage-table.js';
 export type { CaseIndex, CaseList } from './kinds/case-index.js';
 export type { ComposedGraph } from './kinds/composed.js';
 export type { EvaluationReport } from './kinds/evaluation.js';

@@ -48,5 +48,3 @@ export type BundleStage = z.output<typeof bundleStageSchema>;
 export type StageKindName = keyof typeof STAGE_KINDS;
 export type StageOfKind<K extends StageKindName> = Extract<BundleStage, { kind: K }>;
 
-/** Stage kinds in the order a bundle lists them (the order data flows through them). */
-export const STAGE_ORDER = Object.keys(STAGE_KINDS) as StageKindName[];

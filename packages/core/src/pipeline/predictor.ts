@@ -1,12 +1,9 @@
 import { findStage, requireStage, stageFiles, type Bundle } from '../bundle/bundle.js';
-import { loadIndexStage, type CaseIndex } from '../bundle/kinds/case-index.js';
-import { loadExtractorStage } from '../bundle/kinds/extractor.js';
-import { loadHeadStage } from '../bundle/kinds/head.js';
+import type { CaseIndex } from '../bundle/kinds/case-index.js';
 import type { KnnSettings } from '../bundle/kinds/knn-head.js';
-import { loadPcaStage } from '../bundle/kinds/pca.js';
-import { loadThumbnailsStage } from '../bundle/kinds/thumbnails.js';
 import { loadBundle, type BundleSource } from '../bundle/source.js';
 import type { StageContext } from '../bundle/stage-kind.js';
+import { STAGE_KINDS } from '../bundle/stage-table.js';
 import type { Thumbnails } from '../bundle/thumbnails.js';
 import type { Device } from '../compute/device.js';
 import { applyTemperature } from '../eval/temperature.js';
@@ -68,11 +65,11 @@ export class Predictor {
     const knnStage = findStage(manifest, 'knn-head');
     const thumbnailsStage = findStage(manifest, 'thumbnails');
     if (!headStage && !knnStage) requireStage(manifest, 'head');
-    const extractor = await loadExtractorStage(extractorStage, stageFiles(bundle, extractorStage), context);
-    const pca = pcaStage ? loadPcaStage(pcaStage, stageFiles(bundle, pcaStage), context) : null;
-    const caseIndex = await loadIndexStage(indexStage, stageFiles(bundle, indexStage));
-    const head = headStage ? await loadHeadStage(headStage, stageFiles(bundle, headStage), context) : null;
-    const thumbnails = thumbnailsStage ? await loadThumbnailsStage(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
+    const extractor = await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
+    const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
+    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage));
+    const head = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
+    const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
     return new Predictor(bundle, { device: context.device, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails });
   }
 

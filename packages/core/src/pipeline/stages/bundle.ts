@@ -1,16 +1,6 @@
 import { collectStages } from '../../bundle/bundle.js';
-import { saveIndexStage } from '../../bundle/kinds/case-index.js';
-import { saveComposedStage } from '../../bundle/kinds/composed.js';
-import { saveEvaluationStage } from '../../bundle/kinds/evaluation.js';
-import { saveExtractorStage } from '../../bundle/kinds/extractor.js';
-import { saveHeadStage } from '../../bundle/kinds/head.js';
-import { knnHeadStage } from '../../bundle/kinds/knn-head.js';
-import { savePcaStage } from '../../bundle/kinds/pca.js';
-import { postprocessStage } from '../../bundle/kinds/postprocess.js';
-import { saveReferenceStage } from '../../bundle/kinds/reference.js';
-import { thresholdsStage } from '../../bundle/kinds/thresholds.js';
-import { saveThumbnailsStage } from '../../bundle/kinds/thumbnails.js';
 import { BUNDLE_SCHEMA_VERSION, type BundleManifest, type InputContract, type UnsealedManifest } from '../../bundle/manifest.js';
+import { STAGE_KINDS } from '../../bundle/stage-table.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import type { LabeledSample } from '../../data/dataset.js';
 import type { FeatureExtractor } from '../../features/feature-extractor.js';
@@ -48,21 +38,21 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
   progress({ stage: 'bundle', done: 0, total: 1 });
   const { temperature } = evaluation;
   const { stages, files } = collectStages([
-    saveExtractorStage(extractor, config.features),
-    ...(pca ? [savePcaStage(pca)] : []),
-    saveIndexStage(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index),
-    model.kind === 'head' ? saveHeadStage(model.head, temperature) : knnHeadStage(model.knn),
+    STAGE_KINDS.extractor.save(extractor, config.features),
+    ...(pca ? [STAGE_KINDS.pca.save(pca)] : []),
+    STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index),
+    model.kind === 'head' ? STAGE_KINDS.head.save(model.head, temperature) : STAGE_KINDS['knn-head'].save(model.knn),
     // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
     ...(extractor.kind === 'onnx'
-      ? [saveComposedStage({ graph: composeBundleGraph({ preprocess: config.preprocess, extractor, pca: pca?.state ?? null, head: model.kind === 'head' ? model.head : null, temperature }), input: COMPOSED_GRAPH_INPUT, outputs: model.kind === 'head' ? ['probabilities', 'features'] : ['features'] })]
+      ? [STAGE_KINDS.composed.save({ graph: composeBundleGraph({ preprocess: config.preprocess, extractor, pca: pca?.state ?? null, head: model.kind === 'head' ? model.head : null, temperature }), input: COMPOSED_GRAPH_INPUT, outputs: model.kind === 'head' ? ['probabilities', 'features'] : ['features'] })]
       : []),
-    postprocessStage({ temperature, topK: Math.min(config.postprocess.topK, classes.length) }),
-    ...(evaluation.threshold ? [thresholdsStage({ [evaluation.threshold.label]: evaluation.threshold.value })] : []),
-    await saveThumbnailsStage(parts.cases, env.device),
-    saveReferenceStage(
+    STAGE_KINDS.postprocess.save({ temperature, topK: Math.min(config.postprocess.topK, classes.length) }),
+    ...(evaluation.threshold ? [STAGE_KINDS.thresholds.save({ [evaluation.threshold.label]: evaluation.threshold.value })] : []),
+    await STAGE_KINDS.thumbnails.save(parts.cases, env.device),
+    STAGE_KINDS.reference.save(
       computeReferenceStatistics({ space: pca ? 'pca' : 'features', features: originals.features, rows: originals.labels.length, dim: originals.dim, labels: originals.labels, classCount: classes.length, seed: config.train.seed }),
     ),
-    saveEvaluationStage(evaluation.test),
+    STAGE_KINDS.evaluation.save(evaluation.test),
   ]);
   const manifest: UnsealedManifest = {
     schemaVersion: BUNDLE_SCHEMA_VERSION,
