@@ -17,6 +17,7 @@ import {
 } from '@cvf/core';
 import { openDB } from 'idb';
 import * as ort from 'onnxruntime-web';
+import { errorOf } from '../support/error-of.js';
 
 declare global {
   interface Window {
@@ -26,16 +27,6 @@ declare global {
 
 const KEY = 'fashion-mnist@test';
 const TAMPERED_KEY = 'fashion-mnist@tampered';
-
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; code: string; message: string } | null> {
-  try {
-    await promise;
-    return null;
-  } catch (error) {
-    const e = error as { name: string; code: string; message: string };
-    return { name: e.name, code: e.code, message: e.message };
-  }
-}
 
 window.runBundleChecks = async (pixels, size) => {
   // ORT's .mjs/.wasm are served under /ort/, not next to the bundled script.

@@ -10,6 +10,7 @@ import {
   wasmSimdSupported,
   type IndexKind,
 } from '@cvf/core';
+import { errorOf } from '../support/error-of.js';
 
 declare global {
   interface Window {
@@ -26,16 +27,6 @@ function vectors(seed: number, n: number): Float32Array {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32 - 0.5;
   });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; code: string; message: string } | null> {
-  try {
-    await promise;
-    return null;
-  } catch (error) {
-    const e = error as { name: string; code: string; message: string };
-    return { name: e.name, code: e.code, message: e.message };
-  }
 }
 
 window.runIndexedDbChecks = async () => {

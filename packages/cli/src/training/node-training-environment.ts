@@ -1,4 +1,4 @@
-import { CORE_VERSION, createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
+import { createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
 import { createOrtNodeRuntime, nodeFileAccess, sharpImageDecoder, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
 import { dicomDatasetOpeners, dicomUnlabelledOpeners } from '@cvf/medical';
 import { execFileSync } from 'node:child_process';
@@ -48,7 +48,6 @@ export async function nodeTrainingEnvironment(options: {
     fastMatmul,
     onnxRuntime: runtime,
     gitSha: gitSha(dirname(resolve(configPath))),
-    coreVersion: CORE_VERSION,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };

@@ -8,9 +8,10 @@ import { parsePipelineConfig } from '../config/load.js';
 import type { LabeledSample } from '../data/dataset.js';
 import { PixelsExtractor } from '../features/pixels/pixels-extractor.js';
 import { imageTensor } from '../image/image-tensor.js';
-import { writeBundleFolder } from '../node/bundle-folder.js';
+import { readBundleFolder, writeBundleFolder } from '../node/bundle-folder.js';
 import { nodeFileAccess } from '../node/node-file-access.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
+import { CORE_VERSION } from '../version.js';
 import { featureMatrix } from './feature-matrix.js';
 import { runTrainingPipeline } from './train-pipeline.js';
 
@@ -110,10 +111,11 @@ describe('training pipeline with device augmentation', () => {
         const location = join(dir, 'bundles', runId);
         return { location, manifest: await writeBundleFolder(location, manifest, files) };
       },
-      coreVersion: '0.0.0-test',
     });
     expect(summary.metrics.test.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(summary.bundle).toContain(summary.runId);
+    // The bundle says which @cvf/core wrote it, whatever host ran the training.
+    expect((await readBundleFolder(summary.bundle)).manifest.coreVersion).toBe(CORE_VERSION);
   });
 
   it('feature rows: mixed copies become two rows of weights λ and 1 − λ after the originals, deterministic for the seed', async () => {

@@ -31,7 +31,6 @@ export interface TrainingEnvironment {
   readonly fastMatmul?: FastMatmul;
   readonly onnxRuntime?: OnnxRuntime;
   readonly gitSha?: string | null;
-  readonly coreVersion: string;
   readonly onProgress?: (progress: PipelineProgress) => void;
   readonly signal?: AbortSignal;
 }

@@ -7,6 +7,7 @@ import type { FeatureExtractor } from '../../features/feature-extractor.js';
 import type { Pca } from '../../features/pca/pca.js';
 import type { VectorIndex } from '../../index/types.js';
 import { computeReferenceStatistics } from '../../monitor/reference-statistics.js';
+import { CORE_VERSION } from '../../version.js';
 import { composeBundleGraph, COMPOSED_GRAPH_INPUT } from '../composed-graph.js';
 import type { StageRun } from './context.js';
 import type { ModelEvaluation } from './evaluate.js';
@@ -59,7 +60,7 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
     name: config.registry.modelName ?? config.name,
     version: null,
     createdAt: new Date().toISOString(),
-    coreVersion: env.coreVersion,
+    coreVersion: CORE_VERSION,
     configHash: parts.configHash,
     classes,
     input: inputContract(config),
