@@ -40,10 +40,13 @@ export function formatConfigIssue(issue: ConfigIssue): string {
   return `${issue.file}:${issue.line}:${issue.column}: ${issue.path || '(root)'}: ${issue.message}`;
 }
 
-/** A file could not be read (missing, unreadable). */
+/**
+ * A file could not be read: missing or unreadable (FILE_UNREADABLE), not a regular file — a
+ * device, a FIFO, a refused symbolic link (FILE_NOT_REGULAR) — or larger than allowed (FILE_TOO_LARGE).
+ */
 export class FileError extends CvfError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('FILE_UNREADABLE', message, options);
+  constructor(message: string, options?: { cause?: unknown; code?: 'FILE_UNREADABLE' | 'FILE_NOT_REGULAR' | 'FILE_TOO_LARGE' }) {
+    super(options?.code ?? 'FILE_UNREADABLE', message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 
