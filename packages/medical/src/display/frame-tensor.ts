@@ -25,7 +25,9 @@ export function frameTensor(image: DecodedFrames, index = 0): Tensor {
   if (pixels instanceof Uint8Array || pixels instanceof Uint16Array || pixels instanceof Int16Array || pixels instanceof Int32Array || pixels instanceof Float32Array) {
     return Tensor.fromArray(pixels, shape);
   }
-  if (pixels instanceof Int8Array) return Tensor.cpu('i16', shape, pixels);
-  if (pixels instanceof Uint32Array && pixels.every((v) => v <= 0x7fffffff)) return Tensor.cpu('i32', shape, pixels);
-  return Tensor.cpu('f32', shape, pixels);
+  // Tensor.cpu takes only arrays of its own dtypes as they are: the others are converted here.
+  if (pixels instanceof Int8Array) return Tensor.cpu('i16', shape, Int16Array.from(pixels));
+  // u32 below 2^31 is the same bits as i32 (a view, exact); above, f32 (exact up to 2^24, then 24 significant bits).
+  if (pixels instanceof Uint32Array && pixels.every((v) => v <= 0x7fffffff)) return Tensor.cpu('i32', shape, new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length));
+  return Tensor.cpu('f32', shape, Float32Array.from(pixels));
 }
