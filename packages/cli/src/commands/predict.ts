@@ -2,7 +2,6 @@ import {
   CvfError,
   decodeInput,
   disposeDecodedInput,
-  FileError,
   isSoftwareAdapter,
   loadBundle,
   Predictor,
@@ -11,12 +10,12 @@ import {
   type DecodeInputOptions,
   type Device,
 } from '@cvf/core';
-import { createNodeDevice, createOrtNodeRuntime, sharpImageDecoder } from '@cvf/core/node';
+import { createNodeDevice, createOrtNodeRuntime, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { resolveBundle } from '../bundle-reference.js';
 import { EXIT, printJson, runAction } from '../output.js';
+import { positiveIntegerOption } from '../option-parsers.js';
 
 export function registerPredict(program: Command): void {
   program
@@ -24,7 +23,7 @@ export function registerPredict(program: Command): void {
     .description('classify PNG, JPEG, WebP or DICOM files with a bundle, with the most similar training cases')
     .argument('<bundle>', 'a bundle folder or .tar file, or a registered model as NAME@ALIAS or NAME@VERSION (e.g. fashion-mnist@production)')
     .argument('<files...>', 'images to classify')
-    .option('--similar <k>', 'similar cases per file (default: the bundle index k)', (v) => Number.parseInt(v, 10))
+    .option('--similar <k>', 'similar cases per file, a positive integer (default: the bundle index k)', positiveIntegerOption)
     .addOption(new Option('--store <dir>', 'tracking store for NAME@ALIAS').default('.cvf'))
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
@@ -83,12 +82,8 @@ async function openDevice(kind: PredictOptions['device'], allowSoftware: boolean
  * DICOM windowed on the device); errors name the file.
  */
 async function decodeFile(path: string, options: DecodeInputOptions): Promise<DecodedInput> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (cause) {
-    throw new FileError(`cannot read ${path}: ${(cause as Error).message}`, { cause });
-  }
+  // Regular files only, of a bounded size: /dev/zero or a FIFO is refused, not read forever.
+  const bytes = await readRegularFile(path, { what: 'image' });
   try {
     return await decodeInput(bytes, undefined, options);
   } catch (error) {

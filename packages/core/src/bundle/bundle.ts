@@ -67,11 +67,11 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
  * version, and that every file is present with its recorded size and checksum. A missing or
  * altered file is BUNDLE_CORRUPT naming it.
  */
-export async function openBundle(manifestBytes: Uint8Array, readFile: (path: string) => Promise<Uint8Array | null>): Promise<Bundle> {
+export async function openBundle(manifestBytes: Uint8Array, readFile: (path: string, size: number) => Promise<Uint8Array | null>): Promise<Bundle> {
   const manifest = parseManifest(manifestBytes);
   const files = new Map<string, Uint8Array>();
   for (const [path, expected] of Object.entries(manifest.files)) {
-    const bytes = await readFile(path);
+    const bytes = await readFile(path, expected.size);
     if (!bytes) throw new BundleError('BUNDLE_CORRUPT', `bundle file "${path}" is missing`);
     if (bytes.byteLength !== expected.size || (await sha256Hex(bytes)) !== expected.sha256) {
       throw new BundleError('BUNDLE_CORRUPT', `bundle file "${path}" does not match its checksum (damaged or edited after the bundle was written)`);

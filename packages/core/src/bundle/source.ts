@@ -10,15 +10,22 @@ import { MANIFEST_FILE } from './bundle-path.js';
 export interface BundleSource {
   /** Where the bundle is, for messages: a path, a URL, an IndexedDB key. */
   readonly location: string;
-  /** A file of the bundle by its relative path (`manifest.json` included); null when it does not exist. */
-  read(path: string): Promise<Uint8Array | null>;
+  /**
+   * A file of the bundle by its relative path (`manifest.json` included); null when it does not
+   * exist. `size` is the size the manifest records: a source refuses a file of another size
+   * before reading it (BUNDLE_CORRUPT), so a swapped-in device or huge file is never read whole.
+   */
+  read(path: string, size?: number): Promise<Uint8Array | null>;
 }
+
+/** The largest `manifest.json` a loader reads: a manifest lists stages and checksums, never data. */
+export const MAX_MANIFEST_BYTES = 16 << 20;
 
 /** Reads and verifies a bundle: BUNDLE_NOT_FOUND without a manifest, BUNDLE_CORRUPT naming a missing or altered file. */
 export async function loadBundle(source: BundleSource): Promise<Bundle> {
   const manifest = await source.read(MANIFEST_FILE);
   if (!manifest) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle at ${source.location} (${MANIFEST_FILE} is missing)`);
-  return openBundle(manifest, (path) => source.read(path));
+  return openBundle(manifest, (path, size) => source.read(path, size));
 }
 
 /** A bundle already in memory (file name → bytes, the manifest included), e.g. unpacked from an upload. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,23 @@ describe('bundle folders and .tar files', () => {
     await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('"head.onnx"') });
     await expect(readBundleFolder(join(dir, 'nope'))).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
     await expect(folderSource(dir).read('../manifest.json')).rejects.toMatchObject({ code: 'BUNDLE_INVALID' });
+  });
+
+  it('refuse bundle files that are not regular files of the bundle, before reading them', async () => {
+    const v1 = await readBundleFolder(join(V1, 'bundle'));
+    const { files: _files, ...unsealed } = v1.manifest;
+    const dir = join(scratch(), 'b');
+    await writeBundleFolder(dir, unsealed, v1.files);
+    // A symlink to /dev/zero used to be read until memory ran out.
+    rmSync(join(dir, 'index.bin'));
+    symlinkSync('/dev/zero', join(dir, 'index.bin'));
+    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('symbolic link') });
+    rmSync(join(dir, 'index.bin'));
+    execFileSync('mkfifo', [join(dir, 'index.bin')]);
+    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('FIFO') });
+    rmSync(join(dir, 'index.bin'));
+    writeFileSync(join(dir, 'index.bin'), new Uint8Array(10 << 20));
+    await expect(readBundleFolder(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('not the 880 expected') });
   });
 
   it.skipIf(!tarAvailable)('export a bundle as a .tar that tar lists, load it back, and read a tar made by tar', async () => {

@@ -1,23 +1,31 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { assertBundlePath, MANIFEST_FILE } from '../bundle/bundle-path.js';
 import { sealBundle, type Bundle } from '../bundle/bundle.js';
 import type { BundleManifest, UnsealedManifest } from '../bundle/manifest.js';
-import { loadBundle, type BundleSource } from '../bundle/source.js';
+import { loadBundle, MAX_MANIFEST_BYTES, type BundleSource } from '../bundle/source.js';
 import { bundleToTar, tarSource } from '../bundle/sources/tar-source.js';
-import { BundleError } from '../errors.js';
+import { BundleError, FileError } from '../errors.js';
+import { DEFAULT_MAX_FILE_BYTES, readRegularFile } from './read-regular-file.js';
 
 /** A bundle folder on disk as a source. */
 export function folderSource(dir: string): BundleSource {
   return {
     location: dir,
-    async read(path) {
+    async read(path, size) {
       if (path !== MANIFEST_FILE) assertBundlePath(path);
       try {
-        return await readFile(join(dir, ...path.split('/')));
-      } catch {
-        return null;
+        // Bundle files are the bundle's own regular files: a symlink (out of the bundle, to
+        // /dev/zero), a device or a FIFO is refused, and the recorded size is checked before reading.
+        return await readRegularFile(join(dir, ...path.split('/')), {
+          what: 'bundle file',
+          followSymlinks: false,
+          ...(size === undefined ? { maxBytes: path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : DEFAULT_MAX_FILE_BYTES } : { expectedSize: size }),
+        });
+      } catch (error) {
+        if (error instanceof FileError && error.code === 'FILE_UNREADABLE' && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return null;
+        throw new BundleError('BUNDLE_CORRUPT', `${dir}: ${(error as Error).message}`, { cause: error });
       }
     },
   };
@@ -27,9 +35,10 @@ export function folderSource(dir: string): BundleSource {
 export async function tarFileSource(path: string): Promise<BundleSource> {
   let archive: Uint8Array;
   try {
-    archive = await readFile(path);
+    archive = await readRegularFile(path, { what: 'bundle archive' });
   } catch (cause) {
-    throw new BundleError('BUNDLE_NOT_FOUND', `cannot read bundle archive ${path}: ${(cause as Error).message}`, { cause });
+    const code = (cause as FileError).code === 'FILE_UNREADABLE' ? 'BUNDLE_NOT_FOUND' : 'BUNDLE_INVALID';
+    throw new BundleError(code, (cause as Error).message, { cause });
   }
   return tarSource(archive, path);
 }

@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { FileAccess } from '../data/file-access.js';
 import { FileError } from '../errors.js';
+import { readRegularFile } from './read-regular-file.js';
 
 function unreadable(what: string, path: string, error: unknown): FileError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -14,12 +15,8 @@ const visible = (name: string) => !name.startsWith('.');
 /** Datasets' file access on the local file system (paths with '/' separators). */
 export const nodeFileAccess: FileAccess = {
   async readFile(path) {
-    try {
-      const buffer = await readFile(path);
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    } catch (error) {
-      throw unreadable('read', path, error);
-    }
+    // Regular files of a bounded size only: a dataset entry that is a device or FIFO is refused.
+    return readRegularFile(path, { what: 'data file' });
   },
 
   async listFiles(folder) {

@@ -1,6 +1,9 @@
 import { BundleError } from '../../errors.js';
 import { assertBundlePath, MANIFEST_FILE } from '../bundle-path.js';
-import type { BundleSource } from '../source.js';
+import { MAX_MANIFEST_BYTES, type BundleSource } from '../source.js';
+
+/** A bundle file of no recorded size is read up to this many bytes. */
+const MAX_UNSIZED_BYTES = 1 << 30;
 
 export interface HttpSourceOptions {
   /** Default: the global fetch. */
@@ -19,7 +22,7 @@ export function httpSource(baseUrl: string | URL, options: HttpSourceOptions = {
   const fetchFile = options.fetch ?? globalThis.fetch;
   return {
     location: base.href,
-    async read(path) {
+    async read(path, size) {
       if (path !== MANIFEST_FILE) assertBundlePath(path);
       const url = new URL(path.split('/').map(encodeURIComponent).join('/'), base);
       let response: Response;
@@ -30,7 +33,36 @@ export function httpSource(baseUrl: string | URL, options: HttpSourceOptions = {
       }
       if (response.status === 404) return null;
       if (!response.ok) throw new BundleError('BUNDLE_NOT_FOUND', `${url.href} answered ${response.status} ${response.statusText}`);
-      return new Uint8Array(await response.arrayBuffer());
+      const limit = size ?? (path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : MAX_UNSIZED_BYTES);
+      return readBody(response, limit, url.href);
     },
   };
+}
+
+/**
+ * The response body, read no further than `limit` bytes: a server announcing or sending more than
+ * the manifest records is refused without buffering it (BUNDLE_CORRUPT).
+ */
+async function readBody(response: Response, limit: number, url: string): Promise<Uint8Array> {
+  const tooLarge = (bytes: string) => new BundleError('BUNDLE_CORRUPT', `${url} sends ${bytes} bytes, more than the ${limit} expected`);
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(String(declared));
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLarge(`at least ${total}`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) (out.set(chunk, offset), (offset += chunk.byteLength));
+  return out;
 }
