@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { createProgram } from '../program.js';
+
+/** Parses `cvf ...args` with commander's exits turned into throws and its error output captured. */
+async function parse(...args: string[]): Promise<{ error: unknown; stderr: string }> {
+  const program = createProgram();
+  let stderr = '';
+  for (const command of [program, ...program.commands]) command.exitOverride().configureOutput({ writeErr: (s) => (stderr += s) });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { error: undefined, stderr };
+  } catch (error) {
+    return { error, stderr };
+  }
+}
+
+// Options are parsed before the action runs, so no bundle is needed to see them refused.
+describe('cvf predict options', () => {
+  it.each(['-1', '0', '2.5', 'abc', ''])('refuses --similar %j as not a positive integer', async (k) => {
+    const { error, stderr } = await parse('predict', 'no-such-bundle', 'image.png', '--similar', k);
+    expect(error).toMatchObject({ code: 'commander.invalidArgument', exitCode: 1 });
+    expect(stderr).toMatch(/option '--similar <k>' argument .* is invalid\. expected a positive integer/);
+  });
+});
