@@ -335,3 +335,99 @@ describe.skipIf(skip)('deidentifyDicom on the pydicom corpus, checked with pydic
     expect(untouched(after)).toEqual(untouched(before));
   });
 });
+
+/** The issue-10 reproducer: CT_small with identifiers inside a private SQ, the same sequence as a UN value, and an unparseable UN "sequence". */
+const NESTED_LEAK = `
+import sys, pydicom
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+from pydicom.filebase import DicomBytesIO
+from pydicom.filewriter import write_data_element
+ds = pydicom.dcmread(sys.argv[1])
+item = Dataset()
+item.PatientName = 'Leak^Nested'
+item.PatientID = 'NESTED-ID-4711'
+item.PatientBirthDate = '19450321'
+item.InstitutionName = 'Nested General Hospital'
+item.ReferringPhysicianName = 'Doctor^Nested'
+item.StudyInstanceUID = '1.2.826.0.1.3680043.2.1125.99.4711'
+ds.add_new((0x0009, 0x0010), 'LO', 'ACME PRIVATE')
+ds.add_new((0x0009, 0x1001), 'SQ', Sequence([item]))
+fp = DicomBytesIO()
+fp.is_little_endian = True
+fp.is_implicit_VR = True
+write_data_element(fp, ds[0x00091001])
+ds.add_new((0x0011, 0x0010), 'LO', 'ACME PRIVATE')
+ds.add_new((0x0011, 0x1001), 'UN', fp.getvalue()[8:])
+ds.add_new((0x0013, 0x0010), 'LO', 'ACME PRIVATE')
+ds.add_new((0x0013, 0x1001), 'UN', b'\\xfe\\xff\\x00\\xe0' + (200).to_bytes(4, 'little') + b'Leak^Garbage')
+ds.save_as(sys.argv[2])
+`;
+
+/** Every element at every depth as pydicom reads it: path, VR and value as text (bytes as Latin-1, so UN values are searched too). */
+const PYDICOM_DEEP_WALK = `
+import json, sys, pydicom
+out = []
+def walk(ds, path):
+    for elem in ds:
+        here = f"{path}({elem.tag:08X})"
+        if elem.VR == 'SQ':
+            out.append([here, 'SQ', ''])
+            for i, item in enumerate(elem.value):
+                walk(item, f"{here}[{i}]")
+        else:
+            v = elem.value
+            text = v.decode('latin-1') if isinstance(v, (bytes, bytearray)) else '\\\\'.join(str(x) for x in v) if isinstance(v, (list, pydicom.multival.MultiValue)) else '' if v is None else str(v)
+            out.append([here, elem.VR, text])
+walk(pydicom.dcmread(sys.argv[1]), '')
+print(json.dumps(out))
+`;
+
+const NESTED_ORIGINALS = ['Leak^Nested', 'NESTED-ID-4711', '19450321', 'Nested General Hospital', 'Doctor^Nested', '1.2.826.0.1.3680043.2.1125.99.4711'];
+
+describe.skipIf(skip)('deidentifyDicom at every depth (private and UN-encoded sequences), checked with pydicom', () => {
+  it('with keepPrivate, applies the profile inside kept private sequences and UN-encoded sequences; removes a UN "sequence" it cannot parse', async () => {
+    const input = join(dir, 'nested-leak.dcm');
+    runPythonJson<null>(`${NESTED_LEAK}\nprint('null')`, [join(PYDICOM_CORPUS, 'CT_small.dcm'), input]);
+    const before = new Map(runPythonJson<[string, string, string][]>(PYDICOM_DEEP_WALK, [input]).map(([p, , v]) => [p, v]));
+    expect(before.get('(00091001)[0](00100020)')).toBe('NESTED-ID-4711');
+    expect(before.get('(00111001)')).toContain('Nested General Hospital');
+
+    const output = join(dir, 'nested-leak-deid.dcm');
+    const bytes = (await deidentifyDicom(new Uint8Array(readFileSync(input)), { secret: 's', keepPrivate: true })).bytes;
+    writeFileSync(output, bytes);
+    const after = runPythonJson<[string, string, string][]>(PYDICOM_DEEP_WALK, [output]);
+    for (const [path, , value] of after) {
+      for (const original of NESTED_ORIGINALS) expect(value, `${path} keeps ${original}`).not.toContain(original);
+    }
+    const latin1 = new TextDecoder('latin1').decode(bytes);
+    for (const original of NESTED_ORIGINALS) expect(latin1, `the output file holds ${original}`).not.toContain(original);
+    const values = new Map(after.map(([p, vr, v]) => [p, { vr, v }]));
+    // The private sequences are kept, their items de-identified (the UN one is now an SQ).
+    for (const sq of ['(00091001)', '(00111001)']) {
+      expect(values.get(sq)?.vr, sq).toBe('SQ');
+      expect(values.get(`${sq}[0](0020000D)`)?.v, sq).toMatch(/^2\.25\.\d+$/);
+      expect(values.get(`${sq}[0](00100010)`)?.v, sq).toBe('');
+    }
+    // Nested UIDs map like top-level ones: the same original gives the same new UID.
+    expect(values.get('(00091001)[0](0020000D)')?.v).toBe(values.get('(00111001)[0](0020000D)')?.v);
+    // Unparseable: removed rather than kept; its private creator stays.
+    expect(values.has('(00131001)')).toBe(false);
+    expect(values.get('(00130010)')?.v).toBe('ACME PRIVATE');
+    expect(values.get('(00090010)')?.v).toBe('ACME PRIVATE');
+    expect(dcmdump(output).status).toBe(0);
+  });
+
+  it('with keepPrivate, replaces the StudyInstanceUID inside the UN sequence of UN_sequence.dcm', async () => {
+    const input = join(PYDICOM_CORPUS, 'UN_sequence.dcm');
+    const original = runPythonJson<[string, string, string][]>(PYDICOM_DEEP_WALK, [input]);
+    const study = original.find(([p]) => p === '(4453100C)[0](0020000D)')?.[2];
+    expect(study).toMatch(/^1\.2\.840\.113619\./);
+    const uids = original.filter(([, vr, v]) => vr === 'UI' && v.startsWith('1.2.840.113619.')).map(([, , v]) => v);
+    const output = join(dir, 'UN_sequence-deid.dcm');
+    writeFileSync(output, (await deidentifyDicom(new Uint8Array(readFileSync(input)), { secret: 's', keepPrivate: true })).bytes);
+    const after = runPythonJson<[string, string, string][]>(PYDICOM_DEEP_WALK, [output]);
+    expect(after.find(([p]) => p === '(4453100C)[0](0020000D)')?.[2]).toMatch(/^2\.25\.\d+$/);
+    for (const [path, , value] of after) for (const uid of uids) expect(value, `${path} keeps ${uid}`).not.toContain(uid);
+  });
+});

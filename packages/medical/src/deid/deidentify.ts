@@ -5,9 +5,10 @@ import { isGroupLength, isPrivateTag, PIXEL_DATA, tag, tagGroup } from '../write
 import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, writeDicom } from '../writer/write-dicom.js';
 import { profileAttribute } from './basic-profile.js';
 import { dummyElement, emptyElement } from './dummy-value.js';
-import { elementTree } from './element-tree.js';
+import { elementTree, knownVr } from './element-tree.js';
 import { resolveAction, type CombinedActionPolicy } from './profile-action.js';
 import { UidRemapper } from './uid-remapper.js';
+import { looksLikeSequence, parseUnSequence } from './un-sequence.js';
 
 export interface DeidOptions {
   /**
@@ -17,7 +18,10 @@ export interface DeidOptions {
   readonly remapper?: UidRemapper;
   /** Key of the UID mapping when no remapper is given: the same secret gives the same new UIDs. */
   readonly secret?: string | Uint8Array;
-  /** Keep private attributes (odd groups) as they are. Default false: removed, as the profile says. */
+  /**
+   * Keep private attributes (odd groups). Default false: removed, as the profile says. Kept private
+   * sequences (UN-encoded ones included) still have the profile applied to every item.
+   */
   readonly keepPrivate?: boolean;
   /** How combined actions (X/Z/D, ...) are resolved; see CombinedActionPolicy. Default 'conformant'. */
   readonly policy?: CombinedActionPolicy;
@@ -72,16 +76,38 @@ async function keep(element: DataElement, ctx: Context): Promise<DataElement> {
   return sequenceElement(element.tag, items);
 }
 
-async function deidentifyElement(element: DataElement, ctx: Context): Promise<DataElement | undefined> {
-  const { tag: t } = element;
+/**
+ * A UN value that holds a sequence, as that sequence (read as implicit VR little endian) so the
+ * profile reaches inside it; undefined when it cannot be parsed: such a value is removed, not kept,
+ * since what it holds cannot be checked. Other values are returned as they are.
+ */
+function unSequence(element: DataElement, hex: string): DataElement | undefined {
+  if (element.vr !== 'UN' || element.value.kind !== 'bytes') return element;
+  const known = knownVr(hex);
+  if (!looksLikeSequence(element.value.bytes, known)) return element;
+  if (element.value.bytes.length === 0) return sequenceElement(element.tag, []);
+  const items = parseUnSequence(element.value.bytes);
+  return items ? sequenceElement(element.tag, items) : undefined;
+}
+
+async function deidentifyElement(original: DataElement, ctx: Context): Promise<DataElement | undefined> {
+  const { tag: t } = original;
   // File Meta Information is rebuilt by the writer; group lengths would be stale.
   if (tagGroup(t) <= 0x0002 || isGroupLength(t)) return undefined;
-  if (isPrivateTag(t)) {
-    if (ctx.keepPrivate) return element;
+  const privateTag = isPrivateTag(t);
+  if (privateTag && !ctx.keepPrivate) {
     ctx.counts.privateRemoved++;
     return undefined;
   }
   const hex = t.toString(16).toUpperCase().padStart(8, '0');
+  const element = unSequence(original, hex);
+  if (!element) {
+    if (privateTag) ctx.counts.privateRemoved++;
+    else ctx.counts.removed++;
+    return undefined;
+  }
+  // Kept private attributes are not in the profile, but the items of their sequences are checked like any other.
+  if (privateTag) return keep(element, ctx);
   const attribute = profileAttribute(hex);
   if (!attribute) return keep(element, ctx);
   const isSequence = element.value.kind === 'sequence' || attribute.vr === 'SQ';

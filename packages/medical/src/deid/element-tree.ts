@@ -16,12 +16,17 @@ export interface ElementTree {
   readonly littleEndian: boolean;
 }
 
+/** The VR of a tag (GGGGEEEE) as the profile or the dictionary knows it, else UN. */
+export function knownVr(hex: string): Vr {
+  const known = profileAttribute(hex)?.vr ?? dictionaryVR(hex);
+  return known && isVr(known) ? known : 'UN';
+}
+
 /** The VR of an element: as written (explicit VR), else what the profile or the dictionary knows, else UN. */
 function vrOf(element: Element, hex: string): Vr {
   if (element.vr && isVr(element.vr)) return element.vr;
   if (element.items) return 'SQ';
-  const known = profileAttribute(hex)?.vr ?? dictionaryVR(hex);
-  return known && isVr(known) ? known : 'UN';
+  return knownVr(hex);
 }
 
 /** Big-endian values to little-endian: each number (`width` bytes) has its bytes reversed. */
