@@ -1,8 +1,9 @@
-import { FileError, parsePipelineConfig, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
+import { CvfError, FileError, parsePipelineConfig, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
 import { createNodeDevice } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { EXIT, runAction } from '../output.js';
+import { constants } from 'node:os';
+import { EXIT, reportError, runAction } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { nodeTrainingEnvironment } from '../training/node-training-environment.js';
 
@@ -25,9 +26,13 @@ export function registerTrain(program: Command): void {
         const config = parsePipelineConfig(text, configPath, { overrides: options.set });
         const device = await createNodeDevice({ prefer: config.compute.device });
         const reporter = new ProgressReporter({ json: Boolean(options.json) });
-        // Ctrl-C ends the run as killed (between batches) instead of leaving it running.
+        // Ctrl-C or SIGTERM ends the run as killed (between batches) instead of leaving it running.
         const abort = new AbortController();
-        const onSignal = () => abort.abort(new Error('interrupted'));
+        let stoppedBy: NodeJS.Signals | undefined;
+        const onSignal = (signal: NodeJS.Signals) => {
+          stoppedBy = signal;
+          abort.abort(new CvfError('INTERRUPTED', `training interrupted by ${signal}; the run is marked killed`));
+        };
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         const { environment, close } = await nodeTrainingEnvironment({
@@ -43,6 +48,12 @@ export function registerTrain(program: Command): void {
           if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
           else printSummary(summary);
           return EXIT.ok;
+        } catch (error) {
+          if (stoppedBy === undefined) throw error;
+          // Whatever the abort surfaced as (the reason, or an error wrapping it), say INTERRUPTED
+          // and exit as a shell reports a signal: 128 + its number (130 SIGINT, 143 SIGTERM).
+          reportError(abort.signal.reason, Boolean(options.json));
+          return 128 + constants.signals[stoppedBy];
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
