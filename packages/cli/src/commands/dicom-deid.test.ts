@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecondaryCapture, parseDicom, writeDicom } from '@cvf/medical';
+import { createSecondaryCapture, parseDicom, sequenceElement, tag, textElement, writeDicom } from '@cvf/medical';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../testing/run-cli.js';
 
@@ -48,6 +48,46 @@ describe('cvf dicom deid', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe(`de-identified 2 file(s) into ${join(root, 'out')}; skipped 1; failed 1\n`);
     expect(run.stderr).toMatch(/failed .*cut\.dcm: \[DICOM_TRUNCATED\]/);
+  });
+
+  it('--keep-private keeps private sequences but de-identifies their items (no original identifier left in the file)', async () => {
+    const root = folder();
+    const originals = ['Leak^Nested', 'NESTED-ID-4711', '19450321', 'Nested General Hospital', 'Doctor^Nested', '1.2.826.0.1.3680043.2.1125.99.4711'];
+    const item = [
+      textElement(tag(0x0010, 0x0010), 'PN', originals[0]!),
+      textElement(tag(0x0010, 0x0020), 'LO', originals[1]!),
+      textElement(tag(0x0010, 0x0030), 'DA', originals[2]!),
+      textElement(tag(0x0008, 0x0080), 'LO', originals[3]!),
+      textElement(tag(0x0008, 0x0090), 'PN', originals[4]!),
+      textElement(tag(0x0020, 0x000d), 'UI', originals[5]!),
+    ];
+    const dataset = [
+      ...createSecondaryCapture({ rows: 1, columns: 2, pixels: Uint8Array.from([1, 2]), studyUID: STUDY, sopInstanceUID: `${STUDY}.9` }),
+      textElement(tag(0x0009, 0x0010), 'LO', 'ACME PRIVATE'),
+      sequenceElement(tag(0x0009, 0x1001), [item]),
+    ];
+    writeFileSync(join(root, 'private.dcm'), writeDicom(dataset));
+    const latin1 = (path: string) => new TextDecoder('latin1').decode(readFileSync(path));
+    for (const original of originals) expect(latin1(join(root, 'private.dcm'))).toContain(original);
+    const run = await cvf('dicom', 'deid', join(root, 'private.dcm'), join(root, 'private-deid.dcm'), '--keep-private', '--json');
+    expect(run.exitCode).toBe(0);
+    const out = latin1(join(root, 'private-deid.dcm'));
+    for (const original of originals) expect(out, original).not.toContain(original);
+    expect(out).toContain('ACME PRIVATE');
+  });
+
+  it('a single file into the folder that holds it says the output is an existing folder and what to pass instead', async () => {
+    const root = folder();
+    const input = join(root, 'in', 'series', '1.dcm');
+    const before = readFileSync(input);
+    const run = await cvf('dicom', 'deid', input, join(root, 'in', 'series'), '--json');
+    expect(run.exitCode).toBe(2);
+    const { error } = JSON.parse(run.stdout);
+    expect(error.code).toBe('DEID_INVALID_OPTIONS');
+    expect(error.message).toMatch(/is an existing folder that holds the input file "1\.dcm"/);
+    expect(error.message).toMatch(/give an output file path \(e\.g\. ".*1-deid\.dcm"\), or pass a folder as input to write a folder/);
+    expect(error.message).not.toMatch(/is the input file/);
+    expect(readFileSync(input)).toEqual(before);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { CvfError, DeidError, DicomError, FileError } from '@cvf/core';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deidentify.js';
 import { UidRemapper } from '../deid/uid-remapper.js';
 
@@ -83,7 +83,16 @@ export async function deidPath(input: string, output: string, options: DeidPathO
     for (const other of others) report.skipped.push({ path: join(source, other), reason: 'not a regular file' });
     jobs = files.map((file) => ({ from: join(source, file), to: join(target, file) }));
   } else {
-    const to = (await statOrUndefined(target))?.isDirectory() ? join(target, basename(source)) : target;
+    const intoFolder = (await statOrUndefined(target))?.isDirectory() === true;
+    const to = intoFolder ? join(target, basename(source)) : target;
+    if (to === source && intoFolder) {
+      throw new DeidError(
+        'DEID_INVALID_OPTIONS',
+        `the output "${output}" is an existing folder that holds the input file "${basename(source)}", which would be overwritten; ` +
+          `for a single input file give an output file path (e.g. "${join(output, `${basename(source, extname(source))}-deid${extname(source)}`)}"), ` +
+          'or pass a folder as input to write a folder',
+      );
+    }
     if (to === source) throw new DeidError('DEID_INVALID_OPTIONS', `the output "${output}" is the input file; write the de-identified copy elsewhere`);
     jobs = [{ from: source, to }];
   }
