@@ -20,6 +20,8 @@ export interface FuzzCorpus {
 export const PYDICOM_CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const V1 = join(REPO, 'packages/core/src/bundle/fixtures/v1');
+/** The committed v1 bundle folder, for `cvf predict`. */
+export const V1_BUNDLE = join(V1, 'bundle');
 /** Small files only: a mutated case must stay cheap so a few hundred run in well under a minute. */
 const MAX_DICOM_BYTES = 24 * 1024;
 

@@ -3,8 +3,12 @@ import { createOrtNodeRuntime, sharpImageDecoder } from '@cvf/core/node';
 import { requireInCi } from '@cvf/core/testing';
 import { decodeFrames, dicomInputDecoder, parseDicom } from '@cvf/medical';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dicomCorpusAvailability, loadFuzzCorpus, type FuzzCorpus } from './fuzz-corpus.js';
+import { runCli } from '../testing/run-cli.js';
+import { dicomCorpusAvailability, V1_BUNDLE, loadFuzzCorpus, type FuzzCorpus } from './fuzz-corpus.js';
 import { mutateBytes, mutateDicomHeader, mutateManifest, mutateYaml, type Json, type Mutant } from './mutate.js';
 
 // A seeded fuzz of every way untrusted bytes enter CV Factory: DICOM, YAML configs, bundles,
@@ -12,9 +16,9 @@ import { mutateBytes, mutateDicomHeader, mutateManifest, mutateYaml, type Json, 
 // no stack trace in its message) or a correct result, within CASE_LIMIT_MS, and the process must
 // stay within the memory bounds. CVF_FUZZ_SEED replays another run; a failure names its case seed.
 const SEED = Number(process.env.CVF_FUZZ_SEED ?? 20261206);
-const CASES = { dicom: 180, config: 100, bundle: 100, image: 60 } as const;
+const CASES = { dicom: 300, config: 100, bundle: 150, image: 100, cli: 50 } as const;
 type Family = keyof typeof CASES;
-const FAMILY_OFFSET: Record<Family, number> = { dicom: 1, config: 2, bundle: 3, image: 4 };
+const FAMILY_OFFSET: Record<Family, number> = { dicom: 1, config: 2, bundle: 3, image: 4, cli: 5 };
 const CASE_LIMIT_MS = 3_000;
 /** Peak growth over the RSS and heap measured before the first case. */
 const RSS_GROWTH_LIMIT = 768 * 2 ** 20;
@@ -71,6 +75,28 @@ function sampleMemory(): void {
 }
 
 class CaseTimeout extends Error {}
+
+/** A coded error the CLI printed with --json, as a thrown CvfError, so runCase counts it as one. */
+class CliError extends CvfError {}
+
+/**
+ * `cvf ...args --json`: undefined on success; a failure reported as `{"error":{"code","message"}}`
+ * (exit code 1 or 2) is thrown as a CliError; anything else (no JSON, a stack trace) is wrong.
+ */
+async function cliCase(args: readonly string[]): Promise<string | undefined> {
+  const { exitCode, stdout, stderr } = await runCli(...args, '--json');
+  if (/\n\s+at \S/.test(stdout + stderr)) return `a stack trace in the output (exit ${exitCode})`;
+  let printed: { error?: { code?: unknown; message?: unknown } };
+  try {
+    printed = JSON.parse(stdout) as typeof printed;
+  } catch {
+    return `stdout is not JSON (exit ${exitCode}): ${stdout.slice(0, 200)}`;
+  }
+  if (exitCode === 0) return printed.error === undefined ? undefined : 'exit 0 with an error';
+  const { code, message } = printed.error ?? {};
+  if (typeof code !== 'string' || typeof message !== 'string') return `exit ${exitCode} without {"error":{"code","message"}}`;
+  throw new CliError(code, message);
+}
 
 /**
  * Runs one case: `body` resolves to undefined for a correct result or to what is wrong with it.
@@ -257,6 +283,38 @@ describe('fuzz: every hostile input ends in a coded error or a correct result', 
       });
     }
     expect(describeFailures(failuresOf('image'))).toBe('');
+  });
+
+  it.skipIf(dicomSkip)('mutated files through `cvf dicom inspect`, `cvf predict` and `cvf validate` with --json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cvf-fuzz-'));
+    try {
+      const dicomNames = [...corpus.dicom.keys()];
+      const configPaths = [...corpus.configs.keys()];
+      for (let i = 0; i < CASES.cli; i++) {
+        const seed = caseSeed('cli', i);
+        const rng = new Rng(seed);
+        const command = pick(rng, ['inspect', 'predict', 'validate'] as const);
+        let input: string;
+        let mutation: string;
+        const path = join(dir, `case-${i}`);
+        if (command === 'validate') {
+          input = pick(rng, configPaths);
+          const mutant = mutateYaml(rng, corpus.configs.get(input)!);
+          writeFileSync(path, mutant.value);
+          mutation = mutant.mutation;
+        } else {
+          input = pick(rng, dicomNames);
+          const mutant = mutateBytes(rng, corpus.dicom.get(input)!);
+          writeFileSync(path, mutant.value);
+          mutation = mutant.mutation;
+        }
+        const args = command === 'inspect' ? ['dicom', 'inspect', path] : command === 'predict' ? ['predict', V1_BUNDLE, path, '--device', 'cpu'] : ['validate', path];
+        await runCase('cli', seed, `${command} ${input}`, mutation, () => cliCase(args));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(describeFailures(failuresOf('cli'))).toBe('');
   });
 
   it('stays within the memory bounds', () => {
