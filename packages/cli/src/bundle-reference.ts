@@ -1,11 +1,12 @@
-import { BundleError, type BundleSource } from '@cvf/core';
+import { BundleError, loadBundle, type Bundle, type BundleSource } from '@cvf/core';
 import { bundleSourceAt, SqliteTrackingStore } from '@cvf/core/node';
 import { existsSync } from 'node:fs';
 
 /** A bundle named on the command line, and the registry version it is (null for a path). */
 export interface ResolvedBundle {
   readonly source: BundleSource;
-  readonly registered: { readonly name: string; readonly version: number } | null;
+  /** The registry version, with the digest recorded when it was registered (null for versions older than digests). */
+  readonly registered: { readonly name: string; readonly version: number; readonly digest: string | null } | null;
 }
 
 const REFERENCE = /^([A-Za-z0-9][A-Za-z0-9._-]*)@([a-z][a-z0-9-]*|\d+)$/;
@@ -24,8 +25,13 @@ export async function resolveBundle(argument: string, storeRoot: string): Promis
   try {
     const version = /^\d+$/.test(ref) ? await store.getVersion(name, Number(ref)) : await store.getByAlias(name, ref);
     if (!version) throw new BundleError('BUNDLE_NOT_FOUND', `model "${name}" has no ${/^\d+$/.test(ref) ? 'version' : 'alias'} "${ref}" in ${storeRoot}`);
-    return { source: await bundleSourceAt(version.bundle), registered: { name: version.name, version: version.version } };
+    return { source: await bundleSourceAt(version.bundle), registered: { name: version.name, version: version.version, digest: version.bundleDigest } };
   } finally {
     store.close();
   }
+}
+
+/** Loads a resolved bundle, checking a registered version against the digest the registry recorded. */
+export function loadResolvedBundle({ source, registered }: ResolvedBundle): Promise<Bundle> {
+  return loadBundle(source, { digest: registered?.digest ?? null });
 }

@@ -1,7 +1,7 @@
-import { loadBundle } from '@cvf/core';
+import { bundleDigest, loadBundle } from '@cvf/core';
 import { bundleSourceAt, SqliteTrackingStore } from '@cvf/core/node';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +56,27 @@ it('names what is missing: an unknown alias, a version whose bundle is gone, a b
   expect(JSON.parse(gone.stdout).error).toEqual({ code: 'BUNDLE_NOT_FOUND', message: expect.stringContaining('/nowhere') });
   const bad = await runCli('models', 'export', 'not a model', join(dir, 'c.tar'), '--store', store, '--json');
   expect(JSON.parse(bad.stdout).error.code).toBe('BUNDLE_NOT_FOUND');
+});
+
+it('a registered version whose manifest was edited after registration is refused by NAME@ALIAS (class order swapped)', async () => {
+  const copy = join(dir, 'registered-bundle');
+  cpSync(join(FIXTURE, 'bundle'), copy, { recursive: true });
+  const digest = bundleDigest((await loadBundle(await bundleSourceAt(copy))).manifest);
+  const tracking = SqliteTrackingStore.open(store);
+  const version = await tracking.registerVersion('sealed', { bundle: copy, metrics: {}, bundleDigest: await digest });
+  await tracking.setAlias('sealed', version.version, 'production');
+  tracking.close();
+  const image = join(FIXTURE, 'inputs', 'bag-231.png');
+  expect((await runCli('predict', 'sealed@production', image, '--store', store, '--device', 'cpu', '--json')).exitCode).toBe(0);
+
+  // Swapping the classes keeps every file's checksum valid, and would serve every bag as a trouser.
+  const manifestPath = join(copy, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.classes.reverse();
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  const swapped = await runCli('predict', 'sealed@production', image, '--store', store, '--device', 'cpu', '--json');
+  expect(swapped.exitCode).not.toBe(0);
+  expect(JSON.parse(swapped.stdout).error).toEqual({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining('not the manifest that was registered') });
+  // By path, the same folder has no registry record to compare with: the stages still agree, so it loads.
+  expect((await runCli('predict', copy, image, '--device', 'cpu', '--json')).exitCode).toBe(0);
 });

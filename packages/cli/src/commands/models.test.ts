@@ -24,8 +24,8 @@ it('cvf models list --json prints every version newest first in the documented s
   const { exitCode, stdout } = await runCli('models', 'list', '--json', '--store', store);
   expect(exitCode).toBe(0);
   expect(JSON.parse(stdout)).toEqual([
-    { name: 'fashion-mnist', version: 2, aliases: [], runId, bundle: '/bundles/2', metrics: { accuracy: 0.9 } },
-    { name: 'fashion-mnist', version: 1, aliases: [], runId, bundle: '/bundles/1', metrics: { accuracy: 0.89 } },
+    { name: 'fashion-mnist', version: 2, aliases: [], runId, bundle: '/bundles/2', bundleDigest: null, metrics: { accuracy: 0.9 } },
+    { name: 'fashion-mnist', version: 1, aliases: [], runId, bundle: '/bundles/1', bundleDigest: null, metrics: { accuracy: 0.89 } },
   ]);
 });
 

@@ -1,14 +1,14 @@
-import { loadBundle, type ModelVersion } from '@cvf/core';
+import type { ModelVersion } from '@cvf/core';
 import { SqliteTrackingStore, writeBundleTar } from '@cvf/core/node';
 import { Command, Option } from 'commander';
-import { resolveBundle } from '../bundle-reference.js';
+import { loadResolvedBundle, resolveBundle } from '../bundle-reference.js';
 import { EXIT, printJson, runAction } from '../output.js';
 
 const storeOption = () => new Option('--store <dir>', 'tracking store folder').default('.cvf');
 
 /** The JSON shape of `cvf models list --json`, one entry per version. */
 function describe(v: ModelVersion) {
-  return { name: v.name, version: v.version, aliases: v.aliases, runId: v.runId, bundle: v.bundle, metrics: v.metrics };
+  return { name: v.name, version: v.version, aliases: v.aliases, runId: v.runId, bundle: v.bundle, bundleDigest: v.bundleDigest, metrics: v.metrics };
 }
 
 export function registerModels(program: Command): void {
@@ -72,8 +72,9 @@ export function registerModels(program: Command): void {
       runAction(
         Boolean(options.json),
         async () => {
-          const { source, registered } = await resolveBundle(model, options.store);
-          const bundle = await loadBundle(source);
+          const resolved = await resolveBundle(model, options.store);
+          const { registered } = resolved;
+          const bundle = await loadResolvedBundle(resolved);
           // A registered version ships with its registry version in the manifest (a bundle is written before it is registered).
           const shipped = registered ? { ...bundle, manifest: { ...bundle.manifest, version: registered.version } } : bundle;
           await writeBundleTar(shipped, out);

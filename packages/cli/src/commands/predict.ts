@@ -3,7 +3,6 @@ import {
   decodeInput,
   disposeDecodedInput,
   isSoftwareAdapter,
-  loadBundle,
   Predictor,
   WebGpuUnavailableError,
   type DecodedInput,
@@ -13,7 +12,7 @@ import {
 import { createNodeDevice, createOrtNodeRuntime, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
-import { resolveBundle } from '../bundle-reference.js';
+import { loadResolvedBundle, resolveBundle } from '../bundle-reference.js';
 import { EXIT, printJson, runAction } from '../output.js';
 import { positiveIntegerOption } from '../option-parsers.js';
 
@@ -30,7 +29,7 @@ export function registerPredict(program: Command): void {
     .option('--json', 'print JSON')
     .action((bundleArg: string, files: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
-        const bundle = await loadBundle((await resolveBundle(bundleArg, options.store)).source);
+        const bundle = await loadResolvedBundle(await resolveBundle(bundleArg, options.store));
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
         const images: DecodedInput[] = [];
         let predictor: Predictor | undefined;

@@ -1,5 +1,5 @@
 import { createSecondaryCapture, writeDicom } from '@cvf/medical';
-import { composedGraphInput, CpuDevice, encodePng, findStage, imageTensor, OnnxGraphBuilder, Predictor, Rng, THUMBNAIL_SIZE } from '@cvf/core';
+import { bundleDigest, composedGraphInput, CpuDevice, encodePng, findStage, imageTensor, OnnxGraphBuilder, Predictor, Rng, THUMBNAIL_SIZE } from '@cvf/core';
 import { createOrtNodeRuntime, readBundleFolder, sharpImageDecoder } from '@cvf/core/node';
 import { requireInCi } from '@cvf/core/testing';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -101,6 +101,8 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(result.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
     // The temperature fitted on val is in the bundle and in the run; the top classes follow topK.
     const { manifest } = await readBundleFolder(summary.bundle);
+    // The registry sealed the manifest it registered.
+    expect(models[0].bundleDigest).toBe(await bundleDigest(manifest));
     const postprocess = findStage(manifest, 'postprocess')!.params;
     expect(postprocess.topK).toBe(2);
     expect(postprocess.temperature).not.toBe(1);

@@ -2,7 +2,8 @@ export { assertBundlePath, bundlePathSchema, MANIFEST_FILE } from './bundle-path
 export { collectStages, findStage, openBundle, parseManifest, requireStage, sealBundle, stageFiles, type Bundle } from './bundle.js';
 export { BUNDLE_SCHEMA_VERSION, bundleManifestSchema, inputContractSchema, unsealedManifestSchema, type BundleManifest, type InputContract, type UnsealedManifest } from './manifest.js';
 export { sha256Hex } from './sha256.js';
-export { loadBundle, MAX_MANIFEST_BYTES, memorySource, type BundleSource } from './source.js';
+export { bundleDigest } from './digest.js';
+export { loadBundle, MAX_MANIFEST_BYTES, memorySource, type BundleSource, type LoadBundleOptions } from './source.js';
 export { httpSource, type HttpSourceOptions } from './sources/http-source.js';
 export {
   DEFAULT_BUNDLE_DATABASE,

@@ -63,6 +63,18 @@ export const bundleManifestSchema = z
     files: z.record(bundlePathSchema, bundleFileEntrySchema).describe('every file of the bundle but the manifest, with its size and SHA-256'),
   })
   .superRefine((manifest, ctx) => {
+    const classes = new Set(manifest.classes);
+    if (classes.size !== manifest.classes.length) ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a class is listed twice' });
+    for (const [i, stage] of manifest.stages.entries()) {
+      if (stage.kind === 'thresholds') {
+        for (const label of Object.keys(stage.params.perClass)) {
+          if (!classes.has(label)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'params', 'perClass', label], message: `"${label}" is not one of the classes` });
+        }
+      }
+      if (stage.kind === 'postprocess' && stage.params.topK > manifest.classes.length) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'params', 'topK'], message: `topK ${stage.params.topK} exceeds the ${manifest.classes.length} classes` });
+      }
+    }
     const owned = new Set<string>();
     manifest.stages.forEach((stage, i) => {
       for (const [role, path] of Object.entries(stage.files)) {

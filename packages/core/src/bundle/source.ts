@@ -1,6 +1,7 @@
 import { BundleError } from '../errors.js';
 import { openBundle, type Bundle } from './bundle.js';
 import { MANIFEST_FILE } from './bundle-path.js';
+import { bundleDigest } from './digest.js';
 
 /**
  * Where a bundle's bytes come from: a folder, a `.tar`, the studio server over HTTP, the browser's
@@ -21,11 +22,26 @@ export interface BundleSource {
 /** The largest `manifest.json` a loader reads: a manifest lists stages and checksums, never data. */
 export const MAX_MANIFEST_BYTES = 16 << 20;
 
-/** Reads and verifies a bundle: BUNDLE_NOT_FOUND without a manifest, BUNDLE_CORRUPT naming a missing or altered file. */
-export async function loadBundle(source: BundleSource): Promise<Bundle> {
-  const manifest = await source.read(MANIFEST_FILE);
-  if (!manifest) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle at ${source.location} (${MANIFEST_FILE} is missing)`);
-  return openBundle(manifest, (path, size) => source.read(path, size));
+export interface LoadBundleOptions {
+  /** The digest the registry recorded for this bundle (see bundleDigest): a different manifest is BUNDLE_CORRUPT. */
+  readonly digest?: string | null;
+}
+
+/**
+ * Reads and verifies a bundle: BUNDLE_NOT_FOUND without a manifest, BUNDLE_CORRUPT naming a
+ * missing or altered file, or when the manifest is not the one the registry recorded.
+ */
+export async function loadBundle(source: BundleSource, options: LoadBundleOptions = {}): Promise<Bundle> {
+  const manifestBytes = await source.read(MANIFEST_FILE);
+  if (!manifestBytes) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle at ${source.location} (${MANIFEST_FILE} is missing)`);
+  const bundle = await openBundle(manifestBytes, (path, size) => source.read(path, size));
+  if (options.digest) {
+    const digest = await bundleDigest(bundle.manifest);
+    if (digest !== options.digest) {
+      throw new BundleError('BUNDLE_CORRUPT', `${MANIFEST_FILE} at ${source.location} is not the manifest that was registered (digest ${digest.slice(0, 12)}…, registered ${options.digest.slice(0, 12)}…): it was edited or replaced`);
+    }
+  }
+  return bundle;
 }
 
 /** A bundle already in memory (file name → bytes, the manifest included), e.g. unpacked from an upload. */

@@ -14,6 +14,7 @@ import type { ImageTensor } from '../image/image-tensor.js';
 import { preprocessImages } from '../image/preprocess-image.js';
 import type { OnnxSession } from '../onnx/session.js';
 import { knnVoteOfHits } from '../train/knn.js';
+import { assertStagesAgree } from './predictor-consistency.js';
 
 export interface Prediction {
   readonly classIndex: number;
@@ -70,6 +71,12 @@ export class Predictor {
     const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage));
     const head = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
     const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
+    try {
+      await assertStagesAgree(manifest, { pca, caseIndex, head });
+    } catch (error) {
+      await head?.release();
+      throw error;
+    }
     return new Predictor(bundle, { device: context.device, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails });
   }
 

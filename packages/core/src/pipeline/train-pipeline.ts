@@ -75,7 +75,7 @@ async function train(run: StageRun, configHash: string, resumeFrom: readonly (Ui
   const model = await trainModel(run, { splits, classes, index, originals, ...(resumeFrom ? { resumeFrom } : {}) });
   const evaluation = await evaluateModel(run, model, splits, classes);
   const bundle = await writeModelBundle(run, { configHash, classes, cases: training.data.train, extractor, pca, index, originals, model, evaluation });
-  const registered = await registerModel(run, { name: bundle.manifest.name, location: bundle.location, configHash, metrics: evaluation.metrics.test });
+  const registered = await registerModel(run, { manifest: bundle.manifest, location: bundle.location, configHash, metrics: evaluation.metrics.test });
   return { runId: run.runId, metrics: evaluation.metrics, bundle: bundle.location, model: registered, validation: evaluation.validation };
 }
 

@@ -33,7 +33,7 @@ export interface Tracker {
 
 /** Versions of named models, and the aliases (`staging`, `production`) that point at them. */
 export interface ModelRegistry {
-  registerVersion(name: string, version: { runId?: string; bundle: string; metrics: Readonly<Record<string, unknown>>; configHash?: string; gitSha?: string }): Promise<ModelVersion>;
+  registerVersion(name: string, version: { runId?: string; bundle: string; metrics: Readonly<Record<string, unknown>>; configHash?: string; gitSha?: string; bundleDigest?: string }): Promise<ModelVersion>;
   /** Every version of every model (or of one), newest first. */
   listVersions(name?: string): Promise<ModelVersion[]>;
   getVersion(name: string, version: number): Promise<ModelVersion>;

@@ -54,6 +54,8 @@ export interface ModelVersion {
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly configHash: string | null;
   readonly gitSha: string | null;
+  /** SHA-256 of the bundle's canonical manifest when it was registered (null for older versions): loading by NAME@ALIAS checks it. */
+  readonly bundleDigest: string | null;
   readonly createdAt: number;
   readonly aliases: readonly string[];
 }

@@ -86,6 +86,8 @@ const MIGRATIONS: readonly string[] = [
     changed_at INTEGER NOT NULL
   );
   `,
+  // 2: the SHA-256 digest of a version's bundle manifest, checked when the version is loaded.
+  `ALTER TABLE model_versions ADD COLUMN bundle_digest TEXT;`,
 ];
 
 export function migrate(db: Sqlite.Database): void {

@@ -31,12 +31,13 @@ interface VersionRow {
   metrics: string;
   config_hash: string | null;
   git_sha: string | null;
+  bundle_digest: string | null;
   created_at: number;
   aliases: string | null;
 }
 
 const RUN_COLUMNS = `r.id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.config_hash, r.git_sha, r.parent_run_id, r.failure_reason`;
-const VERSION_COLUMNS = `v.name, v.version, v.run_id, v.bundle, v.metrics, v.config_hash, v.git_sha, v.created_at,
+const VERSION_COLUMNS = `v.name, v.version, v.run_id, v.bundle, v.metrics, v.config_hash, v.git_sha, v.bundle_digest, v.created_at,
   (SELECT group_concat(a.alias, ',') FROM aliases a WHERE a.name = v.name AND a.version = v.version) AS aliases`;
 
 /**
@@ -200,15 +201,15 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
     return this.#db.prepare(sql).all(...(key === undefined ? [runId] : [runId, key])) as MetricPoint[];
   }
 
-  async registerVersion(name: string, version: { runId?: string; bundle: string; metrics: Readonly<Record<string, unknown>>; configHash?: string; gitSha?: string }): Promise<ModelVersion> {
+  async registerVersion(name: string, version: { runId?: string; bundle: string; metrics: Readonly<Record<string, unknown>>; configHash?: string; gitSha?: string; bundleDigest?: string }): Promise<ModelVersion> {
     assertName('model', name);
     const number = this.#db.transaction(() => {
       if (version.runId) this.#runRow(version.runId);
       this.#db.prepare('INSERT INTO models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, Date.now());
       const { next } = this.#db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?').get(name) as { next: number };
       this.#db
-        .prepare('INSERT INTO model_versions (name, version, run_id, bundle, metrics, config_hash, git_sha, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(name, next, version.runId ?? null, version.bundle, JSON.stringify(version.metrics), version.configHash ?? null, version.gitSha ?? null, Date.now());
+        .prepare('INSERT INTO model_versions (name, version, run_id, bundle, metrics, config_hash, git_sha, bundle_digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(name, next, version.runId ?? null, version.bundle, JSON.stringify(version.metrics), version.configHash ?? null, version.gitSha ?? null, version.bundleDigest ?? null, Date.now());
       return next;
     })();
     return this.getVersion(name, number);
@@ -298,6 +299,7 @@ function toVersion(row: VersionRow): ModelVersion {
     metrics: JSON.parse(row.metrics) as Record<string, unknown>,
     configHash: row.config_hash,
     gitSha: row.git_sha,
+    bundleDigest: row.bundle_digest,
     createdAt: row.created_at,
     aliases: row.aliases ? row.aliases.split(',').sort() : [],
   };

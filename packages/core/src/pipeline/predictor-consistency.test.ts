@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { memorySource } from '../bundle/source.js';
+import { CpuDevice } from '../compute/cpu-device.js';
+import { createOrtNodeRuntime } from '../node/ort-node.js';
+import { Predictor } from './predictor.js';
+
+// The committed v1 fixture (classes bag, trouser; PCA-4; an MLP head), edited by hand as a careless
+// user or an attacker would: every edit keeps the other files' checksums valid.
+const FIXTURE = fileURLToPath(new URL('../bundle/fixtures/v1/bundle/', import.meta.url));
+
+function fixtureWith(edit: (manifest: Record<string, any>) => void): Map<string, Uint8Array> {
+  const files = new Map(readdirSync(FIXTURE).map((name) => [name, new Uint8Array(readFileSync(join(FIXTURE, name)))]));
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json')));
+  edit(manifest);
+  files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+  return files;
+}
+
+async function load(files: Map<string, Uint8Array>): Promise<Predictor> {
+  return Predictor.load(memorySource(files), { device: new CpuDevice(), onnxRuntime: await createOrtNodeRuntime() });
+}
+
+describe('a bundle whose manifest no longer matches its stages is refused', () => {
+  it('loads the unedited fixture', async () => {
+    await (await load(fixtureWith(() => {}))).release();
+  });
+
+  it('a class added: the head answers 2 probabilities for 3 classes', async () => {
+    await expect(load(fixtureWith((m) => m.classes.push('coat')))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('the head outputs 2 probabilities but the manifest lists 3 classes') });
+  });
+
+  it('a class renamed: indexed cases carry a label the manifest no longer lists', async () => {
+    await expect(load(fixtureWith((m) => (m.classes[0] = 'handbag')))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('"bag", which is not one of the manifest\'s classes') });
+  });
+
+  it('a class listed twice, a threshold for an unknown class, topK above the class count', async () => {
+    await expect(load(fixtureWith((m) => (m.classes = ['bag', 'bag'])))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('a class is listed twice') });
+    await expect(load(fixtureWith((m) => (m.thresholds = { coat: 0.5 })))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('"coat" is not one of the classes') });
+    await expect(load(fixtureWith((m) => (m.postprocess.topK = 5)))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('topK 5 exceeds the 2 classes') });
+  });
+});
