@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../testing/run-cli.js';
+import { manyRleFrames, nestedSequences } from './hostile-dicom.js';
 import { dicomCorpusAvailability, V1_BUNDLE, loadFuzzCorpus, type FuzzCorpus } from './fuzz-corpus.js';
 import { mutateBytes, mutateDicomHeader, mutateManifest, mutateYaml, type Json, type Mutant } from './mutate.js';
 
@@ -16,9 +17,9 @@ import { mutateBytes, mutateDicomHeader, mutateManifest, mutateYaml, type Json, 
 // no stack trace in its message) or a correct result, within CASE_LIMIT_MS, and the process must
 // stay within the memory bounds. CVF_FUZZ_SEED replays another run; a failure names its case seed.
 const SEED = Number(process.env.CVF_FUZZ_SEED ?? 20261206);
-const CASES = { dicom: 300, config: 100, bundle: 150, image: 100, cli: 50 } as const;
+const CASES = { dicom: 300, config: 100, bundle: 150, image: 100, cli: 50, hostile: 12 } as const;
 type Family = keyof typeof CASES;
-const FAMILY_OFFSET: Record<Family, number> = { dicom: 1, config: 2, bundle: 3, image: 4, cli: 5 };
+const FAMILY_OFFSET: Record<Family, number> = { dicom: 1, config: 2, bundle: 3, image: 4, cli: 5, hostile: 6 };
 const CASE_LIMIT_MS = 3_000;
 /** Peak growth over the RSS and heap measured before the first case. */
 const RSS_GROWTH_LIMIT = 768 * 2 ** 20;
@@ -128,12 +129,23 @@ async function runCase(family: Family, seed: number, input: string, mutation: st
   if (what !== undefined) stats.failures.push({ family, seed, input, mutation, what });
 }
 
+/**
+ * Failures of defects of issue 10 still open when this suite was committed: still run and printed
+ * in the summary, but not failing the suite. Each names its defect; delete the entry with its fix.
+ */
+const KNOWN_DEFECTS: readonly { defect: string; matches: (f: Failure) => boolean }[] = [];
+
+function knownDefect(failure: Failure): string | undefined {
+  return KNOWN_DEFECTS.find((k) => k.matches(failure))?.defect;
+}
+
+/** The failures of a family that no known defect explains. */
 function failuresOf(family: Family): Failure[] {
-  return stats.failures.filter((f) => f.family === family);
+  return stats.failures.filter((f) => f.family === family && knownDefect(f) === undefined);
 }
 
 function describeFailures(failures: readonly Failure[]): string {
-  return failures.map((f) => `seed ${f.seed} ${f.input} [${f.mutation}]: ${f.what}`).join('\n');
+  return failures.map((f) => `seed ${f.seed} ${f.input} [${f.mutation}]: ${f.what}${knownDefect(f) ? ` (known: ${knownDefect(f)})` : ''}`).join('\n');
 }
 
 /** What is wrong with a decoded input, if anything: a positive size, and samples that fill it. */
@@ -165,7 +177,7 @@ afterAll(() => {
   const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   console.log(
     `fuzz seed=${SEED}: ${stats.cases} cases, ${coded} coded errors (${codes}), ${stats.successes} correct results, ` +
-      `${stats.failures.length} failures; cases ${(stats.elapsedMs / 1000).toFixed(1)} s, total ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `${stats.failures.length} failures (${stats.failures.filter((f) => knownDefect(f)).length} of known open defects); cases ${(stats.elapsedMs / 1000).toFixed(1)} s, total ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
       `peak RSS ${mib(stats.peakRss)} (+${mib(stats.peakRss - stats.baseRss)}), peak heap ${mib(stats.peakHeap)} (+${mib(stats.peakHeap - stats.baseHeap)})`,
   );
   if (stats.failures.length > 0) console.log(describeFailures(stats.failures));
@@ -283,6 +295,30 @@ describe('fuzz: every hostile input ends in a coded error or a correct result', 
       });
     }
     expect(describeFailures(failuresOf('image'))).toBe('');
+  });
+
+  it('hostile structures: sequences nested deep, very many frames', async () => {
+    const files: [string, () => Uint8Array][] = [
+      ...[100, 1_000, 5_000, 20_000].map((depth): [string, () => Uint8Array] => [`sequences nested ${depth} deep`, () => nestedSequences(depth)]),
+      ...[1_000, 30_000].map((frames): [string, () => Uint8Array] => [`${frames} RLE frames of 1×1 with an offset table`, () => manyRleFrames(frames)]),
+    ];
+    expect(files.length * 2).toBe(CASES.hostile);
+    for (const [i, [input, build]] of files.entries()) {
+      const bytes = build();
+      await runCase('hostile', caseSeed('hostile', 2 * i), input, 'parseDicom + decodeFrames', async () => {
+        const decoded = await decodeFrames(parseDicom(bytes));
+        return decoded.data.length === decoded.numberOfFrames ? undefined : `${decoded.data.length} frames of ${decoded.numberOfFrames}`;
+      });
+      await runCase('hostile', caseSeed('hostile', 2 * i + 1), input, 'decodeInput', async () => {
+        const input = await decodeInput(bytes, undefined, { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder });
+        try {
+          return await checkDecoded(device, input);
+        } finally {
+          disposeDecodedInput(input);
+        }
+      });
+    }
+    expect(describeFailures(failuresOf('hostile'))).toBe('');
   });
 
   it.skipIf(dicomSkip)('mutated files through `cvf dicom inspect`, `cvf predict` and `cvf validate` with --json', async () => {
