@@ -1,7 +1,6 @@
-import { CvfError, FileError, parsePipelineConfig, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
-import { createNodeDevice } from '@cvf/core/node';
+import { CvfError, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
+import { createNodeDevice, loadPipelineConfigFile } from '@cvf/core/node';
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { EXIT, reportError, runAction } from '../output.js';
 import { ProgressReporter } from '../progress.js';
@@ -17,13 +16,8 @@ export function registerTrain(program: Command): void {
     .option('--json', 'JSON lines of progress; the last line is the summary')
     .action((configPath: string, options: { set: string[]; resume?: string; json?: boolean }) =>
       runAction(Boolean(options.json), async () => {
-        let text: string;
-        try {
-          text = await readFile(configPath, 'utf8');
-        } catch (cause) {
-          throw new FileError(`cannot read ${configPath}: ${(cause as Error).message}`, { cause });
-        }
-        const config = parsePipelineConfig(text, configPath, { overrides: options.set });
+        // Bounded, regular-file, UTF-8 read: the same checks as `cvf validate`.
+        const config = await loadPipelineConfigFile(configPath, { overrides: options.set });
         const device = await createNodeDevice({ prefer: config.compute.device });
         const reporter = new ProgressReporter({ json: Boolean(options.json) });
         // Ctrl-C or SIGTERM ends the run as killed (between batches) instead of leaving it running.

@@ -100,4 +100,26 @@ describe('cvf validate', () => {
       error: { code: 'FILE_UNREADABLE', message: `cannot read pipeline config "${missing}": no such file` },
     });
   });
+
+  it('refuses a config over 1 MiB as FILE_TOO_LARGE at once, and echoes a long value once, shortened', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cvf-validate-'));
+    const huge = join(dir, 'huge.yaml');
+    await writeFile(huge, GOOD.replace('name: good', `name: ${'n'.repeat(2_000_000)}`));
+    const started = performance.now();
+    const refused = await cvf('validate', huge, '--json');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(refused.exitCode).toBe(2);
+    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'FILE_TOO_LARGE' });
+    expect(refused.stdout.length).toBeLessThan(1000);
+
+    // Under the limit, a long wrong value is quoted shortened, in the message and in the issue.
+    const long = join(dir, 'long.yaml');
+    await writeFile(long, `${GOOD}train: { optimizer: { kind: ${'k'.repeat(500_000)} } }\n`);
+    const result = await cvf('validate', long, '--json');
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout.length).toBeLessThan(2000);
+    expect(JSON.parse(result.stdout).error.issues).toEqual([
+      expect.objectContaining({ path: 'train.optimizer.kind', message: expect.stringContaining(`"${'k'.repeat(80)}…" (500000 characters)`) }),
+    ]);
+  });
 });

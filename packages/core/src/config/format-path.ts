@@ -1,3 +1,4 @@
+import { MAX_ECHO_CHARS, quoteShort } from './limits.js';
 import type { ConfigPath } from './yaml-locate.js';
 
 /** `train.optimizer.lr`, `data.classes[1]`, `tune.space["train.optimizer.lr"]`. */
@@ -5,8 +6,8 @@ export function formatPath(path: ConfigPath): string {
   let text = '';
   for (const step of path) {
     if (typeof step === 'number') text += `[${step}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(String(step))) text += text === '' ? String(step) : `.${String(step)}`;
-    else text += `[${JSON.stringify(String(step))}]`;
+    else if (String(step).length <= MAX_ECHO_CHARS && /^[A-Za-z_$][\w$-]*$/.test(String(step))) text += text === '' ? String(step) : `.${String(step)}`;
+    else text += `[${quoteShort(String(step))}]`; // a long key is shortened, as values are
   }
   return text;
 }

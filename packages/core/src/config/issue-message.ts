@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { MAX_ECHO_CHARS, quoteShort } from './limits.js';
 
 /**
  * Turns a zod issue into a message that names the bad value and what would be valid, e.g.
@@ -29,7 +30,7 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
 
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
   const valid = known.length > 0 ? `; valid keys here: ${known.join(', ')}` : '';
-  return `unknown key "${key}"${didYouMean(key, known)}${valid}`;
+  return `unknown key ${quoteShort(key)}${didYouMean(key, known)}${valid}`;
 }
 
 function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
@@ -96,7 +97,7 @@ function typeName(expected: string): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoteShort(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return String(value);
@@ -104,7 +105,8 @@ export function describeValue(value: unknown): string {
 
 /** ` (did you mean "adam"?)` when a close option exists: most config mistakes are typos. */
 function didYouMean(value: unknown, options: readonly unknown[]): string {
-  if (typeof value !== 'string') return '';
+  // The distance costs length × length: a value far longer than any option is no typo of one.
+  if (typeof value !== 'string' || value.length > MAX_ECHO_CHARS) return '';
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(value.length / 3)) + 1;
   for (const option of options) {

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { formatPath } from './format-path.js';
+import { MAX_CONFIG_CHARS } from './limits.js';
 import { issueMessage, unknownKeyMessage } from './issue-message.js';
 import { parseOverrides, type ConfigOverride } from './overrides.js';
 import { pipelineConfigSchema, type PipelineConfig } from './schema.js';
@@ -14,6 +15,10 @@ import { locate, pathAtOffset, positionAt, positionOf } from './yaml-locate.js';
  * 1-based line:column and dotted path, sorted by position.
  */
 export function parsePipelineConfig(text: string, file: string, options: { overrides?: readonly string[] } = {}): PipelineConfig {
+  // Parsing and validating take time and memory in proportion to the text: bound it first.
+  if (text.length > MAX_CONFIG_CHARS) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: `the config is ${text.length} characters, more than the ${MAX_CONFIG_CHARS} allowed` }]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, FileError } from '../errors.js';
+import { MAX_CONFIG_BYTES } from '../config/limits.js';
 import { loadPipelineConfigFile } from './config-file.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -63,5 +64,46 @@ describe('loadPipelineConfigFile', () => {
     expect((error as ConfigError).issues).toEqual([
       { file, line: 4, column: 11, path: 'data.source.root', message: 'missing required key "root"' },
     ]);
+  });
+
+  const MINIMAL = 'version: 1\nname: encoded\ndata:\n  source: { kind: idx, images: images.gz, labels: labels.gz }\n';
+
+  async function fileWith(bytes: Uint8Array | string): Promise<string> {
+    const file = join(await mkdtemp(join(tmpdir(), 'cvf-config-')), 'pipeline.yaml');
+    await writeFile(file, bytes);
+    return file;
+  }
+
+  it(`refuses a file over ${MAX_CONFIG_BYTES} bytes as FILE_TOO_LARGE before reading it`, async () => {
+    const file = await fileWith(`${MINIMAL}# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
+    const error = await loadPipelineConfigFile(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileError);
+    expect(error).toMatchObject({ code: 'FILE_TOO_LARGE', message: expect.stringContaining(`more than the ${MAX_CONFIG_BYTES} allowed`) });
+  });
+
+  it('refuses a device as FILE_NOT_REGULAR', async () => {
+    await expect(loadPipelineConfigFile('/dev/zero')).rejects.toMatchObject({ code: 'FILE_NOT_REGULAR' });
+  });
+
+  it.each([
+    ['UTF-16 LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(MINIMAL, 'utf16le')])],
+    ['UTF-16 BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(MINIMAL, 'utf16le').swap16()])],
+    ['UTF-16 LE without a BOM', Buffer.from(MINIMAL, 'utf16le')],
+  ])('says a %s file is UTF-16, at 1:1', async (_, bytes) => {
+    const file = await fileWith(bytes);
+    const error = await loadPipelineConfigFile(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([{ file, line: 1, column: 1, path: '', message: 'the file is UTF-16; save it as UTF-8' }]);
+  });
+
+  it('refuses bytes that are not UTF-8, at 1:1', async () => {
+    const file = await fileWith(Buffer.from(MINIMAL.replace('encoded', 'enc\xe9ded'), 'latin1'));
+    const error = await loadPipelineConfigFile(file).catch((e: unknown) => e);
+    expect((error as ConfigError).issues).toEqual([{ file, line: 1, column: 1, path: '', message: 'the file is not valid UTF-8; save it as UTF-8' }]);
+  });
+
+  it('accepts a UTF-8 byte order mark silently (editors on Windows write one)', async () => {
+    const file = await fileWith(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(MINIMAL)]));
+    expect((await loadPipelineConfigFile(file)).name).toBe('encoded');
   });
 });

@@ -7,7 +7,23 @@ import * as z from 'zod';
 
 /** A file or folder path. Relative paths are resolved against the folder of the config file. */
 export function pathField(what: string): z.ZodString {
-  return z.string().min(1).describe(`${what}; a relative path is resolved against the config file's folder`);
+  return pathText().describe(`${what}; a relative path is resolved against the config file's folder`);
+}
+
+// C0 controls and DEL: no file name needs one, and a NUL makes Node's fs calls throw later.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** A non-empty path without control characters, refused here with its location rather than by fs later. */
+export function pathText(): z.ZodString {
+  return z
+    .string()
+    .min(1)
+    .superRefine((path, ctx) => {
+      const at = path.search(CONTROL_CHARACTER);
+      if (at < 0) return;
+      const codePoint = `U+${path.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}`;
+      ctx.addIssue({ code: 'custom', message: `a path must not contain control characters: ${codePoint} at character ${at + 1}` });
+    });
 }
 
 /** A probability in [0, 1]. */

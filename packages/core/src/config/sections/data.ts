@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { pathField } from './common.js';
+import { MAX_CLASSES, quoteShort } from '../limits.js';
+import { pathField, pathText } from './common.js';
 
 /** Fashion-MNIST-style IDX files (optionally gzip-compressed): one images file, one labels file. */
 const idxSource = z.strictObject({
@@ -42,9 +43,7 @@ const manifestColumns = z
   .prefault({})
   .describe('names of the manifest columns');
 
-const manifestRoot = z
-  .string()
-  .min(1)
+const manifestRoot = pathText()
   .optional()
   .describe("folder that image paths in the manifest are relative to; default: the manifest's folder");
 
@@ -181,15 +180,16 @@ export const dataSchema = z
     classes: z
       .array(z.string().min(1))
       .min(2)
+      .max(MAX_CLASSES)
       .optional()
       .superRefine((classes, ctx) => {
         const seen = new Set<string>();
         classes?.forEach((name, i) => {
-          if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i], message: `class "${name}" is listed twice` });
+          if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i], message: `class ${quoteShort(name)} is listed twice` });
           seen.add(name);
         });
       })
-      .describe('class names in label-index order (IDX labels 0..n-1 map to them); default: the sorted distinct labels of the source'),
+      .describe(`class names in label-index order (IDX labels 0..n-1 map to them; at most ${MAX_CLASSES}); default: the sorted distinct labels of the source`),
     splits: splitsSchema,
     limit: z.int().positive().optional().describe('use at most this many images of the source (quick trial runs); default: all'),
     unlabelled: unlabelledSourceSchema

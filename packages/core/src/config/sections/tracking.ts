@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { pathText } from './common.js';
 
 export const trackingSchema = z
   .strictObject({
-    store: z.string().min(1).default('.cvf').describe('tracking store folder (SQLite database + artifacts), relative to the working directory'),
+    store: pathText().default('.cvf').describe('tracking store folder (SQLite database + artifacts), relative to the working directory'),
     experiment: z.string().min(1).optional().describe('experiment the runs are grouped under; default: the pipeline name'),
     tags: z.record(z.string().min(1), z.string()).default({}).describe('tags added to every run, e.g. { dataset: v3 }'),
   })

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { MAX_CLASSES, MAX_CONFIG_CHARS } from './limits.js';
+import { parsePipelineConfig } from './load.js';
+
+const FILE = 'pipeline.yaml';
+
+function issuesOf(text: string): ConfigIssue[] {
+  try {
+    parsePipelineConfig(text, FILE);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const config = (dataExtra: string, name = 'limits') => `version: 1
+name: ${name}
+data:
+  source: { kind: idx, images: images.gz, labels: labels.gz }
+${dataExtra}`;
+
+describe('config size limits', () => {
+  it(`refuses a text longer than ${MAX_CONFIG_CHARS} characters before parsing it`, () => {
+    const started = performance.now();
+    const issues = issuesOf(config('', 'x'.repeat(MAX_CONFIG_CHARS)));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(issues).toEqual([
+      { file: FILE, line: 1, column: 1, path: '', message: expect.stringMatching(/^the config is \d+ characters, more than the 1048576 allowed/) },
+    ]);
+  });
+
+  it(`refuses more than ${MAX_CLASSES} class names`, () => {
+    const classes = Array.from({ length: MAX_CLASSES + 1 }, (_, i) => `c${i}`).join(',');
+    expect(issuesOf(config(`  classes: [${classes}]\n`))).toEqual([
+      { file: FILE, line: 5, column: 12, path: 'data.classes', message: `expected at most ${MAX_CLASSES} items, got ${MAX_CLASSES + 1}` },
+    ]);
+  });
+
+  it('echoes at most 80 characters of a long value, with its length', () => {
+    const long = 'y'.repeat(50_000);
+    const [only, ...rest] = issuesOf(`version: 1\nname: ok\ndata:\n  source: { kind: ${long}, images: a, labels: b }\n`);
+    expect(rest).toEqual([]);
+    expect(only!.message).toContain(`"${'y'.repeat(80)}…" (50000 characters)`);
+    expect(only!.message.length).toBeLessThan(300);
+  });
+
+  it('echoes a long duplicated class name and a long unknown key shortened too', () => {
+    const long = 'z'.repeat(1000); // YAML's limit on an implicit key is 1024 characters
+    const issues = issuesOf(config(`  classes: [${long}, ${long}]\n  ${long}: 1\n`));
+    expect(issues).toHaveLength(2);
+    for (const { path, message } of issues) {
+      expect(`${path}: ${message}`).toContain('…" (1000 characters)');
+      expect(`${path}: ${message}`.length).toBeLessThan(400);
+    }
+  });
+});
+
+describe('path fields', () => {
+  it.each([
+    ['a NUL byte', 'images\\0.gz', 'U+0000', 7],
+    ['a newline', 'images\\n.gz', 'U+000A', 7],
+    ['DEL', 'imag\\x7fes.gz', 'U+007F', 5],
+  ])('refuses %s with a located CONFIG_INVALID', (_, escaped, codePoint, at) => {
+    const text = `version: 1\nname: nul\ndata:\n  source: { kind: idx, images: "${escaped}", labels: labels.gz }\n`;
+    expect(issuesOf(text)).toEqual([
+      { file: FILE, line: 4, column: 32, path: 'data.source.images', message: `a path must not contain control characters: ${codePoint} at character ${at}` },
+    ]);
+  });
+
+  it('accepts paths with spaces and non-ASCII letters', () => {
+    const text = `version: 1\nname: ok\ndata:\n  source: { kind: idx, images: "Bilder/Röntgen 1.gz", labels: labels.gz }\n`;
+    expect(parsePipelineConfig(text, FILE).data.source).toMatchObject({ images: 'Bilder/Röntgen 1.gz' });
+  });
+});
