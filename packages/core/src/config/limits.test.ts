@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import { MAX_CLASSES, MAX_CONFIG_CHARS } from './limits.js';
+import { MAX_CLASSES, MAX_CONFIG_CHARS, MAX_HIDDEN_LAYERS } from './limits.js';
 import { parsePipelineConfig } from './load.js';
 
 const FILE = 'pipeline.yaml';
@@ -36,6 +36,15 @@ describe('config size limits', () => {
     expect(issuesOf(config(`  classes: [${classes}]\n`))).toEqual([
       { file: FILE, line: 5, column: 12, path: 'data.classes', message: `expected at most ${MAX_CLASSES} items, got ${MAX_CLASSES + 1}` },
     ]);
+  });
+
+  it.each([
+    ['preprocess.normalize.mean', 'preprocess: { normalize: { mean: [0.1, 0.2, 0.3, 0.4] } }', 3, 4],
+    ['preprocess.normalize.std', 'preprocess: { normalize: { std: [1, 1, 1, 1] } }', 3, 4],
+    ['model.hidden', `model: { head: mlp, hidden: [${Array(MAX_HIDDEN_LAYERS + 1).fill(8).join(', ')}] }`, MAX_HIDDEN_LAYERS, MAX_HIDDEN_LAYERS + 1],
+    ['train.classWeights', `train: { classWeights: [${Array(MAX_CLASSES + 1).fill(1).join(',')}] }`, MAX_CLASSES, MAX_CLASSES + 1],
+  ])('bounds the length of %s', (path, section, max, got) => {
+    expect(issuesOf(`${config('')}${section}\n`)).toEqual([expect.objectContaining({ path, message: `expected at most ${max} items, got ${got}` })]);
   });
 
   it('echoes at most 80 characters of a long value, with its length', () => {

@@ -16,6 +16,9 @@ export const MAX_CONFIG_CHARS = 1 << 20;
  */
 export const MAX_CLASSES = 10_000;
 
+/** An MLP head deeper than this is a typo'd list, not a design: the head sits on fixed features. */
+export const MAX_HIDDEN_LAYERS = 32;
+
 /** Values quoted in error messages are cut to this many characters, with their length. */
 export const MAX_ECHO_CHARS = 80;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_HIDDEN_LAYERS } from '../limits.js';
 
 // One variant per head: MLP options only exist on the mlp head, knn options on the knn head.
 
@@ -8,7 +9,7 @@ const softmaxHead = z.strictObject({
 
 const mlpHead = z.strictObject({
   head: z.literal('mlp').describe('multi-layer perceptron over the features'),
-  hidden: z.array(z.int().positive()).min(1).default([256]).describe('hidden layer widths'),
+  hidden: z.array(z.int().positive()).min(1).max(MAX_HIDDEN_LAYERS).default([256]).describe(`hidden layer widths (at most ${MAX_HIDDEN_LAYERS} layers)`),
   activation: z.enum(['relu', 'gelu']).default('relu').describe('activation between layers'),
   dropout: z.number().min(0).lt(1).default(0.1).describe('dropout probability after each hidden layer'),
 });

@@ -56,8 +56,8 @@ const windowSchema = z
 const normalizeSchema = z
   .strictObject({
     scale: z.number().positive().default(1 / 255).describe('multiply pixel values by this first (1/255 maps 0..255 to 0..1)'),
-    mean: z.array(z.number()).min(1).default([0]).describe('subtracted after scaling; one value for all channels or one per channel'),
-    std: z.array(z.number().positive()).min(1).default([1]).describe('divides after subtracting the mean; one value or one per channel'),
+    mean: z.array(z.number()).min(1).max(3).default([0]).describe('subtracted after scaling; one value for all channels or one per channel (at most 3: rgb)'),
+    std: z.array(z.number().positive()).min(1).max(3).default([1]).describe('divides after subtracting the mean; one value or one per channel (at most 3: rgb)'),
   })
   .prefault({})
   .describe('x -> (x * scale - mean) / std, per channel');

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_CLASSES } from '../limits.js';
 import { metricModeField, trackedMetric, withMetricMode } from './common.js';
 
 const beta = z.number().min(0).lt(1);
@@ -53,7 +54,7 @@ export const trainSchema = z
     schedule: scheduleSchema,
     labelSmoothing: z.number().min(0).lt(1).default(0).describe('label smoothing of the cross-entropy targets'),
     classWeights: z
-      .union([z.enum(['none', 'balanced']), z.array(z.number().positive()).min(2)])
+      .union([z.enum(['none', 'balanced']), z.array(z.number().positive()).min(2).max(MAX_CLASSES)])
       .default('none')
       .describe('loss weight per class: none, balanced (inverse class frequency, for rare findings), or one weight per class in label order'),
     gradientClip: z.number().min(0).default(0).describe('clip the global gradient norm to this value; 0 disables clipping'),
