@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../bundle/sha256.js';
 import { memorySource } from '../bundle/source.js';
 import { CpuDevice } from '../compute/cpu-device.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
@@ -28,8 +29,8 @@ describe('a bundle whose manifest no longer matches its stages is refused', () =
     await (await load(fixtureWith(() => {}))).release();
   });
 
-  it('a class added: the head answers 2 probabilities for 3 classes', async () => {
-    await expect(load(fixtureWith((m) => m.classes.push('coat')))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('the head outputs 2 probabilities but the manifest lists 3 classes') });
+  it('a class added: the head maps to 2 classes, the manifest lists 3', async () => {
+    await expect(load(fixtureWith((m) => m.classes.push('coat')))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('to 2 classes, but the index holds 4 features and the manifest lists 3 classes') });
   });
 
   it('a class renamed: indexed cases carry a label the manifest no longer lists', async () => {
@@ -41,4 +42,26 @@ describe('a bundle whose manifest no longer matches its stages is refused', () =
     await expect(load(fixtureWith((m) => (m.thresholds = { coat: 0.5 })))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('"coat" is not one of the classes') });
     await expect(load(fixtureWith((m) => (m.postprocess.topK = 5)))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('topK 5 exceeds the 2 classes') });
   });
+
+  it('garbage behind a valid checksum gives a coded error naming the file, never a raw parser error', async () => {
+    const cases: [string, Uint8Array, string, string][] = [
+      ['thumbnails.bin', Uint8Array.of(1, 2, 3, 4), 'BUNDLE_INVALID', '"thumbnails.bin" is not gzip\'d thumbnails'],
+      ['head.bin', new Uint8Array(9), 'BUNDLE_INVALID', '"head.bin" is not a saved head'],
+      ['cases.json', new TextEncoder().encode('{"ids": 3'), 'BUNDLE_INVALID', '"cases.json" is not JSON'],
+      ['head.onnx', new Uint8Array(0), 'ONNX_LOAD_FAILED', 'could not load the model (0 bytes)'],
+    ];
+    for (const [file, bytes, code, message] of cases) {
+      const files = fixtureWith(() => {});
+      await replaceSealed(files, file, bytes);
+      await expect(load(files), file).rejects.toMatchObject({ code, message: expect.stringContaining(message) });
+    }
+  });
 });
+
+/** Replaces a file and updates its size and checksum in the manifest, as someone editing a bundle would. */
+async function replaceSealed(files: Map<string, Uint8Array>, file: string, bytes: Uint8Array): Promise<void> {
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('manifest.json')));
+  manifest.files[file] = { size: bytes.length, sha256: await sha256Hex(bytes) };
+  files.set(file, bytes);
+  files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+}

@@ -69,10 +69,11 @@ export class Predictor {
     const extractor = await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
     const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage));
-    const head = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
+    const loadedHead = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
+    const head = loadedHead?.session ?? null;
     const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
     try {
-      await assertStagesAgree(manifest, { pca, caseIndex, head });
+      await assertStagesAgree(manifest, { pca, caseIndex, head: loadedHead });
     } catch (error) {
       await head?.release();
       throw error;

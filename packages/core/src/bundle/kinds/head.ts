@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { BundleError } from '../../errors.js';
 import type { OnnxSession } from '../../onnx/session.js';
-import { saveHead } from '../../train/head-file.js';
-import type { Head } from '../../train/head.js';
+import { loadHead, saveHead } from '../../train/head-file.js';
+import type { Head, HeadSpec } from '../../train/head.js';
 import { exportHeadToOnnx } from '../../train/onnx-export.js';
 import { bundlePathSchema } from '../bundle-path.js';
 import { savedStage, type SavedStage, type StageContext, type StageFiles } from '../stage-kind.js';
@@ -32,9 +32,21 @@ export function saveHeadStage(head: Head, temperature: number): SavedStage<HeadS
   );
 }
 
-export async function loadHeadStage(_stage: HeadStage, files: StageFiles<HeadStage>, context: StageContext): Promise<OnnxSession> {
+/** The served head: its ONNX session, and the spec its saved parameters declare (checked against the manifest by the loader). */
+export interface LoadedHead {
+  readonly session: OnnxSession;
+  readonly spec: HeadSpec;
+}
+
+export async function loadHeadStage(stage: HeadStage, files: StageFiles<HeadStage>, context: StageContext): Promise<LoadedHead> {
   if (!context.onnxRuntime) throw new BundleError('BUNDLE_INVALID', "this bundle's head is an ONNX graph: give the predictor an ONNX runtime");
+  let spec: HeadSpec;
+  try {
+    spec = loadHead(files.state).spec;
+  } catch (cause) {
+    throw new BundleError('BUNDLE_INVALID', `bundle file "${stage.files.state}" is not a saved head: ${(cause as Error).message}`, { cause });
+  }
   // The head is a few small products: the runtime's CPU provider beats a GPU round trip.
   const provider = context.onnxRuntime.name === 'onnxruntime-node' ? 'cpu' : 'wasm';
-  return context.onnxRuntime.createSession(files.graph, { executionProviders: [provider] });
+  return { session: await context.onnxRuntime.createSession(files.graph, { executionProviders: [provider] }), spec };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Device } from '../../compute/device.js';
 import type { Sample } from '../../data/dataset.js';
+import { BundleError } from '../../errors.js';
 import { bundlePathSchema } from '../bundle-path.js';
 import { savedStage, type SavedStage, type StageFiles } from '../stage-kind.js';
 import { decodeThumbnails, encodeThumbnails, THUMBNAIL_SIZE, type Thumbnails } from '../thumbnails.js';
@@ -18,6 +19,12 @@ export async function saveThumbnailsStage(cases: readonly Sample[], device: Devi
   return savedStage({ kind: 'thumbnails', params: { size: THUMBNAIL_SIZE }, files: { thumbnails: 'thumbnails.bin' } }, { thumbnails: await encodeThumbnails(cases, device) });
 }
 
-export function loadThumbnailsStage(_stage: ThumbnailsStage, files: StageFiles<ThumbnailsStage>): Promise<Thumbnails> {
-  return decodeThumbnails(files.thumbnails);
+export async function loadThumbnailsStage(stage: ThumbnailsStage, files: StageFiles<ThumbnailsStage>): Promise<Thumbnails> {
+  try {
+    return await decodeThumbnails(files.thumbnails);
+  } catch (cause) {
+    // A damaged gzip stream throws zlib's own error: say which bundle file it is.
+    if (cause instanceof BundleError) throw cause;
+    throw new BundleError('BUNDLE_INVALID', `bundle file "${stage.files.thumbnails}" is not gzip'd thumbnails: ${(cause as Error).message}`, { cause });
+  }
 }
