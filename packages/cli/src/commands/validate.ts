@@ -5,8 +5,9 @@ import { EXIT, printJson, runAction } from '../output.js';
 
 /**
  * `cvf validate FILE [--json]`: checks a pipeline YAML before anything runs. Exit 0 when valid;
- * exit 2 for an invalid config (every issue, each as file:line:col: path: message) or an
- * unreadable file (FILE_UNREADABLE).
+ * exit 2 for an invalid config (every issue, each as file:line:col: path: message; a UTF-16 or
+ * non-UTF-8 file is one issue at 1:1) or a file that cannot be read (FILE_UNREADABLE), is not a
+ * regular file (FILE_NOT_REGULAR) or is over 1 MiB (FILE_TOO_LARGE).
  */
 export function registerValidate(program: Command): void {
   program
