@@ -171,17 +171,27 @@ function parentValue(root: Json, path: readonly (string | number)[]): Json {
 
 export type { Json };
 
-/** Image Pixel module elements a hostile header lies in: (group 0028, element) and how it is stored. */
-const PIXEL_FIELDS = [
-  { name: 'Rows', element: 0x0010, ascii: false },
-  { name: 'Columns', element: 0x0011, ascii: false },
-  { name: 'SamplesPerPixel', element: 0x0002, ascii: false },
-  { name: 'BitsAllocated', element: 0x0100, ascii: false },
-  { name: 'BitsStored', element: 0x0101, ascii: false },
-  { name: 'HighBit', element: 0x0102, ascii: false },
-  { name: 'PixelRepresentation', element: 0x0103, ascii: false },
-  { name: 'NumberOfFrames', element: 0x0008, ascii: true },
-] as const;
+const HOSTILE_COUNTS = ['0', '-1', '2', '3', '1000', '65536', '2147483648', '1e12'];
+const HOSTILE_DECIMALS = ['0', '-1', '1e400', '-1e400', 'NaN', 'inf', '1e-400', '1e30', '-0'];
+
+/**
+ * Image Pixel and VOI/rescale elements a hostile header lies in: (group 0028, element), and for
+ * string values (IS, DS) the strings to write.
+ */
+const PIXEL_FIELDS: readonly { name: string; element: number; strings?: readonly string[] }[] = [
+  { name: 'Rows', element: 0x0010 },
+  { name: 'Columns', element: 0x0011 },
+  { name: 'SamplesPerPixel', element: 0x0002 },
+  { name: 'BitsAllocated', element: 0x0100 },
+  { name: 'BitsStored', element: 0x0101 },
+  { name: 'HighBit', element: 0x0102 },
+  { name: 'PixelRepresentation', element: 0x0103 },
+  { name: 'NumberOfFrames', element: 0x0008, strings: HOSTILE_COUNTS },
+  { name: 'WindowCenter', element: 0x1050, strings: HOSTILE_DECIMALS },
+  { name: 'WindowWidth', element: 0x1051, strings: HOSTILE_DECIMALS },
+  { name: 'RescaleIntercept', element: 0x1052, strings: HOSTILE_DECIMALS },
+  { name: 'RescaleSlope', element: 0x1053, strings: HOSTILE_DECIMALS },
+];
 
 export interface HeaderMutant extends Mutant<Uint8Array> {
   /** For Rows and Columns: the value before and after, so a decode that grew can be told apart. */
@@ -189,8 +199,8 @@ export interface HeaderMutant extends Mutant<Uint8Array> {
 }
 
 /**
- * A lie in the Image Pixel module: a new value for Rows, Columns, Bits*, Samples per Pixel or
- * Number of Frames, written over the element's value (8 bytes after its tag in explicit VR with a
+ * A lie in the Image Pixel module or the rescale and window: a new value for Rows, Columns,
+ * Bits*, Samples per Pixel, Number of Frames, Rescale Slope/Intercept or Window Center/Width, written over the element's value (8 bytes after its tag in explicit VR with a
  * short length and in implicit VR, little-endian). Undefined when the file has no such element.
  */
 export function mutateDicomHeader(rng: Rng, input: Uint8Array): HeaderMutant | undefined {
@@ -204,11 +214,12 @@ export function mutateDicomHeader(rng: Rng, input: Uint8Array): HeaderMutant | u
   }
   if (at < 0) return undefined;
   const out = input.slice();
-  if (field.ascii) {
+  if (field.strings) {
+    // Written within the element's length (explicit VR: a 16-bit length just before the value).
     const length = input[at - 2]! | (input[at - 1]! << 8);
-    const text = String(pick(rng, [0, -1, 2, 3, 1000, 65_536, 2 ** 31, 1e12])).slice(0, Math.max(1, length)).padEnd(length, ' ');
+    const text = pick(rng, field.strings).slice(0, length).padEnd(length, ' ');
     for (let b = 0; b < length && at + b < out.length; b++) out[at + b] = text.charCodeAt(b);
-    return { mutation: `NumberOfFrames → "${text.trim()}"`, value: out, grew: false };
+    return { mutation: `${field.name} → "${text.trim()}"`, value: out, grew: false };
   }
   const before = input[at]! | (input[at + 1]! << 8);
   const value = pick(rng, [0, 1, 2, 3, 7, 8, 12, 15, 16, 17, 31, 32, 33, 63, 64, before + 1, before * 2 + 29, 0x7fff, 0xffff]) & 0xffff;
