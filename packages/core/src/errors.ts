@@ -104,7 +104,8 @@ export type DicomErrorCode =
   | 'DICOM_UNSUPPORTED_TRANSFER_SYNTAX'
   | 'DICOM_NO_PIXEL_DATA'
   | 'DICOM_DECODE_FAILED'
-  | 'DICOM_FRAME_OUT_OF_RANGE';
+  | 'DICOM_FRAME_OUT_OF_RANGE'
+  | 'DICOM_TOO_LARGE';
 
 /** A DICOM file could not be parsed or its pixels could not be decoded; `code` says which way. */
 export class DicomError extends CvfError {

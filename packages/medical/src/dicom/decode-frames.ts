@@ -8,7 +8,7 @@ import type { DicomFile } from './dicom-file.js';
 import { EncapsulatedFrames } from './encapsulated-frames.js';
 import { pixelDecoderFor } from './frame-decoders.js';
 import { readImagePixelModule, type ImagePixelModule } from './image-pixel-module.js';
-import { readNativeFrame } from './native-frames.js';
+import { checkNativeLength, readNativeFrame } from './native-frames.js';
 import { applyPaletteColorLut, readPaletteColorLut } from './palette-color.js';
 import { ybrToRgb } from './photometric.js';
 import { Tag } from './tags.js';
@@ -16,7 +16,15 @@ import { Tag } from './tags.js';
 export interface DecodeFramesOptions {
   /** 0-based indices of the frames to decode, in the order wanted; default every frame. */
   readonly frames?: readonly number[];
+  /**
+   * The most samples (Rows × Columns × Samples per Pixel × Number of Frames) the header may
+   * declare; checked before anything is decoded. Default DEFAULT_MAX_SAMPLES.
+   */
+  readonly maxSamples?: number;
 }
+
+/** 2^31 samples: 2 GiB of 8-bit or 4 GiB of 16-bit pixels, more than any one image CV Factory takes. */
+export const DEFAULT_MAX_SAMPLES = 2 ** 31;
 
 /**
  * Decodes frames of a parsed file to stored values: masked to Bits Stored and sign-extended when
@@ -26,10 +34,12 @@ export interface DecodeFramesOptions {
  * Throws DicomError: DICOM_NO_PIXEL_DATA, DICOM_UNSUPPORTED_TRANSFER_SYNTAX (naming the UID),
  * DICOM_MALFORMED (inconsistent Image Pixel module, bad fragments), DICOM_TRUNCATED (too few
  * bytes), DICOM_DECODE_FAILED (the codec rejected the frame or its size disagrees),
- * DICOM_FRAME_OUT_OF_RANGE (a requested index the image does not have).
+ * DICOM_FRAME_OUT_OF_RANGE (a requested index the image does not have), DICOM_TOO_LARGE (the
+ * header declares more than `maxSamples` samples).
  */
 export async function decodeFrames(file: DicomFile, options: DecodeFramesOptions = {}): Promise<DecodedImage> {
   const pixel = readImagePixelModule(file);
+  checkSampleCount(pixel, options.maxSamples ?? DEFAULT_MAX_SAMPLES);
   const indices = frameIndices(options.frames, pixel.numberOfFrames);
   const decoder = pixelDecoderFor(file.transferSyntaxUID);
   const element = file.element(pixel.pixelDataTag)!;
@@ -38,6 +48,7 @@ export async function decodeFrames(file: DicomFile, options: DecodeFramesOptions
   if (decoder.kind === 'native') {
     if (element.encapsulated) throw new DicomError('DICOM_MALFORMED', `Pixel Data is encapsulated, but transfer syntax ${file.transferSyntaxUID} stores native pixels`);
     const bytes = file.bytes(pixel.pixelDataTag)!;
+    checkNativeLength(bytes, pixel);
     for (const i of indices) frames.push(readNativeFrame(bytes, i, pixel, decoder.littleEndian, element.vr));
   } else {
     if (!element.undefinedLength) {
@@ -51,6 +62,16 @@ export async function decodeFrames(file: DicomFile, options: DecodeFramesOptions
     }
   }
   return toDecodedImage(file, pixel, indices, frames);
+}
+
+function checkSampleCount(pixel: ImagePixelModule, maxSamples: number): void {
+  const samples = pixel.rows * pixel.columns * pixel.samplesPerPixel * pixel.numberOfFrames;
+  if (samples > maxSamples) {
+    throw new DicomError(
+      'DICOM_TOO_LARGE',
+      `the image declares ${samples} samples (${pixel.columns}×${pixel.rows}, ${pixel.samplesPerPixel} sample(s) per pixel, ${pixel.numberOfFrames} frame(s)), more than the limit of ${maxSamples}`,
+    );
+  }
 }
 
 function frameIndices(requested: readonly number[] | undefined, count: number): number[] {
@@ -69,6 +90,11 @@ function checkSize(frame: CodecFrame, pixel: ImagePixelModule, codec: string, in
       'DICOM_DECODE_FAILED',
       `${codec}: frame ${index + 1} decodes to ${frame.columns}×${frame.rows} with ${frame.components} component(s), but the data set says ${pixel.columns}×${pixel.rows} with ${pixel.samplesPerPixel}`,
     );
+  }
+  // Every codec's output is held to the count the header promises (as native data is): fewer samples are missing pixels.
+  const expected = pixel.rows * pixel.columns * pixel.samplesPerPixel;
+  if (frame.samples.length < expected) {
+    throw new DicomError('DICOM_TRUNCATED', `${codec}: frame ${index + 1} decodes to ${frame.samples.length} samples, but ${pixel.columns}×${pixel.rows} with ${pixel.samplesPerPixel} sample(s) needs ${expected}`);
   }
   if (frame.bitsPerSample > Math.max(pixel.bitsAllocated, 8)) {
     throw new DicomError('DICOM_DECODE_FAILED', `${codec}: frame ${index + 1} has ${frame.bitsPerSample}-bit samples, more than Bits Allocated (${pixel.bitsAllocated})`);

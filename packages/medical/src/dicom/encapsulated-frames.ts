@@ -16,6 +16,8 @@ interface Fragment {
 export class EncapsulatedFrames {
   private readonly fragments: Fragment[];
   private readonly basicOffsetTable: number[];
+  private extended: readonly number[] | null | undefined;
+  private groups: Fragment[][] | undefined;
 
   constructor(
     private readonly dataSet: DicomDataSet,
@@ -30,6 +32,8 @@ export class EncapsulatedFrames {
     this.basicOffsetTable = readOffsets(table!.bytes, 4);
     this.fragments = fragments;
     if (fragments.length === 0) throw new DicomError('DICOM_MALFORMED', 'encapsulated Pixel Data has a Basic Offset Table but no fragments');
+    // Every frame starts a fragment of its own (PS3.5 A.4).
+    if (fragments.length < numberOfFrames) throw malformed(`Number of Frames is ${numberOfFrames}, but there are only ${fragments.length} fragments`);
   }
 
   /** The codestream of frame `index` (0-based); a view when it is one fragment, else a copy. */
@@ -45,14 +49,18 @@ export class EncapsulatedFrames {
     return out;
   }
 
-  private frameFragments(index: number): Fragment[] {
+  /**
+   * Fragments of frame `index`. Fragments are in item-offset order, so a frame's fragments are
+   * found by binary search (never a scan of the whole list per frame, which made N frames cost N²).
+   */
+  private frameFragments(index: number): readonly Fragment[] {
     const frames = this.numberOfFrames;
-    const extended = this.dataSet.bytes(Tag.ExtendedOffsetTable);
-    if (extended && extended.length >= frames * 8) {
-      const offsets = readOffsets(extended, 8);
-      const at = this.fragments.find((f) => f.itemOffset === offsets[index]);
-      if (!at) throw malformed(`the Extended Offset Table's offset ${offsets[index]} for frame ${index + 1} is not where a fragment starts`);
-      return [at];
+    const extended = this.extendedOffsets();
+    if (extended) {
+      const offset = extended[index]!;
+      const at = this.lowerBound(offset);
+      if (this.fragments[at]?.itemOffset !== offset) throw malformed(`the Extended Offset Table's offset ${offset} for frame ${index + 1} is not where a fragment starts`);
+      return [this.fragments[at]!];
     }
     if (this.basicOffsetTable.length > 0) {
       if (this.basicOffsetTable.length !== frames) {
@@ -60,17 +68,39 @@ export class EncapsulatedFrames {
       }
       const start = this.basicOffsetTable[index]!;
       const end = index + 1 < frames ? this.basicOffsetTable[index + 1]! : Number.POSITIVE_INFINITY;
-      const parts = this.fragments.filter((f) => f.itemOffset >= start && f.itemOffset < end);
-      if (parts.length === 0 || parts[0]!.itemOffset !== start) throw malformed(`the Basic Offset Table's offset ${start} for frame ${index + 1} is not where a fragment starts`);
-      return parts;
+      const from = this.lowerBound(start);
+      const to = Math.max(from, this.lowerBound(end));
+      if (to === from || this.fragments[from]!.itemOffset !== start) throw malformed(`the Basic Offset Table's offset ${start} for frame ${index + 1} is not where a fragment starts`);
+      return this.fragments.slice(from, to);
     }
     if (frames === 1) return this.fragments;
     if (this.fragments.length === frames) return [this.fragments[index]!];
-    const groups = groupByCodestreamStart(this.fragments);
-    if (groups.length !== frames) {
-      throw malformed(`${this.fragments.length} fragments without an offset table cannot be split into ${frames} frames (found ${groups.length} codestream starts)`);
+    this.groups ??= groupByCodestreamStart(this.fragments);
+    if (this.groups.length !== frames) {
+      throw malformed(`${this.fragments.length} fragments without an offset table cannot be split into ${frames} frames (found ${this.groups.length} codestream starts)`);
     }
-    return groups[index]!;
+    return this.groups[index]!;
+  }
+
+  /** The Extended Offset Table's offsets, read once; undefined when absent or too short for every frame. */
+  private extendedOffsets(): readonly number[] | undefined {
+    if (this.extended === undefined) {
+      const bytes = this.dataSet.bytes(Tag.ExtendedOffsetTable);
+      this.extended = bytes && bytes.length >= this.numberOfFrames * 8 ? readOffsets(bytes, 8) : null;
+    }
+    return this.extended ?? undefined;
+  }
+
+  /** Index of the first fragment whose item offset is ≥ `offset` (fragments.length when none). */
+  private lowerBound(offset: number): number {
+    let lo = 0;
+    let hi = this.fragments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.fragments[mid]!.itemOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

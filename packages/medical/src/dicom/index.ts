@@ -2,7 +2,7 @@
 export { CharacterSet } from './character-set.js';
 export type { CodecFrame, CodecSamples, FrameCodec } from './codecs/codec-frame.js';
 export { configureWasmCodecs, type WasmCodecOptions } from './codecs/wasm-codec-loader.js';
-export { decodeFrames, type DecodeFramesOptions } from './decode-frames.js';
+export { DEFAULT_MAX_SAMPLES, decodeFrames, type DecodeFramesOptions } from './decode-frames.js';
 export type { DecodedImage, PixelArray } from './decoded-image.js';
 export { DicomDataSet, type DicomElement, type PixelDataFragment } from './dicom-dataset.js';
 export { DicomFile, type DicomFileMeta } from './dicom-file.js';
@@ -11,7 +11,7 @@ export { readModality, readRescale, readWindow, readWindows } from './image-meta
 export { PHOTOMETRIC_INTERPRETATIONS, readImagePixelModule, type ImagePixelModule } from './image-pixel-module.js';
 export { inspectDicom, type DicomInspectReport } from './inspect-report.js';
 export { applyPaletteColorLut, readPaletteColorLut, type PaletteColorLut } from './palette-color.js';
-export { parseDicom } from './parse-dicom.js';
+export { MAX_SEQUENCE_DEPTH, parseDicom } from './parse-dicom.js';
 export { pixelStatistics } from './pixel-statistics.js';
 export { parserTag, Tag, tagFromParser, type TagName } from './tags.js';
 export { isEncapsulated, isLossy, TransferSyntax, transferSyntaxName, type TransferSyntaxUID } from './transfer-syntax.js';

@@ -1,4 +1,4 @@
-import { decodeFrames } from './decode-frames.js';
+import { decodeFrames, type DecodeFramesOptions } from './decode-frames.js';
 import type { DicomFile } from './dicom-file.js';
 import { readModality, readRescale, readWindow } from './image-metadata.js';
 import { readImagePixelModule } from './image-pixel-module.js';
@@ -22,10 +22,10 @@ export interface DicomInspectReport {
   pixel: { min: number; max: number; mean: number };
 }
 
-/** Decodes every frame of `file` and reports it. Throws what parseDicom/decodeFrames throw. */
-export async function inspectDicom(file: DicomFile): Promise<DicomInspectReport> {
+/** Decodes every frame of `file` (at most `maxSamples`) and reports it. Throws what parseDicom/decodeFrames throw. */
+export async function inspectDicom(file: DicomFile, options: Pick<DecodeFramesOptions, 'maxSamples'> = {}): Promise<DicomInspectReport> {
   const pixel = readImagePixelModule(file);
-  const image = await decodeFrames(file);
+  const image = await decodeFrames(file, options);
   return {
     transferSyntaxUID: file.transferSyntaxUID,
     rows: pixel.rows,

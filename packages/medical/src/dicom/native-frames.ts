@@ -11,6 +11,24 @@ export function nativeFrameBits(pixel: ImagePixelModule): number {
   return stored * pixel.bitsAllocated;
 }
 
+/** DICOM_TRUNCATED, naming the first frame it lacks, unless native Pixel Data holds every frame the header declares. */
+export function checkNativeLength(pixelData: Uint8Array, pixel: ImagePixelModule): void {
+  const frameBits = nativeFrameBits(pixel);
+  if (pixelData.length * 8 >= pixel.numberOfFrames * frameBits) return;
+  checkFrameHeld(pixelData, Math.floor((pixelData.length * 8) / frameBits), pixel, frameBits);
+}
+
+function checkFrameHeld(pixelData: Uint8Array, index: number, pixel: ImagePixelModule, frameBits: number): number {
+  const needed = Math.ceil(((index + 1) * frameBits) / 8);
+  if (pixelData.length < needed) {
+    throw new DicomError(
+      'DICOM_TRUNCATED',
+      `Pixel Data holds ${pixelData.length} bytes, but frame ${index + 1} of ${pixel.numberOfFrames} (${pixel.rows}×${pixel.columns}, ${pixel.samplesPerPixel} sample(s) of ${pixel.bitsAllocated} bits) needs ${needed}`,
+    );
+  }
+  return needed;
+}
+
 /**
  * Reads frame `index` of native (uncompressed) Pixel Data. Samples come back as unsigned bit
  * patterns (floats for Float/Double Float Pixel Data), interleaved per pixel, with 4:2:2 chroma
@@ -19,13 +37,7 @@ export function nativeFrameBits(pixel: ImagePixelModule): number {
  */
 export function readNativeFrame(pixelData: Uint8Array, index: number, pixel: ImagePixelModule, littleEndian: boolean, vr: string | undefined): CodecFrame {
   const frameBits = nativeFrameBits(pixel);
-  const needed = Math.ceil(((index + 1) * frameBits) / 8);
-  if (pixelData.length < needed) {
-    throw new DicomError(
-      'DICOM_TRUNCATED',
-      `Pixel Data holds ${pixelData.length} bytes, but frame ${index + 1} of ${pixel.numberOfFrames} (${pixel.rows}×${pixel.columns}, ${pixel.samplesPerPixel} sample(s) of ${pixel.bitsAllocated} bits) needs ${needed}`,
-    );
-  }
+  const needed = checkFrameHeld(pixelData, index, pixel, frameBits);
   let source = pixelData;
   if (!littleEndian && vr === 'OW' && pixel.bitsAllocated <= 8) source = swapWords(pixelData.subarray(0, needed + (needed % 2)));
   let samples: CodecSamples;

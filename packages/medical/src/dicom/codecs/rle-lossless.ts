@@ -44,7 +44,7 @@ export function decodeRle(encoded: Uint8Array, rows: number, columns: number, sa
   if (bytesPerSample === 1 && samplesPerPixel === 1) {
     // The common 8-bit grey case: the single segment is the image.
     const out = new Uint8Array(pixels);
-    unpackBits(encoded, offsets[0]!, offsets[1]!, out, 0, 1, pixels);
+    checkLength(unpackBits(encoded, offsets[0]!, offsets[1]!, out, 0, 1, pixels), 0);
     return frame(out);
   }
   // Decode each byte plane straight into its byte of the output samples (typed arrays are little endian on every platform JS runs on).
@@ -54,13 +54,20 @@ export function decodeRle(encoded: Uint8Array, rows: number, columns: number, sa
       const segment = sample * bytesPerSample + byte;
       const littleEndianByte = bytesPerSample - 1 - byte;
       const start = sample * bytesPerSample + littleEndianByte;
-      unpackBits(encoded, offsets[segment]!, offsets[segment + 1]!, out, start, samplesPerPixel * bytesPerSample, pixels);
+      checkLength(unpackBits(encoded, offsets[segment]!, offsets[segment + 1]!, out, start, samplesPerPixel * bytesPerSample, pixels), segment);
     }
   }
   let samples: CodecSamples = out;
   if (bytesPerSample === 2) samples = new Uint16Array(out.buffer);
   else if (bytesPerSample === 4) samples = new Uint32Array(out.buffer);
   return frame(samples);
+
+  // A short segment would leave rows of zeros where the header promises pixels: refuse it as native data is refused.
+  function checkLength(written: number, segment: number): void {
+    if (written < pixels) {
+      throw new DicomError('DICOM_TRUNCATED', `${NAME}: segment ${segment + 1} decodes to ${written} bytes, but ${rows}×${columns} pixels need ${pixels}`);
+    }
+  }
 
   function frame(samples: CodecSamples): CodecFrame {
     return { samples, rows, columns, components: samplesPerPixel, bitsPerSample: bitsAllocated, signed: false, colorConverted: false };
@@ -69,10 +76,10 @@ export function decodeRle(encoded: Uint8Array, rows: number, columns: number, sa
 
 /**
  * PackBits: a header byte n in 0..127 copies the next n+1 bytes, -127..-1 repeats the next byte
- * 1-n times, -128 does nothing. Writes `count` bytes to out[start], out[start+stride], …; a
- * segment that ends early leaves the rest 0 (as other decoders do), one that runs long is cut.
+ * 1-n times, -128 does nothing. Writes up to `count` bytes to out[start], out[start+stride], …
+ * and returns how many it wrote; a segment that runs long is cut.
  */
-function unpackBits(src: Uint8Array, from: number, to: number, out: Uint8Array, start: number, stride: number, count: number): void {
+function unpackBits(src: Uint8Array, from: number, to: number, out: Uint8Array, start: number, stride: number, count: number): number {
   let p = from;
   let o = start;
   const end = start + count * stride;
@@ -88,4 +95,5 @@ function unpackBits(src: Uint8Array, from: number, to: number, out: Uint8Array, 
       for (let k = 0; k < repeat && o < end; k++, o += stride) out[o] = value;
     }
   }
+  return (o - start) / stride;
 }
