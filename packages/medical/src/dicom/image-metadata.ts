@@ -1,3 +1,4 @@
+import { DicomError } from '@cvf/core';
 import type { DicomDataSet } from './dicom-dataset.js';
 import { Tag } from './tags.js';
 
@@ -6,9 +7,17 @@ export function readModality(dataSet: DicomDataSet): string | undefined {
   return dataSet.string(Tag.Modality);
 }
 
-/** Rescale Slope (0028,1053) and Intercept (0028,1052); 1 and 0 where absent (identity Modality LUT). */
+/**
+ * Rescale Slope (0028,1053) and Intercept (0028,1052); 1 and 0 where absent (identity Modality
+ * LUT). A value that is not a finite number (e.g. DS "1e400") is DICOM_MALFORMED.
+ */
 export function readRescale(dataSet: DicomDataSet): { slope: number; intercept: number } {
-  return { slope: dataSet.number(Tag.RescaleSlope) ?? 1, intercept: dataSet.number(Tag.RescaleIntercept) ?? 0 };
+  const slope = dataSet.number(Tag.RescaleSlope) ?? 1;
+  const intercept = dataSet.number(Tag.RescaleIntercept) ?? 0;
+  for (const [name, value] of [['Slope (0028,1053)', slope], ['Intercept (0028,1052)', intercept]] as const) {
+    if (!Number.isFinite(value)) throw new DicomError('DICOM_MALFORMED', `Rescale ${name} ${value} is not a finite number`);
+  }
+  return { slope, intercept };
 }
 
 /**
@@ -19,7 +28,11 @@ export function readWindow(dataSet: DicomDataSet): { center: number; width: numb
   return readWindows(dataSet)[0];
 }
 
-/** Every Window Center/Width pair, with its explanation (0028,1055) where given. */
+/**
+ * Every Window Center/Width pair, with its explanation (0028,1055) where given. Pairs that are no
+ * window (a center or width that is not finite, a width ≤ 0) are left out, as the display pipeline
+ * ignores them (falling back to min–max).
+ */
 export function readWindows(dataSet: DicomDataSet): { center: number; width: number; explanation?: string }[] {
   const centers = dataSet.numbers(Tag.WindowCenter);
   const widths = dataSet.numbers(Tag.WindowWidth);
@@ -29,5 +42,5 @@ export function readWindows(dataSet: DicomDataSet): { center: number; width: num
     center: centers[i]!,
     width: widths[i]!,
     ...(explanations[i] ? { explanation: explanations[i] } : {}),
-  }));
+  })).filter((w) => Number.isFinite(w.center) && Number.isFinite(w.width) && w.width > 0);
 }

@@ -80,6 +80,9 @@ export function readImagePixelModule(dataSet: DicomDataSet): ImagePixelModule {
   const validBits = isFloat ? (pixelDataTag === Tag.FloatPixelData ? [32] : [64]) : [1, 8, 16, 32];
   if (!validBits.includes(bitsAllocated)) throw bad(`Bits Allocated ${bitsAllocated} is not one of ${validBits.join(', ')}`);
   if (!(bitsStored >= 1 && bitsStored <= bitsAllocated)) throw bad(`Bits Stored ${bitsStored} must be between 1 and Bits Allocated (${bitsAllocated})`);
+  if (!isFloat && !(highBit >= bitsStored - 1 && highBit < bitsAllocated)) {
+    throw bad(`High Bit ${highBit} must lie between Bits Stored − 1 (${bitsStored - 1}) and Bits Allocated − 1 (${bitsAllocated - 1})`);
+  }
   if (pixelRepresentation !== 0 && pixelRepresentation !== 1) throw bad(`Pixel Representation ${pixelRepresentation} must be 0 (unsigned) or 1 (signed)`);
   if (planar !== 0 && planar !== 1) throw bad(`Planar Configuration ${planar} must be 0 (interleaved) or 1 (planes)`);
   return {

@@ -7,6 +7,8 @@ import { parseExplicitDataSet } from './explicit-data-set.js';
 import { TransferSyntax } from './transfer-syntax.js';
 
 const PREAMBLE_LENGTH = 128;
+/** Sequences deeper than this are refused: no real data set comes near, and every reader of items recurses. */
+export const MAX_SEQUENCE_DEPTH = 128;
 
 /**
  * Parses a DICOM Part 10 file (128-byte preamble, "DICM", File Meta Information): implicit and
@@ -14,7 +16,8 @@ const PREAMBLE_LENGTH = 128;
  * private tags and encapsulated Pixel Data. Pixel values are not decoded here (see decodeFrames).
  *
  * Throws DicomError: DICOM_NOT_DICOM (no "DICM" prefix), DICOM_TRUNCATED (the data ends inside an
- * element), DICOM_MALFORMED (anything else the parser cannot make sense of).
+ * element), DICOM_MALFORMED (anything else the parser cannot make sense of, including a Deflated
+ * data set that is not deflated and sequences nested deeper than MAX_SEQUENCE_DEPTH).
  */
 export function parseDicom(input: Uint8Array): DicomFile {
   if (!(input instanceof Uint8Array)) throw new DicomError('DICOM_NOT_DICOM', `expected the file's bytes as a Uint8Array, got ${describe(input)}`);
@@ -33,6 +36,7 @@ export function parseDicom(input: Uint8Array): DicomFile {
     const transferSyntaxUID = readTransferSyntax(meta);
     checkMeta(meta);
     const parsed = readDataSet(bytes, meta, transferSyntaxUID);
+    checkSequenceDepth(parsed);
     const littleEndian = transferSyntaxUID !== TransferSyntax.ExplicitVRBigEndian;
     return new DicomFile(bytes, parsed, transferSyntaxUID, littleEndian, parsed.warnings ?? []);
   } catch (thrown) {
@@ -94,10 +98,33 @@ function inflateDataSet(bytes: Uint8Array, position: number): Uint8Array {
   } catch (error) {
     throw new DicomError('DICOM_MALFORMED', `the data set of this Deflated Explicit VR Little Endian file cannot be inflated: ${(error as Error).message}`, { cause: error });
   }
+  // Inflating data that was never deflated can "succeed" (a stored block with no checks): what comes out must be elements.
+  if (inflated.length < 6 || !looksExplicit(inflated, 0)) {
+    throw new DicomError('DICOM_MALFORMED', `the transfer syntax is Deflated Explicit VR Little Endian, but the data set does not inflate to explicit VR elements (${inflated.length} bytes came out): it is not deflated`);
+  }
   const full = new Uint8Array(position + inflated.length);
   full.set(bytes.subarray(0, position), 0);
   full.set(inflated, position);
   return full;
+}
+
+/** DICOM_MALFORMED when sequences nest deeper than MAX_SEQUENCE_DEPTH (walked without recursion). */
+function checkSequenceDepth(root: DataSet): void {
+  const pending: [DataSet, number][] = [[root, 0]];
+  while (pending.length > 0) {
+    const [dataSet, depth] = pending.pop()!;
+    for (const key in dataSet.elements) {
+      for (const item of dataSet.elements[key]!.items ?? []) {
+        if (!item.dataSet) continue;
+        if (depth + 1 > MAX_SEQUENCE_DEPTH) throw tooDeep();
+        pending.push([item.dataSet, depth + 1]);
+      }
+    }
+  }
+}
+
+function tooDeep(cause?: unknown): DicomError {
+  return new DicomError('DICOM_MALFORMED', `sequences are nested more than ${MAX_SEQUENCE_DEPTH} levels deep`, { cause });
 }
 
 function readTransferSyntax(parsed: DataSet): string {
@@ -135,6 +162,8 @@ function parserError(thrown: unknown): DicomError {
   if (thrown instanceof DicomError) return thrown;
   const inner = typeof thrown === 'object' && thrown !== null && 'exception' in thrown ? (thrown as { exception: unknown }).exception : thrown;
   if (inner instanceof DicomError) return inner;
+  // dicom-parser reads items recursively: far deeper nesting than the cap overflows the stack first.
+  if (inner instanceof RangeError && /call stack/i.test(inner.message)) return tooDeep(inner);
   const message = inner instanceof Error ? inner.message : String(inner);
   const detail = message.replace(/^dicomParser[.:]\s*\w*:?\s*/, '');
   if (/0002,0010/.test(message)) {
