@@ -95,6 +95,7 @@ describe.skipIf(dcmtkMissing)('cvf dicom inspect', () => {
     ['a truncated file', () => cut(ct, 0.8), 'DICOM_TRUNCATED', /truncated/],
     ['a file whose Image Pixel module lacks Bits Stored', () => dicom('nobits', imageLines(12).filter((l) => !l.startsWith('(0028,0101)')), words), 'DICOM_MALFORMED', /lacks BitsStored/],
     ['a missing file', () => join(dir, 'missing.dcm'), 'FILE_UNREADABLE', /no such file/],
+    ['a device, which is never read', () => '/dev/zero', 'FILE_NOT_REGULAR', /DICOM file "\/dev\/zero" is not a regular file/],
   ];
   for (const [what, make, code, message] of errorCases) {
     it(`exits 2 with {"error":{"code","message"}} and no stack for ${what}`, async () => {

@@ -1,20 +1,12 @@
-import { FileError } from '@cvf/core';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile, type ReadRegularFileOptions } from '@cvf/core/node';
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
 
 /**
- * Reads and parses a DICOM Part 10 file from disk (Node only). A missing or unreadable file is a
- * FileError (FILE_UNREADABLE); what parseDicom rejects is a DicomError.
+ * Reads and parses a DICOM Part 10 file from disk (Node only), only a regular file of a bounded
+ * size (see readRegularFile): a missing or unreadable file is FILE_UNREADABLE, a device, FIFO or
+ * folder FILE_NOT_REGULAR, an oversize file FILE_TOO_LARGE; what parseDicom rejects is a DicomError.
  */
-export async function readDicomFile(path: string): Promise<DicomFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new FileError(`cannot read DICOM file "${path}": ${reason}`, { cause: error });
-  }
-  return parseDicom(bytes);
+export async function readDicomFile(path: string, options: Omit<ReadRegularFileOptions, 'what'> = {}): Promise<DicomFile> {
+  return parseDicom(await readRegularFile(path, { ...options, what: 'DICOM file' }));
 }
