@@ -32,8 +32,8 @@ export function mutateBytes(rng: Rng, input: Uint8Array): Mutant<Uint8Array> {
   if (kind === 2) {
     // A 16- or 32-bit length field, little-endian, written at a random offset.
     const offset = at();
-    const value = hostileLength(rng);
     const width = rng.next() < 0.5 ? 2 : 4;
+    const value = width === 2 ? hostileLength(rng) & 0xffff : hostileLength(rng);
     for (let b = 0; b < width && offset + b < out.length; b++) out[offset + b] = (value >>> (8 * b)) & 0xff;
     return { mutation: `u${width * 8} ${value} at ${offset}`, value: out };
   }
@@ -194,7 +194,7 @@ const PIXEL_FIELDS: readonly { name: string; element: number; strings?: readonly
 ];
 
 export interface HeaderMutant extends Mutant<Uint8Array> {
-  /** For Rows and Columns: the value before and after, so a decode that grew can be told apart. */
+  /** Rows or Columns made larger: a compressed frame cannot decode to it. */
   readonly grew: boolean;
 }
 
