@@ -52,6 +52,10 @@ describe('header values are validated', () => {
     const file = parseDicom(image([...pixels(), { tag: '00281053', vr: 'DS', value: '1e400' }]));
     const error = await errorOf(inspectDicom(file));
     expect([error.code, error.message]).toEqual(['DICOM_MALFORMED', 'Rescale Slope (0028,1053) Infinity is not a finite number']);
+    // The display pipeline (predict) falls back to the identity slope, and says so.
+    const params = deriveDisplayParams(file);
+    expect(params.modality).toEqual({ kind: 'rescale', slope: 1, intercept: 0 });
+    expect(params.warnings).toEqual(['Rescale Slope Infinity / Intercept 0 is not a usable rescale; slope 1, intercept 0 used']);
   });
 
   it('a window with a width ≤ 0 is left out (min–max, as the display pipeline does)', async () => {

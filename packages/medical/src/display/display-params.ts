@@ -63,14 +63,18 @@ function firstWith(sources: DisplayTagSource[], tag: string): DisplayTagSource |
   return sources.find((s) => s.strings(tag).length > 0 || s.numbers(tag).length > 0 || (s.sequence(tag)?.length ?? 0) > 0);
 }
 
-function readModality(tags: DisplayTagSource, frame: number, signed: boolean): ModalityTransform {
+function readModality(tags: DisplayTagSource, frame: number, signed: boolean, warnings: string[]): ModalityTransform {
   const lutItem = tags.sequence(DisplayTag.ModalityLUTSequence)?.[0];
   if (lutItem) return { kind: 'lut', lut: readLut(lutItem, 'Modality LUT Sequence (0028,3000)', signed) };
   const source = firstWith(scopes(tags, frame, DisplayTag.PixelValueTransformationSequence), DisplayTag.RescaleSlope) ?? tags;
   const slope = source.numbers(DisplayTag.RescaleSlope)[0] ?? 1;
   const intercept = source.numbers(DisplayTag.RescaleIntercept)[0] ?? 0;
-  // A zero or unreadable slope would flatten the image; PS3.3 has no such value, so treat it as 1.
-  return { kind: 'rescale', slope: Number.isFinite(slope) && slope !== 0 ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 };
+  // A zero or non-finite slope (DS "1e400") would flatten the image; PS3.3 has no such value, so treat it as 1 (and the intercept as 0), and say so.
+  const usable = { slope: Number.isFinite(slope) && slope !== 0 ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 };
+  if (usable.slope !== slope || usable.intercept !== intercept) {
+    warnings.push(`Rescale Slope ${slope} / Intercept ${intercept} is not a usable rescale; slope ${usable.slope}, intercept ${usable.intercept} used`);
+  }
+  return { kind: 'rescale', ...usable };
 }
 
 function voiFunction(source: DisplayTagSource, warnings: string[]): VoiLutFunction {
@@ -136,7 +140,7 @@ export function deriveDisplayParams(tags: DisplayTagSource, options: DisplayOpti
     throw new DisplayParamsError(`Photometric Interpretation ${photometric} has no grayscale display pipeline; windowing applies to MONOCHROME1 and MONOCHROME2`);
   }
   const pixelSigned = tags.numbers(DisplayTag.PixelRepresentation)[0] === 1;
-  const modality = readModality(tags, frame, pixelSigned);
+  const modality = readModality(tags, frame, pixelSigned, warnings);
   // The VOI LUT's input is the modality output: signed when stored values are, or a rescale makes negatives.
   const modalitySigned = modality.kind === 'rescale' && (pixelSigned || modality.intercept < 0 || modality.slope < 0);
   if (!Number.isInteger(voiIndex) || voiIndex < 0) throw new DisplayParamsError(`voiIndex ${voiIndex} must be an integer ≥ 0`);
