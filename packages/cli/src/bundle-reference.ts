@@ -32,6 +32,6 @@ export async function resolveBundle(argument: string, storeRoot: string): Promis
 }
 
 /** Loads a resolved bundle, checking a registered version against the digest the registry recorded. */
-export function loadResolvedBundle({ source, registered }: ResolvedBundle): Promise<Bundle> {
-  return loadBundle(source, { digest: registered?.digest ?? null });
+export function loadResolvedBundle({ source, registered }: ResolvedBundle, options: { publicKey?: string } = {}): Promise<Bundle> {
+  return loadBundle(source, { digest: registered?.digest ?? null, ...options });
 }

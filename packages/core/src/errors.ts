@@ -219,7 +219,7 @@ export class TrainError extends CvfError {
 
 /** A model bundle that cannot be used: not a bundle, damaged, or written by an incompatible version. */
 export class BundleError extends CvfError {
-  constructor(code: 'BUNDLE_INVALID' | 'BUNDLE_CORRUPT' | 'BUNDLE_VERSION_UNSUPPORTED' | 'BUNDLE_NOT_FOUND', message: string, options?: { cause?: unknown }) {
+  constructor(code: 'BUNDLE_INVALID' | 'BUNDLE_CORRUPT' | 'BUNDLE_VERSION_UNSUPPORTED' | 'BUNDLE_NOT_FOUND' | 'BUNDLE_SIGNATURE_INVALID', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -1,5 +1,6 @@
-import type { ModelVersion } from '@cvf/core';
-import { SqliteTrackingStore, writeBundleTar } from '@cvf/core/node';
+import { BundleError, signBundle, verifyBundleSignature, type ModelVersion } from '@cvf/core';
+import { readRegularFile, SqliteTrackingStore, writeBundleSignature, writeBundleTar } from '@cvf/core/node';
+import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadResolvedBundle, resolveBundle } from '../bundle-reference.js';
 import { EXIT, printJson, runAction } from '../output.js';
@@ -81,6 +82,57 @@ export function registerModels(program: Command): void {
           const summary = { name: shipped.manifest.name, version: shipped.manifest.version, file: out, files: Object.keys(shipped.manifest.files).length + 1 };
           if (options.json) printJson(summary);
           else process.stdout.write(`${summary.name}${summary.version === null ? '' : `@${summary.version}`} → ${out} (${summary.files} files)\n`);
+          return EXIT.ok;
+        },
+        EXIT.badInput,
+      ),
+    );
+
+  models
+    .command('sign')
+    .description('sign a bundle folder with an Ed25519 private key (writes manifest.sig beside its manifest; cvf models export carries it)')
+    .argument('<model>', 'NAME@ALIAS or NAME@VERSION, or a bundle folder')
+    .requiredOption('--key <file>', 'Ed25519 private key, PEM (openssl genpkey -algorithm ed25519 -out key.pem)')
+    .addOption(storeOption())
+    .option('--json', 'print JSON')
+    .action((model: string, options: { key: string; store: string; json?: boolean }) =>
+      runAction(
+        Boolean(options.json),
+        async () => {
+          const resolved = await resolveBundle(model, options.store);
+          if (!statSync(resolved.source.location).isDirectory()) {
+            throw new BundleError('BUNDLE_INVALID', `${resolved.source.location} is not a bundle folder: sign the folder, then export it (the .tar carries the signature)`);
+          }
+          const bundle = await loadResolvedBundle(resolved);
+          const key = new TextDecoder().decode(await readRegularFile(options.key, { what: 'private key', maxBytes: 64 << 10 }));
+          const { file, signature: signed } = await signBundle(bundle.manifest, key);
+          await writeBundleSignature(resolved.source.location, file);
+          const summary = { name: bundle.manifest.name, bundle: resolved.source.location, digest: signed.digest, keyId: signed.keyId };
+          if (options.json) printJson(summary);
+          else process.stdout.write(`signed ${summary.bundle} (digest ${summary.digest.slice(0, 12)}…, key ${summary.keyId})\n`);
+          return EXIT.ok;
+        },
+        EXIT.badInput,
+      ),
+    );
+
+  models
+    .command('verify')
+    .description("check a bundle's checksums, registry digest and Ed25519 signature against a public key")
+    .argument('<model>', 'NAME@ALIAS or NAME@VERSION, a bundle folder or a .tar')
+    .requiredOption('--public-key <file>', 'Ed25519 public key, PEM (openssl pkey -in key.pem -pubout -out key.pub)')
+    .addOption(storeOption())
+    .option('--json', 'print JSON')
+    .action((model: string, options: { publicKey: string; store: string; json?: boolean }) =>
+      runAction(
+        Boolean(options.json),
+        async () => {
+          const publicKey = new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
+          const bundle = await loadResolvedBundle(await resolveBundle(model, options.store), { publicKey });
+          const signature = await verifyBundleSignature(bundle.manifest, bundle.signature ?? null, publicKey);
+          const summary = { name: bundle.manifest.name, verified: true, digest: signature.digest, keyId: signature.keyId };
+          if (options.json) printJson(summary);
+          else process.stdout.write(`${model}: signature verified (digest ${summary.digest.slice(0, 12)}…, key ${summary.keyId})\n`);
           return EXIT.ok;
         },
         EXIT.badInput,

@@ -26,10 +26,12 @@ export function registerPredict(program: Command): void {
     .addOption(new Option('--store <dir>', 'tracking store for NAME@ALIAS').default('.cvf'))
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
+    .option('--public-key <file>', 'serve the bundle only if it carries a valid Ed25519 signature by this key (PEM; see cvf models sign)')
     .option('--json', 'print JSON')
     .action((bundleArg: string, files: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
-        const bundle = await loadResolvedBundle(await resolveBundle(bundleArg, options.store));
+        const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
+        const bundle = await loadResolvedBundle(await resolveBundle(bundleArg, options.store), publicKey === undefined ? {} : { publicKey });
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
         const images: DecodedInput[] = [];
         let predictor: Predictor | undefined;
@@ -59,6 +61,7 @@ interface PredictOptions {
   store: string;
   device: (typeof DEVICE_KINDS)[number];
   allowSoftware?: boolean;
+  publicKey?: string;
   json?: boolean;
 }
 

@@ -2,10 +2,17 @@ import * as z from 'zod';
 import { BundleError } from '../errors.js';
 
 export const MANIFEST_FILE = 'manifest.json';
+/** The optional Ed25519 signature of the bundle digest, beside the manifest (see signature.ts). */
+export const SIGNATURE_FILE = 'manifest.sig';
+
+/** The manifest and its signature: files of every bundle that the manifest itself does not list. */
+export function isBundleMetaFile(path: string): boolean {
+  return path === MANIFEST_FILE || path === SIGNATURE_FILE;
+}
 
 /** Why `path` cannot name a file of a bundle, or null when it can. */
 function bundlePathProblem(path: string): string | null {
-  if (path === MANIFEST_FILE) return `it is the manifest itself`;
+  if (isBundleMetaFile(path)) return `it is the name of the manifest or its signature`;
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'it is absolute';
   if (path.includes('\\')) return 'it contains a backslash';
   if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return 'it has an empty, "." or ".." segment';

@@ -10,6 +10,8 @@ import type { BundleStage, StageKindName, StageOfKind } from './stage-table.js';
 export interface Bundle {
   readonly manifest: BundleManifest;
   readonly files: ReadonlyMap<string, Uint8Array>;
+  /** `manifest.sig`, when the bundle is signed (see signature.ts); travels with the bundle. */
+  readonly signature?: Uint8Array;
 }
 
 /** The stages of a bundle and all their files, in the order given; two stages may not write one file. */

@@ -1,4 +1,5 @@
-export { assertBundlePath, bundlePathSchema, MANIFEST_FILE } from './bundle-path.js';
+export { assertBundlePath, bundlePathSchema, isBundleMetaFile, MANIFEST_FILE, SIGNATURE_FILE } from './bundle-path.js';
+export { MAX_SIGNATURE_BYTES, signBundle, verifyBundleSignature, type BundleSignature } from './signature.js';
 export { collectStages, findStage, openBundle, parseManifest, requireStage, sealBundle, stageFiles, type Bundle } from './bundle.js';
 export { BUNDLE_SCHEMA_VERSION, bundleManifestSchema, inputContractSchema, unsealedManifestSchema, type BundleManifest, type InputContract, type UnsealedManifest } from './manifest.js';
 export { sha256Hex } from './sha256.js';

@@ -1,7 +1,8 @@
 import { BundleError } from '../errors.js';
 import { openBundle, type Bundle } from './bundle.js';
-import { MANIFEST_FILE } from './bundle-path.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from './bundle-path.js';
 import { bundleDigest } from './digest.js';
+import { MAX_SIGNATURE_BYTES, verifyBundleSignature } from './signature.js';
 
 /**
  * Where a bundle's bytes come from: a folder, a `.tar`, the studio server over HTTP, the browser's
@@ -25,6 +26,8 @@ export const MAX_MANIFEST_BYTES = 16 << 20;
 export interface LoadBundleOptions {
   /** The digest the registry recorded for this bundle (see bundleDigest): a different manifest is BUNDLE_CORRUPT. */
   readonly digest?: string | null;
+  /** An Ed25519 public key (PEM): the bundle must carry a valid `manifest.sig` by it (BUNDLE_SIGNATURE_INVALID otherwise). */
+  readonly publicKey?: string;
 }
 
 /**
@@ -41,7 +44,10 @@ export async function loadBundle(source: BundleSource, options: LoadBundleOption
       throw new BundleError('BUNDLE_CORRUPT', `${MANIFEST_FILE} at ${source.location} is not the manifest that was registered (digest ${digest.slice(0, 12)}…, registered ${options.digest.slice(0, 12)}…): it was edited or replaced`);
     }
   }
-  return bundle;
+  const signature = await source.read(SIGNATURE_FILE);
+  if (signature && signature.byteLength > MAX_SIGNATURE_BYTES) throw new BundleError('BUNDLE_SIGNATURE_INVALID', `${SIGNATURE_FILE} at ${source.location} is ${signature.byteLength} bytes; a signature file is under ${MAX_SIGNATURE_BYTES}`);
+  if (options.publicKey !== undefined) await verifyBundleSignature(bundle.manifest, signature, options.publicKey);
+  return signature ? { ...bundle, signature } : bundle;
 }
 
 /** A bundle already in memory (file name → bytes, the manifest included), e.g. unpacked from an upload. */

@@ -1,5 +1,5 @@
 import { BundleError } from '../errors.js';
-import { assertBundlePath, MANIFEST_FILE } from './bundle-path.js';
+import { assertBundlePath, isBundleMetaFile, MANIFEST_FILE } from './bundle-path.js';
 
 // A bundle shipped as one file is a POSIX ustar archive of its files: readable by `tar`, and
 // small enough to read whole into memory. Only regular files (and directory entries, ignored)
@@ -15,7 +15,7 @@ export function writeTar(entries: Iterable<readonly [string, Uint8Array]>, mtime
   const parts: Uint8Array[] = [];
   let total = 0;
   for (const [path, bytes] of entries) {
-    if (path !== MANIFEST_FILE) assertBundlePath(path);
+    if (!isBundleMetaFile(path)) assertBundlePath(path);
     const header = tarHeader(path, bytes.byteLength, mtimeSeconds);
     const padded = Math.ceil(bytes.byteLength / BLOCK) * BLOCK;
     parts.push(header, bytes, new Uint8Array(padded - bytes.byteLength));
@@ -47,7 +47,7 @@ export function readTar(archive: Uint8Array, location = 'the archive'): Map<stri
     if (type === DIRECTORY || PAX.has(type)) continue;
     if (!REGULAR.has(type)) throw invalid(`entry "${name}" is not a regular file (type "${type}")`);
     const path = name.replace(/^(\.\/)+/, '');
-    if (path !== MANIFEST_FILE) assertBundlePath(path);
+    if (!isBundleMetaFile(path)) assertBundlePath(path);
     if (files.has(path)) throw invalid(`"${path}" appears twice`);
     files.set(path, archive.slice(start, start + size));
   }

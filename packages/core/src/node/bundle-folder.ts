@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { assertBundlePath, MANIFEST_FILE } from '../bundle/bundle-path.js';
+import { assertBundlePath, isBundleMetaFile, MANIFEST_FILE, SIGNATURE_FILE } from '../bundle/bundle-path.js';
+import { MAX_SIGNATURE_BYTES } from '../bundle/signature.js';
 import { sealBundle, type Bundle } from '../bundle/bundle.js';
 import type { BundleManifest, UnsealedManifest } from '../bundle/manifest.js';
 import { loadBundle, MAX_MANIFEST_BYTES, type BundleSource } from '../bundle/source.js';
@@ -14,14 +15,14 @@ export function folderSource(dir: string): BundleSource {
   return {
     location: dir,
     async read(path, size) {
-      if (path !== MANIFEST_FILE) assertBundlePath(path);
+      if (!isBundleMetaFile(path)) assertBundlePath(path);
       try {
         // Bundle files are the bundle's own regular files: a symlink (out of the bundle, to
         // /dev/zero), a device or a FIFO is refused, and the recorded size is checked before reading.
         return await readRegularFile(join(dir, ...path.split('/')), {
           what: 'bundle file',
           followSymlinks: false,
-          ...(size === undefined ? { maxBytes: path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : DEFAULT_MAX_FILE_BYTES } : { expectedSize: size }),
+          ...(size === undefined ? { maxBytes: path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : path === SIGNATURE_FILE ? MAX_SIGNATURE_BYTES : DEFAULT_MAX_FILE_BYTES } : { expectedSize: size }),
         });
       } catch (error) {
         if (error instanceof FileError && error.code === 'FILE_UNREADABLE' && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return null;
@@ -73,6 +74,13 @@ export async function writeBundleFolder(dir: string, manifest: UnsealedManifest,
 /** Reads and verifies a bundle folder (schema, version, every file's checksum). */
 export function readBundleFolder(dir: string): Promise<Bundle> {
   return loadBundle(folderSource(dir));
+}
+
+/** Adds (or replaces) the signature file of a bundle folder, by temp file + rename. */
+export async function writeBundleSignature(dir: string, signature: Uint8Array): Promise<void> {
+  const target = join(dir, SIGNATURE_FILE);
+  await rm(target, { force: true });
+  await publish(target, (temporary) => writeFile(temporary, signature));
 }
 
 /** Writes a verified bundle as one `.tar` file (by temp file + rename); an existing file is not overwritten. */

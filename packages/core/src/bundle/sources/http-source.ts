@@ -1,5 +1,6 @@
 import { BundleError } from '../../errors.js';
-import { assertBundlePath, MANIFEST_FILE } from '../bundle-path.js';
+import { assertBundlePath, isBundleMetaFile, MANIFEST_FILE, SIGNATURE_FILE } from '../bundle-path.js';
+import { MAX_SIGNATURE_BYTES } from '../signature.js';
 import { MAX_MANIFEST_BYTES, type BundleSource } from '../source.js';
 
 /** A bundle file of no recorded size is read up to this many bytes. */
@@ -23,7 +24,7 @@ export function httpSource(baseUrl: string | URL, options: HttpSourceOptions = {
   return {
     location: base.href,
     async read(path, size) {
-      if (path !== MANIFEST_FILE) assertBundlePath(path);
+      if (!isBundleMetaFile(path)) assertBundlePath(path);
       const url = new URL(path.split('/').map(encodeURIComponent).join('/'), base);
       let response: Response;
       try {
@@ -33,7 +34,7 @@ export function httpSource(baseUrl: string | URL, options: HttpSourceOptions = {
       }
       if (response.status === 404) return null;
       if (!response.ok) throw new BundleError('BUNDLE_NOT_FOUND', `${url.href} answered ${response.status} ${response.statusText}`);
-      const limit = size ?? (path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : MAX_UNSIZED_BYTES);
+      const limit = size ?? (path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : path === SIGNATURE_FILE ? MAX_SIGNATURE_BYTES : MAX_UNSIZED_BYTES);
       return readBody(response, limit, url.href);
     },
   };

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { MANIFEST_FILE } from '../bundle-path.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../bundle-path.js';
 import type { Bundle } from '../bundle.js';
 import type { BundleSource } from '../source.js';
 
@@ -52,7 +52,7 @@ async function withDb<T>(options: BundleDatabaseOptions, use: (db: IDBPDatabase<
 /** Stores a verified bundle under `key` (e.g. "fashion-mnist@3"), replacing what was there. */
 export async function saveBundleToIndexedDB(bundle: Bundle, key: string, options: BundleDatabaseOptions = {}): Promise<CachedBundle> {
   const manifest = new TextEncoder().encode(`${JSON.stringify(bundle.manifest, null, 2)}\n`);
-  const entries: [string, Uint8Array][] = [[MANIFEST_FILE, manifest], ...bundle.files];
+  const entries: [string, Uint8Array][] = [[MANIFEST_FILE, manifest], ...(bundle.signature ? [[SIGNATURE_FILE, bundle.signature] as [string, Uint8Array]] : []), ...bundle.files];
   const cached: CachedBundle = {
     key,
     name: bundle.manifest.name,

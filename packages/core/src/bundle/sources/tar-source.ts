@@ -1,4 +1,4 @@
-import { MANIFEST_FILE } from '../bundle-path.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../bundle-path.js';
 import type { Bundle } from '../bundle.js';
 import { memorySource, type BundleSource } from '../source.js';
 import { readTar, writeTar } from '../tar.js';
@@ -15,5 +15,5 @@ export function tarSource(archive: Uint8Array, location = 'bundle.tar'): BundleS
 export function bundleToTar(bundle: Bundle): Uint8Array {
   const manifest = new TextEncoder().encode(`${JSON.stringify(bundle.manifest, null, 2)}\n`);
   const files = Object.keys(bundle.manifest.files).map((path) => [path, bundle.files.get(path) ?? new Uint8Array(0)] as const);
-  return writeTar([[MANIFEST_FILE, manifest], ...files]);
+  return writeTar([[MANIFEST_FILE, manifest], ...(bundle.signature ? [[SIGNATURE_FILE, bundle.signature] as const] : []), ...files]);
 }
