@@ -1,3 +1,4 @@
+import { CvfError } from '@cvf/core';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerDicom } from './commands/dicom.js';
@@ -7,14 +8,21 @@ import { registerPredict } from './commands/predict.js';
 import { registerRuns } from './commands/runs.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
+import { reportError } from './output.js';
 import { CLI_VERSION } from './version.js';
 
-/** The `cvf` command tree. Each command lives in commands/<name>.ts and registers itself here. */
-export function createProgram(): Command {
+/**
+ * The `cvf` command tree. Each command lives in commands/<name>.ts and registers itself here.
+ * `args` (the command line after `cvf`) decides how usage errors print: with `--json` anywhere,
+ * as `{"error":{"code":"USAGE_INVALID","message"}}` on stdout, like every other error.
+ */
+export function createProgram(args: readonly string[] = process.argv.slice(2)): Command {
+  const json = args.includes('--json');
   const program = new Command('cvf')
     .description('CV Factory: computer-vision pipelines on WebGPU and CPU, for medical imaging')
     .version(CLI_VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .configureOutput({ outputError: (message, write) => (json ? reportError(new CvfError('USAGE_INVALID', message.replace(/^error: /, '').trim()), true) : write(message)) })
+    .showHelpAfterError(json ? false : '(run with --help for usage)');
   registerValidate(program);
   registerDoctor(program);
   registerTrain(program);

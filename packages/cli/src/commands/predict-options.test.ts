@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../program.js';
+import { runCli } from '../testing/run-cli.js';
 
 /** Parses `cvf ...args` with commander's exits turned into throws and its error output captured. */
 async function parse(...args: string[]): Promise<{ error: unknown; stderr: string }> {
@@ -20,5 +21,11 @@ describe('cvf predict options', () => {
     const { error, stderr } = await parse('predict', 'no-such-bundle', 'image.png', '--similar', k);
     expect(error).toMatchObject({ code: 'commander.invalidArgument', exitCode: 1 });
     expect(stderr).toMatch(/option '--similar <k>' argument .* is invalid\. expected a positive integer/);
+  });
+
+  it('with --json, a usage error is a coded JSON error on stdout, as every other error is', async () => {
+    const { exitCode, stdout } = await runCli('predict', 'no-such-bundle', 'image.png', '--similar', '-1', '--json');
+    expect(exitCode).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining("option '--similar <k>' argument '-1' is invalid") } });
   });
 });

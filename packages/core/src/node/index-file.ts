@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KernelBackend } from '../compute/wasm/backend.js';
 import { FileError } from '../errors.js';
 import { deserializeIndex, serializeIndex } from '../index/persist/index-persistence.js';
 import type { VectorIndex } from '../index/types.js';
+import { readRegularFile } from './read-regular-file.js';
 
 /**
  * Writes an index to a file atomically: the bytes (versioned header + CRC-32, see
@@ -50,12 +51,5 @@ async function syncFolder(folder: string): Promise<void> {
  * (INDEX_CORRUPT, INDEX_VERSION_UNSUPPORTED) when its bytes are not a sound index.
  */
 export async function loadIndexFile(path: string, options: { backend?: KernelBackend } = {}): Promise<VectorIndex> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new FileError(`cannot read index file "${path}": ${reason}`, { cause: error });
-  }
-  return deserializeIndex(bytes, options);
+  return deserializeIndex(await readRegularFile(path, { what: 'index file' }), options);
 }

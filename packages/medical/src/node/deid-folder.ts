@@ -1,6 +1,7 @@
 import { CvfError, DeidError, DicomError, FileError } from '@cvf/core';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readRegularFile } from '@cvf/core/node';
 import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deidentify.js';
 import { UidRemapper } from '../deid/uid-remapper.js';
 
@@ -100,7 +101,7 @@ export async function deidPath(input: string, output: string, options: DeidPathO
   let done = 0;
   for (const { from, to } of jobs) {
     try {
-      const result = await deidentifyDicom(new Uint8Array(await readFile(from)), deidOptions);
+      const result = await deidentifyDicom(await readRegularFile(from, { what: 'DICOM file' }), deidOptions);
       await mkdir(dirname(to), { recursive: true });
       await writeFile(to, result.bytes);
       report.written.push({ input: from, output: to, transferSyntaxUID: result.outputTransferSyntaxUID, counts: result.counts });
