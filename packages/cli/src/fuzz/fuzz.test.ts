@@ -15,7 +15,8 @@ import { mutateBytes, mutateDicomHeader, mutateManifest, mutateYaml, type Json, 
 // A seeded fuzz of every way untrusted bytes enter CV Factory: DICOM, YAML configs, bundles,
 // images. Every case must end in a coded error (a CvfError with a stable code, never INTERNAL,
 // no stack trace in its message) or a correct result, within CASE_LIMIT_MS, and the process must
-// stay within the memory bounds. CVF_FUZZ_SEED replays another run; a failure names its case seed.
+// stay within the memory bounds. CVF_FUZZ_SEED runs another set of cases; a failure names its
+// case seed, the Rng seed that picks the case's input and mutation.
 const SEED = Number(process.env.CVF_FUZZ_SEED ?? 20261206);
 const CASES = { dicom: 300, config: 100, bundle: 150, image: 100, cli: 50, hostile: 12 } as const;
 type Family = keyof typeof CASES;
@@ -182,8 +183,6 @@ const started = performance.now();
 
 beforeAll(async () => {
   corpus = await loadFuzzCorpus();
-  // Warm the lazy codecs and ORT once, so the first cases are not charged for loading them.
-  global.gc?.();
   const { rss, heapUsed } = process.memoryUsage();
   stats.baseRss = stats.peakRss = rss;
   stats.baseHeap = stats.peakHeap = heapUsed;
