@@ -31,6 +31,14 @@ describe('config size limits', () => {
     ]);
   });
 
+  it('quotes a long evaluate.positiveClass and a long class list shortly in its error', () => {
+    const classes = Array.from({ length: 100 }, (_, i) => `class-${i}`).join(', ');
+    const [issue] = issuesOf(config(`  classes: [${classes}]\nevaluate: { positiveClass: ${'p'.repeat(100_000)} }\n`));
+    expect(issue).toMatchObject({ path: 'evaluate.positiveClass', message: expect.stringContaining('(100000 characters)') });
+    expect(issue!.message).toContain('|… (100 classes)');
+    expect(issue!.message.length).toBeLessThan(600);
+  });
+
   it(`refuses more than ${MAX_CLASSES} class names`, () => {
     const classes = Array.from({ length: MAX_CLASSES + 1 }, (_, i) => `c${i}`).join(',');
     expect(issuesOf(config(`  classes: [${classes}]\n`))).toEqual([

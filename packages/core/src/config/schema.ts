@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { quoteShort } from './limits.js';
 import { augmentSchema } from './sections/augment.js';
 import { computeSchema } from './sections/compute.js';
 import { dataSchema } from './sections/data.js';
@@ -81,7 +82,7 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
       ctx.addIssue({
         code: 'custom',
         path: ['evaluate', 'positiveClass'],
-        message: `expected one of ${classes.join('|')}, got "${evaluate.positiveClass}"`,
+        message: `expected one of ${listShort(classes)}, got ${quoteShort(evaluate.positiveClass)}`,
       });
     }
   }
@@ -103,4 +104,10 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/** Up to 20 class names for a message, then how many more: a 10,000-class list is not echoed whole. */
+function listShort(classes: readonly string[]): string {
+  const shown = classes.slice(0, 20).map((c) => (c.length > 40 ? `${c.slice(0, 40)}…` : c)).join('|');
+  return classes.length > 20 ? `${shown}|… (${classes.length} classes)` : shown;
 }

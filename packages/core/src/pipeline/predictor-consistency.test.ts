@@ -6,6 +6,7 @@ import { sha256Hex } from '../bundle/sha256.js';
 import { memorySource } from '../bundle/source.js';
 import { CpuDevice } from '../compute/cpu-device.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
+import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
 import { Predictor } from './predictor.js';
 
 // The committed v1 fixture (classes bag, trouser; PCA-4; an MLP head), edited by hand as a careless
@@ -49,6 +50,7 @@ describe('a bundle whose manifest no longer matches its stages is refused', () =
       ['head.bin', new Uint8Array(9), 'BUNDLE_INVALID', '"head.bin" is not a saved head'],
       ['cases.json', new TextEncoder().encode('{"ids": 3'), 'BUNDLE_INVALID', '"cases.json" is not JSON'],
       ['head.onnx', new Uint8Array(0), 'ONNX_LOAD_FAILED', 'could not load the model (0 bytes)'],
+      ['head.onnx', nanHead(), 'BUNDLE_INVALID', 'non-finite probabilities'],
     ];
     for (const [file, bytes, code, message] of cases) {
       const files = fixtureWith(() => {});
@@ -64,4 +66,12 @@ async function replaceSealed(files: Map<string, Uint8Array>, file: string, bytes
   manifest.files[file] = { size: bytes.length, sha256: await sha256Hex(bytes) };
   files.set(file, bytes);
   files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+}
+
+/** A head graph of the fixture's shape (4 features → 2 classes) whose weights are NaN, as a garbled file behind an updated checksum gives. */
+function nanHead(): Uint8Array {
+  const g = new OnnxGraphBuilder('nan-head');
+  const x = g.input('features', 'float32', ['batch', 4]);
+  g.output(g.softmax(g.matmul(x, g.initializer('w', new Float32Array(8).fill(Number.NaN), [4, 2])), -1), 'probabilities', ['batch', 2]);
+  return g.toBytes();
 }

@@ -27,9 +27,10 @@ export async function assertStagesAgree(manifest: BundleManifest, parts: { pca: 
     if (spec.classes !== manifest.classes.length || spec.inputDim !== index.dim) {
       throw invalid(`the saved head maps ${spec.inputDim} features to ${spec.classes} classes, but the index holds ${index.dim} features and the manifest lists ${manifest.classes.length} classes`);
     }
-    // One run on zeros: the graph must answer one probability per listed class.
+    // One run on zeros: the graph must answer one finite probability per listed class.
     const out = await session.run({ [session.inputNames[0]!]: { type: 'float32', dims: [1, index.dim], data: new Float32Array(index.dim) } });
     const probabilities = out[session.outputNames[0]!]!.data;
     if (probabilities.length !== manifest.classes.length) throw invalid(`the head outputs ${probabilities.length} probabilities but the manifest lists ${manifest.classes.length} classes`);
+    if (!Array.from(probabilities as ArrayLike<number>).every(Number.isFinite)) throw invalid('the head outputs non-finite probabilities (NaN or infinite weights)');
   }
 }
