@@ -133,19 +133,10 @@ async function runCase(family: Family, seed: number, input: string, mutation: st
 /**
  * Failures of defects of issue 10 still open when this suite was committed: still run and printed
  * in the summary, but not failing the suite. Each names its defect; delete the entry with its fix.
+ * Empty: the two it held (positiveClass echoed whole, CVF_FUZZ_SEED=6; a head outputting NaN
+ * served, CVF_FUZZ_SEED=9) were fixed in 7a1ed48.
  */
-const KNOWN_DEFECTS: readonly { defect: string; matches: (f: Failure) => boolean }[] = [
-  {
-    // CVF_FUZZ_SEED=6, 14, 17: packages/core/src/config/schema.ts echoes positiveClass whole.
-    defect: 'issue 10 #6: the evaluate.positiveClass check echoes the whole value',
-    matches: (f) => /message of \d+ characters: .*evaluate\.positiveClass: expected one of/.test(f.what),
-  },
-  {
-    // CVF_FUZZ_SEED=9 (seed 3150479): head.onnx weights garbled to NaN behind an updated checksum.
-    defect: 'new: a head that outputs NaN is served (probabilities null, label undefined)',
-    matches: (f) => f.family === 'bundle' && f.input === 'head.onnx' && /^probabilities \[.*null/.test(f.what),
-  },
-];
+const KNOWN_DEFECTS: readonly { defect: string; matches: (f: Failure) => boolean }[] = [];
 
 function knownDefect(failure: Failure): string | undefined {
   return KNOWN_DEFECTS.find((k) => k.matches(failure))?.defect;
