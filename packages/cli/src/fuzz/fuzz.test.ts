@@ -130,25 +130,13 @@ async function runCase(family: Family, seed: number, input: string, mutation: st
   if (what !== undefined) stats.failures.push({ family, seed, input, mutation, what });
 }
 
-/**
- * Failures of defects of issue 10 still open when this suite was committed: still run and printed
- * in the summary, but not failing the suite. Each names its defect; delete the entry with its fix.
- * Empty: the two it held (positiveClass echoed whole, CVF_FUZZ_SEED=6; a head outputting NaN
- * served, CVF_FUZZ_SEED=9) were fixed in 7a1ed48.
- */
-const KNOWN_DEFECTS: readonly { defect: string; matches: (f: Failure) => boolean }[] = [];
-
-function knownDefect(failure: Failure): string | undefined {
-  return KNOWN_DEFECTS.find((k) => k.matches(failure))?.defect;
-}
-
-/** The failures of a family that no known defect explains. */
+/** The failures of a family: every one fails the suite. */
 function failuresOf(family: Family): Failure[] {
-  return stats.failures.filter((f) => f.family === family && knownDefect(f) === undefined);
+  return stats.failures.filter((f) => f.family === family);
 }
 
 function describeFailures(failures: readonly Failure[]): string {
-  return failures.map((f) => `seed ${f.seed} ${f.input} [${f.mutation}]: ${f.what}${knownDefect(f) ? ` (known: ${knownDefect(f)})` : ''}`).join('\n');
+  return failures.map((f) => `seed ${f.seed} ${f.input} [${f.mutation}]: ${f.what}`).join('\n');
 }
 
 /**
@@ -185,7 +173,7 @@ afterAll(() => {
   const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   console.log(
     `fuzz seed=${SEED}: ${stats.cases} cases, ${coded} coded errors (${codes}), ${stats.successes} correct results, ` +
-      `${stats.failures.length} failures (${stats.failures.filter((f) => knownDefect(f)).length} of known open defects); cases ${(stats.elapsedMs / 1000).toFixed(1)} s, total ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `${stats.failures.length} failures; cases ${(stats.elapsedMs / 1000).toFixed(1)} s, total ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
       `peak RSS ${mib(stats.peakRss)} (+${mib(stats.peakRss - stats.baseRss)}), peak heap ${mib(stats.peakHeap)} (+${mib(stats.peakHeap - stats.baseHeap)})`,
   );
   if (stats.failures.length > 0) console.log(describeFailures(stats.failures));
