@@ -9,5 +9,6 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   server: { headers: isolation },
   preview: { headers: isolation },
-  build: { target: 'es2022', sourcemap: true },
+  // No source maps in the shipped build: they would publish the packages' source paths; `vite` dev serves sources.
+  build: { target: 'es2022', sourcemap: false },
 });

@@ -62,7 +62,6 @@ function t10kImages(count: number): number[][] {
 }
 
 async function trainBundle(): Promise<string> {
-  const started = performance.now();
   const { stdout } = await promisify(execFile)(
     'npx',
     [
@@ -86,7 +85,6 @@ async function trainBundle(): Promise<string> {
   // The page must read what today's `cvf train` writes, not a v1 bundle upgraded on load.
   const { schemaVersion } = JSON.parse(readFileSync(join(summary.bundle, 'manifest.json'), 'utf8')) as { schemaVersion: number };
   if (schemaVersion !== BUNDLE_SCHEMA_VERSION) throw new Error(`cvf train wrote schema ${schemaVersion}, not ${BUNDLE_SCHEMA_VERSION}: the cvf build is stale (npm run build)`);
-  console.log(`cvf train (Fashion-MNIST, 3000 images, 3 epochs): ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return summary.bundle;
 }
 

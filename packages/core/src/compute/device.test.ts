@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CvfError } from '../errors.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { nodeGpu } from '../node/webgpu.js';
 import { CpuDevice } from './cpu-device.js';
 import { createDevice, isSoftwareAdapter, requestWebGpu } from './create-device.js';

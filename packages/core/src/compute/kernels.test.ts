@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { CpuDevice } from './cpu-device.js';
 import { checkRandomCases, checkTableCase } from './harness.js';
 import { KERNEL_CASES } from './kernels/all.js';

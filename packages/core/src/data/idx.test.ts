@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeFileAccess } from '../node/node-file-access.js';
-import { pythonModules, requireInCi, SYSTEM_PYTHON } from '../testing/index.js';
+import { pythonModules, requireInCi, SYSTEM_PYTHON } from '../node/testing/index.js';
 import { compress } from './compression-streams.js';
 import { parseIdx, readIdx } from './idx.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requireInCi, SYSTEM_PYTHON } from '../testing/index.js';
+import { requireInCi, SYSTEM_PYTHON } from '../node/testing/index.js';
 import { averagedScores, balancedAccuracy, classScores, cohenKappa } from './classification.js';
 import { argmaxPredictions, confusionMatrix } from './confusion-matrix.js';
 import { logLoss } from './probabilistic-scores.js';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../compute/cpu-device.js';
 import { Rng } from '../compute/random.js';
 import { Tensor } from '../compute/tensor.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { embeddingMap } from './embedding-map.js';
 
 const gpu = await gpuForTests();

@@ -3,7 +3,7 @@ import { CpuDevice } from '../compute/cpu-device.js';
 import type { Device } from '../compute/device.js';
 import { preprocessSchema } from '../config/sections/preprocess.js';
 import { Tensor } from '../compute/tensor.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { deviceImage } from './decoded-input.js';
 import { imageTensor } from './image-tensor.js';
 import { preprocessImage, preprocessImages } from './preprocess-image.js';

@@ -3,7 +3,7 @@ import { CpuDevice } from '../compute/cpu-device.js';
 import { COORDINATE_TRANSFORMS } from '../compute/kernels/resize-bilinear/resize-bilinear.js';
 import { Rng } from '../compute/random.js';
 import { Tensor } from '../compute/tensor.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
 import { resizeNearest, resizeNearestOnDevice } from './resize-nearest.js';

@@ -6,7 +6,7 @@ import { augmentImages } from '../compute/kernels/augment-images/augment-images.
 import { Rng } from '../compute/random.js';
 import { Tensor } from '../compute/tensor.js';
 import { augmentSchema } from '../config/sections/augment.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { augmentationEnabled, augmentBatch, augmentedRows, planAugmentation, type AugmentConfig, type AugmentedCopy } from './augment-batch.js';
 
 const cpu = new CpuDevice();

@@ -3,7 +3,7 @@ import { IndexError, OnnxError } from '../errors.js';
 import { createIndex } from '../index/create-index.js';
 import { bruteForce, clusteredVectors } from '../index/testing/vectors.js';
 import type { VectorIndex, VectorMetric } from '../index/types.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
 import { DenseRetriever } from './dense-retriever.js';

@@ -5,7 +5,7 @@ import { Rng } from '../compute/random.js';
 import { CvfError } from '../errors.js';
 import { applyTemperature } from '../eval/temperature.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { onnx } from '../onnx/graph-proto.js';
 import { createHead, headFromValues, headParameters, uploadHead, type HeadSpec } from './head.js';
 import { exportHeadToOnnx } from './onnx-export.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../compute/cpu-device.js';
 import { CvfError } from '../errors.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { batchSource } from './batch-source.js';
 import { headParameters, type HeadSpec } from './head.js';
 import { syntheticBlobs } from './synthetic-blobs.js';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../compute/cpu-device.js';
 import type { Device } from '../compute/device.js';
 import { Tensor } from '../compute/tensor.js';
-import { gpuForTests } from '../testing/index.js';
+import { gpuForTests } from '../node/testing/index.js';
 import { batchSource } from './batch-source.js';
 import { computeGradients } from './gradients.js';
 import { createHead, headParameters, uploadHead, type HeadSpec } from './head.js';

@@ -33,27 +33,23 @@ function u64(values: number[]): Uint8Array {
   return out;
 }
 
-// Inspecting 200,000 frames took 170 s with the per-frame scan of every fragment (40,000: 7.5 s); under 1 s with binary search.
+// Inspecting 200,000 frames took 170 s with the per-frame scan of every fragment (40,000: 7.5 s); under 1 s with binary
+// search. The tests' 120 s timeout is what fails a return to quadratic time; speed itself is not asserted here.
 const FRAMES = 200_000;
 
 describe('encapsulated frames: many frames', () => {
   it(`inspects ${FRAMES} one-fragment RLE frames located by the Basic Offset Table in linear time`, async () => {
     const file = manyFrames(FRAMES, 'basic');
-    const started = performance.now();
     const report = await inspectDicom(file);
     expect(report.frames).toBe(FRAMES);
     expect(report.pixel).toMatchObject({ min: 0, max: 250 });
-    // A generous guard against a return to quadratic time, not a benchmark.
-    expect(performance.now() - started).toBeLessThan(10_000);
   }, 120_000);
 
   it(`decodes ${FRAMES} frames located by the Extended Offset Table in linear time`, async () => {
     const file = manyFrames(FRAMES, 'extended');
-    const started = performance.now();
     const image = await decodeFrames(file);
     expect(image.frames).toBe(FRAMES);
     expect([image.data[1]![0], image.data[FRAMES - 1]![0]]).toEqual([1, (FRAMES - 1) % 251]);
-    expect(performance.now() - started).toBeLessThan(10_000);
   }, 120_000);
 
   it('refuses a header that declares more samples than the limit, before decoding', async () => {

@@ -3,7 +3,7 @@ import { CpuDevice } from '../../compute/cpu-device.js';
 import { hog } from '../../compute/kernels/hog/hog.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
-import { gpuForTests } from '../../testing/index.js';
+import { gpuForTests } from '../../node/testing/index.js';
 import { loadFeatureExtractor } from '../load-feature-extractor.js';
 import { HogExtractor } from './hog-extractor.js';
 

@@ -7,7 +7,7 @@ import { createJsFastMatmul } from '../../compute/fast-matmul/js-fast-matmul.js'
 import { createOrtFastMatmul } from '../../compute/fast-matmul/ort-fast-matmul.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
-import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../testing/index.js';
+import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../node/testing/index.js';
 import { createOrtNodeRuntime } from '../../node/ort-node.js';
 import { orthonormalizeRows } from './householder-qr.js';
 import { Pca, type PcaCompute } from './pca.js';

@@ -4,7 +4,7 @@ import { createOrtFastMatmul } from '../../compute/fast-matmul/ort-fast-matmul.j
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
 import { FeatureError, ShapeError } from '../../errors.js';
-import { gpuForTests } from '../../testing/index.js';
+import { gpuForTests } from '../../node/testing/index.js';
 import { createOrtNodeRuntime } from '../../node/ort-node.js';
 import { encodeComponentState } from '../component-state.js';
 import { Pca, type PcaCompute } from './pca.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
-import { gpuForTests } from '../../testing/index.js';
+import { gpuForTests } from '../../node/testing/index.js';
 import { createIndex } from '../create-index.js';
 import type { FlatIndexBase } from '../flat/flat-base.js';
 import { bruteForce, clusteredVectors } from '../testing/vectors.js';

@@ -3,7 +3,7 @@
 // and L2-Hys blocks — plus the same with linear interpolation between bin centres.
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../../testing/index.js';
+import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../../node/testing/index.js';
 import { CpuDevice } from '../../cpu-device.js';
 import type { Device } from '../../device.js';
 import { Rng } from '../../random.js';

@@ -1,6 +1,6 @@
-import { requestWebGpu } from '../compute/create-device.js';
-import type { WebGpuDevice } from '../compute/webgpu/webgpu-device.js';
-import { nodeGpu } from '../node/webgpu.js';
+import { requestWebGpu } from '../../compute/create-device.js';
+import type { WebGpuDevice } from '../../compute/webgpu/webgpu-device.js';
+import { nodeGpu } from '../webgpu.js';
 import { requireInCi } from './require-in-ci.js';
 
 /**
