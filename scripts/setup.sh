@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   python3-pydicom python3-gdcm python3-pil python3-numpy dcmtk  # DICOM corpus, reference decodes, tools
   orthanc orthanc-dicomweb                  # a real PACS for the DICOMweb tests
   python3-faiss python3-hnswlib python3-sklearn  # the peers of bench/retrieval, bench/pca, bench/train
+  prometheus                                # scrapes the edge runtime in its metrics test
 )
 BACKPORTS_PACKAGES=(mesa-vulkan-drivers)
 MIN_MESA_MAJOR=25
