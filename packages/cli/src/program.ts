@@ -1,6 +1,7 @@
 import { CvfError } from '@cvf/core';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerData } from './commands/data.js';
 import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
@@ -30,6 +31,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerRuns(program);
   registerModels(program);
   registerDicom(program);
+  registerData(program);
   registerBench(program);
   return program;
 }

@@ -1,6 +1,7 @@
 // @cvf/medical: DICOM parsing and decoding, the display pipeline, writing, de-identification and
 // DICOMweb. Isomorphic; Node-only file access is under @cvf/medical/node.
 export * from './deid/index.js';
+export * from './demo/index.js';
 export * from './dicom/index.js';
 export * from './dataset/index.js';
 export * from './dicomweb/index.js';

@@ -4,6 +4,7 @@ export {
   type DataElement, type Dataset, type ElementValue,
 } from './data-element.js';
 export { dicomParserKey, formatTag, isGroupLength, isPrivateCreator, isPrivateTag, parseTag, tag, tagElement, tagGroup, PIXEL_DATA, type DicomTag } from './dicom-tag.js';
+export { createCtImage, CT_IMAGE_STORAGE, type CtImageOptions } from './ct-image.js';
 export { encodeDataset } from './encode-dataset.js';
 export { createSecondaryCapture, lutItem, type SecondaryCaptureOptions, type SecondaryCapturePhotometric } from './secondary-capture.js';
 export { isValidUid, randomUid, uidFromUuidBytes } from './uid.js';
