@@ -153,7 +153,7 @@ export class DicomwebError extends CvfError {
 
 /** The tracking store or registry refused a request (unknown run, bad alias, non-finite metric, ...). */
 export class TrackingError extends CvfError {
-  constructor(code: 'TRACKING_NOT_FOUND' | 'TRACKING_INVALID' | 'TRACKING_CONFLICT' | 'TRACKING_STORE_FAILED', message: string, options?: { cause?: unknown }) {
+  constructor(code: 'TRACKING_NOT_FOUND' | 'TRACKING_INVALID' | 'TRACKING_CONFLICT' | 'TRACKING_STORE_FAILED' | 'TRACKING_STORE_NOT_FOUND', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }
@@ -265,5 +265,32 @@ export class PipelineError extends CvfError {
 export class WebGpuValidationError extends CvfError {
   constructor(message: string) {
     super('WEBGPU_VALIDATION', `WebGPU rejected a command: ${message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * A numerical method failed on data it should handle (an eigensolver that did not converge): not
+ * bad input, so the message says what to change — another method, fewer components — to go on.
+ */
+export class NumericalError extends CvfError {
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('NUMERICAL_FAILURE', message, options);
+  }
+}
+
+/**
+ * An input does not suit the model it was given to: one field of the bundle's input contract
+ * (modality, photometric interpretation, bits, size, body part) differs. `details` holds the
+ * field, the expected value(s) and what was found.
+ */
+export class InputContractError extends CvfError {
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
+  constructor(field: string, expected: string, found: string, message: string) {
+    super('INPUT_CONTRACT_MISMATCH', message, { details: { field, expected, found } });
+    this.field = field;
+    this.expected = expected;
+    this.found = found;
   }
 }

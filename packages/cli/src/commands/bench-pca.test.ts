@@ -65,7 +65,7 @@ print(w[:3].sum() / w.sum())`;
   it('exits 2 with {"error":{"code","message"}} for bad arguments and data', async () => {
     const cases: [string[], string, RegExp][] = [
       [['--data', file, '--dim', 'abc', '--components', '3'], 'FEATURE_OPTION_INVALID', /--dim "abc" must be a positive integer/],
-      [['--data', file, '--dim', String(DIM), '--components', '3', '--strategy', 'svd'], 'FEATURE_OPTION_INVALID', /--strategy "svd" is not one of auto, covariance, randomized/],
+      [['--data', file, '--dim', String(DIM), '--components', '3', '--strategy', 'svd'], 'FEATURE_OPTION_INVALID', /--strategy "svd" is not one of auto, covariance, gram, randomized/],
       [['--data', odd, '--dim', String(DIM), '--components', '3'], 'FEATURE_OPTION_INVALID', /has 162 bytes, not a whole number of 40-value float32 rows/],
       [['--data', `${file}.missing`, '--dim', String(DIM), '--components', '3'], 'FILE_UNREADABLE', /cannot read --data/],
       [['--data', file, '--dim', String(DIM), '--components', '41'], 'FEATURE_OPTION_INVALID', /components 41 must be an integer in \[1, min\(samples, dim\)\] = \[1, 40\]/],

@@ -39,7 +39,7 @@ describe('parsePipelineConfig', () => {
     expect(config.augment.flip).toEqual({ horizontal: 0, vertical: 0 });
     expect(config.augment.mixup).toEqual({ alpha: 0.2, probability: 0 });
     expect(config.features).toEqual({ kind: 'pixels' });
-    expect(config.pca).toEqual({ enabled: false, components: 64, whiten: false, method: 'covariance' });
+    expect(config.pca).toEqual({ enabled: false, components: 64, whiten: false, method: 'auto' });
     expect(config.index).toEqual({ kind: 'flat', metric: 'cosine', k: 10 });
     expect(config.model).toEqual({ head: 'softmax' });
     expect(config.train).toEqual({

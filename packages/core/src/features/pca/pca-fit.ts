@@ -1,6 +1,7 @@
-import { FeatureError } from '../../errors.js';
+import { FeatureError, NumericalError } from '../../errors.js';
 import { Rng } from '../../compute/random.js';
 import { centerRows, columnStats } from './column-stats.js';
+import { gramAxes } from './gram-axes.js';
 import { orthonormalizeRows } from './householder-qr.js';
 import type { BoundMatrix, MatrixEngine } from './matrix-engine.js';
 import { PARTIAL_VECTORS_FACTOR, symmetricEigen } from './symmetric-eigen.js';
@@ -13,12 +14,15 @@ import { PARTIAL_VECTORS_FACTOR, symmetricEigen } from './symmetric-eigen.js';
  *   a Gaussian start of C + oversamples vectors, a few power iterations (each X·Qᵀ then Yᵀ·X,
  *   re-orthonormalized by Householder QR), then Rayleigh–Ritz through the small eigensolver.
  *   Costs N·D·(C + oversamples)·(4 + 2·iterations); the choice when C ≪ D.
+ * - `gram`: the N×N Gram matrix of the centered samples and the small eigensolver, then the axes
+ *   Xcᵀ·u; exact, costs N²·D + O(N³): the choice when samples are fewer than features (N < D),
+ *   e.g. a few hundred CT slices described by thousands of HOG features.
  * - `auto`: whichever a cost model of this machine's measured rates expects to be faster
- *   (`covariance` for Fashion-MNIST's 60000×784 → 64; `randomized` once D is in the thousands,
- *   or when samples are few next to D).
+ *   (`covariance` for Fashion-MNIST's 60000×784 → 64; `randomized` once D is in the thousands;
+ *   `gram` or `randomized` — never the D×D covariance — when samples are fewer than features).
  */
-export type PcaStrategy = 'auto' | 'covariance' | 'randomized';
-export const PCA_STRATEGIES: readonly PcaStrategy[] = ['auto', 'covariance', 'randomized'];
+export type PcaStrategy = 'auto' | 'covariance' | 'gram' | 'randomized';
+export const PCA_STRATEGIES: readonly PcaStrategy[] = ['auto', 'covariance', 'gram', 'randomized'];
 
 export interface PcaFitSettings {
   readonly components: number;
@@ -65,8 +69,16 @@ export async function fitPcaMatrix(x: Float32Array, rows: number, cols: number, 
         for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) covariance[i * cols + j]! -= rows * stats.mean[i]! * stats.mean[j]!;
       }
       for (let i = 0; i < covariance.length; i++) covariance[i]! /= rows - 1;
-      const eigen = symmetricEigen(covariance, cols, components);
+      const eigen = await withFixHint(() => symmetricEigen(covariance, cols, components), strategy, rows, cols);
       axes = { vectors: eigen.vectors, variances: eigen.values.subarray(0, components) };
+    } finally {
+      bound.release();
+    }
+  } else if (strategy === 'gram') {
+    const centered = centerRows(x, rows, cols, mean);
+    const bound = engine.bind(centered, rows, cols);
+    try {
+      axes = await withFixHint(() => gramAxes(bound, centered, rows, cols, components), strategy, rows, cols);
     } finally {
       bound.release();
     }
@@ -76,7 +88,7 @@ export async function fitPcaMatrix(x: Float32Array, rows: number, cols: number, 
     const explicit = stats.offsetRatio > MAX_IMPLICIT_OFFSET;
     const bound = explicit ? engine.bind(centerRows(x, rows, cols, mean), rows, cols) : engine.bind(x, rows, cols);
     try {
-      axes = await randomizedAxes(bound, rows, cols, explicit ? new Float32Array(cols) : mean, settings, engine);
+      axes = await withFixHint(() => randomizedAxes(bound, rows, cols, explicit ? new Float32Array(cols) : mean, settings, engine), strategy, rows, cols);
     } finally {
       bound.release();
     }
@@ -97,9 +109,31 @@ export function chooseStrategy(rows: number, cols: number, settings: PcaFitSetti
   if (!Number.isInteger(powerIterations) || powerIterations < 0) throw invalid(`powerIterations ${powerIterations} must be a non-negative integer`);
   if (strategy !== 'auto') return strategy;
   const width = Math.min(components + oversamples, rows, cols);
-  return estimatedSeconds('randomized', rows, cols, components, width, powerIterations) < estimatedSeconds('covariance', rows, cols, components, width, powerIterations)
-    ? 'randomized'
-    : 'covariance';
+  // Fewer samples than features: the D×D covariance is all waste (rank < N) and its eigensolver the slowest part.
+  const candidates = rows < cols ? (['gram', 'randomized'] as const) : (['covariance', 'randomized'] as const);
+  const cost = (s: Exclude<PcaStrategy, 'auto'>) => estimatedSeconds(s, rows, cols, components, width, powerIterations);
+  return candidates.reduce((best, next) => (cost(next) < cost(best) ? next : best));
+}
+
+/** The same NumericalError with what to change in the pipeline to go on. */
+function fixHint(error: NumericalError, strategy: Exclude<PcaStrategy, 'auto'>, rows: number, cols: number): NumericalError {
+  const others = (rows < cols ? (['gram', 'randomized'] as const) : (['randomized', 'covariance'] as const)).filter((s) => s !== strategy);
+  // Finite features whose products are not: every method multiplies them, so only scaling helps.
+  const fix = error.details?.['nonFinite']
+    ? 'the features are too large for float32 products: scale them (preprocess.normalize, or a smaller feature range) or set pca.enabled: false'
+    : `set pca.method to ${others.join(' or ')}, lower pca.components, or set pca.enabled: false`;
+  return new NumericalError(`PCA (method ${strategy}, ${rows} samples × ${cols} features): ${error.message}; ${fix}`, {
+    cause: error,
+    details: { ...error.details, method: strategy, samples: rows, features: cols },
+  });
+}
+
+async function withFixHint<T>(run: () => T | Promise<T>, strategy: Exclude<PcaStrategy, 'auto'>, rows: number, cols: number): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof NumericalError ? fixHint(error, strategy, rows, cols) : error;
+  }
 }
 
 // One-thread rates measured by bench/pca (AMD EPYC, onnxruntime-node MLAS): the Gram product, the
@@ -111,7 +145,12 @@ const EIGEN_JS_FLOPS = 3e9;
 const JS_FLOPS = 1e9;
 
 /** A rough fit time, to let `auto` pick the cheaper strategy for the shape. */
-function estimatedSeconds(strategy: 'covariance' | 'randomized', rows: number, cols: number, components: number, width: number, powerIterations: number): number {
+function estimatedSeconds(strategy: Exclude<PcaStrategy, 'auto'>, rows: number, cols: number, components: number, width: number, powerIterations: number): number {
+  if (strategy === 'gram') {
+    // Centering; the N×N product; the small eigensolver; the axes Xcᵀ·U and their re-orthogonalization.
+    const eigen = (4 / 3) * rows ** 3 + (components * PARTIAL_VECTORS_FACTOR > rows ? 5 * rows ** 3 : 0);
+    return (2 * rows * rows * cols + 2 * rows * cols * components) / THIN_PRODUCT_FLOPS + eigen / EIGEN_JS_FLOPS + (rows * cols + 4 * components * components * cols) / JS_FLOPS;
+  }
   if (strategy === 'covariance') {
     // Gram product; Householder tridiagonalization (4/3·D³); QL rotations when most vectors are wanted.
     const eigen = (4 / 3) * cols ** 3 + (components * PARTIAL_VECTORS_FACTOR > cols ? 5 * cols ** 3 : 0);

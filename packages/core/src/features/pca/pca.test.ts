@@ -107,7 +107,7 @@ describe('PCA options and state', () => {
     const fit = (options: ConstructorParameters<typeof Pca>[0], tensor: Tensor = x) => new Pca(options, cpu).fit(tensor);
     await expect(fit({ components: 9 })).rejects.toThrow(/components 9 must be an integer in \[1, min\(samples, dim\)\] = \[1, 8\]/);
     await expect(fit({ components: 0 })).rejects.toMatchObject({ code: 'FEATURE_OPTION_INVALID' });
-    await expect(fit({ components: 2, strategy: 'svd' as never })).rejects.toThrow(/strategy "svd" is not one of auto, covariance, randomized/);
+    await expect(fit({ components: 2, strategy: 'svd' as never })).rejects.toThrow(/strategy "svd" is not one of auto, covariance, gram, randomized/);
     await expect(fit({ components: 2, powerIterations: -1 })).rejects.toThrow(/powerIterations -1/);
     await expect(fit({ components: 1 }, Tensor.cpu('f32', [1, 8]))).rejects.toThrow(/at least 2 samples, got 1/);
     await expect(fit({ components: 1 }, Tensor.cpu('u8', [4, 2]))).rejects.toThrow(ShapeError);

@@ -1,4 +1,4 @@
-import { ShapeError } from '../../errors.js';
+import { NumericalError, ShapeError } from '../../errors.js';
 
 /** Eigenvalues in descending order and, row by row, their unit eigenvectors. */
 export interface SymmetricEigen {
@@ -21,6 +21,8 @@ export function symmetricEigen(a: Float64Array | Float32Array, n: number, count:
   if (a.length !== n * n) throw new ShapeError(`symmetricEigen: ${a.length} values do not make a ${n}×${n} matrix`);
   if (!Number.isInteger(count) || count < 0 || count > n) throw new ShapeError(`symmetricEigen: count ${count} must be an integer in [0, ${n}]`);
   const work = Float64Array.from(a);
+  const bad = work.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new NumericalError(`symmetricEigen: the ${n}×${n} matrix holds ${work[bad]} at (${Math.floor(bad / n)}, ${bad % n}); eigenvalues need finite numbers`, { details: { nonFinite: true } });
   const { diagonal, offDiagonal, betas } = tridiagonalize(work, n);
   const values = new Float64Array(n);
   const vectors = new Float64Array(count * n);
@@ -165,16 +167,23 @@ function sweep(a: Float64Array, n: number, from: number, updateRow: number, w: F
  */
 function implicitQl(d: Float64Array, e: Float64Array, z: Float64Array | null, n: number): void {
   e[n - 1] = 0;
+  // An off-diagonal below ε·‖T‖ changes no eigenvalue by more than rounding already does. The test
+  // relative to the two neighbouring diagonals alone never fires inside a cluster of (numerically)
+  // zero eigenvalues — a rank-deficient covariance, e.g. fewer samples than features — where the
+  // shifts only stir rounding noise and QL would never converge.
+  const negligible = Number.EPSILON * tridiagonalNorm(d, e, n);
   for (let l = 0; l < n; l++) {
     for (let iteration = 0; ; iteration++) {
       // Find a negligible off-diagonal element: the matrix splits there.
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]!) <= Number.EPSILON * dd || Math.abs(e[m]!) <= negligible) break;
       }
       if (m === l) break;
-      if (iteration === MAX_ITERATIONS) throw new ShapeError(`symmetricEigen: QL did not converge for eigenvalue ${l} of ${n} (non-finite input?)`);
+      if (iteration === MAX_ITERATIONS) {
+        throw new NumericalError(`symmetricEigen: the QL iteration did not converge for eigenvalue ${l} of ${n} within ${MAX_ITERATIONS} iterations`, { details: { eigenvalue: l, size: n } });
+      }
       // Shift from the trailing 2×2 of the unreduced block at l.
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
       let r = Math.hypot(g, 1);
@@ -212,6 +221,13 @@ function implicitQl(d: Float64Array, e: Float64Array, z: Float64Array | null, n:
   }
 }
 
+/** The largest absolute row sum of the tridiagonal (d, e): its ∞-norm, a bound on every |eigenvalue|. */
+function tridiagonalNorm(d: Float64Array, e: Float64Array, n: number): number {
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0) + (i < n - 1 ? Math.abs(e[i]!) : 0));
+  return norm;
+}
+
 /** (x, y) ← (c·x − s·y, s·x + c·y), element-wise over two rows. */
 function rotateRows(x: Float64Array, y: Float64Array, c: number, s: number): void {
   for (let k = 0; k < x.length; k++) {
@@ -229,8 +245,7 @@ function rotateRows(x: Float64Array, y: Float64Array, c: number, s: number): voi
  * LAPACK's stein.
  */
 function inverseIteration(d: Float64Array, e: Float64Array, values: Float64Array, count: number, out: Float64Array, n: number): void {
-  let norm = 0;
-  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0) + (i < n - 1 ? Math.abs(e[i]!) : 0));
+  const norm = tridiagonalNorm(d, e, n);
   const tiny = Math.max(norm, Number.MIN_VALUE) * Number.EPSILON;
   const clusterGap = 1e-3 * norm;
   const u0 = new Float64Array(n);
