@@ -1,9 +1,30 @@
+import { DisplayControls } from './display-controls.js';
+import { ImageViewport } from './image-viewport.js';
+import { ModelPanel } from './model-panel.js';
+import { OpenImages } from './open-images.js';
+import { PredictionPanel, SaliencyControls, SimilarCases, useAutoPredict } from './prediction-panel.js';
+import { StudyBrowser } from './study-browser.js';
+import './viewer.css';
+
 /** The on-device DICOM viewer: images are opened, decoded, windowed and inferred in this browser. */
 export function ViewerPage() {
+  useAutoPredict();
   return (
-    <section aria-labelledby="viewer-title">
-      <h2 id="viewer-title">Viewer</h2>
-      <p>Open DICOM, PNG or JPEG files; they never leave this machine.</p>
-    </section>
+    <div className="viewer">
+      <aside className="viewer-side">
+        <OpenImages />
+        <StudyBrowser />
+        <ModelPanel />
+      </aside>
+      <section className="viewer-main" aria-label="Image">
+        <DisplayControls />
+        <ImageViewport />
+      </section>
+      <aside className="viewer-results">
+        <PredictionPanel />
+        <SaliencyControls />
+        <SimilarCases />
+      </aside>
+    </div>
   );
 }

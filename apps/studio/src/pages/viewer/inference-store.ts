@@ -1,0 +1,139 @@
+import { disposeDecodedInput, findStage, Predictor, type Prediction, type SaliencyMap } from '@cvf/core';
+import { create } from 'zustand';
+import { api } from '../../api/client.js';
+import { cachedChoices, openCachedBundle, type CacheState } from './bundle-cache.js';
+import { defaultChoice, modelChoices, type ModelChoice } from './model-choices.js';
+import { modelInput, planarUnitImage } from './model-input.js';
+import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
+import { decide, type Decision } from './prediction-decision.js';
+import { explainPrediction } from './saliency.js';
+import type { Slice } from './study-grouping.js';
+import { viewerDevice } from './viewer-device.js';
+import { decodeClient, decodedFrame } from './viewer-store.js';
+
+/** The key of a slice, to tell whether a result belongs to the image on screen. */
+export const sliceKey = (slice: Slice) => `${slice.fileId}:${slice.frame}`;
+
+interface LoadedModel {
+  readonly choice: ModelChoice;
+  readonly predictor: Predictor;
+  readonly bytes: number;
+  readonly from: 'cache' | 'network';
+  readonly deviceBackend: string;
+  readonly fallbackReason: string | null;
+  readonly providers: ProviderLog;
+  readonly thresholds: Readonly<Record<string, number>> | null;
+}
+
+interface InferenceState {
+  choices: ModelChoice[];
+  /** Why the registry could not be listed (offline: cached bundles are offered instead). */
+  choicesError: string | null;
+  selected: ModelChoice | null;
+  cacheState: CacheState | null;
+  loading: boolean;
+  loadError: string | null;
+  model: LoadedModel | null;
+  predicting: boolean;
+  prediction: { key: string; prediction: Prediction; decision: Decision } | null;
+  predictError: string | null;
+  saliencyOn: boolean;
+  saliencyOpacity: number;
+  saliency: { key: string; map: SaliencyMap } | null;
+  explaining: boolean;
+  loadChoices(): Promise<void>;
+  selectModel(choice: ModelChoice): Promise<void>;
+  predict(slice: Slice): Promise<void>;
+  setSaliency(on: boolean): void;
+  setSaliencyOpacity(opacity: number): void;
+}
+
+export const useInferenceStore = create<InferenceState>((set, get) => ({
+  choices: [],
+  choicesError: null,
+  selected: null,
+  cacheState: null,
+  loading: false,
+  loadError: null,
+  model: null,
+  predicting: false,
+  prediction: null,
+  predictError: null,
+  saliencyOn: false,
+  saliencyOpacity: 0.5,
+  saliency: null,
+  explaining: false,
+
+  async loadChoices() {
+    let choices: ModelChoice[];
+    try {
+      choices = modelChoices((await api.listModels()).models);
+      set({ choices, choicesError: null });
+    } catch (error) {
+      choices = await cachedChoices();
+      set({ choices, choicesError: `the model registry cannot be reached (${(error as Error).message}); cached models are offered` });
+    }
+    const initial = defaultChoice(choices);
+    if (initial && !get().selected) await get().selectModel(initial);
+  },
+
+  async selectModel(choice) {
+    const previous = get().model;
+    set({ selected: choice, loading: true, loadError: null, model: null, prediction: null, saliency: null, cacheState: null });
+    await previous?.predictor.release();
+    try {
+      const { device, fallbackReason } = await viewerDevice();
+      const opened = await openCachedBundle(choice, (cacheState) => set({ cacheState }));
+      const providers: ProviderLog = [];
+      const predictor = await Predictor.load(opened.bundle, { device, onnxRuntime: await loadOnnxRuntime(providers) });
+      if (get().selected !== choice) return void (await predictor.release());
+      const thresholds = findStage(opened.bundle.manifest, 'thresholds')?.params.perClass ?? null;
+      set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers, thresholds }, loading: false });
+    } catch (error) {
+      if (get().selected === choice) set({ loading: false, loadError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
+    }
+  },
+
+  async predict(slice) {
+    const model = get().model;
+    if (!model) return;
+    const key = sliceKey(slice);
+    set({ predicting: true, predictError: null });
+    try {
+      const { device } = await viewerDevice();
+      const frame = await decodedFrame(slice);
+      const input = await modelInput(device, decodeClient(), frame, model.predictor.bundle.manifest.preprocess.window ?? null);
+      try {
+        const [prediction] = await model.predictor.predict([input]);
+        if (get().model !== model) return;
+        set({ prediction: { key, prediction: prediction!, decision: decide(prediction!, model.thresholds) }, predicting: false });
+        if (get().saliencyOn) await explain(model, key, await planarUnitImage(device, input), prediction!.classIndex);
+      } finally {
+        disposeDecodedInput(input);
+      }
+    } catch (error) {
+      set({ predicting: false, predictError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
+    }
+  },
+
+  setSaliency(on) {
+    set({ saliencyOn: on });
+  },
+
+  setSaliencyOpacity(opacity) {
+    set({ saliencyOpacity: opacity });
+  },
+}));
+
+async function explain(model: LoadedModel, key: string, image: Awaited<ReturnType<typeof planarUnitImage>>, classIndex: number): Promise<void> {
+  const { getState, setState } = useInferenceStore;
+  if (getState().saliency?.key === key) return;
+  setState({ explaining: true });
+  try {
+    const { device } = await viewerDevice();
+    const map = await explainPrediction(device, model.predictor, image, classIndex);
+    if (getState().model === model) setState({ saliency: { key, map } });
+  } finally {
+    setState({ explaining: false });
+  }
+}
