@@ -1,1 +1,5 @@
-export { startEdgeServer, type EdgeServer } from './server.js';
+export { createEdgeServer, type EdgeServer } from './edge-server.js';
+export { EDGE_SERVER_DEFAULTS, isLoopback, type EdgeServerOptions } from './edge-server-options.js';
+export { createInferenceLog, readInferenceLog, type InferenceLog, type InferenceLogOptions, type InferenceRecord } from './inference-log.js';
+export { createLogger, type Logger } from './logger.js';
+export { EdgeMetrics } from './metrics.js';

@@ -1,5 +1,6 @@
 // Node-only adapters of @cvf/core: Dawn WebGPU, onnxruntime-node, files, SQLite tracking, diagnostics.
 export { DEFAULT_MAX_FILE_BYTES, readRegularFile, type ReadRegularFileOptions } from './read-regular-file.js';
+export { loadResolvedBundle, parseModelReference, resolveBundle, type ModelReference, type ResolvedBundle } from './bundle-reference.js';
 export { bundleSourceAt, folderSource, readBundleFolder, tarFileSource, writeBundleFolder, writeBundleSignature, writeBundleTar } from './bundle-folder.js';
 export { loadPipelineConfigFile } from './config-file.js';
 export { diagnose, type DoctorReport } from './doctor.js';

@@ -24,6 +24,15 @@ export interface Prediction {
   readonly top: { classIndex: number; label: string; probability: number }[];
   /** The most similar training cases, most similar first. */
   readonly similar: { id: string; label: string; score: number }[];
+  /** The image's features after PCA (what the index and head see), when asked for with `features: true`. */
+  readonly features?: number[];
+}
+
+export interface PredictOptions {
+  /** Similar cases per image (default: the bundle index's k). */
+  readonly similar?: number;
+  /** Include each image's features (after PCA), e.g. for an inference log that monitors drift. */
+  readonly features?: boolean;
 }
 
 /** What predicting needs from where it runs. The head runs in ONNX Runtime when one is given. */
@@ -82,7 +91,7 @@ export class Predictor {
   }
 
   /** Predictions for decoded images (host images or images on the Device, see decodeInput), in order. */
-  async predict(images: readonly DecodedInput[], options: { similar?: number } = {}): Promise<Prediction[]> {
+  async predict(images: readonly DecodedInput[], options: PredictOptions = {}): Promise<Prediction[]> {
     if (images.length === 0) return [];
     const { manifest } = this.bundle;
     const { device, extractor, pca, caseIndex } = this.#parts;
@@ -98,7 +107,8 @@ export class Predictor {
     const [rows, dim] = features.shape as [number, number];
     features.dispose();
     const k = options.similar ?? requireStage(manifest, 'index').params.k;
-    const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0) });
+    // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
+    const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, 1) });
     const probabilities = await this.#probabilities(values, rows, dim, neighbours);
     const classes = manifest.classes;
     const topK = findStage(manifest, 'postprocess')?.params.topK ?? classes.length;
@@ -112,6 +122,7 @@ export class Predictor {
         probabilities: p,
         top: ranked.slice(0, topK),
         similar: hits.slice(0, k).map((hit) => ({ id: caseIndex.cases.ids[hit.id] ?? String(hit.id), label: caseIndex.cases.labels[hit.id] ?? '', score: hit.score })),
+        ...(options.features && { features: Array.from(values.subarray(row * dim, (row + 1) * dim)) }),
       };
     });
   }

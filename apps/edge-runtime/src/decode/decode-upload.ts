@@ -1,0 +1,41 @@
+import { decodeInput, parseMediaType, sniffMediaType, type DecodedInput, type Device, type InputMediaType, type InputWindow } from '@cvf/core';
+import { sharpImageDecoder } from '@cvf/core/node';
+import { decodeDicomFile, parseDicom, Tag } from '@cvf/medical';
+import { assertPixelBudget } from './pixel-guard.js';
+
+/** An uploaded image ready for a model, with the SOP Instance UID of a DICOM one (for the inference log's hash only). */
+export interface DecodedUpload {
+  readonly input: DecodedInput;
+  readonly media: InputMediaType;
+  readonly sopInstanceUid: string | undefined;
+}
+
+export interface UploadDecodeOptions {
+  readonly device: Device;
+  /** The model's `preprocess.window`, for DICOM. */
+  readonly window: InputWindow | undefined;
+  readonly maxPixels: number;
+}
+
+/** Content types that say nothing about the bytes: the type is sniffed from them. */
+const UNTYPED = new Set(['application/octet-stream', 'binary/octet-stream', '']);
+
+/**
+ * Encoded bytes → the input a model takes. The media type is the declared one (415 for a type
+ * no decoder reads), sniffed when the declaration is generic. The header's pixel count is checked
+ * against `maxPixels` before any pixel is decoded; DICOM is parsed once, for that check, its SOP
+ * Instance UID and its decoding.
+ */
+export async function decodeUpload(bytes: Uint8Array, declaredType: string | undefined, options: UploadDecodeOptions): Promise<DecodedUpload> {
+  const essence = (declaredType ?? '').split(';')[0]!.trim().toLowerCase();
+  const media = UNTYPED.has(essence) ? sniffMediaType(bytes) : parseMediaType(declaredType!);
+  const { device, window, maxPixels } = options;
+  if (media === 'application/dicom') {
+    const file = parseDicom(bytes);
+    assertPixelBudget(bytes, media, maxPixels, file);
+    const input = await decodeDicomFile(file, { device, ...(window && { window }) });
+    return { input, media, sopInstanceUid: file.string(Tag.SOPInstanceUID) };
+  }
+  assertPixelBudget(bytes, media, maxPixels);
+  return { input: await decodeInput(bytes, media, { device, decoder: sharpImageDecoder }), media, sopInstanceUid: undefined };
+}

@@ -1,0 +1,87 @@
+import { CvfError, type Device } from '@cvf/core';
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import type { InferenceLog } from './inference-log.js';
+
+export interface EdgeServerOptions {
+  /** Models to serve: bundle folders, `.tar` bundles, or NAME@ALIAS / NAME@VERSION in `store`. */
+  readonly models: readonly string[];
+  /** Tracking store of registered models. Default `.cvf`. */
+  readonly store?: string;
+  /** Interface to bind. Default 127.0.0.1; any other than loopback needs `apiKeys`. */
+  readonly host?: string;
+  /** Default 0: any free port (see `EdgeServer.url`). */
+  readonly port?: number;
+  /** Bearer keys; when given, every route but the health probes needs one. */
+  readonly apiKeys?: readonly string[];
+  /** Largest request body. Default 50 MiB (413 past it). */
+  readonly maxBodyBytes?: number;
+  /** Largest image, by the pixels its header declares (all frames of a DICOM). Default 64 Mpx (413 past it). */
+  readonly maxPixels?: number;
+  /** Most images per inference batch. Default 32. */
+  readonly maxBatch?: number;
+  /** How long a request may wait for others to join its batch. Default 2 ms. */
+  readonly maxQueueDelayMs?: number;
+  /** Most requests waiting per model (503 with Retry-After past it). Default 256. */
+  readonly maxQueue?: number;
+  /** A request that has not started after this long is answered 503. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** How often NAME@ALIAS models look their alias up. Default 5 s; 0: only on `checkForUpdates()` (SIGHUP). */
+  readonly reloadIntervalMs?: number;
+  /** Where preprocessing and the extractor run. Default: a CPU device. */
+  readonly device?: Device;
+  /** Serve only bundles signed by this Ed25519 public key (PEM). */
+  readonly publicKey?: string;
+  /** Where each prediction's features and outputs go, for drift monitoring. Default: nowhere. */
+  readonly inferenceLog?: InferenceLog;
+  /** JSON logger (pino). Default: info level to stdout. */
+  readonly logger?: Logger;
+}
+
+export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger'>> &
+  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger'>;
+
+const MiB = 1024 * 1024;
+
+export const EDGE_SERVER_DEFAULTS = {
+  store: '.cvf',
+  host: '127.0.0.1',
+  port: 0,
+  maxBodyBytes: 50 * MiB,
+  maxPixels: 64 * 1000 * 1000,
+  maxBatch: 32,
+  maxQueueDelayMs: 2,
+  maxQueue: 256,
+  requestTimeoutMs: 30_000,
+  reloadIntervalMs: 5_000,
+} as const;
+
+/** Options with their defaults, checked: limits are positive, and a public interface needs API keys. */
+export function resolveEdgeServerOptions(options: EdgeServerOptions): ResolvedEdgeServerOptions {
+  const resolved = { ...EDGE_SERVER_DEFAULTS, apiKeys: [], ...withoutUndefined(options) } as ResolvedEdgeServerOptions;
+  if (resolved.models.length === 0) throw new CvfError('SERVE_OPTIONS_INVALID', 'no model to serve; name at least one bundle folder, .tar file or NAME@ALIAS');
+  for (const key of ['maxBodyBytes', 'maxPixels', 'maxBatch', 'maxQueue', 'requestTimeoutMs'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a positive integer`);
+  }
+  for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port'] as const) {
+    if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a number ≥ 0`);
+  }
+  if (resolved.apiKeys.some((key) => key.length < 16 || /\s/.test(key))) {
+    throw new CvfError('SERVE_OPTIONS_INVALID', 'an API key must be at least 16 characters without whitespace');
+  }
+  if (!isLoopback(resolved.host) && resolved.apiKeys.length === 0) {
+    throw new CvfError('SERVE_INSECURE', `refusing to serve on ${resolved.host} without credentials: a non-loopback host needs --api-key or --api-keys-file (or bind 127.0.0.1, ::1 or localhost)`);
+  }
+  return resolved;
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '[::1]';
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

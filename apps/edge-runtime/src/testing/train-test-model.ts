@@ -1,0 +1,96 @@
+import { CpuDevice, parsePipelineConfig, Rng, runTrainingPipeline, type ImageDecoder } from '@cvf/core';
+import { nodeFileAccess, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Side of the test images and the classes of the test model. */
+export const TEST_IMAGE_SIZE = 16;
+export const TEST_CLASSES = ['hbars', 'vbars', 'square'] as const;
+
+/**
+ * A noisy 16×16 gray image of class `label`: a horizontal band, a vertical band, or a centred
+ * square — a pattern a HOG + softmax model learns in seconds.
+ */
+export function testPattern(label: number, rng: Rng): Uint8Array {
+  const pixels = new Uint8Array(TEST_IMAGE_SIZE * TEST_IMAGE_SIZE);
+  const half = rng.int(1, 3);
+  const c = (TEST_IMAGE_SIZE - 1) / 2;
+  for (let y = 0; y < TEST_IMAGE_SIZE; y++) {
+    for (let x = 0; x < TEST_IMAGE_SIZE; x++) {
+      const [dx, dy] = [Math.abs(x - c), Math.abs(y - c)];
+      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
+      pixels[y * TEST_IMAGE_SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 20)));
+    }
+  }
+  return pixels;
+}
+
+/** An IDX file: magic (0, 0, type 0x08 = u8, rank), big-endian dimensions, then the bytes. */
+function idx(dims: readonly number[], data: Uint8Array): Uint8Array {
+  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
+  header.setUint8(2, 0x08);
+  header.setUint8(3, dims.length);
+  dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
+  const out = new Uint8Array(header.byteLength + data.length);
+  out.set(new Uint8Array(header.buffer));
+  out.set(data, header.byteLength);
+  return out;
+}
+
+/**
+ * Trains a real (small) model on synthetic patterns through the training pipeline and registers
+ * it in the SQLite store at `<dir>/.cvf` as `name`, moving `alias` to it when given. Each call
+ * registers a new version; `seed` makes the versions differ. Resolves to the version and bundle.
+ */
+export async function trainTestModel(dir: string, options: { name: string; alias?: string; seed?: number; register?: boolean }): Promise<{ version: number | null; bundle: string; store: string }> {
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'images.idx'))) {
+    const rng = new Rng(7);
+    const count = 3 * 30;
+    const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
+    const images = new Uint8Array(count * TEST_IMAGE_SIZE ** 2);
+    labels.forEach((label, i) => images.set(testPattern(label, rng), i * TEST_IMAGE_SIZE ** 2));
+    writeFileSync(join(dir, 'images.idx'), idx([count, TEST_IMAGE_SIZE, TEST_IMAGE_SIZE], images));
+    writeFileSync(join(dir, 'labels.idx'), idx([count], labels));
+  }
+  const register = options.register ?? true;
+  const store = join(dir, '.cvf');
+  const yaml = `version: 1
+name: ${options.name}
+data:
+  source: { kind: idx, images: images.idx, labels: labels.idx }
+  classes: [${TEST_CLASSES.join(', ')}]
+  splits: { train: 0.6, val: 0.2, test: 0.2, seed: ${options.seed ?? 1} }
+preprocess:
+  resize: { height: ${TEST_IMAGE_SIZE}, width: ${TEST_IMAGE_SIZE} }
+  color: gray
+  normalize: { mean: [0.5], std: [0.5] }
+features:
+  kind: hog
+  hog: { cellSize: 4, blockSize: 2, bins: 9 }
+pca: { enabled: true, components: 8 }
+index: { kind: flat, metric: cosine, k: 3 }
+model: { head: softmax }
+train: { epochs: 10, batchSize: 16, optimizer: { kind: adam, lr: 0.02 }, seed: ${options.seed ?? 1} }
+registry: { register: ${register}${register ? `, modelName: ${options.name}` : ''}${options.alias ? `, alias: ${options.alias}` : ''} }
+tracking: { store: ${store} }
+`;
+  const config = parsePipelineConfig(yaml, join(dir, 'pipeline.yaml'));
+  const tracking = SqliteTrackingStore.open(store);
+  try {
+    const summary = await runTrainingPipeline(config, {
+      device: new CpuDevice(),
+      // IDX images are raw pixels: nothing to decode.
+      dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as ImageDecoder, baseDir: dir },
+      tracker: tracking,
+      registry: tracking,
+      writeBundle: async (runId, manifest, files) => {
+        const location = join(store, 'bundles', runId);
+        return { location, manifest: await writeBundleFolder(location, manifest, files) };
+      },
+    });
+    return { version: summary.model?.version ?? null, bundle: summary.bundle, store };
+  } finally {
+    tracking.close();
+  }
+}
