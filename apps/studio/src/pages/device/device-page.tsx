@@ -1,19 +1,8 @@
 import { useEffect } from 'react';
 import { useDeviceStore } from './device-store.js';
 
-export function App() {
-  return (
-    <main>
-      <header>
-        <h1>CV Factory</h1>
-        <p>Computer vision on this device: WebGPU where it exists, the CPU where it does not.</p>
-      </header>
-      <DevicePanel />
-    </main>
-  );
-}
-
-function DevicePanel() {
+/** This device: the compute backend and the kernel self-check (every kernel against its CPU oracle). */
+export function DevicePage() {
   const { status, backend, adapter, fallbackReason, checking, kernels, probe, checkKernels } = useDeviceStore();
   useEffect(() => {
     void probe();
@@ -23,7 +12,8 @@ function DevicePanel() {
   const failed = kernels.filter((k) => !k.ok).length;
   return (
     <section aria-labelledby="device-title">
-      <h2 id="device-title">This device</h2>
+      <h1 id="device-title">This device</h1>
+      <p className="muted">Computer vision on this device: WebGPU where it exists, the CPU where it does not.</p>
       <dl>
         <dt>Backend</dt>
         <dd data-testid="backend">{backend}</dd>

@@ -1,0 +1,34 @@
+import type { ReliabilityBin } from '../../api/schemas.js';
+
+const SIZE = 220;
+const PAD = 28;
+
+/** Reliability diagram: accuracy against confidence per bin; the diagonal is perfect calibration. Bar width follows the bin, opacity its count. */
+export function ReliabilityDiagram({ bins }: { bins: readonly ReliabilityBin[] }) {
+  const inner = SIZE - 2 * PAD;
+  const maxCount = Math.max(1, ...bins.map((b) => b.count));
+  const x = (v: number) => PAD + v * inner;
+  const y = (v: number) => SIZE - PAD - v * inner;
+  return (
+    <figure className="chart reliability">
+      <figcaption>Reliability (test)</figcaption>
+      <svg viewBox={`0 0 ${SIZE} ${SIZE}`} width={SIZE} height={SIZE} role="img" aria-label="reliability diagram: accuracy per confidence bin">
+        <rect x={PAD} y={PAD} width={inner} height={inner} fill="none" stroke="#d0d7de" />
+        <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke="#8c959f" strokeDasharray="4 3" />
+        {bins.map((bin, i) =>
+          bin.accuracy === null || bin.count === 0 ? null : (
+            <rect key={i} x={x(bin.lower) + 0.5} y={y(bin.accuracy)} width={Math.max(1, (bin.upper - bin.lower) * inner - 1)} height={bin.accuracy * inner} fill="#2563eb" fillOpacity={0.25 + 0.75 * (bin.count / maxCount)}>
+              <title>{`${bin.lower.toFixed(2)}–${bin.upper.toFixed(2)}: accuracy ${bin.accuracy.toFixed(3)}, confidence ${bin.confidence?.toFixed(3) ?? '—'}, ${bin.count} images`}</title>
+            </rect>
+          ),
+        )}
+        <text x={SIZE / 2} y={SIZE - 6} textAnchor="middle" className="axis-label">
+          confidence
+        </text>
+        <text x={10} y={SIZE / 2} textAnchor="middle" className="axis-label" transform={`rotate(-90 10 ${SIZE / 2})`}>
+          accuracy
+        </text>
+      </svg>
+    </figure>
+  );
+}
