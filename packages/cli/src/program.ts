@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerRuns } from './commands/runs.js';
+import { registerStudio } from './commands/studio.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { reportError } from './output.js';
@@ -33,5 +34,6 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerDicom(program);
   registerData(program);
   registerBench(program);
+  registerStudio(program);
   return program;
 }

@@ -1,0 +1,15 @@
+import type { Route } from '../http/router.js';
+import { configRoutes } from './configs.js';
+import { infoRoutes } from './info.js';
+import { modelRoutes } from './models.js';
+import { queueRoutes } from './queue.js';
+import { runRoutes } from './runs.js';
+
+/** Every API route, one group per file: a new group is one import and one line here. */
+export const API_ROUTES: readonly Route[] = [
+  ...infoRoutes,
+  ...configRoutes,
+  ...queueRoutes,
+  ...runRoutes,
+  ...modelRoutes,
+];
