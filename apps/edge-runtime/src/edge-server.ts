@@ -153,6 +153,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     log.info({ inFlight: inFlight }, 'draining');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    for (const slot of slots.values()) slot.current.flush();
     if (inFlight > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
     server.closeAllConnections();
     await closed;

@@ -44,6 +44,8 @@ export class DynamicBatcher<I, O> {
   readonly #observer: BatchObserver;
   readonly #queue: Job<I, O>[] = [];
   #running = false;
+  /** Set on shutdown: queued requests run without waiting for their batch to fill. */
+  #flushing = false;
   #delayTimer: NodeJS.Timeout | undefined;
   #idleWaiters: (() => void)[] = [];
 
@@ -76,6 +78,12 @@ export class DynamicBatcher<I, O> {
     });
   }
 
+  /** Stops waiting for batches to fill: everything queued runs as soon as the model is free (shutdown). */
+  flush(): void {
+    this.#flushing = true;
+    this.#schedule();
+  }
+
   /** Resolves once nothing is queued or running (used before a replaced model is released). */
   idle(): Promise<void> {
     if (!this.#running && this.#queue.length === 0) return Promise.resolve();
@@ -95,7 +103,7 @@ export class DynamicBatcher<I, O> {
     if (this.#running || this.#queue.length === 0) return;
     const rows = this.#queue.reduce((sum, job) => sum + job.inputs.length, 0);
     const waited = performance.now() - this.#queue[0]!.enqueuedAt;
-    if (rows >= this.#options.maxBatch || waited >= this.#options.maxQueueDelayMs) {
+    if (this.#flushing || rows >= this.#options.maxBatch || waited >= this.#options.maxQueueDelayMs) {
       clearTimeout(this.#delayTimer);
       this.#delayTimer = undefined;
       void this.#dispatch();

@@ -95,6 +95,11 @@ export class ServedModel {
     }
   }
 
+  /** Runs what is queued without waiting for batches to fill (the server is draining). */
+  flush(): void {
+    this.#batcher.flush();
+  }
+
   /** Waits for the requests holding this version and its batches, then frees the session. */
   async retire(): Promise<void> {
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
