@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from 'commander';
 
 /**
- * Parses an option value that counts something (`--similar 5`): digits only, at least 1. Commander
- * reports the refusal as `option '--similar <k>' argument '-1' is invalid. expected ...`.
+ * Parses an option value that counts something and may be zero (`--similar 0` turns similar
+ * cases off): digits only. Commander reports the refusal as
+ * `option '--similar <k>' argument '-1' is invalid. expected ...`.
  */
-export function positiveIntegerOption(value: string): number {
+export function nonNegativeIntegerOption(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer (1, 2, 3, ...)');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected 0 or a positive integer (0, 1, 2, ...)');
   return n;
 }

@@ -45,7 +45,7 @@ it('cvf runs list and show report the run', async () => {
   const list = JSON.parse((await runCli('runs', 'list', '--json', '--store', store)).stdout);
   expect(list).toMatchObject([{ id: runId, experiment: 'fashion', name: 'first', status: 'finished' }]);
   const shown = await runCli('runs', 'show', runId, '--store', store);
-  expect(shown.stdout).toMatch(/val\.accuracy = 0\.9/);
+  expect(shown.stdout).toMatch(/val\.accuracy +0\.9\n/);
   const missing = await runCli('runs', 'show', 'nope', '--store', store, '--json');
   expect(missing.exitCode).toBe(1);
   expect(JSON.parse(missing.stdout).error.code).toBe('TRACKING_NOT_FOUND');

@@ -1,11 +1,13 @@
 import { BundleError, signBundle, verifyBundleSignature, type ModelVersion } from '@cvf/core';
-import { readRegularFile, SqliteTrackingStore, writeBundleSignature, writeBundleTar } from '@cvf/core/node';
+import { loadResolvedBundle, readRegularFile, writeBundleSignature, writeBundleTar } from '@cvf/core/node';
 import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { loadResolvedBundle, resolveBundle } from '../bundle-reference.js';
+import { resolveModelArgument } from '../model-argument.js';
 import { EXIT, printJson, runAction } from '../output.js';
+import { openStore } from '../store-location.js';
+import { formatMetrics, formatTable } from './runs-format.js';
 
-const storeOption = () => new Option('--store <dir>', 'tracking store folder').default('.cvf');
+const storeOption = () => new Option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above)');
 
 /** The JSON shape of `cvf models list --json`, one entry per version. */
 function describe(v: ModelVersion) {
@@ -21,14 +23,18 @@ export function registerModels(program: Command): void {
     .argument('[name]', 'only this model')
     .addOption(storeOption())
     .option('--json', 'print JSON')
-    .action((name: string | undefined, options: { store: string; json?: boolean }) =>
+    .action((name: string | undefined, options: { store?: string; json?: boolean }) =>
       runAction(Boolean(options.json), async () => {
-        const store = SqliteTrackingStore.open(options.store);
+        const store = openStore({ flag: options.store, use: 'read' });
         try {
+          if (name !== undefined && !(await store.listModelNames()).includes(name)) throw store.modelNotFound(name);
           const versions = (await store.listVersions(name)).map(describe);
           if (options.json) printJson(versions);
           else if (versions.length === 0) process.stdout.write('no models\n');
-          else for (const v of versions) process.stdout.write(`${v.name}@${v.version}${v.aliases.length ? ` [${v.aliases.join(', ')}]` : ''}  run ${v.runId ?? '-'}  ${v.bundle}  ${JSON.stringify(v.metrics)}\n`);
+          else {
+            const rows = versions.map((v) => [`${v.name}@${v.version}`, v.aliases.join(', '), v.runId?.slice(0, 8) ?? '', formatMetrics(v.metrics), v.bundle]);
+            process.stdout.write(`${formatTable(['model', 'aliases', 'run', 'test metrics', 'bundle'], rows)}\n`);
+          }
           return EXIT.ok;
         } finally {
           store.close();
@@ -44,11 +50,11 @@ export function registerModels(program: Command): void {
     .requiredOption('--alias <alias>', 'alias to set, e.g. staging or production')
     .addOption(storeOption())
     .option('--json', 'print JSON')
-    .action((name: string, version: number, options: { alias: string; store: string; json?: boolean }) =>
+    .action((name: string, version: number, options: { alias: string; store?: string; json?: boolean }) =>
       runAction(
         Boolean(options.json),
         async () => {
-          const store = SqliteTrackingStore.open(options.store);
+          const store = openStore({ flag: options.store, use: 'read' });
           try {
             const promoted = describe(await store.setAlias(name, version, options.alias));
             if (options.json) printJson(promoted);
@@ -69,11 +75,11 @@ export function registerModels(program: Command): void {
     .argument('<out>', 'the .tar file to write (must not exist)')
     .addOption(storeOption())
     .option('--json', 'print JSON')
-    .action((model: string, out: string, options: { store: string; json?: boolean }) =>
+    .action((model: string, out: string, options: { store?: string; json?: boolean }) =>
       runAction(
         Boolean(options.json),
         async () => {
-          const resolved = await resolveBundle(model, options.store);
+          const resolved = await resolveModelArgument(model, options.store);
           const { registered } = resolved;
           const bundle = await loadResolvedBundle(resolved);
           // A registered version ships with its registry version in the manifest (a bundle is written before it is registered).
@@ -95,11 +101,11 @@ export function registerModels(program: Command): void {
     .requiredOption('--key <file>', 'Ed25519 private key, PEM (openssl genpkey -algorithm ed25519 -out key.pem)')
     .addOption(storeOption())
     .option('--json', 'print JSON')
-    .action((model: string, options: { key: string; store: string; json?: boolean }) =>
+    .action((model: string, options: { key: string; store?: string; json?: boolean }) =>
       runAction(
         Boolean(options.json),
         async () => {
-          const resolved = await resolveBundle(model, options.store);
+          const resolved = await resolveModelArgument(model, options.store);
           if (!statSync(resolved.source.location).isDirectory()) {
             throw new BundleError('BUNDLE_INVALID', `${resolved.source.location} is not a bundle folder: sign the folder, then export it (the .tar carries the signature)`);
           }
@@ -123,12 +129,12 @@ export function registerModels(program: Command): void {
     .requiredOption('--public-key <file>', 'Ed25519 public key, PEM (openssl pkey -in key.pem -pubout -out key.pub)')
     .addOption(storeOption())
     .option('--json', 'print JSON')
-    .action((model: string, options: { publicKey: string; store: string; json?: boolean }) =>
+    .action((model: string, options: { publicKey: string; store?: string; json?: boolean }) =>
       runAction(
         Boolean(options.json),
         async () => {
           const publicKey = new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
-          const bundle = await loadResolvedBundle(await resolveBundle(model, options.store), { publicKey });
+          const bundle = await loadResolvedBundle(await resolveModelArgument(model, options.store), { publicKey });
           const signature = await verifyBundleSignature(bundle.manifest, bundle.signature ?? null, publicKey);
           const summary = { name: bundle.manifest.name, verified: true, digest: signature.digest, keyId: signature.keyId };
           if (options.json) printJson(summary);

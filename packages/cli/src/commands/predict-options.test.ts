@@ -17,10 +17,10 @@ async function parse(...args: string[]): Promise<{ error: unknown; stderr: strin
 
 // Options are parsed before the action runs, so no bundle is needed to see them refused.
 describe('cvf predict options', () => {
-  it.each(['-1', '0', '2.5', 'abc', ''])('refuses --similar %j as not a positive integer', async (k) => {
+  it.each(['-1', '2.5', 'abc', ''])('refuses --similar %j as not 0 or a positive integer', async (k) => {
     const { error, stderr } = await parse('predict', 'no-such-bundle', 'image.png', '--similar', k);
     expect(error).toMatchObject({ code: 'commander.invalidArgument', exitCode: 1 });
-    expect(stderr).toMatch(/option '--similar <k>' argument .* is invalid\. expected a positive integer/);
+    expect(stderr).toMatch(/option '--similar <k>' argument .* is invalid\. expected 0 or a positive integer/);
   });
 
   it('with --json, a usage error is a coded JSON error on stdout, as every other error is', async () => {

@@ -132,12 +132,14 @@ tracking: { store: ${join(dir, '.cvf')} }
     }
   });
 
-  it('an unsupported file is INPUT_UNSUPPORTED_MEDIA naming it', async () => {
+  it('an unsupported file is INPUT_UNSUPPORTED_MEDIA naming it, and the DICOM beside it is still predicted (exit code 1)', async () => {
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'not an image\n');
     const result = await runCli('predict', bundle, files[0]!, text, '--json', '--device', 'cpu');
-    expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'INPUT_UNSUPPORTED_MEDIA', message: expect.stringContaining(text) });
+    expect(result.exitCode).toBe(1);
+    const [predicted, refused] = JSON.parse(result.stdout);
+    expect(predicted).toMatchObject({ file: files[0], label: 'abnormal' });
+    expect(refused).toEqual({ file: text, error: { code: 'INPUT_UNSUPPORTED_MEDIA', message: expect.stringContaining(text) } });
   });
 
   describe.each([

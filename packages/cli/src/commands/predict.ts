@@ -8,45 +8,50 @@ import {
   type DecodedInput,
   type DecodeInputOptions,
   type Device,
+  type Prediction,
 } from '@cvf/core';
-import { createNodeDevice, createOrtNodeRuntime, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
+import { createNodeDevice, createOrtNodeRuntime, loadResolvedBundle, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
-import { loadResolvedBundle, resolveBundle } from '../bundle-reference.js';
+import { resolveModelArgument } from '../model-argument.js';
 import { EXIT, printJson, runAction } from '../output.js';
-import { positiveIntegerOption } from '../option-parsers.js';
+import { nonNegativeIntegerOption } from '../option-parsers.js';
+import { expandPredictInputs, type PredictInput } from './predict-inputs.js';
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('classify PNG, JPEG, WebP or DICOM files with a bundle, with the most similar training cases')
+    .description('classify PNG, JPEG, WebP or DICOM files with a bundle, with the most similar training cases; a file that fails is reported and the rest go on (exit code 1)')
     .argument('<bundle>', 'a bundle folder or .tar file, or a registered model as NAME@ALIAS or NAME@VERSION (e.g. fashion-mnist@production)')
-    .argument('<files...>', 'images to classify')
-    .option('--similar <k>', 'similar cases per file, a positive integer (default: the bundle index k)', positiveIntegerOption)
-    .addOption(new Option('--store <dir>', 'tracking store for NAME@ALIAS').default('.cvf'))
+    .argument('<inputs...>', 'images to classify, or folders of them (.png, .jpg, .jpeg, .webp, .dcm, .dicom and extension-less files)')
+    .option('-r, --recursive', 'read folders with their subfolders')
+    .option('--similar <k>', 'similar cases per file; 0 leaves them out (default: the bundle index k)', nonNegativeIntegerOption)
+    .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
     .option('--public-key <file>', 'serve the bundle only if it carries a valid Ed25519 signature by this key (PEM; see cvf models sign)')
     .option('--json', 'print JSON')
-    .action((bundleArg: string, files: string[], options: PredictOptions) =>
+    .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
         const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
-        const bundle = await loadResolvedBundle(await resolveBundle(bundleArg, options.store), publicKey === undefined ? {} : { publicKey });
+        const bundle = await loadResolvedBundle(await resolveModelArgument(bundleArg, options.store), publicKey === undefined ? {} : { publicKey });
+        const files = await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) });
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
-        const images: DecodedInput[] = [];
         let predictor: Predictor | undefined;
         try {
           predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
           const { window } = bundle.manifest.preprocess;
           const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }) };
-          for (const file of files) images.push(await decodeFile(file, decode));
-          const predictions = await predictor.predict(images, options.similar !== undefined ? { similar: options.similar } : {});
-          const results = predictions.map((p, i) => ({ file: files[i]!, ...p }));
+          const results: PredictResult[] = [];
+          // A chunk at a time: a folder of thousands of scans never sits on the device at once.
+          for (let start = 0; start < files.length; start += CHUNK) {
+            const chunk = await predictChunk(predictor, files.slice(start, start + CHUNK), decode, options.similar);
+            if (!options.json) chunk.forEach(printResult);
+            results.push(...chunk);
+          }
           if (options.json) printJson(results);
-          else for (const r of results) process.stdout.write(`${r.file}: ${r.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}  similar: ${r.similar.map((s) => `${s.id} [${s.label}]`).join(', ')}\n`);
-          return EXIT.ok;
+          return results.some((r) => 'error' in r) ? EXIT.failed : EXIT.ok;
         } finally {
-          images.forEach(disposeDecodedInput);
           await predictor?.release();
           device.destroy();
         }
@@ -54,11 +59,53 @@ export function registerPredict(program: Command): void {
     );
 }
 
+/** Files decoded and predicted together. */
+const CHUNK = 32;
+
+/** One line of `cvf predict`'s output: a prediction, or why that file has none. */
+type PredictResult = ({ readonly file: string } & Prediction) | { readonly file: string; readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } };
+
+/**
+ * Decodes each file on its own, so one bad file is that file's error and the rest are predicted;
+ * the images that decoded are predicted in one batch. Results keep the order of `files`.
+ */
+async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined): Promise<PredictResult[]> {
+  const decoded: ({ file: string; image: DecodedInput } | { file: string; error: unknown })[] = [];
+  for (const input of files) {
+    if ('error' in input) decoded.push(input);
+    else decoded.push(await decodeFile(input.file, decode).then((image) => ({ file: input.file, image }), (error: unknown) => ({ file: input.file, error })));
+  }
+  const images = decoded.flatMap((d) => ('image' in d ? [d.image] : []));
+  try {
+    const predictions = await predictor.predict(images, similar === undefined ? {} : { similar });
+    let next = 0;
+    return decoded.map((d) => ('image' in d ? { file: d.file, ...predictions[next++]! } : { file: d.file, error: describeError(d.error) }));
+  } finally {
+    images.forEach(disposeDecodedInput);
+  }
+}
+
+/** A file's error as `--json` shows it; an error that is not a CvfError is a defect, so it is not swallowed. */
+function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof CvfError) return { code: error.code, message: error.message, ...error.details };
+  throw error;
+}
+
+function printResult(result: PredictResult): void {
+  if ('error' in result) {
+    process.stderr.write(`error [${result.error.code}]: ${result.error.message}\n`);
+    return;
+  }
+  const similar = result.similar.length ? `  similar: ${result.similar.map((s) => `${s.id} [${s.label}]`).join(', ')}` : '';
+  process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${similar}\n`);
+}
+
 const DEVICE_KINDS = ['auto', 'cpu', 'webgpu'] as const;
 
 interface PredictOptions {
+  recursive?: boolean;
   similar?: number;
-  store: string;
+  store?: string;
   device: (typeof DEVICE_KINDS)[number];
   allowSoftware?: boolean;
   publicKey?: string;
@@ -89,7 +136,7 @@ async function decodeFile(path: string, options: DecodeInputOptions): Promise<De
   try {
     return await decodeInput(bytes, undefined, options);
   } catch (error) {
-    if (error instanceof CvfError) throw new CvfError(error.code, `${path}: ${error.message}`, { cause: error });
+    if (error instanceof CvfError) throw new CvfError(error.code, `${path}: ${error.message}`, { cause: error, ...(error.details && { details: error.details }) });
     throw error;
   }
 }

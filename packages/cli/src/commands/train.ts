@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { constants } from 'node:os';
 import { EXIT, reportError, runAction } from '../output.js';
 import { ProgressReporter } from '../progress.js';
+import { locateStore } from '../store-location.js';
 import { nodeTrainingEnvironment } from '../training/node-training-environment.js';
 
 export function registerTrain(program: Command): void {
@@ -13,11 +14,16 @@ export function registerTrain(program: Command): void {
     .argument('<config>', 'pipeline YAML')
     .option('--set <path=value>', 'override a config value (YAML), e.g. --set train.epochs=5; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--resume <run-id>', "continue an interrupted run's head training from its last checkpoint (a new run, child of that one)")
+    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above, else ./.cvf)')
+    .option('--name <name>', 'name of the run (default: the pipeline name)')
+    .option('--note <text>', 'a note kept with the run (its "note" tag), shown by cvf runs show')
     .option('--json', 'JSON lines of progress; the last line is the summary')
-    .action((configPath: string, options: { set: string[]; resume?: string; json?: boolean }) =>
+    .action((configPath: string, options: TrainOptions) =>
       runAction(Boolean(options.json), async () => {
         // Bounded, regular-file, UTF-8 read: the same checks as `cvf validate`.
         const config = await loadPipelineConfigFile(configPath, { overrides: options.set });
+        // The config stays as written (its hash too); the store found is passed beside it.
+        const store = locateStore({ flag: options.store, configStore: config.tracking.store, use: 'create' });
         const device = await createNodeDevice({ prefer: config.compute.device });
         const reporter = new ProgressReporter({ json: Boolean(options.json) });
         // Ctrl-C or SIGTERM ends the run as killed (between batches) instead of leaving it running.
@@ -32,13 +38,16 @@ export function registerTrain(program: Command): void {
         const { environment, close } = await nodeTrainingEnvironment({
           config,
           configPath,
+          storeRoot: store.root,
           device,
           signal: abort.signal,
           onProgress: (p: PipelineProgress) => reporter.update(p),
         });
         try {
           // tune.enabled: a search of child runs, the best one registered.
-          const summary = config.tune.enabled && !options.resume ? await runTuning(config, environment) : await runTrainingPipeline(config, environment, options.resume ? { resumeRunId: options.resume } : {});
+          const named = { ...(options.name === undefined ? {} : { runName: options.name }), ...(options.note === undefined ? {} : { note: options.note }) };
+          const summary =
+            config.tune.enabled && !options.resume ? await runTuning(config, environment, named) : await runTrainingPipeline(config, environment, { ...named, ...(options.resume ? { resumeRunId: options.resume } : {}) });
           if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
           else printSummary(summary);
           return EXIT.ok;
@@ -56,6 +65,15 @@ export function registerTrain(program: Command): void {
         }
       }, EXIT.failed),
     );
+}
+
+interface TrainOptions {
+  set: string[];
+  resume?: string;
+  store?: string;
+  name?: string;
+  note?: string;
+  json?: boolean;
 }
 
 function printSummary(summary: Awaited<ReturnType<typeof runTrainingPipeline>> | TuneSummary): void {

@@ -14,19 +14,22 @@ export function gitSha(cwd = process.cwd()): string | null {
 }
 
 /**
- * A training run on this machine: SQLite tracking under `tracking.store`, bundles under
+ * A training run on this machine: SQLite tracking under `storeRoot` (default `tracking.store`), bundles under
  * `<store>/bundles/<runId>`, files from disk (relative data paths from the config's folder),
  * sharp for PNG/JPEG/WebP, @cvf/medical for DICOM sources, ONNX Runtime's MLAS for PCA products.
  */
 export async function nodeTrainingEnvironment(options: {
   config: PipelineConfig;
   configPath: string;
+  /** The store `cvf train` found (see store-location.ts); default: the config's `tracking.store`. */
+  storeRoot?: string;
   device: Device;
   onProgress?: (progress: PipelineProgress) => void;
   signal?: AbortSignal;
 }): Promise<{ environment: TrainingEnvironment; store: SqliteTrackingStore; close(): void }> {
   const { config, configPath, device } = options;
-  const store = SqliteTrackingStore.open(config.tracking.store);
+  const storeRoot = options.storeRoot ?? config.tracking.store;
+  const store = SqliteTrackingStore.open(storeRoot);
   const runtime = await createOrtNodeRuntime();
   const fastMatmul = createOrtFastMatmul(runtime, config.compute.threads > 0 ? { threads: config.compute.threads } : {});
   const dicomImages = { device, ...(config.preprocess.window ? { window: config.preprocess.window } : {}) };
@@ -42,7 +45,7 @@ export async function nodeTrainingEnvironment(options: {
     tracker: store,
     registry: store,
     writeBundle: async (runId, manifest, files) => {
-      const location = resolve(join(config.tracking.store, 'bundles', runId));
+      const location = resolve(join(storeRoot, 'bundles', runId));
       return { location, manifest: await writeBundleFolder(location, manifest, files) };
     },
     fastMatmul,

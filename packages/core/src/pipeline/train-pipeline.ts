@@ -30,6 +30,10 @@ export interface TrainPipelineOptions {
   readonly resumeRunId?: string;
   /** The run this one belongs to (a tuning search); default: the resumed run, or none. */
   readonly parentRunId?: string;
+  /** The run's name (`cvf train --name`); default: the pipeline name. */
+  readonly runName?: string;
+  /** A note kept as the run's `note` tag (`cvf train --note`); not part of the config or its hash. */
+  readonly note?: string;
 }
 
 /**
@@ -42,14 +46,19 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
   const resumeFrom = options.resumeRunId ? await readCheckpoints(env, options.resumeRunId, pseudoLabelRounds({ config })) : undefined;
   const run = await env.tracker.startRun({
     experiment: config.tracking.experiment ?? config.name,
-    name: config.name,
+    name: options.runName ?? config.name,
     configHash: hash,
     ...(env.gitSha ? { gitSha: env.gitSha } : {}),
     ...(options.parentRunId || options.resumeRunId ? { parentRunId: options.parentRunId ?? options.resumeRunId } : {}),
   });
   try {
     await env.tracker.logParams(run.id, flattenParams(config));
-    await env.tracker.setTags(run.id, { ...config.tracking.tags, device: env.device.backend, ...(options.resumeRunId ? { resumedFrom: options.resumeRunId } : {}) });
+    await env.tracker.setTags(run.id, {
+      ...config.tracking.tags,
+      device: env.device.backend,
+      ...(options.resumeRunId ? { resumedFrom: options.resumeRunId } : {}),
+      ...(options.note ? { note: options.note } : {}),
+    });
     const summary = await train({ config, env, runId: run.id, progress: env.onProgress ?? (() => {}) }, hash, resumeFrom);
     await env.tracker.endRun(run.id, 'finished');
     return { ...summary, seconds: (Date.now() - started) / 1000 };

@@ -2,7 +2,7 @@ import { Rng } from '../compute/random.js';
 import { pipelineConfigSchema, type PipelineConfig } from '../config/schema.js';
 import { PipelineError } from '../errors.js';
 import { configHash, flattenParams } from './config-hash.js';
-import { runTrainingPipeline, type TrainSummary } from './train-pipeline.js';
+import { runTrainingPipeline, type TrainPipelineOptions, type TrainSummary } from './train-pipeline.js';
 import type { TrainingEnvironment } from './training-environment.js';
 
 type TuneConfig = PipelineConfig['tune'];
@@ -66,19 +66,19 @@ export function applyPoint(config: PipelineConfig, point: Point): PipelineConfig
  * (every constraint met, e.g. sensitivity ≥ 0.9) by `tune.metric` is the result, and only it is
  * registered.
  */
-export async function runTuning(config: PipelineConfig, env: TrainingEnvironment): Promise<TuneSummary> {
+export async function runTuning(config: PipelineConfig, env: TrainingEnvironment, options: Pick<TrainPipelineOptions, 'runName' | 'note'> = {}): Promise<TuneSummary> {
   const started = Date.now();
   const { tune } = config;
   const points = searchPoints(tune, config.train.seed);
   const search = await env.tracker.startRun({
     experiment: config.tracking.experiment ?? config.name,
-    name: `${config.name} (search)`,
+    name: options.runName ?? `${config.name} (search)`,
     configHash: await configHash(config),
     ...(env.gitSha ? { gitSha: env.gitSha } : {}),
   });
   try {
     await env.tracker.logParams(search.id, flattenParams(config));
-    await env.tracker.setTags(search.id, { ...config.tracking.tags, kind: 'tune', strategy: tune.strategy });
+    await env.tracker.setTags(search.id, { ...config.tracking.tags, kind: 'tune', strategy: tune.strategy, ...(options.note ? { note: options.note } : {}) });
     const trialConfigs = points.map((point) => applyPoint({ ...config, tune: { ...tune, enabled: false }, registry: { register: false, ...(config.registry.modelName ? { modelName: config.registry.modelName } : {}) } }, point));
     const trials: (TrialResult & { summary: TrainSummary })[] = [];
     for (const [k, trialConfig] of trialConfigs.entries()) {

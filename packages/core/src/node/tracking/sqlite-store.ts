@@ -1,12 +1,13 @@
 import Sqlite from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { TrackingError } from '../../errors.js';
 import type { ModelRegistry, StartRunOptions, Tracker } from '../../tracking/tracker.js';
 import type { AliasChange, Artifact, Experiment, MetricPoint, ModelVersion, Run, RunDetails, RunStatus } from '../../tracking/types.js';
 import { assertAlias, assertArtifactPath, assertMetrics, assertName } from '../../tracking/validate.js';
+import { deleteRunRows, type DeleteRunOptions } from './delete-run.js';
 import { markOrphanedRunsFailed } from './orphaned-runs.js';
 import { migrate } from './schema.js';
 
@@ -184,6 +185,40 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
     return { ...run, params, tags, latestMetrics: Object.fromEntries(latest.map((m) => [m.key, m.value])), artifacts };
   }
 
+  /**
+   * The full id of the run `idOrPrefix` names: the id itself, or the one run whose id starts with
+   * it (as git takes a short commit hash). None or several are TRACKING_NOT_FOUND / TRACKING_INVALID.
+   */
+  async resolveRunId(idOrPrefix: string): Promise<string> {
+    if (this.#db.prepare('SELECT 1 FROM runs WHERE id = ?').get(idOrPrefix)) return idOrPrefix;
+    // Ids are lowercase hex: anything else cannot be a prefix (and keeps LIKE's wildcards out).
+    const matches = /^[0-9a-f]+$/.test(idOrPrefix)
+      ? (this.#db.prepare("SELECT id FROM runs WHERE id LIKE ? || '%' ORDER BY start_time DESC LIMIT 6").all(idOrPrefix) as { id: string }[]).map((r) => r.id)
+      : [];
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new TrackingError('TRACKING_NOT_FOUND', `no run with id or id prefix "${idOrPrefix}" in ${this.root}`);
+    throw new TrackingError('TRACKING_INVALID', `the id prefix "${idOrPrefix}" matches several runs (${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', ...' : ''}); give more characters`);
+  }
+
+  /**
+   * Deletes a run: its rows in one transaction, then its artifact folder and the bundle folder
+   * training wrote for it (`<root>/bundles/<runId>`) unless a registered version still uses it.
+   */
+  async deleteRun(runId: string, options: DeleteRunOptions = {}): Promise<void> {
+    const { versions } = deleteRunRows(this.#db, runId, options);
+    // Files go after the commit: a crash between leaves stray files, never rows without their files.
+    rmSync(join(this.root, 'artifacts', runId), { recursive: true, force: true });
+    const bundles = resolve(this.root, 'bundles', runId);
+    if (!versions.some((v) => resolve(v.bundle) === bundles || resolve(v.bundle).startsWith(bundles + sep))) rmSync(bundles, { recursive: true, force: true });
+  }
+
+  /** Sets a run's name (shown by `cvf runs list`). */
+  async renameRun(runId: string, name: string | null): Promise<Run> {
+    this.#runRow(runId);
+    this.#db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId);
+    return toRun(this.#runRow(runId));
+  }
+
   async listRuns(filter: { experiment?: string; status?: RunStatus; parentRunId?: string; limit?: number } = {}): Promise<Run[]> {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -213,6 +248,11 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
       return next;
     })();
     return this.getVersion(name, number);
+  }
+
+  /** The names of every registered model, sorted. */
+  async listModelNames(): Promise<string[]> {
+    return this.#modelNames();
   }
 
   async listVersions(name?: string): Promise<ModelVersion[]> {
@@ -250,6 +290,10 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
     return this.#db.prepare(sql).all(...(alias === undefined ? [name] : [name, alias])) as AliasChange[];
   }
 
+  #modelNames(): string[] {
+    return (this.#db.prepare('SELECT name FROM models ORDER BY name').all() as { name: string }[]).map((m) => m.name);
+  }
+
   #experiment(name: string): Experiment {
     assertName('experiment', name);
     this.#db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, Date.now());
@@ -271,7 +315,13 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
 
   #versionNotFound(name: string, version: number): TrackingError {
     const versions = (this.#db.prepare('SELECT version FROM model_versions WHERE name = ? ORDER BY version').all(name) as { version: number }[]).map((v) => v.version);
-    return new TrackingError('TRACKING_NOT_FOUND', versions.length ? `model "${name}" has no version ${version}; versions: ${versions.join(', ')}` : `no model named "${name}" in ${this.root}`);
+    return versions.length ? new TrackingError('TRACKING_NOT_FOUND', `model "${name}" has no version ${version}; versions: ${versions.join(', ')}`) : this.modelNotFound(name);
+  }
+
+  /** "no model named …", with the models there are, for every lookup of an unknown model. */
+  modelNotFound(name: string): TrackingError {
+    const names = this.#modelNames();
+    return new TrackingError('TRACKING_NOT_FOUND', `no model named "${name}" in ${this.root}; ${names.length ? `models: ${names.join(', ')}` : 'no model is registered there yet'}`);
   }
 }
 
