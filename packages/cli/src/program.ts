@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { registerStudio } from './commands/studio.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -31,6 +32,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerPredict(program);
   registerRuns(program);
   registerModels(program);
+  registerServe(program);
   registerDicom(program);
   registerData(program);
   registerBench(program);
