@@ -18,12 +18,12 @@ interface Rendered {
 /**
  * The image: the current slice windowed on the Device and drawn fitted, zoomed and panned, with
  * the saliency overlay on top. Drag = window (horizontal: width, vertical: centre); shift-drag or
- * right-drag = pan; wheel and arrow keys = slices; ctrl-wheel and +/- = zoom; R = reset.
+ * right-drag = pan; wheel, arrow keys, Home/End = slices; ctrl-wheel and +/- = zoom; R = reset.
  */
 export function ImageViewport() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const state = useViewerStore();
-  const { window: userWindow, preset, zoom, pan, scroll, setWindow, setView, resetView } = state;
+  const { window: userWindow, preset, zoom, pan, scroll, setSlice, setWindow, setView, resetView } = state;
   const current = currentSlice(state);
   const saliency = useInferenceStore((s) => (s.saliencyOn ? s.saliency : null));
   const opacity = useInferenceStore((s) => s.saliencyOpacity);
@@ -121,6 +121,8 @@ export function ImageViewport() {
       ArrowRight: () => scroll(1),
       PageUp: () => scroll(-10),
       PageDown: () => scroll(10),
+      Home: () => setSlice(0),
+      End: () => setSlice(Number.MAX_SAFE_INTEGER),
       '+': () => setView(zoom * 1.25, pan),
       '=': () => setView(zoom * 1.25, pan),
       '-': () => setView(zoom / 1.25, pan),

@@ -48,6 +48,9 @@ interface InferenceState {
   setSaliencyOpacity(opacity: number): void;
 }
 
+/** The slice most recently asked for. */
+let latestRequest: string | null = null;
+
 export const useInferenceStore = create<InferenceState>((set, get) => ({
   choices: [],
   choicesError: null,
@@ -98,6 +101,9 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
     const model = get().model;
     if (!model) return;
     const key = sliceKey(slice);
+    // Scrolling asks for many slices; only the latest request's answer is shown.
+    latestRequest = key;
+    const isLatest = () => latestRequest === key && get().model === model;
     set({ predicting: true, predictError: null });
     try {
       const { device } = await viewerDevice();
@@ -105,14 +111,14 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
       const input = await modelInput(device, decodeClient(), frame, model.predictor.bundle.manifest.preprocess.window ?? null);
       try {
         const [prediction] = await model.predictor.predict([input]);
-        if (get().model !== model) return;
+        if (!isLatest()) return;
         set({ prediction: { key, prediction: prediction!, decision: decide(prediction!, model.thresholds) }, predicting: false });
-        if (get().saliencyOn) await explain(model, key, await planarUnitImage(device, input), prediction!.classIndex);
+        if (get().saliencyOn) await explain(model, key, await planarUnitImage(device, input), prediction!.classIndex, isLatest);
       } finally {
         disposeDecodedInput(input);
       }
     } catch (error) {
-      set({ predicting: false, predictError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
+      if (isLatest()) set({ predicting: false, predictError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
     }
   },
 
@@ -125,14 +131,14 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   },
 }));
 
-async function explain(model: LoadedModel, key: string, image: Awaited<ReturnType<typeof planarUnitImage>>, classIndex: number): Promise<void> {
+async function explain(model: LoadedModel, key: string, image: Awaited<ReturnType<typeof planarUnitImage>>, classIndex: number, isLatest: () => boolean): Promise<void> {
   const { getState, setState } = useInferenceStore;
   if (getState().saliency?.key === key) return;
   setState({ explaining: true });
   try {
     const { device } = await viewerDevice();
     const map = await explainPrediction(device, model.predictor, image, classIndex);
-    if (getState().model === model) setState({ saliency: { key, map } });
+    if (isLatest()) setState({ saliency: { key, map } });
   } finally {
     setState({ explaining: false });
   }

@@ -29,7 +29,7 @@ export function PredictionPanel() {
   if (!shown) return <p aria-live="polite">{predicting ? 'Inferring on this device…' : ''}</p>;
   const { decision } = shown;
   return (
-    <section className="viewer-prediction" data-testid="prediction" data-label={decision.label} data-probability={decision.probability} data-refer={decision.refer} aria-labelledby="viewer-prediction-title">
+    <section className="viewer-prediction" data-testid="prediction" data-slice={shown.key} data-file={current.image.fileName} data-frame={current.slice.frame} data-probabilities={JSON.stringify(shown.prediction.probabilities)} data-label={decision.label} data-probability={decision.probability} data-refer={decision.refer} aria-labelledby="viewer-prediction-title">
       <h3 id="viewer-prediction-title">Prediction</h3>
       <p className="viewer-prediction-label">
         <strong data-testid="prediction-label">{decision.label}</strong> <span data-testid="prediction-probability">{percent(decision.probability)}</span>

@@ -1,0 +1,204 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requireInCi } from '@cvf/core/testing';
+import { startStudioServer, type StudioServer } from '@cvf/studio/server';
+import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
+import { nodePredictions, type FilePrediction } from './node-predictions.js';
+import { leaks, recordRequests, secretsOf, type RecordedRequest } from './privacy-recorder.js';
+import { ctSeries, fashionDicomFiles, fashionPng, PATIENT, repoRoot, T10K_IMAGES, t10kImages, trainRegisteredBundle, type ViewerFile } from './viewer-fixtures.js';
+
+// The studio's viewer against the real studio server and a registered Fashion-MNIST bundle: files
+// opened in Chromium are decoded, windowed and inferred in the page (SwiftShader WebGPU), and the
+// page predicts what Node predicts for the same files — without sending a pixel or an attribute.
+const skip = chromiumUnavailable() ?? requireInCi('the Fashion-MNIST dataset (Debian dataset-fashion-mnist)', existsSync(T10K_IMAGES) || `${T10K_IMAGES} is missing`);
+const scratch = mkdtempSync(join(tmpdir(), 'cvf-e2e-viewer-'));
+/** Screenshots of each step, for a person to look at (not compared). */
+export const SCREENSHOTS = process.env.CVF_SCREENSHOTS ?? join(scratch, 'screenshots');
+const TOLERANCE = 1e-4;
+
+let server: StudioServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let requests: RecordedRequest[] = [];
+const pageErrors: string[] = [];
+let files: { multiFrame: ViewerFile; series: ViewerFile[]; png: ViewerFile; ct: ViewerFile[] };
+let node = new Map<string, FilePrediction>();
+
+beforeAll(async () => {
+  if (skip) return;
+  const store = join(scratch, '.cvf');
+  const dist = join(scratch, 'dist');
+  // The app as shipped (vite build), built here so the test never runs a stale dist.
+  const [trained] = await Promise.all([
+    trainRegisteredBundle(store),
+    promisify(execFile)('npx', ['--no-install', 'vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: join(repoRoot, 'apps/studio'), maxBuffer: 16 << 20 }),
+  ]);
+  const dicom = fashionDicomFiles();
+  files = { ...dicom, png: await fashionPng('garment.png', t10kImages(1, 91)[0]!), ct: ctSeries(5, 128) };
+  node = await nodePredictions(trained.bundle, [dicom.multiFrame, ...dicom.series, files.png]);
+  server = await startStudioServer({ port: 0, host: '127.0.0.1', store, configs: join(repoRoot, 'configs'), dist, trainCommand: { command: process.execPath, args: [] }, log: () => {} });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  requests = recordRequests(page);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.goto(new URL('/viewer', server.url).href);
+  await page.getByTestId('inference-backend').waitFor({ timeout: 60_000 });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (!process.env.CVF_SCREENSHOTS) rmSync(scratch, { recursive: true, force: true });
+});
+
+async function open(...opened: ViewerFile[]): Promise<void> {
+  await page.getByTestId('dicom-file-input').setInputFiles(opened.map((f) => ({ name: f.name, mimeType: f.mimeType, buffer: f.buffer })));
+}
+
+/** The page's prediction once it is for `fileName` (frame `frame`). */
+async function predictionFor(fileName: string, frame = 0): Promise<FilePrediction & { label: string }> {
+  const shown = page.locator(`[data-testid=prediction][data-file="${fileName}"][data-frame="${frame}"]`);
+  await shown.waitFor({ timeout: 60_000 });
+  const probabilities = JSON.parse((await shown.getAttribute('data-probabilities'))!) as number[];
+  const similar = await page.getByTestId('similar-case').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-case-id')!));
+  return { probabilities, similar, label: (await shown.getAttribute('data-label'))! };
+}
+
+function expectSamePrediction(page: FilePrediction, fileName: string): void {
+  const expected = node.get(fileName)!;
+  const diff = Math.max(...page.probabilities.map((p, i) => Math.abs(p - expected.probabilities[i]!)));
+  expect(page.probabilities).toHaveLength(expected.probabilities.length);
+  expect(diff, `${fileName}: max |Δp| browser vs Node`).toBeLessThanOrEqual(TOLERANCE);
+  expect(page.similar).toEqual(expected.similar);
+}
+
+/** Rendering and inference run on SwiftShader: slow, so waits are long. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000 });
+const overlay = (id: string) => page.getByTestId(id).textContent();
+
+it.skipIf(skip)('loads the newest registered model, caches its bundle and runs it on WebGPU', async () => {
+  expect(await page.getByTestId('model-picker').inputValue()).toMatch(/^fashion-mnist@1#/);
+  await poll(() => page.getByTestId('bundle-cache-state').getAttribute('data-state')).toBe('cached');
+  expect(await page.getByTestId('inference-backend').textContent()).toBe('webgpu');
+  // The HOG bundle's only ONNX graph is its head, which core runs on the wasm provider.
+  expect(await page.getByTestId('onnx-providers').textContent()).toBe('wasm');
+});
+
+it.skipIf(skip)('opens a multi-frame file, scrolls its frames and windows it; frame 1 is predicted as Node predicts it', async () => {
+  await open(files.multiFrame);
+  const canvas = page.getByTestId('dicom-canvas');
+  await poll(() => canvas.getAttribute('data-rendered')).not.toBe('');
+  expect(await overlay('overlay-frame')).toBe('frame 1 / 6');
+  expect(await overlay('overlay-size')).toContain('28 × 28');
+  expectSamePrediction(await predictionFor(files.multiFrame.name, 0), files.multiFrame.name);
+
+  await canvas.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await poll(() => overlay('overlay-frame')).toBe('frame 3 / 6');
+  await predictionFor(files.multiFrame.name, 2);
+  await canvas.hover();
+  await page.mouse.wheel(0, -100);
+  await poll(() => overlay('overlay-frame')).toBe('frame 2 / 6');
+
+  // Dragging right widens the window, dragging down raises its centre.
+  const before = (await canvas.getAttribute('data-window'))!;
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 4 });
+  await page.mouse.up();
+  await poll(() => canvas.getAttribute('data-window')).not.toBe(before);
+  const [center0, width0] = before.split('/').map(Number);
+  const [center1, width1] = (await canvas.getAttribute('data-window'))!.split('/').map(Number);
+  expect(width1).toBeGreaterThan(width0!);
+  expect(center1).toBeGreaterThan(center0!);
+  await poll(() => overlay('overlay-window')).toContain(`W ${Math.round(width1!)}`);
+  await page.screenshot({ path: join(SCREENSHOTS, '1-multi-frame.png') });
+});
+
+it.skipIf(skip)('groups a series given out of order by its UIDs, sorts it by Instance Number, and each slice predicts as in Node', async () => {
+  await open(...files.series);
+  await poll(() => page.getByTestId('study').count()).toBe(2);
+  expect(await page.locator('[data-testid=series][aria-pressed=true]').textContent()).toContain('4 images');
+  const canvas = page.getByTestId('dicom-canvas');
+  await canvas.focus();
+  const inOrder = [...files.series].reverse();
+  for (const [i, file] of inOrder.entries()) {
+    if (i > 0) await page.keyboard.press('ArrowDown');
+    await poll(() => overlay('overlay-slice')).toBe(`image ${i + 1} / 4`);
+    expectSamePrediction(await predictionFor(file.name), file.name);
+  }
+});
+
+it.skipIf(skip)('a PNG dropped on the page opens as its own image and predicts as in Node', async () => {
+  const { name, buffer } = files.png;
+  const transfer = await page.evaluateHandle(
+    ({ name, bytes }) => {
+      const data = new DataTransfer();
+      data.items.add(new File([Uint8Array.from(bytes)], name, { type: 'image/png' }));
+      return data;
+    },
+    { name, bytes: [...buffer] },
+  );
+  await page.dispatchEvent('body', 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+  expectSamePrediction(await predictionFor(name), name);
+  expect(await overlay('overlay-modality')).toBe('OT');
+});
+
+it.skipIf(skip)('saliency overlays an occlusion map, and a similar case enlarges on click', async () => {
+  await page.getByTestId('saliency-toggle').check();
+  await page.getByTestId('saliency-ready').waitFor({ timeout: 90_000 });
+  expect(Number((await page.getByTestId('saliency-ready').textContent())!.split(' ')[0])).toBeGreaterThan(1);
+  await page.getByTestId('saliency-opacity').fill('0.7');
+  await page.screenshot({ path: join(SCREENSHOTS, '2-saliency.png') });
+  const first = page.getByTestId('similar-case').first();
+  const caseId = await first.getAttribute('data-case-id');
+  await first.click();
+  expect(await page.getByTestId('similar-case-enlarged').textContent()).toContain(`case ${caseId}`);
+  await page.getByTestId('saliency-toggle').uncheck();
+});
+
+it.skipIf(skip)('a CT series windows in Hounsfield units with the CT presets', async () => {
+  await open(...files.ct);
+  await poll(() => overlay('overlay-modality')).toBe('CT');
+  await poll(() => page.getByTestId('dicom-canvas').getAttribute('data-rendered')).toMatch(/:0$/);
+  await page.getByTestId('window-preset').selectOption('lung');
+  await poll(() => overlay('overlay-window')).toBe('W 1500 L -600 (lung)');
+  await page.getByTestId('window-preset').selectOption('bone');
+  await poll(() => page.getByTestId('dicom-canvas').getAttribute('data-window')).toBe('400/1800');
+  await page.getByTestId('dicom-canvas').focus();
+  await page.keyboard.press('End');
+  await poll(() => overlay('overlay-slice')).toBe('image 5 / 5');
+  await page.keyboard.press('ArrowUp');
+  await poll(() => overlay('overlay-slice')).toBe('image 4 / 5');
+  await page.screenshot({ path: join(SCREENSHOTS, '3-ct-bone.png') });
+});
+
+it.skipIf(skip)("the patient's identity stays hidden until the user shows it", async () => {
+  await page.locator('[data-testid=series]').first().click();
+  const body = () => page.locator('body').innerText();
+  for (const value of [PATIENT.name, PATIENT.id, PATIENT.birthDate]) expect(await body()).not.toContain(value);
+  await page.getByTestId('phi-toggle').check();
+  expect(await overlay('overlay-phi')).toContain(PATIENT.id);
+  await page.getByTestId('phi-toggle').uncheck();
+  expect(await body()).not.toContain(PATIENT.id);
+});
+
+it.skipIf(skip)('no request carried pixel data or a DICOM attribute value, and the page raised no error', async () => {
+  const secrets = secretsOf([files.multiFrame, ...files.series, ...files.ct].map((f) => new Uint8Array(f.buffer)));
+  expect(secrets.texts).toContain(PATIENT.name);
+  expect(secrets.pixelRuns.length).toBeGreaterThan(10);
+  expect(leaks(requests, new URL(server!.url).origin, secrets)).toEqual([]);
+  // Only reads: the viewer never posts while viewing and inferring.
+  expect(requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  expect(requests.some((r) => /\/api\/models\/fashion-mnist\/versions\/1\/bundle\/manifest\.json$/.test(r.url))).toBe(true);
+  expect(pageErrors).toEqual([]);
+});
