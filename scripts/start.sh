@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job of `npm start` (after scripts/setup.sh): check the machine, train the default
-# pipeline when no production model exists yet, register it as production, and show it predicting.
+# pipeline when no production model exists yet, register it as production, show it predicting,
+# then serve the studio over the store until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cvf() { node packages/cli/bin/cvf.js "$@"; }
@@ -35,4 +36,8 @@ cat <<EOT
 
 Next: \`npx cvf predict $MODEL@production IMAGE.png|.dcm --json\` classifies your own files (with the most
 similar training cases); \`npx cvf runs list\` shows the run, \`npm test\` runs every test.
+
+Starting the studio (pipelines, runs, models, data, viewer) over this store; Ctrl-C stops it.
 EOT
+# Last: the studio serves the run trained above. exec, so Ctrl-C reaches it (it ends running trainings as killed).
+exec node packages/cli/bin/cvf.js studio --store .cvf --configs configs --port "${CVF_STUDIO_PORT:-5173}"
