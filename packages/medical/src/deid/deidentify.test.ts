@@ -13,6 +13,7 @@ import { BASIC_PROFILE, profileAttribute } from './basic-profile.js';
 import { deidentifyDataset, deidentifyDicom } from './deidentify.js';
 import { elementTree } from './element-tree.js';
 import { resolveAction, type ProfileAction } from './profile-action.js';
+import { PatientPseudonyms } from './patient-pseudonym.js';
 import { UidRemapper } from './uid-remapper.js';
 
 const skip = referenceToolsSkipReason();
@@ -144,9 +145,12 @@ const text = (dataset: Dataset, t: number) => {
 describe('deidentifyDataset', () => {
   it('applies each action: Z empties, D dummies, X removes, U remaps, U* keeps references with new UIDs', async () => {
     const remapper = await UidRemapper.create('run-secret');
-    const { dataset, counts } = await deidentifyDataset(identifiable(1, '1.2.3.4.5.6'), { remapper });
+    const pseudonyms = await PatientPseudonyms.create('run-secret');
+    const { dataset, counts } = await deidentifyDataset(identifiable(1, '1.2.3.4.5.6'), { remapper, pseudonyms });
     expect(text(dataset, tag(0x0010, 0x0010))).toEqual(['']); // Z
-    expect(text(dataset, tag(0x0010, 0x0020))).toEqual(['']);
+    // Z, with a keyed pseudonym as the dummy value: the same patient, the same pseudonym.
+    expect(text(dataset, tag(0x0010, 0x0020))).toEqual([await pseudonyms.pseudonym('MRN-123456')]);
+    expect(pseudonyms.mapping.get('MRN-123456')).toMatch(/^ANON-[0-9A-F]{20}$/);
     expect(text(dataset, tag(0x0008, 0x0050))).toEqual(['']);
     expect(text(dataset, tag(0x0008, 0x0023))).toEqual(['19000101']); // Z/D → D (conformant)
     expect(text(dataset, tag(0x0008, 0x0080))).toEqual(['ANONYMIZED']); // X/Z/D → D

@@ -7,6 +7,7 @@ import { profileAttribute } from './basic-profile.js';
 import { dummyElement, emptyElement } from './dummy-value.js';
 import { elementTree, knownVr } from './element-tree.js';
 import { resolveAction, type CombinedActionPolicy } from './profile-action.js';
+import { PatientPseudonyms } from './patient-pseudonym.js';
 import { UidRemapper } from './uid-remapper.js';
 import { looksLikeSequence, parseUnSequence } from './un-sequence.js';
 
@@ -16,7 +17,12 @@ export interface DeidOptions {
    * from `secret` (or a random key) when not given.
    */
   readonly remapper?: UidRemapper;
-  /** Key of the UID mapping when no remapper is given: the same secret gives the same new UIDs. */
+  /**
+   * Replaces Patient ID (0010,0020), at every depth, with a keyed pseudonym. Share one across the
+   * files of a run, like the remapper; made from `secret` (or a random key) when not given.
+   */
+  readonly pseudonyms?: PatientPseudonyms;
+  /** Key of the UID mapping and the pseudonyms when they are not given: the same secret gives the same new UIDs and pseudonyms. */
   readonly secret?: string | Uint8Array;
   /**
    * Keep private attributes (odd groups). Default false: removed, as the profile says. Kept private
@@ -49,6 +55,7 @@ export const DEIDENTIFICATION_METHOD = 'DICOM PS3.15 E.1 Basic Application Confi
 
 interface Context {
   readonly remapper: UidRemapper;
+  readonly pseudonyms: PatientPseudonyms;
   readonly keepPrivate: boolean;
   readonly policy: CombinedActionPolicy;
   readonly counts: DeidCounts;
@@ -58,6 +65,14 @@ async function remapUids(element: DataElement, ctx: Context): Promise<DataElemen
   const values = await Promise.all(elementText(element).map((uid) => ctx.remapper.remap(uid)));
   ctx.counts.uidsReplaced += values.filter((v) => v !== '').length;
   return textElement(element.tag, 'UI', ...values);
+}
+
+const PATIENT_ID = tag(0x0010, 0x0020);
+
+async function pseudonymize(element: DataElement, ctx: Context): Promise<DataElement> {
+  const values = await Promise.all(elementText(element).map((id) => ctx.pseudonyms.pseudonym(id)));
+  ctx.counts.replaced++;
+  return textElement(element.tag, 'LO', ...values);
 }
 
 async function deidentifyItems(dataset: Dataset, ctx: Context): Promise<Dataset> {
@@ -108,6 +123,8 @@ async function deidentifyElement(original: DataElement, ctx: Context): Promise<D
   }
   // Kept private attributes are not in the profile, but the items of their sequences are checked like any other.
   if (privateTag) return keep(element, ctx);
+  // The profile empties Patient ID; a keyed pseudonym keeps a patient's files together (patient-level splits).
+  if (t === PATIENT_ID && element.value.kind !== 'sequence') return pseudonymize(element, ctx);
   const attribute = profileAttribute(hex);
   if (!attribute) return keep(element, ctx);
   const isSequence = element.value.kind === 'sequence' || attribute.vr === 'SQ';
@@ -140,9 +157,11 @@ async function deidentifyElement(original: DataElement, ctx: Context): Promise<D
 export async function deidentifyDataset(dataset: Dataset, options: DeidOptions = {}): Promise<{ dataset: Dataset; counts: DeidCounts }> {
   const policy = options.policy ?? 'conformant';
   if (policy !== 'conformant' && policy !== 'minimal') throw new DeidError('DEID_INVALID_OPTIONS', `policy "${String(policy)}" is not one of conformant, minimal`);
-  const remapper = options.remapper ?? (await UidRemapper.create(options.secret));
+  const secret = options.secret ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
+  const remapper = options.remapper ?? (await UidRemapper.create(secret));
+  const pseudonyms = options.pseudonyms ?? (await PatientPseudonyms.create(secret));
   const counts: DeidCounts = { removed: 0, emptied: 0, replaced: 0, uidsReplaced: 0, privateRemoved: 0 };
-  const cleaned = await deidentifyItems(dataset, { remapper, keepPrivate: options.keepPrivate === true, policy, counts });
+  const cleaned = await deidentifyItems(dataset, { remapper, pseudonyms, keepPrivate: options.keepPrivate === true, policy, counts });
   const added = [
     textElement(tag(0x0012, 0x0062), 'CS', 'YES'),
     textElement(tag(0x0012, 0x0063), 'LO', DEIDENTIFICATION_METHOD),
@@ -171,7 +190,7 @@ function outputSyntax(input: string, explicitVr: boolean, dataset: Dataset): str
 /**
  * De-identifies one DICOM Part 10 file with the Basic Application Level Confidentiality Profile
  * (PS3.15 Annex E): every attribute of Table E.1-1 removed, emptied, replaced with a dummy or, for
- * UIDs, remapped; private attributes removed unless kept; Patient Identity Removed = YES and the
+ * UIDs, remapped; Patient ID replaced with a keyed pseudonym; private attributes removed unless kept; Patient Identity Removed = YES and the
  * De-identification Method added. Pixel Data is copied byte for byte (a big-endian file is
  * rewritten little endian, its values unchanged). Encapsulated Pixel Data keeps its transfer
  * syntax; otherwise Implicit VR stays implicit, Deflated stays deflated, and the other native
@@ -180,8 +199,9 @@ function outputSyntax(input: string, explicitVr: boolean, dataset: Dataset): str
 export async function deidentifyDicom(input: Uint8Array, options: DeidOptions = {}): Promise<DeidResult> {
   const file = parseDicom(input);
   const tree = elementTree(file);
-  const remapper = options.remapper ?? (await UidRemapper.create(options.secret));
-  const { dataset, counts } = await deidentifyDataset(tree.dataset, { ...options, remapper });
+  const secret = options.secret ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
+  const remapper = options.remapper ?? (await UidRemapper.create(secret));
+  const { dataset, counts } = await deidentifyDataset(tree.dataset, { ...options, secret, remapper });
   const outputTransferSyntaxUID = outputSyntax(tree.transferSyntaxUID, tree.explicitVr, dataset);
   // Files whose data set lacks SOP Class/Instance UID keep those of their File Meta Information.
   const { mediaStorageSOPClassUID, mediaStorageSOPInstanceUID } = file.meta;

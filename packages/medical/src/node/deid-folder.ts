@@ -3,9 +3,22 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { readRegularFile } from '@cvf/core/node';
 import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deidentify.js';
+import { deidentifyLabels, readLabelsToDeidentify } from '../deid/deidentify-labels.js';
+import { PatientPseudonyms } from '../deid/patient-pseudonym.js';
 import { UidRemapper } from '../deid/uid-remapper.js';
+import { readOrCreateDeidKey, writeReidentificationMap } from './deid-secret-files.js';
 
-export interface DeidPathOptions extends Omit<DeidOptions, 'remapper'> {
+export interface DeidPathOptions extends Omit<DeidOptions, 'remapper' | 'pseudonyms'> {
+  /**
+   * A file holding the key of the UID mapping and the pseudonyms (created 0600 with a random key
+   * when absent); the same file gives the same UIDs and pseudonyms in every run. Not with `secret`.
+   * Never inside the output folder.
+   */
+  readonly keyFile?: string;
+  /** Where to write the re-identification map (original → new UIDs and Patient IDs, 0600). Never inside the output folder. */
+  readonly mapFile?: string;
+  /** A labels CSV keyed by UIDs (or patientId) to rewrite to the new identifiers, and where to write it. */
+  readonly labels?: { readonly input: string; readonly output: string };
   /** Called after each file, for progress. */
   readonly onFile?: (done: number, path: string) => void;
 }
@@ -26,6 +39,12 @@ export interface DeidPathReport {
   readonly skipped: { readonly path: string; readonly reason: string }[];
   /** DICOM files that could not be de-identified (truncated, malformed, unwritable), left out. */
   readonly failed: { readonly path: string; readonly code: string; readonly message: string }[];
+  /** The key file used, and whether this run created it. */
+  keyFile?: { readonly path: string; readonly created: boolean; readonly readableByOthers: boolean };
+  /** The re-identification map written. */
+  map?: { readonly path: string; readonly uids: number; readonly patientIds: number };
+  /** The labels file rewritten to the new identifiers. */
+  labels?: { readonly input: string; readonly output: string; readonly rows: number; readonly columns: readonly string[]; readonly unmatched: number };
 }
 
 function inside(child: string, parent: string): boolean {
@@ -60,7 +79,11 @@ async function walk(dir: string, prefix = ''): Promise<{ files: string[]; others
 
 /**
  * De-identifies a DICOM file, or every DICOM file of a folder into a mirror of its structure (Node
- * only). One UID remapper serves the whole run, so the files of a study keep consistent UIDs.
+ * only). One UID remapper and one set of Patient ID pseudonyms serve the whole run, keyed by the
+ * key file, the secret or a random key, so the files of a study keep consistent UIDs and the files
+ * of a patient one pseudonym. A labels CSV is rewritten to the new identifiers, and the
+ * re-identification map written, after the files; neither the key file nor the map may lie inside
+ * an output folder.
  * In a folder, files that are not DICOM Part 10 are skipped and reported, and DICOM files that
  * fail are reported and not written. A single file input goes to a file path or into an existing
  * folder, and its failure is thrown (DicomError, DeidError, FileError).
@@ -73,9 +96,28 @@ export async function deidPath(input: string, output: string, options: DeidPathO
   if (options.policy !== undefined && options.policy !== 'conformant' && options.policy !== 'minimal') {
     throw new DeidError('DEID_INVALID_OPTIONS', `policy "${String(options.policy)}" is not one of conformant, minimal`);
   }
-  const remapper = await UidRemapper.create(options.secret);
-  const deidOptions: DeidOptions = { ...options, remapper };
+  if (options.keyFile !== undefined && options.secret !== undefined) {
+    throw new DeidError('DEID_INVALID_OPTIONS', 'both a secret and a key file were given; give one of them (the key file keeps the secret out of the shell history)');
+  }
+  if (info.isDirectory()) {
+    // The key and the map re-identify the data: they must not travel with it.
+    for (const [what, path] of [['key file', options.keyFile], ['re-identification map', options.mapFile]] as const) {
+      if (path !== undefined && inside(resolve(path), target)) {
+        throw new DeidError('DEID_INVALID_OPTIONS', `the ${what} "${path}" is inside the output folder "${output}", which is meant to be shared; keep it outside (e.g. "${join(dirname(target), basename(path))}")`);
+      }
+    }
+  }
+  if (options.labels && resolve(options.labels.output) === resolve(options.labels.input)) {
+    throw new DeidError('DEID_INVALID_OPTIONS', `the labels output "${options.labels.output}" is the labels input; write the rewritten labels to another file`);
+  }
+  const labelsToRewrite = options.labels === undefined ? undefined : readLabelsToDeidentify(new TextDecoder().decode(await readRegularFile(options.labels.input, { what: 'labels CSV' })), options.labels.input);
+  const key = options.keyFile === undefined ? undefined : await readOrCreateDeidKey(options.keyFile);
+  const secret = key?.secret ?? options.secret ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
+  const remapper = await UidRemapper.create(secret);
+  const pseudonyms = await PatientPseudonyms.create(secret);
+  const deidOptions: DeidOptions = { ...options, secret, remapper, pseudonyms };
   const report: DeidPathReport = { input: source, output: target, written: [], skipped: [], failed: [] };
+  if (key) report.keyFile = { path: resolve(options.keyFile!), created: key.created, readableByOthers: key.readableByOthers };
 
   let jobs: { from: string; to: string }[];
   if (info.isDirectory()) {
@@ -113,5 +155,14 @@ export async function deidPath(input: string, output: string, options: DeidPathO
     }
     options.onFile?.(++done, from);
   }
+  if (options.labels && labelsToRewrite) {
+    // What the files held, before the labels add their own identifiers to the mappings.
+    const seen = { uids: new Set(remapper.mapping.keys()), patientIds: new Set(pseudonyms.mapping.keys()) };
+    const labels = await deidentifyLabels(labelsToRewrite, { remapper, pseudonyms, seen });
+    await mkdir(dirname(resolve(options.labels.output)), { recursive: true });
+    await writeFile(options.labels.output, labels.text);
+    report.labels = { input: resolve(options.labels.input), output: resolve(options.labels.output), rows: labels.rows, columns: labels.columns, unmatched: labels.unmatched };
+  }
+  if (options.mapFile !== undefined) report.map = { path: resolve(options.mapFile), ...(await writeReidentificationMap(options.mapFile, remapper, pseudonyms)) };
   return report;
 }
