@@ -1,34 +1,36 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KERNEL_CASES } from '@cvf/core';
 import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
-import { filesOf, serveFiles } from '../support/static-server.js';
+import { startTestStudio, STUDIO_DIST, type TestStudio } from './test-studio.js';
 
-// The studio as built by scripts/setup.sh (vite build), served as static files.
-const dist = fileURLToPath(new URL('../../apps/studio/dist', import.meta.url));
+// The studio as built by scripts/setup.sh (vite build), served by the real studio server.
 const skip = chromiumUnavailable();
 let browser: Browser | undefined;
-let server: Awaited<ReturnType<typeof serveFiles>> | undefined;
+let studio: TestStudio | undefined;
 
 beforeAll(async () => {
   if (skip) return;
-  if (!existsSync(dist)) throw new Error(`no studio build at ${dist}: run scripts/setup.sh (or npm run build)`);
-  server = await serveFiles(filesOf(dist));
+  if (!existsSync(STUDIO_DIST)) throw new Error(`no studio build at ${STUDIO_DIST}: run scripts/setup.sh (or npm run build)`);
+  studio = await startTestStudio({});
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await studio?.close();
 });
 
-it.skipIf(skip)('the studio finds the WebGPU adapter and its kernel check agrees with the CPU', async () => {
+it.skipIf(skip)('the compute badge names the WebGPU adapter, and its kernel check agrees with the CPU', async () => {
   const page = await browser!.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server!.url);
+  await page.goto(`${studio!.base}/runs`);
+  const badge = page.getByTestId('compute-badge');
+  await expect.poll(() => badge.textContent()).toMatch(/^WebGPU/);
+  // The badge opens the device page and its kernel check.
+  await badge.click();
   await expect.poll(() => page.getByTestId('backend').textContent()).toBe('webgpu');
   expect(await page.getByTestId('adapter').textContent()).toMatch(/swiftshader|google/i);
   await page.getByRole('button', { name: 'Check kernels' }).click();

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client.js';
 import type { RunDetail } from '../../api/schemas.js';
 import { ErrorMessage } from '../../app/error-message.js';
-import { MetricChart, seriesColor } from './metric-chart.js';
+import { MetricChart, seriesColor, type ChartSeries } from './metric-chart.js';
 import { metricCharts } from './metric-groups.js';
 import { ParallelCoordinates, type Axis } from './parallel-coordinates.js';
 import { formatNumber } from './progress-bar.js';
@@ -37,14 +37,16 @@ export function ComparePage() {
 }
 
 function Comparison({ details, onlyDifferent, setOnlyDifferent }: { details: RunDetail[]; onlyDifferent: boolean; setOnlyDifferent(v: boolean): void }) {
-  const labels = details.map((d) => d.run.name ?? d.run.id.slice(0, 8));
+  // Runs of one pipeline share a name: the short id tells them apart.
+  const labels = details.map((d) => `${d.run.name ?? d.run.experiment} · ${d.run.id.slice(0, 6)}`);
   const keys = [...new Set(details.flatMap((d) => Object.keys(d.params)))].sort();
   const differs = (key: string) => new Set(details.map((d) => JSON.stringify(d.params[key]))).size > 1;
   const differing = keys.filter(differs);
   const shownKeys = onlyDifferent ? differing : keys;
   const metrics = keyMetrics(details.map((d) => d.run), 4);
   const charts = useMemo(() => overlay(details, labels), [details]);
-  const axes: Axis[] = [...differing.map((key) => ({ name: key, values: details.map((d) => d.params[key]) })), ...metrics.slice(0, 1).map((m) => ({ name: m, values: details.map((d) => d.run.metrics[m] ?? null) }))];
+  // The studio's job tag differs for every run and says nothing about the search: not an axis.
+  const axes: Axis[] = [...differing.filter((key) => !key.startsWith('tracking.')).map((key) => ({ name: key, values: details.map((d) => d.params[key]) })), ...metrics.slice(0, 1).map((m) => ({ name: m, values: details.map((d) => d.run.metrics[m] ?? null) }))];
 
   return (
     <article className="compare-page" aria-labelledby="compare-title">
@@ -140,11 +142,12 @@ function Comparison({ details, onlyDifferent, setOnlyDifferent }: { details: Run
 
 /** Each chart title once, with every run's series in it (labelled by run). */
 function overlay(details: readonly RunDetail[], labels: readonly string[]) {
-  const byTitle = new Map<string, { title: string; series: { label: string; points: { step: number; value: number }[] }[] }>();
+  const byTitle = new Map<string, { title: string; series: ChartSeries[] }>();
   details.forEach((d, i) => {
     for (const chart of metricCharts(d.history, `${labels[i]} `)) {
       const entry = byTitle.get(chart.title) ?? { title: chart.title, series: [] };
-      entry.series.push(...chart.series.map((s) => ({ ...s, points: [...s.points] })));
+      // One colour per run; validation lines dashed.
+      entry.series.push(...chart.series.map((s) => ({ ...s, color: seriesColor(i), dashed: s.label.includes(' val.') })));
       byTitle.set(chart.title, entry);
     }
   });

@@ -5,9 +5,18 @@ import 'uplot/dist/uPlot.min.css';
 export interface ChartSeries {
   readonly label: string;
   readonly points: readonly { step: number; value: number }[];
+  /** Defaults to the palette colour of the series' index. */
+  readonly color?: string;
+  readonly dashed?: boolean;
 }
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
+
+/** Ticks with as many digits as they need: 0.0005 and 0.001 stay apart. */
+function formatTick(value: number): string {
+  if (value === 0) return '0';
+  return Math.abs(value) >= 1000 || Math.abs(value) < 0.01 ? value.toExponential(1) : String(Number(value.toPrecision(3)));
+}
 
 export const seriesColor = (index: number): string => COLORS[index % COLORS.length]!;
 
@@ -28,8 +37,11 @@ export function MetricChart({ title, series, height = 200 }: { title: string; se
         height,
         legend: { show: true },
         scales: { x: { time: false } },
-        axes: [{ label: 'epoch', size: 36 }, { size: 56 }],
-        series: [{ label: 'epoch' }, ...series.map((s, i) => ({ label: s.label, stroke: seriesColor(i), width: 2, points: { show: steps.length < 40 }, spanGaps: true }))],
+        axes: [{ label: 'epoch', size: 36 }, { size: 60, values: (_plot, ticks) => ticks.map(formatTick) }],
+        series: [
+          { label: 'epoch' },
+          ...series.map((s, i) => ({ label: s.label, stroke: s.color ?? seriesColor(i), width: 2, ...(s.dashed ? { dash: [6, 4] } : {}), points: { show: steps.length < 40 }, spanGaps: true })),
+        ],
       },
       [steps, ...columns] as uPlot.AlignedData,
       element,

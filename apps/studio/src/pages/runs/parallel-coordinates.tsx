@@ -19,7 +19,7 @@ export function ParallelCoordinates({ axes, labels }: { axes: readonly Axis[]; l
   return (
     <figure className="chart" data-testid="parallel-coordinates">
       <figcaption>Parallel coordinates (higher on an axis = larger value)</figcaption>
-      <svg viewBox={`0 0 ${width} ${HEIGHT}`} width="100%" height={HEIGHT} role="img" aria-label="parallel coordinates of the compared runs">
+      <svg viewBox={`0 0 ${width} ${HEIGHT}`} width={width} height={HEIGHT} role="img" aria-label="parallel coordinates of the compared runs">
         {axes.map((axis, i) => (
           <g key={axis.name}>
             <line x1={x(i)} x2={x(i)} y1={PAD_Y} y2={HEIGHT - PAD_Y} stroke="#8c959f" />
@@ -54,9 +54,11 @@ function scaleOf(axis: Axis): { position(value: unknown): number; top: string; b
   const categories = [...new Set(axis.values.map((v) => JSON.stringify(v)))].sort();
   return {
     position: (v) => (categories.length === 1 ? 0.5 : categories.indexOf(JSON.stringify(v)) / (categories.length - 1)),
-    top: categories.at(-1) ?? '',
-    bottom: categories[0] ?? '',
+    top: clip(categories.at(-1) ?? ''),
+    bottom: clip(categories[0] ?? ''),
   };
 }
 
 const short = (n: number) => (Math.abs(n) >= 100 || Number.isInteger(n) ? String(n) : n.toPrecision(3));
+
+const clip = (text: string) => (text.length > 18 ? `${text.slice(0, 17)}…` : text);

@@ -17,6 +17,8 @@ interface Props {
 }
 
 const ROW_HEIGHT = 40;
+/** Tags the studio and the pipeline set for their own bookkeeping: on the run's page, not in the list. */
+const HIDDEN_TAGS = new Set(['bundle', 'studioJob']);
 
 /** The runs table, virtualised: only the rows in view are in the DOM, so thousands of runs scroll smoothly. */
 export function RunList({ rows, metrics, sort, picked, focused, onSort, onPick, onFocus }: Props) {
@@ -89,7 +91,7 @@ export function RunList({ rows, metrics, sort, picked, focused, onSort, onPick, 
                 ))}
                 <span role="cell" className="tags">
                   {Object.entries(run.tags)
-                    .filter(([k]) => k !== 'bundle')
+                    .filter(([k]) => !HIDDEN_TAGS.has(k))
                     .map(([k, v]) => (
                       <span key={k} className="tag" title={`${k}=${v}`}>
                         {k}={v}

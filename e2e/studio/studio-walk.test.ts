@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
+import { FASHION, startTestStudio, STUDIO_DIST, walkPipeline, type TestStudio } from './test-studio.js';
+
+// The user's walk through the studio, in Chromium, against the real server, a real store and
+// real `cvf train` children: break a config and read the error with its line, fix it, run it,
+// follow it live to the end, find it among the runs, compare it, promote it, reload.
+const skip = chromiumUnavailable() ?? (existsSync(FASHION) ? undefined : `no Fashion-MNIST at ${FASHION} (scripts/setup.sh installs dataset-fashion-mnist)`);
+const README_SCREENSHOT = fileURLToPath(new URL('../../docs/images/studio-run.png', import.meta.url));
+const shots = mkdtempSync(join(tmpdir(), 'cvf-studio-shots-'));
+
+let browser: Browser | undefined;
+let walk: TestStudio | undefined;
+
+beforeAll(async () => {
+  if (skip) return;
+  if (!existsSync(STUDIO_DIST)) throw new Error(`no studio build at ${STUDIO_DIST}: run scripts/setup.sh (or npm run build -w apps/studio)`);
+  walk = await startTestStudio({ 'walk/train.yaml': walkPipeline(40), 'walk/baseline.yaml': walkPipeline(3) });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await walk?.close();
+});
+
+/** The API as a script would call it (the Origin the server expects on mutations). */
+async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${walk!.base}${path}`, {
+    method,
+    headers: { origin: walk!.base, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const payload = (await response.json()) as unknown;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
+  return payload;
+}
+
+async function jobEnded(jobId: string): Promise<{ state: string; error: string | null }> {
+  for (;;) {
+    const { jobs } = (await call('GET', '/api/queue')) as { jobs: { id: string; state: string; error: string | null }[] };
+    const job = jobs.find((j) => j.id === jobId)!;
+    if (!['queued', 'running'].includes(job.state)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Replaces the editor's whole text, as a paste would. */
+async function replaceText(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid=pipeline-editor] .cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}
+
+it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { timeout: 170_000 }, async () => {
+  // An earlier run to compare with, registered as v1 and in production.
+  const baseline = (await call('POST', '/api/queue', { config: 'walk/baseline.yaml' })) as { id: string };
+  expect(await jobEnded(baseline.id)).toMatchObject({ state: 'succeeded' });
+  await call('POST', '/api/models/walk/aliases/production', { version: 1 });
+
+  const page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+
+  // Break the config: the error is listed with its line and column, and underlined in the editor.
+  await page.goto(`${walk!.base}/pipelines?file=walk/train.yaml`);
+  await page.locator('[data-testid=pipeline-editor] .cm-content').waitFor();
+  const good = walkPipeline(40);
+  await replaceText(page, good.replace('epochs: 40', 'epochs: many'));
+  const issues = page.getByTestId('validation-errors');
+  await expect.poll(() => issues.textContent()).toMatch(/^line 11, col 11: train\.epochs: /);
+  await page.locator('.cm-lintRange-error').first().waitFor();
+  await page.screenshot({ path: join(shots, 'pipelines-error.png') });
+
+  // Fix it, then Ctrl-Enter saves and queues it.
+  await replaceText(page, good);
+  await expect.poll(() => page.getByTestId('validity').textContent()).toBe('valid');
+  expect(await issues.textContent()).toBe('');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const job = page.getByTestId('queue-job').filter({ hasText: 'walk/train.yaml' });
+  await job.getByRole('link', { name: /^run / }).click({ timeout: 60_000 });
+
+  // Live progress over SSE while it runs, then the finished run with its charts and evaluation.
+  await page.getByTestId('live-progress').waitFor({ timeout: 60_000 });
+  await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 90_000 }).toBe('finished');
+  await page.getByTestId('metric-chart').first().waitFor();
+  await page.getByTestId('confusion-matrix').waitFor();
+  const runId = page.url().split('/').pop()!;
+  mkdirSync(join(README_SCREENSHOT, '..'), { recursive: true });
+  await page.screenshot({ path: README_SCREENSHOT });
+  // A confusion: its images, with thumbnails that load.
+  let clicked = false;
+  for (const cell of await page.locator('[data-testid=confusion-cell]:not([disabled])').all()) {
+    const label = (await cell.getAttribute('aria-label'))!;
+    const [, actual, predicted] = label.match(/ images of (.+) predicted as (.+)$/)!;
+    if (actual === predicted) continue;
+    await cell.click();
+    clicked = true;
+    break;
+  }
+  expect(clicked, 'the run confused no class with another').toBe(true);
+  const thumbnail = page.getByTestId('misclassified').locator('img').first();
+  await thumbnail.waitFor();
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+  // g r: the run is in the list, with the baseline.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('g');
+  await page.keyboard.press('r');
+  await page.getByTestId('run-list').waitFor();
+  const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
+  await expect.poll(() => row.getByTestId('run-status').textContent()).toBe('finished');
+  await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+  await page.screenshot({ path: join(shots, 'runs.png') });
+
+  // Compare the two: the epochs differ, and are marked.
+  for (const checkbox of await page.getByTestId('run-row').getByRole('checkbox').all()) await checkbox.check();
+  await page.getByRole('button', { name: 'Compare 2' }).click();
+  const epochs = page.getByTestId('compare-params').locator('tr[data-differs]').filter({ hasText: 'train.epochs' });
+  await epochs.waitFor();
+  const [, ...values] = await epochs.locator('td').allTextContents();
+  expect(values.sort()).toEqual(['3', '40']);
+  await page.getByTestId('metric-chart').first().waitFor();
+  await page.screenshot({ path: join(shots, 'compare.png'), fullPage: true });
+
+  // Promote v2 to production: the confirmation names the version the alias leaves.
+  await page.getByRole('link', { name: 'Models' }).click();
+  const model = page.getByTestId('model-list').locator('[data-model=walk]');
+  expect(await model.getByTestId('alias-production').textContent()).toBe('@production → v1');
+  await model.locator('[data-testid=model-version][data-version="2"]').getByRole('button', { name: 'Promote…' }).click();
+  expect(await page.getByTestId('promote-consequence').textContent()).toMatch(/moves from v1 to v2/);
+  await page.getByRole('button', { name: 'Promote to production' }).click();
+  await page.getByTestId('promote-dialog').waitFor({ state: 'hidden' });
+  await page.reload();
+  await expect.poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe('@production → v2');
+  await page.screenshot({ path: join(shots, 'models.png') });
+
+  // The other pages open without an error.
+  await page.goto(`${walk!.base}/data?config=walk/train.yaml`);
+  await page.getByTestId('class-counts').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(shots, 'data.png') });
+  await page.goto(`${walk!.base}/viewer`, { waitUntil: 'networkidle' });
+  expect(await page.locator('main.page').innerText()).not.toBe('');
+  await page.goto(`${walk!.base}/device`);
+  await page.getByTestId('backend').waitFor();
+
+  expect(errors).toEqual([]);
+  process.stdout.write(`studio walk screenshots: ${README_SCREENSHOT} and ${shots}\n`);
+});
