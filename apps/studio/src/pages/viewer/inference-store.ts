@@ -8,7 +8,7 @@ import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
 import { decide, type Decision } from './prediction-decision.js';
 import { explainPrediction } from './saliency.js';
 import type { Slice } from './study-grouping.js';
-import { viewerDevice } from './viewer-device.js';
+import { viewerDevice, type ComputePreference } from './viewer-device.js';
 import { decodeClient, decodedFrame } from './viewer-store.js';
 
 /** The key of a slice, to tell whether a result belongs to the image on screen. */
@@ -41,7 +41,9 @@ interface InferenceState {
   saliencyOpacity: number;
   saliency: { key: string; map: SaliencyMap } | null;
   explaining: boolean;
+  compute: ComputePreference;
   loadChoices(): Promise<void>;
+  setCompute(compute: ComputePreference): Promise<void>;
   selectModel(choice: ModelChoice): Promise<void>;
   predict(slice: Slice): Promise<void>;
   setSaliency(on: boolean): void;
@@ -66,6 +68,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   saliencyOpacity: 0.5,
   saliency: null,
   explaining: false,
+  compute: 'auto',
 
   async loadChoices() {
     let choices: ModelChoice[];
@@ -80,12 +83,19 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
     if (initial && !get().selected) await get().selectModel(initial);
   },
 
+  async setCompute(compute) {
+    if (compute === get().compute) return;
+    set({ compute });
+    const { selected } = get();
+    if (selected) await get().selectModel(selected);
+  },
+
   async selectModel(choice) {
     const previous = get().model;
     set({ selected: choice, loading: true, loadError: null, model: null, prediction: null, saliency: null, cacheState: null });
     await previous?.predictor.release();
     try {
-      const { device, fallbackReason } = await viewerDevice();
+      const { device, fallbackReason } = await viewerDevice(get().compute);
       const opened = await openCachedBundle(choice, (cacheState) => set({ cacheState }));
       const providers: ProviderLog = [];
       const predictor = await Predictor.load(opened.bundle, { device, onnxRuntime: await loadOnnxRuntime(providers) });
@@ -106,7 +116,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
     const isLatest = () => latestRequest === key && get().model === model;
     set({ predicting: true, predictError: null });
     try {
-      const { device } = await viewerDevice();
+      const { device } = await viewerDevice(get().compute);
       const frame = await decodedFrame(slice);
       const input = await modelInput(device, decodeClient(), frame, model.predictor.bundle.manifest.preprocess.window ?? null);
       try {
@@ -136,7 +146,7 @@ async function explain(model: LoadedModel, key: string, image: Awaited<ReturnTyp
   if (getState().saliency?.key === key) return;
   setState({ explaining: true });
   try {
-    const { device } = await viewerDevice();
+    const { device } = await viewerDevice(getState().compute);
     const map = await explainPrediction(device, model.predictor, image, classIndex);
     if (isLatest()) setState({ saliency: { key, map } });
   } finally {

@@ -7,7 +7,7 @@ const CACHE_TEXT = { cached: 'cached', downloading: 'downloading…', stale: 'st
 
 /** The model picker, the bundle cache badge and where inference runs. */
 export function ModelPanel() {
-  const { choices, choicesError, selected, cacheState, loading, loadError, model, loadChoices, selectModel } = useInferenceStore();
+  const { choices, choicesError, selected, cacheState, loading, loadError, model, compute, loadChoices, selectModel, setCompute } = useInferenceStore();
   useEffect(() => {
     void loadChoices();
   }, [loadChoices]);
@@ -33,6 +33,13 @@ export function ModelPanel() {
           ))}
         </select>
       )}
+      <label>
+        Compute{' '}
+        <select data-testid="compute-preference" value={compute} onChange={(e) => void setCompute(e.currentTarget.value as typeof compute)}>
+          <option value="auto">WebGPU when available</option>
+          <option value="cpu">CPU (wasm)</option>
+        </select>
+      </label>
       {cacheState && (
         <span className={`viewer-badge viewer-badge-${cacheState}`} data-testid="bundle-cache-state" data-state={cacheState}>
           {CACHE_TEXT[cacheState]}
