@@ -1,8 +1,10 @@
 import type { SqliteTrackingStore } from '@cvf/core/node';
 import type { ConfigFiles } from './configs/config-files.js';
+import type { DatasetCache } from './data/dataset-cache.js';
+import type { RunTestSets } from './data/test-predictions.js';
 import type { RunQueue } from './queue/run-queue.js';
 
-/** What the routes share: the resolved options, the open tracking store, the configs folder, the run queue. */
+/** What the routes share: the resolved options, the open tracking store, the configs folder, the run queue, opened datasets. */
 export interface StudioContext {
   readonly version: string;
   /** The tracking store folder (absolute). */
@@ -10,6 +12,10 @@ export interface StudioContext {
   readonly store: SqliteTrackingStore;
   readonly configs: ConfigFiles;
   readonly queue: RunQueue;
+  /** Datasets of configs opened for the data page. */
+  readonly datasets: DatasetCache;
+  /** Finished runs' test splits predicted again, for the misclassified cases. */
+  readonly testSets: RunTestSets;
   readonly concurrency: number;
   readonly dicomweb: string | null;
   readonly log: (message: string) => void;

@@ -103,6 +103,12 @@ export class RunQueue {
     return null;
   }
 
+  /** The config file (absolute) a run launched by the queue was trained from. */
+  configFileOfRun(runId: string): string | null {
+    for (const entry of this.#entries.values()) if (entry.job.runId === runId) return entry.configPath;
+    return null;
+  }
+
   /** Stops: queued jobs are cancelled, running children get SIGTERM and are awaited (their runs end as killed). */
   async close(): Promise<void> {
     this.#closing = true;

@@ -7,17 +7,17 @@ export interface TrainCommand {
   readonly args: readonly string[];
 }
 
-/** The argv of one queued run: the config, JSON progress, the user's overrides, then the studio's store and job tag, which win. */
+/** The argv of one queued run: the config, JSON progress, the studio's store (--store beats the config's), the user's overrides, then the job tag. */
 export function trainArguments(base: TrainCommand, options: { config: string; overrides: readonly string[]; store: string; jobId: string }): string[] {
   return [
     ...base.args,
     'train',
     options.config,
     '--json',
+    '--store',
+    options.store,
     ...options.overrides.flatMap((override) => ['--set', override]),
-    // JSON strings are YAML: the path survives spaces and colons.
-    '--set',
-    `tracking.store=${JSON.stringify(options.store)}`,
+    // The tag finds the job's run in the store (a JSON string is YAML: any id survives).
     '--set',
     `tracking.tags.studioJob=${JSON.stringify(options.jobId)}`,
   ];

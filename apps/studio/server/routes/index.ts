@@ -1,8 +1,10 @@
 import type { Route } from '../http/router.js';
 import { configRoutes } from './configs.js';
+import { dataRoutes } from './data.js';
 import { infoRoutes } from './info.js';
 import { modelRoutes } from './models.js';
 import { queueRoutes } from './queue.js';
+import { runCaseRoutes } from './run-cases.js';
 import { runRoutes } from './runs.js';
 
 /** Every API route, one group per file: a new group is one import and one line here. */
@@ -11,5 +13,7 @@ export const API_ROUTES: readonly Route[] = [
   ...configRoutes,
   ...queueRoutes,
   ...runRoutes,
+  ...runCaseRoutes,
   ...modelRoutes,
+  ...dataRoutes,
 ];
