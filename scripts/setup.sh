@@ -69,6 +69,9 @@ install_system_packages() {
 }
 
 install_npm_dependencies() {
+  # onnxruntime-node's install script would download CUDA binaries from outside the npm registry.
+  # package.json's allowScripts denies it (npm >= 11); its documented variable skips it for older npm.
+  export ONNXRUNTIME_NODE_INSTALL=skip
   # npm ci only when the lockfile changed since the last install (node_modules/.package-lock.json is npm's own record).
   if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
     log "npm dependencies up to date"

@@ -24,6 +24,8 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   const program = new Command('cvf')
     .description('CV Factory: computer-vision pipelines on WebGPU and CPU, for medical imaging')
     .version(CLI_VERSION)
+    // Read by main.ts before parsing: without it, Dawn's native warnings are filtered out of stderr.
+    .option('--verbose', "show the native diagnostics of Dawn (WebGPU) and Vulkan on stderr")
     .configureOutput({ outputError: (message, write) => (json ? reportError(new CvfError('USAGE_INVALID', message.replace(/^error: /, '').trim()), true) : write(message)) })
     .showHelpAfterError(json ? false : '(run with --help for usage)');
   registerValidate(program);

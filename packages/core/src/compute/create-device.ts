@@ -71,7 +71,8 @@ export async function createDevice(options: CreateDeviceOptions = {}): Promise<D
   if (typeof result !== 'string' && prefer === 'auto' && !options.allowSoftwareAdapter && isSoftwareAdapter(result.adapter)) {
     const name = result.adapter.description || result.adapter.architecture;
     result.destroy();
-    result = `the only adapter is a software one (${name}), slower than the CPU path; use prefer: 'webgpu' to run on it anyway`;
+    // Named as users set it: the pipeline's compute.device, the CLI's --device (and the option in code).
+    result = `the only adapter is a software one (${name}), slower than the CPU path; to run on it anyway set compute.device: webgpu in the pipeline, or pass --device webgpu --allow-software (prefer: 'webgpu' in code)`;
   }
   if (typeof result !== 'string') return result;
   if (prefer === 'webgpu') throw new WebGpuUnavailableError(result);
