@@ -30,6 +30,7 @@ export function registerPredict(program: Command): void {
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
     .option('--public-key <file>', 'serve the bundle only if it carries a valid Ed25519 signature by this key (PEM; see cvf models sign)')
+    .option('--allow-contract-mismatch', "predict files that do not meet the model's input contract (modality, photometric interpretation, bits, size, body part) instead of refusing them; their results are marked")
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -41,7 +42,8 @@ export function registerPredict(program: Command): void {
         try {
           predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
           const { window } = bundle.manifest.preprocess;
-          const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }) };
+          const contract = { contract: bundle.manifest.input, allowContractMismatch: Boolean(options.allowContractMismatch) };
+          const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }), ...contract };
           const results: PredictResult[] = [];
           // A chunk at a time: a folder of thousands of scans never sits on the device at once.
           for (let start = 0; start < files.length; start += CHUNK) {
@@ -97,7 +99,11 @@ function printResult(result: PredictResult): void {
     return;
   }
   const similar = result.similar.length ? `  similar: ${result.similar.map((s) => `${s.id} [${s.label}]`).join(', ')}` : '';
-  process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${similar}\n`);
+  const marks = [
+    ...(result.outOfDistribution ? [`  [out of distribution: nearest case at ${result.nearestCaseDistance!.toPrecision(3)} > ${result.distanceThreshold!.toPrecision(3)}]`] : []),
+    ...(result.contractMismatches ?? []).map((m) => `  [contract mismatch: ${m.field} ${m.found}, expected ${m.expected}]`),
+  ];
+  process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${similar}${marks.join('')}\n`);
 }
 
 const DEVICE_KINDS = ['auto', 'cpu', 'webgpu'] as const;
@@ -108,6 +114,7 @@ interface PredictOptions {
   store?: string;
   device: (typeof DEVICE_KINDS)[number];
   allowSoftware?: boolean;
+  allowContractMismatch?: boolean;
   publicKey?: string;
   json?: boolean;
 }

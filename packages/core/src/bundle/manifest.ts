@@ -19,6 +19,11 @@ export const inputContractSchema = z.strictObject({
   formats: z.array(z.enum(['png', 'jpeg', 'webp', 'dicom'])),
   photometricInterpretations: z.array(z.string()),
   modalities: z.array(z.string()).describe('DICOM modalities accepted; empty = any'),
+  // Written since the input contract is enforced; absent in older bundles, meaning "any".
+  bodyParts: z.array(z.string()).optional().describe('DICOM Body Part Examined values accepted; absent = any'),
+  bitsStored: z.array(z.int().min(1).max(32)).optional().describe('DICOM Bits Stored values accepted; absent = any'),
+  minSize: z.strictObject({ height: z.int().positive(), width: z.int().positive() }).optional().describe('smallest decoded image accepted; absent = any'),
+  maxSize: z.strictObject({ height: z.int().positive(), width: z.int().positive() }).optional().describe('largest decoded image accepted; absent = any'),
 });
 export type InputContract = z.output<typeof inputContractSchema>;
 

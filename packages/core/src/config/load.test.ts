@@ -62,7 +62,8 @@ describe('parsePipelineConfig', () => {
       calibrationBins: 15,
       bootstrap: 0,
     });
-    expect(config.postprocess).toEqual({ temperature: 1, topK: 3 });
+    expect(config.postprocess).toEqual({ topK: 3 });
+    expect(config.postprocess.temperature).toBeUndefined();
     expect(config.registry).toEqual({ register: false });
     expect(config.monitor).toEqual({
       drift: { enabled: false, method: 'psi', signal: 'features', threshold: 0.2, window: 1000, bins: 10 },

@@ -5,6 +5,7 @@ import { computeSchema } from './sections/compute.js';
 import { dataSchema } from './sections/data.js';
 import { evaluateSchema } from './sections/evaluate.js';
 import { featuresSchema } from './sections/features.js';
+import { inputContractConfigSchema } from './sections/input-contract.js';
 import { modelSchema } from './sections/model.js';
 import { monitorSchema } from './sections/monitor.js';
 import { pcaSchema } from './sections/pca.js';
@@ -26,6 +27,7 @@ const pipelineSectionsSchema = z.strictObject({
     .describe('pipeline name; default name of the experiment and the registered model'),
   data: dataSchema,
   preprocess: preprocessSchema,
+  input: inputContractConfigSchema,
   augment: augmentSchema,
   features: featuresSchema,
   pca: pcaSchema,

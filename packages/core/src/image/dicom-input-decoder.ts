@@ -21,4 +21,20 @@ export interface DicomInputOptions {
  */
 export interface DicomInputDecoder {
   decode(bytes: Uint8Array, options: DicomInputOptions): Promise<DecodedInput>;
+  /**
+   * The header fields a bundle's input contract checks, read without decoding pixels, so an
+   * input the model is not meant for is refused before any work. Without it, only what the
+   * decoded image shows (its size) is checked.
+   */
+  attributes?(bytes: Uint8Array): DicomInputAttributes;
+}
+
+/** Header fields of a DICOM input, as the input contract compares them. */
+export interface DicomInputAttributes {
+  readonly rows: number;
+  readonly columns: number;
+  readonly photometricInterpretation: string;
+  readonly modality?: string | undefined;
+  readonly bodyPart?: string | undefined;
+  readonly bitsStored?: number | undefined;
 }

@@ -10,7 +10,8 @@ export {
   type DeviceImage,
   type PixelRange,
 } from './decoded-input.js';
-export type { DicomInputDecoder, DicomInputOptions, InputWindow } from './dicom-input-decoder.js';
+export type { DicomInputAttributes, DicomInputDecoder, DicomInputOptions, InputWindow } from './dicom-input-decoder.js';
+export { contractMismatches, inputContractMismatches, type ContractMismatch, type InputAttributes, type InputContractFields } from './input-contract.js';
 export { encodePng } from './encode-png.js';
 export { u16ToU8, type DecodeImageOptions, type ImageDecoder } from './image-decoder.js';
 export { detectImageFormat, IMAGE_FORMATS, IMAGE_MIME_TYPES, readImageHeader, type ImageFormat, type ImageHeader } from './image-format.js';

@@ -10,6 +10,8 @@ import { applyTemperature } from '../eval/temperature.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
 import type { Pca } from '../features/pca/pca.js';
 import type { DecodedInput } from '../image/decoded-input.js';
+import { inputContractMismatches, type ContractMismatch } from '../image/input-contract.js';
+import { hitDistance } from '../bundle/kinds/out-of-distribution.js';
 import type { ImageTensor } from '../image/image-tensor.js';
 import { preprocessImages } from '../image/preprocess-image.js';
 import type { OnnxSession } from '../onnx/session.js';
@@ -24,6 +26,16 @@ export interface Prediction {
   readonly top: { classIndex: number; label: string; probability: number }[];
   /** The most similar training cases, most similar first. */
   readonly similar: { id: string; label: string; score: number }[];
+  /**
+   * Whether the nearest training case is farther than the bundle's out-of-distribution threshold
+   * (a quantile of the training cases' own nearest-neighbour distances), with that distance and
+   * the threshold. Absent for bundles written without a threshold.
+   */
+  readonly outOfDistribution?: boolean;
+  readonly nearestCaseDistance?: number;
+  readonly distanceThreshold?: number;
+  /** The input contract fields the image did not meet, when it was decoded with allowContractMismatch. */
+  readonly contractMismatches?: readonly ContractMismatch[];
   /** The image's features after PCA (what the index and head see), when asked for with `features: true`. */
   readonly features?: number[];
 }
@@ -106,7 +118,9 @@ export class Predictor {
     const values = (await device.read(features)) as Float32Array;
     const [rows, dim] = features.shape as [number, number];
     features.dispose();
-    const k = options.similar ?? requireStage(manifest, 'index').params.k;
+    const indexStage = requireStage(manifest, 'index');
+    const ood = indexStage.outOfDistribution;
+    const k = options.similar ?? indexStage.params.k;
     // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
     const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, 1) });
     const probabilities = await this.#probabilities(values, rows, dim, neighbours);
@@ -122,6 +136,8 @@ export class Predictor {
         probabilities: p,
         top: ranked.slice(0, topK),
         similar: hits.slice(0, k).map((hit) => ({ id: caseIndex.cases.ids[hit.id] ?? String(hit.id), label: caseIndex.cases.labels[hit.id] ?? '', score: hit.score })),
+        ...(ood && hits[0] && distanceFields(hitDistance(indexStage.params.metric, hits[0].score), ood.threshold)),
+        ...(inputContractMismatches(images[row]!).length > 0 && { contractMismatches: inputContractMismatches(images[row]!) }),
         ...(options.features && { features: Array.from(values.subarray(row * dim, (row + 1) * dim)) }),
       };
     });
@@ -153,4 +169,8 @@ export class Predictor {
     const temperature = findStage(manifest, 'postprocess')?.params.temperature ?? 1;
     return temperature === 1 ? votes : applyTemperature(votes, classes.length, temperature);
   }
+}
+
+function distanceFields(nearestCaseDistance: number, distanceThreshold: number): Pick<Prediction, 'outOfDistribution' | 'nearestCaseDistance' | 'distanceThreshold'> {
+  return { outOfDistribution: nearestCaseDistance > distanceThreshold, nearestCaseDistance, distanceThreshold };
 }

@@ -1,7 +1,8 @@
-import { deviceImage, imageTensor, windowPresets, type DecodedInput, type DicomInputDecoder, type DicomInputOptions, type InputWindow } from '@cvf/core';
+import { deviceImage, imageTensor, windowPresets, type DecodedInput, type DicomInputAttributes, type DicomInputDecoder, type DicomInputOptions, type InputWindow } from '@cvf/core';
 import { decodeFrames } from '../dicom/decode-frames.js';
 import type { DicomFile } from '../dicom/dicom-file.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
+import { Tag } from '../dicom/tags.js';
 import { deriveDisplayParams, type DisplayOptions, type DisplayParams } from '../display/display-params.js';
 import { frameTensor } from '../display/frame-tensor.js';
 import { toDisplay } from '../display/to-display.js';
@@ -45,10 +46,24 @@ export async function decodeDicomFile(file: DicomFile, { device, window }: Dicom
   return deviceImage(shown.reshape([1, rows, columns]), 'unit');
 }
 
+/** The header fields a bundle's input contract is checked against (no pixels decoded). */
+export function dicomContractAttributes(file: DicomFile): DicomInputAttributes {
+  return {
+    rows: file.number(Tag.Rows) ?? 0,
+    columns: file.number(Tag.Columns) ?? 0,
+    photometricInterpretation: (file.string(Tag.PhotometricInterpretation) ?? '').trim().toUpperCase(),
+    modality: file.string(Tag.Modality)?.trim() || undefined,
+    bodyPart: file.string(Tag.BodyPartExamined)?.trim().toUpperCase() || undefined,
+    bitsStored: file.number(Tag.BitsStored),
+  };
+}
+
 /**
  * The DICOM decoder `decodeInput` of @cvf/core takes (`dicom: dicomInputDecoder`): DICOM Part 10
- * bytes → parse → `decodeDicomFile`. Parse and decode errors are DicomErrors.
+ * bytes → parse → `decodeDicomFile`; `attributes` reads the header fields of the input contract.
+ * Parse and decode errors are DicomErrors.
  */
 export const dicomInputDecoder: DicomInputDecoder = {
   decode: (bytes, options) => decodeDicomFile(parseDicom(bytes), options),
+  attributes: (bytes) => dicomContractAttributes(parseDicom(bytes)),
 };

@@ -24,6 +24,7 @@ export const Tag = {
   StudyInstanceUID: '0020000D',
   SeriesInstanceUID: '0020000E',
   InstanceNumber: '00200013',
+  BodyPartExamined: '00180015',
   // Image Pixel module
   SamplesPerPixel: '00280002',
   PhotometricInterpretation: '00280004',

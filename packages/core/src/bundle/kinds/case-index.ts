@@ -6,12 +6,15 @@ import type { VectorIndex } from '../../index/types.js';
 import { bundlePathSchema } from '../bundle-path.js';
 import { savedStage, type SavedStage, type StageFiles } from '../stage-kind.js';
 import { decodeJson, encodeJson } from './json-file.js';
+import { outOfDistributionSchema, type OutOfDistribution } from './out-of-distribution.js';
 
 /** The case index: training embeddings for similar-case retrieval (and the kNN head), with each case's id and label. */
 export const indexStageSchema = z.strictObject({
   kind: z.literal('index'),
   params: indexSchema,
   files: z.strictObject({ index: bundlePathSchema, cases: bundlePathSchema }),
+  /** Absent in bundles written before it existed: their predictions are not checked for it. */
+  outOfDistribution: outOfDistributionSchema.optional(),
 });
 export type IndexStage = z.output<typeof indexStageSchema>;
 
@@ -30,9 +33,9 @@ export interface CaseIndex {
   readonly cases: CaseList;
 }
 
-export function saveIndexStage(index: VectorIndex, cases: CaseList, params: IndexStage['params']): SavedStage<IndexStage> {
+export function saveIndexStage(index: VectorIndex, cases: CaseList, params: IndexStage['params'], outOfDistribution?: OutOfDistribution): SavedStage<IndexStage> {
   return savedStage(
-    { kind: 'index', params, files: { index: 'index.bin', cases: 'cases.json' } },
+    { kind: 'index', params, files: { index: 'index.bin', cases: 'cases.json' }, ...(outOfDistribution && { outOfDistribution }) },
     { index: serializeIndex(index), cases: encodeJson({ ids: cases.ids, labels: cases.labels }) },
   );
 }

@@ -13,6 +13,7 @@ import type { StageRun } from './context.js';
 import type { ModelEvaluation } from './evaluate.js';
 import type { TrainedModel } from './head.js';
 import type { OriginalRows } from './index.js';
+import { outOfDistributionThreshold } from './ood-threshold.js';
 
 export interface BundleParts {
   readonly configHash: string;
@@ -41,7 +42,7 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
   const { stages, files } = collectStages([
     STAGE_KINDS.extractor.save(extractor, config.features),
     ...(pca ? [STAGE_KINDS.pca.save(pca)] : []),
-    STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index),
+    STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index, outOfDistributionThreshold(index, originals, config.index.metric) ?? undefined),
     model.kind === 'head' ? STAGE_KINDS.head.save(model.head, temperature) : STAGE_KINDS['knn-head'].save(model.knn),
     // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
     ...(extractor.kind === 'onnx'
@@ -83,5 +84,9 @@ function inputContract(config: PipelineConfig): InputContract {
     formats: ['png', 'jpeg', 'webp', 'dicom'],
     photometricInterpretations: rgb ? ['RGB', 'YBR_FULL', 'YBR_FULL_422', 'PALETTE COLOR', 'MONOCHROME1', 'MONOCHROME2'] : ['MONOCHROME1', 'MONOCHROME2', 'RGB'],
     modalities: 'modality' in config.data.source ? [...(config.data.source.modality ?? [])] : [],
+    ...(config.input.bodyParts && { bodyParts: [...config.input.bodyParts] }),
+    ...(config.input.bitsStored && { bitsStored: [...config.input.bitsStored] }),
+    ...(config.input.minSize && { minSize: { ...config.input.minSize } }),
+    ...(config.input.maxSize && { maxSize: { ...config.input.maxSize } }),
   };
 }

@@ -9,7 +9,7 @@ import type { SplitFeatures } from './features.js';
 import type { TrainedModel } from './head.js';
 
 export interface ModelEvaluation {
-  /** Temperature scaling: fitted on val (`postprocess.temperature: fit`) or as given. */
+  /** Temperature scaling: fitted on val (`postprocess.temperature: fit`, the default with a val split) or as given. */
   readonly temperature: number;
   /** The positive class's decision threshold, chosen on val (binary tasks with `evaluate.positiveClass`). */
   readonly threshold: { readonly label: string; readonly value: number } | null;
@@ -29,7 +29,10 @@ export async function evaluateModel({ config, env, runId, progress }: StageRun, 
     throw new PipelineError('PIPELINE_FAILED', `evaluate.positiveClass "${config.evaluate.positiveClass}" is not one of the classes: ${classes.join(', ')}`);
   }
   const rawVal = val.rows > 0 ? await model.predict(val) : null;
-  const temperature = config.postprocess.temperature === 'fit' ? fitTemperature(rawVal!, val.labels, classes.length) : config.postprocess.temperature;
+  // Unset: calibrated whenever there is a val split to calibrate on (an uncalibrated softmax head's ECE is rarely wanted).
+  const setting = config.postprocess.temperature ?? (rawVal ? 'fit' : 1);
+  if (setting === 'fit' && !rawVal) throw new PipelineError('PIPELINE_FAILED', 'postprocess.temperature "fit" needs images in the val split, and it has none (give a number instead)');
+  const temperature = setting === 'fit' ? fitTemperature(rawVal!, val.labels, classes.length) : setting;
   const calibrated = (probabilities: Float32Array) => (temperature === 1 ? probabilities : applyTemperature(probabilities, classes.length, temperature));
   const valProbabilities = rawVal ? calibrated(rawVal) : null;
   let threshold: number | undefined;
