@@ -1,14 +1,42 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useDeviceStore } from '../pages/device/device-store.js';
+import type { AdapterDescription } from '@cvf/core';
+
+interface Compute {
+  status: 'idle' | 'probing' | 'ready';
+  backend: string | null;
+  adapter: AdapterDescription | null;
+  fallbackReason: string | null;
+}
 
 /** This browser's compute: the WebGPU adapter, or CPU/wasm and why. Links to the kernel check. */
 export function ComputeBadge() {
-  const { status, backend, adapter, fallbackReason, probe } = useDeviceStore();
+  const [compute, setCompute] = useState<Compute | null>(null);
   useEffect(() => {
-    void probe();
-  }, [probe]);
-  if (status !== 'ready') return <span className="badge muted">probing compute…</span>;
+    let live = true;
+    let unsubscribe = () => {};
+    // The probe needs @cvf/core's device code and wakes the GPU: it waits until the page is idle,
+    // so the page's own first paint does not wait for it.
+    const idle = requestIdleCallback(() => void probe(), { timeout: 3000 });
+    const probe = async () => {
+      const { useDeviceStore } = await import('../pages/device/device-store.js');
+      if (!live) return;
+      const update = () => {
+        const { status, backend, adapter, fallbackReason } = useDeviceStore.getState();
+        setCompute({ status, backend, adapter, fallbackReason });
+      };
+      unsubscribe = useDeviceStore.subscribe(update);
+      update();
+      void useDeviceStore.getState().probe();
+    };
+    return () => {
+      live = false;
+      cancelIdleCallback(idle);
+      unsubscribe();
+    };
+  }, []);
+  if (compute?.status !== 'ready') return <span className="badge muted">probing compute…</span>;
+  const { backend, adapter, fallbackReason } = compute;
   const gpu = backend === 'webgpu';
   const label = gpu ? `WebGPU · ${adapter?.description || adapter?.vendor || 'adapter'}` : 'CPU / wasm';
   const title = gpu ? [adapter?.vendor, adapter?.architecture, adapter?.description].filter(Boolean).join(' / ') : (fallbackReason ?? 'no WebGPU adapter');
