@@ -2,8 +2,11 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { NativeStderrFilter } from './native-stderr-filter.js';
 
-/** Commands that open a WebGPU device (Dawn prints from native code while it starts). */
-const DEVICE_COMMANDS = new Set(['train', 'predict', 'serve', 'studio', 'doctor', 'bench']);
+/**
+ * Commands that open a WebGPU device (Dawn prints from native code while it starts). Not the
+ * studio: its runs are `cvf train` children, each filtered on its own.
+ */
+const DEVICE_COMMANDS = new Set(['train', 'predict', 'serve', 'doctor', 'bench']);
 /** Set in the child, so it runs the command itself. */
 const CHILD_ENV = 'CVF_NATIVE_STDERR_FILTERED';
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

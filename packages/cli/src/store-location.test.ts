@@ -88,6 +88,15 @@ describe.skipIf(strayStore)('the read commands', () => {
     expect(existsSync(join(home, '.cvf'))).toBe(false);
   });
 
+  it('cvf serve NAME@ALIAS refuses a missing store before it starts', async () => {
+    delete process.env.CVF_STORE;
+    process.chdir(home);
+    const { exitCode, stderr } = await runCli('serve', 'garments@production', '--port', '0', '--device', 'cpu', '--no-inference-log');
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain(`error [TRACKING_STORE_NOT_FOUND]: no tracking store found: no --store, no CVF_STORE, and no .cvf/ with a tracking.db in ${home}`);
+    expect(existsSync(join(home, '.cvf'))).toBe(false);
+  });
+
   it('find the store of the project from a subfolder, or through CVF_STORE from anywhere', async () => {
     delete process.env.CVF_STORE;
     const store = SqliteTrackingStore.open(join(home, 'project', '.cvf'));

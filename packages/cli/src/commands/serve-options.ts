@@ -7,7 +7,7 @@ import { InvalidArgumentError } from 'commander';
 export interface ServeOptions {
   host: string;
   port: number;
-  store: string;
+  store?: string;
   apiKey?: string[];
   apiKeysFile?: string;
   maxBody: number;

@@ -1,9 +1,11 @@
 import { isSoftwareAdapter, WebGpuUnavailableError, type Device } from '@cvf/core';
-import { createNodeDevice, readRegularFile } from '@cvf/core/node';
+import { createNodeDevice, parseModelReference, readRegularFile } from '@cvf/core/node';
 import { createEdgeServer, createInferenceLog, createLogger, type InferenceLog } from '@cvf/edge-runtime';
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, runAction } from '../output.js';
+import { locateStore } from '../store-location.js';
 import {
   byteSizeOption,
   collectOption,
@@ -24,7 +26,7 @@ export function registerServe(program: Command): void {
     .argument('<models...>', 'bundle folders or .tar files, or registered models as NAME@ALIAS (followed when the alias moves) or NAME@VERSION')
     .addOption(new Option('--host <host>', 'interface to bind; any but loopback needs --api-key or --api-keys-file').default(SERVE_DEFAULTS.host))
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(8080).argParser(integerOption(0)))
-    .addOption(new Option('--store <dir>', 'tracking store of NAME@ALIAS models (default: $CVF_STORE, else .cvf)').default(process.env.CVF_STORE ?? '.cvf'))
+    .option('--store <dir>', 'tracking store of NAME@ALIAS models (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .option('--api-key <key>', 'a Bearer key clients must send (repeatable; at least 16 characters)', collectOption)
     .option('--api-keys-file <file>', 'a file of Bearer keys, one a line')
     .addOption(new Option('--max-body <size>', 'largest request body (413 past it)').default(SERVE_DEFAULTS.maxBodyBytes, '50MiB').argParser(byteSizeOption))
@@ -51,6 +53,9 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
   const logger = createLogger({ level: options.logLevel });
   const apiKeys = await readApiKeys(options);
   const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
+  // NAME@ALIAS models need a store that exists (refused, saying where it looked); bundle paths only need a home for the inference log.
+  const registered = models.some((m) => !existsSync(m) && parseModelReference(m) !== null);
+  const store = locateStore({ flag: options.store, use: registered ? 'read' : 'create' }).root;
   const device = await openDevice(options);
   let inferenceLog: InferenceLog | undefined;
   // Signals that arrive while models load are kept and acted on once the server is up.
@@ -61,12 +66,12 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
   process.on('SIGINT', onStop);
   try {
     if (options.inferenceLog) {
-      const dir = options.inferenceLogDir ?? join(options.store, 'inference-log');
+      const dir = options.inferenceLogDir ?? join(store, 'inference-log');
       inferenceLog = createInferenceLog({ dir, onError: (error) => logger.warn({ err: error, dir }, 'inference log write failed; predictions go on') });
     }
     const server = await createEdgeServer({
       models,
-      store: options.store,
+      store,
       host: options.host,
       port: options.port,
       apiKeys,

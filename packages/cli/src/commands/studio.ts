@@ -2,6 +2,7 @@ import { CvfError } from '@cvf/core';
 import { startStudioServer } from '@cvf/studio/server';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, runAction } from '../output.js';
+import { locateStore } from '../store-location.js';
 import { CLI_VERSION } from '../version.js';
 
 function portOption(value: string): number {
@@ -19,7 +20,7 @@ function concurrencyOption(value: string): number {
 interface StudioOptions {
   port: number;
   host: string;
-  store: string;
+  store?: string;
   configs: string;
   token?: string;
   concurrency: number;
@@ -32,7 +33,7 @@ export function registerStudio(program: Command): void {
     .description('the web studio: edit pipelines, launch and follow training runs, compare runs, manage the registry')
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').argParser(portOption).default(5173))
     .option('--host <host>', 'address to listen on; anything but loopback needs --token', '127.0.0.1')
-    .option('--store <dir>', 'tracking store folder', '.cvf')
+    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above, else ./.cvf)')
     .option('--configs <dir>', 'folder of pipeline configs the editor opens', 'configs')
     .addOption(new Option('--token <token>', 'token the login page asks for (required off loopback)').env('CVF_STUDIO_TOKEN'))
     .addOption(new Option('--concurrency <n>', 'training runs at once').argParser(concurrencyOption).default(1))
@@ -40,10 +41,12 @@ export function registerStudio(program: Command): void {
     .action((options: StudioOptions) =>
       runAction(false, async () => {
         if (options.dicomweb !== undefined && !/^https?:\/\//.test(options.dicomweb)) throw new CvfError('USAGE_INVALID', `--dicomweb must be an http(s) URL, not "${options.dicomweb}"`);
+        // The studio launches runs, so like cvf train it starts a store where none is found.
+        const store = locateStore({ flag: options.store, use: 'create' }).root;
         const studio = await startStudioServer({
           port: options.port,
           host: options.host,
-          store: options.store,
+          store,
           configs: options.configs,
           ...(options.token ? { token: options.token } : {}),
           concurrency: options.concurrency,
@@ -52,7 +55,7 @@ export function registerStudio(program: Command): void {
           trainCommand: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
           version: CLI_VERSION,
         });
-        process.stdout.write(`CV Factory studio: ${studio.url}\n(store ${options.store}, configs ${options.configs}; Ctrl-C stops it)\n`);
+        process.stdout.write(`CV Factory studio: ${studio.url}\n(store ${store}, configs ${options.configs}; Ctrl-C stops it)\n`);
         await new Promise<void>((done) => {
           const stop = () => {
             process.off('SIGINT', stop);
