@@ -75,10 +75,12 @@ describe.skipIf(dcmtkMissing)('cvf dicom inspect', () => {
       rescale: { slope: 1, intercept: -1024 },
       window: { center: 40, width: 400 },
       pixel: { min: -1024, max: 2047, mean: 258 },
+      sopClassUID: '1.2.840.10008.5.1.4.1.1.2',
+      sopClass: 'CT Image Storage',
     });
     expect(Object.keys(JSON.parse(result.stdout))).toEqual([
       'transferSyntaxUID', 'rows', 'columns', 'frames', 'samplesPerPixel', 'bitsAllocated', 'bitsStored',
-      'pixelRepresentation', 'photometricInterpretation', 'modality', 'rescale', 'window', 'pixel',
+      'pixelRepresentation', 'photometricInterpretation', 'modality', 'rescale', 'window', 'pixel', 'sopClassUID', 'sopClass',
     ]);
   });
 

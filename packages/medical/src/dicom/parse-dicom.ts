@@ -155,7 +155,7 @@ function checkMeta(meta: DataSet): void {
 }
 
 // dicom-parser's messages when an element or item claims more bytes than remain.
-const TRUNCATION = /past end of buffer|buffer overr(un|ead)|cannot seek|maxP ?osition|eof encountered/i;
+const TRUNCATION = /past end of buffer|buffer overr(un|ead)|cannot seek|eof encountered/i;
 
 /** Maps what dicom-parser throws (strings, Errors, or {exception, dataSet}) to a DicomError. */
 function parserError(thrown: unknown): DicomError {
@@ -169,6 +169,8 @@ function parserError(thrown: unknown): DicomError {
   if (/0002,0010/.test(message)) {
     return new DicomError('DICOM_MALFORMED', 'the File Meta Information has no Transfer Syntax UID (0002,0010), so the data set cannot be read', { cause: inner });
   }
+  // dicom-parser's own words ("invalid value for parameter 'maxP osition'") name its internals, not the file.
+  if (/maxP ?osition/i.test(message)) return new DicomError('DICOM_TRUNCATED', 'the file is truncated: a sequence or item declares more bytes than the file has left', { cause: inner });
   if (TRUNCATION.test(message)) return new DicomError('DICOM_TRUNCATED', `the file is truncated: ${detail}`, { cause: inner });
   return new DicomError('DICOM_MALFORMED', `the file is not valid DICOM: ${detail}`, { cause: inner });
 }
