@@ -192,13 +192,50 @@ it.skipIf(skip)("the patient's identity stays hidden until the user shows it", a
   expect(await body()).not.toContain(PATIENT.id);
 });
 
+it.skipIf(skip)('teaches a 2-class head from 10 labelled images and saves it as a new version that loads and predicts those classes', async () => {
+  const footwear = new Set(['Sandal', 'Sneaker', 'Ankle boot']);
+  const series = page.locator('[data-testid=series]');
+  const canvas = page.getByTestId('dicom-canvas');
+  // The cine's 6 frames and the series' 4 images, labelled by what the model sees in them.
+  for (const [seriesIndex, count] of [[0, 6], [1, 4]] as const) {
+    await series.nth(seriesIndex).click();
+    await canvas.focus();
+    for (let i = 0; i < count; i++) {
+      if (i > 0) await page.keyboard.press('ArrowDown');
+      await poll(() => overlay('overlay-slice')).toBe(`image ${i + 1} / ${count}`);
+      const shown = page.locator('[data-testid=prediction]');
+      await poll(async () => (await shown.getAttribute('data-frame')) === String(seriesIndex === 0 ? i : 0) && (await shown.getAttribute('data-file'))!.startsWith(seriesIndex === 0 ? 'garments-cine' : 'garment-')).toBe(true);
+      const label = footwear.has((await shown.getAttribute('data-label'))!) ? 'footwear' : 'clothing';
+      await page.getByTestId('teach-class').fill(label);
+      await page.getByTestId('teach-label').click();
+      await canvas.focus();
+    }
+  }
+  const counts = (await page.getByTestId('teach-counts').textContent())!;
+  expect(counts).toMatch(/clothing: \d+/);
+  expect(counts).toMatch(/footwear: \d+/);
+  await page.getByTestId('teach-train').click();
+  await page.getByTestId('teach-result').waitFor({ timeout: 90_000 });
+  expect(await page.getByTestId('teach-class-accuracy').count()).toBe(2);
+  expect(await page.getByTestId('teach-result').locator('caption').textContent()).toMatch(/held-out accuracy \d+% \(\d+ of 10 images held out\)/);
+  await page.getByTestId('teach-save').click();
+  await poll(() => page.getByTestId('teach-saved').textContent()).toBe('Saved fashion-mnist v2');
+  await page.screenshot({ path: join(SCREENSHOTS, '4-teach.png') });
+
+  // The new version is in the registry and the picker, and it predicts the taught classes.
+  const v2 = page.locator('[data-testid=model-picker] option', { hasText: 'fashion-mnist v2' });
+  await poll(() => v2.count()).toBe(1);
+  await page.getByTestId('model-picker').selectOption((await v2.getAttribute('value'))!);
+  await poll(() => page.locator('[data-testid=prediction]').getAttribute('data-label')).toMatch(/^(clothing|footwear)$/);
+});
+
 it.skipIf(skip)('no request carried pixel data or a DICOM attribute value, and the page raised no error', async () => {
   const secrets = secretsOf([files.multiFrame, ...files.series, ...files.ct].map((f) => new Uint8Array(f.buffer)));
   expect(secrets.texts).toContain(PATIENT.name);
   expect(secrets.pixelRuns.length).toBeGreaterThan(10);
   expect(leaks(requests, new URL(server!.url).origin, secrets)).toEqual([]);
-  // Only reads: the viewer never posts while viewing and inferring.
-  expect(requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  // Only reads while viewing and inferring; the one write is the taught head (embeddings, no pixels).
+  expect(requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['POST /api/models/fashion-mnist/teach']);
   expect(requests.some((r) => /\/api\/models\/fashion-mnist\/versions\/1\/bundle\/manifest\.json$/.test(r.url))).toBe(true);
   expect(pageErrors).toEqual([]);
 });

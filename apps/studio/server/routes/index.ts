@@ -6,6 +6,7 @@ import { modelRoutes } from './models.js';
 import { queueRoutes } from './queue.js';
 import { runCaseRoutes } from './run-cases.js';
 import { runRoutes } from './runs.js';
+import { teachRoutes } from './teach.js';
 
 /** Every API route, one group per file: a new group is one import and one line here. */
 export const API_ROUTES: readonly Route[] = [
@@ -16,4 +17,5 @@ export const API_ROUTES: readonly Route[] = [
   ...runCaseRoutes,
   ...modelRoutes,
   ...dataRoutes,
+  ...teachRoutes,
 ];

@@ -43,6 +43,8 @@ interface InferenceState {
   explaining: boolean;
   compute: ComputePreference;
   loadChoices(): Promise<void>;
+  /** Lists the registry again (a version was added), keeping the model that is loaded. */
+  refreshChoices(): Promise<void>;
   setCompute(compute: ComputePreference): Promise<void>;
   selectModel(choice: ModelChoice): Promise<void>;
   predict(slice: Slice): Promise<void>;
@@ -81,6 +83,14 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
     }
     const initial = defaultChoice(choices);
     if (initial && !get().selected) await get().selectModel(initial);
+  },
+
+  async refreshChoices() {
+    try {
+      set({ choices: modelChoices((await api.listModels()).models), choicesError: null });
+    } catch (error) {
+      set({ choicesError: `the model registry cannot be reached (${(error as Error).message})` });
+    }
   },
 
   async setCompute(compute) {

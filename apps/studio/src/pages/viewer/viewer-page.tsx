@@ -4,6 +4,7 @@ import { ModelPanel } from './model-panel.js';
 import { OpenImages } from './open-images.js';
 import { PredictionPanel, SaliencyControls, SimilarCases, useAutoPredict } from './prediction-panel.js';
 import { StudyBrowser } from './study-browser.js';
+import { TeachPanel } from './teach-panel.js';
 import './viewer.css';
 
 /** The on-device DICOM viewer: images are opened, decoded, windowed and inferred in this browser. */
@@ -24,6 +25,7 @@ export function ViewerPage() {
         <PredictionPanel />
         <SaliencyControls />
         <SimilarCases />
+        <TeachPanel />
       </aside>
     </div>
   );
