@@ -10,7 +10,7 @@ describe('studio configs API', () => {
   let fixture: StudioFixture;
   let outside: string;
   beforeAll(async () => {
-    fixture = await startStudioFixture({ configs: { 'demo.yaml': PIPELINE, 'team/chest.yml': 'version: 1\nname: chest\n', 'notes.txt': 'not a config' } });
+    fixture = await startStudioFixture({ files: { 'demo.yaml': PIPELINE, 'team/chest.yml': 'version: 1\nname: chest\n', 'notes.txt': 'not a config' } });
     // A secret next to the configs folder, and links that lead to it from inside.
     outside = join(fixture.dir, 'outside');
     mkdirSync(outside);

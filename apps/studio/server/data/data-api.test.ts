@@ -17,7 +17,7 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
 describe.skipIf(fashionMissing)('studio data page API and misclassified cases over real data', () => {
   let fixture: StudioFixture;
   beforeAll(async () => {
-    fixture = await startStudioFixture({ configs: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 3, limit: 300 }) } });
+    fixture = await startStudioFixture({ files: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 3, limit: 300 }) } });
   });
   afterAll(() => fixture.close());
 

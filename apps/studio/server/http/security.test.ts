@@ -20,7 +20,7 @@ const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-e
 describe('studio server: headers, errors, origin, host', () => {
   let fixture: StudioFixture;
   beforeAll(async () => {
-    fixture = await startStudioFixture({ configs: { 'a.yaml': 'version: 1\n' } });
+    fixture = await startStudioFixture({ files: { 'a.yaml': 'version: 1\n' } });
   });
   afterAll(() => fixture.close());
 
@@ -78,7 +78,7 @@ describe('studio server: headers, errors, origin, host', () => {
   it('mutating calls need the studio’s own Origin (403 ORIGIN_FORBIDDEN otherwise)', async () => {
     const put = (headers: Record<string, string>) =>
       fetch(`${fixture.base}/api/configs/file`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ path: 'new.yaml', text: 'version: 1\n', baseSha256: null }) });
-    for (const headers of [{}, { origin: 'http://evil.example' }, { origin: fixture.base.replace('127.0.0.1', 'localhost') }]) {
+    for (const headers of [{}, { origin: 'http://evil.example' }, { origin: fixture.base.replace('127.0.0.1', 'localhost') }] as Record<string, string>[]) {
       const response = await put(headers);
       expect(response.status).toBe(403);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_FORBIDDEN');

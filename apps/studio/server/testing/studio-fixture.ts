@@ -52,9 +52,10 @@ export interface StudioFixture {
 
 /**
  * A real studio on an ephemeral loopback port over a fresh store, a configs folder and a
- * minimal built app (index.html + one asset), so the tests need no vite build.
+ * minimal built app (index.html + one asset), so the tests need no vite build. `files`: configs to
+ * write (path → text).
  */
-export async function startStudioFixture(options: Partial<StudioServerOptions> & { configs?: Record<string, string> } = {}): Promise<StudioFixture> {
+export async function startStudioFixture(options: Partial<Omit<StudioServerOptions, 'configs'>> & { files?: Record<string, string> } = {}): Promise<StudioFixture> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cvf-studio-')));
   const configsDir = join(dir, 'configs');
   const storeDir = join(dir, '.cvf');
@@ -62,12 +63,12 @@ export async function startStudioFixture(options: Partial<StudioServerOptions> &
   mkdirSync(join(dist, 'assets'), { recursive: true });
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>CV Factory</title><div id="root"></div><script type="module" src="/assets/app.js"></script>\n');
   writeFileSync(join(dist, 'assets', 'app.js'), 'console.log("studio");\n');
-  for (const [path, text] of Object.entries(options.configs ?? {})) {
+  for (const [path, text] of Object.entries(options.files ?? {})) {
     mkdirSync(dirname(join(configsDir, path)), { recursive: true });
     writeFileSync(join(configsDir, path), text);
   }
   mkdirSync(configsDir, { recursive: true });
-  const { configs: _files, ...rest } = options;
+  const { files: _files, ...rest } = options;
   const studio = await startStudioServer({ port: 0, host: '127.0.0.1', store: storeDir, configs: configsDir, dist, trainCommand: SOURCE_TRAIN_COMMAND, log: () => {}, ...rest });
   const base = studio.url.replace(/\/$/, '');
   return { dir, configsDir, storeDir, studio, base, client: new StudioClient({ baseUrl: base, headers: { origin: base } }), close: () => studio.close() };

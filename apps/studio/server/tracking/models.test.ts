@@ -19,7 +19,7 @@ describe.skipIf(fashionMissing)('studio models API over a real registry', () => 
   let job: Job;
   let bundleDir: string;
   beforeAll(async () => {
-    fixture = await startStudioFixture({ configs: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 1, limit: 200, register: true }) } });
+    fixture = await startStudioFixture({ files: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 1, limit: 200, register: true }) } });
     const queued = await fixture.client.enqueue({ config: 'tiny.yaml' });
     job = await new Promise<Job>((resolve, reject) => fixture.client.followJob(queued.id, { onEnd: resolve, onError: reject }));
     expect(job.state, job.error ?? '').toBe('succeeded');

@@ -223,7 +223,7 @@ export const misclassifiedQuerySchema = z.object({
 export type MisclassifiedQuery = z.infer<typeof misclassifiedQuerySchema>;
 
 export const caseSchema = z.object({
-  /** The sample's id in the dataset (its file path relative to the data root). */
+  /** The sample's id in the dataset (a relative path, a SOPInstanceUID, `file#index`). */
   id: z.string(),
   label: z.string(),
   predicted: z.string(),
@@ -231,6 +231,7 @@ export const caseSchema = z.object({
 });
 export type Case = z.infer<typeof caseSchema>;
 
+/** The test cases of one confusion-matrix cell (at most 200), from the run's test split predicted again with its bundle. */
 export const misclassifiedSchema = z.object({ cases: z.array(caseSchema) });
 export type Misclassified = z.infer<typeof misclassifiedSchema>;
 
@@ -281,6 +282,7 @@ export type PromoteResponse = z.infer<typeof promoteResponseSchema>;
 
 // ---- data
 
+/** `thumbnailUrl`s are paths on the studio server (same origin as the page). */
 export const sampleSchema = z.object({ id: z.string(), label: z.string(), split: z.string(), thumbnailUrl: z.string() });
 export type Sample = z.infer<typeof sampleSchema>;
 
@@ -291,9 +293,9 @@ export const dataSummarySchema = z.object({
   classes: z.array(z.string()),
   /** Per split, the count of each class in the order of `classes`. */
   splits: z.array(z.object({ split: z.string(), counts: z.array(z.number().int().nonnegative()) })),
-  /** A sample of the train split (a few per class). */
+  /** A few train samples per class (at most 8 each). */
   samples: z.array(sampleSchema),
-  /** PCA-2 of the preprocessed pixels of those samples. */
+  /** Up to 400 train samples, evenly spread, as a PCA-2 map (`embeddingMap`) of their preprocessed pixels at 32×32; each id opens with /api/data/thumbnail. */
   embedding: z.array(embeddingPointSchema),
 });
 export type DataSummary = z.infer<typeof dataSummarySchema>;
