@@ -63,7 +63,7 @@ const MORE: Readonly<Record<string, readonly [keyword: string, vr: string]>> = {
   '54001010': ['WaveformData', 'OW'],
 };
 
-const TAG_KEYWORDS = new Map(Object.entries(Tag).map(([keyword, tag]) => [tag, keyword]));
+const TAG_KEYWORDS: ReadonlyMap<string, string> = new Map(Object.entries(Tag).map(([keyword, tag]) => [tag as string, keyword]));
 
 /** A keyword from the profile's attribute name: "Patient's Name" → PatientName, as PS3.6 spells keywords. */
 function keywordOf(name: string): string {
