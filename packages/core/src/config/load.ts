@@ -4,6 +4,7 @@ import { ConfigError, type ConfigIssue } from '../errors.js';
 import { formatPath } from './format-path.js';
 import { MAX_CONFIG_CHARS } from './limits.js';
 import { issueMessage, unknownKeyMessage } from './issue-message.js';
+import { dropOptionsOfReplacedChoice } from './discriminator-overrides.js';
 import { parseOverrides, type ConfigOverride } from './overrides.js';
 import { pipelineConfigSchema, type PipelineConfig } from './schema.js';
 import { knownKeysAt } from './schema-keys.js';
@@ -27,6 +28,7 @@ export function parsePipelineConfig(text: string, file: string, options: { overr
   // `--set` values replace the file's before validation, so they are checked like the rest.
   const overrides = parseOverrides(options.overrides ?? []);
   for (const override of overrides) doc.setIn(override.path, doc.createNode(override.value));
+  dropOptionsOfReplacedChoice(doc, overrides);
 
   let value: unknown;
   try {

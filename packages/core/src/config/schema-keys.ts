@@ -33,6 +33,29 @@ export function knownKeysAt(schema: z.core.$ZodType, path: ConfigPath, value: un
   return shape === undefined ? [] : Object.keys(shape);
 }
 
+/**
+ * The discriminator of the discriminated union at `path` (`head` at `model`, `kind` at
+ * `features`), or undefined when the schema there is no such union. `value` picks the branches on
+ * the way, as in `knownKeysAt`.
+ */
+export function discriminatorAt(schema: z.core.$ZodType, path: ConfigPath, value: unknown): string | undefined {
+  let current: z.core.$ZodType = schema;
+  let currentValue = value;
+  for (const step of path) {
+    const child = childOf(unwrap(current, currentValue), step);
+    if (child === undefined) return undefined;
+    currentValue = isRecord(currentValue) ? currentValue[String(step)] : undefined;
+    current = child;
+  }
+  for (;;) {
+    const def = defOf(current);
+    if (def.type === 'union') return def.discriminator;
+    if (def.innerType !== undefined) current = def.innerType;
+    else if (def.type === 'pipe' && def.in !== undefined) current = def.in;
+    else return undefined;
+  }
+}
+
 /** Sees through defaults, optionals, transforms and discriminated unions to the schema that checks the value. */
 function unwrap(schema: z.core.$ZodType, value: unknown): z.core.$ZodType {
   for (;;) {

@@ -1,11 +1,12 @@
+import { aliasSchema } from '../config/sections/registry.js';
 import { TrackingError } from '../errors.js';
 
-/** Aliases are short lower-case words: `staging`, `production`, `canary`. */
-const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** The alias schema of `registry.alias`, so the registry and the pipeline YAML accept the same names. */
 export function assertAlias(alias: string): void {
-  if (!ALIAS.test(alias)) throw new TrackingError('TRACKING_INVALID', `alias "${alias}" must be a lower-case word such as staging or production`);
+  const result = aliasSchema.safeParse(alias);
+  if (!result.success) throw new TrackingError('TRACKING_INVALID', result.error.issues[0]!.message);
 }
 
 export function assertName(kind: string, name: string): void {
