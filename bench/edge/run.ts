@@ -1,0 +1,115 @@
+// bench/edge: the edge runtime (`cvf serve`, in its own process) end to end over HTTP beside its
+// ceiling in this process, for (a) the Fashion-MNIST bundle (HOG → PCA → MLP) and (b) a 224² bundle
+// with a ResNet-18-shaped ONNX backbone (its composed graph in a raw onnxruntime-node session is
+// the ceiling; the HOG bundle has no composed graph, so its ceiling is its Predictor in-process).
+// Each path — PNG upload, DICOM upload, v2 binary tensor — at concurrency 1, 8 and 32 (closed
+// loop, keep-alive). Then the hot-reload load test (alias-load.ts).
+// Goals (issue 12, on the ResNet-18 bundle): v2 binary throughput at concurrency 32 ≥ 0.8× raw ORT
+// at batch 32; p99 at concurrency 1 ≤ raw ORT p99 at batch 1 + 5 ms.
+// Usage: npm run bench:edge -- [--seconds S] [--quick] [--skip-resnet] [--skip-load] [--vulkan]
+// --vulkan leaves Vulkan visible (by default the bench and the server run as on a CPU-only box:
+// with Mesa's lavapipe installed, the ONNX extractor would pick ORT's webgpu provider on it).
+import { readBundleFolder } from '@cvf/core/node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aliasLoad, type AliasLoadResult } from './alias-load.js';
+import { FASHION_MODEL, fashionImages, trainFashionBundles, trainResnetBundle } from './bundles.js';
+import { predictorCeiling, rawOrtCeiling, type CeilingResult } from './ceilings.js';
+import { CPU_ONLY_ENV } from './cvf-cli.js';
+import { startCvfServe } from './cvf-serve.js';
+import { closedLoop } from './http-load.js';
+import { benchPayloads, imageAtContract, PAYLOAD_KINDS } from './payloads.js';
+import { machine, printTable, writeResults } from '../support/report.js';
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const quick = args.includes('--quick');
+const seconds = Number(option('--seconds') ?? (quick ? 2 : 5));
+const withVulkan = args.includes('--vulkan');
+const CONCURRENCY = [1, 8, 32] as const;
+const env = withVulkan ? {} : CPU_ONLY_ENV;
+// This process runs the ceilings' ORT sessions: the same environment as the server's.
+Object.assign(process.env, env);
+
+type Row = {
+  bundle: string;
+  path: string;
+  concurrency: number;
+  'img/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  errors: number | string;
+  'vs ceiling': number | string;
+};
+
+const work = mkdtempSync(join(tmpdir(), 'cvf-bench-edge-'));
+const store = join(work, '.cvf');
+const image = fashionImages(1)[0]!.pixels;
+const rows: Row[] = [];
+const goals: Record<string, { value: number; limit: number; met: boolean }> = {};
+
+async function benchBundle(label: string, bundleDir: string, composed: boolean): Promise<void> {
+  const { manifest } = await readBundleFolder(bundleDir);
+  const contract = manifest.input;
+  const pixels = imageAtContract(image, contract);
+  console.log(`${label}: ceilings (${seconds} s each) ...`);
+  const raw = composed ? await rawOrtCeiling(bundleDir, contract, pixels, CONCURRENCY, seconds) : [];
+  const predictor = await predictorCeiling(bundleDir, contract, pixels, CONCURRENCY, seconds);
+  const ceiling = (c: number): CeilingResult => (composed ? raw : predictor).find((r) => r.batch === c)!;
+  const ceilingRow = (path: string, r: CeilingResult): Row => ({ bundle: label, path, concurrency: r.batch, 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: '-', 'vs ceiling': r.throughput / ceiling(r.batch).throughput });
+  for (const r of raw) rows.push(ceilingRow('raw ORT, composed graph (batch = c)', r));
+  for (const r of predictor) rows.push(ceilingRow('Predictor in-process (batch = c)', r));
+
+  const server = await startCvfServe([bundleDir], { store, env });
+  try {
+    const payloads = await benchPayloads(manifest.name, contract, image);
+    for (const kind of PAYLOAD_KINDS) {
+      for (const concurrency of CONCURRENCY) {
+        console.log(`${label}: HTTP ${kind} at concurrency ${concurrency} ...`);
+        const r = await closedLoop(server.url, payloads[kind], { concurrency, seconds });
+        if (r.errors > 0) console.warn(`  ${r.errors} errors, e.g. ${r.errorSamples[0]}`);
+        rows.push({ bundle: label, path: `HTTP ${kind}`, concurrency, 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors, 'vs ceiling': r.throughput / ceiling(concurrency).throughput });
+        if (composed && kind === 'v2-binary' && concurrency === 32) {
+          const limit = 0.8 * ceiling(32).throughput;
+          goals['v2 binary throughput at c=32 ≥ 0.8× raw ORT (img/s)'] = { value: r.throughput, limit, met: r.throughput >= limit };
+        }
+        if (composed && kind === 'v2-binary' && concurrency === 1) {
+          const limit = ceiling(1).p99Ms + 5;
+          goals['v2 binary p99 at c=1 ≤ raw ORT p99 + 5 ms (ms)'] = { value: r.p99Ms, limit, met: r.p99Ms <= limit };
+        }
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(`bench/edge in ${work}${withVulkan ? '' : ' (Vulkan hidden: a CPU-only edge box)'}`);
+console.log('training the Fashion-MNIST bundle, versions 1 and 2 (cvf train, 6,000 images, 5 epochs) ...');
+const fashion = await trainFashionBundles(store, env);
+await benchBundle('fashion-mnist 28² (hog)', fashion[0]!.bundle, false);
+if (!args.includes('--skip-resnet')) {
+  console.log('training the ResNet-18-shaped 224² bundle (cvf train, 90 images) ...');
+  const resnet = await trainResnetBundle(join(work, 'resnet18'), env);
+  await benchBundle('resnet18 224² (onnx)', resnet, true);
+}
+
+let load: AliasLoadResult | undefined;
+if (!args.includes('--skip-load')) {
+  console.log(`hot reload under load: 20 clients × 10 s of DICOM uploads to ${FASHION_MODEL}@production, the alias moved 1 → 2 at 4 s ...`);
+  const { dicom } = await benchPayloads(FASHION_MODEL, { height: 28, width: 28, channels: 1 }, image);
+  load = await aliasLoad(store, [fashion[0]!.version, fashion[1]!.version], dicom, env);
+}
+
+printTable(rows);
+for (const [name, goal] of Object.entries(goals)) console.log(`goal: ${name}: ${goal.value.toFixed(2)} vs ${goal.limit.toFixed(2)} — ${goal.met ? 'met' : 'not met'}`);
+if (load) {
+  const versions = Object.entries(load.byVersion).map(([v, n]) => `version ${v}: ${n}`).join(', ');
+  console.log(`hot reload: ${load.clients} clients × ${load.seconds.toFixed(1)} s, ${load.requests} answered (${load.throughput.toFixed(0)}/s, p99 ${load.p99Ms.toFixed(1)} ms), ${load.errors} errors; ${versions}; exit code after SIGTERM ${load.exitCode}`);
+  for (const sample of load.errorSamples) console.log(`  error: ${sample}`);
+  const met = load.errors === 0 && Object.keys(load.byVersion).length === 2 && load.exitCode === 0;
+  console.log(`goal: zero failed requests and answers from both versions under an alias move: ${met ? 'met' : 'not met'}`);
+}
+console.log(`results: ${writeResults('edge', { machine: machine(), seconds, vulkanHidden: !withVulkan, rows, goals, hotReload: load })}`);
+rmSync(work, { recursive: true, force: true });
