@@ -23,6 +23,25 @@ function followJob(client: StudioClient, jobId: string, onLine: (line: TrainLine
   });
 }
 
+/** Waits until the queue linked the job to its tracking run, then follows the run's events and cancels the job at its first line. */
+async function followRunAndCancel(fixture: StudioFixture, jobId: string): Promise<{ lines: TrainLine[]; end: RunSummary }> {
+  let runId: string | null = null;
+  while (runId === null) {
+    runId = (await fixture.client.queue()).jobs.find((j) => j.id === jobId)!.runId;
+    if (runId === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const lines: TrainLine[] = [];
+  return new Promise((resolve, reject) => {
+    fixture.client.followRun(runId, {
+      onLine: (line) => {
+        if (lines.push(line) === 1) fixture.client.cancelJob(jobId).catch(reject);
+      },
+      onEnd: (end) => resolve({ lines, end }),
+      onError: reject,
+    });
+  });
+}
+
 const isStage = (stage: string) => (line: TrainLine) => 'type' in line && line.type === 'progress' && line.stage === stage;
 
 describe.skipIf(fashionMissing)('studio run queue: real cvf train children', () => {
@@ -87,15 +106,15 @@ describe.skipIf(fashionMissing)('studio run queue: real cvf train children', () 
     const cancelledSecond = await fixture.client.cancelJob(second.id);
     expect(cancelledSecond).toMatchObject({ state: 'cancelled', startedAt: null });
 
-    let cancelRequested = false;
+    // Once head training is under way, follow the run itself (as /runs/:id does) and cancel the job from there.
+    let runEvents: Promise<{ lines: TrainLine[]; end: RunSummary }> | null = null;
     const { end } = await followJob(fixture.client, first.id, (line) => {
-      // Cancel once head training is under way: the CLI ends the run between batches.
-      if (!cancelRequested && isStage('train')(line)) {
-        cancelRequested = true;
-        void fixture.client.cancelJob(first.id);
-      }
+      if (!runEvents && isStage('train')(line)) runEvents = followRunAndCancel(fixture, first.id);
     });
-    expect(cancelRequested).toBe(true);
+    expect(runEvents).not.toBeNull();
+    const run = await runEvents!;
+    expect(run.lines.length).toBeGreaterThan(0);
+    expect(run.end).toMatchObject({ id: end.runId, status: 'killed' });
     expect(end).toMatchObject({ state: 'cancelled', runId: expect.any(String) });
     const detail = await fixture.client.getRun(end.runId!);
     expect(detail.run.status).toBe('killed');

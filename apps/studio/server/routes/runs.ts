@@ -38,7 +38,7 @@ export const runRoutes: readonly Route[] = [
       };
       const job = studio.queue.jobOfRun(runId);
       if (job && (job.state === 'queued' || job.state === 'running')) {
-        const unsubscribe = studio.queue.subscribe(job.id, { line: (line) => stream.send(SSE_EVENTS.progress, line), end: () => void end() });
+        const unsubscribe = studio.queue.subscribe(job.id, { line: (line) => stream.send(SSE_EVENTS.progress, line), end: () => void end().catch(() => stream.close()) });
         stream.onClose(unsubscribe);
       } else if (initial.status !== 'running') await end();
       else followForeignRun(studio, runId, stream, end);
@@ -57,12 +57,16 @@ export const runRoutes: readonly Route[] = [
 
 function followForeignRun(studio: StudioContext, runId: string, stream: EventStream, end: () => Promise<void>): void {
   const timer = setInterval(() => {
-    void studio.store.getRun(runId).then((run) => {
-      if (run.status !== 'running' && !stream.closed) {
-        clearInterval(timer);
-        void end();
-      }
-    });
+    studio.store.getRun(runId).then(
+      (run) => {
+        if (run.status !== 'running' && !stream.closed) {
+          clearInterval(timer);
+          end().catch(() => stream.close());
+        }
+      },
+      // The run was deleted meanwhile: nothing more will come.
+      () => stream.close(),
+    );
   }, FOREIGN_RUN_POLL_MS);
   stream.onClose(() => clearInterval(timer));
 }
