@@ -74,6 +74,21 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.goto(`${walk!.base}/pipelines?file=walk/train.yaml`);
   await page.locator('[data-testid=pipeline-editor] .cm-content').waitFor();
   const good = walkPipeline(40);
+
+  // Completion from the schema: keys of the mapping being typed, then an enum's values.
+  await replaceText(page, 'version: 1\nname: walk\ntrain:\n  optimizer:\n    ki');
+  const option = (label: string) => page.locator('.cm-tooltip-autocomplete .cm-completionLabel').getByText(label, { exact: true });
+  await option('kind').waitFor();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('ad');
+  await option('adamw').waitFor();
+  await page.keyboard.press('Escape');
+  // Hover documentation: the description and default of the key under the pointer.
+  await replaceText(page, good);
+  const epochsKey = page.locator('.cm-line').filter({ hasText: /^\s*epochs: 40$/ });
+  const box = (await epochsKey.boundingBox())!;
+  await page.mouse.move(box.x + 30, box.y + box.height / 2);
+  await expect.poll(() => page.locator('.cm-tooltip-hover .schema-doc').textContent()).toBe('train.epochsinteger · default 20maximum number of passes over the train split');
   await replaceText(page, good.replace('epochs: 40', 'epochs: many'));
   const issues = page.getByTestId('validation-errors');
   await expect.poll(() => issues.textContent()).toMatch(/^line 11, col 11: train\.epochs: /);
@@ -147,8 +162,10 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.goto(`${walk!.base}/data?config=walk/train.yaml`);
   await page.getByTestId('class-counts').waitFor({ timeout: 60_000 });
   await page.screenshot({ path: join(shots, 'data.png') });
-  await page.goto(`${walk!.base}/viewer`, { waitUntil: 'networkidle' });
-  expect(await page.locator('main.page').innerText()).not.toBe('');
+  await page.goto(`${walk!.base}/viewer`);
+  // The page's lazy chunk has replaced the shell's "Loading…".
+  await expect.poll(() => page.locator('main.page').innerText()).toMatch(/\S/);
+  await expect.poll(() => page.locator('main.page').innerText()).not.toBe('Loading…');
   await page.goto(`${walk!.base}/device`);
   await page.getByTestId('backend').waitFor();
 
