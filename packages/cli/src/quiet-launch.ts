@@ -32,7 +32,8 @@ export function quietLaunch(): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['pipe', 'inherit', 'pipe'],
     env: { ...process.env, [CHILD_ENV]: '1' },
-    detached: true,
+    // A process group of its own (POSIX); on Windows `detached` would open a console window instead.
+    detached: process.platform !== 'win32',
   });
   const filter = new NativeStderrFilter((text) => process.stderr.write(text));
   child.stderr.setEncoding('utf8');
