@@ -25,6 +25,10 @@ if $uninstall; then
   exit 0
 fi
 
+if [ ! -d "$repo/node_modules/@cvf/cli" ]; then
+  echo "install-cli: the clone's dependencies are not installed; run scripts/setup.sh (or npm ci) first" >&2
+  exit 1
+fi
 if [ ! -f "$repo/packages/cli/dist/main.js" ]; then
   echo "[install-cli] building the CLI (npx turbo run build --filter=@cvf/cli)"
   (cd "$repo" && TURBO_TELEMETRY_DISABLED=1 npx turbo run build --filter=@cvf/cli --output-logs=errors-only)
