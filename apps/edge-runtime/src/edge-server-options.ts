@@ -28,6 +28,8 @@ export interface EdgeServerOptions {
   readonly requestTimeoutMs?: number;
   /** How often NAME@ALIAS models look their alias up. Default 5 s; 0: only on `checkForUpdates()` (SIGHUP). */
   readonly reloadIntervalMs?: number;
+  /** Worker threads that decode DICOM uploads off the event loop (CPU device only); 0 decodes on it. Default 1. */
+  readonly decodeWorkers?: number;
   /** Where preprocessing and the extractor run. Default: a CPU device. */
   readonly device?: Device;
   /** Serve only bundles signed by this Ed25519 public key (PEM). */
@@ -54,6 +56,7 @@ export const EDGE_SERVER_DEFAULTS = {
   maxQueue: 256,
   requestTimeoutMs: 30_000,
   reloadIntervalMs: 5_000,
+  decodeWorkers: 1,
 } as const;
 
 /** Options with their defaults, checked: limits are positive, and a public interface needs API keys. */
@@ -63,7 +66,7 @@ export function resolveEdgeServerOptions(options: EdgeServerOptions): ResolvedEd
   for (const key of ['maxBodyBytes', 'maxPixels', 'maxBatch', 'maxQueue', 'requestTimeoutMs'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a positive integer`);
   }
-  for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port'] as const) {
+  for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port', 'decodeWorkers'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a number ≥ 0`);
   }
   if (resolved.apiKeys.some((key) => key.length < 16 || /\s/.test(key))) {

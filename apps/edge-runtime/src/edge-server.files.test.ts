@@ -134,7 +134,8 @@ describe('bad input never kills the server', () => {
 describe('limits', () => {
   let limited: EdgeServer;
   beforeAll(async () => {
-    limited = await start({ maxBodyBytes: 4096, maxPixels: 200 });
+    // DICOM decoded on the event loop here (no worker threads): the pixel budget holds on both paths.
+    limited = await start({ maxBodyBytes: 4096, maxPixels: 200, decodeWorkers: 0 });
   });
 
   it('a body over --max-body is 413 BODY_TOO_LARGE', async () => {

@@ -3,6 +3,7 @@ import { createOrtNodeRuntime } from '@cvf/core/node';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DicomDecodePool } from './decode/dicom-decode-pool.js';
 import { resolveEdgeServerOptions, type EdgeServerOptions } from './edge-server-options.js';
 import { BearerAuth } from './http/bearer-auth.js';
 import { HttpError } from './http/http-error.js';
@@ -51,6 +52,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   const ownDevice = options.device === undefined;
   const device = options.device ?? new CpuDevice();
   const slots = new Map<string, ModelSlot>();
+  const dicomPool = options.decodeWorkers > 0 && device.backend === 'cpu' ? new DicomDecodePool(Math.floor(options.decodeWorkers)) : undefined;
   let loaded = false;
   let draining = false;
   let inFlight = 0;
@@ -66,6 +68,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     maxBodyBytes: options.maxBodyBytes,
     maxPixels: options.maxPixels,
     maxBatch: options.maxBatch,
+    dicomPool,
     ready: () => loaded && !draining,
   };
 
@@ -158,6 +161,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     server.closeAllConnections();
     await closed;
     for (const slot of slots.values()) await slot.close();
+    await dicomPool?.close();
     if (ownDevice) device.destroy();
     log.info('closed');
   }

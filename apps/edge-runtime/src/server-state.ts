@@ -1,4 +1,5 @@
 import type { Device } from '@cvf/core';
+import type { DicomDecodePool } from './decode/dicom-decode-pool.js';
 import { HttpError } from './http/http-error.js';
 import type { InferenceLog } from './inference-log.js';
 import type { EdgeMetrics } from './metrics.js';
@@ -16,6 +17,7 @@ export interface ServerState {
   readonly maxBodyBytes: number;
   readonly maxPixels: number;
   readonly maxBatch: number;
+  readonly dicomPool: DicomDecodePool | undefined;
   /** Every model loaded and warmed, and not draining. */
   ready(): boolean;
 }

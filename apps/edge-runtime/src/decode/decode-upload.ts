@@ -1,6 +1,7 @@
 import { decodeInput, parseMediaType, sniffMediaType, type DecodedInput, type Device, type InputMediaType, type InputWindow } from '@cvf/core';
 import { sharpImageDecoder } from '@cvf/core/node';
 import { decodeDicomFile, parseDicom, Tag } from '@cvf/medical';
+import type { DicomDecodePool } from './dicom-decode-pool.js';
 import { assertPixelBudget } from './pixel-guard.js';
 
 /** An uploaded image ready for a model, with the SOP Instance UID of a DICOM one (for the inference log's hash only). */
@@ -15,6 +16,8 @@ export interface UploadDecodeOptions {
   /** The model's `preprocess.window`, for DICOM. */
   readonly window: InputWindow | undefined;
   readonly maxPixels: number;
+  /** Worker threads for DICOM; without them (or on a GPU device) DICOM is decoded on the event loop. */
+  readonly dicomPool: DicomDecodePool | undefined;
 }
 
 /** Content types that say nothing about the bytes: the type is sniffed from them. */
@@ -29,7 +32,10 @@ const UNTYPED = new Set(['application/octet-stream', 'binary/octet-stream', ''])
 export async function decodeUpload(bytes: Uint8Array, declaredType: string | undefined, options: UploadDecodeOptions): Promise<DecodedUpload> {
   const essence = (declaredType ?? '').split(';')[0]!.trim().toLowerCase();
   const media = UNTYPED.has(essence) ? sniffMediaType(bytes) : parseMediaType(declaredType!);
-  const { device, window, maxPixels } = options;
+  const { device, window, maxPixels, dicomPool } = options;
+  if (media === 'application/dicom' && dicomPool && device.backend === 'cpu') {
+    return { ...(await dicomPool.decode(bytes, window, maxPixels)), media };
+  }
   if (media === 'application/dicom') {
     const file = parseDicom(bytes);
     assertPixelBudget(bytes, media, maxPixels, file);

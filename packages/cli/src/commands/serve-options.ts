@@ -17,6 +17,7 @@ export interface ServeOptions {
   maxQueue: number;
   requestTimeoutMs: number;
   reloadIntervalMs: number;
+  decodeWorkers: number;
   device: (typeof SERVE_DEVICE_KINDS)[number];
   allowSoftware?: boolean;
   publicKey?: string;
