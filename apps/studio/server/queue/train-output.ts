@@ -31,18 +31,33 @@ export class TrainOutputParser {
   }
 
   #take(line: string): TrainLine | null {
-    if (this.#pending.length === 0 && !line.startsWith('{')) return null;
-    this.#pending.push(line);
-    let value: unknown;
-    try {
-      value = JSON.parse(this.#pending.join('\n'));
-    } catch {
-      // An indented report ends with a '}' at column 0; past that, it was not JSON after all.
-      if (line === '}') this.#pending = [];
-      return null;
+    // A complete one-line value stands alone, even after an unfinished block that was not JSON.
+    const alone = line.startsWith('{') ? parseJson(line) : undefined;
+    if (alone !== undefined) {
+      this.#pending = [];
+      return asTrainLine(alone);
     }
-    this.#pending = [];
-    const parsed = trainLineSchema.safeParse(value);
-    return parsed.success ? parsed.data : null;
+    if (this.#pending.length === 0 && line !== '{') return null;
+    this.#pending.push(line);
+    const value = parseJson(this.#pending.join('\n'));
+    // An indented report ends with a '}' at column 0; past that (or a bound), it was not JSON after all.
+    if (value !== undefined || line === '}' || this.#pending.length > MAX_REPORT_LINES) this.#pending = [];
+    return value === undefined ? null : asTrainLine(value);
   }
+}
+
+/** An error report lists config issues (a few lines each): far fewer lines than this. */
+const MAX_REPORT_LINES = 20_000;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function asTrainLine(value: unknown): TrainLine | null {
+  const parsed = trainLineSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
