@@ -239,3 +239,16 @@ it.skipIf(skip)('no request carried pixel data or a DICOM attribute value, and t
   expect(requests.some((r) => /\/api\/models\/fashion-mnist\/versions\/1\/bundle\/manifest\.json$/.test(r.url))).toBe(true);
   expect(pageErrors).toEqual([]);
 });
+
+it.skipIf(skip)('after the first visit, the viewer and its cached bundle work with the studio server stopped', async () => {
+  await poll(() => page.getByTestId('offline-state').getAttribute('data-state')).toBe('ready');
+  const stopped = server!;
+  server = undefined;
+  await stopped.close();
+  await page.reload();
+  await page.getByTestId('inference-backend').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('bundle-cache-state').getAttribute('data-state')).toBe('cached');
+  await open(files.series[0]!);
+  await predictionFor(files.series[0]!.name);
+  await page.screenshot({ path: join(SCREENSHOTS, '5-offline.png') });
+});

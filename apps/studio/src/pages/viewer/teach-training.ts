@@ -52,7 +52,7 @@ export async function teachHead(device: Device, examples: readonly TaughtExample
   const { head } = await trainHead(
     device,
     { head: 'softmax', inputDim: dim, classes: classes.length },
-    { epochs: 200, batchSize: 32, optimizer: { kind: 'adam', lr: 0.05, weightDecay: 1e-3 }, earlyStopping: { enabled: false }, seed: 42 },
+    { epochs: 60, batchSize: 32, optimizer: { kind: 'adam', lr: 0.1, weightDecay: 1e-3 }, earlyStopping: { enabled: false }, seed: 42 },
     { features: stack(train), labels: labelsOf(train) },
   );
   const perClassAccuracy: Record<string, number | null> = Object.fromEntries(classes.map((c) => [c, null]));
