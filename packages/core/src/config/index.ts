@@ -1,6 +1,8 @@
 export { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './schema.js';
 export { parsePipelineConfig } from './load.js';
 export { parseOverrides, type ConfigOverride } from './overrides.js';
+export { CONFIG_REFERENCE_COMMAND, configReferenceMarkdown } from './config-reference.js';
+export { aliasSchema } from './sections/registry.js';
 export { windowPresets, type WindowPreset } from './sections/preprocess.js';
 export { type DataSource, type UnlabelledSource } from './sections/data.js';
 export {
