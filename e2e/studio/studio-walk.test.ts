@@ -161,6 +161,9 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   // The other pages open without an error.
   await page.goto(`${walk!.base}/data?config=walk/train.yaml`);
   await page.getByTestId('class-counts').waitFor({ timeout: 60_000 });
+  const thumbnails = page.getByTestId('sample-grid').locator('img');
+  expect(await thumbnails.count()).toBeGreaterThan(0);
+  await expect.poll(() => thumbnails.evaluateAll((images: HTMLImageElement[]) => images.every((img) => img.complete && img.naturalWidth > 0)), { timeout: 60_000 }).toBe(true);
   await page.screenshot({ path: join(shots, 'data.png') });
   await page.goto(`${walk!.base}/viewer`);
   // The page's lazy chunk has replaced the shell's "Loading…".

@@ -58,9 +58,11 @@ function DataSummaryView({ summary }: { summary: DataSummary }) {
               <tr key={c}>
                 <td>{c}</td>
                 {summary.splits.map((s) => (
-                  <td key={s.split} className="bar-cell">
-                    <span className="bar" style={{ width: `${((s.counts[i] ?? 0) / max) * 100}%` }} />
-                    <span className="bar-value">{s.counts[i] ?? 0}</span>
+                  <td key={s.split}>
+                    <div className="bar-cell">
+                      <span className="bar-value">{s.counts[i] ?? 0}</span>
+                      <span className="bar" style={{ width: `${((s.counts[i] ?? 0) / max) * 80}%` }} />
+                    </div>
                   </td>
                 ))}
               </tr>
