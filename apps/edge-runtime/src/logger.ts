@@ -1,10 +1,10 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * JSON logs (pino). Request lines carry a request id, route, status, latency, model and version —
- * never pixels or DICOM attribute values: nothing of an input is logged but its size and type.
+ * never pixels or DICOM attribute values: nothing of an input is logged.
  */
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino({ name: 'cvf-edge', level: options.level ?? 'info', base: { pid: process.pid } }, options.destination ?? pino.destination(1));
 }
 

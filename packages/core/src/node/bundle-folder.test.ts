@@ -39,6 +39,15 @@ describe('bundle folders and .tar files', () => {
         expect(p.top).toHaveLength(expected[i]!.top.length);
       });
       expect(predictor.thumbnail(predictions[0]!.similar[0]!.id)?.shape).toEqual([24, 24, 1]);
+      // The PCA features on request (for the inference log), the same predictions either way.
+      expect(predictions[0]!.features).toBeUndefined();
+      const withFeatures = await predictor.predict(images, { features: true });
+      const components = findStage(bundle.manifest, 'pca')!.params.components;
+      withFeatures.forEach((p, i) => {
+        expect(p.features).toHaveLength(components);
+        expect(p.features!.every(Number.isFinite)).toBe(true);
+        expect(p.probabilities).toEqual(predictions[i]!.probabilities);
+      });
     } finally {
       await predictor.release();
     }
