@@ -31,7 +31,7 @@ preprocess:
   color: gray
   window: { preset: ct-lung }
 features: { kind: hog, hog: { cellSize: 8, blockSize: 2, bins: 9 } }
-pca: { enabled: true, components: 8, method: randomized }
+pca: { enabled: true, components: 8 } # auto: n < d here
 index: { kind: flat, metric: cosine, k: 3 }
 model: { head: softmax }
 train: { epochs: 3, batchSize: 16, optimizer: { kind: adam, lr: 0.01 } }
@@ -115,6 +115,21 @@ describe('cvf dicom deid → cvf train (labels keyed by SOPInstanceUID, patient-
     expect(ids('two')).toEqual(ids('one'));
     expect(ids('three')[0]![0]).not.toBe(ids('one')[0]![0]);
     expect(ids('three')[0]![1]).not.toBe(ids('one')[0]![1]);
+  });
+
+  it('with --layout uids, names the output by the new UIDs, so folder names that hold patient IDs stay behind', async () => {
+    const run = await cvf('dicom', 'deid', join(root, 'in', 'dicom'), join(root, 'by-uid'), '--secret', 'k', '--layout', 'uids', '--json');
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const paths = files(join(root, 'by-uid'));
+    expect(paths).toHaveLength(32);
+    for (const path of paths) {
+      expect(path).not.toContain('CVFDEMO');
+      const file = parseDicom(new Uint8Array(readFileSync(join(root, 'by-uid', path))));
+      expect(path).toBe(`${file.string('0020000D')}/${file.string('0020000E')}/${file.string('00080018')}.dcm`);
+    }
+    expect(new Set(paths.map((p) => p.split('/')[0])).size).toBe(8);
+    const mirrored = await cvf('dicom', 'deid', join(root, 'in', 'dicom'), join(root, 'mirrored'), '--secret', 'k');
+    expect(mirrored.stderr).toContain('note: folder and file names were copied as they are; if they hold names or IDs, use --layout uids');
   });
 
   it.each([

@@ -14,6 +14,7 @@ interface DeidCommandOptions {
   labelsOut?: string;
   keepPrivate?: boolean;
   policy?: string;
+  layout?: string;
 }
 
 /** Where rewritten labels go by default: into the output folder (they hold no identifiers any more), else beside the output file. */
@@ -23,7 +24,7 @@ async function defaultLabelsOutput(labels: string, input: string, output: string
 }
 
 /**
- * `cvf dicom deid IN OUT [--key-file F | --secret S] [--uid-map F] [--labels CSV [--labels-out CSV]] [--keep-private] [--policy conformant|minimal] [--json]`:
+ * `cvf dicom deid IN OUT [--key-file F | --secret S] [--uid-map F] [--labels CSV [--labels-out CSV]] [--layout mirror|uids] [--keep-private] [--policy conformant|minimal] [--json]`:
  * de-identifies a DICOM file, or a folder into a mirror of it, with the PS3.15 Basic Application
  * Level Confidentiality Profile; Patient ID becomes a keyed pseudonym. UIDs and pseudonyms share one
  * key for the whole run (--key-file, else --secret, else $CVF_DEID_SECRET, else random), so a study
@@ -43,6 +44,7 @@ export function registerDicomDeid(dicom: Command): void {
     .option('--uid-map <file>', 'write the re-identification map (original → new UIDs and Patient IDs, CSV, owner-only) here; keep it, never inside <out>')
     .option('--labels <csv>', 'a labels CSV keyed by sopInstanceUID, seriesInstanceUID, studyInstanceUID or patientId, rewritten to the new identifiers')
     .option('--labels-out <csv>', 'where the rewritten labels go (default: <out>/<name of the labels file>)')
+    .option('--layout <layout>', 'names in an output folder: mirror keeps the input\'s folders and file names, uids names them by the new UIDs (study/series/instance.dcm) when names hold IDs', 'mirror')
     .option('--keep-private', 'keep private attributes (removed by default)')
     .option('--policy <policy>', 'combined actions (X/Z/D, ...): conformant keeps IODs valid, minimal removes the most', 'conformant')
     .option('--json', 'print the report (written, skipped, failed, key file, map, labels) or {"error":{"code","message"}} as JSON on stdout')
@@ -59,10 +61,11 @@ export function registerDicomDeid(dicom: Command): void {
             ...(options.uidMap === undefined ? {} : { mapFile: options.uidMap }),
             ...(labels === undefined ? {} : { labels }),
             keepPrivate: options.keepPrivate === true,
+            layout: (options.layout ?? 'mirror') as 'mirror' | 'uids',
             policy: (options.policy ?? 'conformant') as CombinedActionPolicy,
           });
           if (json) printJson(report);
-          else writeSummary(report, secret === undefined && options.keyFile === undefined);
+          else writeSummary(report, secret === undefined && options.keyFile === undefined, options.layout !== 'uids');
           return report.failed.length === 0 ? EXIT.ok : EXIT.failed;
         },
         EXIT.badInput,
@@ -70,7 +73,7 @@ export function registerDicomDeid(dicom: Command): void {
     });
 }
 
-function writeSummary(report: DeidPathReport, randomKey: boolean): void {
+function writeSummary(report: DeidPathReport, randomKey: boolean, mirrored: boolean): void {
   const { written, skipped, failed, keyFile, map, labels } = report;
   const lines = [`de-identified ${written.length} file(s) into ${report.output}; skipped ${skipped.length}; failed ${failed.length}`];
   if (keyFile) lines.push(`key     ${keyFile.path}${keyFile.created ? ' (new: keep it to get the same UIDs and pseudonyms next time)' : ''}`);
@@ -78,6 +81,7 @@ function writeSummary(report: DeidPathReport, randomKey: boolean): void {
   if (labels) lines.push(`labels  ${labels.output}: ${labels.rows} row(s), ${labels.columns.join(', ')} replaced`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (randomKey && !map) process.stderr.write('note: a random key and no --uid-map: these new UIDs and pseudonyms can be neither traced back nor repeated in another run (see --key-file)\n');
+  if (mirrored && written.length > 1) process.stderr.write('note: folder and file names were copied as they are; if they hold names or IDs, use --layout uids\n');
   if (keyFile?.readableByOthers) process.stderr.write(`warning: the key file ${keyFile.path} can be read by other users; chmod 600 it\n`);
   if (labels && labels.unmatched > 0) process.stderr.write(`warning: ${labels.unmatched} of ${labels.rows} label row(s) name no file that was de-identified\n`);
   for (const s of skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);

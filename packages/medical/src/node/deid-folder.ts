@@ -6,6 +6,9 @@ import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deid
 import { deidentifyLabels, readLabelsToDeidentify } from '../deid/deidentify-labels.js';
 import { PatientPseudonyms } from '../deid/patient-pseudonym.js';
 import { UidRemapper } from '../deid/uid-remapper.js';
+import type { DicomFile } from '../dicom/dicom-file.js';
+import { parseDicom } from '../dicom/parse-dicom.js';
+import { Tag } from '../dicom/tags.js';
 import { readOrCreateDeidKey, writeReidentificationMap } from './deid-secret-files.js';
 
 export interface DeidPathOptions extends Omit<DeidOptions, 'remapper' | 'pseudonyms'> {
@@ -19,8 +22,22 @@ export interface DeidPathOptions extends Omit<DeidOptions, 'remapper' | 'pseudon
   readonly mapFile?: string;
   /** A labels CSV keyed by UIDs (or patientId) to rewrite to the new identifiers, and where to write it. */
   readonly labels?: { readonly input: string; readonly output: string };
+  /**
+   * How a folder's files are named in the output: `mirror` (default) keeps the input's folders and
+   * file names; `uids` writes <new StudyInstanceUID>/<new SeriesInstanceUID>/<new SOPInstanceUID>.dcm,
+   * for trees whose folder or file names hold names or IDs.
+   */
+  readonly layout?: 'mirror' | 'uids';
   /** Called after each file, for progress. */
   readonly onFile?: (done: number, path: string) => void;
+}
+
+/** The path of a de-identified file under the `uids` layout: its own new UIDs, nothing of the input's names. */
+function uidPath(file: DicomFile): string {
+  const study = file.string(Tag.StudyInstanceUID) ?? 'no-study-uid';
+  const series = file.string(Tag.SeriesInstanceUID) ?? 'no-series-uid';
+  const sop = file.string(Tag.SOPInstanceUID) ?? file.string(Tag.MediaStorageSOPInstanceUID) ?? 'no-sop-instance-uid';
+  return join(study, series, `${sop}.dcm`);
 }
 
 export interface DeidWritten {
@@ -93,6 +110,9 @@ export async function deidPath(input: string, output: string, options: DeidPathO
   const target = resolve(output);
   const info = await statOrUndefined(source);
   if (!info) throw new FileError(`cannot read "${input}": no such file or folder`);
+  if (options.layout !== undefined && options.layout !== 'mirror' && options.layout !== 'uids') {
+    throw new DeidError('DEID_INVALID_OPTIONS', `layout "${String(options.layout)}" is not one of mirror, uids`);
+  }
   if (options.policy !== undefined && options.policy !== 'conformant' && options.policy !== 'minimal') {
     throw new DeidError('DEID_INVALID_OPTIONS', `policy "${String(options.policy)}" is not one of conformant, minimal`);
   }
@@ -141,9 +161,12 @@ export async function deidPath(input: string, output: string, options: DeidPathO
   }
 
   let done = 0;
-  for (const { from, to } of jobs) {
+  const byUids = options.layout === 'uids' && info.isDirectory();
+  for (const job of jobs) {
+    const { from } = job;
     try {
       const result = await deidentifyDicom(await readRegularFile(from, { what: 'DICOM file' }), deidOptions);
+      const to = byUids ? join(target, uidPath(parseDicom(result.bytes))) : job.to;
       await mkdir(dirname(to), { recursive: true });
       await writeFile(to, result.bytes);
       report.written.push({ input: from, output: to, transferSyntaxUID: result.outputTransferSyntaxUID, counts: result.counts });
