@@ -1,6 +1,7 @@
 import type { Route } from '../http/router.js';
 import { configRoutes } from './configs.js';
 import { dataRoutes } from './data.js';
+import { dicomwebRoutes } from './dicomweb.js';
 import { infoRoutes } from './info.js';
 import { modelRoutes } from './models.js';
 import { queueRoutes } from './queue.js';
@@ -18,4 +19,5 @@ export const API_ROUTES: readonly Route[] = [
   ...modelRoutes,
   ...dataRoutes,
   ...teachRoutes,
+  ...dicomwebRoutes,
 ];

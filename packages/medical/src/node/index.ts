@@ -1,3 +1,5 @@
 // @cvf/medical Node-only adapters (file system access).
 export { readDicomFile } from './read-dicom-file.js';
 export { deidPath, type DeidPathOptions, type DeidPathReport, type DeidWritten } from './deid-folder.js';
+// A real Orthanc for tests of DICOMweb clients (the studio's proxy among them).
+export { orthancUnavailable, startOrthanc, type OrthancServer } from './testing/orthanc.js';
