@@ -5,7 +5,7 @@
 import { SqliteTrackingStore } from '@cvf/core/node';
 import { FASHION_MODEL } from './bundles.js';
 import { startCvfServe } from './cvf-serve.js';
-import { closedLoop, modelVersionOf, type BenchRequest, type LoadResult } from './http-load.js';
+import { closedLoop, modelVersionOf, warmUp, type BenchRequest, type LoadResult } from './http-load.js';
 
 export interface AliasLoadResult extends LoadResult {
   readonly clients: number;
@@ -35,6 +35,7 @@ export async function aliasLoad(store: string, versions: readonly [number, numbe
   let result: LoadResult;
   let exitCode: number | null;
   try {
+    await warmUp(server.url, dicom, clients);
     result = await closedLoop(server.url, dicom, {
       concurrency: clients,
       seconds,

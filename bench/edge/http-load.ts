@@ -55,6 +55,21 @@ function send(agent: Agent, base: URL, r: BenchRequest): Promise<Answer> {
   });
 }
 
+/**
+ * Sends `count` copies of a request at once and fails unless every answer is 200: a warm-up that
+ * starts what the first requests of a kind start lazily (the server's DICOM decode workers).
+ */
+export async function warmUp(baseUrl: string, benchRequest: BenchRequest, count: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: count });
+  try {
+    const answers = await Promise.all(Array.from({ length: count }, () => send(agent, new URL(baseUrl), benchRequest)));
+    const failed = answers.find((a) => a.status !== 200);
+    if (failed) throw new Error(`warm-up ${benchRequest.path}: HTTP ${failed.status}: ${failed.body.toString('utf8').slice(0, 300)}`);
+  } finally {
+    agent.destroy();
+  }
+}
+
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;

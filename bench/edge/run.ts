@@ -18,7 +18,7 @@ import { FASHION_MODEL, fashionImages, trainFashionBundles, trainResnetBundle } 
 import { predictorCeiling, rawOrtCeiling, type CeilingResult } from './ceilings.js';
 import { CPU_ONLY_ENV } from './cvf-cli.js';
 import { startCvfServe } from './cvf-serve.js';
-import { closedLoop } from './http-load.js';
+import { closedLoop, warmUp } from './http-load.js';
 import { benchPayloads, imageAtContract, PAYLOAD_KINDS } from './payloads.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 
@@ -35,11 +35,11 @@ Object.assign(process.env, env);
 type Row = {
   bundle: string;
   path: string;
-  concurrency: number;
+  concurrency: string;
   'img/s': number;
   'p50 ms': number;
   'p99 ms': number;
-  errors: number | string;
+  errors: string;
   'vs ceiling': number | string;
 };
 
@@ -57,7 +57,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
   const raw = composed ? await rawOrtCeiling(bundleDir, contract, pixels, CONCURRENCY, seconds) : [];
   const predictor = await predictorCeiling(bundleDir, contract, pixels, CONCURRENCY, seconds);
   const ceiling = (c: number): CeilingResult => (composed ? raw : predictor).find((r) => r.batch === c)!;
-  const ceilingRow = (path: string, r: CeilingResult): Row => ({ bundle: label, path, concurrency: r.batch, 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: '-', 'vs ceiling': r.throughput / ceiling(r.batch).throughput });
+  const ceilingRow = (path: string, r: CeilingResult): Row => ({ bundle: label, path, concurrency: String(r.batch), 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: '-', 'vs ceiling': r.throughput / ceiling(r.batch).throughput });
   for (const r of raw) rows.push(ceilingRow('raw ORT, composed graph (batch = c)', r));
   for (const r of predictor) rows.push(ceilingRow('Predictor in-process (batch = c)', r));
 
@@ -65,11 +65,12 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
   try {
     const payloads = await benchPayloads(manifest.name, contract, image);
     for (const kind of PAYLOAD_KINDS) {
+      await warmUp(server.url, payloads[kind], 32);
       for (const concurrency of CONCURRENCY) {
         console.log(`${label}: HTTP ${kind} at concurrency ${concurrency} ...`);
         const r = await closedLoop(server.url, payloads[kind], { concurrency, seconds });
         if (r.errors > 0) console.warn(`  ${r.errors} errors, e.g. ${r.errorSamples[0]}`);
-        rows.push({ bundle: label, path: `HTTP ${kind}`, concurrency, 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors, 'vs ceiling': r.throughput / ceiling(concurrency).throughput });
+        rows.push({ bundle: label, path: `HTTP ${kind}`, concurrency: String(concurrency), 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: String(r.errors), 'vs ceiling': r.throughput / ceiling(concurrency).throughput });
         if (composed && kind === 'v2-binary' && concurrency === 32) {
           const limit = 0.8 * ceiling(32).throughput;
           goals['v2 binary throughput at c=32 ≥ 0.8× raw ORT (img/s)'] = { value: r.throughput, limit, met: r.throughput >= limit };
