@@ -37,10 +37,9 @@ describe('registry.alias and models promote --alias', () => {
       expect([alias, registryVerdict(alias)]).toEqual([alias, null]);
     }
     for (const alias of ['Production', 'prod!', '2nd', '', 'a'.repeat(33)]) {
-      const message = yamlVerdict(alias);
-      expect(message, alias).toMatch(/must be a lower-case word such as staging or production/);
-      // The YAML loader adds what it found; the rule and its wording are one.
-      expect(message).toContain(registryVerdict(alias)!);
+      const rule = 'an alias must be a lower-case word such as staging or production (a letter, then up to 31 letters, digits or "-")';
+      expect(yamlVerdict(alias), alias).toBe(`${rule}, got ${JSON.stringify(alias)}`);
+      expect(registryVerdict(alias)).toBe(`${JSON.stringify(alias)}: ${rule}`);
     }
   });
 });

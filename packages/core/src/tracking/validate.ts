@@ -6,7 +6,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** The alias schema of `registry.alias`, so the registry and the pipeline YAML accept the same names. */
 export function assertAlias(alias: string): void {
   const result = aliasSchema.safeParse(alias);
-  if (!result.success) throw new TrackingError('TRACKING_INVALID', result.error.issues[0]!.message);
+  if (!result.success) throw new TrackingError('TRACKING_INVALID', `${JSON.stringify(alias)}: ${result.error.issues[0]!.message}`);
 }
 
 export function assertName(kind: string, name: string): void {

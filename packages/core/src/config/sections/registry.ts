@@ -7,7 +7,7 @@ import * as z from 'zod';
  */
 export const aliasSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: (issue) => `alias ${JSON.stringify(issue.input)} must be a lower-case word such as staging or production (a letter, then up to 31 letters, digits or "-")` })
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'an alias must be a lower-case word such as staging or production (a letter, then up to 31 letters, digits or "-")' })
   .describe('a lower-case word such as staging or production (a letter, then up to 31 letters, digits or "-")');
 
 export const registrySchema = z
