@@ -48,7 +48,7 @@ describe.skipIf(fashionMissing)('studio run queue: real cvf train children', () 
   let fixture: StudioFixture;
   beforeAll(async () => {
     fixture = await startStudioFixture({
-      files: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 2, register: true }), 'long.yaml': tinyPipeline('long', { epochs: 100_000 }) },
+      files: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 2, limit: 200, register: true }), 'long.yaml': tinyPipeline('long', { epochs: 100_000, limit: 200 }) },
     });
   });
   afterAll(() => fixture.close());
