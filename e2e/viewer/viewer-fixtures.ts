@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -72,4 +73,9 @@ export async function trainRegisteredBundle(store: string): Promise<{ bundle: st
   const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { bundle: string; model: { name: string; version: number } | null };
   if (!summary.model) throw new Error('cvf train registered no model: registry.register must be true in configs/fashion-mnist/train.yaml');
   return { bundle: summary.bundle, model: summary.model };
+}
+
+/** The studio app as shipped (vite build) into `outDir`: tests build it so they never run a stale dist. */
+export async function buildStudio(outDir: string): Promise<void> {
+  await promisify(execFile)('npx', ['--no-install', 'vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: join(repoRoot, 'apps/studio'), maxBuffer: 16 << 20 });
 }

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { requireInCi } from '@cvf/core/testing';
@@ -10,7 +8,7 @@ import { startStudioServer, type StudioServer } from '@cvf/studio/server';
 import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
 import { nodePredictions, type FilePrediction } from './node-predictions.js';
 import { leaks, recordRequests, secretsOf, type RecordedRequest } from './privacy-recorder.js';
-import { ctSeries, fashionDicomFiles, fashionPng, PATIENT, repoRoot, T10K_IMAGES, t10kImages, trainRegisteredBundle, type ViewerFile } from './viewer-fixtures.js';
+import { buildStudio, ctSeries, fashionDicomFiles, fashionPng, PATIENT, repoRoot, T10K_IMAGES, t10kImages, trainRegisteredBundle, type ViewerFile } from './viewer-fixtures.js';
 
 // The studio's viewer against the real studio server and a registered Fashion-MNIST bundle: files
 // opened in Chromium are decoded, windowed and inferred in the page (SwiftShader WebGPU), and the
@@ -36,7 +34,7 @@ beforeAll(async () => {
   // The app as shipped (vite build), built here so the test never runs a stale dist.
   const [trained] = await Promise.all([
     trainRegisteredBundle(store),
-    promisify(execFile)('npx', ['--no-install', 'vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], { cwd: join(repoRoot, 'apps/studio'), maxBuffer: 16 << 20 }),
+    buildStudio(dist),
   ]);
   const dicom = fashionDicomFiles();
   files = { ...dicom, png: await fashionPng('garment.png', t10kImages(1, 91)[0]!), ct: ctSeries(5, 128) };

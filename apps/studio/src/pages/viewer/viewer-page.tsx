@@ -1,3 +1,4 @@
+import { DicomwebPanel } from './dicomweb-panel.js';
 import { DisplayControls } from './display-controls.js';
 import { ImageViewport } from './image-viewport.js';
 import { useInferenceStore } from './inference-store.js';
@@ -22,6 +23,7 @@ export function ViewerPage() {
     <div className="viewer">
       <aside className="viewer-side">
         <OpenImages />
+        <DicomwebPanel />
         <StudyBrowser />
         <ModelPanel />
         <p className="viewer-hint" data-testid="offline-state" data-state={offline}>
