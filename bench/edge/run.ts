@@ -11,7 +11,7 @@
 // with Mesa's lavapipe installed, the ONNX extractor would pick ORT's webgpu provider on it).
 import { readBundleFolder } from '@cvf/core/node';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aliasLoad, type AliasLoadResult } from './alias-load.js';
 import { FASHION_MODEL, fashionImages, trainFashionBundles, trainResnetBundle } from './bundles.js';
@@ -86,7 +86,9 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
   }
 }
 
-console.log(`bench/edge in ${work}${withVulkan ? '' : ' (Vulkan hidden: a CPU-only edge box)'}`);
+// Other work on the machine skews every number: the load averages are printed and kept with them.
+const loadAtStart = loadavg();
+console.log(`bench/edge in ${work}${withVulkan ? '' : ' (Vulkan hidden: a CPU-only edge box)'}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
 console.log('training the Fashion-MNIST bundle, versions 1 and 2 (cvf train, 6,000 images, 5 epochs) ...');
 const fashion = await trainFashionBundles(store, env);
 await benchBundle('fashion-mnist 28² (hog)', fashion[0]!.bundle, false);
@@ -112,5 +114,7 @@ if (load) {
   const met = load.errors === 0 && Object.keys(load.byVersion).length === 2 && load.exitCode === 0;
   console.log(`goal: zero failed requests and answers from both versions under an alias move: ${met ? 'met' : 'not met'}`);
 }
-console.log(`results: ${writeResults('edge', { machine: machine(), seconds, vulkanHidden: !withVulkan, rows, goals, hotReload: load })}`);
+const loadAtEnd = loadavg();
+console.log(`load average at the end: ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`results: ${writeResults('edge', { machine: machine(), loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, goals, hotReload: load })}`);
 rmSync(work, { recursive: true, force: true });
