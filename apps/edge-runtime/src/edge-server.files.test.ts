@@ -15,7 +15,8 @@ const servers: EdgeServer[] = [];
 const silent = createLogger({ level: 'silent' });
 
 async function start(options: Partial<EdgeServerOptions> = {}): Promise<EdgeServer> {
-  const started = await createEdgeServer({ models: ['patterns@production'], store, logger: silent, ...options });
+  // DICOM worker threads only where a test sends DICOM (each takes a while to start from the sources).
+  const started = await createEdgeServer({ models: ['patterns@production'], store, logger: silent, decodeWorkers: 0, ...options });
   servers.push(started);
   return started;
 }
@@ -23,7 +24,7 @@ async function start(options: Partial<EdgeServerOptions> = {}): Promise<EdgeServ
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cvf-edge-files-'));
   store = (await trainTestModel(dir, { name: 'patterns', alias: 'production' })).store;
-  server = await start();
+  server = await start({ decodeWorkers: 1 });
 });
 afterAll(async () => {
   for (const s of servers) await s.close();
@@ -135,7 +136,7 @@ describe('limits', () => {
   let limited: EdgeServer;
   beforeAll(async () => {
     // DICOM decoded on the event loop here (no worker threads): the pixel budget holds on both paths.
-    limited = await start({ maxBodyBytes: 4096, maxPixels: 200, decodeWorkers: 0 });
+    limited = await start({ maxBodyBytes: 4096, maxPixels: 200 });
   });
 
   it('a body over --max-body is 413 BODY_TOO_LARGE', async () => {

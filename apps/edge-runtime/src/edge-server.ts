@@ -177,6 +177,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
       }
       slots.set(slot.name, slot);
     }
+    await dicomPool?.start();
   } catch (error) {
     await close();
     throw error;

@@ -127,7 +127,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cvf-edge-v2-'));
   const trained = await trainTestModel(dir, { name: 'patterns', alias: 'production' });
   version = String(trained.version);
-  server = await createEdgeServer({ models: ['patterns@production'], store: trained.store, logger: createLogger({ level: 'silent' }) });
+  server = await createEdgeServer({ models: ['patterns@production'], store: trained.store, decodeWorkers: 0, logger: createLogger({ level: 'silent' }) });
   client = new V2Client(server.url);
 });
 afterAll(async () => {

@@ -26,18 +26,24 @@ export class DicomDecodePool {
 
   readonly #size: number;
 
-  /** Workers start with the first DICOM file, so a server that never sees one never starts them. */
   constructor(size: number) {
     this.#size = size;
     this.#workers = [];
   }
 
-  async decode(bytes: Uint8Array, window: InputWindow | undefined, maxPixels: number): Promise<{ input: DecodedInput; sopInstanceUid: string | undefined }> {
+  /** Starts the workers and resolves once each has loaded the codecs, so the first DICOM does not wait for that. */
+  async start(): Promise<void> {
+    const started: Promise<void>[] = [];
     while (this.#workers.length < this.#size) {
       const entry: PoolWorker = { worker: undefined as unknown as Worker, pending: new Map() };
-      this.#spawn(entry);
+      started.push(this.#spawn(entry));
       this.#workers.push(entry);
     }
+    await Promise.all(started);
+  }
+
+  async decode(bytes: Uint8Array, window: InputWindow | undefined, maxPixels: number): Promise<{ input: DecodedInput; sopInstanceUid: string | undefined }> {
+    if (this.#workers.length < this.#size) await this.start();
     const entry = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.#next++;
     const job: DicomDecodeJob = { id, bytes, window, maxPixels };
@@ -60,14 +66,20 @@ export class DicomDecodePool {
     await Promise.all(this.#workers.map(({ worker }) => worker.terminate()));
   }
 
-  #spawn(entry: PoolWorker): void {
+  /** Starts a worker for `entry`; resolves when it says it is ready (or fails to start). */
+  #spawn(entry: PoolWorker): Promise<void> {
     // From the sources (tests run TypeScript), the worker is TypeScript too, loaded through tsx's loader.
     const source = import.meta.url.endsWith('.ts');
     const url = new URL(`./dicom-decode-worker.${source ? 'ts' : 'js'}`, import.meta.url);
     const worker = source
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, execArgv: ['--conditions=source'] })
       : new Worker(url);
-    worker.on('message', (answer: DicomDecodeAnswer) => {
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    worker.on('message', (answer: DicomDecodeAnswer | { ready: true }) => {
+      if ('ready' in answer) return;
       entry.pending.get(answer.id)?.resolve(answer);
       entry.pending.delete(answer.id);
       // An idle worker does not keep the process alive.
@@ -80,9 +92,10 @@ export class DicomDecodePool {
     worker.on('error', fail);
     worker.on('exit', (code) => {
       fail(new Error(`DICOM decode worker exited with code ${code}`));
-      if (!this.#closed) this.#spawn(entry);
+      if (!this.#closed) void this.#spawn(entry).catch(() => undefined);
     });
     worker.unref();
     entry.worker = worker;
+    return ready;
   }
 }

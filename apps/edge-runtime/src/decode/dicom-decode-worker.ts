@@ -29,6 +29,7 @@ export type DicomDecodeAnswer =
 // device, so a large compressed file does not hold the server's event loop.
 const device = new CpuDevice();
 
+parentPort!.postMessage({ ready: true });
 parentPort!.on('message', async (job: DicomDecodeJob) => {
   try {
     const file = parseDicom(job.bytes);
