@@ -20,7 +20,8 @@ let walk: TestStudio | undefined;
 beforeAll(async () => {
   if (skip) return;
   if (!existsSync(STUDIO_DIST)) throw new Error(`no studio build at ${STUDIO_DIST}: run scripts/setup.sh (or npm run build -w apps/studio)`);
-  walk = await startTestStudio({ 'walk/train.yaml': walkPipeline(40), 'walk/baseline.yaml': walkPipeline(3) });
+  // Two at once: the earlier run to compare with trains while the walk edits its config.
+  walk = await startTestStudio({ 'walk/train.yaml': walkPipeline(40), 'walk/baseline.yaml': walkPipeline(3) }, { concurrency: 2 });
   browser = await launchChromium();
 });
 
@@ -41,9 +42,9 @@ async function call(method: string, path: string, body?: unknown): Promise<unkno
   return payload;
 }
 
-async function jobEnded(jobId: string): Promise<{ state: string; error: string | null }> {
+async function jobEnded(jobId: string): Promise<{ state: string; error: string | null; runId: string | null }> {
   for (;;) {
-    const { jobs } = (await call('GET', '/api/queue')) as { jobs: { id: string; state: string; error: string | null }[] };
+    const { jobs } = (await call('GET', '/api/queue')) as { jobs: { id: string; state: string; error: string | null; runId: string | null }[] };
     const job = jobs.find((j) => j.id === jobId)!;
     if (!['queued', 'running'].includes(job.state)) return job;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -58,10 +59,8 @@ async function replaceText(page: Page, text: string): Promise<void> {
 }
 
 it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { timeout: 170_000 }, async () => {
-  // An earlier run to compare with, registered as v1 and in production.
+  // An earlier run to compare with (a script launches it; the walk waits for it before comparing).
   const baseline = (await call('POST', '/api/queue', { config: 'walk/baseline.yaml' })) as { id: string };
-  expect(await jobEnded(baseline.id)).toMatchObject({ state: 'succeeded' });
-  await call('POST', '/api/models/walk/aliases/production', { version: 1 });
 
   const page = await browser!.newPage({ viewport: { width: 1440, height: 1000 } });
   const errors: string[] = [];
@@ -79,8 +78,9 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await replaceText(page, 'version: 1\nname: walk\ntrain:\n  optimizer:\n    ki');
   const option = (label: string) => page.locator('.cm-tooltip-autocomplete .cm-completionLabel').getByText(label, { exact: true });
   await option('kind').waitFor();
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('ad');
+  await page.keyboard.press('Escape');
+  await replaceText(page, 'version: 1\nname: walk\ntrain:\n  optimizer:\n    kind: ad');
+  await page.keyboard.press('Control+Space');
   await option('adamw').waitFor();
   await page.keyboard.press('Escape');
   // Hover documentation: the description and default of the key under the pointer.
@@ -89,6 +89,7 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   const box = (await epochsKey.boundingBox())!;
   await page.mouse.move(box.x + 30, box.y + box.height / 2);
   await expect.poll(() => page.locator('.cm-tooltip-hover .schema-doc').textContent()).toBe('train.epochsinteger · default 20maximum number of passes over the train split');
+  await page.screenshot({ path: join(shots, 'pipelines-hover.png') });
   await replaceText(page, good.replace('epochs: 40', 'epochs: many'));
   const issues = page.getByTestId('validation-errors');
   await expect.poll(() => issues.textContent()).toMatch(/^line 11, col 11: train\.epochs: /);
@@ -104,7 +105,8 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await job.getByRole('link', { name: /^run / }).click({ timeout: 60_000 });
 
   // Live progress over SSE while it runs, then the finished run with its charts and evaluation.
-  await page.getByTestId('live-progress').waitFor({ timeout: 60_000 });
+  await page.locator('article.run-page').getByTestId('live-progress').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(shots, 'run-live.png') });
   await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 90_000 }).toBe('finished');
   await page.getByTestId('metric-chart').first().waitFor();
   await page.getByTestId('confusion-matrix').waitFor();
@@ -126,6 +128,9 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await thumbnail.waitFor();
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 
+  const baselineJob = await jobEnded(baseline.id);
+  expect(baselineJob).toMatchObject({ state: 'succeeded' });
+
   // g r: the run is in the list, with the baseline.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('g');
@@ -146,16 +151,20 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.getByTestId('metric-chart').first().waitFor();
   await page.screenshot({ path: join(shots, 'compare.png'), fullPage: true });
 
-  // Promote v2 to production: the confirmation names the version the alias leaves.
+  // The baseline's version is in production; promoting the new one names the version the alias leaves.
+  const { models } = (await call('GET', '/api/models')) as { models: { name: string; versions: { version: number; runId: string }[] }[] };
+  const versionOf = (run: string | null) => models.find((m) => m.name === 'walk')!.versions.find((v) => v.runId === run)!.version;
+  const [previous, promoted] = [versionOf(baselineJob.runId), versionOf(runId)];
+  await call('POST', '/api/models/walk/aliases/production', { version: previous });
   await page.getByRole('link', { name: 'Models' }).click();
   const model = page.getByTestId('model-list').locator('[data-model=walk]');
-  expect(await model.getByTestId('alias-production').textContent()).toBe('@production → v1');
-  await model.locator('[data-testid=model-version][data-version="2"]').getByRole('button', { name: 'Promote…' }).click();
-  expect(await page.getByTestId('promote-consequence').textContent()).toMatch(/moves from v1 to v2/);
+  expect(await model.getByTestId('alias-production').textContent()).toBe(`@production → v${previous}`);
+  await model.locator(`[data-testid=model-version][data-version="${promoted}"]`).getByRole('button', { name: 'Promote…' }).click();
+  expect(await page.getByTestId('promote-consequence').textContent()).toMatch(`moves from v${previous} to v${promoted}`);
   await page.getByRole('button', { name: 'Promote to production' }).click();
   await page.getByTestId('promote-dialog').waitFor({ state: 'hidden' });
   await page.reload();
-  await expect.poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe('@production → v2');
+  await expect.poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe(`@production → v${promoted}`);
   await page.screenshot({ path: join(shots, 'models.png') });
 
   // The other pages open without an error.

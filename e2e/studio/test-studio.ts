@@ -49,7 +49,7 @@ export interface TestStudio {
 }
 
 /** The real studio server over a fresh store and configs folder in a temp dir, serving the real build. */
-export async function startTestStudio(configs: Readonly<Record<string, string>>): Promise<TestStudio> {
+export async function startTestStudio(configs: Readonly<Record<string, string>>, options: { concurrency?: number } = {}): Promise<TestStudio> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cvf-studio-e2e-')));
   const configsDir = join(dir, 'configs');
   mkdirSync(configsDir);
@@ -57,7 +57,7 @@ export async function startTestStudio(configs: Readonly<Record<string, string>>)
     mkdirSync(dirname(join(configsDir, path)), { recursive: true });
     writeFileSync(join(configsDir, path), text);
   }
-  const studio = await startStudioServer({ port: 0, host: '127.0.0.1', store: join(dir, '.cvf'), configs: configsDir, dist: STUDIO_DIST, trainCommand: sourceTrainCommand(), log: () => {} });
+  const studio = await startStudioServer({ port: 0, host: '127.0.0.1', store: join(dir, '.cvf'), configs: configsDir, dist: STUDIO_DIST, trainCommand: sourceTrainCommand(), log: () => {}, ...options });
   return {
     studio,
     configsDir,

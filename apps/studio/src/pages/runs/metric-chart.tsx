@@ -35,7 +35,7 @@ export function MetricChart({ title, series, height = 200 }: { title: string; se
       {
         width: Math.max(240, element.clientWidth),
         height,
-        legend: { show: true },
+        legend: { show: true, live: false },
         scales: { x: { time: false } },
         axes: [{ label: 'epoch', size: 36 }, { size: 60, values: (_plot, ticks) => ticks.map(formatTick) }],
         series: [

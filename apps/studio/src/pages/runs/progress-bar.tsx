@@ -27,5 +27,7 @@ export function ProgressBar({ line }: { line: ProgressLine }) {
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   if (Number.isInteger(value) || Math.abs(value) >= 100) return value.toFixed(0);
+  // A learning rate of 1e-5 is not 0.0000.
+  if (Math.abs(value) < 0.001) return value.toExponential(2);
   return value.toFixed(4);
 }

@@ -1,7 +1,7 @@
 import type { ReliabilityBin } from '../../api/schemas.js';
 
 const SIZE = 220;
-const PAD = 28;
+const PAD = 34;
 
 /** Reliability diagram: accuracy against confidence per bin; the diagonal is perfect calibration. Bar width follows the bin, opacity its count. */
 export function ReliabilityDiagram({ bins }: { bins: readonly ReliabilityBin[] }) {
@@ -22,10 +22,20 @@ export function ReliabilityDiagram({ bins }: { bins: readonly ReliabilityBin[] }
             </rect>
           ),
         )}
-        <text x={SIZE / 2} y={SIZE - 6} textAnchor="middle" className="axis-label">
+        {[0, 0.5, 1].map((tick) => (
+          <g key={tick} className="axis-tick">
+            <text x={x(tick)} y={SIZE - PAD + 11} textAnchor="middle">
+              {tick}
+            </text>
+            <text x={PAD - 4} y={y(tick) + 3} textAnchor="end">
+              {tick}
+            </text>
+          </g>
+        ))}
+        <text x={SIZE / 2} y={SIZE - 4} textAnchor="middle" className="axis-label">
           confidence
         </text>
-        <text x={10} y={SIZE / 2} textAnchor="middle" className="axis-label" transform={`rotate(-90 10 ${SIZE / 2})`}>
+        <text x={9} y={SIZE / 2} textAnchor="middle" className="axis-label" transform={`rotate(-90 9 ${SIZE / 2})`}>
           accuracy
         </text>
       </svg>
