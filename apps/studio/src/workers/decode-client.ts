@@ -53,10 +53,6 @@ export class DecodeClient {
     return this.#send({ type: 'model-display', fileId, frame, window }) as Promise<DisplayParams | null>;
   }
 
-  close(fileId: number): Promise<void> {
-    return this.#send({ type: 'close', fileId }).then(() => undefined);
-  }
-
   terminate(): void {
     this.#worker.terminate();
   }

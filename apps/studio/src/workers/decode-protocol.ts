@@ -53,8 +53,7 @@ export type DecodeRequest =
   | { readonly id: number; readonly type: 'open'; readonly fileName: string; readonly bytes: ArrayBuffer }
   | { readonly id: number; readonly type: 'frame'; readonly fileId: number; readonly frame: number }
   /** The display transform a model's `preprocess.window` gives this file's frame (what decodeInput applies). */
-  | { readonly id: number; readonly type: 'model-display'; readonly fileId: number; readonly frame: number; readonly window: InputWindow | null }
-  | { readonly id: number; readonly type: 'close'; readonly fileId: number };
+  | { readonly id: number; readonly type: 'model-display'; readonly fileId: number; readonly frame: number; readonly window: InputWindow | null };
 
 export type DecodeResult = OpenedImageInfo | DecodedFrame | DisplayParams | null;
 

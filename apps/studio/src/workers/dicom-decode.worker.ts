@@ -110,9 +110,6 @@ async function handle(request: DecodeRequest): Promise<DecodeResult> {
       const found = entry(request.fileId);
       return found.kind === 'dicom' && readImagePixelModule(found.file).samplesPerPixel === 1 ? modelDisplayParams(found.file, request.window, request.frame) : null;
     }
-    case 'close':
-      opened.delete(request.fileId);
-      return null;
   }
 }
 

@@ -3,7 +3,7 @@ import { sliceKey, useInferenceStore } from './inference-store.js';
 import { effectiveWindow, renderFrame, withWindow, type UserWindow } from './render-frame.js';
 import { SliceOverlay } from './slice-overlay.js';
 import { viewerDevice } from './viewer-device.js';
-import { currentSlice, decodedFrame, useViewerStore } from './viewer-store.js';
+import { currentSeries, currentSlice, decodedFrame, useViewerStore } from './viewer-store.js';
 import { placeImage, saliencyColours } from './viewport-drawing.js';
 
 /** How much the window changes per dragged CSS pixel, as a share of the starting width. */
@@ -36,6 +36,8 @@ export function ImageViewport() {
   // Decode (worker) and window (Device) the slice whenever it or the window changes.
   useEffect(() => {
     if (!current) return;
+    const series = currentSeries(useViewerStore.getState());
+    const neighbours = [series?.slices[state.sliceIndex + 1], series?.slices[state.sliceIndex - 1]].filter((s) => s !== undefined);
     let cancelled = false;
     void (async () => {
       try {
@@ -49,6 +51,8 @@ export function ImageViewport() {
         const shownWindow = params && frame.samplesPerPixel === 1 ? effectiveWindow(params, frame.pixels) : null;
         setRendered({ key: sliceKey(current.slice), image, window: shownWindow });
         setRenderError(null);
+        // The neighbours are decoded while the user looks, so the next scroll step only renders.
+        for (const near of neighbours) void decodedFrame(near).catch(() => undefined);
       } catch (error) {
         if (!cancelled) setRenderError(`${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}`);
       }
