@@ -12,6 +12,8 @@ export interface BenchRequest {
 export interface LoadOptions {
   readonly concurrency: number;
   readonly seconds: number;
+  /** Goes on past `seconds` until this many answers are counted (slow models: enough batches to time). Default 0. */
+  readonly minRequests?: number;
   /** Requests during the first seconds are sent but not counted. Default 1. */
   readonly warmupSeconds?: number;
   /** Reads the model version out of a 200 answer, to count answers by version. */
@@ -88,7 +90,8 @@ export async function closedLoop(baseUrl: string, benchRequest: BenchRequest, op
   let errors = 0;
   let action: Promise<void> | undefined;
   const client = async (): Promise<void> => {
-    for (let now = performance.now(); now < end; now = performance.now()) {
+    const minRequests = options.minRequests ?? 0;
+    for (let now = performance.now(); now < end || latencies.length + errors < minRequests; now = performance.now()) {
       if (options.during && !action && now >= measureFrom + options.during.atSecond * 1000) action = Promise.resolve(options.during.action());
       const sent = performance.now();
       let failure: string | undefined;

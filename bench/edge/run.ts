@@ -3,7 +3,8 @@
 // with a ResNet-18-shaped ONNX backbone (its composed graph in a raw onnxruntime-node session is
 // the ceiling; the HOG bundle has no composed graph, so its ceiling is its Predictor in-process).
 // Each path — PNG upload, DICOM upload, v2 binary tensor — at concurrency 1, 8 and 32 (closed
-// loop, keep-alive). Then the hot-reload load test (alias-load.ts).
+// loop, keep-alive; each kind warmed first; timed for S seconds and at least 4 × concurrency
+// answers). Then the hot-reload load test (alias-load.ts).
 // Goals (issue 12, on the ResNet-18 bundle): v2 binary throughput at concurrency 32 ≥ 0.8× raw ORT
 // at batch 32; p99 at concurrency 1 ≤ raw ORT p99 at batch 1 + 5 ms.
 // Usage: npm run bench:edge -- [--seconds S] [--quick] [--skip-resnet] [--skip-load] [--vulkan]
@@ -68,7 +69,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
       await warmUp(server.url, payloads[kind], 32);
       for (const concurrency of CONCURRENCY) {
         console.log(`${label}: HTTP ${kind} at concurrency ${concurrency} ...`);
-        const r = await closedLoop(server.url, payloads[kind], { concurrency, seconds });
+        const r = await closedLoop(server.url, payloads[kind], { concurrency, seconds, minRequests: 4 * concurrency });
         if (r.errors > 0) console.warn(`  ${r.errors} errors, e.g. ${r.errorSamples[0]}`);
         rows.push({ bundle: label, path: `HTTP ${kind}`, concurrency: String(concurrency), 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: String(r.errors), 'vs ceiling': r.throughput / ceiling(concurrency).throughput });
         if (composed && kind === 'v2-binary' && concurrency === 32) {
