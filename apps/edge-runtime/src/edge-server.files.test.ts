@@ -96,6 +96,7 @@ describe('bad input never kills the server', () => {
     ['bytes that are no image', 415, 'INPUT_UNSUPPORTED_MEDIA', 'application/octet-stream', () => new TextEncoder().encode('just text, not an image')],
     ['a truncated PNG', 422, 'IMAGE_DECODE_FAILED', 'image/png', async () => (await patternPng(0)).subarray(0, 40)],
     ['a truncated DICOM file', 422, 'DICOM_', 'application/dicom', () => patternDicom(0).subarray(0, 200)],
+    ['a DICOM larger than the input contract allows', 422, 'INPUT_CONTRACT_MISMATCH', 'application/dicom', () => patternDicom(0, { rows: 100 })],
     ['an empty body', 400, 'EMPTY_BODY', 'image/png', () => new Uint8Array(0)],
     ['a broken multipart body', 400, 'MULTIPART_INVALID', 'multipart/form-data; boundary=xyz', () => new TextEncoder().encode('--xyz\r\nno headers')],
   ])('%s → %i %s', async (_, status, code, type, bytes) => {

@@ -1,7 +1,7 @@
-import { CvfError, deviceImage, Tensor, type DecodedInput, type InputWindow } from '@cvf/core';
+import { CvfError, deviceImage, Tensor, type DecodedInput } from '@cvf/core';
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../http/http-error.js';
-import type { DicomDecodeAnswer, DicomDecodeJob } from './dicom-decode-worker.js';
+import type { DicomDecodeAnswer, DicomDecodeJob, DicomDecodeSettings } from './dicom-decode-worker.js';
 
 interface Pending {
   resolve(answer: DicomDecodeAnswer): void;
@@ -42,11 +42,11 @@ export class DicomDecodePool {
     await Promise.all(started);
   }
 
-  async decode(bytes: Uint8Array, window: InputWindow | undefined, maxPixels: number): Promise<{ input: DecodedInput; sopInstanceUid: string | undefined }> {
+  async decode(bytes: Uint8Array, settings: DicomDecodeSettings): Promise<{ input: DecodedInput; sopInstanceUid: string | undefined }> {
     if (this.#workers.length < this.#size) await this.start();
     const entry = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.#next++;
-    const job: DicomDecodeJob = { id, bytes, window, maxPixels };
+    const job: DicomDecodeJob = { id, bytes, ...settings };
     const answer = await new Promise<DicomDecodeAnswer>((resolve, reject) => {
       entry.pending.set(id, { resolve, reject });
       entry.worker.ref();

@@ -1,14 +1,20 @@
-import { CpuDevice, isDeviceImage, type InputWindow } from '@cvf/core';
-import { decodeDicomFile, parseDicom, Tag } from '@cvf/medical';
+import { CpuDevice, decodeInput, isDeviceImage, type InputContractFields, type InputWindow } from '@cvf/core';
+import { sharpImageDecoder } from '@cvf/core/node';
+import { dicomInputDecoder, parseDicom, Tag } from '@cvf/medical';
 import { parentPort } from 'node:worker_threads';
 import { assertPixelBudget } from './pixel-guard.js';
 
-/** A DICOM file to decode, and how: the model's window, the pixel budget. */
-export interface DicomDecodeJob {
+/** How to decode: the model's window and input contract, the pixel budget. */
+export interface DicomDecodeSettings {
+  readonly window: InputWindow | undefined;
+  readonly contract: InputContractFields;
+  readonly maxPixels: number;
+}
+
+/** A DICOM file to decode. */
+export interface DicomDecodeJob extends DicomDecodeSettings {
   readonly id: number;
   readonly bytes: Uint8Array;
-  readonly window: InputWindow | undefined;
-  readonly maxPixels: number;
 }
 
 /** The decoded image as plain arrays (transferred, not copied), or the error as its code and message. */
@@ -34,7 +40,7 @@ parentPort!.on('message', async (job: DicomDecodeJob) => {
   try {
     const file = parseDicom(job.bytes);
     assertPixelBudget(job.bytes, 'application/dicom', job.maxPixels, file);
-    const input = await decodeDicomFile(file, { device, ...(job.window && { window: job.window }) });
+    const input = await decodeInput(job.bytes, 'application/dicom', { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, contract: job.contract, ...(job.window && { window: job.window }) });
     const sopInstanceUid = file.string(Tag.SOPInstanceUID);
     const tensor = isDeviceImage(input) ? input.planar : input;
     const data = tensor.data as Uint8Array | Uint16Array | Float32Array;

@@ -23,6 +23,7 @@ const STATUS_BY_CODE_PREFIX: readonly [prefix: string, status: number][] = [
   ['DICOM_NOT_DICOM', 415],
   ['DICOM_UNSUPPORTED_TRANSFER_SYNTAX', 422],
   ['DICOM_TOO_LARGE', 413],
+  ['INPUT_CONTRACT_MISMATCH', 422],
   ['DICOM_', 422],
   ['IMAGE_', 422],
   ['SHAPE_MISMATCH', 400],

@@ -38,7 +38,7 @@ function idx(dims: readonly number[], data: Uint8Array): Uint8Array {
 }
 
 /**
- * Trains a real (small) model on synthetic patterns through the training pipeline and registers
+ * Trains a real (small) model on synthetic patterns (input contract: at most 64×64) through the training pipeline and registers
  * it in the SQLite store at `<dir>/.cvf` as `name`, moving `alias` to it when given. Each call
  * registers a new version; `seed` makes the versions differ. Resolves to the version and bundle.
  */
@@ -61,6 +61,7 @@ data:
   source: { kind: idx, images: images.idx, labels: labels.idx }
   classes: [${TEST_CLASSES.join(', ')}]
   splits: { train: 0.6, val: 0.2, test: 0.2, seed: ${options.seed ?? 1} }
+input: { maxSize: { height: 64, width: 64 } }
 preprocess:
   resize: { height: ${TEST_IMAGE_SIZE}, width: ${TEST_IMAGE_SIZE} }
   color: gray

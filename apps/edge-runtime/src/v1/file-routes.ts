@@ -95,7 +95,8 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
 async function decodeFile(file: UploadedFile, model: ServedModel, state: ServerState): Promise<DecodedUpload> {
   const started = performance.now();
   try {
-    const upload = await decodeUpload(file.bytes, file.mediaType, { device: state.device, window: model.predictor.bundle.manifest.preprocess.window, maxPixels: state.maxPixels, dicomPool: state.dicomPool });
+    const { preprocess, input } = model.predictor.bundle.manifest;
+    const upload = await decodeUpload(file.bytes, file.mediaType, { device: state.device, window: preprocess.window, contract: input, maxPixels: state.maxPixels, dicomPool: state.dicomPool });
     state.metrics.decodeDuration.observe({ model: model.name, media: upload.media }, (performance.now() - started) / 1000);
     return upload;
   } catch (error) {
