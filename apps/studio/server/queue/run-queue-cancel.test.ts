@@ -18,8 +18,9 @@ describe.skipIf(fashionMissing)('studio run queue: order and cancel', () => {
 
   it('one run at a time: a second job waits queued; cancelling it drops it, cancelling the running one ends its run as killed', async () => {
     const first = await fixture.client.enqueue({ config: 'long.yaml' });
+    expect(first.state).toBe('running');
     const second = await fixture.client.enqueue({ config: 'long.yaml', overrides: ['train.batchSize=16'] });
-    expect(second.state).toBe('queued');
+    expect(second).toMatchObject({ state: 'queued', startedAt: null, overrides: ['train.batchSize=16'] });
 
     const cancelledSecond = await fixture.client.cancelJob(second.id);
     expect(cancelledSecond).toMatchObject({ state: 'cancelled', startedAt: null });

@@ -70,7 +70,8 @@ export class RunQueue {
     this.#entries.set(job.id, { job, configPath, child: null, lines: [], listeners: new Set(), cancelled: false, stderrTail: '' });
     this.#forgetOldJobs();
     this.#pump();
-    return { ...job };
+    // Started at once when a slot is free: answer the job as it is now.
+    return this.get(job.id);
   }
 
   cancel(jobId: string): Job {
