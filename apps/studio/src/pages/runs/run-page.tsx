@@ -32,7 +32,7 @@ export function RunPage() {
         <div>
           <h1 id="run-title">{run.name ?? run.id}</h1>
           <div className="muted small">
-            {run.id} · experiment {run.experiment} · started {relativeTime(run.startedAt)} · {formatDuration(run.durationMs)}
+            {run.id} · experiment {run.experiment} · started {relativeTime(run.startedAt)} · {run.durationMs === null ? `running for ${formatDuration(Date.now() - run.startedAt)}` : formatDuration(run.durationMs)}
             {run.parentId && (
               <>
                 {' · child of '}
@@ -69,8 +69,10 @@ export function RunPage() {
         </Section>
       )}
       <div className="two-columns">
-        <Section title="Params">
-          <ParamsTable params={detail.params} />
+        <Section title={`Params (${Object.keys(detail.params).length})`}>
+          <div className="scroll-box">
+            <ParamsTable params={detail.params} />
+          </div>
         </Section>
         <Section title="Tags and artifacts">
           <div className="tags">
