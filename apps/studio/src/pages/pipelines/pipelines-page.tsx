@@ -2,6 +2,7 @@ import { useCallback, useEffect } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../app/error-message.js';
 import { ConfigsTree } from './configs-tree.js';
+import { NewPipeline, newPipelineText } from './new-pipeline.js';
 import { PipelineEditor } from './pipeline-editor.js';
 import { usePipelinesStore } from './pipelines-store.js';
 import { QueuePanel } from './queue-panel.js';
@@ -61,6 +62,11 @@ export function PipelinesPage() {
         <h2>Configs</h2>
         {listError !== null && <ErrorMessage error={listError} title="The configs folder could not be listed" onRetry={() => void store.loadFiles()} />}
         {files && <ConfigsTree files={files} selected={path} onSelect={(p) => setSearch({ file: p })} />}
+        <NewPipeline
+          onCreate={async (p) => {
+            if (await store.create(p, newPipelineText(p))) setSearch({ file: p });
+          }}
+        />
       </aside>
       <section className="editor-column" aria-labelledby="pipeline-title">
         <div className="toolbar">
@@ -69,9 +75,11 @@ export function PipelinesPage() {
             {dirty && <span className="dirty" title="unsaved changes"> ●</span>}
           </h1>
           <span className="spacer" />
-          <span className={issues.length ? 'validity invalid' : 'validity valid'} data-testid="validity">
-            {issues.length ? `${issues.length} error${issues.length === 1 ? '' : 's'}` : 'valid'}
-          </span>
+          {path && (
+            <span className={issues.length ? 'validity invalid' : 'validity valid'} data-testid="validity">
+              {issues.length ? `${issues.length} error${issues.length === 1 ? '' : 's'}` : 'valid'}
+            </span>
+          )}
           <button type="button" onClick={save} disabled={!path || saving || !dirty} title="Save (Ctrl S)">
             {saving ? 'Saving…' : 'Save'}
           </button>
@@ -98,6 +106,7 @@ export function PipelinesPage() {
             {notice}
           </p>
         )}
+        {!path && files?.length === 0 && <p className="empty">The configs folder is empty: create a pipeline on the left.</p>}
         {path && (
           <PipelineEditor
             key={path}

@@ -26,6 +26,8 @@ interface PipelinesState {
   setIssues(issues: readonly ConfigIssue[]): void;
   save(options?: { overwrite?: boolean }): Promise<boolean>;
   reload(): Promise<void>;
+  /** Writes a new file (refused by the server if it exists) and opens it. */
+  create(path: string, text: string): Promise<boolean>;
   dismiss(): void;
 }
 
@@ -92,6 +94,17 @@ export const usePipelinesStore = create<PipelinesState>((set, get) => ({
   async reload() {
     const { path } = get();
     if (path) await get().open(path);
+  },
+
+  async create(path, text) {
+    try {
+      await api.saveConfig({ path, text, baseSha256: null });
+      await get().loadFiles();
+      return true;
+    } catch (error) {
+      set({ error: error instanceof ApiError && error.code === 'CONFIG_CONFLICT' ? new Error(`${path} exists already: pick it in the list`) : error });
+      return false;
+    }
   },
 
   dismiss() {
