@@ -40,7 +40,7 @@ const emptyServer = await startStudioServer({ ...options, store: join(scratch, '
 const browser = await launchChromium();
 
 async function open(page: Page, files: readonly ViewerFile[]): Promise<void> {
-  await page.getByTestId('dicom-file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.mimeType, buffer: f.buffer })));
+  await page.getByTestId('dicom-file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.mimeType, buffer: f.buffer })), { timeout: 180_000 });
 }
 
 // Bundle download and the drop → prediction time on each compute backend.
