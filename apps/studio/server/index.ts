@@ -2,11 +2,12 @@ import { CORE_VERSION } from '@cvf/core';
 import { SqliteTrackingStore } from '@cvf/core/node';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { defaultStudioDist } from './app-dir.js';
 import { ConfigFiles } from './configs/config-files.js';
 import type { StudioContext } from './context.js';
 import { DatasetCache } from './data/dataset-cache.js';
+import { runConfigFolder } from './data/run-config-folder.js';
 import { RunTestSets } from './data/test-predictions.js';
 import { StudioError } from './errors.js';
 import { createRequestListener } from './http/app.js';
@@ -82,11 +83,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     log,
   });
   const datasets = new DatasetCache();
-  // A run's relative data paths start from its config's folder: known for runs the queue started; else the configs folder.
-  const testSets = new RunTestSets(store, datasets, (runId) => {
-    const file = queue.configFileOfRun(runId);
-    return file ? dirname(file) : configs.folder.root;
-  });
+  const testSets = new RunTestSets(store, datasets, (runId, runName) => runConfigFolder(runId, runName, queue, configs));
   const studio: StudioContext = { version: options.version ?? CORE_VERSION, storeDir, store, configs, queue, datasets, testSets, concurrency, dicomweb: options.dicomweb ?? null, log };
   const server = createServer(
     createRequestListener({ studio, router: new Router(API_ROUTES), staticFiles: new StaticFiles(options.dist ?? defaultStudioDist()), auth: options.token ? new TokenAuth(options.token) : null, loopbackOnly }),

@@ -32,10 +32,10 @@ export class RunTestSets {
   readonly #store: SqliteTrackingStore;
   readonly #datasets: DatasetCache;
   /** The folder relative data paths of a run's config start from. */
-  readonly #baseDirOf: (runId: string) => string;
+  readonly #baseDirOf: (runId: string, runName: string | null) => Promise<string>;
   readonly #sets = new Map<string, Promise<RunTestSet>>();
 
-  constructor(store: SqliteTrackingStore, datasets: DatasetCache, baseDirOf: (runId: string) => string) {
+  constructor(store: SqliteTrackingStore, datasets: DatasetCache, baseDirOf: (runId: string, runName: string | null) => Promise<string>) {
     this.#store = store;
     this.#datasets = datasets;
     this.#baseDirOf = baseDirOf;
@@ -60,7 +60,7 @@ export class RunTestSets {
     const run = await this.#store.getRun(runId);
     const text = configTextOfParams(run.params);
     if (!text) throw new StudioError('NOT_FOUND', `run ${runId} has no params to rebuild its config from`);
-    return { config: parsePipelineConfig(text, `run ${runId}`), baseDir: this.#baseDirOf(runId) };
+    return { config: parsePipelineConfig(text, `run ${runId}`), baseDir: await this.#baseDirOf(runId, run.name) };
   }
 
   async #predict(runId: string): Promise<RunTestSet> {

@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StudioClient } from '../../src/api/client.js';
 import { startStudioServer, type StudioServer, type StudioServerOptions } from '../index.js';
 
@@ -19,8 +20,11 @@ function cliEntry(): string {
   return join(realpathSync(join(dir, 'node_modules', '@cvf', 'cli')), 'src', 'main.ts');
 }
 
-/** `cvf train` from the CLI's sources, one process (tsx as a loader, so SIGTERM reaches the CLI itself). */
-export const SOURCE_TRAIN_COMMAND = { command: process.execPath, args: ['--import', 'tsx', '--conditions=source', cliEntry()] };
+/**
+ * `cvf` from the CLI's sources, one process (tsx as a loader, not its CLI, so SIGTERM reaches the
+ * CLI itself); the loader by absolute URL, so a child in any working folder finds it.
+ */
+export const SOURCE_TRAIN_COMMAND = { command: process.execPath, args: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, '--conditions=source', cliEntry()] };
 
 /** A small real pipeline on Fashion-MNIST's test file: HOG features, an MLP head, CPU. */
 export function tinyPipeline(name: string, options: { epochs: number; limit?: number; register?: boolean }): string {
