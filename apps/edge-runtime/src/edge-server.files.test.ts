@@ -144,6 +144,16 @@ describe('limits', () => {
     const { status, body } = await post(limited.url, '/v1/predict', new Uint8Array(5000), 'image/png');
     expect(status).toBe(413);
     expect(body.error.code).toBe('BODY_TOO_LARGE');
+    // A chunked body declares no length: it is refused once it passes the limit.
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 6; i++) controller.enqueue(new Uint8Array(1000));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${limited.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: chunks, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.code).toBe('BODY_TOO_LARGE');
     const v2 = await post(limited.url, '/v2/models/patterns/infer', new Uint8Array(5000), 'application/json');
     expect(v2.status).toBe(413);
     expect(typeof v2.body.error).toBe('string');

@@ -102,10 +102,12 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
       context = { id, request, response, url, params: match.params };
       await match.route.handle(context, state);
     } catch (error) {
+      // A body left unread (refused early, e.g. too large) is not read to its end: the connection closes after the answer.
+      if (!request.complete && !response.headersSent) response.setHeader('connection', 'close');
       const status = sendError(response, error, errors);
       if (status >= 500 && !(error instanceof HttpError)) log.error({ reqId: id, route: label, err: error }, 'request failed');
     } finally {
-      // An unread body (an error answered early) is drained, so keep-alive stays usable.
+      // Discard what the client still sends until the connection closes.
       if (!request.complete) request.resume();
       const status = response.statusCode;
       const model = context?.model ?? '';

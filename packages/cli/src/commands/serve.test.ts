@@ -96,7 +96,7 @@ tracking: { store: ${store} }
   });
 
   it('SIGHUP makes a NAME@ALIAS model check its alias now: the moved version answers next', async () => {
-    const serve = await startServe(['fashion-mnist@production', '--store', store, '--reload-interval-ms', '0', '--no-inference-log']);
+    const serve = await startServe(['fashion-mnist@production', '--store', store, '--reload-interval-ms', '0', '--no-inference-log', '--decode-workers', '0']);
     const predict = async () => (await (await fetch(`${serve.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png })).json()).model_version;
     expect(await predict()).toBe('1');
     const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--json', '--set', 'registry.alias=staging');
