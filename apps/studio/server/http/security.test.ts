@@ -57,6 +57,7 @@ describe('studio server: headers, errors, origin, host', () => {
       ['/api/nothing-here', {}, 404, 'NOT_FOUND'],
       ['/api/info', { method: 'DELETE', headers: { origin: fixture.base } }, 405, 'METHOD_NOT_ALLOWED'],
       ['/api/runs/no-such-run', {}, 404, 'TRACKING_NOT_FOUND'],
+      ['/api/runs/any/artifacts/..%2F..%2Ftracking.db', {}, 400, 'TRACKING_INVALID'],
       ['/api/runs?status=sleeping', {}, 400, 'REQUEST_INVALID'],
       ['/api/queue', { method: 'POST', headers: { origin: fixture.base, 'content-type': 'application/json' }, body: '{not json' }, 400, 'REQUEST_INVALID'],
       ['/api/queue', { method: 'POST', headers: { origin: fixture.base, 'content-type': 'text/plain' }, body: '{}' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
