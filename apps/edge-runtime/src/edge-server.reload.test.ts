@@ -1,5 +1,5 @@
 import { SqliteTrackingStore } from '@cvf/core/node';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,13 +11,19 @@ import { trainTestModel } from './testing/train-test-model.js';
 let dir: string;
 let store: string;
 let server: EdgeServer;
+const warnings: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cvf-edge-reload-'));
   store = (await trainTestModel(dir, { name: 'patterns', alias: 'production', seed: 1 })).store;
   // Version 2 is registered, but production stays on version 1 until the test moves it.
   expect((await trainTestModel(dir, { name: 'patterns', seed: 2 })).version).toBe(2);
-  server = await createEdgeServer({ models: ['patterns@production'], store, reloadIntervalMs: 50, logger: createLogger({ level: 'silent' }) });
+  server = await createEdgeServer({
+    models: ['patterns@production'],
+    store,
+    reloadIntervalMs: 50,
+    logger: createLogger({ level: 'warn', destination: { write: (line: string) => void warnings.push(line) } }),
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -74,4 +80,29 @@ it('follows its alias in the real SQLite registry: the moved version is swapped 
   const metadata = await (await fetch(`${server.url}/v2/models/patterns`)).json();
   expect(metadata.versions).toEqual(['2']);
   expect((await fetch(`${server.url}/v2/models/patterns/versions/1`)).status).toBe(404);
+});
+
+it('an alias moved to a version that cannot be served (a corrupt bundle) leaves the current version serving', async () => {
+  const broken = await trainTestModel(dir, { name: 'patterns', seed: 3 });
+  expect(broken.version).toBe(3);
+  // Bytes changed behind the manifest's SHA-256: loading refuses the bundle (BUNDLE_CORRUPT).
+  const head = join(broken.bundle, 'head.onnx');
+  writeFileSync(head, Buffer.concat([readFileSync(head), Buffer.from([0])]));
+  const registry = SqliteTrackingStore.open(store);
+  try {
+    await registry.setAlias('patterns', 3, 'production');
+  } finally {
+    registry.close();
+  }
+  await server.checkForUpdates();
+  expect(server.models()).toEqual([{ name: 'patterns', version: '2' }]);
+  // The failure is a warning, and the polls that follow (every 50 ms) do not retry that version.
+  const failures = () => warnings.filter((w) => w.includes('could not be served')).length;
+  const logged = failures();
+  expect(logged).toBeGreaterThan(0);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(failures()).toBe(logged);
+  const response = await fetch(`${server.url}/v1/models/patterns/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await patternPng(2) });
+  expect(response.status).toBe(200);
+  expect((await response.json()).model_version).toBe('2');
 });

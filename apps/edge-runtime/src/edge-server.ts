@@ -25,7 +25,7 @@ export interface EdgeServer {
   ready(): boolean;
   /** The models served now, by name, with the version taking new requests. */
   models(): { name: string; version: string }[];
-  /** Looks every NAME@ALIAS model's alias up now and swaps in a moved one (what SIGHUP does). */
+  /** Looks every NAME@ALIAS model's alias up now and swaps in a moved one, retrying a version that failed to load (what SIGHUP does). */
   checkForUpdates(): Promise<void>;
   /** Drains: new requests are refused (503), requests in flight are answered, then models are released. */
   close(): Promise<void>;
@@ -142,10 +142,10 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 
-  async function checkForUpdates(): Promise<void> {
+  async function checkForUpdates(force: boolean): Promise<void> {
     await Promise.all(
       [...slots.values()].map((slot) =>
-        slot.checkForUpdate().catch((error: unknown) => log.warn({ err: error, model: slot.name }, 'the alias moved, but the new version could not be served; the current one keeps serving')),
+        slot.checkForUpdate(force).catch((error: unknown) => log.warn({ err: error, model: slot.name }, 'the alias moved, but the new version could not be served; the current one keeps serving')),
       ),
     );
   }
@@ -186,7 +186,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   }
   loaded = true;
   if (options.reloadIntervalMs > 0 && [...slots.values()].some((slot) => slot.followsAlias)) {
-    poll = setInterval(() => void checkForUpdates(), options.reloadIntervalMs);
+    poll = setInterval(() => void checkForUpdates(false), options.reloadIntervalMs);
     poll.unref();
   }
   log.info({ url, models: [...slots.values()].map((s) => ({ name: s.name, version: s.current.version })) }, 'ready');
@@ -195,7 +195,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     metrics,
     ready: state.ready,
     models: () => [...slots.values()].map((slot) => ({ name: slot.name, version: slot.current.version })),
-    checkForUpdates,
+    checkForUpdates: () => checkForUpdates(true),
     close,
   };
 }

@@ -16,6 +16,8 @@ export class ModelSlot {
   readonly #log: Logger;
   #current: ServedModel;
   #checking: Promise<boolean> | null = null;
+  /** A version the alias named that failed to load: polls do not retry it (a forced check does). */
+  #failedVersion: number | null = null;
 
   private constructor(argument: string, storeRoot: string, current: ServedModel, context: ServedModelContext, log: Logger) {
     this.argument = argument;
@@ -49,11 +51,12 @@ export class ModelSlot {
 
   /**
    * Looks the alias up in the registry and swaps in the version it names, if that is another one.
-   * Resolves true when it swapped. Concurrent calls share one check.
+   * Resolves true when it swapped. Concurrent calls share one check. A version that failed to
+   * load is tried again only when `force` (SIGHUP), not on every poll.
    */
-  checkForUpdate(): Promise<boolean> {
+  checkForUpdate(force = false): Promise<boolean> {
     if (!this.followsAlias) return Promise.resolve(false);
-    this.#checking ??= this.#check().finally(() => (this.#checking = null));
+    this.#checking ??= this.#check(force).finally(() => (this.#checking = null));
     return this.#checking;
   }
 
@@ -64,7 +67,7 @@ export class ModelSlot {
     this.#context.metrics.setModelServing(this.#current.name, this.#current.version, this.#current.configHash, false);
   }
 
-  async #check(): Promise<boolean> {
+  async #check(force: boolean): Promise<boolean> {
     const reference = this.#reference as { name: string; alias: string };
     const store = SqliteTrackingStore.open(this.#storeRoot);
     let target: number | undefined;
@@ -73,10 +76,17 @@ export class ModelSlot {
     } finally {
       store.close();
     }
-    if (target === undefined || target === this.#current.registryVersion) return false;
+    if (target === undefined || target === this.#current.registryVersion || (target === this.#failedVersion && !force)) return false;
     const old = this.#current;
     this.#log.info({ model: old.name, from: old.version, to: String(target) }, 'alias moved; loading the new version');
-    const next = await ServedModel.load(await resolveBundle(`${reference.name}@${target}`, this.#storeRoot), this.#context, old.name);
+    let next: ServedModel;
+    try {
+      next = await ServedModel.load(await resolveBundle(`${reference.name}@${target}`, this.#storeRoot), this.#context, old.name);
+    } catch (error) {
+      this.#failedVersion = target;
+      throw error;
+    }
+    this.#failedVersion = null;
     this.#current = next;
     const { metrics } = this.#context;
     metrics.setModelServing(next.name, next.version, next.configHash, true);
