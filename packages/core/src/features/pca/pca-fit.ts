@@ -103,7 +103,7 @@ export function chooseStrategy(rows: number, cols: number, settings: PcaFitSetti
   if (!PCA_STRATEGIES.includes(strategy)) throw invalid(`strategy "${strategy}" is not one of ${PCA_STRATEGIES.join(', ')}`);
   if (rows < 2) throw invalid(`fitting needs at least 2 samples, got ${rows}`);
   if (!Number.isInteger(components) || components < 1 || components > Math.min(rows, cols)) {
-    throw invalid(`components ${components} must be an integer in [1, min(samples, dim)] = [1, ${Math.min(rows, cols)}]`);
+    throw invalid(`components ${components} must be an integer in [1, min(samples, dim)] = [1, ${Math.min(rows, cols)}] (${rows} samples × ${cols} features); set pca.components to at most ${Math.min(rows, cols)}`);
   }
   if (!Number.isInteger(oversamples) || oversamples < 0) throw invalid(`oversamples ${oversamples} must be a non-negative integer`);
   if (!Number.isInteger(powerIterations) || powerIterations < 0) throw invalid(`powerIterations ${powerIterations} must be a non-negative integer`);

@@ -137,6 +137,11 @@ describe('PCA with fewer samples than features', () => {
     }
   });
 
+  it('more components than samples is refused with the largest count that fits', async () => {
+    const x = Tensor.cpu('f32', [40, 1764], gaussian(6, 40, 1764));
+    await expect(fit(x, 64, 'auto')).rejects.toThrow(/components 64 must be an integer in \[1, min\(samples, dim\)\] = \[1, 40\] \(40 samples × 1764 features\); set pca\.components to at most 40$/);
+  });
+
   it('auto: gram or randomized whenever samples are fewer than features, covariance for Fashion-MNIST as before', () => {
     for (const [rows, cols, components] of [[112, 1764, 64], [20, 300, 12], [1000, 4096, 256], [300, 301, 200]] as const) {
       expect(chooseStrategy(rows, cols, { components })).not.toBe('covariance');
