@@ -89,7 +89,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
 
 // Other work on the machine skews every number: the load averages are printed and kept with them.
 const loadAtStart = loadavg();
-console.log(`bench/edge in ${work}${withVulkan ? '' : ' (Vulkan hidden: a CPU-only edge box)'}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`bench/edge in ${work}${withVulkan ? '' : " (Vulkan hidden: a CPU-only edge box; Dawn's 'Found no drivers' warnings are that)"}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
 console.log('training the Fashion-MNIST bundle, versions 1 and 2 (cvf train, 6,000 images, 5 epochs) ...');
 const fashion = await trainFashionBundles(store, env);
 await benchBundle('fashion-mnist 28² (hog)', fashion[0]!.bundle, false);
