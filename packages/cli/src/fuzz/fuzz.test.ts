@@ -82,19 +82,23 @@ class CliError extends CvfError {}
 
 /**
  * `cvf ...args --json`: undefined on success; a failure reported as `{"error":{"code","message"}}`
- * (exit code 1 or 2) is thrown as a CliError; anything else (no JSON, a stack trace) is wrong.
+ * (exit code 1 or 2), or as such an entry of predict's per-file array, is thrown as a CliError;
+ * anything else (no JSON, a stack trace) is wrong.
  */
 async function cliCase(args: readonly string[]): Promise<string | undefined> {
   const { exitCode, stdout, stderr } = await runCli(...args, '--json');
   if (/\n\s+at \S/.test(stdout + stderr)) return `a stack trace in the output (exit ${exitCode})`;
-  let printed: { error?: { code?: unknown; message?: unknown } };
+  type Printed = { error?: { code?: unknown; message?: unknown } };
+  let printed: Printed | Printed[];
   try {
     printed = JSON.parse(stdout) as typeof printed;
   } catch {
     return `stdout is not JSON (exit ${exitCode}): ${stdout.slice(0, 200)}`;
   }
-  if (exitCode === 0) return printed.error === undefined ? undefined : 'exit 0 with an error';
-  const { code, message } = printed.error ?? {};
+  // `cvf predict` answers per file: an array whose failed entries carry their own coded error.
+  const failures = (Array.isArray(printed) ? printed : [printed]).filter((entry) => entry.error !== undefined);
+  if (exitCode === 0) return failures.length === 0 ? undefined : 'exit 0 with an error';
+  const { code, message } = failures[0]?.error ?? {};
   if (typeof code !== 'string' || typeof message !== 'string') return `exit ${exitCode} without {"error":{"code","message"}}`;
   throw new CliError(code, message);
 }
