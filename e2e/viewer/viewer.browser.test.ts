@@ -178,6 +178,18 @@ it.skipIf(skip)('a CT series windows in Hounsfield units with the CT presets', a
   await page.keyboard.press('ArrowUp');
   await poll(() => overlay('overlay-slice')).toBe('image 4 / 5');
   await page.screenshot({ path: join(SCREENSHOTS, '3-ct-bone.png') });
+  // Cine steps through the series on its own, looping, until stopped.
+  await page.getByTestId('cine-toggle').click();
+  await poll(() => overlay('overlay-slice')).toBe('image 1 / 5');
+  await page.getByTestId('cine-toggle').click();
+  expect(await page.getByTestId('cine-toggle').getAttribute('aria-pressed')).toBe('false');
+  // + zooms, R resets the view (and the window: back to the file's own).
+  await page.getByTestId('dicom-canvas').focus();
+  await page.keyboard.press('+');
+  await poll(() => page.getByTestId('dicom-canvas').getAttribute('data-zoom')).toBe('1.25');
+  await page.keyboard.press('r');
+  await poll(() => page.getByTestId('dicom-canvas').getAttribute('data-zoom')).toBe('1');
+  expect(await page.getByTestId('window-preset').inputValue()).toBe('dataset');
 });
 
 it.skipIf(skip)("the patient's identity stays hidden until the user shows it", async () => {

@@ -146,6 +146,7 @@ export function ImageViewport() {
         data-testid="dicom-canvas"
         data-rendered={rendered?.key ?? ''}
         data-window={shownWindow ? `${round(shownWindow.center)}/${round(shownWindow.width)}` : ''}
+        data-zoom={zoom}
         tabIndex={0}
         aria-label="Image. Drag to window, shift-drag to pan, wheel or arrow keys to scroll, ctrl-wheel or +/- to zoom, R to reset."
         onPointerDown={onPointerDown}
