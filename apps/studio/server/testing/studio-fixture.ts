@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,6 +51,7 @@ export interface StudioFixture {
   readonly base: string;
   /** The typed client, sending the Origin of the studio as its pages do. */
   readonly client: StudioClient;
+  /** Stops the studio and removes its folder. */
   close(): Promise<void>;
 }
 
@@ -75,5 +76,16 @@ export async function startStudioFixture(options: Partial<Omit<StudioServerOptio
   const { files: _files, ...rest } = options;
   const studio = await startStudioServer({ port: 0, host: '127.0.0.1', store: storeDir, configs: configsDir, dist, trainCommand: SOURCE_TRAIN_COMMAND, log: () => {}, ...rest });
   const base = studio.url.replace(/\/$/, '');
-  return { dir, configsDir, storeDir, studio, base, client: new StudioClient({ baseUrl: base, headers: { origin: base } }), close: () => studio.close() };
+  return {
+    dir,
+    configsDir,
+    storeDir,
+    studio,
+    base,
+    client: new StudioClient({ baseUrl: base, headers: { origin: base } }),
+    close: async () => {
+      await studio.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
