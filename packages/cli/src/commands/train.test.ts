@@ -91,6 +91,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     const run = JSON.parse((await runCli('runs', 'show', summary.runId, '--json', '--store', join(dir, '.cvf'))).stdout);
     expect(run.status).toBe('finished');
     expect(run.latestMetrics['test.accuracy']).toBeCloseTo(summary.metrics.test.accuracy, 10);
+    expect(run.latestMetrics['val.accuracy']).toBeCloseTo(summary.metrics.val.accuracy, 10); // the evaluation, not the last epoch
 
     const png = join(dir, 'png', 'trouser');
     const file = join(png, readFileSyncDir(png)[0]!);

@@ -24,6 +24,8 @@ describe('runs', () => {
     await store.logParams(run.id, { 'train.lr': 0.001, 'model.hidden': [256] });
     await store.logMetrics(run.id, { loss: 2.3, accuracy: 0.1 }, 0);
     await store.logMetrics(run.id, { loss: 0.4, accuracy: 0.88 }, 1);
+    await store.logMetrics(run.id, { 'val.accuracy': 0.8 }, 2);
+    await store.logMetrics(run.id, { 'val.accuracy': 0.9 }, 0); // a final evaluation after the epochs
     await store.setTags(run.id, { device: 'webgpu' });
     const artifact = await store.logArtifact(run.id, 'bundle/manifest.json', new TextEncoder().encode('{"a":1}'));
     expect(artifact).toMatchObject({ path: 'bundle/manifest.json', size: 7, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -33,7 +35,7 @@ describe('runs', () => {
 
     const details = await store.getRun(run.id);
     expect(details.params).toEqual({ 'model.hidden': [256], 'train.lr': 0.001 });
-    expect(details.latestMetrics).toEqual({ accuracy: 0.88, loss: 0.4 });
+    expect(details.latestMetrics).toEqual({ accuracy: 0.88, loss: 0.4, 'val.accuracy': 0.9 });
     expect(details.tags).toEqual({ device: 'webgpu' });
     expect(details.artifacts.map((a) => a.path)).toEqual(['bundle/manifest.json']);
     expect((await store.getMetricHistory(run.id, 'loss')).map((m) => [m.step, m.value])).toEqual([

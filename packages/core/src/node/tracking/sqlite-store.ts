@@ -173,11 +173,12 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
       (this.#db.prepare('SELECT key, value FROM params WHERE run_id = ? ORDER BY key').all(runId) as { key: string; value: string }[]).map((p) => [p.key, JSON.parse(p.value)]),
     );
     const tags = Object.fromEntries((this.#db.prepare('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key').all(runId) as { key: string; value: string }[]).map((t) => [t.key, t.value]));
-    // The last value of each key: the highest step, and the latest write within a step.
+    // The value of each key written last. Not the highest step: the final evaluation logs val.* at
+    // step 0 after the per-epoch val.* of steps 1…N, and it is the run's result.
     const latest = this.#db
       .prepare(
         `SELECT key, value FROM metrics m WHERE run_id = ? AND rowid = (
-           SELECT rowid FROM metrics WHERE run_id = m.run_id AND key = m.key ORDER BY step DESC, rowid DESC LIMIT 1)
+           SELECT MAX(rowid) FROM metrics WHERE run_id = m.run_id AND key = m.key)
          ORDER BY key`,
       )
       .all(runId) as { key: string; value: number }[];
