@@ -1,5 +1,6 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, useRouteError } from 'react-router';
+import { useRunsStore } from '../pages/runs/runs-store.js';
 import { ErrorMessage } from './error-message.js';
 import { Layout } from './layout.js';
 
@@ -26,7 +27,8 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Navigate to="/runs" replace /> },
       { path: 'pipelines', element: wrap(<PipelinesPage />) },
-      { path: 'runs', element: wrap(<RunsPage />) },
+      // The runs are fetched as the route matches, while the page's chunk is still loading.
+      { path: 'runs', element: wrap(<RunsPage />), loader: prefetchRuns },
       { path: 'runs/compare', element: wrap(<ComparePage />) },
       { path: 'runs/:id', element: wrap(<RunPage />) },
       { path: 'models', element: wrap(<ModelsPage />) },
@@ -37,6 +39,11 @@ export const router = createBrowserRouter([
     ],
   },
 ]);
+
+function prefetchRuns(): null {
+  void useRunsStore.getState().load();
+  return null;
+}
 
 function RouteError() {
   return (

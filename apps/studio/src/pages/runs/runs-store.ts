@@ -23,6 +23,8 @@ interface RunsState {
 
 export const MAX_COMPARED = 10;
 
+let inflight: Promise<void> | null = null;
+
 export const useRunsStore = create<RunsState>((set, get) => ({
   runs: null,
   error: null,
@@ -31,13 +33,16 @@ export const useRunsStore = create<RunsState>((set, get) => ({
   sort: { key: 'startedAt', descending: true },
   picked: [],
 
-  async load() {
-    try {
-      const { runs } = await api.listRuns();
-      set({ runs, error: null });
-    } catch (error) {
-      set({ error });
-    }
+  load() {
+    // The route's loader and the page both ask on arrival: one request serves both.
+    inflight ??= api
+      .listRuns()
+      .then(
+        ({ runs }) => set({ runs, error: null }),
+        (error: unknown) => set({ error }),
+      )
+      .finally(() => (inflight = null));
+    return inflight;
   },
   setQuery: (query) => set({ query }),
   setStatus: (status) => set({ status }),
