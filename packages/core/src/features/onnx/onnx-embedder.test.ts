@@ -77,12 +77,21 @@ describe('onnx embedder', () => {
     await first.release();
   });
 
-  it('tries webgpu first, then the cpu provider, and computes the same embedding either way', async () => {
-    const embedder = await OnnxEmbedder.create({ model: cnn(), batchSize: 3 }, { runtime, device: cpu });
+  it.skipIf(!gpu.device)('on a WebGPU device tries webgpu first, then the cpu provider, and computes the same embedding either way', async () => {
+    const embedder = await OnnxEmbedder.create({ model: cnn(), batchSize: 3 }, { runtime, device: gpu.device! });
     expect(embedder.executionProviders).toEqual(['webgpu', 'cpu']);
     expect(['webgpu', 'cpu']).toContain(embedder.executionProvider);
-    expectClose((await embedder.transform(batch)).data as Float32Array, reference(images, N), 1e-4);
+    expectClose(await gpu.device!.read(await embedder.transform(batch)), reference(images, N), 1e-4);
     await embedder.release();
+  });
+
+  it('on a CPU device leaves the webgpu provider out, also when the saved state names it', async () => {
+    const embedder = await OnnxEmbedder.create({ model: cnn(), batchSize: 3 }, { runtime, device: cpu });
+    expect([embedder.executionProviders, embedder.executionProvider]).toEqual([['cpu'], 'cpu']);
+    expectClose((await embedder.transform(batch)).data as Float32Array, reference(images, N), 1e-4);
+    const named = await OnnxEmbedder.create({ model: cnn(), executionProviders: ['webgpu', 'cpu'] }, { runtime, device: cpu });
+    expect(named.executionProviders).toEqual(['cpu']);
+    await Promise.all([embedder.release(), named.release()]);
   });
 
   it.skipIf(!gpu.device)('returns the embeddings on a WebGPU device', async () => {
