@@ -36,7 +36,7 @@ async function post(base: string, path: string, body: BodyInit, type?: string, h
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-function form(files: { name: string; bytes: Uint8Array; type: string }[]): FormData {
+function form(files: { name: string; bytes: Uint8Array<ArrayBuffer>; type: string }[]): FormData {
   const data = new FormData();
   for (const f of files) data.append('file', new Blob([f.bytes], { type: f.type }), f.name);
   return data;
@@ -92,7 +92,7 @@ describe('file routes', () => {
 
 describe('bad input never kills the server', () => {
   it.each([
-    ['an unsupported Content-Type', 415, 'INPUT_UNSUPPORTED_MEDIA', 'text/plain', () => new TextEncoder().encode('hello')],
+    ['an unsupported Content-Type', 415, 'INPUT_UNSUPPORTED_MEDIA', 'text/plain', () => new Uint8Array(new TextEncoder().encode('hello'))],
     ['bytes that are no image', 415, 'INPUT_UNSUPPORTED_MEDIA', 'application/octet-stream', () => new TextEncoder().encode('just text, not an image')],
     ['a truncated PNG', 422, 'IMAGE_DECODE_FAILED', 'image/png', async () => (await patternPng(0)).subarray(0, 40)],
     ['a truncated DICOM file', 422, 'DICOM_', 'application/dicom', () => patternDicom(0).subarray(0, 200)],

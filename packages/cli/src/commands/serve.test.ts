@@ -40,7 +40,7 @@ async function queueDepth(url: string): Promise<number> {
 describe.skipIf(missing)('cvf serve', () => {
   let dir: string;
   let store: string;
-  let png: Buffer;
+  let png: Uint8Array<ArrayBuffer>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cvf-serve-'));
@@ -67,14 +67,14 @@ tracking: { store: ${store} }
     expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
     const { default: sharp } = await import('sharp');
     const pixels = (await import('node:zlib')).gunzipSync(readFileSync(`${FASHION}/t10k-images-idx3-ubyte.gz`)).subarray(16, 16 + 784);
-    png = await sharp(Buffer.from(pixels), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+    png = new Uint8Array(await sharp(Buffer.from(pixels), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer());
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('SIGTERM drains: the requests in flight are answered, then the process exits 0; predictions reached the inference log', async () => {
     // Batches wait (almost) forever to fill, so the requests are surely in flight when the signal comes.
     const serve = await startServe(['fashion-mnist@production', '--store', store, '--max-batch', '64', '--max-queue-delay-ms', '600000']);
-    const dicom = readFileSync(CT_SMALL);
+    const dicom = new Uint8Array(readFileSync(CT_SMALL));
     const inFlight = [0, 1, 2, 3, 4].map((i) =>
       fetch(`${serve.url}/v1/predict`, { method: 'POST', headers: { 'content-type': i % 2 ? 'application/dicom' : 'image/png' }, body: i % 2 ? dicom : png }),
     );
