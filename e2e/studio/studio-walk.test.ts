@@ -10,6 +10,8 @@ import { FASHION, startTestStudio, STUDIO_DIST, walkPipeline, type TestStudio } 
 // The user's walk through the studio, in Chromium, against the real server, a real store and
 // real `cvf train` children: break a config and read the error with its line, fix it, run it,
 // follow it live to the end, find it among the runs, compare it, promote it, reload.
+// Pages settle in seconds on a busy CI machine, not in expect.poll's default second.
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000 });
 const skip = chromiumUnavailable() ?? (existsSync(FASHION) ? undefined : `no Fashion-MNIST at ${FASHION} (scripts/setup.sh installs dataset-fashion-mnist)`);
 const README_SCREENSHOT = fileURLToPath(new URL('../../docs/images/studio-run.png', import.meta.url));
 const shots = mkdtempSync(join(tmpdir(), 'cvf-studio-shots-'));
@@ -88,17 +90,17 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   const epochsKey = page.locator('.cm-line').filter({ hasText: /^\s*epochs: 40$/ });
   const box = (await epochsKey.boundingBox())!;
   await page.mouse.move(box.x + 30, box.y + box.height / 2);
-  await expect.poll(() => page.locator('.cm-tooltip-hover .schema-doc').textContent()).toBe('train.epochsinteger · default 20maximum number of passes over the train split');
+  await poll(() => page.locator('.cm-tooltip-hover .schema-doc').textContent()).toBe('train.epochsinteger · default 20maximum number of passes over the train split');
   await page.screenshot({ path: join(shots, 'pipelines-hover.png') });
   await replaceText(page, good.replace('epochs: 40', 'epochs: many'));
   const issues = page.getByTestId('validation-errors');
-  await expect.poll(() => issues.textContent()).toMatch(/^line 11, col 11: train\.epochs: /);
+  await poll(() => issues.textContent()).toMatch(/^line 11, col 11: train\.epochs: /);
   await page.locator('.cm-lintRange-error').first().waitFor();
   await page.screenshot({ path: join(shots, 'pipelines-error.png') });
 
   // Fix it. Someone changed the file on disk meanwhile: Ctrl-S says so, and overwriting is a choice.
   await replaceText(page, good);
-  await expect.poll(() => page.getByTestId('validity').textContent()).toBe('valid');
+  await poll(() => page.getByTestId('validity').textContent()).toBe('valid');
   expect(await issues.textContent()).toBe('');
   writeFileSync(join(walk!.configsDir, 'walk/train.yaml'), walkPipeline(5));
   await page.keyboard.press('ControlOrMeta+s');
@@ -133,7 +135,7 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   expect(clicked, 'the run confused no class with another').toBe(true);
   const thumbnail = page.getByTestId('misclassified').locator('img').first();
   await thumbnail.waitFor();
-  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  await poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 
   const baselineJob = await jobEnded(baseline.id);
   expect(baselineJob).toMatchObject({ state: 'succeeded' });
@@ -144,8 +146,8 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.keyboard.press('r');
   await page.getByTestId('run-list').waitFor();
   const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
-  await expect.poll(() => row.getByTestId('run-status').textContent()).toBe('finished');
-  await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+  await poll(() => row.getByTestId('run-status').textContent()).toBe('finished');
+  await poll(() => page.getByTestId('run-row').count()).toBe(2);
   await page.screenshot({ path: join(shots, 'runs.png') });
 
   // Compare the two: the epochs differ, and are marked.
@@ -171,7 +173,7 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.getByRole('button', { name: 'Promote to production' }).click();
   await page.getByTestId('promote-dialog').waitFor({ state: 'hidden' });
   await page.reload();
-  await expect.poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe(`@production → v${promoted}`);
+  await poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe(`@production → v${promoted}`);
   await page.screenshot({ path: join(shots, 'models.png') });
 
   // The other pages open without an error.
@@ -183,8 +185,8 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.screenshot({ path: join(shots, 'data.png') });
   await page.goto(`${walk!.base}/viewer`);
   // The page's lazy chunk has replaced the shell's "Loading…".
-  await expect.poll(() => page.locator('main.page').innerText()).toMatch(/\S/);
-  await expect.poll(() => page.locator('main.page').innerText()).not.toBe('Loading…');
+  await poll(() => page.locator('main.page').innerText()).toMatch(/\S/);
+  await poll(() => page.locator('main.page').innerText()).not.toBe('Loading…');
   await page.goto(`${walk!.base}/device`);
   await page.getByTestId('backend').waitFor();
 

@@ -6,6 +6,8 @@ import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
 import { startTestStudio, STUDIO_DIST, type TestStudio } from './test-studio.js';
 
 // The studio as built by scripts/setup.sh (vite build), served by the real studio server.
+// Pages settle in seconds on a busy CI machine, not in expect.poll's default second.
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000 });
 const skip = chromiumUnavailable();
 let browser: Browser | undefined;
 let studio: TestStudio | undefined;
@@ -28,10 +30,10 @@ it.skipIf(skip)('the compute badge names the WebGPU adapter, and its kernel chec
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${studio!.base}/runs`);
   const badge = page.getByTestId('compute-badge');
-  await expect.poll(() => badge.textContent()).toMatch(/^WebGPU/);
+  await poll(() => badge.textContent()).toMatch(/^WebGPU/);
   // The badge opens the device page and its kernel check.
   await badge.click();
-  await expect.poll(() => page.getByTestId('backend').textContent()).toBe('webgpu');
+  await poll(() => page.getByTestId('backend').textContent()).toBe('webgpu');
   expect(await page.getByTestId('adapter').textContent()).toMatch(/swiftshader|google/i);
   await page.getByRole('button', { name: 'Check kernels' }).click();
   await page.getByTestId('kernel-summary').filter({ hasText: /agree|disagree/ }).waitFor({ timeout: 60_000 });
