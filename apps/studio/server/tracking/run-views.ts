@@ -1,5 +1,5 @@
 import type { RunDetails } from '@cvf/core';
-import type { SqliteTrackingStore } from '@cvf/core/node';
+import type { RunOverview, SqliteTrackingStore } from '@cvf/core/node';
 import { evaluationSchema, type Evaluation, type ModelRef, type RunDetail, type RunListQuery, type RunSummary } from '../../src/api/schemas.js';
 import { configTextOfParams } from './config-text.js';
 
@@ -10,7 +10,7 @@ export async function modelsByRun(store: SqliteTrackingStore): Promise<Map<strin
   return byRun;
 }
 
-export function runSummaryOf(run: RunDetails, model: ModelRef | null): RunSummary {
+export function runSummaryOf(run: RunOverview, model: ModelRef | null): RunSummary {
   return {
     id: run.id,
     name: run.name,
@@ -30,17 +30,11 @@ export function runSummaryOf(run: RunDetails, model: ModelRef | null): RunSummar
 
 /** Runs newest first, filtered by experiment, status and a text (id, name, experiment, tag values). */
 export async function listRunSummaries(store: SqliteTrackingStore, query: RunListQuery): Promise<RunSummary[]> {
-  const runs = await store.listRuns({ ...(query.experiment ? { experiment: query.experiment } : {}), ...(query.status ? { status: query.status } : {}) });
+  const runs = await store.listRunOverviews({ ...(query.experiment ? { experiment: query.experiment } : {}), ...(query.status ? { status: query.status } : {}) });
   const models = await modelsByRun(store);
   const needle = query.q?.trim().toLowerCase() ?? '';
-  const summaries: RunSummary[] = [];
-  for (const run of runs) {
-    const details = await store.getRun(run.id);
-    const haystack = [run.id, run.name ?? '', run.experiment, ...Object.values(details.tags)].join('\n').toLowerCase();
-    if (needle && !haystack.includes(needle)) continue;
-    summaries.push(runSummaryOf(details, models.get(run.id) ?? null));
-  }
-  return summaries;
+  const matches = (run: RunOverview): boolean => [run.id, run.name ?? '', run.experiment, ...Object.values(run.tags)].join('\n').toLowerCase().includes(needle);
+  return runs.filter((run) => !needle || matches(run)).map((run) => runSummaryOf(run, models.get(run.id) ?? null));
 }
 
 export async function runSummary(store: SqliteTrackingStore, runId: string): Promise<RunSummary> {

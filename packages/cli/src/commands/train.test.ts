@@ -81,7 +81,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(trained.exitCode, trained.stderr).toBe(0);
     const lines = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'progress').map((l) => l.stage)).toEqual(expect.arrayContaining(['data', 'features', 'pca', 'index', 'train', 'evaluate', 'bundle']));
-    const summary = lastJsonLine(trained.stdout) as { runId: string; metrics: { test: { accuracy: number } }; bundle: string; model: { name: string; version: number } };
+    const summary = lastJsonLine(trained.stdout) as { runId: string; metrics: { test: { accuracy: number }; val: { accuracy: number } }; bundle: string; model: { name: string; version: number } };
     expect(summary.model).toEqual({ name: 'garments', version: 1 });
     expect(summary.metrics.test.accuracy).toBeGreaterThan(0.85);
     expect(existsSync(join(summary.bundle, 'manifest.json'))).toBe(true);

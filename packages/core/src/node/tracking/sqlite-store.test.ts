@@ -37,6 +37,8 @@ describe('runs', () => {
     expect(details.params).toEqual({ 'model.hidden': [256], 'train.lr': 0.001 });
     expect(details.latestMetrics).toEqual({ accuracy: 0.88, loss: 0.4, 'val.accuracy': 0.9 });
     expect(details.tags).toEqual({ device: 'webgpu' });
+    const [overview] = await store.listRunOverviews({ experiment: 'fashion' });
+    expect(overview).toMatchObject({ id: run.id, status: 'finished', tags: details.tags, latestMetrics: details.latestMetrics });
     expect(details.artifacts.map((a) => a.path)).toEqual(['bundle/manifest.json']);
     expect((await store.getMetricHistory(run.id, 'loss')).map((m) => [m.step, m.value])).toEqual([
       [0, 2.3],

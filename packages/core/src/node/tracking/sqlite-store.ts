@@ -9,6 +9,7 @@ import type { AliasChange, Artifact, Experiment, MetricPoint, ModelVersion, Run,
 import { assertAlias, assertArtifactPath, assertMetrics, assertName } from '../../tracking/validate.js';
 import { deleteRunRows, type DeleteRunOptions } from './delete-run.js';
 import { markOrphanedRunsFailed } from './orphaned-runs.js';
+import { attachOverviews, type RunOverview } from './run-overviews.js';
 import { migrate } from './schema.js';
 
 interface RunRow {
@@ -229,6 +230,11 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
     const sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.start_time DESC, r.rowid DESC LIMIT ?`;
     return (this.#db.prepare(sql).all(...args, filter.limit ?? -1) as RunRow[]).map(toRun);
+  }
+
+  /** listRuns with each run's tags and latest metrics, read in two queries for all of them. */
+  async listRunOverviews(filter: Parameters<SqliteTrackingStore['listRuns']>[0] = {}): Promise<RunOverview[]> {
+    return attachOverviews(this.#db, await this.listRuns(filter));
   }
 
   async getMetricHistory(runId: string, key?: string): Promise<MetricPoint[]> {
