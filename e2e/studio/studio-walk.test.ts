@@ -151,7 +151,9 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.screenshot({ path: join(shots, 'runs.png') });
 
   // Compare the two: the epochs differ, and are marked.
-  for (const checkbox of await page.getByTestId('run-row').getByRole('checkbox').all()) await checkbox.check();
+  // From the keyboard: j moves down the list, x picks a run for comparison.
+  for (const key of ['j', 'x', 'j', 'x']) await page.keyboard.press(key);
+  await poll(() => page.getByTestId('run-row').getByRole('checkbox', { checked: true }).count()).toBe(2);
   await page.getByRole('button', { name: 'Compare 2' }).click();
   const epochs = page.getByTestId('compare-params').locator('tr[data-differs]').filter({ hasText: 'train.epochs' });
   await epochs.waitFor();

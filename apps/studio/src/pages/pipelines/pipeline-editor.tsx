@@ -55,7 +55,6 @@ export function PipelineEditor({ file, text, revision, onChange, onIssues, onSav
       view.current = null;
     };
     // Rebuilt only when another text is loaded; typing flows the other way (onChange).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revision]);
 
   return <div className="editor" ref={host} data-testid="pipeline-editor" />;
