@@ -184,6 +184,10 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   const thumbnails = page.getByTestId('sample-grid').locator('img');
   expect(await thumbnails.count()).toBeGreaterThan(0);
   await expect.poll(() => thumbnails.evaluateAll((images: HTMLImageElement[]) => images.every((img) => img.complete && img.naturalWidth > 0)), { timeout: 60_000 }).toBe(true);
+  // A point of the embedding map shows its image.
+  await page.getByTestId('embedding-map').locator('circle').first().click();
+  const picked = page.getByTestId('picked-sample').locator('img');
+  await poll(() => picked.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await page.screenshot({ path: join(shots, 'data.png') });
   await page.goto(`${walk!.base}/viewer`);
   // The page's lazy chunk has replaced the shell's "Loading…".

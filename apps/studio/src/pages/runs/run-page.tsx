@@ -17,7 +17,7 @@ import { formatDuration } from './runs-store.js';
 /** /runs/:id: one run — live progress, metrics, evaluation, params, artifacts, config. */
 export function RunPage() {
   const { id } = useParams();
-  const { detail, error, live, open, close } = useRunStore();
+  const { detail, error, live, liveError, open, close } = useRunStore();
   useEffect(() => {
     if (id) open(id);
     return close;
@@ -37,6 +37,8 @@ export function RunPage() {
               <>
                 {' · child of '}
                 <Link to={`/runs/${run.parentId}`}>{run.parentId.slice(0, 8)}</Link>
+                {' · '}
+                <Link to={`/runs/compare?ids=${run.parentId},${run.id}`}>compare with it</Link>
               </>
             )}
           </div>
@@ -53,7 +55,10 @@ export function RunPage() {
       </header>
       {run.failureReason && <p className="error-text">{run.failureReason}</p>}
       {run.status === 'running' && (
-        <Section title="Live progress">{live ? <ProgressBar line={live} /> : <p className="muted">Waiting for the next progress event…</p>}</Section>
+        <Section title="Live progress">
+          {live ? <ProgressBar line={live} /> : <p className="muted">Waiting for the next progress event…</p>}
+          {liveError !== null && <ErrorMessage error={liveError} title="Live progress stopped; reload the page to follow the run again" />}
+        </Section>
       )}
       <Section title="Metrics">
         <MetricTable metrics={run.metrics} />

@@ -10,6 +10,8 @@ interface RunState {
   error: unknown;
   /** The latest progress line, and every epoch's metrics seen live (for the chart before the store has them). */
   live: ProgressLine | null;
+  /** Why the live stream stopped early, in words (the run's page stays). */
+  liveError: unknown;
   /** Set when the live stream ended (the run finished, failed or was killed while the page was open). */
   ended: boolean;
   open(id: string): void;
@@ -49,7 +51,7 @@ export const useRunStore = create<RunState>((set, get) => {
       },
       onError: (error) => {
         unsubscribe = null;
-        if (get().id === id) set({ error });
+        if (get().id === id) set({ liveError: error });
       },
     });
   };
@@ -58,11 +60,12 @@ export const useRunStore = create<RunState>((set, get) => {
     detail: null,
     error: null,
     live: null,
+    liveError: null,
     ended: false,
     open(id) {
       if (get().id === id) return;
       get().close();
-      set({ id, detail: null, error: null, live: null, ended: false });
+      set({ id, detail: null, error: null, live: null, liveError: null, ended: false });
       void load(id);
     },
     close() {
