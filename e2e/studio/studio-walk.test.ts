@@ -176,6 +176,7 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await page.getByTestId('promote-dialog').waitFor({ state: 'hidden' });
   await page.reload();
   await poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe(`@production → v${promoted}`);
+  expect(await page.getByTestId('alias-history').locator('li').first().textContent()).toMatch(`@production → v${promoted} (from v${previous})`);
   await page.screenshot({ path: join(shots, 'models.png') });
 
   // The other pages open without an error.

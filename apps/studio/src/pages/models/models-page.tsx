@@ -7,6 +7,8 @@ import { relativeTime } from '../runs/run-list.js';
 import { useModelsStore } from './models-store.js';
 import { PromoteDialog } from './promote-dialog.js';
 
+const HISTORY_SHOWN = 10;
+
 /** /models: registered models, their versions, aliases with history, lineage to the run; promote. */
 export function ModelsPage() {
   const { models, error, load } = useModelsStore();
@@ -32,6 +34,8 @@ function ModelCard({ model }: { model: ModelEntry }) {
   const promote = useModelsStore((s) => s.promote);
   const [promoting, setPromoting] = useState<number | null>(null);
   const current = Object.fromEntries(model.aliases.map((a) => [a.alias, a.version]));
+  // Every alias's moves in one list, newest first.
+  const history = model.aliases.flatMap((a) => a.history.map((h) => ({ alias: a.alias, ...h }))).sort((a, b) => b.at - a.at);
   const metricKeys = [...new Set(model.versions.flatMap((v) => Object.keys(v.metrics).filter((k) => typeof v.metrics[k] === 'number')))].slice(0, 4);
   return (
     <article className="panel model" id={model.name} data-testid="model" data-model={model.name}>
@@ -89,18 +93,17 @@ function ModelCard({ model }: { model: ModelEntry }) {
           ))}
         </tbody>
       </table>
-      {model.aliases.some((a) => a.history.length > 0) && (
-        <details className="history">
+      {history.length > 0 && (
+        <details className="history" open>
           <summary>Alias history</summary>
-          <ul>
-            {model.aliases.flatMap((a) =>
-              a.history.map((h) => (
-                <li key={`${a.alias}-${h.at}-${h.version}`}>
-                  <span title={new Date(h.at).toISOString()}>{new Date(h.at).toLocaleString()}</span>: @{a.alias} → v{h.version}
-                  {h.previous !== null && <span className="muted"> (from v{h.previous})</span>}
-                </li>
-              )),
-            )}
+          <ul data-testid="alias-history">
+            {history.slice(0, HISTORY_SHOWN).map((h) => (
+              <li key={`${h.alias}-${h.at}-${h.version}`}>
+                <span title={new Date(h.at).toISOString()}>{new Date(h.at).toLocaleString()}</span>: @{h.alias} → v{h.version}
+                {h.previous !== null && <span className="muted"> (from v{h.previous})</span>}
+              </li>
+            ))}
+            {history.length > HISTORY_SHOWN && <li className="muted">{history.length - HISTORY_SHOWN} older moves</li>}
           </ul>
         </details>
       )}
