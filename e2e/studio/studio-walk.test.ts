@@ -60,7 +60,7 @@ async function replaceText(page: Page, text: string): Promise<void> {
   await page.keyboard.insertText(text);
 }
 
-it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { timeout: 170_000 }, async () => {
+it.skipIf(skip)('edit, run, follow, find, compare, promote, cancel: the studio walk', { timeout: 170_000 }, async () => {
   // An earlier run to compare with (a script launches it; the walk waits for it before comparing).
   const baseline = (await call('POST', '/api/queue', { config: 'walk/baseline.yaml' })) as { id: string };
 
@@ -178,6 +178,15 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote: the studio walk', { 
   await poll(() => page.getByTestId('model-list').locator('[data-model=walk]').getByTestId('alias-production').textContent()).toBe(`@production → v${promoted}`);
   expect(await page.getByTestId('alias-history').locator('li').first().textContent()).toMatch(`@production → v${promoted} (from v${previous})`);
   await page.screenshot({ path: join(shots, 'models.png') });
+
+  // Run it again and cancel it from the queue while it trains.
+  await page.goto(`${walk!.base}/pipelines?file=walk/train.yaml`);
+  await page.locator('[data-testid=pipeline-editor] .cm-content').waitFor();
+  await page.getByRole('button', { name: 'Run' }).click();
+  const again = page.locator('[data-testid=queue-job][data-state=running]');
+  await again.getByTestId('live-progress').waitFor({ timeout: 60_000 });
+  await again.getByRole('button', { name: 'Cancel' }).click();
+  await page.locator('[data-testid=queue-job][data-state=cancelled]').waitFor({ timeout: 60_000 });
 
   // The other pages open without an error.
   await page.goto(`${walk!.base}/data?config=walk/train.yaml`);
