@@ -40,6 +40,14 @@ export function PipelinesPage() {
     if (job) usePipelinesStore.setState({ notice: `queued ${job.config}` });
   }, [enqueue]);
 
+  // Closing the tab or reloading with unsaved edits asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+
   // Ctrl-S and Ctrl-Enter also work when the focus is outside the editor.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -61,7 +69,7 @@ export function PipelinesPage() {
       <aside className="panel sidebar">
         <h2>Configs</h2>
         {listError !== null && <ErrorMessage error={listError} title="The configs folder could not be listed" onRetry={() => void store.loadFiles()} />}
-        {files && <ConfigsTree files={files} selected={path} onSelect={(p) => setSearch({ file: p })} />}
+        {files && <ConfigsTree files={files} selected={path} onSelect={(p) => (!dirty || window.confirm(`Discard your unsaved changes to ${path}?`)) && setSearch({ file: p })} />}
         <NewPipeline
           onCreate={async (p) => {
             if (await store.create(p, newPipelineText(p))) setSearch({ file: p });
