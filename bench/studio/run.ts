@@ -7,7 +7,7 @@
 // The studio API's /api/runs alone (Node fetch, same server) is timed too, to tell the server's
 // share from the page's.
 // Usage: npx tsx --conditions=source bench/studio/run.ts [--repeat N]   (after npm run build -w apps/studio)
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,7 @@ try {
     await seedStore(store, runs);
     const configs = join(scratch, 'configs');
     mkdirSync(configs, { recursive: true });
+    writeFileSync(join(configs, 'demo.yaml'), 'version: 1\nname: demo\ndata:\n  source: { kind: folder, root: data }\n');
     const server = await startStudioServer({ port: 0, host: '127.0.0.1', store, configs, dist, trainCommand: { command: process.execPath, args: [] }, log: () => {} });
     const api: number[] = [];
     for (let k = 0; k < repeat; k++) {
@@ -79,6 +80,18 @@ try {
         fetched = scripts;
         await context.close();
       }
+      // What the editor page fetches: CodeMirror and the pipeline validator, not the rest of @cvf/core.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on('response', (response) => {
+        const path = new URL(response.url()).pathname;
+        if (path.endsWith('.js')) scripts.push(path.slice(1));
+      });
+      await page.goto(`${server.url}pipelines?file=demo.yaml`);
+      await page.locator('[data-testid=pipeline-editor] .cm-content').waitFor();
+      results.pipelinesPageScripts = scripts;
+      await context.close();
     } finally {
       await server.close();
     }
@@ -94,15 +107,17 @@ try {
 const assets = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`);
 const isOrt = (file: string) => /\/ort[.-]/.test(file);
 const runsPageKb = (results.runsPageScripts as string[]).reduce((sum, f) => sum + gzipKb(f), 0);
+const pipelinesPageKb = [...new Set(results.pipelinesPageScripts as string[])].reduce((sum, f) => sum + gzipKb(f), 0);
 const appKb = assets.filter((f) => !isOrt(f)).reduce((sum, f) => sum + gzipKb(f), 0);
 const ortKb = assets.filter(isOrt).reduce((sum, f) => sum + gzipKb(f), 0);
-results.bundle = { runsPageJsGzipKb: runsPageKb, appJsGzipKb: appKb, onnxruntimeWebJsGzipKb: ortKb };
+results.bundle = { runsPageJsGzipKb: runsPageKb, pipelinesPageJsGzipKb: pipelinesPageKb, appJsGzipKb: appKb, onnxruntimeWebJsGzipKb: ortKb };
 
 console.log('\nFirst meaningful paint of /runs on loopback (headless Chromium, fresh context, goal < 1500 ms)');
 printTable(rows);
 console.log('\nJavaScript of the built studio, gzipped (goal: app < 400 KB, onnxruntime-web lazy)');
 printTable([
   { what: 'fetched by /runs before its first run row', kb: runsPageKb },
+  { what: 'fetched by /pipelines (editor and validator; the compute probe after 1.5 s included)', kb: pipelinesPageKb },
   { what: 'all app chunks (every page, codecs included), without onnxruntime-web', kb: appKb },
   { what: 'onnxruntime-web (viewer only, lazy)', kb: ortKb },
 ]);
