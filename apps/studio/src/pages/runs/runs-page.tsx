@@ -15,8 +15,8 @@ export function RunsPage() {
 
   useEffect(() => {
     void load();
-    // Running runs move on: refresh while the page is open.
-    const timer = window.setInterval(() => void load(), 5000);
+    // Running runs move on: refresh while the page is open and in view.
+    const timer = window.setInterval(() => document.hidden || void load(), 5000);
     return () => window.clearInterval(timer);
   }, [load]);
 
