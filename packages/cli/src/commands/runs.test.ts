@@ -43,7 +43,7 @@ describe('cvf runs list', () => {
     const [header, ...rows] = stdout.trimEnd().split('\n');
     expect(header).toMatch(/^id +experiment +name +status +started +took +val\.accuracy +test\.accuracy +test\.ece$/);
     const row = rows.find((r) => r.startsWith(trained.slice(0, 8)))!;
-    expect(row).toMatch(/ hog-mlp +finished .* 0\.88 +0\.9722 +0\.02953$/);
+    expect(row).toMatch(/ hog-mlp +finished .* 0\.9444 +0\.9722 +0\.02953$/);
     expect(row).not.toContain(trained);
     expect(rows.find((r) => r.startsWith(failed.slice(0, 8)))).toMatch(/failed/);
   });
