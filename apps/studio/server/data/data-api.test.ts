@@ -16,8 +16,10 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
 
 describe.skipIf(fashionMissing)('studio data page API and misclassified cases over real data', () => {
   let fixture: StudioFixture;
+  /** The map before any model exists (of the preprocessed pixels). */
+  let pixelMap: { id: string; x: number }[] = [];
   beforeAll(async () => {
-    fixture = await startStudioFixture({ files: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 3, limit: 300 }) } });
+    fixture = await startStudioFixture({ files: { 'tiny.yaml': tinyPipeline('tiny', { epochs: 3, limit: 300, register: true }) } });
   });
   afterAll(() => fixture.close());
 
@@ -41,6 +43,9 @@ describe.skipIf(fashionMissing)('studio data page API and misclassified cases ov
     expect(data.embedding.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && data.classes.includes(p.label))).toBe(true);
     // A real projection spreads the points: not all on one spot.
     expect(new Set(data.embedding.map((p) => p.x.toFixed(3))).size).toBeGreaterThan(10);
+    // No model of the pipeline yet: the map is of the preprocessed pixels.
+    expect(data.embeddingOf).toEqual({ kind: 'pixels' });
+    pixelMap = data.embedding;
 
     const perLabel = new Map<string, number>();
     for (const sample of data.samples) perLabel.set(sample.label, (perLabel.get(sample.label) ?? 0) + 1);
@@ -78,5 +83,12 @@ describe.skipIf(fashionMissing)('studio data page API and misclassified cases ov
     expect(pngSize(await fetchPng(cases[0]!.thumbnailUrl))).toEqual({ width: 28, height: 28 });
     const bad = await fixture.client.misclassified(job.runId!, 10, 0).catch((error: unknown) => error as ApiError);
     expect(bad).toMatchObject({ status: 400, code: 'REQUEST_INVALID' });
+
+    // Once the pipeline has a registered model, the map is of that model's features, for the same samples.
+    const mapped = await fixture.client.data('tiny.yaml');
+    expect(mapped.embeddingOf).toEqual({ kind: 'model', name: 'tiny', version: 1 });
+    expect(mapped.embedding.map((p) => p.id)).toEqual(pixelMap.map((p) => p.id));
+    expect(mapped.embedding.map((p) => p.x)).not.toEqual(pixelMap.map((p) => p.x));
+    expect(new Set(mapped.embedding.map((p) => p.x.toFixed(3))).size).toBeGreaterThan(10);
   });
 });

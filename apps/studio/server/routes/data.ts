@@ -19,7 +19,9 @@ export const dataRoutes: readonly Route[] = [
     handle: async ({ res, url, studio }) => {
       const { config } = parseInput(configQuery, queryOf(url), 'query');
       const data = await studio.datasets.ofConfigFile(await studio.configs.resolveExisting(config));
-      sendJson(res, dataSummarySchema, await datasetSummary(data, thumbnailUrl(config)));
+      const [newest] = await studio.store.listVersions(data.config.registry.modelName ?? data.config.name);
+      const model = newest ? { name: newest.name, version: newest.version, bundle: newest.bundle } : null;
+      sendJson(res, dataSummarySchema, await datasetSummary(data, thumbnailUrl(config), model));
     },
   },
   {

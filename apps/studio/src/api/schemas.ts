@@ -295,7 +295,9 @@ export const dataSummarySchema = z.object({
   splits: z.array(z.object({ split: z.string(), counts: z.array(z.number().int().nonnegative()) })),
   /** A few train samples per class (at most 8 each). */
   samples: z.array(sampleSchema),
-  /** Up to 400 train samples, evenly spread, as a PCA-2 map (`embeddingMap`) of their preprocessed pixels at 32×32; each id opens with /api/data/thumbnail. */
+  /** Up to 400 train samples, evenly spread, as a PCA-2 map (`embeddingMap`); each id opens with /api/data/thumbnail. */
   embedding: z.array(embeddingPointSchema),
+  /** What the map is of: the features of the pipeline's newest registered model (after its PCA), or, before any model exists, the preprocessed pixels at 32×32. */
+  embeddingOf: z.discriminatedUnion('kind', [z.object({ kind: z.literal('model'), name: z.string(), version: z.number().int().positive() }), z.object({ kind: z.literal('pixels') })]),
 });
 export type DataSummary = z.infer<typeof dataSummarySchema>;

@@ -73,6 +73,11 @@ function DataSummaryView({ summary }: { summary: DataSummary }) {
       <div className="two-columns">
         <section className="panel">
           <h2>Embedding map</h2>
+          <p className="muted" data-testid="embedding-of">
+            {summary.embeddingOf.kind === 'model'
+              ? `PCA-2 of the features of ${summary.embeddingOf.name} v${summary.embeddingOf.version}, the pipeline's newest model`
+              : 'PCA-2 of the preprocessed pixels: no model of this pipeline is registered yet'}
+          </p>
           <EmbeddingMap points={summary.embedding} classes={summary.classes} onPick={(id) => setPicked(byId.get(id) ?? null)} />
         </section>
         <section className="panel">
