@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/api/schemas.js';
 import { SOURCE_TRAIN_COMMAND, startStudioFixture, type StudioFixture } from '../testing/studio-fixture.js';
 
 /** Runs `cvf ARGS` from the CLI's sources in `cwd`, as a user in a terminal; answers the exit code and stdout. */
@@ -15,6 +16,8 @@ function cvf(args: string[], cwd: string): Promise<{ code: number | null; stdout
 
 // A DICOM pipeline with relative data paths (cvf data make-demo medical: CT slices, normal vs
 // abnormal), trained from a terminal — not through the studio's queue — into the studio's store.
+const OVERRIDES = ['train.epochs=3', 'pca.components=8', 'compute.device=cpu'];
+
 describe('studio data API for a DICOM pipeline, and the cases of a run trained from a terminal', () => {
   let fixture: StudioFixture;
   let runId: string;
@@ -23,7 +26,7 @@ describe('studio data API for a DICOM pipeline, and the cases of a run trained f
     const demo = await cvf(['data', 'make-demo', 'medical', join(fixture.configsDir, 'demo'), '--patients', '12', '--slices', '6', '--size', '64', '--json'], fixture.dir);
     expect(demo.code, demo.stderr).toBe(0);
     const train = await cvf(
-      ['train', join(fixture.configsDir, 'demo', 'train.yaml'), '--store', fixture.storeDir, '--set', 'train.epochs=3', '--set', 'pca.components=8', '--set', 'compute.device=cpu', '--json'],
+      ['train', join(fixture.configsDir, 'demo', 'train.yaml'), '--store', fixture.storeDir, ...OVERRIDES.flatMap((o) => ['--set', o]), '--json'],
       fixture.dir,
     );
     expect(train.code, train.stdout.slice(-500)).toBe(0);
@@ -55,5 +58,14 @@ describe('studio data API for a DICOM pipeline, and the cases of a run trained f
       }
     }
     expect(listed).toBe(evaluation!.test.samples);
+  });
+
+  it('the same config and overrides run from the studio queue have the terminal run\'s config hash (the job tag is outside the config)', async () => {
+    const queued = await fixture.client.enqueue({ config: 'demo/train.yaml', overrides: OVERRIDES });
+    const job = await new Promise<Job>((resolve, reject) => fixture.client.followJob(queued.id, { onEnd: resolve, onError: reject }));
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    const [fromStudio, fromTerminal] = await Promise.all([fixture.client.getRun(job.runId!), fixture.client.getRun(runId)]);
+    expect(fromStudio.run.tags.studioJob).toBe(queued.id);
+    expect(fromStudio.run.configHash).toBe(fromTerminal.run.configHash);
   });
 });

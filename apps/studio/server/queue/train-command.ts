@@ -7,7 +7,7 @@ export interface TrainCommand {
   readonly args: readonly string[];
 }
 
-/** The argv of one queued run: the config, JSON progress, the studio's store (--store beats the config's), the user's overrides, then the job tag. */
+/** The argv of one queued run: the config, JSON progress, the studio's store (--store beats the config's), the user's overrides, and the job tag (outside the config, so its hash is the terminal's). */
 export function trainArguments(base: TrainCommand, options: { config: string; overrides: readonly string[]; store: string; jobId: string }): string[] {
   return [
     ...base.args,
@@ -17,8 +17,8 @@ export function trainArguments(base: TrainCommand, options: { config: string; ov
     '--store',
     options.store,
     ...options.overrides.flatMap((override) => ['--set', override]),
-    // The tag finds the job's run in the store (a JSON string is YAML: any id survives).
-    '--set',
-    `tracking.tags.studioJob=${JSON.stringify(options.jobId)}`,
+    // The tag finds the job's run in the store.
+    '--tag',
+    `studioJob=${options.jobId}`,
   ];
 }

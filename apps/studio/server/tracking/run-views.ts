@@ -68,14 +68,8 @@ export async function runDetail(store: SqliteTrackingStore, runId: string): Prom
   };
 }
 
-/** The run a queued job's child started: tagged with the job id (a tune search tags its search run first). */
+/** The run a queued job's child started: tagged with the job id (a tune search tags its search run, not its trials). */
 export async function runOfJob(store: SqliteTrackingStore, jobId: string): Promise<string | null> {
-  const recent = await store.listRuns({ limit: 50 });
-  let found: string | null = null;
-  for (const run of recent) {
-    const details = await store.getRun(run.id);
-    // Newest first: the last match is the earliest run of the job (the search, not a trial).
-    if (details.tags.studioJob === jobId) found = run.id;
-  }
-  return found;
+  const recent = await store.listRunOverviews({ limit: 50 });
+  return recent.find((run) => run.tags.studioJob === jobId)?.id ?? null;
 }

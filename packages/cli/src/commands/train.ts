@@ -1,6 +1,6 @@
 import { CvfError, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
 import { createNodeDevice, loadPipelineConfigFile } from '@cvf/core/node';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { constants } from 'node:os';
 import { EXIT, reportError, runAction } from '../output.js';
 import { ProgressReporter } from '../progress.js';
@@ -17,6 +17,7 @@ export function registerTrain(program: Command): void {
     .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above, else ./.cvf)')
     .option('--name <name>', 'name of the run (default: the pipeline name)')
     .option('--note <text>', 'a note kept with the run (its "note" tag), shown by cvf runs show')
+    .option('--tag <key=value>', 'a tag of this run only, not part of the config or its hash; repeatable', collectTag, {} as Record<string, string>)
     .option('--json', 'JSON lines of progress; the last line is the summary')
     .action((configPath: string, options: TrainOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -45,7 +46,7 @@ export function registerTrain(program: Command): void {
         });
         try {
           // tune.enabled: a search of child runs, the best one registered.
-          const named = { ...(options.name === undefined ? {} : { runName: options.name }), ...(options.note === undefined ? {} : { note: options.note }) };
+          const named = { ...(options.name === undefined ? {} : { runName: options.name }), ...(options.note === undefined ? {} : { note: options.note }), tags: options.tag };
           const summary =
             config.tune.enabled && !options.resume ? await runTuning(config, environment, named) : await runTrainingPipeline(config, environment, { ...named, ...(options.resume ? { resumeRunId: options.resume } : {}) });
           if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -73,7 +74,14 @@ interface TrainOptions {
   store?: string;
   name?: string;
   note?: string;
+  tag: Record<string, string>;
   json?: boolean;
+}
+
+function collectTag(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError('expected key=value, e.g. --tag ticket=RAD-42');
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
 function printSummary(summary: Awaited<ReturnType<typeof runTrainingPipeline>> | TuneSummary): void {

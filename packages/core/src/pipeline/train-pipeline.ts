@@ -34,6 +34,8 @@ export interface TrainPipelineOptions {
   readonly runName?: string;
   /** A note kept as the run's `note` tag (`cvf train --note`); not part of the config or its hash. */
   readonly note?: string;
+  /** Tags of this run only (`cvf train --tag`, the studio's job id), beside the config's; not part of the config or its hash. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
       device: env.device.backend,
       ...(options.resumeRunId ? { resumedFrom: options.resumeRunId } : {}),
       ...(options.note ? { note: options.note } : {}),
+      ...options.tags,
     });
     const summary = await train({ config, env, runId: run.id, progress: env.onProgress ?? (() => {}) }, hash, resumeFrom);
     await env.tracker.endRun(run.id, 'finished');

@@ -66,7 +66,7 @@ export function applyPoint(config: PipelineConfig, point: Point): PipelineConfig
  * (every constraint met, e.g. sensitivity ≥ 0.9) by `tune.metric` is the result, and only it is
  * registered.
  */
-export async function runTuning(config: PipelineConfig, env: TrainingEnvironment, options: Pick<TrainPipelineOptions, 'runName' | 'note'> = {}): Promise<TuneSummary> {
+export async function runTuning(config: PipelineConfig, env: TrainingEnvironment, options: Pick<TrainPipelineOptions, 'runName' | 'note' | 'tags'> = {}): Promise<TuneSummary> {
   const started = Date.now();
   const { tune } = config;
   const points = searchPoints(tune, config.train.seed);
@@ -78,7 +78,7 @@ export async function runTuning(config: PipelineConfig, env: TrainingEnvironment
   });
   try {
     await env.tracker.logParams(search.id, flattenParams(config));
-    await env.tracker.setTags(search.id, { ...config.tracking.tags, kind: 'tune', strategy: tune.strategy, ...(options.note ? { note: options.note } : {}) });
+    await env.tracker.setTags(search.id, { ...config.tracking.tags, kind: 'tune', strategy: tune.strategy, ...(options.note ? { note: options.note } : {}), ...options.tags });
     const trialConfigs = points.map((point) => applyPoint({ ...config, tune: { ...tune, enabled: false }, registry: { register: false, ...(config.registry.modelName ? { modelName: config.registry.modelName } : {}) } }, point));
     const trials: (TrialResult & { summary: TrainSummary })[] = [];
     for (const [k, trialConfig] of trialConfigs.entries()) {
