@@ -27,6 +27,7 @@ export const modelRoutes: readonly Route[] = [
     handle: async ({ req, res, params, studio }) => {
       const { version } = parseInput(versionParam, params, 'path');
       const bytes = await readBundleFile(studio.store, params.name!, version, params.file!);
+      if (!bytes) return void res.writeHead(204, { 'cache-control': 'private, max-age=3600' }).end();
       const type = params.file === 'manifest.json' ? 'application/json; charset=utf-8' : 'application/octet-stream';
       // A registered version's files never change: the browser may keep them.
       res.writeHead(200, { 'content-type': type, 'content-length': bytes.byteLength, 'cache-control': 'private, max-age=3600' });

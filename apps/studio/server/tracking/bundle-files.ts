@@ -8,12 +8,14 @@ const META_FILES = new Set(['manifest.json', 'manifest.sig']);
  * `manifest.sig`, or a file the manifest lists. Read through core's bundle sources (folder or
  * .tar), which refuse links, devices and sizes other than the manifest records.
  */
-export async function readBundleFile(store: SqliteTrackingStore, name: string, version: number, file: string): Promise<Uint8Array> {
+export async function readBundleFile(store: SqliteTrackingStore, name: string, version: number, file: string): Promise<Uint8Array | null> {
   const registered = await store.getVersion(name, version);
   const source = await bundleSourceAt(registered.bundle);
   const notFound = () => new StudioError('NOT_FOUND', `${name}@${version}'s bundle has no file "${file.slice(0, 200)}"`);
   if (META_FILES.has(file)) {
     const bytes = await source.read(file);
+    // An unsigned bundle: null, which the route answers with 204 (a 404 is logged by browsers as a failure).
+    if (!bytes && file === 'manifest.sig') return null;
     if (!bytes) throw notFound();
     return bytes;
   }

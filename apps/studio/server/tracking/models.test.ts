@@ -70,7 +70,10 @@ describe.skipIf(fashionMissing)('studio models API over a real registry', () => 
       const response = await fetch(`${base}/${file.split('/').map(encodeURIComponent).join('/')}`);
       expect(digest(await response.arrayBuffer()), file).toBe(digest(readFileSync(join(bundleDir, ...file.split('/')))));
     }
+    // Unsigned: the signature is answered 204, not 404, so a browser logs no failed request.
+    expect((await fetch(`${base}/manifest.sig`)).status).toBe(204);
     const bundle = await loadBundle(httpSource(base));
+    expect(bundle.signature).toBeUndefined();
     expect(bundle.manifest.name).toBe('tiny');
     expect(bundle.manifest.classes).toHaveLength(10);
     // Files the manifest does not list are not served, nor paths out of the bundle.

@@ -33,7 +33,8 @@ beforeAll(async () => {
     requests.push({ path, headers: request.headers });
     const [, route, name = ''] = path.split('/');
     if (route === 'broken') return void response.writeHead(500, 'Internal Server Error').end('boom');
-    const body = route === 'v1' || route === 'tampered' ? fixtureFile(decodeURIComponent(name)) : null;
+    if (route === 'unsigned-204' && name === 'manifest.sig') return void response.writeHead(204).end();
+    const body = route === 'v1' || route === 'tampered' || route === 'unsigned-204' ? fixtureFile(decodeURIComponent(name)) : null;
     if (!body) return void response.writeHead(404).end('not found');
     if (route === 'tampered' && name === 'head.onnx') body[body.length - 1]! ^= 1;
     response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
@@ -64,6 +65,12 @@ describe('httpSource', () => {
     } finally {
       await predictor.release();
     }
+  });
+
+  it('reads 204 for the signature as no signature, as 404', async () => {
+    expect((await loadBundle(httpSource(`${base}/unsigned-204/`))).signature).toBeUndefined();
+    expect(requests.at(-1)?.path).toBe('/unsigned-204/manifest.sig');
+    await expect(loadBundle(httpSource(`${base}/unsigned-204/`), { publicKey: 'k' })).rejects.toMatchObject({ code: 'BUNDLE_SIGNATURE_INVALID' });
   });
 
   it('refuses a tampered file with BUNDLE_CORRUPT naming it', async () => {

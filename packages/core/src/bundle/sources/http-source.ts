@@ -15,8 +15,9 @@ export interface HttpSourceOptions {
 
 /**
  * A bundle served over HTTP as its files under one base URL (`<base>/manifest.json`,
- * `<base>/head.onnx`, ...), as the studio server serves registered bundles. 404 is a missing file;
- * other failures are BUNDLE_NOT_FOUND with the status.
+ * `<base>/head.onnx`, ...), as the studio server serves registered bundles. 404 is a missing file,
+ * and so is 204: a server may answer that for an optional file (`manifest.sig` of an unsigned
+ * bundle) so that browsers do not log a failed request; other failures are BUNDLE_NOT_FOUND with the status.
  */
 export function httpSource(baseUrl: string | URL, options: HttpSourceOptions = {}): BundleSource {
   const base = new URL(String(baseUrl).endsWith('/') ? String(baseUrl) : `${String(baseUrl)}/`);
@@ -32,7 +33,7 @@ export function httpSource(baseUrl: string | URL, options: HttpSourceOptions = {
       } catch (cause) {
         throw new BundleError('BUNDLE_NOT_FOUND', `cannot fetch ${url.href}: ${(cause as Error).message}`, { cause });
       }
-      if (response.status === 404) return null;
+      if (response.status === 404 || response.status === 204) return null;
       if (!response.ok) throw new BundleError('BUNDLE_NOT_FOUND', `${url.href} answered ${response.status} ${response.statusText}`);
       const limit = size ?? (path === MANIFEST_FILE ? MAX_MANIFEST_BYTES : path === SIGNATURE_FILE ? MAX_SIGNATURE_BYTES : MAX_UNSIZED_BYTES);
       return readBody(response, limit, url.href);
