@@ -196,7 +196,10 @@ it.skipIf(skip)('edit, run, follow, find, compare, promote, cancel: the studio w
   expect(await thumbnails.count()).toBeGreaterThan(0);
   await expect.poll(() => thumbnails.evaluateAll((images: HTMLImageElement[]) => images.every((img) => img.complete && img.naturalWidth > 0)), { timeout: 60_000 }).toBe(true);
   // A point of the embedding map shows its image.
-  await page.getByTestId('embedding-map').locator('circle').first().click();
+  // The map is of the trained model's features now, whose classes cluster tightly: the point
+  // drawn last is the one no other point covers.
+  await poll(() => page.getByTestId('embedding-of').textContent()).toMatch(/features of walk v\d/);
+  await page.getByTestId('embedding-map').locator('circle').last().click();
   const picked = page.getByTestId('picked-sample').locator('img');
   await poll(() => picked.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await page.screenshot({ path: join(shots, 'data.png') });

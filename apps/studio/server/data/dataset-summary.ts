@@ -49,7 +49,7 @@ export async function datasetSummary(data: ConfigDataset, thumbnailUrl: (id: str
       { split: 'test', counts: counts(test) },
     ],
     samples,
-    embedding: await embedding(data, evenlySpaced(train, MAX_EMBEDDED), model),
+    embedding: (await embedding(data, evenlySpaced(train, MAX_EMBEDDED), model)).map((point) => ({ ...point, thumbnailUrl: thumbnailUrl(point.id) })),
     embeddingOf: model ? { kind: 'model', name: model.name, version: model.version } : { kind: 'pixels' },
   };
 }
@@ -59,7 +59,7 @@ function evenlySpaced<T>(items: readonly T[], count: number): T[] {
   return Array.from({ length: count }, (_, k) => items[Math.floor((k * items.length) / count)]!);
 }
 
-async function embedding(data: ConfigDataset, samples: readonly LabeledSample[], model: EmbeddingModel | null): Promise<DataSummary['embedding']> {
+async function embedding(data: ConfigDataset, samples: readonly LabeledSample[], model: EmbeddingModel | null): Promise<Omit<DataSummary['embedding'][number], 'thumbnailUrl'>[]> {
   if (samples.length === 0) return [];
   const rows = model ? await modelFeatures(model, samples) : await pixelRows(data, samples);
   const map = await embeddingMap(rows, samples.map((s) => s.label), { device: cpuDevice });

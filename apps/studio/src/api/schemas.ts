@@ -286,7 +286,8 @@ export type PromoteResponse = z.infer<typeof promoteResponseSchema>;
 export const sampleSchema = z.object({ id: z.string(), label: z.string(), split: z.string(), thumbnailUrl: z.string() });
 export type Sample = z.infer<typeof sampleSchema>;
 
-export const embeddingPointSchema = z.object({ id: z.string(), x: z.number(), y: z.number(), label: z.string() });
+/** A train sample on the embedding map; `thumbnailUrl` opens its image. */
+export const embeddingPointSchema = z.object({ id: z.string(), x: z.number(), y: z.number(), label: z.string(), thumbnailUrl: z.string() });
 export type EmbeddingPoint = z.infer<typeof embeddingPointSchema>;
 
 export const dataSummarySchema = z.object({

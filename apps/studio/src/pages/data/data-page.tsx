@@ -38,7 +38,8 @@ export function DataPage() {
 
 function DataSummaryView({ summary }: { summary: DataSummary }) {
   const [picked, setPicked] = useState<Sample | null>(null);
-  const byId = new Map(summary.samples.map((s) => [s.id, s]));
+  // Every point of the map is a train sample, shown or not among the thumbnails.
+  const byId = new Map<string, Sample>(summary.embedding.map((p) => [p.id, { id: p.id, label: p.label, split: 'train', thumbnailUrl: p.thumbnailUrl }]));
   const max = Math.max(1, ...summary.splits.flatMap((s) => s.counts));
   return (
     <>
