@@ -16,6 +16,7 @@ SYSTEM_PACKAGES=(
   orthanc orthanc-dicomweb                  # a real PACS for the DICOMweb tests
   python3-faiss python3-hnswlib python3-sklearn  # the peers of bench/retrieval, bench/pca, bench/train
   prometheus                                # scrapes the edge runtime in its metrics test
+  python3-scipy python3-statsmodels         # reference implementations of the drift tests and clinical intervals
 )
 BACKPORTS_PACKAGES=(mesa-vulkan-drivers)
 MIN_MESA_MAJOR=25
