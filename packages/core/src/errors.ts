@@ -294,3 +294,14 @@ export class InputContractError extends CvfError {
     this.found = found;
   }
 }
+
+/** Stable codes of drift detection failures: bad live data, a reference that does not fit it, an unknown method or option. */
+export type DriftErrorCode = 'DRIFT_INVALID_DATA' | 'DRIFT_REFERENCE_MISMATCH' | 'DRIFT_METHOD_UNKNOWN' | 'DRIFT_OPTION_INVALID';
+
+/** A drift test could not run on what it was given; `code` says why and the message names the value and the valid options. */
+export class DriftError extends CvfError {
+  declare readonly code: DriftErrorCode;
+  constructor(code: DriftErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
