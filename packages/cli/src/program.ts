@@ -5,6 +5,7 @@ import { registerData } from './commands/data.js';
 import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
+import { registerMonitor } from './commands/monitor.js';
 import { registerPredict } from './commands/predict.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
@@ -39,5 +40,6 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerData(program);
   registerBench(program);
   registerStudio(program);
+  registerMonitor(program);
   return program;
 }
