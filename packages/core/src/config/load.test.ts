@@ -66,8 +66,11 @@ describe('parsePipelineConfig', () => {
     expect(config.postprocess.temperature).toBeUndefined();
     expect(config.registry).toEqual({ register: false });
     expect(config.monitor).toEqual({
-      drift: { enabled: false, method: 'psi', signal: 'features', threshold: 0.2, window: 1000, bins: 10 },
-      retrain: { enabled: false, onDrift: true },
+      window: 500,
+      drift: { enabled: false, method: 'auto', alpha: 0.05, permutations: 1000, aucThreshold: 0.55, psiThreshold: 0.2, ksShare: 0.2 },
+      performance: { enabled: false, metric: 'accuracy', threshold: 0.8, minLabels: 30, window: 500 },
+      schedule: [],
+      retrain: { enabled: false, onDrift: true, onPerformance: true, selector: { kind: 'metric', metric: 'accuracy', margin: 0.01, alpha: 0.05 } },
     });
     expect(config.compute).toEqual({ device: 'auto', threads: 0 });
     expect(config.tracking).toEqual({ store: '.cvf', tags: {} });
