@@ -76,3 +76,18 @@ export { riseMap, riseMask, type RiseOptions } from './rise.js';
 export { bootstrapIntervals, quantileOfSorted, type BootstrapOptions, type ConfidenceInterval } from './bootstrap.js';
 export { applyTemperature, fitTemperature } from './temperature.js';
 export { discordantPairs, EXACT_BELOW, mcnemarTest, type McNemarMethod, type McNemarResult } from './mcnemar.js';
+export { normalQuantile } from './normal-quantile.js';
+export { checkLevel, wilsonInterval, type ProportionInterval } from './wilson.js';
+export {
+  binaryCountsOf,
+  operatingPointTable,
+  OPERATING_POINT_METRICS,
+  referralSummary,
+  type BinaryCounts,
+  type ClassOperatingPoint,
+  type OperatingPointMetric,
+  type OperatingPointTable,
+  type ReferralSummary,
+} from './operating-point.js';
+export { curvesWithBands, precisionOnGrid, rocOnGrid, type BootstrapEstimate, type ClassCurves, type CurveBand, type CurveBandOptions } from './curve-bands.js';
+export { evaluateClinically, type ClinicalEvaluation, type ClinicalEvaluationInput, type ClinicalEvaluationOptions } from './clinical-evaluation.js';
