@@ -1,5 +1,7 @@
-// @cvf/medical: DICOM parsing and decoding, the display pipeline, writing, de-identification and
-// DICOMweb. Isomorphic; Node-only file access is under @cvf/medical/node.
+// @cvf/medical: DICOM parsing and decoding, the display pipeline, writing, de-identification,
+// DICOMweb, and results back to the PACS (SR, saliency captures). Isomorphic; Node-only file
+// access is under @cvf/medical/node.
+export * from './audit/index.js';
 export * from './deid/index.js';
 export * from './demo/index.js';
 export * from './dicom/index.js';
@@ -7,4 +9,5 @@ export * from './dataset/index.js';
 export * from './dicomweb/index.js';
 export * from './display/index.js';
 export * from './inspect/index.js';
+export * from './report/index.js';
 export * from './writer/index.js';

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../audit/audit-record.js';
+import { AuditLog, auditPaths, verifyAuditLog } from './audit-log.js';
+
+const entry = async (log: AuditLog, i: number): Promise<AuditEntry> => ({
+  source: 'cli',
+  model: { name: 'chest-ct', version: 2, configHash: 'f00d' },
+  decision: { outcome: i % 3 === 0 ? 'refer' : 'positive', class: 'nodule', probability: 0.5 + i / 100, thresholds: { nodule: 0.37 } },
+  instance: await log.hashInstance(`1.2.826.0.1.3680043.8.498.${i}`),
+});
+
+const store = () => mkdtempSync(join(tmpdir(), 'cvf-audit-'));
+
+/** Runs one audit-writer child process (tsx as a loader); resolves with its exit code. */
+function writer(root: string, count: number, tag: string): Promise<number | null> {
+  const script = fileURLToPath(new URL('./testing/audit-writer.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, root, String(count), tag], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve) => child.on('close', resolve));
+}
+
+describe('the audit log of a store', () => {
+  it('appends chained records that verify, with the salt in its own owner-only file and never in the log', async () => {
+    const root = store();
+    const log = await AuditLog.open(root);
+    for (let i = 0; i < 5; i++) await log.append([await entry(log, i)]);
+    await log.append([await entry(log, 5), await entry(log, 6)]);
+    const paths = auditPaths(root);
+    const text = readFileSync(paths.log, 'utf8');
+    expect(text.trim().split('\n')).toHaveLength(7);
+    expect(await verifyAuditLog(root)).toMatchObject({ records: 7, broken: null, head: { sequence: 7 } });
+    const salt = readFileSync(paths.salt, 'utf8').trim();
+    expect(salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(paths.salt).mode & 0o777).toBe(0o600);
+    expect(text).not.toContain(salt);
+    expect(text).not.toContain('1.2.826.0.1.3680043');
+    // A second opening (another process, a restart) keeps the salt: the same instance, the same hash.
+    const reopened = await AuditLog.open(root);
+    expect(await reopened.hashInstance('1.2.826.0.1.3680043.8.498.0')).toBe(JSON.parse(text.split('\n')[0]!).instance);
+    expect(existsSync(paths.lock)).toBe(false);
+  });
+
+  it('finds one byte edited in the middle of the log and names that record', async () => {
+    const root = store();
+    const log = await AuditLog.open(root);
+    await log.append(await Promise.all(Array.from({ length: 41 }, (_, i) => entry(log, i))));
+    const { log: path } = auditPaths(root);
+    const bytes = readFileSync(path);
+    // The middle byte of the file, whatever it is, flipped to another printable character.
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle] === 0x30 ? 0x31 : 0x30;
+    writeFileSync(path, bytes);
+    const lineOfMiddle = bytes.subarray(0, middle).toString('utf8').split('\n').length;
+    const result = await verifyAuditLog(root);
+    expect(result.broken).not.toBeNull();
+    expect(result.broken!.line).toBe(lineOfMiddle);
+    expect(result.broken!.sequence).toBe(lineOfMiddle);
+    expect(result.records).toBe(lineOfMiddle - 1);
+    // Nothing more is chained onto a tampered last record; an edit in the middle is found by verify alone.
+    appendFileSync(path, '{"v":1}\n');
+    await expect(log.append([await entry(log, 99)])).rejects.toMatchObject({ code: 'AUDIT_LOG_CORRUPT' });
+  });
+
+  it('keeps the chain valid when two processes append at once', async () => {
+    const root = store();
+    const codes = await Promise.all([writer(root, 40, 'alpha'), writer(root, 40, 'beta')]);
+    expect(codes).toEqual([0, 0]);
+    const result = await verifyAuditLog(root);
+    expect(result).toMatchObject({ records: 80, broken: null });
+    const classes = readFileSync(auditPaths(root).log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).decision.class as string);
+    expect(classes.filter((c) => c === 'alpha')).toHaveLength(40);
+    expect(classes.filter((c) => c === 'beta')).toHaveLength(40);
+  });
+
+  it('breaks a lock left by a writer that died, and refuses to verify a store without a log', async () => {
+    const root = store();
+    const log = await AuditLog.open(root);
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    writeFileSync(auditPaths(root).lock, `${dead.pid}\n${(await import('node:os')).hostname()}\n`);
+    await log.append([await entry(log, 1)]);
+    expect((await verifyAuditLog(root)).records).toBe(1);
+    await expect(verifyAuditLog(store())).rejects.toMatchObject({ code: 'AUDIT_LOG_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,116 @@
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chainEntries, headOf, verifyChain, type ChainVerification } from '../audit/audit-chain.js';
+import { AuditError } from '../audit/audit-error.js';
+import type { AuditEntry, AuditRecord } from '../audit/audit-record.js';
+import { InstanceHasher } from '../audit/instance-hasher.js';
+import { withFileLock } from './audit-lock.js';
+import { readOrCreateSalt } from './audit-salt.js';
+
+/** Where a store keeps its audit trail: `<store>/audit/`. */
+export interface AuditPaths {
+  readonly dir: string;
+  /** The log: one canonical JSON record a line, append-only. */
+  readonly log: string;
+  /** Held by a writer while it reads the chain's head and appends. */
+  readonly lock: string;
+  /** The salt of the instance hashes: never in the log, never exported. */
+  readonly salt: string;
+}
+
+export function auditPaths(storeDir: string): AuditPaths {
+  const dir = join(resolve(storeDir), 'audit');
+  return { dir, log: join(dir, 'audit.jsonl'), lock: join(dir, 'audit.lock'), salt: join(dir, 'instance-salt.key') };
+}
+
+/** Longest line read back to find the chain's head; records are well under 1 KiB but for many thresholds. */
+const MAX_LINE_BYTES = 1 << 20;
+
+/** The last line of the open log (without its newline); undefined for an empty log. */
+async function lastLine(handle: FileHandle, path: string): Promise<string | undefined> {
+  const { size } = await handle.stat();
+  if (size === 0) return undefined;
+  const span = Math.min(size, MAX_LINE_BYTES + 1);
+  const buffer = Buffer.alloc(span);
+  await handle.read(buffer, 0, span, size - span);
+  if (buffer[span - 1] !== 0x0a) throw new AuditError('AUDIT_LOG_CORRUPT', `the last line of ${path} has no newline: a write was cut off; nothing is appended to a broken chain — run cvf audit verify`);
+  const start = buffer.lastIndexOf(0x0a, span - 2) + 1;
+  if (start === 0 && span < size) throw new AuditError('AUDIT_LOG_CORRUPT', `the last line of ${path} is over ${MAX_LINE_BYTES} bytes: it is no record the trail writes`);
+  return buffer.subarray(start, span - 1).toString('utf8');
+}
+
+/**
+ * The append-only, hash-chained audit log of a store. Appends are safe across processes: a writer
+ * takes the lock file, reads the chain's head (the last line) back, appends its whole lines with
+ * one O_APPEND write, syncs, and lets go; within a process, appends also queue one behind the other.
+ */
+export class AuditLog {
+  readonly paths: AuditPaths;
+  readonly #hasher: InstanceHasher;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(paths: AuditPaths, hasher: InstanceHasher) {
+    this.paths = paths;
+    this.#hasher = hasher;
+  }
+
+  /** The audit log of the store at `storeDir`; its folder and salt are made on first use. */
+  static async open(storeDir: string): Promise<AuditLog> {
+    const paths = auditPaths(storeDir);
+    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    return new AuditLog(paths, await InstanceHasher.create(await readOrCreateSalt(paths.salt)));
+  }
+
+  /** The salted hash of a SOP Instance UID, for an entry's `instance`. */
+  hashInstance(sopInstanceUid: string | null | undefined): Promise<string | null> {
+    return this.#hasher.hash(sopInstanceUid);
+  }
+
+  /** Appends the entries, in order, as the next records of the chain; returns them as written. */
+  append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    const next = this.#queue.then(() => this.#appendLocked(entries));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #appendLocked(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    if (entries.length === 0) return [];
+    const { log, lock } = this.paths;
+    return withFileLock(lock, async () => {
+      const handle = await open(log, 'a+', 0o600);
+      try {
+        const head = await headOf(await lastLine(handle, log), log);
+        const { records, text } = await chainEntries(head, entries, new Date());
+        await handle.writeFile(text);
+        await handle.datasync();
+        return records;
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+}
+
+/** The log's text, read while no writer holds the lock (a half-written line is not mistaken for a cut-off one). */
+export async function readAuditLog(storeDir: string): Promise<{ paths: AuditPaths; text: string }> {
+  const paths = auditPaths(storeDir);
+  const read = () =>
+    readFile(paths.log, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw new AuditError('AUDIT_LOG_NOT_FOUND', `no audit log at ${paths.log}: nothing has been audited in the store ${resolve(storeDir)} (or name another with --store)`);
+      throw error;
+    });
+  try {
+    return { paths, text: await withFileLock(paths.lock, read) };
+  } catch (error) {
+    // A read-only copy of a store (an archive under review) cannot take the lock; nobody writes to it either.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EROFS' || code === 'ENOENT') return { paths, text: await read() };
+    throw error;
+  }
+}
+
+/** Verifies the store's whole audit log (see verifyChain). */
+export async function verifyAuditLog(storeDir: string): Promise<ChainVerification & { readonly path: string }> {
+  const { paths, text } = await readAuditLog(storeDir);
+  return { path: paths.log, ...(await verifyChain(text)) };
+}
