@@ -8,6 +8,7 @@ export * from './dicom/index.js';
 export * from './dataset/index.js';
 export * from './dicomweb/index.js';
 export * from './display/index.js';
+export * from './evaluation/index.js';
 export * from './inspect/index.js';
 export * from './report/index.js';
 export * from './writer/index.js';

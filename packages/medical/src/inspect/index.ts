@@ -3,4 +3,4 @@ export { readDicomIdentity, summarizeDicomObject, type DicomIdentity, type Dicom
 export { parseDicomForced, type ForcedDicomFile } from './parse-forced.js';
 export { sopClassName } from './sop-classes.js';
 export { dumpTags, formatTagDump, type TagDumpEntry, type TagDumpOptions } from './tag-dump.js';
-export { tagKeyword, tagVr } from './tag-names.js';
+export { tagKeyword, tagOfKeyword, tagVr } from './tag-names.js';

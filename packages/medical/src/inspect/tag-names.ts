@@ -1,4 +1,4 @@
-import { profileAttribute } from '../deid/basic-profile.js';
+import { BASIC_PROFILE, profileAttribute } from '../deid/basic-profile.js';
 import { Tag } from '../dicom/tags.js';
 import { dictionaryVR } from '../dicom/value-representation.js';
 
@@ -84,4 +84,16 @@ export function tagKeyword(tag: string): string {
 /** The dictionary VR of a tag, for implicit-VR data sets; undefined when unknown. */
 export function tagVr(tag: string): string | undefined {
   return dictionaryVR(tag) ?? MORE[tag]?.[1] ?? profileAttribute(tag)?.vr;
+}
+
+let keywordTags: ReadonlyMap<string, string> | undefined;
+
+/** The tag (GGGGEEEE) of a PS3.6 keyword the short dictionary knows (the inverse of tagKeyword), or undefined. */
+export function tagOfKeyword(keyword: string): string | undefined {
+  keywordTags ??= new Map([
+    ...BASIC_PROFILE.filter((attribute) => !attribute.tag.includes('x')).map((attribute) => [keywordOf(attribute.name), attribute.tag] as const),
+    ...Object.entries(MORE).map(([tag, [name]]) => [name, tag] as const),
+    ...Object.entries(Tag).map(([name, tag]) => [name, tag as string] as const),
+  ]);
+  return keywordTags.get(keyword);
 }
