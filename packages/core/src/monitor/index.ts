@@ -1,1 +1,17 @@
 export { computeReferenceStatistics, REFERENCE_QUANTILE_LEVELS, REFERENCE_SAMPLE_SIZE, type ReferenceInput, type ReferenceStatistics } from './reference-statistics.js';
+export { mmdDrift, mmdPermutations, type MmdOptions } from './drift/mmd.js';
+export { assertFeedbackClass, assertPredictionId, type FeedbackLabel, type FeedbackStore } from './feedback/feedback-label.js';
+export { measurePerformance, sensitivityByClass, type PerformanceFigures } from './feedback/performance.js';
+export { recordDriftTrigger } from './triggers/drift-trigger.js';
+export {
+  assertNewMonitorEvent,
+  MONITOR_ACTIONS,
+  MONITOR_EVENT_KINDS,
+  type MonitorAction,
+  type MonitorEvent,
+  type MonitorEventFilter,
+  type MonitorEventKind,
+  type MonitorEventStore,
+  type NewMonitorEvent,
+} from './triggers/monitor-event.js';
+export { checkPerformanceTrigger, type PerformanceCheck } from './triggers/performance-trigger.js';
