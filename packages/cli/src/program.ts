@@ -1,5 +1,6 @@
 import { CvfError } from '@cvf/core';
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDicom } from './commands/dicom.js';
@@ -41,5 +42,6 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerBench(program);
   registerStudio(program);
   registerMonitor(program);
+  registerAudit(program);
   return program;
 }

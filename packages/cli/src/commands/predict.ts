@@ -17,6 +17,7 @@ import { resolveModelArgument } from '../model-argument.js';
 import { EXIT, printJson, runAction } from '../output.js';
 import { nonNegativeIntegerOption } from '../option-parsers.js';
 import { expandPredictInputs, type PredictInput } from './predict-inputs.js';
+import { auditPredictions, openPredictAudit } from './predict-audit.js';
 
 export function registerPredict(program: Command): void {
   program
@@ -31,11 +32,13 @@ export function registerPredict(program: Command): void {
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
     .option('--public-key <file>', 'serve the bundle only if it carries a valid Ed25519 signature by this key (PEM; see cvf models sign)')
     .option('--allow-contract-mismatch', "predict files that do not meet the model's input contract (modality, photometric interpretation, bits, size, body part) instead of refusing them; their results are marked")
+    .option('--no-audit', 'do not append the decisions to the store\'s audit trail (by default they are, when a store is found; see cvf audit)')
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
         const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
         const bundle = await loadResolvedBundle(await resolveModelArgument(bundleArg, options.store), publicKey === undefined ? {} : { publicKey });
+        const audit = await openPredictAudit(options.store, options.audit !== false);
         const files = await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) });
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
         let predictor: Predictor | undefined;
@@ -48,6 +51,7 @@ export function registerPredict(program: Command): void {
           // A chunk at a time: a folder of thousands of scans never sits on the device at once.
           for (let start = 0; start < files.length; start += CHUNK) {
             const chunk = await predictChunk(predictor, files.slice(start, start + CHUNK), decode, options.similar);
+            if (audit) await auditPredictions(audit, chunk, { name: bundle.manifest.name, version: bundle.manifest.version, configHash: bundle.manifest.configHash });
             if (!options.json) chunk.forEach(printResult);
             results.push(...chunk);
           }
@@ -116,6 +120,7 @@ interface PredictOptions {
   allowSoftware?: boolean;
   allowContractMismatch?: boolean;
   publicKey?: string;
+  audit?: boolean;
   json?: boolean;
 }
 
