@@ -21,6 +21,7 @@ export { savedStage, type SavedStage, type StageContext, type StageFiles, type S
 export { bundleStageSchema, STAGE_KINDS, type BundleStage, type StageKindName, type StageOfKind } from './stage-table.js';
 export type { CaseIndex, CaseList } from './kinds/case-index.js';
 export type { ComposedGraph } from './kinds/composed.js';
+export { argmaxNeverRefer, type DecisionParams, type DecisionStage, type OperatingPointRecord, type ReferralPolicy } from './kinds/decision.js';
 export type { EvaluationReport } from './kinds/evaluation.js';
 export type { KnnSettings } from './kinds/knn-head.js';
 export { decodeThumbnails, encodeThumbnails, THUMBNAIL_SIZE, type Thumbnails } from './thumbnails.js';

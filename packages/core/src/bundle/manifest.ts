@@ -76,6 +76,10 @@ export const bundleManifestSchema = z
           if (!classes.has(label)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'params', 'perClass', label], message: `"${label}" is not one of the classes` });
         }
       }
+      if (stage.kind === 'decision') {
+        const named = [...stage.params.operatingPoints.map((point) => point.label), ...(stage.params.positiveClass === null ? [] : [stage.params.positiveClass])];
+        for (const label of named) if (!classes.has(label)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'params'], message: `decision names "${label}", which is not one of the classes` });
+      }
       if (stage.kind === 'postprocess' && stage.params.topK > manifest.classes.length) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'params', 'topK'], message: `topK ${stage.params.topK} exceeds the ${manifest.classes.length} classes` });
       }

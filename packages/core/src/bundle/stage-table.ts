@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { loadIndexStage, saveIndexStage, indexStageSchema } from './kinds/case-index.js';
 import { composedStageSchema, loadComposedStage, saveComposedStage } from './kinds/composed.js';
+import { decisionStage, decisionStageSchema } from './kinds/decision.js';
 import { evaluationStageSchema, loadEvaluationStage, saveEvaluationStage } from './kinds/evaluation.js';
 import { extractorStageSchema, loadExtractorStage, saveExtractorStage } from './kinds/extractor.js';
 import { headStageSchema, loadHeadStage, saveHeadStage } from './kinds/head.js';
@@ -25,6 +26,7 @@ export const STAGE_KINDS = {
   composed: { schema: composedStageSchema, save: saveComposedStage, load: loadComposedStage },
   postprocess: { schema: postprocessStageSchema, save: postprocessStage, load: null },
   thresholds: { schema: thresholdsStageSchema, save: thresholdsStage, load: null },
+  decision: { schema: decisionStageSchema, save: decisionStage, load: null },
   thumbnails: { schema: thumbnailsStageSchema, save: saveThumbnailsStage, load: loadThumbnailsStage },
   reference: { schema: referenceStageSchema, save: saveReferenceStage, load: loadReferenceStage },
   evaluation: { schema: evaluationStageSchema, save: saveEvaluationStage, load: loadEvaluationStage },
@@ -40,6 +42,7 @@ export const bundleStageSchema = z.discriminatedUnion('kind', [
   STAGE_KINDS.composed.schema,
   STAGE_KINDS.postprocess.schema,
   STAGE_KINDS.thresholds.schema,
+  STAGE_KINDS.decision.schema,
   STAGE_KINDS.thumbnails.schema,
   STAGE_KINDS.reference.schema,
   STAGE_KINDS.evaluation.schema,

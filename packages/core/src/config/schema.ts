@@ -3,6 +3,7 @@ import { quoteShort } from './limits.js';
 import { augmentSchema } from './sections/augment.js';
 import { computeSchema } from './sections/compute.js';
 import { dataSchema } from './sections/data.js';
+import { decisionSchema } from './sections/decision.js';
 import { evaluateSchema } from './sections/evaluate.js';
 import { featuresSchema } from './sections/features.js';
 import { inputContractConfigSchema } from './sections/input-contract.js';
@@ -37,6 +38,7 @@ const pipelineSectionsSchema = z.strictObject({
   tune: tuneSchema,
   evaluate: evaluateSchema,
   postprocess: postprocessSchema,
+  decision: decisionSchema,
   registry: registrySchema,
   monitor: monitorSchema,
   compute: computeSchema,

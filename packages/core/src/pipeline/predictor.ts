@@ -1,5 +1,6 @@
 import { findStage, requireStage, stageFiles, type Bundle } from '../bundle/bundle.js';
 import type { CaseIndex } from '../bundle/kinds/case-index.js';
+import { argmaxNeverRefer, type DecisionParams } from '../bundle/kinds/decision.js';
 import type { KnnSettings } from '../bundle/kinds/knn-head.js';
 import { loadBundle, type BundleSource } from '../bundle/source.js';
 import type { StageContext } from '../bundle/stage-kind.js';
@@ -16,6 +17,8 @@ import type { ImageTensor } from '../image/image-tensor.js';
 import { preprocessImages } from '../image/preprocess-image.js';
 import type { OnnxSession } from '../onnx/session.js';
 import { knnVoteOfHits } from '../train/knn.js';
+import { decide } from './decision/decide.js';
+import type { Decision } from './decision/decision.js';
 import { assertStagesAgree } from './predictor-consistency.js';
 
 export interface Prediction {
@@ -38,6 +41,11 @@ export interface Prediction {
   readonly contractMismatches?: readonly ContractMismatch[];
   /** The image's features after PCA (what the index and head see), when asked for with `features: true`. */
   readonly features?: number[];
+  /**
+   * The decision: operating points and referral of the bundle's decision stage; a bundle written
+   * before that stage decides argmax and never refers.
+   */
+  readonly decision: Decision;
 }
 
 export interface PredictOptions {
@@ -60,6 +68,7 @@ interface PredictorParts {
   readonly head: OnnxSession | null;
   readonly knn: KnnSettings | null;
   readonly thumbnails: Thumbnails | null;
+  readonly decision: DecisionParams;
 }
 
 /**
@@ -86,6 +95,7 @@ export class Predictor {
     const headStage = findStage(manifest, 'head');
     const knnStage = findStage(manifest, 'knn-head');
     const thumbnailsStage = findStage(manifest, 'thumbnails');
+    const decision = findStage(manifest, 'decision')?.params ?? argmaxNeverRefer(indexStage.params.k);
     if (!headStage && !knnStage) requireStage(manifest, 'head');
     const extractor = await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
@@ -99,7 +109,7 @@ export class Predictor {
       await head?.release();
       throw error;
     }
-    return new Predictor(bundle, { device: context.device, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails });
+    return new Predictor(bundle, { device: context.device, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision });
   }
 
   /** Predictions for decoded images (host images or images on the Device, see decodeInput), in order. */
@@ -122,10 +132,13 @@ export class Predictor {
     const ood = indexStage.outOfDistribution;
     const k = options.similar ?? indexStage.params.k;
     // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
-    const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, 1) });
+    const { decision } = this.#parts;
+    const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) });
     const probabilities = await this.#probabilities(values, rows, dim, neighbours);
     const classes = manifest.classes;
     const topK = findStage(manifest, 'postprocess')?.params.topK ?? classes.length;
+    const knnVotes = this.#similarCasesVote(neighbours, decision.referral.knnK);
+    const model = { name: manifest.name, version: manifest.version, configHash: manifest.configHash };
     return neighbours.map((hits, row) => {
       const p = Array.from(probabilities.subarray(row * classes.length, (row + 1) * classes.length));
       const classIndex = p.indexOf(Math.max(...p));
@@ -135,10 +148,15 @@ export class Predictor {
         label: classes[classIndex]!,
         probabilities: p,
         top: ranked.slice(0, topK),
-        similar: hits.slice(0, k).map((hit) => ({ id: caseIndex.cases.ids[hit.id] ?? String(hit.id), label: caseIndex.cases.labels[hit.id] ?? '', score: hit.score })),
+        similar: hits.slice(0, k).map((hit) => this.#similarCase(hit)),
         ...(ood && hits[0] && distanceFields(hitDistance(indexStage.params.metric, hits[0].score), ood.threshold)),
         ...(inputContractMismatches(images[row]!).length > 0 && { contractMismatches: inputContractMismatches(images[row]!) }),
         ...(options.features && { features: Array.from(values.subarray(row * dim, (row + 1) * dim)) }),
+        decision: decide(classes, decision, model, {
+          probabilities: p,
+          knnVote: Array.from(knnVotes.subarray(row * classes.length, (row + 1) * classes.length)),
+          evidence: hits.slice(0, decision.referral.knnK).map((hit) => this.#similarCase(hit)),
+        }),
       };
     });
   }
@@ -151,6 +169,19 @@ export class Predictor {
 
   async release(): Promise<void> {
     await this.#parts.head?.release();
+  }
+
+  #similarCase(hit: { id: number; score: number }): { id: string; label: string; score: number } {
+    const { cases } = this.#parts.caseIndex;
+    return { id: cases.ids[hit.id] ?? String(hit.id), label: cases.labels[hit.id] ?? '', score: hit.score };
+  }
+
+  /** The majority vote of the `k` most similar cases per image (rows × classes): what the decision's kNN agreement compares with. */
+  #similarCasesVote(neighbours: { id: number; score: number }[][], k: number): Float32Array {
+    const { manifest } = this.bundle;
+    const labelIndex = new Map(manifest.classes.map((c, i) => [c, i]));
+    const labelOf = (id: number) => labelIndex.get(this.#parts.caseIndex.cases.labels[id] ?? '') ?? -1;
+    return knnVoteOfHits(neighbours, labelOf, manifest.classes.length, { k, weighting: 'uniform', metric: requireStage(manifest, 'index').params.metric });
   }
 
   async #probabilities(values: Float32Array, rows: number, dim: number, neighbours: { id: number; score: number }[][]): Promise<Float32Array> {

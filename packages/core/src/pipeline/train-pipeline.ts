@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../config/schema.js';
 import { TrackingError, type CvfError } from '../errors.js';
 import { configHash, flattenParams } from './config-hash.js';
+import { chooseDecision } from './decision/choose-decision.js';
 import { writeModelBundle } from './stages/bundle.js';
 import type { StageRun } from './stages/context.js';
 import { openTrainingData } from './stages/data.js';
@@ -86,7 +87,8 @@ async function train(run: StageRun, configHash: string, resumeFrom: readonly (Ui
   const index = await buildCaseIndex(run, originals, classes);
   const model = await trainModel(run, { splits, classes, index, originals, ...(resumeFrom ? { resumeFrom } : {}) });
   const evaluation = await evaluateModel(run, model, splits, classes);
-  const bundle = await writeModelBundle(run, { configHash, classes, cases: training.data.train, extractor, pca, index, originals, model, evaluation });
+  const decision = chooseDecision(run.config, classes, { labels: splits.val.labels, probabilities: evaluation.valProbabilities });
+  const bundle = await writeModelBundle(run, { configHash, classes, cases: training.data.train, extractor, pca, index, originals, model, evaluation, decision });
   const registered = await registerModel(run, { manifest: bundle.manifest, location: bundle.location, configHash, metrics: evaluation.metrics.test });
   return { runId: run.runId, metrics: evaluation.metrics, bundle: bundle.location, model: registered, validation: evaluation.validation };
 }

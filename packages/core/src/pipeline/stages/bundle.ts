@@ -6,6 +6,7 @@ import type { LabeledSample } from '../../data/dataset.js';
 import type { FeatureExtractor } from '../../features/feature-extractor.js';
 import type { Pca } from '../../features/pca/pca.js';
 import type { VectorIndex } from '../../index/types.js';
+import { computeInputReference } from '../../monitor/input-drift/input-reference.js';
 import { computeReferenceStatistics } from '../../monitor/reference-statistics.js';
 import { CORE_VERSION } from '../../version.js';
 import { composeBundleGraph, COMPOSED_GRAPH_INPUT } from '../composed-graph.js';
@@ -32,7 +33,7 @@ export interface BundleParts {
  * The model bundle: every stage's saved state, so serving computes exactly what was evaluated —
  * the extractor, PCA, the case index with its labels and thumbnails, the head as ONNX (and the whole
  * forward pass as one graph when the backbone is ONNX), the post-processing, the evaluation report,
- * and the drift reference that monitoring compares live inputs with.
+ * and the drift reference that monitoring compares live inputs with (embeddings and images).
  */
 export async function writeModelBundle(run: StageRun, parts: BundleParts): Promise<{ location: string; manifest: BundleManifest }> {
   const { config, env, runId, progress } = run;
@@ -51,9 +52,10 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
     STAGE_KINDS.postprocess.save({ temperature, topK: Math.min(config.postprocess.topK, classes.length) }),
     ...(evaluation.threshold ? [STAGE_KINDS.thresholds.save({ [evaluation.threshold.label]: evaluation.threshold.value })] : []),
     await STAGE_KINDS.thumbnails.save(parts.cases, env.device),
-    STAGE_KINDS.reference.save(
-      computeReferenceStatistics({ space: pca ? 'pca' : 'features', features: originals.features, rows: originals.labels.length, dim: originals.dim, labels: originals.labels, classCount: classes.length, seed: config.train.seed }),
-    ),
+    STAGE_KINDS.reference.save({
+      ...computeReferenceStatistics({ space: pca ? 'pca' : 'features', features: originals.features, rows: originals.labels.length, dim: originals.dim, labels: originals.labels, classCount: classes.length, seed: config.train.seed }),
+      input: await computeInputReference(parts.cases, { device: env.device, scale: config.preprocess.normalize.scale, seed: config.train.seed }),
+    }),
     STAGE_KINDS.evaluation.save(evaluation.test),
   ]);
   const manifest: UnsealedManifest = {

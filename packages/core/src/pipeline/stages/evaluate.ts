@@ -18,6 +18,8 @@ export interface ModelEvaluation {
   /** Every scalar metric of the validation split (`loss` is its log-loss): what tuning selects on. */
   readonly validation: Record<string, number>;
   readonly test: ClassifierEvaluation;
+  /** The val split's calibrated probabilities (rows × classes), what the decision's operating points are chosen on; null without a val split. */
+  readonly valProbabilities: Float32Array | null;
 }
 
 /** Calibration and threshold chosen on val, then val and test evaluated with them; metrics and the report are tracked. */
@@ -59,5 +61,6 @@ export async function evaluateModel({ config, env, runId, progress }: StageRun, 
     metrics,
     validation,
     test: testEvaluation,
+    valProbabilities,
   };
 }
