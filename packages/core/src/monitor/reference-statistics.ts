@@ -1,6 +1,7 @@
 import { Rng } from '../compute/random.js';
 import { shuffleInPlace } from '../data/split-samples.js';
 import { PipelineError } from '../errors.js';
+import type { InputReference } from './input-drift/input-reference.js';
 
 /** Quantile levels summarised per component: the tails and quartiles drift tests compare. */
 export const REFERENCE_QUANTILE_LEVELS: readonly number[] = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
@@ -28,6 +29,8 @@ export interface ReferenceStatistics {
   readonly sampleSeed: number;
   /** Share of each class among the rows, in class order. */
   readonly classPrior: Float32Array;
+  /** Statistics of the training images themselves, for the input detector; absent in bundles trained before it. */
+  readonly input?: InputReference;
 }
 
 export interface ReferenceInput {

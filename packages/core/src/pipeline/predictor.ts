@@ -16,6 +16,7 @@ import { hitDistance } from '../bundle/kinds/out-of-distribution.js';
 import type { ImageTensor } from '../image/image-tensor.js';
 import { preprocessImages } from '../image/preprocess-image.js';
 import type { OnnxSession } from '../onnx/session.js';
+import { inputImageStatistics, type InputImageStatistics } from '../monitor/input-drift/image-statistics.js';
 import { knnVoteOfHits } from '../train/knn.js';
 import { decide } from './decision/decide.js';
 import type { Decision } from './decision/decision.js';
@@ -41,6 +42,8 @@ export interface Prediction {
   readonly contractMismatches?: readonly ContractMismatch[];
   /** The image's features after PCA (what the index and head see), when asked for with `features: true`. */
   readonly features?: number[];
+  /** The image's intensity statistics before the extractor (the input drift detector's data), when asked for with `inputStatistics: true`. */
+  readonly inputStatistics?: InputImageStatistics;
   /**
    * The decision: operating points and referral of the bundle's decision stage; a bundle written
    * before that stage decides argmax and never refers.
@@ -53,6 +56,8 @@ export interface PredictOptions {
   readonly similar?: number;
   /** Include each image's features (after PCA), e.g. for an inference log that monitors drift. */
   readonly features?: boolean;
+  /** Include each image's intensity statistics (mean, spread, histogram, size; no pixels), for input drift monitoring. */
+  readonly inputStatistics?: boolean;
 }
 
 /** What predicting needs from where it runs. The head runs in ONNX Runtime when one is given. */
@@ -117,6 +122,7 @@ export class Predictor {
     if (images.length === 0) return [];
     const { manifest } = this.bundle;
     const { device, extractor, pca, caseIndex } = this.#parts;
+    const inputStatistics = options.inputStatistics ? await Promise.all(images.map((image) => inputImageStatistics(this.#parts.device, image, manifest.preprocess.normalize.scale))) : null;
     const batch = await preprocessImages(device, images, manifest.preprocess);
     let features = await extractor.transform(batch);
     batch.dispose();
@@ -152,6 +158,7 @@ export class Predictor {
         ...(ood && hits[0] && distanceFields(hitDistance(indexStage.params.metric, hits[0].score), ood.threshold)),
         ...(inputContractMismatches(images[row]!).length > 0 && { contractMismatches: inputContractMismatches(images[row]!) }),
         ...(options.features && { features: Array.from(values.subarray(row * dim, (row + 1) * dim)) }),
+        ...(inputStatistics && { inputStatistics: inputStatistics[row]! }),
         decision: decide(classes, decision, model, {
           probabilities: p,
           knnVote: Array.from(knnVotes.subarray(row * classes.length, (row + 1) * classes.length)),
