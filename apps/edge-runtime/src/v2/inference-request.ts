@@ -72,7 +72,7 @@ export function parseInferenceRequest(body: Buffer, headerLength: string | undef
   const inputParameters = input.parameters === undefined ? {} : input.parameters;
   if (!isObject(inputParameters)) throw bad('input "image": "parameters" must be an object');
   const binarySize = inputParameters.binary_data_size;
-  let values: ArrayLike<number>;
+  let values: Uint8Array | Float32Array;
   if (binarySize !== undefined) {
     const want = count * BYTES_PER_ELEMENT[datatype as ImageDatatype];
     if (binarySize !== want) throw bad(`input "image": binary_data_size ${JSON.stringify(binarySize)} is not ${want} (${count} ${datatype} elements of shape [${shape.join(',')}])`);
@@ -85,10 +85,11 @@ export function parseInferenceRequest(body: Buffer, headerLength: string | undef
   }
   const [n, height, width, channels] = shape as [number, number, number, number];
   const plane = height * width * channels;
+  const size = { height, width, channels: channels as 1 | 2 | 3 | 4 };
+  // One copy per image (slice), so no image holds the request body alive.
   const images = Array.from({ length: n }, (_, i) => {
-    const size = { height, width, channels: channels as 1 | 2 | 3 | 4 };
-    if (datatype === 'UINT8') return imageTensor('u8', size, Uint8Array.from({ length: plane }, (_, j) => values[i * plane + j]!));
-    return imageTensor('f32', size, Float32Array.from({ length: plane }, (_, j) => values[i * plane + j]!));
+    const pixels = values.slice(i * plane, (i + 1) * plane);
+    return pixels instanceof Uint8Array ? imageTensor('u8', size, pixels) : imageTensor('f32', size, pixels);
   });
   return { id: json.id, datatype: datatype as ImageDatatype, images, outputs: requestedOutputs(json.outputs, parameters), similar: similarK(parameters) };
 }
@@ -102,18 +103,24 @@ function checkShape(shape: unknown, contract: InputContract): number[] {
   return shape as number[];
 }
 
-function binaryValues(bytes: Buffer, datatype: ImageDatatype): ArrayLike<number> {
-  if (datatype === 'UINT8') return bytes;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = BYTES_PER_ELEMENT[datatype];
-  const out = new Float32Array(bytes.length / size);
-  for (let i = 0; i < out.length; i++) out[i] = datatype === 'FP32' ? view.getFloat32(i * 4, true) : fromHalf(view.getUint16(i * 2, true));
+function binaryValues(bytes: Buffer, datatype: ImageDatatype): Uint8Array | Float32Array {
+  if (datatype === 'UINT8') return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = datatype === 'FP32' && LITTLE_ENDIAN_HOST ? new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) : decodeLittleEndian(bytes, datatype);
   assertFinite(out, datatype);
   return out;
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function decodeLittleEndian(bytes: Buffer, datatype: 'FP32' | 'FP16'): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.length / BYTES_PER_ELEMENT[datatype]);
+  for (let i = 0; i < out.length; i++) out[i] = datatype === 'FP32' ? view.getFloat32(i * 4, true) : fromHalf(view.getUint16(i * 2, true));
+  return out;
+}
+
 /** Tensor data as JSON: row-major, flat or nested arrays (flattened here). */
-function jsonValues(data: unknown, datatype: ImageDatatype, count: number): ArrayLike<number> {
+function jsonValues(data: unknown, datatype: ImageDatatype, count: number): Uint8Array | Float32Array {
   if (!Array.isArray(data)) throw bad('input "image": "data" must be an array (or use binary_data_size)');
   const flat = (data as unknown[]).flat(Infinity as 1);
   if (flat.length !== count) throw bad(`input "image": "data" holds ${flat.length} elements; the shape needs ${count}`);

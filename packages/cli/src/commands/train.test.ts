@@ -231,7 +231,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect((lastJsonLine(resumed.stdout) as typeof summary).metrics.test).toEqual(summary.metrics.test);
   });
 
-  it('with an ONNX backbone the bundle also holds the whole forward pass as one graph, which answers as cvf predict does', async () => {
+  it('with an ONNX backbone the bundle also holds the whole forward pass as one graph, which cvf predict runs and which answers as the staged path does', async () => {
     // A frozen "backbone": 28×28 gray → 32 ReLU features, weights from a seed.
     const rng = new Rng(5);
     const g = new OnnxGraphBuilder('tiny-backbone');
@@ -254,6 +254,19 @@ tracking: { store: ${join(dir, '.cvf')} }
     const composed = probabilities!.data as Float32Array;
     predicted.forEach((p, i) => p.probabilities.forEach((want, c) => expect(composed[i * p.probabilities.length + c]!).toBeCloseTo(want, 4)));
     await session.release();
+
+    // On a CPU Device the Predictor runs the composed graph; the staged kernels and sessions give the same answers.
+    const context = { device: new CpuDevice(), onnxRuntime: runtime };
+    const opened = await readBundleFolder(bundle);
+    const [fast, staged] = await Promise.all([Predictor.load(opened, context), Predictor.load(opened, { ...context, composed: false })]);
+    expect([fast.forward, staged.forward]).toEqual(['composed', 'staged']);
+    const [a, b] = await Promise.all([fast.predict(images, { features: true }), staged.predict(images, { features: true })]);
+    a.forEach((p, i) => {
+      p.probabilities.forEach((v, c) => expect(v).toBeCloseTo(b[i]!.probabilities[c]!, 4));
+      p.features!.forEach((v, j) => expect(v).toBeCloseTo(b[i]!.features![j]!, 3));
+      expect(p.similar.map((s) => s.id)).toEqual(b[i]!.similar.map((s) => s.id));
+    });
+    await Promise.all([fast.release(), staged.release()]);
   });
 
   it('tune: a grid search runs each point as a child run, picks the best eligible trial on val and registers only it', async () => {

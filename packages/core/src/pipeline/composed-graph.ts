@@ -5,7 +5,8 @@ import { PipelineError, ShapeError } from '../errors.js';
 import { decodeComponentState, type ComponentHeader } from '../features/component-state.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
 import type { PcaState } from '../features/pca/pca.js';
-import { colorChannels, imageSize, toPlanar, type ImageTensor } from '../image/image-tensor.js';
+import { decodedInputSize, isDeviceImage, type DecodedInput } from '../image/decoded-input.js';
+import { colorChannels, toPlanar } from '../image/image-tensor.js';
 import type { PreprocessConfig } from '../image/preprocess-image.js';
 import { protoInt } from '../onnx/embed-graph.js';
 import { OnnxGraphBuilder, type Dim } from '../onnx/graph-builder.js';
@@ -120,21 +121,30 @@ export function composeBundleGraph({ preprocess, extractor, pca, head, temperatu
 
 /**
  * The composed graph's `image` feed for decoded images of one size: each one planar without alpha
- * (`toPlanar`), stacked, as float32 (exact for 8- and 16-bit pixels). Throws ShapeError for mixed
- * sizes or mixed gray/RGB: run those as separate batches.
+ * (`toPlanar`), stacked, as float32 (exact for 8- and 16-bit pixels), on the 0..255 scale of
+ * decoded pixels. A Device image must be a CPU tensor (a CPU Device's); a unit-range one (a DICOM
+ * window's output) is scaled by 255, as readDecodedInput does. Throws ShapeError for mixed sizes
+ * or mixed gray/RGB: run those as separate batches.
  */
-export function composedGraphInput(images: readonly ImageTensor[]): OnnxTensor<'float32'> {
+export function composedGraphInput(images: readonly DecodedInput[]): OnnxTensor<'float32'> {
   if (images.length === 0) throw new ShapeError('composedGraphInput: no images');
-  const first = imageSize(images[0]!);
+  const first = decodedInputSize(images[0]!);
   const channels = colorChannels(first.channels);
   const item = channels * first.height * first.width;
   const data = new Float32Array(images.length * item);
   images.forEach((image, i) => {
-    const size = imageSize(image);
+    const size = decodedInputSize(image);
     if (size.height !== first.height || size.width !== first.width || colorChannels(size.channels) !== channels) {
       throw new ShapeError(`composedGraphInput: image ${i} is ${size.height}×${size.width}×${colorChannels(size.channels)}, image 0 ${first.height}×${first.width}×${channels}; one run takes one size`);
     }
-    data.set(toPlanar(image).data, i * item);
+    if (!isDeviceImage(image)) {
+      // A gray image is already planar: no copy before the one into the feed.
+      data.set(size.channels === 1 ? image.data : toPlanar(image).data, i * item);
+      return;
+    }
+    const scale = image.range === 'unit' ? 255 : 1;
+    const src = image.planar.data;
+    for (let j = 0; j < item; j++) data[i * item + j] = src[j]! * scale;
   });
   return { type: 'float32', dims: [images.length, channels, first.height, first.width], data };
 }

@@ -18,6 +18,7 @@ import { preprocessImages } from '../image/preprocess-image.js';
 import type { OnnxSession } from '../onnx/session.js';
 import { inputImageStatistics, type InputImageStatistics } from '../monitor/input-drift/image-statistics.js';
 import { knnVoteOfHits } from '../train/knn.js';
+import { ComposedForward, type ForwardResult } from './composed-forward.js';
 import { decide } from './decision/decide.js';
 import type { Decision } from './decision/decision.js';
 import { assertStagesAgree } from './predictor-consistency.js';
@@ -61,12 +62,21 @@ export interface PredictOptions {
 }
 
 /** What predicting needs from where it runs. The head runs in ONNX Runtime when one is given. */
-export type PredictorContext = StageContext;
+export interface PredictorContext extends StageContext {
+  /**
+   * Run a bundle's composed graph (the whole forward pass in one ONNX Runtime session) on a CPU
+   * Device where the bundle has one (default true); false runs the staged kernels and sessions —
+   * to compare the two, or to time a stage.
+   */
+  readonly composed?: boolean;
+}
 
 /** The loaded stages of a bundle. */
 interface PredictorParts {
   readonly device: Device;
-  readonly extractor: FeatureExtractor;
+  /** The whole forward pass in one ONNX Runtime session, on a CPU Device when the bundle has it; the staged extractor is then not loaded. */
+  readonly composed: ComposedForward | null;
+  readonly extractor: FeatureExtractor | null;
   readonly pca: Pca | null;
   readonly caseIndex: CaseIndex;
   /** The ONNX head; null for a kNN head, which votes over the index. */
@@ -90,6 +100,11 @@ export class Predictor {
     this.#parts = parts;
   }
 
+  /** How the forward pass runs: one composed ONNX graph, or the staged preprocessing, extractor, PCA and head. */
+  get forward(): 'composed' | 'staged' {
+    return this.#parts.composed ? 'composed' : 'staged';
+  }
+
   /** Reads and verifies the bundle from `source` (or takes one already opened), then loads its stages. */
   static async load(from: BundleSource | Bundle, context: PredictorContext): Promise<Predictor> {
     const bundle = 'manifest' in from ? from : await loadBundle(from);
@@ -102,7 +117,8 @@ export class Predictor {
     const thumbnailsStage = findStage(manifest, 'thumbnails');
     const decision = findStage(manifest, 'decision')?.params ?? argmaxNeverRefer(indexStage.params.k);
     if (!headStage && !knnStage) requireStage(manifest, 'head');
-    const extractor = await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
+    const composed = context.composed === false ? null : await ComposedForward.load(bundle, context.device, context.onnxRuntime);
+    const extractor = composed ? null : await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
     const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage));
     const loadedHead = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
@@ -112,35 +128,27 @@ export class Predictor {
       await assertStagesAgree(manifest, { pca, caseIndex, head: loadedHead });
     } catch (error) {
       await head?.release();
+      await composed?.release();
       throw error;
     }
-    return new Predictor(bundle, { device: context.device, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision });
+    return new Predictor(bundle, { device: context.device, composed, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision });
   }
 
   /** Predictions for decoded images (host images or images on the Device, see decodeInput), in order. */
   async predict(images: readonly DecodedInput[], options: PredictOptions = {}): Promise<Prediction[]> {
     if (images.length === 0) return [];
     const { manifest } = this.bundle;
-    const { device, extractor, pca, caseIndex } = this.#parts;
+    const { caseIndex } = this.#parts;
     const inputStatistics = options.inputStatistics ? await Promise.all(images.map((image) => inputImageStatistics(this.#parts.device, image, manifest.preprocess.normalize.scale))) : null;
-    const batch = await preprocessImages(device, images, manifest.preprocess);
-    let features = await extractor.transform(batch);
-    batch.dispose();
-    if (pca) {
-      const projected = await pca.transform(features);
-      features.dispose();
-      features = projected;
-    }
-    const values = (await device.read(features)) as Float32Array;
-    const [rows, dim] = features.shape as [number, number];
-    features.dispose();
+    const { features: values, dim, probabilities: forwardProbabilities } = await this.#forward(images);
+    const rows = images.length;
     const indexStage = requireStage(manifest, 'index');
     const ood = indexStage.outOfDistribution;
     const k = options.similar ?? indexStage.params.k;
     // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
     const { decision } = this.#parts;
     const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) });
-    const probabilities = await this.#probabilities(values, rows, dim, neighbours);
+    const probabilities = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours));
     const classes = manifest.classes;
     const topK = findStage(manifest, 'postprocess')?.params.topK ?? classes.length;
     const knnVotes = this.#similarCasesVote(neighbours, decision.referral.knnK);
@@ -176,6 +184,25 @@ export class Predictor {
 
   async release(): Promise<void> {
     await this.#parts.head?.release();
+    await this.#parts.composed?.release();
+  }
+
+  /** Features after PCA and, from the composed graph, the head's probabilities (null: the head runs after the index search). */
+  async #forward(images: readonly DecodedInput[]): Promise<ForwardResult> {
+    const { device, composed, extractor, pca } = this.#parts;
+    if (composed) return composed.run(images);
+    const batch = await preprocessImages(device, images, this.bundle.manifest.preprocess);
+    let features = await extractor!.transform(batch);
+    batch.dispose();
+    if (pca) {
+      const projected = await pca.transform(features);
+      features.dispose();
+      features = projected;
+    }
+    const values = (await device.read(features)) as Float32Array;
+    const dim = features.shape[1]!;
+    features.dispose();
+    return { features: values, dim, probabilities: null };
   }
 
   #similarCase(hit: { id: number; score: number }): { id: string; label: string; score: number } {
