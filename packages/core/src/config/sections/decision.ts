@@ -20,7 +20,7 @@ export const decisionSchema = z
     classes: z
       .record(z.string().min(1), operatingPointSchema)
       .default({})
-      .describe('class label → its own operating point, over operatingPoint (a class named here and absent from operatingPoint gets one, the others none)'),
+      .describe('class label → its own operating point, in place of operatingPoint (without operatingPoint, only the classes named here get one)'),
     positiveClass: z
       .string()
       .min(1)
