@@ -305,3 +305,14 @@ export class DriftError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of the monitor's triggers: a bad fed-back label or prediction id, a bad event query, a scheduled action that failed. */
+export type MonitorErrorCode = 'MONITOR_FEEDBACK_INVALID' | 'MONITOR_PREDICTION_UNKNOWN' | 'MONITOR_EVENT_INVALID' | 'MONITOR_ACTION_FAILED';
+
+/** A trigger, fed-back label or scheduled action the monitor refuses or could not carry out; the message names the value and the valid options. */
+export class MonitorError extends CvfError {
+  declare readonly code: MonitorErrorCode;
+  constructor(code: MonitorErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}

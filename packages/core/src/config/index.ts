@@ -3,6 +3,17 @@ export { parsePipelineConfig } from './load.js';
 export { parseOverrides, type ConfigOverride } from './overrides.js';
 export { CONFIG_REFERENCE_COMMAND, configReferenceMarkdown } from './config-reference.js';
 export { aliasSchema } from './sections/registry.js';
+export {
+  driftMethodNames,
+  monitorSchema,
+  scheduleActionNames,
+  type DriftMethodName,
+  type MonitorConfig,
+  type PerformanceConfig,
+  type RetrainSelectorConfig,
+  type ScheduleActionName,
+  type ScheduleEntry,
+} from './sections/monitor.js';
 export { windowPresets, type WindowPreset } from './sections/preprocess.js';
 export { type DataSource, type UnlabelledSource } from './sections/data.js';
 export {

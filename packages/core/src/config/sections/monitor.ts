@@ -31,7 +31,7 @@ const performanceSchema = z
     enabled: z.boolean().default(false).describe('track accuracy or sensitivity on labels fed back for served predictions'),
     metric: z.enum(['accuracy', 'sensitivity']).default('accuracy').describe('accuracy over all fed-back labels, or the sensitivity (recall) of one class'),
     class: z.string().min(1).optional().describe('sensitivity only (required there): the class whose sensitivity is tracked, e.g. the finding; default: none'),
-    threshold: z.number().gt(0).lt(1).default(0.8).describe('the trigger fires when the 95% Wilson lower bound of the metric falls below this'),
+    threshold: z.number().gt(0).lt(1).default(0.8).describe('the trigger fires when even the upper end of the metric\'s 95% Wilson interval is below this (the model is worse than this beyond chance; equivalently, the Wilson lower bound of the error rate exceeds 1 - threshold)'),
     minLabels: z.int().min(1).default(30).describe('labels needed before the trigger is evaluated'),
     window: z.int().min(1).default(500).describe('most recent fed-back labels the metric is computed over'),
   })
@@ -106,3 +106,8 @@ export const monitorSchema = z
   })
   .prefault({})
   .describe('production monitoring: drift, performance and time triggers, and retraining');
+
+export type MonitorConfig = z.output<typeof monitorSchema>;
+export type PerformanceConfig = MonitorConfig['performance'];
+export type ScheduleEntry = MonitorConfig['schedule'][number];
+export type RetrainSelectorConfig = MonitorConfig['retrain']['selector'];

@@ -88,6 +88,30 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 2: the SHA-256 digest of a version's bundle manifest, checked when the version is loaded.
   `ALTER TABLE model_versions ADD COLUMN bundle_digest TEXT;`,
+  // 3: trigger firings of the monitor, and labels fed back for served predictions.
+  `
+  CREATE TABLE monitor_events (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('drift', 'performance', 'time')),
+    trigger_name TEXT NOT NULL,
+    model TEXT,
+    version TEXT,
+    action TEXT NOT NULL CHECK (action IN ('none', 'drift-check', 'retrain')),
+    figures TEXT NOT NULL,
+    outcome TEXT
+  );
+  CREATE INDEX monitor_events_by_model ON monitor_events(model, id);
+  CREATE TABLE feedback (
+    prediction_id TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    predicted TEXT NOT NULL,
+    label TEXT NOT NULL,
+    time INTEGER NOT NULL
+  );
+  CREATE INDEX feedback_by_model ON feedback(model, time);
+  `,
 ];
 
 export function migrate(db: Sqlite.Database): void {

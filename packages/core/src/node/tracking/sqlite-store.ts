@@ -4,10 +4,13 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { hostname } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { TrackingError } from '../../errors.js';
+import type { FeedbackLabel, FeedbackStore } from '../../monitor/feedback/feedback-label.js';
+import type { MonitorEvent, MonitorEventFilter, MonitorEventStore, NewMonitorEvent } from '../../monitor/triggers/monitor-event.js';
 import type { ModelRegistry, StartRunOptions, Tracker } from '../../tracking/tracker.js';
 import type { AliasChange, Artifact, Experiment, MetricPoint, ModelVersion, Run, RunDetails, RunStatus } from '../../tracking/types.js';
 import { assertAlias, assertArtifactPath, assertMetrics, assertName } from '../../tracking/validate.js';
 import { deleteRunRows, type DeleteRunOptions } from './delete-run.js';
+import { insertMonitorEvent, selectMonitorEvents, selectRecentFeedback, updateMonitorEventOutcome, upsertFeedback } from './monitor-rows.js';
 import { markOrphanedRunsFailed } from './orphaned-runs.js';
 import { attachOverviews, type RunOverview } from './run-overviews.js';
 import { migrate } from './schema.js';
@@ -48,7 +51,7 @@ const VERSION_COLUMNS = `v.name, v.version, v.run_id, v.bundle, v.metrics, v.con
  * moment leaves a consistent database; runs left `running` by a dead process are marked failed
  * when a store is next opened.
  */
-export class SqliteTrackingStore implements Tracker, ModelRegistry {
+export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEventStore, FeedbackStore {
   readonly root: string;
   readonly #db: Sqlite.Database;
 
@@ -295,6 +298,26 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry {
     const sql = `SELECT name, alias, version, previous_version AS previousVersion, changed_at AS changedAt FROM alias_history
       WHERE name = ? ${alias === undefined ? '' : 'AND alias = ?'} ORDER BY id DESC`;
     return this.#db.prepare(sql).all(...(alias === undefined ? [name] : [name, alias])) as AliasChange[];
+  }
+
+  async recordMonitorEvent(event: NewMonitorEvent): Promise<MonitorEvent> {
+    return insertMonitorEvent(this.#db, event);
+  }
+
+  async listMonitorEvents(filter?: MonitorEventFilter): Promise<MonitorEvent[]> {
+    return selectMonitorEvents(this.#db, filter);
+  }
+
+  async setMonitorEventOutcome(id: number, outcome: Readonly<Record<string, unknown>>): Promise<MonitorEvent> {
+    return updateMonitorEventOutcome(this.#db, id, outcome);
+  }
+
+  async recordFeedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; replaced: number }> {
+    return upsertFeedback(this.#db, labels);
+  }
+
+  async recentFeedback(model: string, limit: number): Promise<FeedbackLabel[]> {
+    return selectRecentFeedback(this.#db, model, limit);
   }
 
   #modelNames(): string[] {

@@ -1,0 +1,89 @@
+import type Sqlite from 'better-sqlite3';
+import { MonitorError } from '../../errors.js';
+import type { FeedbackLabel } from '../../monitor/feedback/feedback-label.js';
+import { assertNewMonitorEvent, type MonitorEvent, type MonitorEventFilter, type NewMonitorEvent } from '../../monitor/triggers/monitor-event.js';
+
+// The monitor's tables of the tracking store (migration 3): trigger firings and fed-back labels.
+
+interface EventRow {
+  id: number;
+  time: number;
+  kind: MonitorEvent['kind'];
+  trigger_name: string;
+  model: string | null;
+  version: string | null;
+  action: MonitorEvent['action'];
+  figures: string;
+  outcome: string | null;
+}
+
+const EVENT_COLUMNS = 'id, time, kind, trigger_name, model, version, action, figures, outcome';
+
+export function insertMonitorEvent(db: Sqlite.Database, event: NewMonitorEvent): MonitorEvent {
+  assertNewMonitorEvent(event);
+  const id = db.transaction(() => {
+    const result = db
+      .prepare('INSERT INTO monitor_events (time, kind, trigger_name, model, version, action, figures) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(event.time ?? Date.now(), event.kind, event.trigger, event.model, event.version, event.action, JSON.stringify(event.figures));
+    return Number(result.lastInsertRowid);
+  })();
+  return monitorEventById(db, id);
+}
+
+export function selectMonitorEvents(db: Sqlite.Database, filter: MonitorEventFilter = {}): MonitorEvent[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (filter.model !== undefined) (where.push('model = ?'), args.push(filter.model));
+  if (filter.kind !== undefined) (where.push('kind = ?'), args.push(filter.kind));
+  if (filter.pendingAction !== undefined) (where.push('action = ? AND outcome IS NULL'), args.push(filter.pendingAction));
+  const sql = `SELECT ${EVENT_COLUMNS} FROM monitor_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+  return (db.prepare(sql).all(...args, filter.limit ?? -1) as EventRow[]).map(toEvent);
+}
+
+export function updateMonitorEventOutcome(db: Sqlite.Database, id: number, outcome: Readonly<Record<string, unknown>>): MonitorEvent {
+  const { changes } = db.prepare('UPDATE monitor_events SET outcome = ? WHERE id = ?').run(JSON.stringify(outcome), id);
+  if (changes === 0) throw new MonitorError('MONITOR_EVENT_INVALID', `no monitor event with id ${id}`);
+  return monitorEventById(db, id);
+}
+
+function monitorEventById(db: Sqlite.Database, id: number): MonitorEvent {
+  const row = db.prepare(`SELECT ${EVENT_COLUMNS} FROM monitor_events WHERE id = ?`).get(id) as EventRow | undefined;
+  if (!row) throw new MonitorError('MONITOR_EVENT_INVALID', `no monitor event with id ${id}`);
+  return toEvent(row);
+}
+
+function toEvent(row: EventRow): MonitorEvent {
+  return {
+    id: row.id,
+    time: row.time,
+    kind: row.kind,
+    trigger: row.trigger_name,
+    model: row.model,
+    version: row.version,
+    action: row.action,
+    figures: JSON.parse(row.figures) as Record<string, unknown>,
+    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Record<string, unknown>),
+  };
+}
+
+export function upsertFeedback(db: Sqlite.Database, labels: readonly FeedbackLabel[]): { stored: number; replaced: number } {
+  const exists = db.prepare('SELECT 1 FROM feedback WHERE prediction_id = ?');
+  const upsert = db.prepare(
+    `INSERT INTO feedback (prediction_id, model, version, predicted, label, time) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (prediction_id) DO UPDATE SET label = excluded.label, time = excluded.time`,
+  );
+  return db.transaction(() => {
+    let replaced = 0;
+    for (const l of labels) {
+      if (exists.get(l.predictionId)) replaced++;
+      upsert.run(l.predictionId, l.model, l.version, l.predicted, l.label, l.time);
+    }
+    return { stored: labels.length - replaced, replaced };
+  })();
+}
+
+export function selectRecentFeedback(db: Sqlite.Database, model: string, limit: number): FeedbackLabel[] {
+  return db
+    .prepare('SELECT prediction_id AS predictionId, model, version, predicted, label, time FROM feedback WHERE model = ? ORDER BY time DESC, rowid DESC LIMIT ?')
+    .all(model, limit) as FeedbackLabel[];
+}
