@@ -16,3 +16,7 @@ export {
   type NewMonitorEvent,
 } from './triggers/monitor-event.js';
 export { checkPerformanceTrigger, type PerformanceCheck } from './triggers/performance-trigger.js';
+export { ksDrift, type KsOptions } from './drift/ks.js';
+export { ksTwoSample, type KsTwoSample } from './drift/ks-two-sample.js';
+export { adjustPValues, parsePValueCorrection, P_VALUE_CORRECTIONS, type PValueCorrection } from './drift/multiple-testing.js';
+export { checkTwoSamples, DRIFT_METHODS, parseDriftMethod, type AutoDriftResult, type DriftMethod, type DriftResult, type EmbeddingMatrix } from './drift/types.js';
