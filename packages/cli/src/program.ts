@@ -8,6 +8,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerModels } from './commands/models.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPredict } from './commands/predict.js';
+import { registerRetrain } from './commands/retrain.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerStudio } from './commands/studio.js';
@@ -33,6 +34,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerValidate(program);
   registerDoctor(program);
   registerTrain(program);
+  registerRetrain(program);
   registerPredict(program);
   registerRuns(program);
   registerModels(program);

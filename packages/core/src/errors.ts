@@ -316,3 +316,14 @@ export class MonitorError extends CvfError {
     super(code, message, options);
   }
 }
+
+/** Stable codes of `cvf retrain`: a champion whose classes are not the config's, a model name or added data it cannot use. */
+export type RetrainErrorCode = 'RETRAIN_CLASSES_DIFFER' | 'RETRAIN_OPTION_INVALID';
+
+/** Retraining cannot compare or register the models it was given; the message names the value and what was expected. */
+export class RetrainError extends CvfError {
+  declare readonly code: RetrainErrorCode;
+  constructor(code: RetrainErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}

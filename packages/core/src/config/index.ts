@@ -15,7 +15,7 @@ export {
   type ScheduleEntry,
 } from './sections/monitor.js';
 export { windowPresets, type WindowPreset } from './sections/preprocess.js';
-export { type DataSource, type UnlabelledSource } from './sections/data.js';
+export { dataSourceSchema, type DataSource, type UnlabelledSource } from './sections/data.js';
 export {
   metricMode,
   scalarMetricNames,

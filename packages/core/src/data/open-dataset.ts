@@ -101,3 +101,22 @@ export async function openDataset(data: DataConfig, options: OpenDatasetOptions)
     test: test ? [...splits.test, ...labeled(testSamples, classes, test.description)] : splits.test,
   };
 }
+
+/**
+ * Labelled sources added to the train split only (`cvf retrain --data-add`): each read as
+ * `data.source` would be, labelled in the opened dataset's `classes` (an unknown label is
+ * DATASET_LABEL_UNKNOWN), every id prefixed with its source's position so none collides with the
+ * config's own ids. The val and test splits stay the config's, so models trained with and without
+ * the additions are judged on the same held-out set.
+ */
+export async function openAddedTrainingSamples(sources: readonly DataSource[], classes: readonly string[], options: OpenDatasetOptions): Promise<LabeledSample[]> {
+  const added: LabeledSample[] = [];
+  for (const [i, source] of sources.entries()) {
+    const dataset = await openSource(source, options);
+    if (dataset.samples.length === 0) throw new DatasetError('DATASET_EMPTY', `${dataset.description}: no samples`);
+    for (const sample of labeled(nameIdxLabels(dataset, source, classes), classes, dataset.description)) {
+      added.push(Object.assign(sample, { id: `added-${i + 1}/${sample.id}` }));
+    }
+  }
+  return added;
+}

@@ -1,5 +1,6 @@
 export { canonicalJson, configHash, flattenParams } from './config-hash.js';
 export { composeBundleGraph, composedGraphInput, COMPOSED_GRAPH_INPUT, COMPOSED_GRAPH_OUTPUTS, type BundleGraphParts } from './composed-graph.js';
+export * from './retrain/index.js';
 export { CHECKPOINT_ARTIFACT, runTrainingPipeline, type TrainPipelineOptions, type TrainSummary } from './train-pipeline.js';
 export type { PipelineProgress, TrainingEnvironment } from './training-environment.js';
 export * from './decision/index.js';

@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '../config/schema.js';
+import type { DataSource } from '../config/sections/data.js';
 import { TrackingError, type CvfError } from '../errors.js';
 import { configHash, flattenParams } from './config-hash.js';
 import { chooseDecision } from './decision/choose-decision.js';
@@ -37,6 +38,8 @@ export interface TrainPipelineOptions {
   readonly note?: string;
   /** Tags of this run only (`cvf train --tag`, the studio's job id), beside the config's; not part of the config or its hash. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Labelled sources added to the train split only (`cvf retrain --data-add`); val and test stay the config's. */
+  readonly addedTrainData?: readonly DataSource[];
 }
 
 /**
@@ -63,7 +66,7 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
       ...(options.note ? { note: options.note } : {}),
       ...options.tags,
     });
-    const summary = await train({ config, env, runId: run.id, progress: env.onProgress ?? (() => {}) }, hash, resumeFrom);
+    const summary = await train({ config, env, runId: run.id, progress: env.onProgress ?? (() => {}) }, hash, resumeFrom, options.addedTrainData);
     await env.tracker.endRun(run.id, 'finished');
     return { ...summary, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
@@ -78,8 +81,8 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
  * case index → head → evaluation → bundle → registry. Stateful components are fitted on the train
  * split only and saved into the bundle, so serving computes exactly what was evaluated.
  */
-async function train(run: StageRun, configHash: string, resumeFrom: readonly (Uint8Array | undefined)[] | undefined): Promise<Omit<TrainSummary, 'seconds'>> {
-  const training = await openTrainingData(run);
+async function train(run: StageRun, configHash: string, resumeFrom: readonly (Uint8Array | undefined)[] | undefined, addedTrainData?: readonly DataSource[]): Promise<Omit<TrainSummary, 'seconds'>> {
+  const training = await openTrainingData(run, addedTrainData);
   const { classes } = training;
   const { extractor, splits: features } = await extractFeatures(run, training);
   const { pca, splits } = await fitPca(run, features);

@@ -7,7 +7,8 @@ import type { BundleManifest, UnsealedManifest } from '../bundle/manifest.js';
 
 /** A step of a training run, for progress bars (CLI) and live views (studio). */
 export interface PipelineProgress {
-  readonly stage: 'data' | 'features' | 'pca' | 'train' | 'pseudo-label' | 'evaluate' | 'index' | 'bundle';
+  /** `compare`: champion and challenger predicting the held-out set (cvf retrain). */
+  readonly stage: 'data' | 'features' | 'pca' | 'train' | 'pseudo-label' | 'evaluate' | 'index' | 'bundle' | 'compare';
   readonly done: number;
   readonly total: number;
   readonly etaSeconds?: number;

@@ -1,0 +1,169 @@
+import { encodePng, imageTensor, RETRAIN_DECISION_ARTIFACT, Rng, type RetrainDecision } from '@cvf/core';
+import { SqliteTrackingStore } from '@cvf/core/node';
+import { createEdgeServer, createLogger, type EdgeServer } from '@cvf/edge-runtime';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/run-cli.js';
+
+const SIZE = 16;
+const CLASSES = ['hbars', 'vbars', 'square'] as const;
+
+/** A noisy 16×16 gray picture of a class: a horizontal band, a vertical band or a centred square. */
+function pattern(label: number, rng: Rng): Uint8Array {
+  const pixels = new Uint8Array(SIZE * SIZE);
+  const half = rng.int(1, 3);
+  const c = (SIZE - 1) / 2;
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const [dx, dy] = [Math.abs(x - c), Math.abs(y - c)];
+      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
+      pixels[y * SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 20)));
+    }
+  }
+  return pixels;
+}
+
+/**
+ * A folder per class of `perClass` PNGs. `folderOf` names the folder a class's pictures are filed
+ * under: mislabelled data files horizontal bands as vertical ones and back.
+ */
+async function writeImages(root: string, perClass: number, seed: number, folderOf: (label: number) => string = (label) => CLASSES[label]!): Promise<void> {
+  const rng = new Rng(seed);
+  for (let label = 0; label < CLASSES.length; label++) {
+    const folder = join(root, folderOf(label));
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < perClass; i++) writeFileSync(join(folder, `${seed}-${i}.png`), await encodePng(imageTensor('u8', { height: SIZE, width: SIZE, channels: 1 }, pattern(label, rng))));
+  }
+}
+
+const swapBars = (label: number) => CLASSES[label === 0 ? 1 : label === 1 ? 0 : 2]!;
+
+function pipeline(name: string, root: string, store: string, extra = ''): string {
+  return `version: 1
+name: ${name}
+data:
+  source: { kind: folder, root: ${root} }
+  splits: { train: 0.5, val: 0.2, test: 0.3, seed: 3 }
+preprocess: { resize: { height: ${SIZE}, width: ${SIZE} }, color: gray, normalize: { mean: [0.5], std: [0.5] } }
+features: { kind: hog, hog: { cellSize: 4, blockSize: 2, bins: 9 } }
+pca: { enabled: true, components: 8 }
+index: { kind: flat, metric: cosine, k: 3 }
+model: { head: softmax }
+train: { epochs: 15, batchSize: 16, optimizer: { kind: adam, lr: 0.02 }, seed: 1 }
+registry: { register: true, modelName: patterns, alias: production }
+tracking: { store: ${store} }
+${extra}`;
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!);
+}
+
+async function servedVersion(server: EdgeServer, label: number): Promise<string> {
+  const png = await encodePng(imageTensor('u8', { height: SIZE, width: SIZE, channels: 1 }, pattern(label, new Rng(99))));
+  const response = await fetch(`${server.url}/v1/models/patterns/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(png) });
+  expect(response.status).toBe(200);
+  return (await response.json()).model_version;
+}
+
+describe('cvf retrain: champion/challenger on the same held-out set, promotion by the selector', () => {
+  let dir: string;
+  let store: string;
+  let server: EdgeServer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cvf-retrain-'));
+    store = join(dir, '.cvf');
+    // The champion learnt from old, mislabelled data: it takes horizontal bands for vertical ones.
+    await writeImages(join(dir, 'old'), 20, 1, swapBars);
+    await writeImages(join(dir, 'base'), 15, 2);
+    await writeImages(join(dir, 'new'), 10, 3);
+    await writeImages(join(dir, 'mislabelled'), 40, 4, swapBars);
+    writeFileSync(join(dir, 'champion.yaml'), pipeline('patterns-v1', 'old', store));
+    writeFileSync(join(dir, 'pipeline.yaml'), pipeline('patterns', 'base', store));
+    const trained = await runCli('train', join(dir, 'champion.yaml'), '--set', 'train.epochs=60', '--json');
+    expect(trained.exitCode, trained.stdout + trained.stderr).toBe(0);
+    expect(lastJsonLine(trained.stdout).model).toEqual({ name: 'patterns', version: 1 });
+    // A running edge server follows patterns@production and reloads when the alias moves.
+    server = await createEdgeServer({ models: ['patterns@production'], store, reloadIntervalMs: 50, logger: createLogger({ level: 'error', destination: { write: () => {} } }) });
+    expect(await servedVersion(server, 0)).toBe('1');
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('promotes a challenger that is better by the margin and by McNemar on the paired predictions; the edge server then serves it', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'new'), '--json');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    // Progress as cvf train shows it, plus the comparison of both models on the held-out set.
+    expect(lines.filter((l) => l.type === 'progress').map((l) => l.stage)).toEqual(expect.arrayContaining(['data', 'features', 'train', 'evaluate', 'bundle', 'compare']));
+    expect(lines.filter((l) => l.stage === 'data').at(-1).message).toMatch(/\(30 added\)/);
+    const decision = lines.at(-1) as RetrainDecision & { test: { evidence: { mcnemar: { b: number; c: number; pValue: number; method: string }; improvement: number } } };
+    expect(Object.keys(decision).slice(0, 1)).toEqual(['promoted']);
+    expect(decision).toMatchObject({ promoted: true, selected: 'challenger', model: 'patterns', alias: 'production', champion: { version: 1 }, challenger: { version: 2 } });
+    expect(decision.test.selector).toEqual({ kind: 'metric', metric: 'accuracy', margin: 0.01, alpha: 0.05 });
+    // Both judged on the same held-out images: the config's test split.
+    expect(decision.test.samples).toBeGreaterThanOrEqual(12);
+    const { mcnemar, improvement } = decision.test.evidence;
+    expect(mcnemar.c).toBeGreaterThan(mcnemar.b);
+    expect(mcnemar.method).toBe('exact-binomial');
+    expect(mcnemar.pValue).toBeLessThan(0.05);
+    expect(improvement).toBeCloseTo(decision.challenger.metrics.accuracy! - decision.champion!.metrics.accuracy!, 12);
+    expect(decision.challenger.metrics.accuracy).toBeGreaterThan(0.9);
+
+    const registry = SqliteTrackingStore.open(store);
+    try {
+      expect((await registry.getByAlias('patterns', 'production'))?.version).toBe(2);
+      // The decision and its evidence are in the retraining run; the challenger's training run is its child.
+      const run = await registry.getRun(decision.runId);
+      expect(run.tags).toMatchObject({ decision: 'promoted', selector: 'metric', champion: 'patterns@1', challenger: 'patterns@2' });
+      expect(run.latestMetrics['evidence.mcnemar.pValue']).toBeCloseTo(mcnemar.pValue, 12);
+      expect(run.latestMetrics['challenger.accuracy']).toBeCloseTo(decision.challenger.metrics.accuracy!, 12);
+      expect(JSON.parse(new TextDecoder().decode(await registry.readArtifact(decision.runId, RETRAIN_DECISION_ARTIFACT))).promoted).toBe(true);
+      const children = await registry.listRuns({ parentRunId: decision.runId });
+      expect(children.map((c) => c.id)).toEqual([decision.challenger.runId]);
+    } finally {
+      registry.close();
+    }
+    await server.checkForUpdates();
+    expect(server.models()).toEqual([{ name: 'patterns', version: '2' }]);
+    expect(await servedVersion(server, 1)).toBe('2');
+  });
+
+  it('registers but refuses a worse challenger (trained with mislabelled additions): the alias and the served version stay', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'mislabelled'), '--json');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const decision = lastJsonLine(result.stdout) as unknown as RetrainDecision;
+    expect(decision).toMatchObject({ promoted: false, selected: 'champion', champion: { version: 2 }, challenger: { version: 3 } });
+    expect(decision.reason).toMatch(/not better by the margin/);
+    expect(decision.challenger.metrics.accuracy).toBeLessThan(decision.champion!.metrics.accuracy!);
+    const registry = SqliteTrackingStore.open(store);
+    try {
+      expect((await registry.getByAlias('patterns', 'production'))?.version).toBe(2);
+      expect((await registry.getVersion('patterns', 3)).aliases).toEqual([]);
+      expect((await registry.getRun(decision.runId)).tags.decision).toBe('kept');
+    } finally {
+      registry.close();
+    }
+    await server.checkForUpdates();
+    expect(await servedVersion(server, 2)).toBe('2');
+  });
+
+  it('the rule selector refuses the same worse challenger by the sensitivity it loses on one class, and says which', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'mislabelled'), '--set', 'monitor.retrain.selector={kind: rule, maxSensitivityDrop: 0.1}');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^decision +kept patterns@2 at production \(rule selector, champion selected\)$/m);
+    expect(result.stdout).toMatch(/^reason +the challenger breaks .*sensitivity of (hbars|vbars) drops by/m);
+  });
+
+  it('refuses a --data-add that is not a folder, naming it', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'nowhere'), '--json');
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'RETRAIN_OPTION_INVALID', message: expect.stringContaining('nowhere') });
+  });
+});

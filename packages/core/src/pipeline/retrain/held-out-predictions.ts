@@ -1,0 +1,41 @@
+import type { LabeledSample } from '../../data/dataset.js';
+import { RetrainError } from '../../errors.js';
+import { disposeDecodedInput, type DecodedInput } from '../../image/decoded-input.js';
+import type { Predictor } from '../predictor.js';
+
+/** Images decoded and predicted together: a large test split never sits on the Device at once. */
+const CHUNK = 32;
+
+/**
+ * A served model's probabilities on the held-out samples — through its Predictor, exactly as it
+ * answers in service (its own preprocessing, extractor, PCA, calibrated head) — with the columns
+ * put in `classes` order. A model whose classes are not the same set is RETRAIN_CLASSES_DIFFER.
+ */
+export async function heldOutProbabilities(predictor: Predictor, samples: readonly LabeledSample[], classes: readonly string[], onChunk?: (done: number) => void): Promise<Float32Array> {
+  const column = classColumns(predictor.bundle.manifest.classes, classes, predictor.bundle.manifest.name);
+  const probabilities = new Float32Array(samples.length * classes.length);
+  for (let start = 0; start < samples.length; start += CHUNK) {
+    const chunk = samples.slice(start, start + CHUNK);
+    const images: DecodedInput[] = [];
+    try {
+      for (const sample of chunk) images.push(await sample.load());
+      const predictions = await predictor.predict(images, { similar: 0 });
+      predictions.forEach((prediction, row) => {
+        prediction.probabilities.forEach((p, c) => (probabilities[(start + row) * classes.length + column[c]!] = p));
+      });
+    } finally {
+      images.forEach(disposeDecodedInput);
+    }
+    onChunk?.(start + chunk.length);
+  }
+  return probabilities;
+}
+
+/** For each of the model's classes, its column among `classes`. */
+function classColumns(modelClasses: readonly string[], classes: readonly string[], model: string): number[] {
+  const same = modelClasses.length === classes.length && modelClasses.every((c) => classes.includes(c));
+  if (!same) {
+    throw new RetrainError('RETRAIN_CLASSES_DIFFER', `model ${model} predicts the classes [${modelClasses.join(', ')}], the config's data has [${classes.join(', ')}]; champion and challenger must be judged on the same classes`);
+  }
+  return modelClasses.map((c) => classes.indexOf(c));
+}
