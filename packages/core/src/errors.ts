@@ -140,8 +140,8 @@ export class DatasetError extends CvfError {
   }
 }
 
-/** Stable codes of DICOMweb (QIDO-RS, WADO-RS, STOW-RS) failures. */
-export type DicomwebErrorCode = 'DICOMWEB_HTTP_ERROR' | 'DICOMWEB_UNREACHABLE' | 'DICOMWEB_INVALID_RESPONSE' | 'DICOMWEB_INVALID_REQUEST';
+/** Stable codes of DICOMweb (QIDO-RS, WADO-RS, STOW-RS) failures; DICOMWEB_STORE_FAILED: STOW-RS answered, but refused some instances. */
+export type DicomwebErrorCode = 'DICOMWEB_HTTP_ERROR' | 'DICOMWEB_UNREACHABLE' | 'DICOMWEB_INVALID_RESPONSE' | 'DICOMWEB_INVALID_REQUEST' | 'DICOMWEB_STORE_FAILED';
 
 /** A DICOMweb request failed: the server answered with an error status (`details.status`), could not be reached, answered nonsense, or the request itself was invalid (a malformed UID, a frame number below 1). */
 export class DicomwebError extends CvfError {
