@@ -53,6 +53,7 @@ export const REPORT_CODES = {
 export const DECISION_CODES = {
   positive: code('POSITIVE', CVF_CODING_SCHEME.designator, 'Finding present at the operating point'),
   negative: code('NEGATIVE', CVF_CODING_SCHEME.designator, 'Finding absent at the operating point'),
+  class: code('CLASS', CVF_CODING_SCHEME.designator, 'Class decided by the model'),
   refer: code('REFER', CVF_CODING_SCHEME.designator, 'Refer to a clinician: the model is unsure'),
 } as const;
 

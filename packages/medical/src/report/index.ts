@@ -6,3 +6,6 @@ export { createSaliencyCapture, type SaliencyCaptureOptions } from './saliency-c
 export { deidentifySourceStudy, readSourceStudy, type SourceImageReference, type SourceStudy } from './source-study.js';
 export { COMPREHENSIVE_SR_STORAGE, createPredictionReport, type PredictionReportOptions } from './structured-report.js';
 export { readPredictionReport, type PredictionReportContent } from './read-prediction-report.js';
+export { reportContentOf } from './prediction-content.js';
+export { createResultObjects, type ResultObjects, type ResultObjectsOptions } from './result-objects.js';
+export { storeResultObjects } from './store-results.js';

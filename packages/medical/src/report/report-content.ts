@@ -9,9 +9,9 @@ export interface ReportFinding {
 /** The decision at the bundle's operating point, when the bundle makes one. */
 export interface ReportDecision {
   readonly outcome: DecisionOutcome;
-  /** The operating threshold of the finding's class (on its probability). */
+  /** The operating threshold of the finding's class (on its probability; above 1 when the point never calls it). */
   readonly threshold?: number;
-  /** Why: e.g. "max probability 0.54 < 0.7", "head and kNN vote disagree". */
+  /** Why, for people: e.g. "Refer — low confidence (max probability 0.54 < 0.70)". */
   readonly reasons?: readonly string[];
 }
 

@@ -58,8 +58,8 @@ function measurementGroup(finding: ReportFinding, decision: ReportDecision | und
   return containerItem('CONTAINS', C.measurementGroup, children);
 }
 
-function checkProbability(what: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) throw new DicomWriteError(`${what} ${value} must be a number in 0..1`);
+function checkProbability(what: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0 && value <= 1)) throw new DicomWriteError(`${what} ${value} must be a number in 0..1`);
 }
 
 /**
@@ -73,7 +73,8 @@ function checkProbability(what: string, value: number | undefined): void {
 export function createPredictionReport(options: PredictionReportOptions): Dataset {
   const { source, finding, decision, algorithm, saliencyImage } = options;
   checkProbability('the finding probability', finding.probability);
-  checkProbability('the operating threshold', decision?.threshold);
+  // A threshold above 1 is an operating point that never calls the class (no score reached its target).
+  if (decision?.threshold !== undefined && !(Number.isFinite(decision.threshold) && decision.threshold >= 0)) throw new DicomWriteError(`the operating threshold ${decision.threshold} must be a number ≥ 0`);
   if (decision && !(decision.outcome in DECISION_CODES)) throw new DicomWriteError(`decision outcome "${decision.outcome}" is not one of ${Object.keys(DECISION_CODES).join(', ')}`);
   if (finding.label === '') throw new DicomWriteError('the finding has an empty label; a coded finding needs the class label');
   const { date, time } = dicomDateTime(options.time ?? new Date());
