@@ -1,9 +1,10 @@
-import type { CombinedActionPolicy } from '@cvf/medical';
+import { DEID_OPTION_NAMES, DEID_OPTIONS, type CombinedActionPolicy, type DeidOptionName } from '@cvf/medical';
 import { deidPath, type DeidPathReport } from '@cvf/medical/node';
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EXIT, printJson, runAction } from '../output.js';
+import { collectOption } from './serve-options.js';
 
 interface DeidCommandOptions {
   json?: boolean;
@@ -15,6 +16,7 @@ interface DeidCommandOptions {
   keepPrivate?: boolean;
   policy?: string;
   layout?: string;
+  option?: string[];
 }
 
 /** Where rewritten labels go by default: into the output folder (they hold no identifiers any more), else beside the output file. */
@@ -24,12 +26,13 @@ async function defaultLabelsOutput(labels: string, input: string, output: string
 }
 
 /**
- * `cvf dicom deid IN OUT [--key-file F | --secret S] [--uid-map F] [--labels CSV [--labels-out CSV]] [--layout mirror|uids] [--keep-private] [--policy conformant|minimal] [--json]`:
+ * `cvf dicom deid IN OUT [--key-file F | --secret S] [--uid-map F] [--labels CSV [--labels-out CSV]] [--layout mirror|uids] [--keep-private] [--policy conformant|minimal] [--option NAME]… [--json]`:
  * de-identifies a DICOM file, or a folder into a mirror of it, with the PS3.15 Basic Application
  * Level Confidentiality Profile; Patient ID becomes a keyed pseudonym. UIDs and pseudonyms share one
  * key for the whole run (--key-file, else --secret, else $CVF_DEID_SECRET, else random), so a study
  * stays consistent and, with the same key, every run agrees. --uid-map writes the re-identification
- * map; --labels rewrites a labels CSV to the new UIDs. Exit 0 when every DICOM file was written
+ * map; --labels rewrites a labels CSV to the new UIDs. --option adds PS3.15 options (dates shifted
+ * per patient, device identity, clean descriptors, …), each recorded in (0012,0064). Exit 0 when every DICOM file was written
  * (non-DICOM files are skipped and listed), 1 when some DICOM file failed, 2 for bad input
  * (missing input, a single file that is not DICOM, bad options) with `{"error":{"code","message"}}`.
  */
@@ -47,6 +50,7 @@ export function registerDicomDeid(dicom: Command): void {
     .option('--layout <layout>', 'names in an output folder: mirror keeps the input\'s folders and file names, uids names them by the new UIDs (study/series/instance.dcm) when names hold IDs', 'mirror')
     .option('--keep-private', 'keep private attributes (removed by default)')
     .option('--policy <policy>', 'combined actions (X/Z/D, ...): conformant keeps IODs valid, minimal removes the most', 'conformant')
+    .option('--option <name>', `a PS3.15 option on top of the Basic Profile, repeatable: ${DEID_OPTION_NAMES.map((n) => `${n} (${DEID_OPTIONS[n].code})`).join(', ')}; retain-dates-shifted moves every date of a patient back by one offset derived from the key`, collectOption)
     .option('--json', 'print the report (written, skipped, failed, key file, map, labels) or {"error":{"code","message"}} as JSON on stdout')
     .action((input: string, output: string, options: DeidCommandOptions) => {
       const json = options.json === true;
@@ -63,6 +67,7 @@ export function registerDicomDeid(dicom: Command): void {
             keepPrivate: options.keepPrivate === true,
             layout: (options.layout ?? 'mirror') as 'mirror' | 'uids',
             policy: (options.policy ?? 'conformant') as CombinedActionPolicy,
+            profileOptions: (options.option ?? []) as DeidOptionName[],
           });
           if (json) printJson(report);
           else writeSummary(report, secret === undefined && options.keyFile === undefined, options.layout !== 'uids');

@@ -1,9 +1,14 @@
 import { DeidError } from '@cvf/core';
 import { parseDicom } from '../dicom/parse-dicom.js';
 import { elementText, sequenceElement, textElement, type DataElement, type Dataset } from '../writer/data-element.js';
+import type { Vr } from '../writer/value-representation.js';
 import { isGroupLength, isPrivateTag, PIXEL_DATA, tag, tagGroup } from '../writer/dicom-tag.js';
 import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, writeDicom } from '../writer/write-dicom.js';
 import { profileAttribute } from './basic-profile.js';
+import { cleanDescriptor, identifyingValues } from './clean-descriptor.js';
+import { DateShifter, shiftTemporalValue } from './date-shift.js';
+import { checkDeidOptions, optionAction, type DeidOptionName, type OptionAction } from './deid-options.js';
+import { methodAttributes } from './method-attributes.js';
 import { dummyElement, emptyElement } from './dummy-value.js';
 import { elementTree, knownVr } from './element-tree.js';
 import { resolveAction, type CombinedActionPolicy } from './profile-action.js';
@@ -31,6 +36,10 @@ export interface DeidOptions {
   readonly keepPrivate?: boolean;
   /** How combined actions (X/Z/D, ...) are resolved; see CombinedActionPolicy. Default 'conformant'. */
   readonly policy?: CombinedActionPolicy;
+  /** PS3.15 options applied on top of the Basic Profile (see DEID_OPTIONS), each recorded in the Method Code Sequence. */
+  readonly profileOptions?: readonly DeidOptionName[];
+  /** Date shifts of retain-dates-shifted; share one across a run like the remapper. Made from `secret` when not given. */
+  readonly dateShifter?: DateShifter;
 }
 
 /** What de-identification did, by action, counted over every level of nesting. */
@@ -49,9 +58,6 @@ export interface DeidResult {
   readonly counts: DeidCounts;
 }
 
-/** PS3.16 CID 7050 code of the profile applied. */
-const BASIC_PROFILE_CODE = { value: '113100', scheme: 'DCM', meaning: 'Basic Application Confidentiality Profile' };
-export const DEIDENTIFICATION_METHOD = 'DICOM PS3.15 E.1 Basic Application Confidentiality Profile';
 
 interface Context {
   readonly remapper: UidRemapper;
@@ -59,6 +65,11 @@ interface Context {
   readonly keepPrivate: boolean;
   readonly policy: CombinedActionPolicy;
   readonly counts: DeidCounts;
+  readonly profileOptions: readonly DeidOptionName[];
+  /** The patient's date shift in days, under retain-dates-shifted. */
+  readonly shiftDays: number;
+  /** The data set's identifying values, under clean-descriptors. */
+  readonly identifying: readonly string[];
 }
 
 async function remapUids(element: DataElement, ctx: Context): Promise<DataElement> {
@@ -129,6 +140,8 @@ async function deidentifyElement(original: DataElement, ctx: Context): Promise<D
   if (!attribute) return keep(element, ctx);
   const isSequence = element.value.kind === 'sequence' || attribute.vr === 'SQ';
   const vr = element.vr === 'UN' ? attribute.vr : element.vr;
+  const option = optionAction(attribute.tag, ctx.profileOptions);
+  if (option) return applyOption(option, element, vr, ctx);
   switch (resolveAction(attribute.action, ctx.policy, isSequence)) {
     case 'X':
       ctx.counts.removed++;
@@ -153,6 +166,21 @@ async function deidentifyElement(original: DataElement, ctx: Context): Promise<D
   }
 }
 
+/** An option's action in place of the profile's: kept, dates shifted by the patient's offset, or text cleaned. */
+function applyOption(action: OptionAction, element: DataElement, vr: string, ctx: Context): Promise<DataElement> | DataElement {
+  if (action === 'K' || element.value.kind === 'sequence') return keep(element, ctx);
+  ctx.counts.replaced++;
+  const values = elementText(element);
+  const changed = action === 'shift' ? values.map((v) => shiftTemporalValue(v, vr, ctx.shiftDays)) : values.map((v) => cleanDescriptor(v, ctx.identifying));
+  return textElement(element.tag, vr as Vr, ...changed);
+}
+
+/** Patient ID of the top level of a data set ('' when absent): the key of its date shift. */
+function patientIdOf(dataset: Dataset): string {
+  const element = dataset.find((e) => e.tag === PATIENT_ID);
+  return element ? (elementText(element)[0] ?? '') : '';
+}
+
 /** The profile applied to a data set (no File Meta Information), with the de-identification attributes added. */
 export async function deidentifyDataset(dataset: Dataset, options: DeidOptions = {}): Promise<{ dataset: Dataset; counts: DeidCounts }> {
   const policy = options.policy ?? 'conformant';
@@ -160,19 +188,13 @@ export async function deidentifyDataset(dataset: Dataset, options: DeidOptions =
   const secret = options.secret ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
   const remapper = options.remapper ?? (await UidRemapper.create(secret));
   const pseudonyms = options.pseudonyms ?? (await PatientPseudonyms.create(secret));
+  const profileOptions = checkDeidOptions(options.profileOptions);
+  const shifter = profileOptions.includes('retain-dates-shifted') ? (options.dateShifter ?? (await DateShifter.create(secret))) : undefined;
+  const shiftDays = shifter ? await shifter.offsetDays(patientIdOf(dataset)) : 0;
+  const identifying = profileOptions.includes('clean-descriptors') ? identifyingValues(dataset) : [];
   const counts: DeidCounts = { removed: 0, emptied: 0, replaced: 0, uidsReplaced: 0, privateRemoved: 0 };
-  const cleaned = await deidentifyItems(dataset, { remapper, pseudonyms, keepPrivate: options.keepPrivate === true, policy, counts });
-  const added = [
-    textElement(tag(0x0012, 0x0062), 'CS', 'YES'),
-    textElement(tag(0x0012, 0x0063), 'LO', DEIDENTIFICATION_METHOD),
-    sequenceElement(tag(0x0012, 0x0064), [
-      [
-        textElement(tag(0x0008, 0x0100), 'SH', BASIC_PROFILE_CODE.value),
-        textElement(tag(0x0008, 0x0102), 'SH', BASIC_PROFILE_CODE.scheme),
-        textElement(tag(0x0008, 0x0104), 'LO', BASIC_PROFILE_CODE.meaning),
-      ],
-    ]),
-  ];
+  const cleaned = await deidentifyItems(dataset, { remapper, pseudonyms, keepPrivate: options.keepPrivate === true, policy, counts, profileOptions, shiftDays, identifying });
+  const added = methodAttributes(profileOptions);
   const addedTags = new Set(added.map((e) => e.tag));
   return { dataset: [...cleaned.filter((e) => !addedTags.has(e.tag)), ...added], counts };
 }
@@ -205,7 +227,8 @@ export async function deidentifyDicom(input: Uint8Array, options: DeidOptions = 
   const outputTransferSyntaxUID = outputSyntax(tree.transferSyntaxUID, tree.explicitVr, dataset);
   // Files whose data set lacks SOP Class/Instance UID keep those of their File Meta Information.
   const { mediaStorageSOPClassUID, mediaStorageSOPInstanceUID } = file.meta;
-  const metaInstance = mediaStorageSOPInstanceUID ? await remapper.remap(mediaStorageSOPInstanceUID) : undefined;
+  const retainUids = options.profileOptions?.includes('retain-uids') === true;
+  const metaInstance = mediaStorageSOPInstanceUID && !retainUids ? await remapper.remap(mediaStorageSOPInstanceUID) : mediaStorageSOPInstanceUID;
   let bytes: Uint8Array;
   try {
     bytes = writeDicom(dataset, {

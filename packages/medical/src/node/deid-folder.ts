@@ -2,6 +2,8 @@ import { CvfError, DeidError, DicomError, FileError } from '@cvf/core';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { readRegularFile } from '@cvf/core/node';
+import { DateShifter } from '../deid/date-shift.js';
+import { checkDeidOptions } from '../deid/deid-options.js';
 import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deidentify.js';
 import { deidentifyLabels, readLabelsToDeidentify } from '../deid/deidentify-labels.js';
 import { PatientPseudonyms } from '../deid/patient-pseudonym.js';
@@ -11,7 +13,7 @@ import { parseDicom } from '../dicom/parse-dicom.js';
 import { Tag } from '../dicom/tags.js';
 import { readOrCreateDeidKey, writeReidentificationMap } from './deid-secret-files.js';
 
-export interface DeidPathOptions extends Omit<DeidOptions, 'remapper' | 'pseudonyms'> {
+export interface DeidPathOptions extends Omit<DeidOptions, 'remapper' | 'pseudonyms' | 'dateShifter'> {
   /**
    * A file holding the key of the UID mapping and the pseudonyms (created 0600 with a random key
    * when absent); the same file gives the same UIDs and pseudonyms in every run. Not with `secret`.
@@ -135,7 +137,9 @@ export async function deidPath(input: string, output: string, options: DeidPathO
   const secret = key?.secret ?? options.secret ?? globalThis.crypto.getRandomValues(new Uint8Array(32));
   const remapper = await UidRemapper.create(secret);
   const pseudonyms = await PatientPseudonyms.create(secret);
-  const deidOptions: DeidOptions = { ...options, secret, remapper, pseudonyms };
+  // One date shifter per run, like the remapper: a patient's files all move by the same days.
+  const dateShifter = await DateShifter.create(secret);
+  const deidOptions: DeidOptions = { ...options, profileOptions: checkDeidOptions(options.profileOptions), secret, remapper, pseudonyms, dateShifter };
   const report: DeidPathReport = { input: source, output: target, written: [], skipped: [], failed: [] };
   if (key) report.keyFile = { path: resolve(options.keyFile!), created: key.created, readableByOthers: key.readableByOthers };
 
