@@ -107,7 +107,8 @@ function printResult(result: PredictResult): void {
     ...(result.outOfDistribution ? [`  [out of distribution: nearest case at ${result.nearestCaseDistance!.toPrecision(3)} > ${result.distanceThreshold!.toPrecision(3)}]`] : []),
     ...(result.contractMismatches ?? []).map((m) => `  [contract mismatch: ${m.field} ${m.found}, expected ${m.expected}]`),
   ];
-  process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${similar}${marks.join('')}\n`);
+  const decision = `  decision: ${result.decision.summary}`;
+  process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${decision}${similar}${marks.join('')}\n`);
 }
 
 const DEVICE_KINDS = ['auto', 'cpu', 'webgpu'] as const;
