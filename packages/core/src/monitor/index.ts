@@ -21,3 +21,4 @@ export { ksTwoSample, type KsTwoSample } from './drift/ks-two-sample.js';
 export { adjustPValues, parsePValueCorrection, P_VALUE_CORRECTIONS, type PValueCorrection } from './drift/multiple-testing.js';
 export { checkTwoSamples, DRIFT_METHODS, parseDriftMethod, type AutoDriftResult, type DriftMethod, type DriftResult, type EmbeddingMatrix } from './drift/types.js';
 export { psi, psiDrift, PSI_FLOOR, type LivePredictions, type PsiOptions, type PsiReference } from './drift/psi.js';
+export { classifierDrift, domainFolds, type ClassifierOptions } from './drift/classifier.js';
