@@ -1,4 +1,4 @@
-import { CvfError, type Device } from '@cvf/core';
+import { CvfError, type Device, type MonitorConfig } from '@cvf/core';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { InferenceLog } from './inference-log.js';
@@ -38,10 +38,12 @@ export interface EdgeServerOptions {
   readonly inferenceLog?: InferenceLog;
   /** JSON logger (pino). Default: info level to stdout. */
   readonly logger?: Logger;
+  /** The pipeline config's `monitor` section: the performance trigger on fed-back labels, retraining on it. Default: the section's defaults. */
+  readonly monitor?: MonitorConfig;
 }
 
-export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger'>> &
-  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger'>;
+export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger' | 'monitor'>> &
+  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger' | 'monitor'>;
 
 const MiB = 1024 * 1024;
 

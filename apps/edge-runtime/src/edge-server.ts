@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { DicomDecodePool } from './decode/dicom-decode-pool.js';
 import { resolveEdgeServerOptions, type EdgeServerOptions } from './edge-server-options.js';
+import { EdgeFeedback } from './feedback/edge-feedback.js';
+import { feedbackRoutes } from './feedback/feedback-route.js';
 import { BearerAuth } from './http/bearer-auth.js';
 import { HttpError } from './http/http-error.js';
 import { sendError } from './http/respond.js';
@@ -31,7 +33,7 @@ export interface EdgeServer {
   close(): Promise<void>;
 }
 
-const ROUTES: readonly Route<ServerState>[] = [...v2Routes, ...fileRoutes, ...serviceRoutes];
+const ROUTES: readonly Route<ServerState>[] = [...v2Routes, ...fileRoutes, ...feedbackRoutes, ...serviceRoutes];
 
 /** A request id from the caller (x-request-id) when it is a plain token, else a new one. */
 function requestId(request: IncomingMessage): string {
@@ -65,6 +67,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     device,
     metrics,
     inferenceLog: options.inferenceLog,
+    feedback: new EdgeFeedback({ store: options.store, registry: metrics.registry, logger: log, ...(options.monitor !== undefined && { monitor: options.monitor }) }),
     maxBodyBytes: options.maxBodyBytes,
     maxPixels: options.maxPixels,
     maxBatch: options.maxBatch,
@@ -164,6 +167,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     await closed;
     for (const slot of slots.values()) await slot.close();
     await dicomPool?.close();
+    state.feedback.close();
     if (ownDevice) device.destroy();
     log.info('closed');
   }

@@ -11,6 +11,8 @@ export interface InferenceRecord {
   features: number[];
   probabilities: number[];
   predictedClass: number;
+  /** The id the prediction was answered with, which fed-back labels name. */
+  predictionId?: string;
   /** Only its salted hash is stored, never the UID itself. */
   sopInstanceUid?: string;
 }
@@ -23,9 +25,13 @@ export interface StoredInferenceRecord {
   features: number[];
   probabilities: number[];
   predictedClass: number;
+  predictionId?: string;
   /** HMAC-SHA-256 (hex) of the SOP Instance UID under the log's salt: joins repeats, reveals nothing. */
   sopInstanceHash?: string;
 }
+
+// The edge runtime's prediction ids are UUIDs; the log takes any plain token, as fed-back labels do.
+const PREDICTION_ID = /^[\w.:-]{1,128}$/;
 
 export type InferenceLogErrorCode = 'INFERENCE_LOG_INVALID' | 'INFERENCE_LOG_OPTIONS_INVALID' | 'INFERENCE_LOG_CLOSED' | 'INFERENCE_LOG_UNAVAILABLE';
 
@@ -52,6 +58,7 @@ export function serializeInferenceRecord(record: InferenceRecord, salt: Buffer):
     probabilities: record.probabilities,
     predictedClass: record.predictedClass,
   };
+  if (record.predictionId !== undefined) stored.predictionId = record.predictionId;
   if (record.sopInstanceUid !== undefined) stored.sopInstanceHash = hashSopInstanceUid(record.sopInstanceUid, salt);
   return `${JSON.stringify(stored)}\n`;
 }
@@ -72,6 +79,7 @@ export function parseStoredLine(line: string): StoredInferenceRecord | undefined
   const candidate = value as StoredInferenceRecord;
   if (recordProblem(candidate)) return undefined;
   if (candidate.sopInstanceHash !== undefined && !/^[0-9a-f]{64}$/.test(candidate.sopInstanceHash)) return undefined;
+  if (candidate.predictionId !== undefined && !PREDICTION_ID.test(candidate.predictionId)) return undefined;
   return candidate;
 }
 
@@ -86,6 +94,9 @@ function recordProblem(record: Omit<InferenceRecord, 'sopInstanceUid'> & { sopIn
     return `predictedClass ${JSON.stringify(record.predictedClass)} must be an integer in 0..${classes - 1}`;
   }
   if (record.sopInstanceUid !== undefined && typeof record.sopInstanceUid !== 'string') return 'sopInstanceUid must be a string when given';
+  if (record.predictionId !== undefined && (typeof record.predictionId !== 'string' || !PREDICTION_ID.test(record.predictionId))) {
+    return `predictionId ${JSON.stringify(record.predictionId)} must be a plain token (letters, digits, "_", ".", ":" or "-", up to 128 characters)`;
+  }
   return undefined;
 }
 

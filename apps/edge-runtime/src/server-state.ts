@@ -1,5 +1,6 @@
 import type { Device } from '@cvf/core';
 import type { DicomDecodePool } from './decode/dicom-decode-pool.js';
+import type { EdgeFeedback } from './feedback/edge-feedback.js';
 import { HttpError } from './http/http-error.js';
 import type { InferenceLog } from './inference-log.js';
 import type { EdgeMetrics } from './metrics.js';
@@ -14,6 +15,8 @@ export interface ServerState {
   readonly device: Device;
   readonly metrics: EdgeMetrics;
   readonly inferenceLog: InferenceLog | undefined;
+  /** What answered predictions said, and the labels fed back for them. */
+  readonly feedback: EdgeFeedback;
   readonly maxBodyBytes: number;
   readonly maxPixels: number;
   readonly maxBatch: number;

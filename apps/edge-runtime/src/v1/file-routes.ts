@@ -4,6 +4,7 @@ import { HttpError } from '../http/http-error.js';
 import { readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
+import { newPredictionIds, stampingPredictionIds } from '../feedback/prediction-ids.js';
 import { recordPredictions } from '../models/record-predictions.js';
 import type { ServedModel } from '../models/served-model.js';
 import { slotOf, type ServerState } from '../server-state.js';
@@ -78,11 +79,14 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       const decodeMs = performance.now() - decodeStarted;
       const result = await model.predict(uploads.map(({ input }) => ({ input, ...(similar !== undefined && { similar }) })));
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
-      recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), state);
+      const ids = newPredictionIds(result.outputs.length);
+      const inferenceLog = state.inferenceLog && stampingPredictionIds(state.inferenceLog, ids);
+      recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
+      state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
       return {
         model: model.name,
         model_version: model.version,
-        predictions: result.outputs.map((p, i) => filePrediction(files[i]!.name, p, model)),
+        predictions: result.outputs.map((p, i) => ({ predictionId: ids[i]!, ...(filePrediction(files[i]!.name, p, model) as object) })),
         timings: { decode_ms: decodeMs, queue_ms: result.queueMs, inference_ms: result.runMs, batch_size: result.batchRows, total_ms: performance.now() - started },
       };
     } finally {
