@@ -18,6 +18,7 @@ import { EXIT, printJson, runAction } from '../output.js';
 import { nonNegativeIntegerOption } from '../option-parsers.js';
 import { expandPredictInputs, type PredictInput } from './predict-inputs.js';
 import { auditPredictions, openPredictAudit } from './predict-audit.js';
+import { writePredictionResults, type ResultsFolder, type WrittenResults } from './predict-results.js';
 
 export function registerPredict(program: Command): void {
   program
@@ -33,6 +34,8 @@ export function registerPredict(program: Command): void {
     .option('--public-key <file>', 'serve the bundle only if it carries a valid Ed25519 signature by this key (PEM; see cvf models sign)')
     .option('--allow-contract-mismatch', "predict files that do not meet the model's input contract (modality, photometric interpretation, bits, size, body part) instead of refusing them; their results are marked")
     .option('--no-audit', 'do not append the decisions to the store\'s audit trail (by default they are, when a store is found; see cvf audit)')
+    .option('--sr <dir>', 'for each DICOM file, write a DICOM Structured Report of its decision and a Secondary Capture of the image with its saliency overlay into <dir> (UID.sr.dcm, UID.sc.dcm), in the source study')
+    .option('--sr-deidentify', 'de-identify the patient/study the --sr objects copy (Basic Profile, key $CVF_DEID_SECRET as in cvf dicom deid, so they reference its de-identified copies)')
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -41,22 +44,24 @@ export function registerPredict(program: Command): void {
         const audit = await openPredictAudit(options.store, options.audit !== false);
         const files = await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) });
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
+        const secret = process.env.CVF_DEID_SECRET;
+        const results: ResultsFolder | undefined = options.sr === undefined ? undefined : { dir: options.sr, ...(options.srDeidentify && { deidentify: secret === undefined ? {} : { secret } }) };
         let predictor: Predictor | undefined;
         try {
           predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
           const { window } = bundle.manifest.preprocess;
           const contract = { contract: bundle.manifest.input, allowContractMismatch: Boolean(options.allowContractMismatch) };
           const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }), ...contract };
-          const results: PredictResult[] = [];
+          const predicted: PredictResult[] = [];
           // A chunk at a time: a folder of thousands of scans never sits on the device at once.
           for (let start = 0; start < files.length; start += CHUNK) {
-            const chunk = await predictChunk(predictor, files.slice(start, start + CHUNK), decode, options.similar);
+            const chunk = await predictChunk(predictor, files.slice(start, start + CHUNK), decode, options.similar, results);
             if (audit) await auditPredictions(audit, chunk, { name: bundle.manifest.name, version: bundle.manifest.version, configHash: bundle.manifest.configHash });
             if (!options.json) chunk.forEach(printResult);
-            results.push(...chunk);
+            predicted.push(...chunk);
           }
-          if (options.json) printJson(results);
-          return results.some((r) => 'error' in r) ? EXIT.failed : EXIT.ok;
+          if (options.json) printJson(predicted);
+          return predicted.some((r) => 'error' in r || (r.results !== undefined && 'error' in r.results)) ? EXIT.failed : EXIT.ok;
         } finally {
           await predictor?.release();
           device.destroy();
@@ -69,13 +74,13 @@ export function registerPredict(program: Command): void {
 const CHUNK = 32;
 
 /** One line of `cvf predict`'s output: a prediction, or why that file has none. */
-type PredictResult = ({ readonly file: string } & Prediction) | { readonly file: string; readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } };
+type PredictResult = ({ readonly file: string; readonly results?: WrittenResults } & Prediction) | { readonly file: string; readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } };
 
 /**
  * Decodes each file on its own, so one bad file is that file's error and the rest are predicted;
  * the images that decoded are predicted in one batch. Results keep the order of `files`.
  */
-async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined): Promise<PredictResult[]> {
+async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined, results: ResultsFolder | undefined): Promise<PredictResult[]> {
   const decoded: ({ file: string; image: DecodedInput } | { file: string; error: unknown })[] = [];
   for (const input of files) {
     if ('error' in input) decoded.push(input);
@@ -85,7 +90,18 @@ async function predictChunk(predictor: Predictor, files: readonly PredictInput[]
   try {
     const predictions = await predictor.predict(images, similar === undefined ? {} : { similar });
     let next = 0;
-    return decoded.map((d) => ('image' in d ? { file: d.file, ...predictions[next++]! } : { file: d.file, error: describeError(d.error) }));
+    const out: PredictResult[] = [];
+    for (const d of decoded) {
+      if (!('image' in d)) {
+        out.push({ file: d.file, error: describeError(d.error) });
+        continue;
+      }
+      const prediction = predictions[next++]!;
+      // While the image is still decoded: its saliency map is computed on it.
+      const written = results && (await writePredictionResults(results, d.file, d.image, prediction, { device: decode.device, predictor }));
+      out.push({ file: d.file, ...prediction, ...(written && { results: written }) });
+    }
+    return out;
   } finally {
     images.forEach(disposeDecodedInput);
   }
@@ -108,6 +124,8 @@ function printResult(result: PredictResult): void {
     ...(result.contractMismatches ?? []).map((m) => `  [contract mismatch: ${m.field} ${m.found}, expected ${m.expected}]`),
   ];
   const decision = `  decision: ${result.decision.summary}`;
+  if (result.results && 'error' in result.results) process.stderr.write(`error [${result.results.error.code}]: ${result.results.error.message}\n`);
+  if (result.results && 'report' in result.results) marks.push(`  results: ${result.results.report}, ${result.results.capture}`);
   process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${decision}${similar}${marks.join('')}\n`);
 }
 
@@ -122,6 +140,8 @@ interface PredictOptions {
   allowContractMismatch?: boolean;
   publicKey?: string;
   audit?: boolean;
+  sr?: string;
+  srDeidentify?: boolean;
   json?: boolean;
 }
 
