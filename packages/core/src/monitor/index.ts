@@ -22,3 +22,4 @@ export { adjustPValues, parsePValueCorrection, P_VALUE_CORRECTIONS, type PValueC
 export { checkTwoSamples, DRIFT_METHODS, parseDriftMethod, type AutoDriftResult, type DriftMethod, type DriftResult, type EmbeddingMatrix } from './drift/types.js';
 export { psi, psiDrift, PSI_FLOOR, type LivePredictions, type PsiOptions, type PsiReference } from './drift/psi.js';
 export { classifierDrift, domainFolds, type ClassifierOptions } from './drift/classifier.js';
+export { autoDrift, type AutoDriftOptions, type DetectorAtLevel } from './drift/auto.js';

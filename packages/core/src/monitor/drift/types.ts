@@ -27,6 +27,8 @@ export interface AutoDriftResult {
   readonly method: 'auto';
   readonly drifted: boolean;
   readonly results: readonly DriftResult[];
+  /** Methods that could not run on this data, and why (e.g. `input` over an inference log without image statistics). */
+  readonly skipped?: readonly { readonly method: DriftResult['method']; readonly reason: string }[];
 }
 
 /** Rows × dim embeddings, row-major (live window or reference sample). */
