@@ -5,6 +5,7 @@ import { registerBench } from './commands/bench.js';
 import { registerData } from './commands/data.js';
 import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerModels } from './commands/models.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPredict } from './commands/predict.js';
@@ -36,6 +37,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerTrain(program);
   registerRetrain(program);
   registerPredict(program);
+  registerEvaluate(program);
   registerRuns(program);
   registerModels(program);
   registerServe(program);

@@ -36,5 +36,6 @@ export function wilsonInterval(successes: number, trials: number, level = 0.95):
   const denominator = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
-  return { successes, trials, estimate: p, low: centre - half, high: centre + half };
+  // At k = 0 and k = n a bound is 0 or 1 up to rounding (statsmodels leaves e.g. -1e-17); it is clamped.
+  return { successes, trials, estimate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }

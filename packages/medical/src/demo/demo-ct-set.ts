@@ -1,4 +1,6 @@
 import { CvfError, Rng } from '@cvf/core';
+import { textElement } from '../writer/data-element.js';
+import { tag } from '../writer/dicom-tag.js';
 import { createCtImage } from '../writer/ct-image.js';
 import { uidFromUuidBytes } from '../writer/uid.js';
 import { writeDicom } from '../writer/write-dicom.js';
@@ -37,6 +39,9 @@ const SLICE_THICKNESS = 5;
 /** A slice is abnormal when it cuts a lesion at least this wide in radius (mm): about a pixel at 96². */
 const VISIBLE_RADIUS = 4;
 const HU_INTERCEPT = -1024;
+/** Scanner makers and sites of the made-up patients, so subgroup evaluation (`cvf evaluate --by Manufacturer`) has groups to compare. */
+const MANUFACTURERS = ['CVF Demo Scanners', 'Phantom Medical Systems'];
+const INSTITUTIONS = ['Demo General Hospital', 'Demo University Clinic'];
 const FIRST_NAMES = ['ALEX', 'SAM', 'ROBIN', 'KIM', 'JO', 'ALI', 'NOA', 'EVA', 'LEE', 'MIO', 'ARI', 'TEO'];
 
 function checkCount(name: string, value: number, min: number, max: number): void {
@@ -48,9 +53,9 @@ function checkCount(name: string, value: number, min: number, max: number): void
  * fat, lungs, heart, spine, lung vessels, noise), one study and one axial series of `slices` 5 mm
  * slices each, stored as CT Image Storage files with signed 16-bit values and a rescale to
  * Hounsfield units (intercept -1024), lung and mediastinal windows, and made-up identities (names,
- * IDs, birth dates) for trying de-identification. Two patients in three have one or two round
- * hyperdense lesions in a lung; a slice is `abnormal` when it cuts one (≥ 4 mm radius), else
- * `normal`. Nothing is real: the set is for trying the tools, never for clinical conclusions.
+ * IDs, birth dates, two scanner makers, two sites) for trying de-identification and subgroup
+ * evaluation. Two patients in three have one or two round hyperdense lesions in a lung; a slice
+ * is `abnormal` when it cuts one (≥ 4 mm radius), else `normal`. Nothing is real: the set is for trying the tools, never for clinical conclusions.
  */
 export function makeDemoCtSet(options: DemoCtOptions = {}): DemoCtSet {
   const { patients = 10, slices = 16, size = 96, seed = 7 } = options;
@@ -106,6 +111,11 @@ export function makeDemoCtSet(options: DemoCtOptions = {}): DemoCtSet {
         accessionNumber: `ACC${String(p + 1).padStart(5, '0')}`,
         studyDescription: 'CT CHEST',
         instanceNumber: s + 1,
+        // Maker by pairs of patients and site by halves: neither follows the sex (by patient) one to one.
+        extra: [
+          textElement(tag(0x0008, 0x0070), 'LO', MANUFACTURERS[Math.floor(p / 2) % 2]!),
+          textElement(tag(0x0008, 0x0080), 'LO', INSTITUTIONS[p < patients / 2 ? 0 : 1]!),
+        ],
       });
       files.push({ path: `dicom/${patientId}/series-1/slice-${String(s + 1).padStart(3, '0')}.dcm`, bytes: writeDicom(dataset) });
       rows.push(`${sopInstanceUID},${label}`);

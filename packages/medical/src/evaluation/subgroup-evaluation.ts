@@ -79,7 +79,8 @@ export function largestGaps(groups: readonly Subgroup[], classes: readonly strin
       const values = groups.map((g) => valueOf(g.evaluation, c, metric, g.value)).filter((v) => Number.isFinite(v.estimate));
       if (values.length < 2) continue;
       const lowest = values.reduce((a, b) => (b.estimate < a.estimate ? b : a));
-      const highest = values.reduce((a, b) => (b.estimate > a.estimate ? b : a));
+      // Ties: the first lowest and the last highest, so equal groups still name two groups.
+      const highest = values.reduce((a, b) => (b.estimate >= a.estimate ? b : a));
       gaps.push({ label, metric, lowest, highest, difference: highest.estimate - lowest.estimate, separated: lowest.high < highest.low });
     }
   });

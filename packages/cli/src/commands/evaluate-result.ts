@@ -1,0 +1,67 @@
+import { evaluateClinically, findStage, type BundleManifest, type ClinicalEvaluation, type ClinicalEvaluationOptions, type OperatingPointRecord } from '@cvf/core';
+import { evaluateSubgroups, type SubgroupAnalysis, type SubgroupAttribute } from '@cvf/medical';
+import type { EvaluatedCases, EvaluateSplit } from './evaluate-cases.js';
+
+/**
+ * What `cvf evaluate` reports, and `--json` prints: the model and the cases it was evaluated on,
+ * how it decided (the bundle's operating points and referral policy, or argmax), the clinical
+ * evaluation of all cases and of each subgroup. Every number of the HTML report is in here.
+ */
+export interface EvaluationResult {
+  model: { name: string; version: number | null; configHash: string; bundle: string };
+  dataset: { config: string; split: EvaluateSplit; samples: number };
+  /** How the class was decided: the decision stage's operating points, or argmax. */
+  decision: { kind: 'operating-points' | 'argmax'; positiveClass: string | null; operatingPoints: OperatingPointRecord[]; referral: boolean };
+  /** The classes the headline, the curves and the subgroup tables are about: the positive class, or every class. */
+  focusClasses: string[];
+  evaluation: ClinicalEvaluation;
+  subgroups: SubgroupAnalysis[];
+  /** Whether the institution hash used a salt the caller gave (comparable across reports) or a random one. */
+  institutionSalt: 'given' | 'random' | null;
+  createdAt: string;
+}
+
+export interface BuildResultOptions extends ClinicalEvaluationOptions {
+  manifest: BundleManifest;
+  model: EvaluationResult['model'];
+  dataset: Omit<EvaluationResult['dataset'], 'samples'>;
+  attributes: readonly SubgroupAttribute[];
+  institutionSalt: EvaluationResult['institutionSalt'];
+  /** Called before each subgroup attribute is evaluated (the bootstrap takes a moment). */
+  onAttribute?: (done: number, total: number) => void;
+}
+
+/** The positive class of a two-class decision; otherwise every class (for two classes without one, the second: the finding by convention). */
+export function focusClassesOf(classes: readonly string[], positiveClass: string | null): string[] {
+  if (positiveClass !== null) return [positiveClass];
+  return classes.length === 2 ? [classes[1]!] : [...classes];
+}
+
+export function buildEvaluationResult(cases: EvaluatedCases, options: BuildResultOptions): EvaluationResult {
+  const { manifest } = options;
+  const stage = findStage(manifest, 'decision');
+  const positiveClass = stage?.params.positiveClass ?? null;
+  const input = { labels: cases.labels, probabilities: cases.probabilities, predictions: cases.predictions, referred: stage ? cases.referred : null, classes: manifest.classes };
+  const evaluation = evaluateClinically(input, options);
+  const subgroups = options.attributes.map((attribute, a) => {
+    options.onAttribute?.(a, options.attributes.length);
+    return evaluateSubgroups(input, cases.values[a]!, attribute, options);
+  });
+  options.onAttribute?.(options.attributes.length, options.attributes.length);
+  const operatingPoints = stage?.params.operatingPoints ?? [];
+  return {
+    model: options.model,
+    dataset: { ...options.dataset, samples: cases.labels.length },
+    decision: { kind: operatingPoints.length > 0 ? 'operating-points' : 'argmax', positiveClass, operatingPoints, referral: stage !== undefined },
+    focusClasses: focusClassesOf(manifest.classes, positiveClass),
+    evaluation,
+    subgroups,
+    institutionSalt: options.institutionSalt,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** JSON of a result: NaN and ±Infinity (undefined proportions, a never-reached threshold) become null. */
+export function evaluationJson(result: EvaluationResult, indent?: number): string {
+  return JSON.stringify(result, (_, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), indent);
+}
