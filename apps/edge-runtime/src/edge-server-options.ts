@@ -1,6 +1,7 @@
 import { CvfError, type Device, type MonitorConfig } from '@cvf/core';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import type { AuditLog } from '@cvf/medical/node';
 import type { InferenceLog } from './inference-log.js';
 
 export interface EdgeServerOptions {
@@ -36,14 +37,16 @@ export interface EdgeServerOptions {
   readonly publicKey?: string;
   /** Where each prediction's features and outputs go, for drift monitoring. Default: nowhere. */
   readonly inferenceLog?: InferenceLog;
+  /** The store's hash-chained audit trail: each answered decision of v1 and v2 appends a record before it is sent. Default: none. */
+  readonly audit?: AuditLog;
   /** JSON logger (pino). Default: info level to stdout. */
   readonly logger?: Logger;
   /** The pipeline config's `monitor` section: the performance trigger on fed-back labels, retraining on it. Default: the section's defaults. */
   readonly monitor?: MonitorConfig;
 }
 
-export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger' | 'monitor'>> &
-  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'logger' | 'monitor'>;
+export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'audit' | 'logger' | 'monitor'>> &
+  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'audit' | 'logger' | 'monitor'>;
 
 const MiB = 1024 * 1024;
 

@@ -68,6 +68,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     metrics,
     inferenceLog: options.inferenceLog,
     feedback: new EdgeFeedback({ store: options.store, registry: metrics.registry, logger: log, ...(options.monitor !== undefined && { monitor: options.monitor }) }),
+    audit: options.audit,
     maxBodyBytes: options.maxBodyBytes,
     maxPixels: options.maxPixels,
     maxBatch: options.maxBatch,

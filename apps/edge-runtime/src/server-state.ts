@@ -2,6 +2,7 @@ import type { Device } from '@cvf/core';
 import type { DicomDecodePool } from './decode/dicom-decode-pool.js';
 import type { EdgeFeedback } from './feedback/edge-feedback.js';
 import { HttpError } from './http/http-error.js';
+import type { AuditLog } from '@cvf/medical/node';
 import type { InferenceLog } from './inference-log.js';
 import type { EdgeMetrics } from './metrics.js';
 import type { ModelSlot } from './models/model-slot.js';
@@ -15,6 +16,8 @@ export interface ServerState {
   readonly device: Device;
   readonly metrics: EdgeMetrics;
   readonly inferenceLog: InferenceLog | undefined;
+  /** The audit trail every answered decision is appended to, when there is one. */
+  readonly audit: AuditLog | undefined;
   /** What answered predictions said, and the labels fed back for them. */
   readonly feedback: EdgeFeedback;
   readonly maxBodyBytes: number;

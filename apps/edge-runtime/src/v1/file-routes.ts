@@ -5,6 +5,7 @@ import { readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
 import { newPredictionIds, stampingPredictionIds } from '../feedback/prediction-ids.js';
+import { auditPredictions } from '../audit/audit-predictions.js';
 import { recordPredictions } from '../models/record-predictions.js';
 import type { ServedModel } from '../models/served-model.js';
 import { slotOf, type ServerState } from '../server-state.js';
@@ -83,6 +84,7 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       const inferenceLog = state.inferenceLog && stampingPredictionIds(state.inferenceLog, ids);
       recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
       state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
+      await auditPredictions(state.audit, model, result.outputs, uploads.map((u) => u.sopInstanceUid));
       return {
         model: model.name,
         model_version: model.version,

@@ -22,6 +22,8 @@ export interface ServeOptions {
   allowSoftware?: boolean;
   publicKey?: string;
   inferenceLog: boolean;
+  /** false with --no-audit: decisions are not appended to the store's audit trail. */
+  audit: boolean;
   inferenceLogDir?: string;
   logLevel: string;
 }

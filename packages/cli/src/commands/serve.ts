@@ -1,5 +1,6 @@
 import { isSoftwareAdapter, WebGpuUnavailableError, type Device } from '@cvf/core';
 import { createNodeDevice, parseModelReference, readRegularFile } from '@cvf/core/node';
+import { AuditLog } from '@cvf/medical/node';
 import { createEdgeServer, createInferenceLog, createLogger, type InferenceLog } from '@cvf/edge-runtime';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
@@ -41,6 +42,7 @@ export function registerServe(program: Command): void {
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader)')
     .option('--public-key <file>', 'serve only bundles signed by this Ed25519 key (PEM; see cvf models sign)')
     .option('--no-inference-log', 'do not log features and outputs of predictions for drift monitoring')
+    .option('--no-audit', "do not append each answered decision to the store's audit trail (<store>/audit; see cvf audit)")
     .option('--inference-log-dir <dir>', 'folder of the inference log (default: <store>/inference-log)')
     .addOption(new Option('--log-level <level>', 'log level').choices(SERVE_LOG_LEVELS).default('info'))
     .action((models: string[], options: ServeOptions) => runAction(false, () => serve(models, options), EXIT.badInput));
@@ -88,6 +90,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
       logger,
       ...(publicKey !== undefined && { publicKey }),
       ...(inferenceLog && { inferenceLog }),
+      ...(options.audit && { audit: await AuditLog.open(store) }),
     });
     const onHangup = () => void server.checkForUpdates();
     process.on('SIGHUP', onHangup);

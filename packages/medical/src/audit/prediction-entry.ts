@@ -6,7 +6,6 @@ export interface AuditableDecision {
   readonly classIndex: number;
   readonly label: string;
   readonly thresholds: readonly { readonly label: string; readonly threshold: number }[];
-  readonly model: AuditModel;
 }
 
 /** The part of a prediction the trail records: its class and probabilities, and its decision when the bundle decides. */
@@ -20,7 +19,8 @@ export interface AuditablePrediction {
 /**
  * The audit entry of one prediction: its decision (outcome, class, that class's probability, the
  * operating thresholds used) and the model that made it; a prediction without a decision is
- * recorded as `predicted` with its most probable class. `instance` is already the salted hash.
+ * recorded as `predicted` with its most probable class. `model` is the caller's (a server knows the
+ * registry version a bundle was resolved to); `instance` is already the salted hash.
  */
 export function predictionAuditEntry(source: AuditSource, prediction: AuditablePrediction, model: AuditModel, instance: string | null): AuditEntry {
   const { decision } = prediction;
@@ -30,7 +30,7 @@ export function predictionAuditEntry(source: AuditSource, prediction: AuditableP
   const thresholds = decision.thresholds.length === 0 ? null : Object.fromEntries(decision.thresholds.map((t) => [t.label, t.threshold]));
   return {
     source,
-    model: decision.model,
+    model,
     instance,
     decision: { outcome: decision.outcome, class: decision.label, probability: prediction.probabilities[decision.classIndex] ?? 0, thresholds },
   };
