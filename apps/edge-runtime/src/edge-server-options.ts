@@ -37,6 +37,8 @@ export interface EdgeServerOptions {
   readonly publicKey?: string;
   /** Where each prediction's features and outputs go, for drift monitoring. Default: nowhere. */
   readonly inferenceLog?: InferenceLog;
+  /** Every this many predictions of a model, check its last this many for drift (mmd + input) and update the cvf_drift_* gauges. Default 0: no checks. */
+  readonly driftWindow?: number;
   /** The store's hash-chained audit trail: each answered decision of v1 and v2 appends a record before it is sent. Default: none. */
   readonly audit?: AuditLog;
   /** JSON logger (pino). Default: info level to stdout. */
@@ -62,6 +64,7 @@ export const EDGE_SERVER_DEFAULTS = {
   requestTimeoutMs: 30_000,
   reloadIntervalMs: 5_000,
   decodeWorkers: 1,
+  driftWindow: 0,
 } as const;
 
 /** Options with their defaults, checked: limits are positive, and a public interface needs API keys. */
@@ -70,6 +73,9 @@ export function resolveEdgeServerOptions(options: EdgeServerOptions): ResolvedEd
   if (resolved.models.length === 0) throw new CvfError('SERVE_OPTIONS_INVALID', 'no model to serve; name at least one bundle folder, .tar file or NAME@ALIAS');
   for (const key of ['maxBodyBytes', 'maxPixels', 'maxBatch', 'maxQueue', 'requestTimeoutMs'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a positive integer`);
+  }
+  if (!Number.isInteger(resolved.driftWindow) || resolved.driftWindow < 0 || resolved.driftWindow === 1) {
+    throw new CvfError('SERVE_OPTIONS_INVALID', `driftWindow ${resolved.driftWindow} must be 0 (no drift checks) or a whole number of predictions ≥ 2`);
   }
   for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port', 'decodeWorkers'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a number ≥ 0`);

@@ -14,6 +14,7 @@ import { matchRoute, type RequestContext, type Route } from './http/route.js';
 import { createLogger } from './logger.js';
 import { EdgeMetrics } from './metrics.js';
 import { ModelSlot } from './models/model-slot.js';
+import { DriftMonitor } from './monitoring/drift-monitor.js';
 import type { ServerState } from './server-state.js';
 import { serviceRoutes } from './service-routes.js';
 import { fileRoutes } from './v1/file-routes.js';
@@ -55,6 +56,11 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   const device = options.device ?? new CpuDevice();
   const slots = new Map<string, ModelSlot>();
   const dicomPool = options.decodeWorkers > 0 && device.backend === 'cpu' ? new DicomDecodePool(Math.floor(options.decodeWorkers)) : undefined;
+  // Off the request path: checks the last window of each model's predictions every driftWindow predictions.
+  const drift =
+    options.driftWindow > 0
+      ? new DriftMonitor({ window: options.driftWindow, registry: metrics.registry, device, log, served: (name) => { const model = slots.get(name)?.current; return model && { version: model.version, bundle: model.predictor.bundle }; } })
+      : undefined;
   let loaded = false;
   let draining = false;
   let inFlight = 0;
@@ -66,7 +72,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     },
     device,
     metrics,
-    inferenceLog: options.inferenceLog,
+    inferenceLog: drift ? drift.tap(options.inferenceLog) : options.inferenceLog,
     feedback: new EdgeFeedback({ store: options.store, registry: metrics.registry, logger: log, ...(options.monitor !== undefined && { monitor: options.monitor }) }),
     audit: options.audit,
     maxBodyBytes: options.maxBodyBytes,
@@ -166,6 +172,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     if (inFlight > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
     server.closeAllConnections();
     await closed;
+    await drift?.close();
     for (const slot of slots.values()) await slot.close();
     await dicomPool?.close();
     state.feedback.close();

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CvfError } from '@cvf/core';
+import { CvfError, INPUT_HISTOGRAM_BINS, type InputImageStatistics } from '@cvf/core';
 
 /** What the server hands the inference log for one prediction. */
 export interface InferenceRecord {
@@ -11,6 +11,8 @@ export interface InferenceRecord {
   features: number[];
   probabilities: number[];
   predictedClass: number;
+  /** The image's intensity statistics before the extractor (a few numbers, no pixels), for the input drift detector. */
+  input?: InputImageStatistics;
   /** The id the prediction was answered with, which fed-back labels name. */
   predictionId?: string;
   /** Only its salted hash is stored, never the UID itself. */
@@ -25,6 +27,8 @@ export interface StoredInferenceRecord {
   features: number[];
   probabilities: number[];
   predictedClass: number;
+  /** Absent in records written before the input detector, or by a server that did not compute it. */
+  input?: InputImageStatistics;
   predictionId?: string;
   /** HMAC-SHA-256 (hex) of the SOP Instance UID under the log's salt: joins repeats, reveals nothing. */
   sopInstanceHash?: string;
@@ -58,6 +62,10 @@ export function serializeInferenceRecord(record: InferenceRecord, salt: Buffer):
     probabilities: record.probabilities,
     predictedClass: record.predictedClass,
   };
+  if (record.input !== undefined) {
+    const { mean, std, histogram, width, height } = record.input;
+    stored.input = { mean, std, histogram: [...histogram], width, height };
+  }
   if (record.predictionId !== undefined) stored.predictionId = record.predictionId;
   if (record.sopInstanceUid !== undefined) stored.sopInstanceHash = hashSopInstanceUid(record.sopInstanceUid, salt);
   return `${JSON.stringify(stored)}\n`;
@@ -97,6 +105,15 @@ function recordProblem(record: Omit<InferenceRecord, 'sopInstanceUid'> & { sopIn
   if (record.predictionId !== undefined && (typeof record.predictionId !== 'string' || !PREDICTION_ID.test(record.predictionId))) {
     return `predictionId ${JSON.stringify(record.predictionId)} must be a plain token (letters, digits, "_", ".", ":" or "-", up to 128 characters)`;
   }
+  if (record.input !== undefined) return inputProblem(record.input);
+  return undefined;
+}
+
+function inputProblem(input: InputImageStatistics): string | undefined {
+  if (typeof input !== 'object' || input === null) return 'input must be an object of image statistics when given';
+  if (!Number.isFinite(input.mean) || !Number.isFinite(input.std) || input.std < 0) return 'input.mean and input.std must be finite numbers (std ≥ 0)';
+  if (!Number.isInteger(input.width) || !Number.isInteger(input.height) || input.width < 1 || input.height < 1) return 'input.width and input.height must be positive integers';
+  if (!isFiniteNumberArray(input.histogram) || input.histogram.length !== INPUT_HISTOGRAM_BINS) return `input.histogram must be ${INPUT_HISTOGRAM_BINS} finite numbers`;
   return undefined;
 }
 

@@ -2,4 +2,3 @@ export { chiSquaredHomogeneity, chiSquaredSurvival, type ChiSquaredTest } from '
 export { INPUT_HISTOGRAM_BINS, inputImageStatistics, type InputImageStatistics } from './image-statistics.js';
 export { inputDrift, type InputDriftOptions, type InputDriftTest } from './input-drift.js';
 export { computeInputReference, INPUT_REFERENCE_SIZE, inputReferenceOf, type InputReference } from './input-reference.js';
-export { kolmogorovSurvival, twoSampleKs, type KsTest } from './two-sample-ks.js';

@@ -1,9 +1,9 @@
 import { DriftError } from '../../errors.js';
+import { ksTwoSample } from '../drift/ks-two-sample.js';
 import type { DriftResult } from '../drift/types.js';
 import { chiSquaredHomogeneity } from './chi-squared.js';
 import type { InputImageStatistics } from './image-statistics.js';
 import { inputReferenceOf, type InputReference } from './input-reference.js';
-import { twoSampleKs } from './two-sample-ks.js';
 
 export interface InputDriftOptions {
   /** Significance level of the combined (Bonferroni) test. Default 0.05. */
@@ -31,6 +31,7 @@ const MIN_LIVE_IMAGES = 2;
  * test's statistic. In the pooled histogram every image counts once, spread over its bins, so a
  * window of n images weighs n (its pixels are not independent draws; counted one by one they
  * would make any window "significant"); this keeps the chi-squared test conservative.
+ * The KS p-values are exact, as scipy.stats.ks_2samp's default.
  * Embeddings built to be invariant (HOG normalises contrast) cannot see a scanner's calibration
  * drift — a darker or noisier image — and this detector can.
  */
@@ -46,11 +47,12 @@ export function inputDrift(live: readonly InputImageStatistics[], reference: Inp
   if (bad) throw new DriftError('DRIFT_REFERENCE_MISMATCH', `a live image has a histogram of ${bad.histogram.length} bins but the input reference has ${reference.bins}`);
   const window = inputReferenceOf(live);
   const pixels = (w: Float32Array, h: Float32Array): Float64Array => Float64Array.from(w, (width, i) => width * h[i]!);
+  const ks = (a: ArrayLike<number>, b: ArrayLike<number>) => ksTwoSample(Float64Array.from(a), Float64Array.from(b));
   const histogram = chiSquaredHomogeneity(window.histogram, reference.histogram);
   const tests: InputDriftTest[] = [
-    { name: 'mean', test: 'ks', ...twoSampleKs(window.means, reference.means) },
-    { name: 'std', test: 'ks', ...twoSampleKs(window.stds, reference.stds) },
-    { name: 'size', test: 'ks', ...twoSampleKs(pixels(window.widths, window.heights), pixels(reference.widths, reference.heights)) },
+    { name: 'mean', test: 'ks', ...ks(window.means, reference.means) },
+    { name: 'std', test: 'ks', ...ks(window.stds, reference.stds) },
+    { name: 'size', test: 'ks', ...ks(pixels(window.widths, window.heights), pixels(reference.widths, reference.heights)) },
     { name: 'histogram', test: 'chi-squared', statistic: histogram.statistic, pValue: histogram.pValue, dof: histogram.dof },
   ];
   const smallest = tests.reduce((best, t) => (t.pValue < best.pValue ? t : best));

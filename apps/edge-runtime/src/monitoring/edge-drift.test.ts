@@ -1,0 +1,135 @@
+// Drift gauges of the edge runtime: a real server (a model trained here) checks every window of
+// predictions and exports cvf_drift_*; and the monitor fed records with image statistics runs
+// the input detector against the bundle's input reference.
+import { CpuDevice, imageTensor, Predictor, Rng } from '@cvf/core';
+import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createEdgeServer, type EdgeServer } from '../edge-server.js';
+import { createLogger } from '../logger.js';
+import { patternPng } from '../testing/test-images.js';
+import { TEST_IMAGE_SIZE, testPattern, trainTestModel } from '../testing/train-test-model.js';
+import { DriftMonitor } from './drift-monitor.js';
+
+const WINDOW = 24;
+let dir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cvf-edge-drift-'));
+  ({ bundle } = await trainTestModel(dir, { name: 'patterns', register: false }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One gauge's value for these labels in the Prometheus text, or undefined when the series is absent. */
+function gauge(text: string, name: string, labels: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+describe('edge server drift gauges', () => {
+  let server: EdgeServer;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    server = await createEdgeServer({ models: [bundle], decodeWorkers: 0, driftWindow: WINDOW, logger: createLogger({ destination: { write: (line: string) => void lines.push(line) } }) });
+  });
+  afterAll(() => server?.close());
+
+  async function predict(labels: readonly number[], seed: number): Promise<void> {
+    const data = new FormData();
+    for (const [i, label] of labels.entries()) data.append('file', new Blob([await patternPng(label, seed + i)], { type: 'image/png' }), `${i}.png`);
+    const response = await fetch(`${server.url}/v1/models/patterns/predict`, { method: 'POST', body: data });
+    expect(response.status, await response.clone().text()).toBe(200);
+  }
+
+  const checks = () => lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'drift check');
+
+  it('no gauge before a window is full; a window like the training data is not drift', async () => {
+    await predict(Array.from({ length: WINDOW - 1 }, (_, i) => i % 3), 100);
+    const before = await (await fetch(`${server.url}/metrics`)).text();
+    expect(gauge(before, 'cvf_drift_detected', 'model="patterns"')).toBeUndefined();
+    await predict([2], 200);
+    await vi.waitFor(() => expect(checks()).toHaveLength(1), { timeout: 60_000, interval: 50 });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const p = gauge(text, 'cvf_drift_p_value', 'model="patterns",method="mmd"')!;
+    expect(p).toBeGreaterThan(0.05 / 2);
+    expect(gauge(text, 'cvf_drift_statistic', 'model="patterns",method="mmd"')).toEqual(expect.any(Number));
+    expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(0);
+    expect(checks()[0]).toMatchObject({ model: 'patterns', n: WINDOW, drifted: false });
+  });
+
+  it('a window of one class only (a class-prior shift) is drift: the gauges say so', async () => {
+    await predict(Array.from({ length: WINDOW }, () => 2), 300);
+    await vi.waitFor(() => expect(checks()).toHaveLength(2), { timeout: 60_000, interval: 50 });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="mmd"')).toBeLessThan(0.01);
+    expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(1);
+    expect(checks()[1]).toMatchObject({ drifted: true, results: [expect.objectContaining({ method: 'mmd', drifted: true })] });
+  });
+});
+
+describe('drift monitor with image statistics', () => {
+  const device = new CpuDevice();
+
+  it('runs mmd and input each at alpha/2; a 30% darker window is input drift and the input gauges show it', async () => {
+    const loaded = await readBundleFolder(bundle);
+    const registry = new Registry();
+    const lines: string[] = [];
+    const monitor = new DriftMonitor({ window: WINDOW, registry, device, log: createLogger({ destination: { write: (line: string) => void lines.push(line) } }), served: () => ({ version: 'v1', bundle: loaded }) });
+    const log = monitor.tap(undefined);
+    const predictor = await Predictor.load(loaded, { device, onnxRuntime: await createOrtNodeRuntime() });
+    const feed = async (factor: number, seed: number): Promise<void> => {
+      for (let i = 0; i < WINDOW; i++) {
+        const pixels = Uint8Array.from(testPattern(i % 3, new Rng(seed + i)), (v) => Math.round(v * factor));
+        const image = imageTensor('u8', { height: TEST_IMAGE_SIZE, width: TEST_IMAGE_SIZE, channels: 1 }, pixels);
+        const [p] = await predictor.predict([image], { features: true, inputStatistics: true });
+        log.append({ time: new Date().toISOString(), model: 'patterns', version: 'v1', features: p!.features!, probabilities: p!.probabilities, predictedClass: p!.classIndex, input: p!.inputStatistics! });
+      }
+      await monitor.idle();
+    };
+    await feed(1, 1000);
+    let text = await registry.metrics();
+    expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="input"')).toBeGreaterThan(0.025);
+    expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(0);
+    await feed(0.7, 2000);
+    text = await registry.metrics();
+    expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="input"')).toBeLessThan(0.001);
+    expect(gauge(text, 'cvf_drift_statistic', 'model="patterns",method="input"')).toBeGreaterThan(0);
+    expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(1);
+    const last = lines.map((line) => JSON.parse(line)).filter((e) => e.msg === 'drift check').at(-1);
+    expect(last.results).toEqual([expect.objectContaining({ method: 'mmd' }), expect.objectContaining({ method: 'input', drifted: true })]);
+    await predictor.release();
+    await monitor.close();
+  });
+
+  it('a record of another version starts the window over; a bundle without an input reference checks mmd alone and says why', async () => {
+    const loaded = await readBundleFolder(bundle);
+    const stage = loaded.manifest.stages.find((s) => s.kind === 'reference')!;
+    // The same bundle as one trained before the input detector: its reference stage without the input file.
+    const { input: _input, ...params } = stage.params as Record<string, unknown>;
+    const old = { ...loaded, manifest: { ...loaded.manifest, stages: loaded.manifest.stages.map((s) => (s === stage ? { ...s, params, files: { statistics: s.files.statistics! } } : s)) } } as typeof loaded;
+    const registry = new Registry();
+    const lines: string[] = [];
+    let version = 'v1';
+    const monitor = new DriftMonitor({ window: 4, registry, device, log: createLogger({ destination: { write: (line: string) => void lines.push(line) } }), served: () => ({ version, bundle: old }) });
+    const log = monitor.tap(undefined);
+    const dim = (stage.params as { dim: number }).dim;
+    const record = (v: string, i: number) => ({ time: new Date().toISOString(), model: 'patterns', version: v, features: Array.from({ length: dim }, (_, j) => Math.sin(i + j)), probabilities: [1, 0, 0], predictedClass: 0, input: undefined });
+    for (let i = 0; i < 3; i++) log.append(record('v1', i));
+    version = 'v2';
+    for (let i = 0; i < 3; i++) log.append(record('v2', i));
+    await monitor.idle();
+    expect(monitor.checks).toBe(0); // neither version has a full window of its own
+    log.append(record('v2', 3));
+    await monitor.idle();
+    expect(monitor.checks).toBe(1);
+    const check = lines.map((line) => JSON.parse(line)).find((e) => e.msg === 'drift check');
+    expect(check.results.map((r: { method: string }) => r.method)).toEqual(['mmd']);
+    expect(check.skipped).toEqual([{ method: 'input', reason: expect.stringMatching(/no input reference/) }]);
+    await monitor.close();
+  });
+});
