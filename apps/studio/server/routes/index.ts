@@ -1,4 +1,5 @@
 import type { Route } from '../http/router.js';
+import { auditRoutes } from './audit.js';
 import { configRoutes } from './configs.js';
 import { dataRoutes } from './data.js';
 import { dicomwebRoutes } from './dicomweb.js';
@@ -20,4 +21,5 @@ export const API_ROUTES: readonly Route[] = [
   ...dataRoutes,
   ...teachRoutes,
   ...dicomwebRoutes,
+  ...auditRoutes,
 ];

@@ -21,6 +21,8 @@ export interface OpenedImageInfo {
   /** Study/series/instance keys; raster images (PNG/JPEG) get one synthetic study and a series per file. */
   readonly studyUid: string;
   readonly seriesUid: string;
+  /** The SOP Instance UID of a DICOM file that has one (for the audit trail, which stores only its salted hash). */
+  readonly sopInstanceUid?: string;
   readonly studyDescription: string;
   readonly seriesDescription: string;
   readonly seriesNumber: number;

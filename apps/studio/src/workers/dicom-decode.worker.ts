@@ -67,6 +67,7 @@ async function open(fileName: string, bytes: Uint8Array): Promise<OpenedImageInf
     // A file without UIDs still opens: it becomes its own study and series.
     studyUid: text(Tag.StudyInstanceUID) || `file:${fileId}`,
     seriesUid: text(Tag.SeriesInstanceUID) || `file:${fileId}`,
+    ...(text(Tag.SOPInstanceUID) && { sopInstanceUid: text(Tag.SOPInstanceUID) }),
     studyDescription: text(Tag.StudyDescription),
     seriesDescription: text(Tag.SeriesDescription),
     seriesNumber: file.number('00200011') ?? 0,

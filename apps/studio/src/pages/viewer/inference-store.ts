@@ -6,10 +6,11 @@ import { defaultChoice, modelChoices, type ModelChoice } from './model-choices.j
 import { modelInput, planarUnitImage } from './model-input.js';
 import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
 import { decide, type Decision } from './prediction-decision.js';
+import { recordDecision } from './decision-audit.js';
 import { explainPrediction } from './saliency.js';
 import type { Slice } from './study-grouping.js';
 import { viewerDevice, type ComputePreference } from './viewer-device.js';
-import { decodeClient, decodedFrame } from './viewer-store.js';
+import { decodeClient, decodedFrame, useViewerStore } from './viewer-store.js';
 
 /** The key of a slice, to tell whether a result belongs to the image on screen. */
 export const sliceKey = (slice: Slice) => `${slice.fileId}:${slice.frame}`;
@@ -132,6 +133,10 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
       try {
         const [prediction] = await model.predictor.predict([input]);
         if (!isLatest()) return;
+        // The decision shown is recorded in the store's audit trail; a failure to record is reported, not hidden.
+        const sopInstanceUid = useViewerStore.getState().images.find((i) => i.fileId === slice.fileId)?.sopInstanceUid;
+        const { choice, predictor } = model;
+        void recordDecision({ name: choice.name, version: choice.version, configHash: predictor.bundle.manifest.configHash }, prediction!, sopInstanceUid).catch((error: Error) => console.warn(error.message));
         set({ prediction: { key, prediction: prediction!, decision: decide(prediction!, model.thresholds) }, predicting: false });
         if (get().saliencyOn) await explain(model, key, await planarUnitImage(device, input), prediction!.classIndex, isLatest);
       } finally {
