@@ -41,14 +41,16 @@ export interface EdgeServerOptions {
   readonly driftWindow?: number;
   /** The store's hash-chained audit trail: each answered decision of v1 and v2 appends a record before it is sent. Default: none. */
   readonly audit?: AuditLog;
+  /** A DICOMweb root (e.g. http://pacs:8042/dicom-web): each answered DICOM prediction's SR is stored there with STOW-RS, off the request path. Default: none. */
+  readonly stow?: string;
   /** JSON logger (pino). Default: info level to stdout. */
   readonly logger?: Logger;
   /** The pipeline config's `monitor` section: the performance trigger on fed-back labels, retraining on it. Default: the section's defaults. */
   readonly monitor?: MonitorConfig;
 }
 
-export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'audit' | 'logger' | 'monitor'>> &
-  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'audit' | 'logger' | 'monitor'>;
+export type ResolvedEdgeServerOptions = Required<Omit<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'stow' | 'audit' | 'logger' | 'monitor'>> &
+  Pick<EdgeServerOptions, 'device' | 'publicKey' | 'inferenceLog' | 'stow' | 'audit' | 'logger' | 'monitor'>;
 
 const MiB = 1024 * 1024;
 

@@ -16,6 +16,7 @@ import { EdgeMetrics } from './metrics.js';
 import { ModelSlot } from './models/model-slot.js';
 import { DriftMonitor } from './monitoring/drift-monitor.js';
 import type { ServerState } from './server-state.js';
+import { ResultStow } from './stow/result-stow.js';
 import { serviceRoutes } from './service-routes.js';
 import { fileRoutes } from './v1/file-routes.js';
 import { v2Routes } from './v2/v2-routes.js';
@@ -55,6 +56,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   const ownDevice = options.device === undefined;
   const device = options.device ?? new CpuDevice();
   const slots = new Map<string, ModelSlot>();
+  const stow = options.stow === undefined ? undefined : new ResultStow({ url: options.stow, metrics, log });
   const dicomPool = options.decodeWorkers > 0 && device.backend === 'cpu' ? new DicomDecodePool(Math.floor(options.decodeWorkers)) : undefined;
   // Off the request path: checks the last window of each model's predictions every driftWindow predictions.
   const drift =
@@ -72,6 +74,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     },
     device,
     metrics,
+    stow,
     inferenceLog: drift ? drift.tap(options.inferenceLog) : options.inferenceLog,
     feedback: new EdgeFeedback({ store: options.store, registry: metrics.registry, logger: log, ...(options.monitor !== undefined && { monitor: options.monitor }) }),
     audit: options.audit,
@@ -172,6 +175,8 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     if (inFlight > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
     server.closeAllConnections();
     await closed;
+    // The SRs of answered predictions are still sent before the process goes.
+    await stow?.drain();
     await drift?.close();
     for (const slot of slots.values()) await slot.close();
     await dicomPool?.close();

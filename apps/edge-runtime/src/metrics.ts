@@ -70,6 +70,19 @@ export class EdgeMetrics {
     registers: [this.registry],
   });
 
+  readonly stowed = new Counter({
+    name: 'cvf_stow_total',
+    help: 'Structured Reports of answered DICOM predictions stored in the PACS (--stow), by model',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+  readonly stowFailures = new Counter({
+    name: 'cvf_stow_failures_total',
+    help: 'Structured Reports of answered DICOM predictions that could not be stored in the PACS (--stow), by model and error code',
+    labelNames: ['model', 'code'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'cvf_' });
   }

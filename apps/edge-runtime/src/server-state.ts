@@ -6,6 +6,7 @@ import type { AuditLog } from '@cvf/medical/node';
 import type { InferenceLog } from './inference-log.js';
 import type { EdgeMetrics } from './metrics.js';
 import type { ModelSlot } from './models/model-slot.js';
+import type { ResultStow } from './stow/result-stow.js';
 import type { ServedModel } from './models/served-model.js';
 
 /** What the route handlers share: the models, limits, metrics and sinks of one server. */
@@ -16,6 +17,8 @@ export interface ServerState {
   readonly device: Device;
   readonly metrics: EdgeMetrics;
   readonly inferenceLog: InferenceLog | undefined;
+  /** Where the SRs of answered DICOM predictions go (`--stow`), when anywhere. */
+  readonly stow: ResultStow | undefined;
   /** The audit trail every answered decision is appended to, when there is one. */
   readonly audit: AuditLog | undefined;
   /** What answered predictions said, and the labels fed back for them. */

@@ -7,6 +7,7 @@ import type { RequestContext, Route } from '../http/route.js';
 import { newPredictionIds, stampingPredictionIds } from '../feedback/prediction-ids.js';
 import { auditPredictions } from '../audit/audit-predictions.js';
 import { recordPredictions } from '../models/record-predictions.js';
+import { stowJobs } from '../stow/stow-jobs.js';
 import type { ServedModel } from '../models/served-model.js';
 import { slotOf, type ServerState } from '../server-state.js';
 import { parseMultipart, type UploadedFile } from './multipart.js';
@@ -84,6 +85,7 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       const inferenceLog = state.inferenceLog && stampingPredictionIds(state.inferenceLog, ids);
       recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
       state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
+      state.stow?.enqueue(model.name, stowJobs(files, uploads, result.outputs));
       await auditPredictions(state.audit, model, result.outputs, uploads.map((u) => u.sopInstanceUid));
       return {
         model: model.name,

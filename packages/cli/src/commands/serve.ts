@@ -44,6 +44,7 @@ export function registerServe(program: Command): void {
     .option('--public-key <file>', 'serve only bundles signed by this Ed25519 key (PEM; see cvf models sign)')
     .option('--no-inference-log', 'do not log features and outputs of predictions for drift monitoring')
     .option('--no-audit', "do not append each answered decision to the store's audit trail (<store>/audit; see cvf audit)")
+    .option('--stow <url>', 'a DICOMweb root (e.g. http://pacs:8042/dicom-web): store the Structured Report of each answered DICOM prediction there with STOW-RS, in the source study, off the request path (failures are logged and counted in cvf_stow_failures_total)')
     .option('--inference-log-dir <dir>', 'folder of the inference log (default: <store>/inference-log)')
     .addOption(new Option('--log-level <level>', 'log level').choices(SERVE_LOG_LEVELS).default('info'))
     .action((models: string[], options: ServeOptions) => runAction(false, () => serve(models, options), EXIT.badInput));
@@ -92,6 +93,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
       logger,
       ...(publicKey !== undefined && { publicKey }),
       ...(inferenceLog && { inferenceLog }),
+      ...(options.stow !== undefined && { stow: options.stow }),
       ...(options.audit && { audit: await AuditLog.open(store) }),
     });
     const onHangup = () => void server.checkForUpdates();
