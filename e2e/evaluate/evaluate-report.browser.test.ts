@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createProgram } from '@cvf/cli';
@@ -23,8 +24,12 @@ async function cvf(...args: string[]): Promise<void> {
   const write = (chunk: unknown) => ((output += String(chunk)), true);
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(write);
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(write);
+  const program = createProgram(args);
+  // A usage error throws here instead of exiting the test process.
+  const commands = (command: Command): Command[] => [command, ...command.commands.flatMap(commands)];
+  for (const command of commands(program)) command.exitOverride();
   try {
-    await createProgram(args).parseAsync(args, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } finally {
     out.mockRestore();
     err.mockRestore();
