@@ -23,3 +23,4 @@ export { checkTwoSamples, DRIFT_METHODS, parseDriftMethod, type AutoDriftResult,
 export { psi, psiDrift, PSI_FLOOR, type LivePredictions, type PsiOptions, type PsiReference } from './drift/psi.js';
 export { classifierDrift, domainFolds, type ClassifierOptions } from './drift/classifier.js';
 export { autoDrift, type AutoDriftOptions, type DetectorAtLevel } from './drift/auto.js';
+export { latestScheduledTime, startCronJob, type CronJob } from './triggers/cron-schedule.js';
