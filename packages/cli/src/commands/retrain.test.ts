@@ -161,6 +161,21 @@ describe('cvf retrain: champion/challenger on the same held-out set, promotion b
     expect(result.stdout).toMatch(/^reason +the challenger breaks .*sensitivity of (hbars|vbars) drops by/m);
   });
 
+  it('the ensemble selector keeps the champion when the average does not beat both (the same data trains the same model again)', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'new'), '--set', 'monitor.retrain.selector={kind: ensemble, metric: log-loss}');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^decision +kept patterns@2 at production \(ensemble selector, champion selected\)$/m);
+    expect(result.stdout).toMatch(/^reason +the averaged model does not beat both members \(log-loss: /m);
+    expect(result.stdout).toMatch(/^averaged +accuracy 1\.0000/m);
+    const registry = SqliteTrackingStore.open(store);
+    try {
+      // Only the challenger was registered: no averaged version when it is not selected.
+      expect((await registry.listVersions('patterns')).map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
+    } finally {
+      registry.close();
+    }
+  });
+
   it('refuses a --data-add that is not a folder, naming it', async () => {
     const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'nowhere'), '--json');
     expect(result.exitCode).toBe(1);

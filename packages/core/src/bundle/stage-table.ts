@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { loadIndexStage, saveIndexStage, indexStageSchema } from './kinds/case-index.js';
 import { composedStageSchema, loadComposedStage, saveComposedStage } from './kinds/composed.js';
 import { decisionStage, decisionStageSchema } from './kinds/decision.js';
+import { ensembleStageSchema, loadEnsembleStage, saveEnsembleStage } from './kinds/ensemble.js';
 import { evaluationStageSchema, loadEvaluationStage, saveEvaluationStage } from './kinds/evaluation.js';
 import { extractorStageSchema, loadExtractorStage, saveExtractorStage } from './kinds/extractor.js';
 import { headStageSchema, loadHeadStage, saveHeadStage } from './kinds/head.js';
@@ -30,6 +31,7 @@ export const STAGE_KINDS = {
   thumbnails: { schema: thumbnailsStageSchema, save: saveThumbnailsStage, load: loadThumbnailsStage },
   reference: { schema: referenceStageSchema, save: saveReferenceStage, load: loadReferenceStage },
   evaluation: { schema: evaluationStageSchema, save: saveEvaluationStage, load: loadEvaluationStage },
+  ensemble: { schema: ensembleStageSchema, save: saveEnsembleStage, load: loadEnsembleStage },
 } as const;
 
 /** A stage of the manifest: discriminated by `kind`, so each kind's params and files are typed. */
@@ -46,6 +48,7 @@ export const bundleStageSchema = z.discriminatedUnion('kind', [
   STAGE_KINDS.thumbnails.schema,
   STAGE_KINDS.reference.schema,
   STAGE_KINDS.evaluation.schema,
+  STAGE_KINDS.ensemble.schema,
 ]);
 export type BundleStage = z.output<typeof bundleStageSchema>;
 export type StageKindName = keyof typeof STAGE_KINDS;

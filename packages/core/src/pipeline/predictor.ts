@@ -22,6 +22,8 @@ import { ComposedForward, type ForwardResult } from './composed-forward.js';
 import { decide } from './decision/decide.js';
 import type { Decision } from './decision/decision.js';
 import { assertStagesAgree } from './predictor-consistency.js';
+import { averageProbabilities } from './ensemble-average.js';
+import { assertSameClasses } from '../bundle/kinds/ensemble.js';
 
 export interface Prediction {
   readonly classIndex: number;
@@ -84,6 +86,8 @@ interface PredictorParts {
   readonly knn: KnnSettings | null;
   readonly thumbnails: Thumbnails | null;
   readonly decision: DecisionParams;
+  /** The ensemble member (an `ensemble` stage): a second model whose probabilities are averaged with this one's. */
+  readonly member: Predictor | null;
 }
 
 /**
@@ -117,6 +121,10 @@ export class Predictor {
     const thumbnailsStage = findStage(manifest, 'thumbnails');
     const decision = findStage(manifest, 'decision')?.params ?? argmaxNeverRefer(indexStage.params.k);
     if (!headStage && !knnStage) requireStage(manifest, 'head');
+    const ensembleStage = findStage(manifest, 'ensemble');
+    const memberBundle = ensembleStage ? await STAGE_KINDS.ensemble.load(ensembleStage, stageFiles(bundle, ensembleStage)) : null;
+    if (memberBundle) assertSameClasses(memberBundle, manifest.classes);
+    const member = memberBundle ? await Predictor.load(memberBundle, context) : null;
     const composed = context.composed === false ? null : await ComposedForward.load(bundle, context.device, context.onnxRuntime);
     const extractor = composed ? null : await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
@@ -129,9 +137,10 @@ export class Predictor {
     } catch (error) {
       await head?.release();
       await composed?.release();
+      await member?.release();
       throw error;
     }
-    return new Predictor(bundle, { device: context.device, composed, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision });
+    return new Predictor(bundle, { device: context.device, composed, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision, member });
   }
 
   /** Predictions for decoded images (host images or images on the Device, see decodeInput), in order. */
@@ -148,7 +157,8 @@ export class Predictor {
     // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
     const { decision } = this.#parts;
     const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) });
-    const probabilities = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours));
+    const own = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours));
+    const probabilities = this.#parts.member ? averageProbabilities(own, await this.#parts.member.#probabilitiesOf(images)) : own;
     const classes = manifest.classes;
     const topK = findStage(manifest, 'postprocess')?.params.topK ?? classes.length;
     const knnVotes = this.#similarCasesVote(neighbours, decision.referral.knnK);
@@ -185,6 +195,12 @@ export class Predictor {
   async release(): Promise<void> {
     await this.#parts.head?.release();
     await this.#parts.composed?.release();
+    await this.#parts.member?.release();
+  }
+
+  /** The class probabilities alone (rows × classes), as an ensemble averages them. */
+  async #probabilitiesOf(images: readonly DecodedInput[]): Promise<Float32Array> {
+    return Float32Array.from((await this.predict(images, { similar: 0 })).flatMap((prediction) => prediction.probabilities));
   }
 
   /** Features after PCA and, from the composed graph, the head's probabilities (null: the head runs after the index search). */

@@ -1,4 +1,5 @@
 import { metricMode, type ScalarMetricName } from '../../config/sections/common.js';
+import { averageProbabilities } from '../ensemble-average.js';
 import { scoreModel, type HeldOutSet, type ScoredModel } from './held-out.js';
 import { METRIC_TOLERANCE, type RetrainSelector, type SelectorVerdict } from './selector-verdict.js';
 
@@ -9,11 +10,6 @@ export interface EnsembleEvidence {
   readonly challenger: number;
   /** The metric of the averaged probabilities. */
   readonly ensemble: number;
-}
-
-/** The equal-weight average of two models' probabilities (rows × classes): each row still sums to 1. */
-export function averageProbabilities(first: Float32Array, second: Float32Array): Float32Array {
-  return first.map((p, i) => (p + second[i]!) / 2);
 }
 
 /**

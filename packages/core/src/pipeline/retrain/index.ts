@@ -1,5 +1,6 @@
 // Champion/challenger retraining (`cvf retrain`): the orchestrator, the selectors and the decision record.
-export { averageProbabilities, selectByEnsemble, type EnsembleEvidence } from './ensemble-selector.js';
+export { averageProbabilities } from '../ensemble-average.js';
+export { selectByEnsemble, type EnsembleEvidence } from './ensemble-selector.js';
 export { scoreModel, type HeldOutSet, type ScoredModel } from './held-out.js';
 export { heldOutProbabilities } from './held-out-predictions.js';
 export { selectByMetric, type MetricEvidence } from './metric-selector.js';

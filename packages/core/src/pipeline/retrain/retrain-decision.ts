@@ -12,7 +12,7 @@ export interface JudgedVersion {
 
 /** What `cvf retrain` decided and why; `--json` prints it last, and the retraining run keeps it as `retrain-decision.json`. */
 export interface RetrainDecision {
-  /** Whether the alias now points at the challenger. */
+  /** Whether the alias now points at the challenger (or at the averaged model). */
   readonly promoted: boolean;
   readonly selected: SelectedModel;
   readonly reason: string;
@@ -24,6 +24,8 @@ export interface RetrainDecision {
   /** The version at the alias before retraining; null when there was none. */
   readonly champion: JudgedVersion | null;
   readonly challenger: JudgedVersion;
+  /** The averaged champion+challenger, registered as its own version when the ensemble selector selected it; null otherwise. */
+  readonly ensemble: JudgedVersion | null;
   /** The held-out set both were judged on, the selector and its evidence. */
   readonly test: {
     readonly samples: number;

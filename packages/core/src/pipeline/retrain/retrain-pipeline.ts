@@ -1,4 +1,5 @@
 import type { Bundle } from '../../bundle/bundle.js';
+import { bundleDigest } from '../../bundle/digest.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import type { DataSource } from '../../config/sections/data.js';
 import { openDataset } from '../../data/open-dataset.js';
@@ -11,6 +12,7 @@ import { runTrainingPipeline } from '../train-pipeline.js';
 import type { TrainingEnvironment } from '../training-environment.js';
 import { scoreModel, type HeldOutSet, type ScoredModel } from './held-out.js';
 import { heldOutProbabilities } from './held-out-predictions.js';
+import { writeEnsembleBundle } from './ensemble-bundle.js';
 import type { JudgedVersion, RetrainDecision } from './retrain-decision.js';
 import { selectModel, type SelectionResult } from './select-model.js';
 import { numericLeaves } from './numeric-leaves.js';
@@ -76,8 +78,10 @@ export async function runRetraining(config: PipelineConfig, env: RetrainEnvironm
     const models = championVersion ? [championVersion, challengerVersion] : [challengerVersion];
     const total = models.length * opened.test.length;
     const scored: ScoredModel[] = [];
+    const bundles: Bundle[] = [];
     for (const [i, version] of models.entries()) {
-      const predictor = await Predictor.load(await env.loadRegisteredBundle(version), { device: env.device, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
+      bundles.push(await env.loadRegisteredBundle(version));
+      const predictor = await Predictor.load(bundles[i]!, { device: env.device, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
       try {
         const probabilities = await heldOutProbabilities(predictor, opened.test, opened.classes, (done) =>
           progress({ stage: 'compare', done: i * opened.test.length + done, total, message: `${model}@${version.version} on ${opened.test.length} held-out images` }),
@@ -91,21 +95,25 @@ export async function runRetraining(config: PipelineConfig, env: RetrainEnvironm
     const verdict: SelectionResult = championScores
       ? selectModel(selector, heldOut, championScores, challengerScores)
       : { selector: selector.kind, selected: 'challenger', reason: `${model} has no version at alias ${alias}: the challenger is the first to serve`, evidence: {} };
-    // An averaged model needs a bundle composing both members, which bundles cannot hold yet: it is reported, not served.
-    const promoted = verdict.selected === 'challenger';
-    const reason = verdict.selected === 'ensemble' ? `${verdict.reason}; an ensemble bundle cannot be served yet, so ${alias} stays on version ${championVersion!.version}` : verdict.reason;
-    if (promoted) await env.registry.setAlias(model, challengerVersion.version, alias);
+    // The averaged model is registered as a version of its own: the challenger's bundle holding the champion's.
+    const ensembleVersion =
+      verdict.selected === 'ensemble' && verdict.ensemble
+        ? await registerEnsemble(env, run.id, { model, configHash: challengerVersion.configHash, primary: bundles[1]!, member: bundles[0]!, memberVersion: championVersion!.version, testMetrics: scalarMetrics(verdict.ensemble.evaluation) })
+        : null;
+    const promotedVersion = verdict.selected === 'challenger' ? challengerVersion : ensembleVersion;
+    if (promotedVersion) await env.registry.setAlias(model, promotedVersion.version, alias);
 
     const judged = (version: ModelVersion, scores: ScoredModel): JudgedVersion => ({ version: version.version, runId: version.runId, bundle: version.bundle, metrics: scalarMetrics(scores.evaluation) });
     const decision: RetrainDecision = {
-      promoted,
+      promoted: promotedVersion !== null,
       selected: verdict.selected,
-      reason,
+      reason: verdict.reason,
       model,
       alias,
       runId: run.id,
       champion: championVersion && championScores ? judged(championVersion, championScores) : null,
       challenger: judged(challengerVersion, challengerScores),
+      ensemble: ensembleVersion && verdict.ensemble ? judged(ensembleVersion, verdict.ensemble) : null,
       test: {
         samples: opened.test.length,
         classes: [...opened.classes],
@@ -134,6 +142,7 @@ async function recordDecision(env: RetrainEnvironment, decision: RetrainDecision
     selector: decision.test.selector.kind,
     champion: decision.champion ? `${model}@${decision.champion.version}` : 'none',
     challenger: `${model}@${decision.challenger.version}`,
+    ...(decision.ensemble ? { ensemble: `${model}@${decision.ensemble.version}` } : {}),
     reason: decision.reason,
   });
   await env.tracker.logMetrics(
@@ -149,4 +158,21 @@ async function recordDecision(env: RetrainEnvironment, decision: RetrainDecision
     0,
   );
   await env.tracker.logArtifact(runId, RETRAIN_DECISION_ARTIFACT, new TextEncoder().encode(`${JSON.stringify(decision, null, 2)}\n`));
+}
+
+/** Writes the averaged champion+challenger bundle under the retraining run and registers it as the next version of `model`. */
+async function registerEnsemble(
+  env: RetrainEnvironment,
+  runId: string,
+  parts: { model: string; configHash: string | null; primary: Bundle; member: Bundle; memberVersion: number; testMetrics: Record<string, number> },
+): Promise<ModelVersion> {
+  const written = await writeEnsembleBundle(env, runId, { primary: parts.primary, member: parts.member, memberVersion: { name: parts.model, version: parts.memberVersion }, testMetrics: parts.testMetrics });
+  return env.registry.registerVersion(parts.model, {
+    runId,
+    bundle: written.location,
+    metrics: parts.testMetrics,
+    bundleDigest: await bundleDigest(written.manifest),
+    ...(parts.configHash ? { configHash: parts.configHash } : {}),
+    ...(env.gitSha ? { gitSha: env.gitSha } : {}),
+  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { averageProbabilities, selectByEnsemble } from './ensemble-selector.js';
+import { averageProbabilities } from '../ensemble-average.js';
+import { selectByEnsemble } from './ensemble-selector.js';
 import { scoreModel, type HeldOutSet } from './held-out.js';
 import { selectByMetric } from './metric-selector.js';
 import { numericLeaves } from './numeric-leaves.js';
