@@ -1,4 +1,5 @@
 import type { SqliteTrackingStore } from '@cvf/core/node';
+import type { DeidOptionName } from '@cvf/medical';
 import type { ConfigFiles } from './configs/config-files.js';
 import type { DatasetCache } from './data/dataset-cache.js';
 import type { RunTestSets } from './data/test-predictions.js';
@@ -18,5 +19,7 @@ export interface StudioContext {
   readonly testSets: RunTestSets;
   readonly concurrency: number;
   readonly dicomweb: string | null;
+  /** The PS3.15 options of the studio's de-identification profile, on top of the Basic Profile. */
+  readonly deidOptions: readonly DeidOptionName[];
   readonly log: (message: string) => void;
 }

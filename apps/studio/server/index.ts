@@ -1,5 +1,6 @@
 import { CORE_VERSION } from '@cvf/core';
 import { SqliteTrackingStore } from '@cvf/core/node';
+import { checkDeidOptions } from '@cvf/medical';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -43,6 +44,8 @@ export interface StudioServerOptions {
   concurrency?: number;
   /** A DICOMweb base URL the viewer may query. */
   dicomweb?: string;
+  /** PS3.15 options of the de-identification profile DICOM leaves the studio with (the names `cvf dicom deid --option` takes). */
+  deidOptions?: readonly string[];
   /** How to start `cvf train`: the CLI passes itself (node, its flags, its script). */
   trainCommand: TrainCommand;
   /** The version /api/info reports (default @cvf/core's). */
@@ -84,7 +87,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   });
   const datasets = new DatasetCache();
   const testSets = new RunTestSets(store, datasets, (runId, runName) => runConfigFolder(runId, runName, queue, configs));
-  const studio: StudioContext = { version: options.version ?? CORE_VERSION, storeDir, store, configs, queue, datasets, testSets, concurrency, dicomweb: options.dicomweb ?? null, log };
+  const studio: StudioContext = { version: options.version ?? CORE_VERSION, storeDir, store, configs, queue, datasets, testSets, concurrency, dicomweb: options.dicomweb ?? null, deidOptions: checkDeidOptions(options.deidOptions), log };
   const server = createServer(
     createRequestListener({ studio, router: new Router(API_ROUTES), staticFiles: new StaticFiles(options.dist ?? defaultStudioDist()), auth: options.token ? new TokenAuth(options.token) : null, loopbackOnly }),
   );

@@ -2,6 +2,7 @@ import type { Route } from '../http/router.js';
 import { auditRoutes } from './audit.js';
 import { configRoutes } from './configs.js';
 import { dataRoutes } from './data.js';
+import { deidRoutes } from './deid.js';
 import { dicomwebRoutes } from './dicomweb.js';
 import { infoRoutes } from './info.js';
 import { modelRoutes } from './models.js';
@@ -21,5 +22,6 @@ export const API_ROUTES: readonly Route[] = [
   ...dataRoutes,
   ...teachRoutes,
   ...dicomwebRoutes,
+  ...deidRoutes,
   ...auditRoutes,
 ];

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, runAction } from '../output.js';
 import { locateStore } from '../store-location.js';
 import { CLI_VERSION } from '../version.js';
+import { collectOption } from './serve-options.js';
 
 function portOption(value: string): number {
   const n = Number(value);
@@ -25,6 +26,7 @@ interface StudioOptions {
   token?: string;
   concurrency: number;
   dicomweb?: string;
+  deidOption?: string[];
 }
 
 export function registerStudio(program: Command): void {
@@ -38,6 +40,7 @@ export function registerStudio(program: Command): void {
     .addOption(new Option('--token <token>', 'token the login page asks for (required off loopback)').env('CVF_STUDIO_TOKEN'))
     .addOption(new Option('--concurrency <n>', 'training runs at once').argParser(concurrencyOption).default(1))
     .option('--dicomweb <url>', 'DICOMweb base URL the viewer may query')
+    .option('--deid-option <name>', 'a PS3.15 option of the profile DICOM leaves the studio de-identified with (repeatable; the names of cvf dicom deid --option)', collectOption)
     .action((options: StudioOptions) =>
       runAction(false, async () => {
         if (options.dicomweb !== undefined && !/^https?:\/\//.test(options.dicomweb)) throw new CvfError('USAGE_INVALID', `--dicomweb must be an http(s) URL, not "${options.dicomweb}"`);
@@ -51,6 +54,7 @@ export function registerStudio(program: Command): void {
           ...(options.token ? { token: options.token } : {}),
           concurrency: options.concurrency,
           ...(options.dicomweb ? { dicomweb: options.dicomweb } : {}),
+          ...(options.deidOption ? { deidOptions: options.deidOption } : {}),
           // Queued runs are this same cvf: this Node, its flags (a tsx loader in development), its script.
           trainCommand: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
           version: CLI_VERSION,
