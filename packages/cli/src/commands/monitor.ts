@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerMonitorDrift } from './monitor-drift.js';
 import { registerMonitorEvents } from './monitor-events.js';
 import { registerMonitorFeedback } from './monitor-feedback.js';
 
@@ -8,6 +9,7 @@ import { registerMonitorFeedback } from './monitor-feedback.js';
  */
 export function registerMonitor(program: Command): void {
   const monitor = program.command('monitor').description('Monitor a deployed model: drift tests, trigger events, fed-back labels');
+  registerMonitorDrift(monitor);
   registerMonitorEvents(monitor);
   registerMonitorFeedback(monitor);
 }
