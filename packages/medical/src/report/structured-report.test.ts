@@ -7,7 +7,7 @@ import { deidentifyDicom } from '../deid/deidentify.js';
 import { decodeFrames } from '../dicom/decode-frames.js';
 import { parseDicom } from '../dicom/parse-dicom.js';
 import { Tag } from '../dicom/tags.js';
-import { dcmdump, referenceToolsSkipReason } from '../node/reference-tools.js';
+import { dcmdump, referenceToolsSkipReason, runPythonJson } from '../node/reference-tools.js';
 import { bytesElement, textElement } from '../writer/data-element.js';
 import { tag } from '../writer/dicom-tag.js';
 import { createCtImage, CT_IMAGE_STORAGE } from '../writer/ct-image.js';
@@ -131,6 +131,36 @@ describe('prediction report (Comprehensive SR)', () => {
     expect(utf8.status).toBe(0);
     expect(utf8.stdout).toContain('Müller^Jürgen');
     expect(tool('dcmdump', utf8Path).stderr).toBe('');
+  });
+
+  it.skipIf(skip)('pydicom reads the same content tree: finding, probability with its unit, recommendation', () => {
+    const path = join(dir, 'report-pydicom.dcm');
+    writeFileSync(path, sr);
+    const script = `
+import json, sys, pydicom
+ds = pydicom.dcmread(sys.argv[1])
+def walk(items, out):
+    for item in items:
+        name = item.ConceptNameCodeSequence[0].CodeMeaning if 'ConceptNameCodeSequence' in item else ''
+        if item.ValueType == 'CODE': out[name] = item.ConceptCodeSequence[0].CodeMeaning
+        if item.ValueType == 'NUM':
+            mv = item.MeasuredValueSequence[0]
+            out[name] = [float(mv.NumericValue), mv.MeasurementUnitsCodeSequence[0].CodeValue]
+        if item.ValueType == 'TEXT': out.setdefault(name, item.TextValue)
+        walk(item.get('ContentSequence', []), out)
+    return out
+print(json.dumps({'sop': ds.SOPClassUID, 'tree': walk(ds.ContentSequence, {})}))
+`;
+    const read = runPythonJson<{ sop: string; tree: Record<string, unknown> }>(script, [path]);
+    expect(read.sop).toBe(COMPREHENSIVE_SR_STORAGE);
+    expect(read.tree).toMatchObject({
+      Finding: FINDING.label,
+      'Model probability of the finding': [FINDING.probability, '1'],
+      'Operating threshold of the finding': [DECISION.threshold, '1'],
+      Recommendation: 'Refer to a clinician: the model is unsure',
+      'Algorithm Name': ALGORITHM.name,
+      'Algorithm Version': ALGORITHM.version,
+    });
   });
 
   it('de-identified on request: the references point at the de-identified source made with the same secret', async () => {
