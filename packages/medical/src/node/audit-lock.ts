@@ -46,6 +46,8 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, time
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Two writers may judge the same dead lock at once and the slower one remove the faster one's new lock;
+      // the window is one unlink wide, and a fork it caused is a sequence clash that verify names.
       if (await stale(path)) {
         await unlink(path).catch(() => undefined);
         continue;
