@@ -11,6 +11,7 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerPredict } from './commands/predict.js';
 import { registerRetrain } from './commands/retrain.js';
 import { registerRuns } from './commands/runs.js';
+import { registerScheduler } from './commands/scheduler.js';
 import { registerServe } from './commands/serve.js';
 import { registerStudio } from './commands/studio.js';
 import { registerTrain } from './commands/train.js';
@@ -46,6 +47,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerBench(program);
   registerStudio(program);
   registerMonitor(program);
+  registerScheduler(program);
   registerAudit(program);
   return program;
 }

@@ -51,7 +51,7 @@ function formatEvents(events: readonly MonitorEvent[]): string {
     e.model === null ? '-' : e.version === null ? e.model : `${e.model}@${e.version}`,
     e.action,
     summariseFigures(e),
-    e.outcome === null ? (e.action === 'none' ? '-' : 'pending') : summarise(e.outcome),
+    e.outcome === null ? (e.action === 'none' ? '-' : 'pending') : summariseOutcome(e.outcome),
   ]);
   return formatTable(['id', 'time', 'kind', 'trigger', 'model', 'action', 'figures', 'outcome'], rows);
 }
@@ -68,6 +68,20 @@ function summariseFigures(event: MonitorEvent): string {
     return results.filter((r) => r.drifted).map((r) => `${r.method} ${num(r.statistic)}${r.pValue === undefined ? '' : ` p=${num(r.pValue)}`}`).join('; ') || summarise(f);
   }
   return summarise(f);
+}
+
+/** The status of the action and what its child said last: an error code, the retrain decision, the drift verdict. */
+function summariseOutcome(outcome: Readonly<Record<string, unknown>>): string {
+  const parts = [String(outcome.status)];
+  if (typeof outcome.exitCode === 'number' && outcome.exitCode !== 0) parts.push(`exit ${outcome.exitCode}`);
+  if (typeof outcome.signal === 'string') parts.push(outcome.signal);
+  const result = (outcome.result ?? {}) as Record<string, unknown>;
+  const error = result.error as { code?: string } | undefined;
+  if (error?.code) parts.push(error.code);
+  if (typeof result.promoted === 'boolean') parts.push(result.promoted ? 'promoted' : 'not promoted');
+  if (typeof result.drifted === 'boolean') parts.push(result.drifted ? 'drifted' : 'no drift');
+  if (typeof outcome.into === 'number') parts.push(`with event ${outcome.into}`);
+  return parts.join(', ');
 }
 
 function summarise(values: Readonly<Record<string, unknown>>): string {
