@@ -117,6 +117,12 @@ tracking: { store: ${join(dir, '.cvf')} }
     }
   });
 
+  it('--sr-deidentify without --sr is a usage error, before any bundle is read', async () => {
+    const result = await runCli('predict', 'no-such-bundle', files[0]!, '--sr-deidentify', '--json', '--no-audit');
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining('give --sr <dir> too') } });
+  });
+
   it('--sr-deidentify copies the patient and study de-identified, keyed by $CVF_DEID_SECRET as cvf dicom deid is', async () => {
     const out = join(dir, 'deidentified');
     const deidOut = join(dir, 'deid-copy');

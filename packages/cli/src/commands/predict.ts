@@ -39,8 +39,12 @@ export function registerPredict(program: Command): void {
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
+        if (options.srDeidentify && options.sr === undefined) throw new CvfError('USAGE_INVALID', '--sr-deidentify de-identifies what --sr writes; give --sr <dir> too');
         const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
-        const bundle = await loadResolvedBundle(await resolveModelArgument(bundleArg, options.store), publicKey === undefined ? {} : { publicKey });
+        const resolved = await resolveModelArgument(bundleArg, options.store);
+        const bundle = await loadResolvedBundle(resolved, publicKey === undefined ? {} : { publicKey });
+        // The audit names the model as the registry does: a registered bundle's manifest carries no version.
+        const auditedModel = { name: resolved.registered?.name ?? bundle.manifest.name, version: resolved.registered?.version ?? bundle.manifest.version, configHash: bundle.manifest.configHash };
         const audit = await openPredictAudit(options.store, options.audit !== false);
         const files = await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) });
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
@@ -56,7 +60,7 @@ export function registerPredict(program: Command): void {
           // A chunk at a time: a folder of thousands of scans never sits on the device at once.
           for (let start = 0; start < files.length; start += CHUNK) {
             const chunk = await predictChunk(predictor, files.slice(start, start + CHUNK), decode, options.similar, results);
-            if (audit) await auditPredictions(audit, chunk, { name: bundle.manifest.name, version: bundle.manifest.version, configHash: bundle.manifest.configHash });
+            if (audit) await auditPredictions(audit, chunk, auditedModel);
             if (!options.json) chunk.forEach(printResult);
             predicted.push(...chunk);
           }
