@@ -57,7 +57,7 @@ pca: { enabled: true, components: 8 }
 index: { kind: flat, metric: cosine, k: 3 }
 model: { head: softmax }
 train: { epochs: 10, batchSize: 8, optimizer: { kind: adam, lr: 0.02 } }
-registry: { register: false }
+registry: { register: true, modelName: audit-bands }
 tracking: { store: ${store} }
 `,
     );
@@ -78,23 +78,28 @@ tracking: { store: ${store} }
     expect(records.map((r) => r.sequence)).toEqual([1, 2, 3]);
     expect(records.map((r) => r.source)).toEqual(['cli', 'cli', 'cli']);
     expect(records.map((r) => r.decision.class)).toEqual(labels);
-    expect(records[0].model).toMatchObject({ name: 'audit-bands', configHash: expect.any(String) });
+    // A bundle given by path has no registry version.
+    expect(records[0].model).toEqual({ name: 'audit-bands', version: null, configHash: expect.stringMatching(/^[0-9a-f]+$/) });
     const log = await AuditLog.open(store);
     expect(records.map((r) => r.instance)).toEqual(await Promise.all(sops.slice(0, 3).map((s) => log.hashInstance(s))));
     for (const secret of ['2.25.910', 'Doe', 'P0', dir]) expect(text).not.toContain(secret);
     // --no-audit: nothing appended.
     expect((await runCli('predict', bundle, files[0]!, '--store', store, '--device', 'cpu', '--no-audit', '--json')).exitCode).toBe(0);
     expect(readFileSync(auditPaths(store).log, 'utf8')).toBe(text);
+    // A registered model is named with its registry version.
+    expect((await runCli('predict', 'audit-bands@1', files[0]!, '--store', store, '--device', 'cpu', '--json')).exitCode).toBe(0);
+    const last = JSON.parse(readFileSync(auditPaths(store).log, 'utf8').trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ sequence: 4, model: { name: 'audit-bands', version: 1 } });
   });
 
   it('verify says the chain is intact, then names the record whose byte was edited (exit 1); export gives JSON lines of a range', async () => {
     const intact = await runCli('audit', 'verify', '--store', store);
     expect(intact.exitCode, intact.stderr).toBe(0);
-    expect(intact.stdout).toMatch(/3 record\(s\), chain intact; head [0-9a-f]{64}/);
+    expect(intact.stdout).toMatch(/4 record\(s\), chain intact; head [0-9a-f]{64}/);
 
     const exported = await runCli('audit', 'export', '--store', store, '--from', '2000-01-01', '--to', '2999-01-01');
     expect(exported.exitCode).toBe(0);
-    expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).sequence)).toEqual([1, 2, 3]);
+    expect(exported.stdout.trim().split('\n').map((l) => JSON.parse(l).sequence)).toEqual([1, 2, 3, 4]);
     expect((await runCli('audit', 'export', '--store', store, '--to', '2000-01-01')).stdout).toBe('');
     const badRange = await runCli('audit', 'export', '--store', store, '--from', 'last week', '--json');
     expect(badRange.exitCode).toBe(2);
