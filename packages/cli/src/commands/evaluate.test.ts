@@ -150,10 +150,11 @@ tracking: { store: ${join(dir, '.cvf')} }
 
   it('prints the headline figures as text, and refuses an unknown attribute naming the usual ones', async () => {
     const text = await runCli('evaluate', join(dir, '.cvf', 'bundles'), join(dir, 'pipeline.yaml'), '--json', '--by', 'Vendor');
-    expect(text.exitCode).toBe(1);
+    expect(text.exitCode).toBe(2);
     expect(JSON.parse(text.stdout).error.message).toMatch(/"Vendor" is not a DICOM keyword.*Manufacturer/);
-    const shown = await runCli('evaluate', 'ct-evaluate@staging', join(dir, 'pipeline.yaml'), '--store', join(dir, '.cvf'), '--by', 'PatientSex', '--resamples', '50', '--device', 'cpu');
+    const shown = await runCli('evaluate', 'ct-evaluate@staging', join(dir, 'pipeline.yaml'), '--store', join(dir, '.cvf'), '--by', 'PatientSex', '--resamples', '50', '--device', 'cpu', '--level', '0.9');
     expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('[90% Wilson]');
     expect(shown.stdout).toMatch(/abnormal against the rest:\n {2}sensitivity +\d+\.\d%  \(\d+\.\d–\d+\.\d\)  \d+\/\d+/);
     expect(shown.stdout).toMatch(/by PatientSex: [FM] \(\d+\), [FM] \(\d+\)/);
   });

@@ -1,7 +1,7 @@
-import { CvfError, Predictor, type Device } from '@cvf/core';
+import { Predictor, type Device } from '@cvf/core';
 import { createNodeDevice, createOrtNodeRuntime, loadPipelineConfigFile, loadResolvedBundle } from '@cvf/core/node';
 import { subgroupAttribute } from '@cvf/medical';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -23,6 +23,7 @@ interface EvaluateOptions {
   device: 'auto' | 'cpu' | 'webgpu';
   resamples: number;
   seed: number;
+  level: number;
   salt?: string;
 }
 
@@ -46,6 +47,7 @@ export function registerEvaluate(program: Command): void {
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run').choices(['auto', 'cpu', 'webgpu']).default('auto'))
     .option('--resamples <n>', 'bootstrap resamples of the AUC intervals and curve bands', positiveInteger, 1000)
     .option('--seed <n>', 'seed of the bootstrap: the same seed gives the same bands', nonNegativeIntegerOption, 0)
+    .option('--level <p>', 'coverage of every interval and band', coverage, 0.95)
     .option('--salt <text>', 'salt of the InstitutionName hash, to compare sites across reports (default: $CVF_EVALUATE_SALT, else random per run)')
     .action((modelArg: string, configPath: string, options: EvaluateOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -69,6 +71,7 @@ export function registerEvaluate(program: Command): void {
             institutionSalt: attributes.some((a) => a.name === 'InstitutionName' || a.name === 'Institution') ? (given === undefined ? 'random' : 'given') : null,
             resamples: options.resamples,
             seed: options.seed,
+            level: options.level,
             onAttribute: (done, total) => total > 0 && progress.update({ stage: 'subgroups', done, total }),
           });
           if (options.report) await writeFile(resolve(options.report), renderEvaluationReport(result));
@@ -78,12 +81,18 @@ export function registerEvaluate(program: Command): void {
           await predictor?.release();
           device.destroy();
         }
-      }, EXIT.failed),
+      }, EXIT.badInput),
     );
 }
 
 function positiveInteger(value: string): number {
   const n = nonNegativeIntegerOption(value);
-  if (n === 0) throw new CvfError('USAGE_INVALID', '--resamples must be at least 1');
+  if (n === 0) throw new InvalidArgumentError('expected a positive integer (1, 2, ...)');
   return n;
+}
+
+function coverage(value: string): number {
+  const level = Number(value);
+  if (!(level >= 0.5 && level < 1)) throw new InvalidArgumentError('expected a coverage in [0.5, 1), e.g. 0.95');
+  return level;
 }
