@@ -67,12 +67,15 @@ export function labelConcept(label: string): CodedConcept {
 /** Code Value is SH (16 characters); a longer one goes in Long Code Value (UC) instead (PS3.3 8.8). */
 const SHORT_CODE_VALUE = 16;
 
+/** A backslash separates values in SH, LO and UC: inside one value it becomes a slash. */
+const oneValue = (text: string) => text.replaceAll('\\', '/');
+
 /** The attributes of a Code Sequence item. Code Meaning is LO: 64 characters at most. */
 export function codeItem(concept: CodedConcept): Dataset {
-  const long = concept.value.length > SHORT_CODE_VALUE;
+  const value = oneValue(concept.value);
   return [
-    long ? textElement(tag(0x0008, 0x0119), 'UC', concept.value) : textElement(tag(0x0008, 0x0100), 'SH', concept.value),
+    value.length > SHORT_CODE_VALUE ? textElement(tag(0x0008, 0x0119), 'UC', value) : textElement(tag(0x0008, 0x0100), 'SH', value),
     textElement(tag(0x0008, 0x0102), 'SH', concept.scheme),
-    textElement(tag(0x0008, 0x0104), 'LO', concept.meaning.slice(0, 64)),
+    textElement(tag(0x0008, 0x0104), 'LO', oneValue(concept.meaning).slice(0, 64)),
   ];
 }

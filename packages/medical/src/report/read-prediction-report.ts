@@ -97,7 +97,8 @@ export function readPredictionReport(sr: DicomDataSet): PredictionReportContent 
     ),
   );
   return {
-    finding: { label: label.meaning || label.value, probability },
+    // The code value is the whole label (Long Code Value past 16 characters); the meaning stops at 64.
+    finding: { label: label.value, probability },
     ...(decision && { decision }),
     algorithm: { name: text(C.algorithmName) ?? fail('no Algorithm Name'), version: text(C.algorithmVersion) ?? fail('no Algorithm Version'), ...(configHash !== undefined && { configHash }) },
     studyInstanceUID: sr.string(Tag.StudyInstanceUID) ?? fail('no Study Instance UID'),

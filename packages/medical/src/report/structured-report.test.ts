@@ -99,6 +99,14 @@ describe('prediction report (Comprehensive SR)', () => {
     expect(plain.images).toHaveLength(1);
   });
 
+  it('keeps a label of any length whole; a backslash (the value separator) becomes a slash', () => {
+    const long = 'a finding whose label runs well past the sixty-four characters of a Code Meaning';
+    for (const [label, read] of [[long, long], ['left\\right', 'left/right'], ['épanchement', 'épanchement']]) {
+      const report = readPredictionReport(parseDicom(writeDicom(createPredictionReport({ source: study, finding: { label: label!, probability: 0.25 }, algorithm: ALGORITHM }))));
+      expect(report.finding.label).toBe(read);
+    }
+  });
+
   it('refuses a probability outside 0..1 and an empty label, naming the value', () => {
     expect(() => createPredictionReport({ source: study, finding: { label: 'x', probability: 1.2 }, algorithm: ALGORITHM })).toThrow(/probability 1.2 must be a number in 0..1/);
     expect(() => createPredictionReport({ source: study, finding: { label: '', probability: 0.2 }, algorithm: ALGORITHM })).toThrow(/empty label/);
