@@ -28,8 +28,9 @@ export interface MmdOptions {
  * The kernel matrix K of the pooled N rows is computed once. A split of the pool into a live
  * group S (|S| = m) and the rest (n = N − m) has, with a the 0/1 indicator of S and r = K·1,
  *   MMD²ᵤ = (aᵀKa − m)/(m(m−1)) + (1ᵀK1 − 2aᵀr + aᵀKa − n)/(n(n−1)) − 2(aᵀr − aᵀKa)/(mn),
- * so every permutation needs only aᵀKa: the observed split and all permutations are the columns
- * of one indicator matrix A [N × (1 + P)] and the test is one matrix product K·A on the Device.
+ * so every split needs only aᵀKa and aᵀr: the observed split, every permutation and a row of ones
+ * (for r) are the rows of one indicator matrix Aᵀ [(P + 2) × N], and the test is one matrix
+ * product Aᵀ·K on the Device.
  */
 export async function mmdDrift(device: Device, live: EmbeddingMatrix, reference: EmbeddingMatrix, options: MmdOptions = {}): Promise<DriftResult> {
   checkTwoSamples(live, reference);
@@ -115,37 +116,51 @@ function rbfKernel(gram: Float32Array, rows: number, bandwidth: number): Float32
   const out = new Float32Array(rows * rows);
   for (let i = 0; i < rows; i++) {
     out[i * rows + i] = 1;
-    for (let j = i + 1; j < rows; j++) out[i * rows + j] = out[j * rows + i] = Math.exp(squaredDistance(gram, rows, i, j) * scale);
+    for (let j = i + 1; j < rows; j++) out[i * rows + j] = Math.exp(squaredDistance(gram, rows, i, j) * scale);
+  }
+  // Mirrored tile by tile: a column-order write per pair would touch a new cache line each time.
+  const TILE = 64;
+  for (let bi = 0; bi < rows; bi += TILE) {
+    for (let bj = bi; bj < rows; bj += TILE) {
+      for (let i = bi; i < Math.min(bi + TILE, rows); i++) {
+        for (let j = Math.max(bj, i + 1); j < Math.min(bj + TILE, rows); j++) out[j * rows + i] = out[i * rows + j]!;
+      }
+    }
   }
   return out;
 }
 
-/** MMD²ᵤ of the observed split (column 0: the live rows) and of every permutation, from one product K·A. */
+/**
+ * MMD²ᵤ of the observed split (row 0: the live rows) and of every permutation, from one product
+ * Aᵀ·K with the indicators as rows of Aᵀ, so that each split's sums read one contiguous row.
+ */
 async function splitStatistics(products: Products, device: Device, kernel: Float32Array, total: number, m: number, assignments: Int32Array, permutations: number): Promise<Float64Array> {
-  // Column 0: the observed split; 1..P: the permutations; the last, all ones: r = K·1.
-  const columns = permutations + 2;
-  const indicators = new Float32Array(total * columns);
-  for (let i = 0; i < m; i++) indicators[i * columns] = 1;
-  for (let i = 0; i < total; i++) indicators[i * columns + columns - 1] = 1;
+  // Row 0: the observed split; 1..P: the permutations; the last, all ones: r = K·1 (K is symmetric).
+  const splits = permutations + 2;
+  const indicators = new Float32Array(splits * total);
+  indicators.fill(1, 0, m);
+  indicators.fill(1, (splits - 1) * total);
   for (let p = 0; p < permutations; p++) {
-    for (let t = 0; t < m; t++) indicators[assignments[p * m + t]! * columns + p + 1] = 1;
+    const row = (p + 1) * total;
+    for (let t = 0; t < m; t++) indicators[row + assignments[p * m + t]!] = 1;
   }
+  const a = device.upload(Tensor.cpu('f32', [splits, total], indicators));
   const k = device.upload(Tensor.cpu('f32', [total, total], kernel));
-  const a = device.upload(Tensor.cpu('f32', [total, columns], indicators));
-  const productTensor = await products(k, a);
+  const productTensor = await products(a, k);
   const product = (await device.read(productTensor)) as Float32Array;
   release(productTensor, k, a);
-  const rowSums = new Float64Array(total);
+  const rowSums = Float64Array.from(product.subarray((splits - 1) * total));
   let grand = 0;
-  for (let i = 0; i < total; i++) grand += rowSums[i] = product[i * columns + columns - 1]!;
+  for (let i = 0; i < total; i++) grand += rowSums[i]!;
   const n = total - m;
   const out = new Float64Array(permutations + 1);
   for (let p = 0; p <= permutations; p++) {
+    const row = p * total;
     let within = 0; // aᵀKa
     let toAll = 0; // aᵀr
     for (let t = 0; t < m; t++) {
       const i = p === 0 ? t : assignments[(p - 1) * m + t]!;
-      within += product[i * columns + p]!;
+      within += product[row + i]!;
       toAll += rowSums[i]!;
     }
     out[p] = (within - m) / (m * (m - 1)) + (grand - 2 * toAll + within - n) / (n * (n - 1)) - (2 * (toAll - within)) / (m * n);
