@@ -63,11 +63,14 @@ function dicomFile(name: string, bytes: Uint8Array): ViewerFile {
   return { name, mimeType: 'application/dicom', buffer: Buffer.from(bytes) };
 }
 
-/** Trains a small Fashion-MNIST bundle with the installed `cvf` and registers it in `store` (model "fashion-mnist"). */
+/**
+ * Trains a small Fashion-MNIST bundle with the installed `cvf` and registers it in `store` (model
+ * "fashion-mnist"), each class decided at its 95%-sensitivity operating point on val.
+ */
 export async function trainRegisteredBundle(store: string): Promise<{ bundle: string; model: { name: string; version: number } }> {
   const { stdout } = await promisify(execFile)(
     'npx',
-    ['--no-install', 'cvf', 'train', 'configs/fashion-mnist/train.yaml', '--set', 'data.limit=2000', '--set', 'train.epochs=2', '--set', `tracking.store=${store}`, '--json'],
+    ['--no-install', 'cvf', 'train', 'configs/fashion-mnist/train.yaml', '--set', 'data.limit=2000', '--set', 'train.epochs=2', '--set', `tracking.store=${store}`, '--set', 'decision.operatingPoint={ target: sensitivity, value: 0.95 }', '--json'],
     { cwd: repoRoot, maxBuffer: 64 << 20 },
   );
   const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { bundle: string; model: { name: string; version: number } | null };

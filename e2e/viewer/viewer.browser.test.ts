@@ -65,7 +65,9 @@ async function predictionFor(fileName: string, frame = 0): Promise<FilePredictio
   await shown.waitFor({ timeout: 60_000 });
   const probabilities = JSON.parse((await shown.getAttribute('data-probabilities'))!) as number[];
   const similar = await page.getByTestId('similar-case').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-case-id')!));
-  return { probabilities, similar, label: (await shown.getAttribute('data-label'))! };
+  const line = page.getByTestId('prediction-decision');
+  const [outcome, decided, reasons] = await Promise.all([line.getAttribute('data-outcome'), line.getAttribute('data-decision-label'), line.getAttribute('data-reasons')]);
+  return { probabilities, similar, label: (await shown.getAttribute('data-label'))!, decision: { outcome: outcome!, label: decided!, reasons: reasons! } };
 }
 
 function expectSamePrediction(page: FilePrediction, fileName: string): void {
@@ -74,6 +76,7 @@ function expectSamePrediction(page: FilePrediction, fileName: string): void {
   expect(page.probabilities).toHaveLength(expected.probabilities.length);
   expect(diff, `${fileName}: max |Δp| browser vs Node`).toBeLessThanOrEqual(TOLERANCE);
   expect(page.similar).toEqual(expected.similar);
+  expect(page.decision, `${fileName}: the decision line`).toEqual(expected.decision);
 }
 
 /** Rendering and inference run on SwiftShader: slow, so waits are long. */
@@ -133,6 +136,12 @@ it.skipIf(skip)('groups a series given out of order by its UIDs, sorts it by Ins
     await poll(() => overlay('overlay-slice')).toBe(`image ${i + 1} / 4`);
     expectSamePrediction(await predictionFor(file.name), file.name);
   }
+  // The decision line says what was decided and why, as `cvf predict` does.
+  const line = page.getByTestId('prediction-decision');
+  const { outcome, label } = node.get(inOrder[3]!.name)!.decision;
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  expect(await line.textContent()).toMatch(outcome === 'refer' ? /^Refer — / : new RegExp(`^${escaped} at the 95%-sensitivity point \\(p \\d\\.\\d\\d ≥ \\d\\.\\d\\d\\)$`));
+  await page.getByTestId('prediction').screenshot({ path: join(SCREENSHOTS, '6-decision.png') });
 });
 
 it.skipIf(skip)('a PNG dropped on the page opens as its own image and predicts as in Node', async () => {

@@ -1,11 +1,10 @@
-import { disposeDecodedInput, findStage, Predictor, type Prediction, type SaliencyMap } from '@cvf/core';
+import { disposeDecodedInput, Predictor, type Prediction, type SaliencyMap } from '@cvf/core';
 import { create } from 'zustand';
 import { api } from '../../api/client.js';
 import { cachedChoices, openCachedBundle, type CacheState } from './bundle-cache.js';
 import { defaultChoice, modelChoices, type ModelChoice } from './model-choices.js';
 import { modelInput, planarUnitImage } from './model-input.js';
 import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
-import { decide, type Decision } from './prediction-decision.js';
 import { recordDecision } from './decision-audit.js';
 import { explainPrediction } from './saliency.js';
 import type { Slice } from './study-grouping.js';
@@ -23,7 +22,6 @@ interface LoadedModel {
   readonly deviceBackend: string;
   readonly fallbackReason: string | null;
   readonly providers: ProviderLog;
-  readonly thresholds: Readonly<Record<string, number>> | null;
 }
 
 interface InferenceState {
@@ -36,7 +34,7 @@ interface InferenceState {
   loadError: string | null;
   model: LoadedModel | null;
   predicting: boolean;
-  prediction: { key: string; prediction: Prediction; decision: Decision } | null;
+  prediction: { key: string; prediction: Prediction } | null;
   predictError: string | null;
   saliencyOn: boolean;
   saliencyOpacity: number;
@@ -111,8 +109,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
       const providers: ProviderLog = [];
       const predictor = await Predictor.load(opened.bundle, { device, onnxRuntime: await loadOnnxRuntime(providers) });
       if (get().selected !== choice) return void (await predictor.release());
-      const thresholds = findStage(opened.bundle.manifest, 'thresholds')?.params.perClass ?? null;
-      set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers, thresholds }, loading: false });
+      set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers }, loading: false });
     } catch (error) {
       if (get().selected === choice) set({ loading: false, loadError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
     }
@@ -137,7 +134,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
         const sopInstanceUid = useViewerStore.getState().images.find((i) => i.fileId === slice.fileId)?.sopInstanceUid;
         const { choice, predictor } = model;
         void recordDecision({ name: choice.name, version: choice.version, configHash: predictor.bundle.manifest.configHash }, prediction!, sopInstanceUid).catch((error: Error) => console.warn(error.message));
-        set({ prediction: { key, prediction: prediction!, decision: decide(prediction!, model.thresholds) }, predicting: false });
+        set({ prediction: { key, prediction: prediction! }, predicting: false });
         if (get().saliencyOn) await explain(model, key, await planarUnitImage(device, input), prediction!.classIndex, isLatest);
       } finally {
         disposeDecodedInput(input);

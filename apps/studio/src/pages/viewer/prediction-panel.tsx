@@ -3,7 +3,7 @@ import { currentSlice, useViewerStore } from './viewer-store.js';
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
-/** The prediction for the slice on screen: label, probability, the operating threshold, top-k. */
+/** The prediction for the slice on screen: the decision (operating point or referral, as `cvf predict` shows it), label, probability, top-k. */
 export function PredictionPanel() {
   const state = useViewerStore();
   const current = currentSlice(state);
@@ -12,22 +12,19 @@ export function PredictionPanel() {
   const shown = prediction && prediction.key === sliceKey(current.slice) ? prediction : null;
   if (predictError) return <p role="alert" className="viewer-error">{predictError}</p>;
   if (!shown) return <p aria-live="polite">{predicting ? 'Inferring on this device…' : ''}</p>;
-  const { decision } = shown;
+  const { label, probabilities, classIndex, top, decision } = shown.prediction;
+  const refer = decision.outcome === 'refer';
   return (
-    <section className="viewer-prediction" data-testid="prediction" data-slice={shown.key} data-file={current.image.fileName} data-frame={current.slice.frame} data-probabilities={JSON.stringify(shown.prediction.probabilities)} data-label={decision.label} data-probability={decision.probability} data-refer={decision.refer} aria-labelledby="viewer-prediction-title">
+    <section className="viewer-prediction" data-testid="prediction" data-slice={shown.key} data-file={current.image.fileName} data-frame={current.slice.frame} data-probabilities={JSON.stringify(probabilities)} data-label={label} data-probability={probabilities[classIndex]} aria-labelledby="viewer-prediction-title">
       <h3 id="viewer-prediction-title">Prediction</h3>
-      <p className="viewer-prediction-label">
-        <strong data-testid="prediction-label">{decision.label}</strong> <span data-testid="prediction-probability">{percent(decision.probability)}</span>
+      <p data-testid="prediction-decision" data-outcome={decision.outcome} data-decision-label={decision.label} data-reasons={decision.reasons.map((r) => r.code).join(' ')} className={`viewer-decision ${refer ? 'viewer-refer' : ''}`}>
+        {decision.summary}
       </p>
-      <p data-testid="prediction-decision" className={decision.refer ? 'viewer-refer' : ''}>
-        {decision.threshold === null
-          ? 'no operating threshold in this bundle for this class'
-          : decision.refer
-            ? `refer: below the operating threshold ${percent(decision.threshold)}`
-            : `at or above the operating threshold ${percent(decision.threshold)}`}
+      <p className="viewer-prediction-label">
+        <strong data-testid="prediction-label">{label}</strong> <span data-testid="prediction-probability">{percent(probabilities[classIndex]!)}</span>
       </p>
       <ol className="viewer-top" data-testid="prediction-top">
-        {shown.prediction.top.map((t) => (
+        {top.map((t) => (
           <li key={t.classIndex}>
             <span>{t.label}</span>
             <meter min={0} max={1} value={t.probability} />

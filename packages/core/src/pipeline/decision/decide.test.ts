@@ -40,6 +40,11 @@ describe('decide', () => {
     expect(decision.summary).toBe('Refer — similar cases disagree (they vote b, the model a)');
   });
 
+  it('a tie in the vote of the similar cases is no disagreement', () => {
+    const decision = decide(['a', 'b', 'c'], { ...argmaxNeverRefer(4), referral: policy }, model, { probabilities: [0.1, 0.85, 0.05], knnVote: [2, 2, 0], evidence });
+    expect(decision).toMatchObject({ outcome: 'class', label: 'b', uncertainty: { knnLabel: 'b', knnAgreement: 0.5 } });
+  });
+
   it('never refers with every check off (bundles without a decision stage): argmax', () => {
     const decision = decide(['a', 'b', 'c'], argmaxNeverRefer(5), model, { probabilities: [0.34, 0.33, 0.33], knnVote: [0, 5, 0], evidence: [] });
     expect(decision).toMatchObject({ outcome: 'class', label: 'a', reasons: [{ code: 'argmax', label: 'a', probability: 0.34 }], summary: 'a (most probable, p 0.34)' });

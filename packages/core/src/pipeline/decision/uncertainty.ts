@@ -8,12 +8,13 @@ export function normalisedEntropy(probabilities: readonly number[]): number {
 }
 
 /**
- * What the similar cases' vote says about a decided class: the class it favours (first on ties)
- * and the share of the vote that went to the decided one; nulls when nothing voted.
+ * What the similar cases' vote says about a decided class: the class it favours (the decided one
+ * when it ties for the most votes, so only a class with more votes disagrees; else the first of the
+ * most voted) and the share of the vote that went to the decided one; nulls when nothing voted.
  */
 export function knnAgreementWith(vote: readonly number[], decided: number): { knnClass: number | null; knnAgreement: number | null } {
   const total = vote.reduce((sum, v) => sum + v, 0);
   if (!(total > 0)) return { knnClass: null, knnAgreement: null };
-  const knnClass = vote.indexOf(Math.max(...vote));
-  return { knnClass, knnAgreement: vote[decided]! / total };
+  const most = Math.max(...vote);
+  return { knnClass: vote[decided] === most ? decided : vote.indexOf(most), knnAgreement: vote[decided]! / total };
 }
