@@ -1,6 +1,6 @@
 export { chiSquaredHomogeneity, computeInputReference, INPUT_HISTOGRAM_BINS, INPUT_REFERENCE_SIZE, inputDrift, inputImageStatistics, inputReferenceOf, type InputDriftOptions, type InputDriftTest, type InputImageStatistics, type InputReference } from './input-drift/index.js';
 export { computeReferenceStatistics, REFERENCE_QUANTILE_LEVELS, REFERENCE_SAMPLE_SIZE, type ReferenceInput, type ReferenceStatistics } from './reference-statistics.js';
-export { mmdDrift, mmdPermutations, type MmdOptions } from './drift/mmd.js';
+export { MMD_MAX_POOLED_ROWS, mmdDrift, mmdPermutations, type MmdOptions } from './drift/mmd.js';
 export { assertFeedbackClass, assertPredictionId, type FeedbackLabel, type FeedbackStore } from './feedback/feedback-label.js';
 export { measurePerformance, sensitivityByClass, type PerformanceFigures } from './feedback/performance.js';
 export { recordDriftTrigger } from './triggers/drift-trigger.js';

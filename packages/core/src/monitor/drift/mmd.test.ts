@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
 import { Rng } from '../../compute/random.js';
 import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../node/testing/index.js';
-import { mmdDrift, mmdPermutations } from './mmd.js';
+import { MMD_MAX_POOLED_ROWS, mmdDrift, mmdPermutations } from './mmd.js';
 import type { EmbeddingMatrix } from './types.js';
 
 const scipyMissing = requireInCi('numpy and scipy (python3-scipy)', pythonModules('numpy', 'scipy'));
@@ -122,5 +122,7 @@ describe('mmd contract', () => {
     await expect(mmdDrift(device, { values: new Float32Array(4), rows: 1, dim: 4 }, reference)).rejects.toMatchObject({ code: 'DRIFT_INVALID_DATA' });
     await expect(mmdDrift(device, live, reference, { permutations: 0 })).rejects.toMatchObject({ code: 'DRIFT_OPTION_INVALID', message: expect.stringContaining('permutations 0') });
     await expect(mmdDrift(device, live, reference, { alpha: 1.5 })).rejects.toMatchObject({ code: 'DRIFT_OPTION_INVALID' });
+    const large = { values: new Float32Array((MMD_MAX_POOLED_ROWS - 39) * 4), rows: MMD_MAX_POOLED_ROWS - 39, dim: 4 };
+    await expect(mmdDrift(device, large, reference)).rejects.toMatchObject({ code: 'DRIFT_INVALID_DATA', message: expect.stringContaining(`at most ${MMD_MAX_POOLED_ROWS - 40} live rows`) });
   });
 });

@@ -7,6 +7,12 @@ import { headProducts, type Products } from '../../train/products.js';
 import { medianInPlace } from './median.js';
 import { checkTwoSamples, type DriftResult, type EmbeddingMatrix } from './types.js';
 
+/**
+ * Most pooled rows (live + reference) one MMD test takes: its kernel matrix is N² f32 — 100 MB at
+ * 5,000, inside WebGPU's guaranteed 128 MiB storage binding — and its median N²/2 distances.
+ */
+export const MMD_MAX_POOLED_ROWS = 5000;
+
 export interface MmdOptions {
   /** Permutations of the pooled sample behind the p-value (default 1000). */
   readonly permutations?: number;
@@ -41,6 +47,9 @@ export async function mmdDrift(device: Device, live: EmbeddingMatrix, reference:
   if (options.bandwidth !== undefined && !(options.bandwidth > 0)) throw new DriftError('DRIFT_OPTION_INVALID', `mmd bandwidth ${options.bandwidth} must be > 0`);
   const m = live.rows;
   const total = m + reference.rows;
+  if (total > MMD_MAX_POOLED_ROWS) {
+    throw new DriftError('DRIFT_INVALID_DATA', `mmd pools ${m} live and ${reference.rows} reference rows; at most ${MMD_MAX_POOLED_ROWS} together (its kernel matrix is N² values): test a window of at most ${MMD_MAX_POOLED_ROWS - reference.rows} live rows`);
+  }
   const products = headProducts(device, options.fastMatmul);
   const pooled = new Float32Array(total * live.dim);
   pooled.set(live.values);
