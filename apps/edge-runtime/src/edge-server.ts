@@ -14,7 +14,7 @@ import { matchRoute, type RequestContext, type Route } from './http/route.js';
 import { createLogger } from './logger.js';
 import { EdgeMetrics } from './metrics.js';
 import { ModelSlot } from './models/model-slot.js';
-import { DriftMonitor } from './monitoring/drift-monitor.js';
+import { edgeDriftMonitor } from './monitoring/edge-drift-monitor.js';
 import type { ServerState } from './server-state.js';
 import { ResultStow } from './stow/result-stow.js';
 import { serviceRoutes } from './service-routes.js';
@@ -58,11 +58,8 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   const slots = new Map<string, ModelSlot>();
   const stow = options.stow === undefined ? undefined : new ResultStow({ url: options.stow, metrics, log });
   const dicomPool = options.decodeWorkers > 0 && device.backend === 'cpu' ? new DicomDecodePool(Math.floor(options.decodeWorkers)) : undefined;
-  // Off the request path: checks the last window of each model's predictions every driftWindow predictions.
-  const drift =
-    options.driftWindow > 0
-      ? new DriftMonitor({ window: options.driftWindow, registry: metrics.registry, device, log, served: (name) => { const model = slots.get(name)?.current; return model && { version: model.version, bundle: model.predictor.bundle }; } })
-      : undefined;
+  // Off the request path: checks the last window of each model's predictions every window predictions.
+  const drift = edgeDriftMonitor(options, { registry: metrics.registry, device, log, served: (name) => { const model = slots.get(name)?.current; return model && { version: model.version, bundle: model.predictor.bundle }; } });
   let loaded = false;
   let draining = false;
   let inFlight = 0;

@@ -1,4 +1,4 @@
-import { createOrtFastMatmul, findStage, stageFiles, STAGE_KINDS, type Bundle, type Device, type FastMatmul, type ReferenceStatistics } from '@cvf/core';
+import { createOrtFastMatmul, findStage, stageFiles, STAGE_KINDS, type AutoDriftResult, type Bundle, type Device, type FastMatmul, type ReferenceStatistics } from '@cvf/core';
 import { createOrtNodeRuntime } from '@cvf/core/node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -26,6 +26,14 @@ export interface DriftMonitorOptions {
   readonly alpha?: number;
   /** MMD permutations. Default 1000. */
   readonly permutations?: number;
+  /** Where a check that found drift goes (the drift trigger: a monitor event in the store); closed with the monitor. */
+  readonly events?: DriftEventSink;
+}
+
+/** What takes the outcome of a check that found drift; `record` returns the event's id. */
+export interface DriftEventSink {
+  record(model: { name: string; version: string }, result: AutoDriftResult): Promise<number | null>;
+  close(): void;
 }
 
 /**
@@ -49,6 +57,11 @@ export class DriftMonitor {
   constructor(options: DriftMonitorOptions) {
     this.#options = options;
     this.#gauges = new DriftGauges(options.registry);
+  }
+
+  /** Predictions per check. */
+  get window(): number {
+    return this.#options.window;
   }
 
   /** Checks finished (or failed) so far. */
@@ -82,6 +95,7 @@ export class DriftMonitor {
     await this.idle();
     await this.#fastMatmul?.release();
     this.#fastMatmul = undefined;
+    this.#options.events?.close();
   }
 
   #observe(record: InferenceRecord): void {
@@ -125,7 +139,8 @@ export class DriftMonitor {
       });
       this.#gauges.show(model, result.results, ['mmd', 'input']);
       const figures = result.results.map(({ method, statistic, pValue, drifted }) => ({ method, statistic, pValue, drifted }));
-      this.#options.log.info({ model, version: served.version, n: records.length, drifted: result.drifted, results: figures, skipped: result.skipped ?? [] }, 'drift check');
+      const event = result.drifted && this.#options.events ? await this.#options.events.record({ name: model, version: served.version }, result) : null;
+      this.#options.log.info({ model, version: served.version, n: records.length, drifted: result.drifted, results: figures, skipped: result.skipped ?? [], ...(event !== null && { event }) }, 'drift check');
     } catch (error) {
       this.#options.log.warn({ err: error, model, version: served.version }, 'drift check failed');
     } finally {

@@ -1,8 +1,8 @@
 // Drift gauges of the edge runtime: a real server (a model trained here) checks every window of
 // predictions and exports cvf_drift_*; and the monitor fed records with image statistics runs
 // the input detector against the bundle's input reference.
-import { CpuDevice, imageTensor, Predictor, Rng } from '@cvf/core';
-import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
+import { CpuDevice, imageTensor, monitorSchema, Predictor, Rng } from '@cvf/core';
+import { createOrtNodeRuntime, readBundleFolder, SqliteTrackingStore } from '@cvf/core/node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +13,16 @@ import { createLogger } from '../logger.js';
 import { patternPng } from '../testing/test-images.js';
 import { TEST_IMAGE_SIZE, testPattern, trainTestModel } from '../testing/train-test-model.js';
 import { DriftMonitor } from './drift-monitor.js';
+import { edgeDriftMonitor } from './edge-drift-monitor.js';
 
 const WINDOW = 24;
 let dir: string;
 let bundle: string;
+let store: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cvf-edge-drift-'));
-  ({ bundle } = await trainTestModel(dir, { name: 'patterns', register: false }));
+  ({ bundle, store } = await trainTestModel(dir, { name: 'patterns', register: false }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +37,7 @@ describe('edge server drift gauges', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    server = await createEdgeServer({ models: [bundle], decodeWorkers: 0, driftWindow: WINDOW, logger: createLogger({ destination: { write: (line: string) => void lines.push(line) } }) });
+    server = await createEdgeServer({ models: [bundle], store, decodeWorkers: 0, driftWindow: WINDOW, logger: createLogger({ destination: { write: (line: string) => void lines.push(line) } }) });
   });
   afterAll(() => server?.close());
 
@@ -62,13 +64,26 @@ describe('edge server drift gauges', () => {
     expect(checks()[0]).toMatchObject({ model: 'patterns', n: WINDOW, drifted: false });
   });
 
-  it('a window of one class only (a class-prior shift) is drift: the gauges say so', async () => {
+  const driftEvents = async () => {
+    const tracking = SqliteTrackingStore.open(store);
+    try {
+      return await tracking.listMonitorEvents({ kind: 'drift' });
+    } finally {
+      tracking.close();
+    }
+  };
+
+  it('a window of one class only (a class-prior shift) is drift: the gauges say so, and it is a drift event in the store', async () => {
+    expect(await driftEvents()).toEqual([]);
     await predict(Array.from({ length: WINDOW }, () => 2), 300);
     await vi.waitFor(() => expect(checks()).toHaveLength(2), { timeout: 60_000, interval: 50 });
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="mmd"')).toBeLessThan(0.01);
     expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(1);
-    expect(checks()[1]).toMatchObject({ drifted: true, results: [expect.objectContaining({ method: 'mmd', drifted: true })] });
+    expect(checks()[1]).toMatchObject({ drifted: true, results: [expect.objectContaining({ method: 'mmd', drifted: true })], event: expect.any(Number) });
+    const events = await driftEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ id: checks()[1].event, kind: 'drift', model: 'patterns', figures: { method: 'auto', drifted: ['mmd'] } });
   });
 });
 
@@ -131,5 +146,21 @@ describe('drift monitor with image statistics', () => {
     expect(check.results.map((r: { method: string }) => r.method)).toEqual(['mmd']);
     expect(check.skipped).toEqual([{ method: 'input', reason: expect.stringMatching(/no input reference/) }]);
     await monitor.close();
+  });
+});
+
+describe('edge drift monitor settings', () => {
+  const parts = { registry: new Registry(), device: new CpuDevice(), log: createLogger({ destination: { write: () => {} } }), served: () => undefined };
+
+  it('--drift-window wins; else monitor.window when monitor.drift is enabled; else no monitor', async () => {
+    const enabled = monitorSchema.parse({ window: 300, drift: { enabled: true } });
+    expect(edgeDriftMonitor({ driftWindow: 0, store: dir }, parts)).toBeUndefined();
+    expect(edgeDriftMonitor({ driftWindow: 0, monitor: monitorSchema.parse({ window: 300 }), store: dir }, parts)).toBeUndefined();
+    const fromConfig = edgeDriftMonitor({ driftWindow: 0, monitor: enabled, store: dir }, { ...parts, registry: new Registry() })!;
+    expect(fromConfig.window).toBe(300);
+    const fromFlag = edgeDriftMonitor({ driftWindow: 40, monitor: enabled, store: dir }, { ...parts, registry: new Registry() })!;
+    expect(fromFlag.window).toBe(40);
+    await fromConfig.close();
+    await fromFlag.close();
   });
 });
