@@ -1,5 +1,5 @@
-import { evaluateClinically, findStage, type BundleManifest, type ClinicalEvaluation, type ClinicalEvaluationOptions, type OperatingPointRecord } from '@cvf/core';
-import { evaluateSubgroups, type SubgroupAnalysis, type SubgroupAttribute } from '@cvf/medical';
+import { evaluateClinically, type ClinicalEvaluation, type ClinicalEvaluationOptions, type DecisionParams, type OperatingPointRecord } from '@cvf/core';
+import { evaluateSubgroups, type SubgroupAnalysis } from '@cvf/medical';
 import type { EvaluatedCases, EvaluateSplit } from './evaluate-cases.js';
 
 /**
@@ -22,10 +22,14 @@ export interface EvaluationResult {
 }
 
 export interface BuildResultOptions extends ClinicalEvaluationOptions {
-  manifest: BundleManifest;
+  /** The model's classes, in the order of the probabilities. */
+  classes: readonly string[];
+  /** The params of the bundle's decision stage; null for a bundle without one (argmax, never referred). */
+  decision: DecisionParams | null;
   model: EvaluationResult['model'];
   dataset: Omit<EvaluationResult['dataset'], 'samples'>;
-  attributes: readonly SubgroupAttribute[];
+  /** The subgroup attributes, in the order of `cases.values`. */
+  attributes: readonly { name: string; description: string }[];
   institutionSalt: EvaluationResult['institutionSalt'];
   /** Called before each subgroup attribute is evaluated (the bootstrap takes a moment). */
   onAttribute?: (done: number, total: number) => void;
@@ -38,22 +42,21 @@ export function focusClassesOf(classes: readonly string[], positiveClass: string
 }
 
 export function buildEvaluationResult(cases: EvaluatedCases, options: BuildResultOptions): EvaluationResult {
-  const { manifest } = options;
-  const stage = findStage(manifest, 'decision');
-  const positiveClass = stage?.params.positiveClass ?? null;
-  const input = { labels: cases.labels, probabilities: cases.probabilities, predictions: cases.predictions, referred: stage ? cases.referred : null, classes: manifest.classes };
+  const { classes, decision } = options;
+  const positiveClass = decision?.positiveClass ?? null;
+  const input = { labels: cases.labels, probabilities: cases.probabilities, predictions: cases.predictions, referred: decision ? cases.referred : null, classes };
   const evaluation = evaluateClinically(input, options);
   const subgroups = options.attributes.map((attribute, a) => {
     options.onAttribute?.(a, options.attributes.length);
     return evaluateSubgroups(input, cases.values[a]!, attribute, options);
   });
   options.onAttribute?.(options.attributes.length, options.attributes.length);
-  const operatingPoints = stage?.params.operatingPoints ?? [];
+  const operatingPoints = decision?.operatingPoints ?? [];
   return {
     model: options.model,
     dataset: { ...options.dataset, samples: cases.labels.length },
-    decision: { kind: operatingPoints.length > 0 ? 'operating-points' : 'argmax', positiveClass, operatingPoints, referral: stage !== undefined },
-    focusClasses: focusClassesOf(manifest.classes, positiveClass),
+    decision: { kind: operatingPoints.length > 0 ? 'operating-points' : 'argmax', positiveClass, operatingPoints, referral: decision !== null },
+    focusClasses: focusClassesOf(classes, positiveClass),
     evaluation,
     subgroups,
     institutionSalt: options.institutionSalt,

@@ -1,4 +1,4 @@
-import { Predictor, type Device } from '@cvf/core';
+import { findStage, Predictor, type Device } from '@cvf/core';
 import { createNodeDevice, createOrtNodeRuntime, loadPipelineConfigFile, loadResolvedBundle } from '@cvf/core/node';
 import { subgroupAttribute } from '@cvf/medical';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -64,7 +64,8 @@ export function registerEvaluate(program: Command): void {
           const cases = await predictCases({ config, configPath, split: options.split, predictor, device, attributes, onProgress: (event) => progress.update(event) });
           const { manifest } = bundle;
           const result = buildEvaluationResult(cases, {
-            manifest,
+            classes: manifest.classes,
+            decision: findStage(manifest, 'decision')?.params ?? null,
             model: { name: resolved.registered?.name ?? manifest.name, version: resolved.registered?.version ?? null, configHash: manifest.configHash, bundle: modelArg },
             dataset: { config: configPath, split: options.split },
             attributes,
