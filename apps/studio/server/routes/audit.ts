@@ -19,8 +19,9 @@ function auditLogOf(storeDir: string): Promise<AuditLog> {
 
 /**
  * The viewer's decisions into the store's hash-chained audit trail (source `studio`), the same
- * trail `cvf predict` and the edge runtime append to. The SOP Instance UID is hashed with the
- * store's salt here; the record is answered with its place in the chain.
+ * trail `cvf predict` and the edge runtime append to. The page's instance digest is hashed with
+ * the store's salt here, giving the hash the CLI and the edge runtime record for the same image;
+ * the record is answered with its place in the chain.
  */
 export const auditRoutes: readonly Route[] = [
   {
@@ -29,7 +30,7 @@ export const auditRoutes: readonly Route[] = [
     handle: async ({ req, res, studio }) => {
       const request = await readJson(req, auditDecisionRequestSchema);
       const log = await auditLogOf(studio.storeDir);
-      const [record] = await log.append([{ source: 'studio', model: request.model, decision: request.decision, instance: await log.hashInstance(request.sopInstanceUid) }]);
+      const [record] = await log.append([{ source: 'studio', model: request.model, decision: request.decision, instance: await log.hashInstanceDigest(request.instanceDigest) }]);
       sendJson(res, auditDecisionResponseSchema, { sequence: record!.sequence, hash: record!.hash }, 201);
     },
   },

@@ -3,7 +3,7 @@ import { chainEntries, EMPTY_CHAIN, GENESIS_HASH, headOf, verifyChain } from './
 import type { AuditEntry } from './audit-record.js';
 import { canonicalJson } from './canonical-json.js';
 import { exportAuditRecords } from './audit-export.js';
-import { InstanceHasher } from './instance-hasher.js';
+import { instanceDigest, InstanceHasher } from './instance-hasher.js';
 
 const entry = (label: string, probability: number, instance: string | null = null): AuditEntry => ({
   source: 'edge',
@@ -105,5 +105,11 @@ describe('instance hashes', () => {
     expect(await other.hash(uid)).not.toBe(hash);
     expect(await one.hash('')).toBeNull();
     await expect(InstanceHasher.create(new Uint8Array(4))).rejects.toMatchObject({ code: 'AUDIT_INVALID' });
+    // The viewer sends the UID's digest: hashed with the salt, it is the hash of the UID itself.
+    const digest = await instanceDigest(uid);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(await one.hashDigest(digest)).toBe(hash);
+    expect(await one.hashDigest(null)).toBeNull();
+    await expect(one.hashDigest(uid)).rejects.toMatchObject({ code: 'AUDIT_INVALID' });
   });
 });

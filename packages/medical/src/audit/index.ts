@@ -5,4 +5,4 @@ export { AUDIT_RECORD_VERSION, AUDIT_SOURCES, checkEntry, entryProblem, recordPr
 export { exportAuditRecords, type AuditTimeRange } from './audit-export.js';
 export { predictionAuditEntry, type AuditableDecision, type AuditablePrediction } from './prediction-entry.js';
 export { canonicalJson } from './canonical-json.js';
-export { InstanceHasher } from './instance-hasher.js';
+export { instanceDigest, InstanceHasher } from './instance-hasher.js';

@@ -66,6 +66,11 @@ export class AuditLog {
     return this.#hasher.hash(sopInstanceUid);
   }
 
+  /** The salted hash of an instance digest computed elsewhere (the viewer's; see instanceDigest). */
+  hashInstanceDigest(digest: string | null): Promise<string | null> {
+    return this.#hasher.hashDigest(digest);
+  }
+
   /** Appends the entries, in order, as the next records of the chain; returns them as written. */
   append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
     const next = this.#queue.then(() => this.#appendLocked(entries));

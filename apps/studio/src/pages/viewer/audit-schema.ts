@@ -2,9 +2,9 @@ import * as z from 'zod';
 
 /**
  * POST /api/audit/decisions — a decision the viewer made in the browser, for the store's audit
- * trail. Only the decision and the model are sent, and the SOP Instance UID of the image, which
- * the server replaces with its salted hash before anything is written; never pixels, names or
- * other DICOM attributes.
+ * trail. Only the decision and the model are sent, and the image's instance digest (SHA-256 of its
+ * SOP Instance UID, computed in the page: the UID itself never leaves it), which the server hashes
+ * again with the store's salt before anything is written; never pixels, names or other attributes.
  */
 export const auditDecisionRequestSchema = z.strictObject({
   model: z.strictObject({ name: z.string().min(1).max(256), version: z.int().positive().nullable(), configHash: z.string().max(128) }),
@@ -14,8 +14,8 @@ export const auditDecisionRequestSchema = z.strictObject({
     probability: z.number().min(0).max(1),
     thresholds: z.record(z.string().max(256), z.number()).nullable(),
   }),
-  /** Null for an image that is not DICOM (PNG, JPEG). */
-  sopInstanceUid: z.string().max(64).regex(/^[0-9.]+$/, 'a UID is digits and dots').nullable(),
+  /** instanceDigest(SOP Instance UID) from @cvf/medical; null for an image that is not DICOM (PNG, JPEG). */
+  instanceDigest: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest is 64 lower-case hex digits').nullable(),
 });
 export type AuditDecisionRequest = z.infer<typeof auditDecisionRequestSchema>;
 
