@@ -1,61 +1,14 @@
-import { encodePng, imageTensor, RETRAIN_DECISION_ARTIFACT, Rng, type RetrainDecision } from '@cvf/core';
+import { RETRAIN_DECISION_ARTIFACT, Rng, type RetrainDecision } from '@cvf/core';
 import { SqliteTrackingStore } from '@cvf/core/node';
 import { createEdgeServer, createLogger, type EdgeServer } from '@cvf/edge-runtime';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATTERN_CLASSES, patternPipeline, patternPng, writePatternFolders } from '../testing/pattern-images.js';
 import { runCli } from '../testing/run-cli.js';
 
-const SIZE = 16;
-const CLASSES = ['hbars', 'vbars', 'square'] as const;
-
-/** A noisy 16×16 gray picture of a class: a horizontal band, a vertical band or a centred square. */
-function pattern(label: number, rng: Rng): Uint8Array {
-  const pixels = new Uint8Array(SIZE * SIZE);
-  const half = rng.int(1, 3);
-  const c = (SIZE - 1) / 2;
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - c), Math.abs(y - c)];
-      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
-      pixels[y * SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 20)));
-    }
-  }
-  return pixels;
-}
-
-/**
- * A folder per class of `perClass` PNGs. `folderOf` names the folder a class's pictures are filed
- * under: mislabelled data files horizontal bands as vertical ones and back.
- */
-async function writeImages(root: string, perClass: number, seed: number, folderOf: (label: number) => string = (label) => CLASSES[label]!): Promise<void> {
-  const rng = new Rng(seed);
-  for (let label = 0; label < CLASSES.length; label++) {
-    const folder = join(root, folderOf(label));
-    mkdirSync(folder, { recursive: true });
-    for (let i = 0; i < perClass; i++) writeFileSync(join(folder, `${seed}-${i}.png`), await encodePng(imageTensor('u8', { height: SIZE, width: SIZE, channels: 1 }, pattern(label, rng))));
-  }
-}
-
-const swapBars = (label: number) => CLASSES[label === 0 ? 1 : label === 1 ? 0 : 2]!;
-
-function pipeline(name: string, root: string, store: string, extra = ''): string {
-  return `version: 1
-name: ${name}
-data:
-  source: { kind: folder, root: ${root} }
-  splits: { train: 0.5, val: 0.2, test: 0.3, seed: 3 }
-preprocess: { resize: { height: ${SIZE}, width: ${SIZE} }, color: gray, normalize: { mean: [0.5], std: [0.5] } }
-features: { kind: hog, hog: { cellSize: 4, blockSize: 2, bins: 9 } }
-pca: { enabled: true, components: 8 }
-index: { kind: flat, metric: cosine, k: 3 }
-model: { head: softmax }
-train: { epochs: 15, batchSize: 16, optimizer: { kind: adam, lr: 0.02 }, seed: 1 }
-registry: { register: true, modelName: patterns, alias: production }
-tracking: { store: ${store} }
-${extra}`;
-}
+const swapBars = (label: number) => PATTERN_CLASSES[label === 0 ? 1 : label === 1 ? 0 : 2]!;
 
 function lastJsonLine(stdout: string): Record<string, unknown> {
   const lines = stdout.trim().split('\n');
@@ -63,7 +16,7 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
 }
 
 async function servedVersion(server: EdgeServer, label: number): Promise<string> {
-  const png = await encodePng(imageTensor('u8', { height: SIZE, width: SIZE, channels: 1 }, pattern(label, new Rng(99))));
+  const png = await patternPng(label, new Rng(99));
   const response = await fetch(`${server.url}/v1/models/patterns/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(png) });
   expect(response.status).toBe(200);
   return (await response.json()).model_version;
@@ -78,12 +31,12 @@ describe('cvf retrain: champion/challenger on the same held-out set, promotion b
     dir = mkdtempSync(join(tmpdir(), 'cvf-retrain-'));
     store = join(dir, '.cvf');
     // The champion learnt from old, mislabelled data: it takes horizontal bands for vertical ones.
-    await writeImages(join(dir, 'old'), 20, 1, swapBars);
-    await writeImages(join(dir, 'base'), 15, 2);
-    await writeImages(join(dir, 'new'), 10, 3);
-    await writeImages(join(dir, 'mislabelled'), 40, 4, swapBars);
-    writeFileSync(join(dir, 'champion.yaml'), pipeline('patterns-v1', 'old', store));
-    writeFileSync(join(dir, 'pipeline.yaml'), pipeline('patterns', 'base', store));
+    await writePatternFolders(join(dir, 'old'), { perClass: 20, seed: 1, folderOf: swapBars });
+    await writePatternFolders(join(dir, 'base'), { perClass: 15, seed: 2 });
+    await writePatternFolders(join(dir, 'new'), { perClass: 10, seed: 3 });
+    await writePatternFolders(join(dir, 'mislabelled'), { perClass: 40, seed: 4, folderOf: swapBars });
+    writeFileSync(join(dir, 'champion.yaml'), patternPipeline({ name: 'patterns-v1', root: 'old', store, model: 'patterns' }));
+    writeFileSync(join(dir, 'pipeline.yaml'), patternPipeline({ name: 'patterns', root: 'base', store, model: 'patterns' }));
     const trained = await runCli('train', join(dir, 'champion.yaml'), '--set', 'train.epochs=60', '--json');
     expect(trained.exitCode, trained.stdout + trained.stderr).toBe(0);
     expect(lastJsonLine(trained.stdout).model).toEqual({ name: 'patterns', version: 1 });
