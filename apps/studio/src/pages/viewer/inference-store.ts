@@ -1,12 +1,11 @@
-import { disposeDecodedInput, Predictor, type Prediction, type SaliencyMap } from '@cvf/core';
+import { disposeDecodedInput, explainPrediction, planarUnitImage, Predictor, type Prediction, type SaliencyMap } from '@cvf/core';
 import { create } from 'zustand';
 import { api } from '../../api/client.js';
 import { cachedChoices, openCachedBundle, type CacheState } from './bundle-cache.js';
 import { defaultChoice, modelChoices, type ModelChoice } from './model-choices.js';
-import { modelInput, planarUnitImage } from './model-input.js';
+import { modelInput } from './model-input.js';
 import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
 import { recordDecision } from './decision-audit.js';
-import { explainPrediction } from './saliency.js';
 import type { Slice } from './study-grouping.js';
 import { viewerDevice, type ComputePreference } from './viewer-device.js';
 import { decodeClient, decodedFrame, useViewerStore } from './viewer-store.js';
