@@ -72,8 +72,11 @@ async function waitForEvents(done: (events: MonitorEvent[]) => boolean): Promise
   }
 }
 
+// Each test starts cvf from its sources two or three times (the scheduler, its children): slow on a busy machine.
+const SPAWNING = { timeout: 300_000 };
+
 describe('cvf scheduler', () => {
-  it('fires an every-second cron trigger as a monitor event, runs cvf retrain as a child, and stops cleanly on SIGTERM', async () => {
+  it('fires an every-second cron trigger as a monitor event, runs cvf retrain as a child, and stops cleanly on SIGTERM', SPAWNING, async () => {
     const { child, exit } = cvf('scheduler', '--config', config('* * * * * *'), '--store', store, '--json');
     const events = await waitForEvents((all) => all.some((e) => e.outcome !== null && e.outcome.status !== 'running'));
     const finished = events.find((e) => e.outcome !== null && e.outcome.status !== 'running')!;
@@ -90,10 +93,16 @@ describe('cvf scheduler', () => {
     expect((await timeEvents()).filter((e) => e.outcome?.status === 'running')).toEqual([]);
   });
 
-  it('--once runs what is due now and exits; a second --once finds nothing due', async () => {
+  it('--once runs what is due now and the retrains other triggers asked for, and exits; a second --once finds nothing due', SPAWNING, async () => {
     const path = config('0 0 1 1 *'); // every 1 January at 00:00: due once, for the last one
+    const writer = SqliteTrackingStore.open(store);
+    const asked = await writer.recordMonitorEvent({ kind: 'performance', trigger: 'performance', model: 'chest', version: '2', action: 'retrain', figures: { estimate: 0.5 } });
+    writer.close();
     const first = await cvf('scheduler', '--config', path, '--store', store, '--once', '--json').exit;
     expect(first.code).toBe(1); // the retrain failed
+    const reader = SqliteTrackingStore.open(store);
+    expect((await reader.listMonitorEvents({ kind: 'performance' }))[0]).toMatchObject({ id: asked.id, outcome: { status: 'failed', exitCode: 1 } });
+    reader.close();
     const [event] = await timeEvents();
     expect(event).toMatchObject({ trigger: 'tick', outcome: { status: 'failed' } });
     expect(new Date(String(event!.figures.scheduledFor))).toEqual(new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1)));

@@ -27,6 +27,8 @@ export interface ServeOptions {
   /** false with --no-audit: decisions are not appended to the store's audit trail. */
   audit: boolean;
   inferenceLogDir?: string;
+  /** A pipeline YAML whose `monitor` section the server applies (feedback and the performance trigger). */
+  config?: string;
   /** A DICOMweb root: the SR of each answered DICOM prediction is stored there (STOW-RS). */
   stow?: string;
   logLevel: string;

@@ -1,5 +1,5 @@
 import { isSoftwareAdapter, WebGpuUnavailableError, type Device } from '@cvf/core';
-import { createNodeDevice, parseModelReference, readRegularFile } from '@cvf/core/node';
+import { createNodeDevice, loadPipelineConfigFile, parseModelReference, readRegularFile } from '@cvf/core/node';
 import { AuditLog } from '@cvf/medical/node';
 import { createEdgeServer, createInferenceLog, createLogger, type InferenceLog } from '@cvf/edge-runtime';
 import { Command, Option } from 'commander';
@@ -44,6 +44,7 @@ export function registerServe(program: Command): void {
     .option('--public-key <file>', 'serve only bundles signed by this Ed25519 key (PEM; see cvf models sign)')
     .option('--no-inference-log', 'do not log features and outputs of predictions for drift monitoring')
     .option('--no-audit', "do not append each answered decision to the store's audit trail (<store>/audit; see cvf audit)")
+    .option('--config <file>', 'pipeline YAML whose monitor section applies: the performance trigger on labels fed back to POST /v1/models/{model}/feedback (default: the section defaults, trigger off)')
     .option('--stow <url>', 'a DICOMweb root (e.g. http://pacs:8042/dicom-web): store the Structured Report of each answered DICOM prediction there with STOW-RS, in the source study, off the request path (failures are logged and counted in cvf_stow_failures_total)')
     .option('--inference-log-dir <dir>', 'folder of the inference log (default: <store>/inference-log)')
     .addOption(new Option('--log-level <level>', 'log level').choices(SERVE_LOG_LEVELS).default('info'))
@@ -57,6 +58,8 @@ export function registerServe(program: Command): void {
 async function serve(models: string[], options: ServeOptions): Promise<number> {
   const logger = createLogger({ level: options.logLevel });
   const apiKeys = await readApiKeys(options);
+  // Read before anything starts: a bad config is refused with its line and column, nothing opened.
+  const monitor = options.config === undefined ? undefined : (await loadPipelineConfigFile(options.config)).monitor;
   const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
   // NAME@ALIAS models need a store that exists (refused, saying where it looked); bundle paths only need a home for the inference log.
   const registered = models.some((m) => !existsSync(m) && parseModelReference(m) !== null);
@@ -94,6 +97,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
       ...(publicKey !== undefined && { publicKey }),
       ...(inferenceLog && { inferenceLog }),
       ...(options.stow !== undefined && { stow: options.stow }),
+      ...(monitor !== undefined && { monitor }),
       ...(options.audit && { audit: await AuditLog.open(store) }),
     });
     const onHangup = () => void server.checkForUpdates();

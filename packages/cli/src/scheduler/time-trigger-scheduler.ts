@@ -1,4 +1,4 @@
-import { latestScheduledTime, startCronJob, type CronJob, type MonitorEvent, type PipelineConfig, type ScheduleEntry } from '@cvf/core';
+import { latestScheduledTime, recordDriftTrigger, startCronJob, type CronJob, type DriftResult, type MonitorEvent, type PipelineConfig, type ScheduleEntry } from '@cvf/core';
 import type { SqliteTrackingStore } from '@cvf/core/node';
 import { CvfChild, type CvfCommand } from './cvf-child.js';
 
@@ -127,10 +127,11 @@ export class TimeTriggerScheduler {
   /** Runs the event's action as a cvf child and records what came of it. */
   async #carryOut(event: MonitorEvent): Promise<MonitorEvent> {
     const { store, configPath, storeRoot, inferenceLogDir, cvf } = this.#options;
+    const { window, drift } = this.#options.config.monitor;
     const args =
       event.action === 'retrain'
         ? ['retrain', configPath, '--model', this.#model, '--json']
-        : ['monitor', 'drift', `${this.#model}@${this.#alias}`, '--data', inferenceLogDir, '--json'];
+        : ['monitor', 'drift', `${this.#model}@${this.#alias}`, '--data', inferenceLogDir, '--window', String(window), '--method', drift.method, '--permutations', String(drift.permutations), '--json'];
     const child = new CvfChild({ command: cvf.command, args: cvf.args }, args, { env: { CVF_STORE: storeRoot } });
     this.#child = child;
     await store.setMonitorEventOutcome(event.id, { status: 'running', pid: child.pid ?? null, command: args.join(' ') });
@@ -138,6 +139,17 @@ export class TimeTriggerScheduler {
     this.#child = undefined;
     const status = this.#stopped ? 'interrupted' : outcome.exitCode === 0 ? 'done' : 'failed';
     this.#options.log(`${event.action} ${status}`, { event: event.id, exitCode: outcome.exitCode, signal: outcome.signal });
-    return store.setMonitorEventOutcome(event.id, { status, ...outcome });
+    const driftEvent = event.action === 'drift-check' && status === 'done' ? await this.#recordDrift(event, outcome.result) : undefined;
+    return store.setMonitorEventOutcome(event.id, { status, ...outcome, ...(driftEvent !== undefined && { driftEvent: driftEvent?.id ?? null }) });
+  }
+
+  /** A scheduled drift check that found drift is a drift event too (asking for a retrain when monitor.retrain says so). */
+  async #recordDrift(check: MonitorEvent, result: unknown): Promise<MonitorEvent | null> {
+    const ran = (Array.isArray(result) ? result : [result]).filter((r): r is DriftResult => typeof r === 'object' && r !== null && 'drifted' in r);
+    if (ran.length === 0) return null;
+    const answer = Array.isArray(result) ? ran : ran[0]!;
+    const event = await recordDriftTrigger(this.#options.store, { name: this.#model, version: check.version }, answer, this.#options.config.monitor, check.trigger);
+    if (event) this.#options.log('drift trigger fired', { event: event.id, action: event.action });
+    return event;
   }
 }

@@ -10,7 +10,7 @@ import type { MonitorEvent, MonitorEventStore } from './monitor-event.js';
  */
 export async function recordDriftTrigger(
   store: MonitorEventStore,
-  model: { name: string; version: string },
+  model: { name: string; version: string | null },
   result: DriftResult | AutoDriftResult | readonly DriftResult[],
   monitor: Pick<MonitorConfig, 'retrain'>,
   trigger = 'drift',
