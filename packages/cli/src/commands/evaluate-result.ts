@@ -10,7 +10,7 @@ import type { EvaluatedCases, EvaluateSplit } from './evaluate-cases.js';
 export interface EvaluationResult {
   model: { name: string; version: number | null; configHash: string; bundle: string };
   dataset: { config: string; split: EvaluateSplit; samples: number };
-  /** How the class was decided: the decision stage's operating points, or argmax. */
+  /** How the class was decided: the decision stage's operating points that decide, or argmax. */
   decision: { kind: 'operating-points' | 'argmax'; positiveClass: string | null; operatingPoints: OperatingPointRecord[]; referral: boolean };
   /** The classes the headline, the curves and the subgroup tables are about: the positive class, or every class. */
   focusClasses: string[];
@@ -51,7 +51,10 @@ export function buildEvaluationResult(cases: EvaluatedCases, options: BuildResul
     return evaluateSubgroups(input, cases.values[a]!, attribute, options);
   });
   options.onAttribute?.(options.attributes.length, options.attributes.length);
-  const operatingPoints = decision?.operatingPoints ?? [];
+  // Two classes whose positive class has a point are decided at that point alone (decide.ts).
+  const points = decision?.operatingPoints ?? [];
+  const positivePoint = points.find((point) => point.label === positiveClass);
+  const operatingPoints = positivePoint && classes.length === 2 ? [positivePoint] : points;
   return {
     model: options.model,
     dataset: { ...options.dataset, samples: cases.labels.length },

@@ -113,7 +113,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(result.stderr).toMatch(/predict \d+\/\d+/); // progress on stderr, stdout stays one JSON document
     const evaluated = JSON.parse(result.stdout) as Evaluated;
     expect(evaluated.model).toMatchObject({ name: 'ct-evaluate', version: 1 });
-    expect(evaluated.decision).toMatchObject({ kind: 'operating-points', positiveClass: 'abnormal' });
+    expect(evaluated.decision).toMatchObject({ kind: 'operating-points', positiveClass: 'abnormal', operatingPoints: [{ label: 'abnormal', target: 'sensitivity', value: 0.9 }] });
     expect(evaluated.focusClasses).toEqual(['abnormal']);
     const { evaluation } = evaluated;
     expect(evaluation.samples).toBe(evaluated.dataset.samples);
