@@ -44,7 +44,7 @@ describe('pipelineConfigSchema', () => {
 
   it('requires only the version, the name and the data source (with its own locations)', () => {
     const requiredWithoutDefault = all.filter((p) => p.required && !('default' in p.schema)).map((p) => p.path);
-    expect(requiredWithoutDefault.filter((path) => !/^data\.(source|test|unlabelled)<\d>|^features<\d>|^index<\d>|^model<\d>|^tune\.|^input\.(minSize|maxSize)\.|^monitor\.(schedule\[\]|retrain\.selector<\d>)\./.test(path))).toEqual([
+    expect(requiredWithoutDefault.filter((path) => !/^data\.(source|test|unlabelled)<\d>|^features<\d>|^index<\d>|^model<\d>|^tune\.|^input\.(minSize|maxSize)\.|^monitor\.(schedule\[\]|retrain\.selector<\d>)\.|^decision\.(operatingPoint|classes\{\})\./.test(path))).toEqual([
       'version',
       'name',
       'data',
