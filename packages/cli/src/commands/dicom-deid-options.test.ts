@@ -22,6 +22,7 @@ describe('cvf dicom deid --option', () => {
     const key = join(dir, 'deid.key');
     const run = await runCli('dicom', 'deid', join(dir, 'in.dcm'), join(dir, 'out.dcm'), '--key-file', key, '--option', 'retain-device-identity', '--option', 'retain-dates-shifted', '--json');
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).options).toEqual(['retain-dates-shifted', 'retain-device-identity']);
     const out = parseDicom(new Uint8Array(readFileSync(join(dir, 'out.dcm'))));
     expect(out.string('00081010')).toBe('MR-SCANNER-2');
     expect(out.string('00080020')).toMatch(/^\d{8}$/);

@@ -81,6 +81,7 @@ export function registerDicomDeid(dicom: Command): void {
 function writeSummary(report: DeidPathReport, randomKey: boolean, mirrored: boolean): void {
   const { written, skipped, failed, keyFile, map, labels } = report;
   const lines = [`de-identified ${written.length} file(s) into ${report.output}; skipped ${skipped.length}; failed ${failed.length}`];
+  if (report.options.length > 0) lines.push(`options ${report.options.join(', ')} (on top of the Basic Profile)`);
   if (keyFile) lines.push(`key     ${keyFile.path}${keyFile.created ? ' (new: keep it to get the same UIDs and pseudonyms next time)' : ''}`);
   if (map) lines.push(`map     ${map.path}: ${map.uids} UIDs, ${map.patientIds} patient IDs (keep it apart from the data)`);
   if (labels) lines.push(`labels  ${labels.output}: ${labels.rows} row(s), ${labels.columns.join(', ')} replaced`);

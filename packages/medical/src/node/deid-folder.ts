@@ -3,7 +3,7 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { readRegularFile } from '@cvf/core/node';
 import { DateShifter } from '../deid/date-shift.js';
-import { checkDeidOptions } from '../deid/deid-options.js';
+import { checkDeidOptions, type DeidOptionName } from '../deid/deid-options.js';
 import { deidentifyDicom, type DeidCounts, type DeidOptions } from '../deid/deidentify.js';
 import { deidentifyLabels, readLabelsToDeidentify } from '../deid/deidentify-labels.js';
 import { PatientPseudonyms } from '../deid/patient-pseudonym.js';
@@ -58,6 +58,8 @@ export interface DeidPathReport {
   readonly skipped: { readonly path: string; readonly reason: string }[];
   /** DICOM files that could not be de-identified (truncated, malformed, unwritable), left out. */
   readonly failed: { readonly path: string; readonly code: string; readonly message: string }[];
+  /** The PS3.15 options applied on top of the Basic Profile, in table order. */
+  readonly options: readonly DeidOptionName[];
   /** The key file used, and whether this run created it. */
   keyFile?: { readonly path: string; readonly created: boolean; readonly readableByOthers: boolean };
   /** The re-identification map written. */
@@ -139,8 +141,9 @@ export async function deidPath(input: string, output: string, options: DeidPathO
   const pseudonyms = await PatientPseudonyms.create(secret);
   // One date shifter per run, like the remapper: a patient's files all move by the same days.
   const dateShifter = await DateShifter.create(secret);
-  const deidOptions: DeidOptions = { ...options, profileOptions: checkDeidOptions(options.profileOptions), secret, remapper, pseudonyms, dateShifter };
-  const report: DeidPathReport = { input: source, output: target, written: [], skipped: [], failed: [] };
+  const profileOptions = checkDeidOptions(options.profileOptions);
+  const deidOptions: DeidOptions = { ...options, profileOptions, secret, remapper, pseudonyms, dateShifter };
+  const report: DeidPathReport = { input: source, output: target, written: [], skipped: [], failed: [], options: profileOptions };
   if (key) report.keyFile = { path: resolve(options.keyFile!), created: key.created, readableByOthers: key.readableByOthers };
 
   let jobs: { from: string; to: string }[];
