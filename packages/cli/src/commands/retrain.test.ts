@@ -129,6 +129,22 @@ describe('cvf retrain: champion/challenger on the same held-out set, promotion b
     }
   });
 
+  it('refuses a config whose classes the champion does not predict, before training anything', async () => {
+    await writePatternFolders(join(dir, 'two'), { perClass: 6, seed: 8, folderOf: (label) => (label === 2 ? 'hbars' : PATTERN_CLASSES[label]!) });
+    writeFileSync(join(dir, 'two.yaml'), patternPipeline({ name: 'two', root: 'two', store, model: 'patterns' }));
+    const before = await runCli('models', 'list', '--json', '--store', store);
+    const result = await runCli('retrain', join(dir, 'two.yaml'), '--model', 'patterns', '--json');
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'RETRAIN_CLASSES_DIFFER', message: expect.stringContaining('[hbars, square, vbars]') });
+    expect((await runCli('models', 'list', '--json', '--store', store)).stdout).toBe(before.stdout);
+  });
+
+  it('refuses a model name the registry would not take', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', '../patterns', '--json');
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'RETRAIN_OPTION_INVALID', message: expect.stringContaining('"../patterns"') });
+  });
+
   it('refuses a --data-add that is not a folder, naming it', async () => {
     const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'nowhere'), '--json');
     expect(result.exitCode).toBe(1);

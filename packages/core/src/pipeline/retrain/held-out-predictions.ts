@@ -31,8 +31,8 @@ export async function heldOutProbabilities(predictor: Predictor, samples: readon
   return probabilities;
 }
 
-/** For each of the model's classes, its column among `classes`. */
-function classColumns(modelClasses: readonly string[], classes: readonly string[], model: string): number[] {
+/** For each of the model's classes, its column among `classes`; RETRAIN_CLASSES_DIFFER unless both are the same set. */
+export function classColumns(modelClasses: readonly string[], classes: readonly string[], model: string): number[] {
   const same = modelClasses.length === classes.length && modelClasses.every((c) => classes.includes(c));
   if (!same) {
     throw new RetrainError('RETRAIN_CLASSES_DIFFER', `model ${model} predicts the classes [${modelClasses.join(', ')}], the config's data has [${classes.join(', ')}]; champion and challenger must be judged on the same classes`);

@@ -1,16 +1,22 @@
 import type { PipelineConfig } from '../../config/schema.js';
 import type { DataSource } from '../../config/sections/data.js';
+import { openDataset } from '../../data/open-dataset.js';
+import { RetrainError } from '../../errors.js';
 import { scalarMetrics } from '../../eval/evaluate-classifier.js';
 import type { ModelVersion } from '../../tracking/types.js';
 import { configHash, flattenParams } from '../config-hash.js';
 import { runTrainingPipeline } from '../train-pipeline.js';
 import { registerEnsemble } from './ensemble-bundle.js';
 import type { ScoredModel } from './held-out.js';
+import { classColumns } from './held-out-predictions.js';
 import { judgeOnHeldOut } from './judge-held-out.js';
 import { recordDecision } from './record-decision.js';
 import type { JudgedVersion, RetrainDecision } from './retrain-decision.js';
 import type { RetrainEnvironment } from './retrain-environment.js';
 import { selectModel, type SelectionResult } from './select-model.js';
+
+/** What `registry.modelName` accepts. */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export interface RetrainOptions {
   /** The registered model: its version at the alias is the champion, the challenger becomes its next version. */
@@ -31,6 +37,7 @@ export interface RetrainOptions {
 export async function runRetraining(config: PipelineConfig, env: RetrainEnvironment, options: RetrainOptions): Promise<RetrainDecision> {
   const started = Date.now();
   const { model } = options;
+  if (!MODEL_NAME.test(model)) throw new RetrainError('RETRAIN_OPTION_INVALID', `model name ${JSON.stringify(model.slice(0, 100))} is not a registered model name (letters, digits, ".", "_" or "-", starting with a letter or digit)`);
   const alias = config.registry.alias ?? 'production';
   const selector = config.monitor.retrain.selector;
   const added = options.addedTrainData ?? [];
@@ -44,6 +51,12 @@ export async function runRetraining(config: PipelineConfig, env: RetrainEnvironm
     await env.tracker.logParams(run.id, { ...flattenParams(config), 'retrain.model': model, 'retrain.alias': alias, 'retrain.dataAdd': JSON.stringify(added) });
     await env.tracker.setTags(run.id, { ...config.tracking.tags, retrain: model, device: env.device.backend });
     const championVersion = await env.registry.getByAlias(model, alias);
+    // Refused before any training: a champion that cannot be judged on the config's classes.
+    if (championVersion) {
+      const { classes } = await openDataset(config.data, env.dataset);
+      const { manifest } = await env.loadRegisteredBundle(championVersion);
+      classColumns(manifest.classes, classes, `${model}@${championVersion.version}`);
+    }
     // The challenger is registered as the next version of `model`; only the decision moves the alias.
     const trained = await runTrainingPipeline({ ...config, registry: { register: true, modelName: model } }, env, {
       parentRunId: run.id,
