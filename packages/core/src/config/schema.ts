@@ -89,6 +89,16 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
         message: `expected one of ${listShort(classes)}, got ${quoteShort(evaluate.positiveClass)}`,
       });
     }
+    const { decision } = config;
+    if (decision.positiveClass !== undefined && !classes.includes(decision.positiveClass)) {
+      ctx.addIssue({ code: 'custom', path: ['decision', 'positiveClass'], message: `expected one of ${listShort(classes)}, got ${quoteShort(decision.positiveClass)}` });
+    }
+    if (decision.positiveClass !== undefined && classes.length !== 2) {
+      ctx.addIssue({ code: 'custom', path: ['decision', 'positiveClass'], message: `a positive class needs two classes, and data.classes has ${classes.length} (remove it: a class is then decided)` });
+    }
+    for (const label of Object.keys(decision.classes)) {
+      if (!classes.includes(label)) ctx.addIssue({ code: 'custom', path: ['decision', 'classes', label], message: `expected one of ${listShort(classes)}, got ${quoteShort(label)}` });
+    }
   }
   for (const key of Object.keys(tune.space)) {
     if (valueAt(config, key.split('.')) === undefined) {

@@ -44,3 +44,19 @@ describe('chooseDecision', () => {
     expect(() => chooseDecision(config('decision: { positiveClass: a }\n'), ['a', 'b', 'c'], { labels, probabilities })).toThrow(/needs a two-class task; this one has 3 classes/);
   });
 });
+
+describe('the decision section, validated with the config', () => {
+  const yaml = (decision: string) => `version: 1\nname: chest\ndata:\n  source: { kind: folder, root: images }\n  classes: [normal, pneumonia]\nindex: { kind: flat }\n${decision}`;
+
+  it('names the YAML line, the bad value and the valid options', () => {
+    expect(() => parsePipelineConfig(yaml('decision:\n  operatingPoint: { target: recall, value: 0.95 }\n'), 'pipeline.yaml')).toThrow(/pipeline\.yaml:8:29: decision\.operatingPoint\.target: .*sensitivity.*specificity/);
+    expect(() => parsePipelineConfig(yaml('decision:\n  referral: { maxEntropy: 1.5 }\n'), 'pipeline.yaml')).toThrow(/pipeline\.yaml:8:.*decision\.referral\.maxEntropy/);
+  });
+
+  it('refuses classes that are not among data.classes, and a positive class of more than two', () => {
+    expect(() => parsePipelineConfig(yaml('decision:\n  classes: { effusion: { target: sensitivity, value: 0.9 } }\n'), 'pipeline.yaml')).toThrow(/decision\.classes\.effusion: expected one of normal\|pneumonia, got "effusion"/);
+    expect(() => parsePipelineConfig(yaml('decision: { positiveClass: nodule }\n'), 'pipeline.yaml')).toThrow(/decision\.positiveClass: expected one of normal\|pneumonia, got "nodule"/);
+    const three = yaml('decision: { positiveClass: normal }\n').replace('[normal, pneumonia]', '[normal, pneumonia, effusion]');
+    expect(() => parsePipelineConfig(three, 'pipeline.yaml')).toThrow(/a positive class needs two classes, and data\.classes has 3/);
+  });
+});
