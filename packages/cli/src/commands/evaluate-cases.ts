@@ -10,7 +10,6 @@ export type EvaluateSplit = (typeof EVALUATE_SPLITS)[number];
 
 /** The cases of a split with the model's outputs and decisions, in the order of the split. */
 export interface EvaluatedCases {
-  ids: string[];
   /** True class per case, as an index into the bundle's classes. */
   labels: Int32Array;
   /** N×C probabilities, in the bundle's class order. */
@@ -70,7 +69,6 @@ export async function predictCases(options: PredictCasesOptions): Promise<Evalua
   const classIndex = new Map(manifest.classes.map((label, c) => [label, c]));
   const numClasses = manifest.classes.length;
   const cases: EvaluatedCases = {
-    ids: [],
     labels: new Int32Array(samples.length),
     probabilities: new Float64Array(samples.length * numClasses),
     predictions: new Int32Array(samples.length),
@@ -91,7 +89,6 @@ export async function predictCases(options: PredictCasesOptions): Promise<Evalua
         if (label === undefined) {
           throw new EvalError('EVAL_CLASS_UNKNOWN', `case "${sample.id}" is labelled "${sample.label}", which is not a class of the model (${manifest.classes.join(', ')})`);
         }
-        cases.ids.push(sample.id);
         cases.labels[i] = label;
         cases.probabilities.set(prediction.probabilities, i * numClasses);
         cases.predictions[i] = prediction.decision.classIndex;

@@ -22,7 +22,6 @@ function threeClassCases(): EvaluatedCases {
     predictions[i] = called;
   });
   return {
-    ids: Array.from(labels, (_, i) => `case-${i}`),
     labels,
     probabilities,
     predictions,
