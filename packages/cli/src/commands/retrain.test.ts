@@ -139,6 +139,20 @@ describe('cvf retrain: champion/challenger on the same held-out set, promotion b
     expect((await runCli('models', 'list', '--json', '--store', store)).stdout).toBe(before.stdout);
   });
 
+  it('a model with no version at the alias yet: the challenger is registered and promoted as the first to serve', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'fresh', '--json');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const decision = lastJsonLine(result.stdout) as unknown as RetrainDecision;
+    expect(decision).toMatchObject({ promoted: true, selected: 'challenger', champion: null, challenger: { version: 1 }, ensemble: null });
+    expect(decision.reason).toBe('fresh has no version at alias production: the challenger is the first to serve');
+    const registry = SqliteTrackingStore.open(store);
+    try {
+      expect((await registry.getByAlias('fresh', 'production'))?.version).toBe(1);
+    } finally {
+      registry.close();
+    }
+  });
+
   it('refuses a model name the registry would not take', async () => {
     const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', '../patterns', '--json');
     expect(result.exitCode).toBe(1);
