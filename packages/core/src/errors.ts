@@ -296,7 +296,7 @@ export class InputContractError extends CvfError {
 }
 
 /** Stable codes of drift detection failures: bad live data, a reference that does not fit it (or a bundle without the input reference), an unknown method or option. */
-export type DriftErrorCode = 'DRIFT_INVALID_DATA' | 'DRIFT_REFERENCE_MISMATCH' | 'DRIFT_METHOD_UNKNOWN' | 'DRIFT_OPTION_INVALID' | 'DRIFT_NO_INPUT_REFERENCE';
+export type DriftErrorCode = 'DRIFT_INVALID_DATA' | 'DRIFT_REFERENCE_MISMATCH' | 'DRIFT_OPTION_INVALID' | 'DRIFT_NO_INPUT_REFERENCE';
 
 /** A drift test could not run on what it was given; `code` says why and the message names the value and the valid options. */
 export class DriftError extends CvfError {

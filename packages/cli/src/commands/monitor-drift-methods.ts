@@ -14,6 +14,7 @@ import {
   type DriftResult,
   type EmbeddingMatrix,
   type FastMatmul,
+  type PValueCorrection,
   type ReferenceStatistics,
 } from '@cvf/core';
 import type { LiveWindow } from './monitor-drift-window.js';
@@ -30,6 +31,7 @@ export interface DriftRunContext {
   readonly fastMatmul?: FastMatmul;
   readonly permutations: number;
   readonly seed: number;
+  readonly correction: PValueCorrection;
 }
 
 /** One detector's answer as `--json` prints it: the issue's fields, pValue null for the tests without one. */
@@ -77,7 +79,7 @@ async function runSingle(method: Exclude<DriftMethod, 'auto'>, live: LiveWindow,
     case 'classifier':
       return classifierDrift(context.device, embeddings(live), referenceSample(reference), { seed: context.seed, ...fast });
     case 'ks':
-      return ksDrift(embeddings(live), referenceSample(reference));
+      return ksDrift(embeddings(live), referenceSample(reference), { correction: context.correction });
     case 'psi':
       return psiDrift(embeddings(live), reference, live.probabilities ? { probabilities: live.probabilities, classes: live.classes } : undefined);
     case 'input': {

@@ -103,6 +103,9 @@ tracking: { store: ${store} }
     const run = await runCli('monitor', 'drift', bundle, '--data', join(dir, 'trousers'), '--method', 'psi', '--device', 'cpu');
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^60 images\npsi: DRIFT \(statistic [\d.]+ vs threshold 0\.2, n 60\)\n$/);
+    // One class only moves many components too: the share of KS-drifted components, Benjamini–Hochberg corrected.
+    const ks = await runCli('monitor', 'drift', bundle, '--data', join(dir, 'trousers'), '--method', 'ks', '--correction', 'fdr', '--device', 'cpu', '--json');
+    expect(JSON.parse(ks.stdout)).toMatchObject({ method: 'ks', drifted: true, threshold: 0.2, n: 60 });
   });
 
   it("an inference log: this version's last --window predictions, with their features and image statistics", async () => {

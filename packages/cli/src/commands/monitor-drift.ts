@@ -1,4 +1,4 @@
-import { createOrtFastMatmul, findStage, Predictor, stageFiles, STAGE_KINDS, DriftError, type FastMatmul, type ReferenceStatistics } from '@cvf/core';
+import { createOrtFastMatmul, DriftError, findStage, P_VALUE_CORRECTIONS, Predictor, stageFiles, STAGE_KINDS, type FastMatmul, type PValueCorrection, type ReferenceStatistics } from '@cvf/core';
 import { createNodeDevice, createOrtNodeRuntime, loadResolvedBundle, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -15,9 +15,11 @@ interface MonitorDriftOptions {
   window?: number;
   permutations: number;
   seed: number;
+  correction: PValueCorrection;
   recursive?: boolean;
   store?: string;
   device: 'auto' | 'cpu' | 'webgpu';
+  allowSoftware?: boolean;
   json?: boolean;
 }
 
@@ -32,9 +34,11 @@ export function registerMonitorDrift(monitor: Command): void {
     .option('--window <n>', 'only the last n images (in path order) or logged predictions', positiveInteger)
     .option('--permutations <n>', 'permutations of the MMD p-value', positiveInteger, 1000)
     .option('--seed <n>', 'seed of the permutations and of the domain classifier', nonNegativeIntegerOption, 0)
+    .addOption(new Option('--correction <kind>', "ks: correction of the per-component p-values, bonferroni or fdr (Benjamini–Hochberg)").choices(P_VALUE_CORRECTIONS).default('bonferroni'))
     .option('-r, --recursive', 'read image folders with their subfolders')
     .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where the model and the tests run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(['auto', 'cpu', 'webgpu']).default('auto'))
+    .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
     .option('--json', 'print JSON')
     .action((modelArg: string, options: MonitorDriftOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -44,7 +48,7 @@ export function registerMonitorDrift(monitor: Command): void {
         const stage = findStage(bundle.manifest, 'reference');
         if (!stage) throw new DriftError('DRIFT_REFERENCE_MISMATCH', `bundle "${bundle.manifest.name}" version ${bundle.manifest.version} has no drift reference (reference stage); retrain it with this version of CV Factory to monitor it`);
         const reference: ReferenceStatistics = STAGE_KINDS.reference.load(stage, stageFiles(bundle, stage));
-        const device = await createNodeDevice({ prefer: options.device });
+        const device = await createNodeDevice({ prefer: options.device, allowSoftwareAdapter: Boolean(options.allowSoftware) });
         const runtime = await createOrtNodeRuntime();
         let fastMatmul: FastMatmul | undefined;
         let predictor: Predictor | undefined;
@@ -65,7 +69,7 @@ export function registerMonitorDrift(monitor: Command): void {
           if (live.rows < 2) throw new DriftError('DRIFT_INVALID_DATA', `--data ${options.data} gave ${live.rows} images or predictions; a drift test needs at least 2`);
           // On the CPU the MMD's and the classifier's products run in ONNX Runtime's MLAS.
           if (device.backend === 'cpu') fastMatmul = createOrtFastMatmul(runtime);
-          const output = await runDriftMethod(options.method, live, reference, { device, permutations: options.permutations, seed: options.seed, ...(fastMatmul && { fastMatmul }) });
+          const output = await runDriftMethod(options.method, live, reference, { device, permutations: options.permutations, seed: options.seed, correction: options.correction, ...(fastMatmul && { fastMatmul }) });
           if (options.json) printJson(output);
           else printHuman(output, live);
           return EXIT.ok;

@@ -18,8 +18,8 @@ export {
 export { checkPerformanceTrigger, type PerformanceCheck } from './triggers/performance-trigger.js';
 export { ksDrift, type KsOptions } from './drift/ks.js';
 export { ksTwoSample, type KsTwoSample } from './drift/ks-two-sample.js';
-export { adjustPValues, parsePValueCorrection, P_VALUE_CORRECTIONS, type PValueCorrection } from './drift/multiple-testing.js';
-export { checkTwoSamples, DRIFT_METHODS, parseDriftMethod, type AutoDriftResult, type DriftMethod, type DriftResult, type EmbeddingMatrix } from './drift/types.js';
+export { adjustPValues, P_VALUE_CORRECTIONS, type PValueCorrection } from './drift/multiple-testing.js';
+export { checkTwoSamples, DRIFT_METHODS, type AutoDriftResult, type DriftMethod, type DriftResult, type EmbeddingMatrix } from './drift/types.js';
 export { psi, psiDrift, PSI_FLOOR, type LivePredictions, type PsiOptions, type PsiReference } from './drift/psi.js';
 export { classifierDrift, domainFolds, type ClassifierOptions } from './drift/classifier.js';
 export { autoDrift, type AutoDriftOptions, type DetectorAtLevel } from './drift/auto.js';

@@ -1,13 +1,6 @@
-import { DriftError } from '../../errors.js';
-
 /** How per-component p-values are corrected for testing many components at once. */
 export const P_VALUE_CORRECTIONS = ['bonferroni', 'fdr'] as const;
 export type PValueCorrection = (typeof P_VALUE_CORRECTIONS)[number];
-
-export function parsePValueCorrection(value: string): PValueCorrection {
-  if ((P_VALUE_CORRECTIONS as readonly string[]).includes(value)) return value as PValueCorrection;
-  throw new DriftError('DRIFT_OPTION_INVALID', `unknown p-value correction "${value}"; valid: ${P_VALUE_CORRECTIONS.join(', ')}`);
-}
 
 /**
  * Adjusted p-values, as statsmodels' multipletests: 'bonferroni' multiplies by the count,

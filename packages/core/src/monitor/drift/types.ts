@@ -38,11 +38,6 @@ export interface EmbeddingMatrix {
   readonly dim: number;
 }
 
-export function parseDriftMethod(value: string): DriftMethod {
-  if ((DRIFT_METHODS as readonly string[]).includes(value)) return value as DriftMethod;
-  throw new DriftError('DRIFT_METHOD_UNKNOWN', `unknown drift method "${value}"; valid methods: ${DRIFT_METHODS.join(', ')}`);
-}
-
 /** Checks that live and reference embeddings have the same width and enough rows for a two-sample test. */
 export function checkTwoSamples(live: EmbeddingMatrix, reference: EmbeddingMatrix, minRows = 2): void {
   for (const [name, m] of [['live', live], ['reference', reference]] as const) {
