@@ -25,7 +25,7 @@ export const decisionSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('two classes: the finding; a decision is then positive or negative at its operating point; default: evaluate.positiveClass'),
+      .describe('two classes: the finding; a decision is then positive or negative at its operating point (without one: positive when it is the more probable class); default: evaluate.positiveClass'),
     referral: z
       .strictObject({
         minProbability: limitOrOff(z.number().gt(0).max(1))

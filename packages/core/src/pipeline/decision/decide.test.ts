@@ -18,6 +18,12 @@ describe('decide', () => {
     expect(decision.thresholds).toEqual(binary.operatingPoints);
   });
 
+  it('decides positive or negative by the more probable class when the finding has no operating point', () => {
+    const decision = decide(['normal', 'pneumonia'], { ...argmaxNeverRefer(5), positiveClass: 'pneumonia' }, model, { probabilities: [0.3, 0.7], knnVote: [0, 5], evidence });
+    expect(decision).toMatchObject({ outcome: 'positive', label: 'pneumonia', summary: 'Positive (pneumonia) (most probable, p 0.70)' });
+    expect(decide(['normal', 'pneumonia'], { ...argmaxNeverRefer(5), positiveClass: 'pneumonia' }, model, { probabilities: [0.8, 0.2], knnVote: [5, 0], evidence })).toMatchObject({ outcome: 'negative', label: 'normal' });
+  });
+
   it('is negative below the threshold', () => {
     const decision = decide(['normal', 'pneumonia'], binary, model, { probabilities: [0.95, 0.05], knnVote: [5, 0], evidence });
     expect(decision).toMatchObject({ outcome: 'negative', label: 'normal', summary: 'Negative (pneumonia) at the 95%-sensitivity point (p 0.05 < 0.20)' });

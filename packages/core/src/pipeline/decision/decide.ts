@@ -61,10 +61,12 @@ interface DecidedClass {
 function decideClass(classes: readonly string[], params: DecisionParams, points: ReadonlyMap<string, OperatingPointRecord>, probabilities: readonly number[], argmax: number): DecidedClass {
   const positive = params.positiveClass === null ? -1 : classes.indexOf(params.positiveClass);
   const positivePoint = params.positiveClass === null ? undefined : points.get(params.positiveClass);
-  if (positive >= 0 && positivePoint && classes.length === 2) {
-    const probability = probabilities[positive]!;
-    const reached = probability >= positivePoint.threshold;
-    return { classIndex: reached ? positive : 1 - positive, outcome: reached ? 'positive' : 'negative', reason: pointReason(positivePoint, probability, reached), noneReached: false };
+  if (positive >= 0 && classes.length === 2) {
+    // Without an operating point of its own the finding is positive when it is the more probable class.
+    const reached = positivePoint ? probabilities[positive]! >= positivePoint.threshold : argmax === positive;
+    const classIndex = reached ? positive : 1 - positive;
+    const reason: DecisionReason = positivePoint ? pointReason(positivePoint, probabilities[positive]!, reached) : { code: 'argmax', label: classes[argmax]!, probability: probabilities[argmax]! };
+    return { classIndex, outcome: reached ? 'positive' : 'negative', reason, noneReached: false };
   }
   if (points.size === 0) return { classIndex: argmax, outcome: 'class', reason: { code: 'argmax', label: classes[argmax]!, probability: probabilities[argmax]! }, noneReached: false };
   // A class is called when it reaches its operating point (a class without one, when it is the most
