@@ -23,6 +23,7 @@ export const SR_TAGS = {
   referencedSopSequence: tag(0x0008, 0x1199),
   referencedSopClassUid: tag(0x0008, 0x1150),
   referencedSopInstanceUid: tag(0x0008, 0x1155),
+  referencedFrameNumber: tag(0x0008, 0x1160),
 } as const;
 
 function node(relationship: RelationshipType, valueType: string, concept: CodedConcept | undefined, value: readonly DataElement[]): Dataset {
@@ -80,11 +81,16 @@ export function numContentItem(relationship: RelationshipType, concept: CodedCon
   ]);
 }
 
+/** A Referenced SOP Sequence item: class, instance, and the frame of a multi-frame image. */
+export function referencedSopItem(image: { sopClassUID: string; sopInstanceUID: string; frame?: number }): Dataset {
+  return [
+    textElement(SR_TAGS.referencedSopClassUid, 'UI', image.sopClassUID),
+    textElement(SR_TAGS.referencedSopInstanceUid, 'UI', image.sopInstanceUID),
+    ...(image.frame === undefined ? [] : [textElement(SR_TAGS.referencedFrameNumber, 'IS', String(image.frame))]),
+  ];
+}
+
 /** A reference to an image; the concept name says what the image is for (optional for IMAGE items). */
-export function imageContentItem(relationship: RelationshipType, image: { sopClassUID: string; sopInstanceUID: string }, concept?: CodedConcept): Dataset {
-  return node(relationship, 'IMAGE', concept, [
-    sequenceElement(SR_TAGS.referencedSopSequence, [
-      [textElement(SR_TAGS.referencedSopClassUid, 'UI', image.sopClassUID), textElement(SR_TAGS.referencedSopInstanceUid, 'UI', image.sopInstanceUID)],
-    ]),
-  ]);
+export function imageContentItem(relationship: RelationshipType, image: { sopClassUID: string; sopInstanceUID: string; frame?: number }, concept?: CodedConcept): Dataset {
+  return node(relationship, 'IMAGE', concept, [sequenceElement(SR_TAGS.referencedSopSequence, [referencedSopItem(image)])]);
 }

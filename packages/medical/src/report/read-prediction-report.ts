@@ -13,7 +13,7 @@ export interface PredictionReportContent {
   readonly algorithm: ReportAlgorithm;
   readonly studyInstanceUID: string;
   /** The images of the Image Library: the source first, then the saliency capture when there is one. */
-  readonly images: readonly { readonly sopClassUID: string; readonly sopInstanceUID: string; readonly saliency: boolean }[];
+  readonly images: readonly { readonly sopClassUID: string; readonly sopInstanceUID: string; readonly frame?: number; readonly saliency: boolean }[];
   /** Current Requested Procedure Evidence: the source image. */
   readonly evidence: readonly Omit<SourceImageReference, 'sopClassUID'>[];
 }
@@ -85,7 +85,8 @@ export function readPredictionReport(sr: DicomDataSet): PredictionReportContent 
   const library = children(find(root, C.imageLibrary) ?? fail('no Image Library'));
   const images = library.flatMap(children).map((item) => {
     const ref = item.sequence(T.referencedSop)?.[0];
-    return { sopClassUID: ref?.string(T.referencedSopClass) ?? '', sopInstanceUID: ref?.string(T.referencedSopInstance) ?? '', saliency: same(nameOf(item), C.saliencyMap) };
+    const frame = ref?.number('00081160');
+    return { sopClassUID: ref?.string(T.referencedSopClass) ?? '', sopInstanceUID: ref?.string(T.referencedSopInstance) ?? '', ...(frame !== undefined && { frame }), saliency: same(nameOf(item), C.saliencyMap) };
   });
   const evidence = (sr.sequence(T.evidence) ?? []).flatMap((study) =>
     (study.sequence(T.referencedSeries) ?? []).flatMap((series) =>

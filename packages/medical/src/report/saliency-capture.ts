@@ -3,6 +3,7 @@ import { tag } from '../writer/dicom-tag.js';
 import { createSecondaryCapture } from '../writer/secondary-capture.js';
 import { randomUid } from '../writer/uid.js';
 import { withCharacterSet } from './character-set.js';
+import { referencedSopItem } from './content-item.js';
 import { dicomDateTime, type ReportAlgorithm } from './report-content.js';
 import type { SourceStudy } from './source-study.js';
 
@@ -41,7 +42,7 @@ export function createSaliencyCapture(options: SaliencyCaptureOptions): Dataset 
     textElement(tag(0x0008, 0x0070), 'LO', 'CV Factory'),
     textElement(tag(0x0008, 0x103e), 'LO', `${algorithm.name} saliency`.slice(0, 64)),
     textElement(tag(0x0008, 0x2111), 'ST', `Occlusion saliency of "${options.label}" by ${algorithm.name} ${algorithm.version} burnt over the model's input`.slice(0, 1024)),
-    sequenceElement(tag(0x0008, 0x2112), [[textElement(tag(0x0008, 0x1150), 'UI', reference.sopClassUID), textElement(tag(0x0008, 0x1155), 'UI', reference.sopInstanceUID)]]),
+    sequenceElement(tag(0x0008, 0x2112), [referencedSopItem(reference)]),
     textElement(tag(0x0018, 0x1020), 'LO', `${algorithm.name} ${algorithm.version}`.slice(0, 64)),
     textElement(tag(0x0020, 0x0011), 'IS', String(options.seriesNumber ?? 902)),
     textElement(tag(0x0028, 0x0301), 'CS', 'YES'),

@@ -13,6 +13,8 @@ export interface SourceImageReference {
   readonly seriesInstanceUID: string;
   readonly sopClassUID: string;
   readonly sopInstanceUID: string;
+  /** The frame a result is about, in a multi-frame image (1-based; the model reads the first). */
+  readonly frame?: number;
 }
 
 /** What a result object copies from its source: the Patient and General Study modules, and the image reference. */
@@ -68,6 +70,8 @@ export function readSourceStudy(source: DicomDataSet): SourceStudy {
     seriesInstanceUID: requiredUid(source, 'SeriesInstanceUID'),
     sopClassUID: requiredUid(source, 'SOPClassUID'),
     sopInstanceUID: requiredUid(source, 'SOPInstanceUID'),
+    // Predictions read a multi-frame image's first frame.
+    ...((source.number(Tag.NumberOfFrames) ?? 1) > 1 && { frame: 1 }),
   };
   const patientStudy: Dataset = PATIENT_STUDY_ATTRIBUTES.flatMap(([t, vr]) => {
     // Decoded with the source's character set, written back as UTF-8: the result's own text (labels, model names) may need it.
@@ -95,6 +99,7 @@ export async function deidentifySourceStudy(source: SourceStudy, options: DeidOp
       seriesInstanceUID: await remapper.remap(reference.seriesInstanceUID),
       sopClassUID: reference.sopClassUID,
       sopInstanceUID: await remapper.remap(reference.sopInstanceUID),
+      ...(reference.frame !== undefined && { frame: reference.frame }),
     },
     patientStudy: dataset,
   };

@@ -11,6 +11,7 @@ import { dcmdump, referenceToolsSkipReason, runPythonJson } from '../node/refere
 import { bytesElement, textElement } from '../writer/data-element.js';
 import { tag } from '../writer/dicom-tag.js';
 import { createCtImage, CT_IMAGE_STORAGE } from '../writer/ct-image.js';
+import { createSecondaryCapture } from '../writer/secondary-capture.js';
 import { writeDicom } from '../writer/write-dicom.js';
 import { burnSaliencyOverlay } from './saliency-overlay.js';
 import { createSaliencyCapture } from './saliency-capture.js';
@@ -97,6 +98,20 @@ describe('prediction report (Comprehensive SR)', () => {
     expect(plain.finding).toEqual({ label: 'normal', probability: 0.5 });
     expect(plain.algorithm).toEqual({ name: 'm', version: '1' });
     expect(plain.images).toHaveLength(1);
+  });
+
+  it.skipIf(skip)('a multi-frame source is referenced with the frame the model read (frame 1), and dsrdump accepts it', () => {
+    const frames = createSecondaryCapture({ rows: 4, columns: 4, frames: 3, pixels: new Uint8Array(48), patientId: 'MF-1', patientName: 'Multi^Frame' });
+    const multi = readSourceStudy(parseDicom(writeDicom(frames)));
+    expect(multi.reference.frame).toBe(1);
+    const bytes = writeDicom(createPredictionReport({ source: multi, finding: FINDING, algorithm: ALGORITHM }));
+    expect(readPredictionReport(parseDicom(bytes)).images).toEqual([{ sopClassUID: multi.reference.sopClassUID, sopInstanceUID: multi.reference.sopInstanceUID, frame: 1, saliency: false }]);
+    const path = join(dir, 'report-multiframe.dcm');
+    writeFileSync(path, bytes);
+    const dumped = tool('dsrdump', path);
+    expect(dumped.stderr).toBe('');
+    expect(dumped.stdout).toContain('<contains IMAGE:=(SCb image,,1)>'); // dcmtk's short name of Multi-frame Grayscale Byte SC
+    expect(study.reference.frame).toBeUndefined();
   });
 
   it('keeps a label of any length whole; a backslash (the value separator) becomes a slash', () => {
