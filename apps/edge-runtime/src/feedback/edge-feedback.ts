@@ -60,7 +60,7 @@ export class EdgeFeedback {
     const store = this.#openStore();
     const { replaced } = await store.recordFeedback([{ predictionId, model: said.model, version: said.version, predicted: said.predicted, label, time: Date.now() }]);
     const check = await checkPerformanceTrigger(store, { name: said.model, version: said.version }, this.#monitor);
-    const labels = await store.recentFeedback(said.model, this.#monitor.performance.window);
+    const labels = await store.recentFeedback(said.model, this.#monitor.performance.window, said.version);
     const accuracy = labels.filter((l) => l.predicted === l.label).length / labels.length;
     this.#gauges.update(said.model, { labels: labels.length, accuracy, sensitivity: sensitivityByClass(labels, labels.length) }, check.figures);
     if (check.event) this.#log.warn({ model: said.model, version: said.version, event: check.event.id, figures: check.figures }, 'performance trigger fired');

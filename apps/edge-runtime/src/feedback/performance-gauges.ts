@@ -11,7 +11,7 @@ export class PerformanceGauges {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.labels = new Gauge({ name: 'cvf_performance_labels', help: 'fed-back labels in the performance window', labelNames: ['model'], registers });
+    this.labels = new Gauge({ name: 'cvf_performance_labels', help: 'fed-back labels in the performance window (those of the version that answered the latest labelled prediction)', labelNames: ['model'], registers });
     this.accuracy = new Gauge({ name: 'cvf_performance_accuracy', help: 'accuracy on the fed-back labels of the performance window', labelNames: ['model'], registers });
     this.sensitivity = new Gauge({ name: 'cvf_performance_sensitivity', help: 'sensitivity (recall) per true class on the fed-back labels of the window', labelNames: ['model', 'class'], registers });
     this.interval = new Gauge({

@@ -18,8 +18,8 @@ export interface FeedbackLabel {
 export interface FeedbackStore {
   /** Stores labels in one transaction; a second label for the same prediction replaces the first (a correction). */
   recordFeedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; replaced: number }>;
-  /** The most recent labels of `model`, newest first. */
-  recentFeedback(model: string, limit: number): Promise<FeedbackLabel[]>;
+  /** The most recent labels of `model` (of one of its versions, when given), newest first. */
+  recentFeedback(model: string, limit: number, version?: string): Promise<FeedbackLabel[]>;
 }
 
 // Prediction ids are UUIDs from the edge runtime; any plain token up to 128 characters is taken.

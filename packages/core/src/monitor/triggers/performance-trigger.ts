@@ -10,7 +10,8 @@ export interface PerformanceCheck {
 }
 
 /**
- * Measures `model`'s recent fed-back labels against `monitor.performance` and records a
+ * Measures the recent fed-back labels of `model`'s version against `monitor.performance` (a
+ * promoted version starts afresh: the old one's mistakes are not held against it) and records a
  * `performance` event when the model is degraded. It fires once per window of labels: not again
  * while a performance event of the model is newer than the oldest label of the window, so a
  * model that stays bad is reported again only after a whole new window of labels.
@@ -20,7 +21,7 @@ export async function checkPerformanceTrigger(
   model: { name: string; version: string },
   monitor: Pick<MonitorConfig, 'performance' | 'retrain'>,
 ): Promise<PerformanceCheck> {
-  const labels = await store.recentFeedback(model.name, monitor.performance.window);
+  const labels = await store.recentFeedback(model.name, monitor.performance.window, model.version);
   const figures = measurePerformance(labels, monitor.performance);
   if (!monitor.performance.enabled || !figures.degraded) return { figures, event: null };
   const oldest = labels.at(-1)!.time;

@@ -84,6 +84,9 @@ describe('triggers', () => {
     await store.recordFeedback(feedback(40, 0, 1));
     expect((await checkPerformanceTrigger(store, model, config)).event).toBeNull();
     expect(await store.listMonitorEvents({ kind: 'performance' })).toHaveLength(1);
+    // A new version is judged on its own labels only.
+    await store.recordFeedback(feedback(50, 5, 0).map((l) => ({ ...l, version: '4' })));
+    expect((await checkPerformanceTrigger(store, { name: 'chest', version: '4' }, config)).figures).toMatchObject({ trials: 5, successes: 5, degraded: false });
   });
 
   it('the drift trigger records a drifted result with every method’s figures, and nothing otherwise', async () => {

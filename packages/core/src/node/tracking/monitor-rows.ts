@@ -82,8 +82,8 @@ export function upsertFeedback(db: Sqlite.Database, labels: readonly FeedbackLab
   })();
 }
 
-export function selectRecentFeedback(db: Sqlite.Database, model: string, limit: number): FeedbackLabel[] {
-  return db
-    .prepare('SELECT prediction_id AS predictionId, model, version, predicted, label, time FROM feedback WHERE model = ? ORDER BY time DESC, rowid DESC LIMIT ?')
-    .all(model, limit) as FeedbackLabel[];
+export function selectRecentFeedback(db: Sqlite.Database, model: string, limit: number, version?: string): FeedbackLabel[] {
+  const sql = `SELECT prediction_id AS predictionId, model, version, predicted, label, time FROM feedback
+    WHERE model = ? ${version === undefined ? '' : 'AND version = ?'} ORDER BY time DESC, rowid DESC LIMIT ?`;
+  return db.prepare(sql).all(...(version === undefined ? [model, limit] : [model, version, limit])) as FeedbackLabel[];
 }

@@ -316,8 +316,8 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
     return upsertFeedback(this.#db, labels);
   }
 
-  async recentFeedback(model: string, limit: number): Promise<FeedbackLabel[]> {
-    return selectRecentFeedback(this.#db, model, limit);
+  async recentFeedback(model: string, limit: number, version?: string): Promise<FeedbackLabel[]> {
+    return selectRecentFeedback(this.#db, model, limit, version);
   }
 
   #modelNames(): string[] {
