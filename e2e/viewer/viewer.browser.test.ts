@@ -253,8 +253,13 @@ it.skipIf(skip)('no request carried pixel data or a DICOM attribute value, and t
   expect(secrets.texts).toContain(PATIENT.name);
   expect(secrets.pixelRuns.length).toBeGreaterThan(10);
   expect(leaks(requests, new URL(server!.url).origin, secrets)).toEqual([]);
-  // Only reads while viewing and inferring; the one write is the taught head (embeddings, no pixels).
-  expect(requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['POST /api/models/fashion-mnist/teach']);
+  // Only reads while viewing and inferring; the writes are the taught head (embeddings, no pixels) and each decision shown, for the audit trail.
+  const writes = requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${new URL(r.url).pathname}`);
+  expect(writes.filter((w) => w !== 'POST /api/audit/decisions')).toEqual(['POST /api/models/fashion-mnist/teach']);
+  const audited = requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/audit/decisions'));
+  expect(audited.length).toBeGreaterThan(0);
+  // A decision record carries the model, the decision and the digest of the SOP Instance UID: nothing else.
+  for (const r of audited) expect(Object.keys(JSON.parse(r.body!.toString('utf8')) as object).sort()).toEqual(['decision', 'instanceDigest', 'model']);
   expect(requests.some((r) => /\/api\/models\/fashion-mnist\/versions\/1\/bundle\/manifest\.json$/.test(r.url))).toBe(true);
   expect(pageErrors).toEqual([]);
 });
