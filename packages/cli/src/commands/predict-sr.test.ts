@@ -1,6 +1,6 @@
 import { createSecondaryCapture, parseDicom, readPredictionReport, Tag, writeDicom } from '@cvf/medical';
 import { encodePng, imageTensor, Rng, type Prediction } from '@cvf/core';
-import { requireInCi } from '@cvf/core/testing';
+import { gpuForTests, requireInCi } from '@cvf/core/testing';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,10 @@ import { runCli } from '../testing/run-cli.js';
 
 // `cvf predict --sr OUT/`: each DICOM file's decision as a Comprehensive SR and its saliency
 // overlay as an RGB Secondary Capture, in the source study; PNGs have no study and get none.
+
+const gpu = await gpuForTests();
+// The CLI opens its own Device; this one only tells whether an adapter is there.
+gpu.device?.destroy();
 
 const dcmtk = requireInCi('dcmtk (dsrdump, dcmdump)', spawnSync('dsrdump', ['--version']).status === 0 || 'no dsrdump on PATH');
 
@@ -115,6 +119,22 @@ tracking: { store: ${join(dir, '.cvf')} }
       expect(dumped.stderr, name).toBe('');
       expect(dumped.status, name).toBe(0);
     }
+  });
+
+  it.skipIf(gpu.skip)('on WebGPU (the software adapter here) the overlay capture matches the CPU one within one grey level', async () => {
+    const onGpu = join(dir, 'results-webgpu');
+    const result = await runCli('predict', bundle, files[0]!, '--sr', onGpu, '--device', 'webgpu', '--allow-software', '--json', '--no-audit');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const pixels = (path: string) => parseDicom(readFileSync(path)).bytes(Tag.PixelData)!;
+    const gpuPixels = pixels(join(onGpu, '2.25.5001.sc.dcm'));
+    const cpuPixels = pixels(join(dir, 'results', '2.25.5001.sc.dcm'));
+    expect(gpuPixels.length).toBe(cpuPixels.length);
+    let worst = 0;
+    for (let i = 0; i < gpuPixels.length; i++) worst = Math.max(worst, Math.abs(gpuPixels[i]! - cpuPixels[i]!));
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(readPredictionReport(parseDicom(readFileSync(join(onGpu, '2.25.5001.sr.dcm')))).finding.label).toBe(
+      readPredictionReport(parseDicom(readFileSync(join(dir, 'results', '2.25.5001.sr.dcm')))).finding.label,
+    );
   });
 
   it('--sr-deidentify without --sr is a usage error, before any bundle is read', async () => {
