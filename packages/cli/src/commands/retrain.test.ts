@@ -153,6 +153,23 @@ describe('cvf retrain: champion/challenger on the same held-out set, promotion b
     }
   });
 
+  it('refuses added images of a class the config does not have, naming it; the retraining run ends failed', async () => {
+    await writePatternFolders(join(dir, 'unknown-class'), { perClass: 2, seed: 9, folderOf: (label) => (label === 2 ? 'circle' : PATTERN_CLASSES[label]!) });
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'unknown-class'), '--json');
+    expect(result.exitCode).toBe(1);
+    // Progress lines, then the error as one (indented) JSON document.
+    const error = JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('\n{\n') + 1)).error;
+    expect(error).toMatchObject({ code: 'DATASET_LABEL_UNKNOWN', message: expect.stringContaining('"circle"') });
+    const registry = SqliteTrackingStore.open(store);
+    try {
+      // The retraining run and its challenger's training run (started within the same millisecond, maybe).
+      const latest = await registry.listRuns({ limit: 2 });
+      expect(latest.map((r) => `${r.name}: ${r.status}`).sort()).toEqual(['patterns challenger: failed', 'retrain patterns: failed']);
+    } finally {
+      registry.close();
+    }
+  });
+
   it('refuses a model name the registry would not take', async () => {
     const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', '../patterns', '--json');
     expect(result.exitCode).toBe(1);
