@@ -1,18 +1,19 @@
 /**
- * The median of `values` as numpy computes it (the mean of the two middle values for an even
- * count), by selection in O(n) rather than a sort: the pooled pairwise distances of an MMD test
- * number ~3 million. `values` is reordered.
+ * The two middle values of `values` (the same value twice for an odd count), by selection in O(n)
+ * rather than a sort: the pooled pairwise distances of an MMD test number ~3 million. numpy's
+ * median is their mean; any monotone transform (a square root) can be applied to both first.
+ * `values` is reordered.
  */
-export function medianInPlace(values: Float64Array): number {
+export function middleValuesInPlace(values: Float64Array): readonly [number, number] {
   const n = values.length;
-  if (n === 0) return Number.NaN;
+  if (n === 0) return [Number.NaN, Number.NaN];
   const upper = n >> 1;
   select(values, upper);
-  if (n % 2 === 1) return values[upper]!;
+  if (n % 2 === 1) return [values[upper]!, values[upper]!];
   // After selecting `upper`, everything before it is ≤ it: the lower middle is their maximum.
   let lower = values[0]!;
   for (let i = 1; i < upper; i++) if (values[i]! > lower) lower = values[i]!;
-  return (lower + values[upper]!) / 2;
+  return [lower, values[upper]!];
 }
 
 /** Moves the k-th smallest value to index k, smaller ones before it, larger after (Hoare partitioning, median-of-three pivot). */

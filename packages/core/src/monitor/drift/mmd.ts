@@ -4,7 +4,7 @@ import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
 import { DriftError } from '../../errors.js';
 import { headProducts, type Products } from '../../train/products.js';
-import { medianInPlace } from './median.js';
+import { middleValuesInPlace } from './median.js';
 import { checkTwoSamples, type DriftResult, type EmbeddingMatrix } from './types.js';
 
 /**
@@ -54,9 +54,9 @@ export async function mmdDrift(device: Device, live: EmbeddingMatrix, reference:
   const pooled = new Float32Array(total * live.dim);
   pooled.set(live.values);
   pooled.set(reference.values, live.values.length);
-  const gram = await gramMatrix(products, device, pooled, total, live.dim);
-  const bandwidth = options.bandwidth ?? medianBandwidth(gram, total);
-  const kernel = rbfKernel(gram, total, bandwidth);
+  const squared = pairSquaredDistances(await gramMatrix(products, device, pooled, total, live.dim), total);
+  const bandwidth = options.bandwidth ?? medianBandwidth(squared);
+  const kernel = rbfKernel(squared, total, bandwidth);
   const assignments = mmdPermutations(total, m, permutations, options.seed ?? 0);
   const statistics = await splitStatistics(products, device, kernel, total, m, assignments, permutations);
   const observed = statistics[0]!;
@@ -105,27 +105,39 @@ async function gramMatrix(products: Products, device: Device, pooled: Float32Arr
   return gram;
 }
 
-/** ‖zᵢ − zⱼ‖² = gᵢᵢ + gⱼⱼ − 2gᵢⱼ, clamped: rounding can make the distance of two near-equal rows slightly negative. */
-function squaredDistance(gram: Float32Array, rows: number, i: number, j: number): number {
-  return Math.max(0, gram[i * rows + i]! + gram[j * rows + j]! - 2 * gram[i * rows + j]!);
+/**
+ * ‖zᵢ − zⱼ‖² = gᵢᵢ + gⱼⱼ − 2gᵢⱼ of every pair i < j, packed row by row, in float64; clamped at 0:
+ * rounding can make the distance of two near-equal rows slightly negative.
+ */
+function pairSquaredDistances(gram: Float32Array, rows: number): Float64Array {
+  const out = new Float64Array((rows * (rows - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < rows; i++) {
+    const gii = gram[i * rows + i]!;
+    for (let j = i + 1; j < rows; j++) out[k++] = Math.max(0, gii + gram[j * rows + j]! - 2 * gram[i * rows + j]!);
+  }
+  return out;
 }
 
-/** The median heuristic: σ = the median Euclidean distance over all pairs i < j of the pooled rows (1 when every row is the same). */
-function medianBandwidth(gram: Float32Array, rows: number): number {
-  const distances = new Float64Array((rows * (rows - 1)) / 2);
-  let k = 0;
-  for (let i = 0; i < rows; i++) for (let j = i + 1; j < rows; j++) distances[k++] = Math.sqrt(squaredDistance(gram, rows, i, j));
-  const median = medianInPlace(distances);
+/**
+ * The median heuristic: σ = the median Euclidean distance over all pairs i < j of the pooled rows
+ * (1 when every row is the same) — selected among the squared distances, the root taken of the
+ * two middle ones only.
+ */
+function medianBandwidth(squared: Float64Array): number {
+  const [lower, upper] = middleValuesInPlace(squared.slice());
+  const median = (Math.sqrt(lower) + Math.sqrt(upper)) / 2;
   return median > 0 ? median : 1;
 }
 
 /** K [rows × rows], f32: exp(−‖zᵢ − zⱼ‖² / 2σ²), each pair computed once and mirrored. */
-function rbfKernel(gram: Float32Array, rows: number, bandwidth: number): Float32Array {
+function rbfKernel(squared: Float64Array, rows: number, bandwidth: number): Float32Array {
   const scale = -1 / (2 * bandwidth * bandwidth);
   const out = new Float32Array(rows * rows);
+  let k = 0;
   for (let i = 0; i < rows; i++) {
     out[i * rows + i] = 1;
-    for (let j = i + 1; j < rows; j++) out[i * rows + j] = Math.exp(squaredDistance(gram, rows, i, j) * scale);
+    for (let j = i + 1; j < rows; j++) out[i * rows + j] = Math.exp(squared[k++]! * scale);
   }
   // Mirrored tile by tile: a column-order write per pair would touch a new cache line each time.
   const TILE = 64;
