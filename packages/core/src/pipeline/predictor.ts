@@ -124,7 +124,6 @@ export class Predictor {
     const ensembleStage = findStage(manifest, 'ensemble');
     const memberBundle = ensembleStage ? await STAGE_KINDS.ensemble.load(ensembleStage, stageFiles(bundle, ensembleStage)) : null;
     if (memberBundle) assertSameClasses(memberBundle, manifest.classes);
-    const member = memberBundle ? await Predictor.load(memberBundle, context) : null;
     const composed = context.composed === false ? null : await ComposedForward.load(bundle, context.device, context.onnxRuntime);
     const extractor = composed ? null : await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
@@ -132,12 +131,14 @@ export class Predictor {
     const loadedHead = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
     const head = loadedHead?.session ?? null;
     const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
+    let member: Predictor | null;
     try {
       await assertStagesAgree(manifest, { pca, caseIndex, head: loadedHead });
+      // Loaded last: a member that fails releases its own sessions, and this bundle's here.
+      member = memberBundle ? await Predictor.load(memberBundle, context) : null;
     } catch (error) {
       await head?.release();
       await composed?.release();
-      await member?.release();
       throw error;
     }
     return new Predictor(bundle, { device: context.device, composed, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision, member });
