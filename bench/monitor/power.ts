@@ -6,7 +6,9 @@
 // Predictor (features after PCA, and each image's input statistics) and the default check `auto`
 // (mmd on the features + input on the images, Bonferroni); `mmd` alone is the same MMD test (same
 // seed, same permutations) at the full alpha, and `input` alone the input test at the full alpha.
-// Prints detections out of 20 per method and shift and writes bench/results/monitor-power.json.
+// The peer (power-peer.ts) runs the same tests on the same windows in numpy/scipy, side by side.
+// Prints detections out of 20 per method and shift, ours and the peer's, and writes
+// bench/results/monitor-power.json.
 // Usage: npm run bench:monitor-power [-- --windows N] [--permutations P] [--retrain]
 import { autoDrift, CpuDevice, createOrtFastMatmul, findStage, imageTensor, inputDrift, Predictor, Rng, stageFiles, STAGE_KINDS, type DriftResult, type InputImageStatistics } from '@cvf/core';
 import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
@@ -14,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { machine, printTable, writeResults } from '../support/report.js';
 import { fashionBundle, TRAINING } from './power-bundle.js';
+import { peerPValues, type PeerWindow } from './power-peer.js';
 import { brightness, gaussianBlur, gaussianNoise, rotation, SIDE, type Shift } from './power-shifts.js';
 
 const args = process.argv.slice(2);
@@ -93,10 +96,12 @@ interface WindowOutcome {
 }
 
 const rows: Record<string, string | number>[] = [];
-const results: { condition: string; drift: boolean; windows: number; detections: { auto: number; mmd: number; input: number }; medianP: { mmd: number; input: number }; outcomes: WindowOutcome[] }[] = [];
+type Detections = { auto: number; mmd: number; input: number };
+const results: { condition: string; drift: boolean; windows: number; detections: Detections; peer: Detections & { agreeing: number }; medianP: { mmd: number; input: number }; outcomes: WindowOutcome[]; peerP: { mmd: number[]; input: number[] } }[] = [];
 for (const [c, condition] of CONDITIONS.entries()) {
   const pool = Array.from({ length: test.length }, (_, i) => i).filter((i) => !condition.classes || condition.classes.includes(labels[i]!));
   const outcomes: WindowOutcome[] = [];
+  const peerWindows: PeerWindow[] = [];
   for (let w = 0; w < WINDOWS; w++) {
     const seed = 1000 * (c + 1) + w;
     let window = drawWindow(pool, seed).map((i) => test[i]!);
@@ -108,12 +113,22 @@ for (const [c, condition] of CONDITIONS.entries()) {
     // The same MMD test (same seed and permutations, so the same p-value) judged at the full alpha.
     const mmd = { ...mmdAtAuto, threshold: ALPHA, drifted: mmdAtAuto.pValue! < ALPHA };
     outcomes.push({ auto: auto.drifted, mmd, input: inputDrift(input, reference.input, { alpha: ALPHA }) });
+    peerWindows.push({ features, input, seed });
     log(`${condition.name} window ${w + 1}/${WINDOWS}: auto ${auto.drifted ? 'drift' : '-'}, mmd p ${mmd.pValue!.toPrecision(3)}, input p ${outcomes.at(-1)!.input.pValue!.toPrecision(3)}`);
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const detections = { auto: outcomes.filter((o) => o.auto).length, mmd: outcomes.filter((o) => o.mmd.drifted).length, input: outcomes.filter((o) => o.input.drifted).length };
   const medianP = { mmd: median(outcomes.map((o) => o.mmd.pValue!)), input: median(outcomes.map((o) => o.input.pValue!)) };
-  results.push({ condition: condition.name, drift: condition.drift, windows: WINDOWS, detections, medianP, outcomes });
+  const peerP = peerPValues(peerWindows, { ...reference, input: reference.input }, PERMUTATIONS);
+  const peerDecisions = peerP.mmd.map((p, k) => ({ mmd: p < ALPHA, input: peerP.input[k]! < ALPHA, auto: p < ALPHA / 2 || peerP.input[k]! < ALPHA / 2 }));
+  const peer = {
+    auto: peerDecisions.filter((d) => d.auto).length,
+    mmd: peerDecisions.filter((d) => d.mmd).length,
+    input: peerDecisions.filter((d) => d.input).length,
+    // Windows where all three of the peer's decisions are ours.
+    agreeing: peerDecisions.filter((d, k) => d.auto === outcomes[k]!.auto && d.mmd === outcomes[k]!.mmd.drifted && d.input === outcomes[k]!.input.drifted).length,
+  };
+  results.push({ condition: condition.name, drift: condition.drift, windows: WINDOWS, detections, peer, medianP, outcomes, peerP });
   rows.push({
     condition: condition.name,
     'auto (default)': `${detections.auto}/${WINDOWS}`,
@@ -121,6 +136,8 @@ for (const [c, condition] of CONDITIONS.entries()) {
     input: `${detections.input}/${WINDOWS}`,
     'median p mmd': medianP.mmd,
     'median p input': medianP.input,
+    'peer auto/mmd/input': `${peer.auto}/${peer.mmd}/${peer.input}`,
+    'same decisions': `${peer.agreeing}/${WINDOWS}`,
     goal: condition.drift ? (condition.name.startsWith('(a)') ? 'auto ≥ 19' : 'auto, mmd ≥ 19') : '≤ 1 each',
   });
 }
@@ -140,7 +157,8 @@ const file = writeResults('monitor-power', {
   model: { bundle: bundleDir, training: TRAINING.join(' '), space: reference.space, dim: reference.dim, referenceRows: reference.sampleRows, referenceImages: reference.input.count },
   settings: { windows: WINDOWS, windowSize: WINDOW_SIZE, alpha: ALPHA, permutations: PERMUTATIONS, priorClasses: PRIOR_CLASSES.map((c) => bundle.manifest.classes[c]) },
   goals,
-  results: results.map(({ outcomes, ...summary }) => ({ ...summary, pValues: { mmd: outcomes.map((o) => o.mmd.pValue), input: outcomes.map((o) => o.input.pValue) } })),
+  peer: 'numpy MMD² with the same permutations; scipy ks_2samp + chi2_contingency, Bonferroni × 4 (bench/monitor/power-peer.ts)',
+  results: results.map(({ outcomes, peerP, ...summary }) => ({ ...summary, pValues: { mmd: outcomes.map((o) => o.mmd.pValue), input: outcomes.map((o) => o.input.pValue) }, peerPValues: peerP })),
 });
 console.log(`wrote ${file}`);
 await predictor.release();
