@@ -1,5 +1,5 @@
 import { CpuDevice, CvfError } from '@cvf/core';
-import { createOrtNodeRuntime } from '@cvf/core/node';
+import { createOrtNodeWorkerRuntime } from '@cvf/core/node';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -176,15 +176,20 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     await stow?.drain();
     await drift?.close();
     for (const slot of slots.values()) await slot.close();
+    await onnxRuntime?.close();
     await dicomPool?.close();
     state.feedback.close();
     if (ownDevice) device.destroy();
     log.info('closed');
   }
 
+  // The models' ONNX sessions run in a thread of their own: onnxruntime-node's run is synchronous,
+  // and on this event loop it would stop every request for the length of each inference.
+  let onnxRuntime: Awaited<ReturnType<typeof createOrtNodeWorkerRuntime>> | undefined;
   try {
+    onnxRuntime = await createOrtNodeWorkerRuntime();
     const batching = { maxBatch: options.maxBatch, maxQueueDelayMs: options.maxQueueDelayMs, maxQueue: options.maxQueue, timeoutMs: options.requestTimeoutMs };
-    const context = { device, onnxRuntime: await createOrtNodeRuntime(), batching, metrics, ...(options.publicKey !== undefined && { publicKey: options.publicKey }) };
+    const context = { device, onnxRuntime, batching, metrics, ...(options.publicKey !== undefined && { publicKey: options.publicKey }) };
     for (const argument of options.models) {
       const slot = await ModelSlot.open(argument, options.store, context, log);
       if (slots.has(slot.name)) {

@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../compute/random.js';
+import { OnnxError } from '../../errors.js';
+import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
+import { createOrtNodeRuntime } from '../ort-node.js';
+import { createOrtNodeWorkerRuntime } from './ort-worker-runtime.js';
+
+const runtime = await createOrtNodeWorkerRuntime();
+afterAll(() => runtime.close());
+
+/** x [batch, n] → softmax(((x·W)·W)… ·W), `layers` products of n×n: as heavy as asked. */
+function chain(n: number, layers: number): Uint8Array {
+  const rng = new Rng(3);
+  const g = new OnnxGraphBuilder('chain');
+  let x = g.input('x', 'float32', ['batch', n]);
+  for (let i = 0; i < layers; i++) x = g.matmul(x, g.initializer(`w${i}`, rng.floats(n * n, -1 / n, 1 / n), [n, n]));
+  g.output(g.softmax(x, -1), 'y', ['batch', n]);
+  return g.toBytes();
+}
+
+describe('createOrtNodeWorkerRuntime', () => {
+  it('gives the outputs of the in-process runtime, with the same names and provider', async () => {
+    const model = chain(16, 3);
+    const x = { type: 'float32' as const, dims: [4, 16], data: new Rng(1).floats(64, -1, 1) };
+    const inProcess = await (await createOrtNodeRuntime()).createSession(model, { executionProviders: ['cpu'] });
+    const inWorker = await runtime.createSession(model, { executionProviders: ['cpu'] });
+    expect([inWorker.inputNames, inWorker.outputNames, inWorker.executionProvider]).toEqual([inProcess.inputNames, inProcess.outputNames, 'cpu']);
+    const [want, got] = [(await inProcess.run({ x })).y!, (await inWorker.run({ x })).y!];
+    expect(got.dims).toEqual([4, 16]);
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    await Promise.all([inProcess.release(), inWorker.release()]);
+  });
+
+  it('keeps the event loop turning while a model runs (onnxruntime-node runs synchronously on its calling thread)', async () => {
+    const session = await runtime.createSession(chain(512, 6), { executionProviders: ['cpu'] });
+    const x = { type: 'float32' as const, dims: [512, 512], data: new Rng(2).floats(512 * 512, -1, 1) };
+    let turns = 0;
+    let done = false;
+    const spin = (): void => {
+      turns++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await session.run({ x });
+    done = true;
+    // In process, the run holds the thread from its start to its end: a handful of turns at most.
+    expect(turns).toBeGreaterThan(50);
+    await session.release();
+  });
+
+  it('passes ONNX Runtime errors on with their codes, and refuses a released session', async () => {
+    await expect(runtime.createSession(new Uint8Array([1, 2, 3]), { executionProviders: ['cpu'] })).rejects.toMatchObject({ name: 'OnnxError', code: 'ONNX_LOAD_FAILED' });
+    const session = await runtime.createSession(chain(4, 1), { executionProviders: ['cpu'] });
+    await expect(session.run({ x: { type: 'float32', dims: [1, 5], data: new Float32Array(5) } })).rejects.toBeInstanceOf(OnnxError);
+    await session.release();
+    await expect(session.run({ x: { type: 'float32', dims: [1, 4], data: new Float32Array(4) } })).rejects.toMatchObject({ code: 'ONNX_RUN_FAILED', message: expect.stringContaining('released') });
+  });
+});

@@ -1,0 +1,116 @@
+import { Worker } from 'node:worker_threads';
+import { OnnxError } from '../../errors.js';
+import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
+import type { CreateSessionOptions, OnnxExecutionProvider, OnnxRuntime, OnnxSession } from '../../onnx/session.js';
+import { createOrtNodeRuntime } from '../ort-node.js';
+import type { CreatedSession, OrtWorkerAnswer, OrtWorkerRequest } from './ort-worker-protocol.js';
+
+type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+/**
+ * onnxruntime-node with its sessions in a worker thread. onnxruntime-node's `run` is synchronous
+ * native code on the calling thread: on a server's event loop, every inference would stop all
+ * request reading, decoding and answering for its duration (measured in bench/edge). Here the
+ * event loop only posts the feeds (copied) and receives the outputs. One thread serves every
+ * session of the runtime, one run at a time, as the in-process runtime does.
+ */
+export async function createOrtNodeWorkerRuntime(): Promise<OnnxRuntime & { close(): Promise<void> }> {
+  // The version, and a clear ONNX_LOAD_FAILED where the native module is missing, from this thread.
+  const local = await createOrtNodeRuntime();
+  const thread = await OrtWorkerThread.start();
+  return {
+    name: local.name,
+    version: local.version,
+    createSession: async (model, options) => new WorkerSession(thread, await thread.call<CreatedSession>({ op: 'create', model, options: plainOptions(options) })),
+    close: () => thread.close(),
+  };
+}
+
+function plainOptions(options: CreateSessionOptions): CreateSessionOptions {
+  return { executionProviders: [...options.executionProviders], ...(options.intraOpNumThreads !== undefined && { intraOpNumThreads: options.intraOpNumThreads }) };
+}
+
+class WorkerSession implements OnnxSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly executionProvider: OnnxExecutionProvider;
+  readonly #thread: OrtWorkerThread;
+  readonly #handle: number;
+
+  constructor(thread: OrtWorkerThread, created: CreatedSession) {
+    this.#thread = thread;
+    this.#handle = created.session;
+    this.inputNames = created.inputNames;
+    this.outputNames = created.outputNames;
+    this.executionProvider = created.executionProvider;
+  }
+
+  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[]): Promise<Record<string, OnnxTensor>> {
+    return this.#thread.call({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames] });
+  }
+
+  release(): Promise<void> {
+    return this.#thread.call({ op: 'release', session: this.#handle });
+  }
+}
+
+class OrtWorkerThread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  #next = 0;
+  #exited: Error | null = null;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (answer: OrtWorkerAnswer) => {
+      const pending = this.#pending.get(answer.id);
+      if (!pending) return;
+      this.#pending.delete(answer.id);
+      if (answer.ok) pending.resolve(answer.value);
+      else pending.reject(answerError(answer));
+      // An idle thread does not keep the process alive.
+      if (this.#pending.size === 0) worker.unref();
+    });
+    worker.on('exit', (code) => {
+      this.#exited = new OnnxError('ONNX_RUN_FAILED', `the ONNX Runtime thread exited (code ${code})`);
+      for (const { reject } of this.#pending.values()) reject(this.#exited);
+      this.#pending.clear();
+    });
+    worker.unref();
+  }
+
+  static async start(): Promise<OrtWorkerThread> {
+    // From the sources (tests and benches run TypeScript), the thread is TypeScript too, loaded through tsx.
+    const source = import.meta.url.endsWith('.ts');
+    const url = new URL(`./ort-worker-thread.${source ? 'ts' : 'js'}`, import.meta.url);
+    const worker = source
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, execArgv: ['--conditions=source'] })
+      : new Worker(url);
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return new OrtWorkerThread(worker);
+  }
+
+  call<T>(request: Request): Promise<T> {
+    if (this.#exited) return Promise.reject(this.#exited);
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.ref();
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+function answerError(answer: OrtWorkerAnswer & { ok: false }): Error {
+  if (answer.code === 'ONNX_LOAD_FAILED' || answer.code === 'ONNX_RUN_FAILED' || answer.code === 'ONNX_EP_UNAVAILABLE' || answer.code === 'ONNX_GRAPH_INVALID') {
+    return new OnnxError(answer.code, answer.message);
+  }
+  return new Error(`${answer.name}: ${answer.message}`);
+}

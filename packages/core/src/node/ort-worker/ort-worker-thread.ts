@@ -1,0 +1,43 @@
+import { parentPort } from 'node:worker_threads';
+import { CvfError, OnnxError } from '../../errors.js';
+import type { OnnxSession } from '../../onnx/session.js';
+import { createOrtNodeRuntime } from '../ort-node.js';
+import type { OrtWorkerAnswer, OrtWorkerRequest } from './ort-worker-protocol.js';
+
+// The thread that owns onnxruntime-node's sessions. Its `run` is synchronous native code: here it
+// blocks this thread only, and the server's event loop goes on reading and answering requests.
+const sessions = new Map<number, OnnxSession>();
+let nextSession = 0;
+
+async function handle(request: OrtWorkerRequest): Promise<OrtWorkerAnswer & { ok: true }> {
+  const runtime = await createOrtNodeRuntime();
+  switch (request.op) {
+    case 'create': {
+      const session = await runtime.createSession(request.model, request.options);
+      const handle = nextSession++;
+      sessions.set(handle, session);
+      const { inputNames, outputNames, executionProvider } = session;
+      return { id: request.id, ok: true, value: { session: handle, inputNames, outputNames, executionProvider } };
+    }
+    case 'run': {
+      const session = sessions.get(request.session);
+      if (!session) throw new OnnxError('ONNX_RUN_FAILED', 'the ONNX session was released; create a new one to run the model');
+      return { id: request.id, ok: true, value: await session.run(request.feeds, request.outputNames) };
+    }
+    case 'release':
+      await sessions.get(request.session)?.release();
+      sessions.delete(request.session);
+      return { id: request.id, ok: true, value: null };
+  }
+}
+
+parentPort!.on('message', (request: OrtWorkerRequest) => {
+  handle(request).then(
+    (answer) => parentPort!.postMessage(answer),
+    (error: unknown) => {
+      const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+      parentPort!.postMessage({ id: request.id, ok: false, name, code: error instanceof CvfError ? error.code : undefined, message } satisfies OrtWorkerAnswer);
+    },
+  );
+});
+parentPort!.postMessage({ ready: true });
