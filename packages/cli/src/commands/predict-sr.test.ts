@@ -1,4 +1,5 @@
-import { createSecondaryCapture, parseDicom, readPredictionReport, Tag, writeDicom } from '@cvf/medical';
+import { createSecondaryCapture, DicomJsonTag, dicomJsonString, DicomwebClient, parseDicom, readPredictionReport, Tag, writeDicom } from '@cvf/medical';
+import { orthancUnavailable, startOrthanc } from '@cvf/medical/node';
 import { encodePng, imageTensor, Rng, type Prediction } from '@cvf/core';
 import { gpuForTests, requireInCi } from '@cvf/core/testing';
 import { spawnSync } from 'node:child_process';
@@ -27,7 +28,7 @@ function slice(abnormal: boolean, rng: Rng): Uint16Array {
   });
 }
 
-type Predicted = { file: string; results?: { report: string; capture: string } } & Prediction;
+type Predicted = { file: string; results?: { report?: string; capture?: string; storedInStudy?: string } } & Prediction;
 
 describe('cvf predict --sr', () => {
   let dir: string;
@@ -89,7 +90,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     for (const [i, p] of predicted.slice(0, 2).entries()) {
       const source = parseDicom(readFileSync(files[i]!));
       expect(p.results).toEqual({ report: join(out, `2.25.500${i + 1}.sr.dcm`), capture: join(out, `2.25.500${i + 1}.sc.dcm`) });
-      const sr = parseDicom(readFileSync(p.results!.report));
+      const sr = parseDicom(readFileSync(p.results!.report!));
       const report = readPredictionReport(sr);
       expect(report.finding.label).toBe(p.decision.label);
       expect(report.finding.probability).toBeCloseTo(p.probabilities[p.decision.classIndex]!, 12);
@@ -98,7 +99,7 @@ tracking: { store: ${join(dir, '.cvf')} }
       expect(report.evidence).toEqual([{ studyInstanceUID: `2.25.700${i + 1}`, seriesInstanceUID: source.string(Tag.SeriesInstanceUID), sopInstanceUID: `2.25.500${i + 1}` }]);
       for (const t of [Tag.PatientID, Tag.PatientName, Tag.StudyInstanceUID, '00080050']) expect(sr.string(t), t).toBe(source.string(t));
 
-      const capture = parseDicom(readFileSync(p.results!.capture));
+      const capture = parseDicom(readFileSync(p.results!.capture!));
       expect(capture.string(Tag.StudyInstanceUID)).toBe(`2.25.700${i + 1}`);
       expect(capture.string('00280301')).toBe('YES');
       expect([capture.number(Tag.Rows), capture.number(Tag.Columns), capture.string(Tag.PhotometricInterpretation)]).toEqual([28, 28, 'RGB']);
@@ -137,10 +138,26 @@ tracking: { store: ${join(dir, '.cvf')} }
     );
   });
 
+  it.skipIf(orthancUnavailable())('--stow stores the SR and the overlay capture in a real Orthanc, under the source study', async () => {
+    const orthanc = await startOrthanc();
+    try {
+      const result = await runCli('predict', bundle, files[1]!, files[2]!, '--stow', orthanc.dicomWebUrl, '--json', '--no-audit');
+      expect(result.exitCode, result.stderr).toBe(0);
+      const [dicom, png] = JSON.parse(result.stdout) as Predicted[];
+      expect(dicom!.results).toEqual({ storedInStudy: '2.25.7002' });
+      expect(png!.results).toBeUndefined();
+      const client = new DicomwebClient({ url: orthanc.dicomWebUrl });
+      const series = await client.searchSeries({}, { studyInstanceUID: '2.25.7002' });
+      expect(series.map((s) => dicomJsonString(s, DicomJsonTag.Modality)).sort()).toEqual(['OT', 'SR']);
+    } finally {
+      await orthanc.stop();
+    }
+  });
+
   it('--sr-deidentify without --sr is a usage error, before any bundle is read', async () => {
     const result = await runCli('predict', 'no-such-bundle', files[0]!, '--sr-deidentify', '--json', '--no-audit');
     expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining('give --sr <dir> too') } });
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining('give --sr <dir> or --stow <url> too') } });
   });
 
   it('--sr-deidentify copies the patient and study de-identified, keyed by $CVF_DEID_SECRET as cvf dicom deid is', async () => {

@@ -11,14 +11,14 @@ import {
   type Prediction,
 } from '@cvf/core';
 import { createNodeDevice, createOrtNodeRuntime, loadResolvedBundle, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
-import { dicomInputDecoder } from '@cvf/medical';
+import { DicomwebClient, dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
 import { resolveModelArgument } from '../model-argument.js';
 import { EXIT, printJson, runAction } from '../output.js';
 import { nonNegativeIntegerOption } from '../option-parsers.js';
 import { expandPredictInputs, type PredictInput } from './predict-inputs.js';
 import { auditPredictions, openPredictAudit } from './predict-audit.js';
-import { writePredictionResults, type ResultsFolder, type WrittenResults } from './predict-results.js';
+import { writePredictionResults, type ResultsTarget, type WrittenResults } from './predict-results.js';
 
 export function registerPredict(program: Command): void {
   program
@@ -35,11 +35,12 @@ export function registerPredict(program: Command): void {
     .option('--allow-contract-mismatch', "predict files that do not meet the model's input contract (modality, photometric interpretation, bits, size, body part) instead of refusing them; their results are marked")
     .option('--no-audit', 'do not append the decisions to the store\'s audit trail (by default they are, when a store is found; see cvf audit)')
     .option('--sr <dir>', 'for each DICOM file, write a DICOM Structured Report of its decision and a Secondary Capture of the image with its saliency overlay into <dir> (UID.sr.dcm, UID.sc.dcm), in the source study')
-    .option('--sr-deidentify', 'de-identify the patient/study the --sr objects copy (Basic Profile, key $CVF_DEID_SECRET as in cvf dicom deid, so they reference its de-identified copies)')
+    .option('--stow <url>', 'for each DICOM file, store the same Structured Report and Secondary Capture in the PACS at this DICOMweb root with STOW-RS, in the source study (e.g. http://pacs:8042/dicom-web)')
+    .option('--sr-deidentify', 'de-identify the patient/study the --sr and --stow objects copy (Basic Profile, key $CVF_DEID_SECRET as in cvf dicom deid, so they reference its de-identified copies)')
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
-        if (options.srDeidentify && options.sr === undefined) throw new CvfError('USAGE_INVALID', '--sr-deidentify de-identifies what --sr writes; give --sr <dir> too');
+        if (options.srDeidentify && options.sr === undefined && options.stow === undefined) throw new CvfError('USAGE_INVALID', '--sr-deidentify de-identifies what --sr writes or --stow stores; give --sr <dir> or --stow <url> too');
         const publicKey = options.publicKey === undefined ? undefined : new TextDecoder().decode(await readRegularFile(options.publicKey, { what: 'public key', maxBytes: 64 << 10 }));
         const resolved = await resolveModelArgument(bundleArg, options.store);
         const bundle = await loadResolvedBundle(resolved, publicKey === undefined ? {} : { publicKey });
@@ -49,7 +50,14 @@ export function registerPredict(program: Command): void {
         const files = await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) });
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
         const secret = process.env.CVF_DEID_SECRET;
-        const results: ResultsFolder | undefined = options.sr === undefined ? undefined : { dir: options.sr, ...(options.srDeidentify && { deidentify: secret === undefined ? {} : { secret } }) };
+        const results: ResultsTarget | undefined =
+          options.sr === undefined && options.stow === undefined
+            ? undefined
+            : {
+                ...(options.sr !== undefined && { dir: options.sr }),
+                ...(options.stow !== undefined && { stow: new DicomwebClient({ url: options.stow }) }),
+                ...(options.srDeidentify && { deidentify: secret === undefined ? {} : { secret } }),
+              };
         let predictor: Predictor | undefined;
         try {
           predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
@@ -84,7 +92,7 @@ type PredictResult = ({ readonly file: string; readonly results?: WrittenResults
  * Decodes each file on its own, so one bad file is that file's error and the rest are predicted;
  * the images that decoded are predicted in one batch. Results keep the order of `files`.
  */
-async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined, results: ResultsFolder | undefined): Promise<PredictResult[]> {
+async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined, results: ResultsTarget | undefined): Promise<PredictResult[]> {
   const decoded: ({ file: string; image: DecodedInput } | { file: string; error: unknown })[] = [];
   for (const input of files) {
     if ('error' in input) decoded.push(input);
@@ -130,6 +138,7 @@ function printResult(result: PredictResult): void {
   const decision = `  decision: ${result.decision.summary}`;
   if (result.results && 'error' in result.results) process.stderr.write(`error [${result.results.error.code}]: ${result.results.error.message}\n`);
   if (result.results && 'report' in result.results) marks.push(`  results: ${result.results.report}, ${result.results.capture}`);
+  if (result.results && 'storedInStudy' in result.results) marks.push(`  stored in study ${result.results.storedInStudy}`);
   process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${decision}${similar}${marks.join('')}\n`);
 }
 
@@ -145,6 +154,7 @@ interface PredictOptions {
   publicKey?: string;
   audit?: boolean;
   sr?: string;
+  stow?: string;
   srDeidentify?: boolean;
   json?: boolean;
 }
