@@ -1,5 +1,5 @@
 import { SqliteTrackingStore } from '@cvf/core/node';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,10 +106,21 @@ describe('cvf scheduler', () => {
     const [event] = await timeEvents();
     expect(event).toMatchObject({ trigger: 'tick', outcome: { status: 'failed' } });
     expect(new Date(String(event!.figures.scheduledFor))).toEqual(new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1)));
+    // An action a killed scheduler left running, its child gone too.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const killed = SqliteTrackingStore.open(store);
+    const left = await killed.recordMonitorEvent({ kind: 'drift', trigger: 'drift', model: 'chest', version: '2', action: 'retrain', figures: {} });
+    await killed.setMonitorEventOutcome(left.id, { status: 'running', pid: dead });
+    killed.close();
     // Nothing due, so no child: in-process.
     const second = await runCli('scheduler', '--config', path, '--store', store, '--once', '--json');
     expect(second.exitCode).toBe(0);
-    expect(JSON.parse(second.stdout)).toEqual({ fired: [] });
+    const lines = second.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.message)).toEqual(['abandoned action', undefined]);
+    expect(lines.at(-1)).toEqual({ fired: [] });
     expect(await timeEvents()).toHaveLength(1);
+    const after = SqliteTrackingStore.open(store);
+    expect((await after.listMonitorEvents({ kind: 'drift' }))[0]?.outcome).toEqual({ status: 'abandoned', pid: dead });
+    after.close();
   });
 });

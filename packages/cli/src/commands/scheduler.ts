@@ -3,7 +3,7 @@ import { loadPipelineConfigFile } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { nonNegativeIntegerOption } from '../option-parsers.js';
-import { EXIT, printJson, runAction } from '../output.js';
+import { EXIT, runAction } from '../output.js';
 import { currentCvfCommand } from '../scheduler/cvf-child.js';
 import { TimeTriggerScheduler } from '../scheduler/time-trigger-scheduler.js';
 import { locateStore, openStore } from '../store-location.js';
@@ -28,7 +28,7 @@ export function registerScheduler(program: Command): void {
     .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above)')
     .option('--inference-log-dir <dir>', 'the inference log drift checks read (default: <store>/inference-log)')
     .option('--poll-ms <ms>', 'how often to look for retrains the drift and performance triggers asked for (0: never)', nonNegativeIntegerOption, 30_000)
-    .option('--json', 'JSON lines: one per scheduling message')
+    .option('--json', 'JSON lines: one per scheduling message; with --once the last is {"fired": [events]}')
     .action((options: SchedulerCommandOptions) => runAction(Boolean(options.json), () => scheduler(options), EXIT.badInput));
 }
 
@@ -61,8 +61,9 @@ async function scheduler(options: SchedulerCommandOptions): Promise<number> {
   try {
     if (options.once) {
       const fired = await scheduler.runDue();
-      if (!options.json) log('done', { fired: fired.length });
-      else printJson({ fired });
+      // JSON lines like the messages before it, the result last (as cvf retrain --json does).
+      if (options.json) process.stdout.write(`${JSON.stringify({ fired })}\n`);
+      else log('done', { fired: fired.length });
       return fired.every((e) => e.outcome?.status === 'done') ? EXIT.ok : EXIT.failed;
     }
     const stopped = new Promise<NodeJS.Signals>((resolveStop) => {

@@ -50,6 +50,7 @@ export class TimeTriggerScheduler {
 
   /** Starts the cron jobs (and the poll for pending retrains): the daemon form. */
   start(): void {
+    void this.#enqueue(() => this.#recoverAbandoned());
     for (const entry of this.entries) {
       const job = startCronJob(entry, (scheduledFor) => this.#enqueue(() => this.#fire(entry, scheduledFor)));
       this.#jobs.push(job);
@@ -65,6 +66,7 @@ export class TimeTriggerScheduler {
    * time event yet, and carries out pending retrains; resolves once all of that is done.
    */
   async runDue(now = new Date()): Promise<MonitorEvent[]> {
+    await this.#enqueue(() => this.#recoverAbandoned());
     const fired: MonitorEvent[] = [];
     const recent = await this.#options.store.listMonitorEvents({ kind: 'time' });
     for (const entry of this.entries) {
@@ -98,6 +100,22 @@ export class TimeTriggerScheduler {
     });
     this.#queue = next;
     return next;
+  }
+
+  /**
+   * Actions left `running` by a scheduler that died (SIGKILL, power loss) whose child is gone too:
+   * marked `abandoned`, so `cvf monitor events` does not show them running forever. A child still
+   * alive (another scheduler's, or an orphan finishing its work) is left alone.
+   */
+  async #recoverAbandoned(): Promise<void> {
+    const events = await this.#options.store.listMonitorEvents({ limit: 1000 });
+    for (const event of events) {
+      if (event.outcome?.status !== 'running') continue;
+      const pid = event.outcome.pid;
+      if (typeof pid === 'number' && isAlive(pid)) continue;
+      await this.#options.store.setMonitorEventOutcome(event.id, { ...event.outcome, status: 'abandoned' });
+      this.#options.log('abandoned action', { event: event.id, action: event.action, pid });
+    }
   }
 
   async #fire(entry: ScheduleEntry, scheduledFor: Date): Promise<MonitorEvent> {
@@ -151,5 +169,16 @@ export class TimeTriggerScheduler {
     const event = await recordDriftTrigger(this.#options.store, { name: this.#model, version: check.version }, answer, this.#options.config.monitor, check.trigger);
     if (event) this.#options.log('drift trigger fired', { event: event.id, action: event.action });
     return event;
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
