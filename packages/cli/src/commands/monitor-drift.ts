@@ -63,6 +63,7 @@ export function registerMonitorDrift(monitor: Command): void {
           } else {
             predictor = await Predictor.load(bundle, { device, onnxRuntime: runtime });
             const { window } = bundle.manifest.preprocess;
+            // Images outside the model's input contract are drift too: they are tested, not refused.
             const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }), contract: bundle.manifest.input, allowContractMismatch: true };
             live = await windowFromImages(options.data, predictor, decode, { recursive: Boolean(options.recursive), window: options.window });
           }
