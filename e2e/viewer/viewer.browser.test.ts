@@ -138,6 +138,7 @@ it.skipIf(skip)('groups a series given out of order by its UIDs, sorts it by Ins
   }
   // The decision line says what was decided and why, as `cvf predict` does.
   const line = page.getByTestId('prediction-decision');
+  expect(await line.getAttribute('data-model')).toBe('fashion-mnist@1');
   const { outcome, label } = node.get(inOrder[3]!.name)!.decision;
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   expect(await line.textContent()).toMatch(outcome === 'refer' ? /^Refer — / : new RegExp(`^${escaped} at the 95%-sensitivity point \\(p \\d\\.\\d\\d ≥ \\d\\.\\d\\d\\)$`));

@@ -106,7 +106,9 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
       const { device, fallbackReason } = await viewerDevice(get().compute);
       const opened = await openCachedBundle(choice, (cacheState) => set({ cacheState }));
       const providers: ProviderLog = [];
-      const predictor = await Predictor.load(opened.bundle, { device, onnxRuntime: await loadOnnxRuntime(providers) });
+      // A bundle is written before it is registered (the digest leaves the number out): the version chosen goes into its manifest, so its decisions name it.
+      const bundle = { ...opened.bundle, manifest: { ...opened.bundle.manifest, version: opened.bundle.manifest.version ?? choice.version } };
+      const predictor = await Predictor.load(bundle, { device, onnxRuntime: await loadOnnxRuntime(providers) });
       if (get().selected !== choice) return void (await predictor.release());
       set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers }, loading: false });
     } catch (error) {

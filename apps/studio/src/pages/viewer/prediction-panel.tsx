@@ -17,7 +17,7 @@ export function PredictionPanel() {
   return (
     <section className="viewer-prediction" data-testid="prediction" data-slice={shown.key} data-file={current.image.fileName} data-frame={current.slice.frame} data-probabilities={JSON.stringify(probabilities)} data-label={label} data-probability={probabilities[classIndex]} aria-labelledby="viewer-prediction-title">
       <h3 id="viewer-prediction-title">Prediction</h3>
-      <p data-testid="prediction-decision" data-outcome={decision.outcome} data-decision-label={decision.label} data-reasons={decision.reasons.map((r) => r.code).join(' ')} className={`viewer-decision ${refer ? 'viewer-refer' : ''}`}>
+      <p data-testid="prediction-decision" data-outcome={decision.outcome} data-decision-label={decision.label} data-reasons={decision.reasons.map((r) => r.code).join(' ')} data-model={`${decision.model.name}@${decision.model.version}`} className={`viewer-decision ${refer ? 'viewer-refer' : ''}`}>
         {decision.summary}
       </p>
       <p className="viewer-prediction-label">
