@@ -1,6 +1,7 @@
 import { collectStages } from '../../bundle/bundle.js';
 import { BUNDLE_SCHEMA_VERSION, type BundleManifest, type InputContract, type UnsealedManifest } from '../../bundle/manifest.js';
 import { STAGE_KINDS } from '../../bundle/stage-table.js';
+import type { DecisionParams } from '../../bundle/kinds/decision.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import type { LabeledSample } from '../../data/dataset.js';
 import type { FeatureExtractor } from '../../features/feature-extractor.js';
@@ -27,6 +28,8 @@ export interface BundleParts {
   readonly originals: OriginalRows;
   readonly model: TrainedModel;
   readonly evaluation: ModelEvaluation;
+  /** Operating points chosen on val and the referral policy. */
+  readonly decision: DecisionParams;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
       : []),
     STAGE_KINDS.postprocess.save({ temperature, topK: Math.min(config.postprocess.topK, classes.length) }),
     ...(evaluation.threshold ? [STAGE_KINDS.thresholds.save({ [evaluation.threshold.label]: evaluation.threshold.value })] : []),
+    STAGE_KINDS.decision.save(parts.decision),
     await STAGE_KINDS.thumbnails.save(parts.cases, env.device),
     STAGE_KINDS.reference.save({
       ...computeReferenceStatistics({ space: pca ? 'pca' : 'features', features: originals.features, rows: originals.labels.length, dim: originals.dim, labels: originals.labels, classCount: classes.length, seed: config.train.seed }),
