@@ -2,6 +2,7 @@ import { createCtImage, writeDicom } from '@cvf/medical';
 import type { Prediction } from '@cvf/core';
 import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { createEdgeServer } from '../edge-server.js';
 import { createLogger } from '../logger.js';
 import { EdgeMetrics } from '../metrics.js';
 import { ResultStow } from './result-stow.js';
@@ -55,6 +56,10 @@ describe('ResultStow', () => {
     const counted = await failures(metrics);
     expect(counted['m/STOW_QUEUE_FULL']).toBe(1);
     expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('a --stow value that is not an http(s) DICOMweb root stops the server before it loads anything', async () => {
+    await expect(createEdgeServer({ models: ['no-such-model@production'], logger: silent, stow: 'ftp://pacs/dicom-web' })).rejects.toMatchObject({ code: 'DICOMWEB_INVALID_REQUEST', message: expect.stringContaining('ftp:') });
   });
 
   it('an upload it cannot report on (not DICOM after all) is a counted failure, not a crash', async () => {
