@@ -46,6 +46,11 @@ describe('cvf monitor feedback and cvf monitor events', () => {
     const check = JSON.parse(second.stdout).models.chest;
     expect(check.figures).toMatchObject({ trials: 40, successes: 20, degraded: true });
     expect(check.event).toMatchObject({ kind: 'performance', model: 'chest', version: '3', action: 'none' });
+    expect(check).toMatchObject({ version: '3', accuracy: { successes: 20, trials: 40 }, sensitivity: { finding: { successes: 20, trials: 40 } } });
+    const text = await runCli('monitor', 'feedback', findings(0, 1), '--store', store, '--config', config, '--classes', CLASSES);
+    expect(text.stdout).toContain('replaced 1');
+    expect(text.stdout).toMatch(/chest version 3: accuracy 0\.500 \(95% CI 0\.352–0\.648\) on 40 labels\n  sensitivity of finding: 0\.500/);
+    expect(text.stdout).toContain('degraded (already reported in this window)');
 
     const listed = await runCli('monitor', 'events', '--store', store, '--json');
     expect(JSON.parse(listed.stdout)).toMatchObject([{ id: check.event.id, kind: 'performance', figures: { estimate: 0.5 } }]);

@@ -1,4 +1,4 @@
-import { checkPerformanceTrigger, MonitorError, monitorSchema, parseManifest, type FeedbackLabel, type MonitorConfig, type PerformanceCheck } from '@cvf/core';
+import { checkPerformanceTrigger, MonitorError, monitorSchema, parseManifest, sensitivityByClass, wilsonInterval, type FeedbackLabel, type MonitorConfig, type PerformanceCheck } from '@cvf/core';
 import { bundleSourceAt, loadPipelineConfigFile, type SqliteTrackingStore } from '@cvf/core/node';
 import { readInferenceLog } from '@cvf/edge-runtime';
 import type { Command } from 'commander';
@@ -89,21 +89,32 @@ async function registeredClasses(store: SqliteTrackingStore, model: string, vers
   return parseManifest(manifest).classes;
 }
 
-/** Runs the performance trigger once per model, at the newest version that has labels in the file. */
-async function checkEachModel(store: SqliteTrackingStore, labels: readonly FeedbackLabel[], monitor: MonitorConfig): Promise<Map<string, PerformanceCheck>> {
+/** The trigger's check, and accuracy and per-class sensitivity (95% Wilson intervals) on the same window. */
+type ModelPerformance = PerformanceCheck & { version: string; accuracy: ReturnType<typeof wilsonInterval>; sensitivity: Record<string, ReturnType<typeof wilsonInterval>> };
+
+/** Runs the performance trigger once per model, at the newest version that has labels in the file, and measures that version. */
+async function checkEachModel(store: SqliteTrackingStore, labels: readonly FeedbackLabel[], monitor: MonitorConfig): Promise<Map<string, ModelPerformance>> {
   const versions = new Map<string, string>();
   for (const l of labels) versions.set(l.model, l.version);
-  const checks = new Map<string, PerformanceCheck>();
-  for (const [name, version] of versions) checks.set(name, await checkPerformanceTrigger(store, { name, version }, monitor));
+  const checks = new Map<string, ModelPerformance>();
+  for (const [name, version] of versions) {
+    const check = await checkPerformanceTrigger(store, { name, version }, monitor);
+    const window = await store.recentFeedback(name, monitor.performance.window, version);
+    const accuracy = wilsonInterval(window.filter((l) => l.predicted === l.label).length, window.length);
+    checks.set(name, { ...check, version, accuracy, sensitivity: Object.fromEntries(sensitivityByClass(window, window.length)) });
+  }
   return checks;
 }
 
-function printSummary(stored: number, replaced: number, checks: ReadonlyMap<string, PerformanceCheck>): void {
+function printSummary(stored: number, replaced: number, checks: ReadonlyMap<string, ModelPerformance>): void {
+  const interval = (i: { estimate: number; low: number; high: number; trials: number }) =>
+    i.trials === 0 ? 'no labels' : `${i.estimate.toFixed(3)} (95% CI ${i.low.toFixed(3)}–${i.high.toFixed(3)}) on ${i.trials} labels`;
   const lines = [`stored ${stored} label(s)${replaced > 0 ? `, replaced ${replaced}` : ''}`];
-  for (const [model, { figures: f, event }] of checks) {
+  for (const [model, { figures: f, event, version, accuracy, sensitivity }] of checks) {
+    lines.push(`${model} version ${version}: accuracy ${interval(accuracy)}`);
+    for (const [cls, s] of Object.entries(sensitivity)) lines.push(`  sensitivity of ${cls}: ${interval(s)}`);
     const metric = f.class === undefined ? f.metric : `${f.metric} of ${f.class}`;
-    const value = f.trials === 0 ? 'no labels' : `${f.estimate.toFixed(3)} (95% CI ${f.low.toFixed(3)}–${f.high.toFixed(3)}) on ${f.trials} labels`;
-    lines.push(`${model}: ${metric} ${value}${event ? ` — below ${f.threshold}: performance event ${event.id} (action ${event.action})` : ''}`);
+    lines.push(`  trigger on ${metric}: ${event ? `below ${f.threshold} beyond chance: performance event ${event.id} (action ${event.action})` : f.degraded ? 'degraded (already reported in this window)' : 'not fired'}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
