@@ -44,6 +44,19 @@ describe('the audit log of a store', () => {
     expect(existsSync(paths.lock)).toBe(false);
   });
 
+  it('chains onto a last record longer than the first read back (a model with many classes)', async () => {
+    const root = store();
+    const log = await AuditLog.open(root);
+    const thresholds = Object.fromEntries(Array.from({ length: 400 }, (_, k) => [`finding-${k}`, k / 400]));
+    const wide = { ...(await entry(log, 1)), decision: { outcome: 'class', class: 'finding-7', probability: 0.7, thresholds } };
+    await log.append([await entry(log, 0), wide]);
+    await log.append([wide]);
+    await log.append([await entry(log, 2)]);
+    const lines = readFileSync(auditPaths(root).log, 'utf8').trim().split('\n');
+    expect(lines[1]!.length).toBeGreaterThan(2 * 4096);
+    expect(await verifyAuditLog(root)).toMatchObject({ records: 4, broken: null });
+  });
+
   it('finds one byte edited in the middle of the log and names that record', async () => {
     const root = store();
     const log = await AuditLog.open(root);

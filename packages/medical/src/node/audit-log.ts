@@ -25,18 +25,22 @@ export function auditPaths(storeDir: string): AuditPaths {
 
 /** Longest line read back to find the chain's head; records are well under 1 KiB but for many thresholds. */
 const MAX_LINE_BYTES = 1 << 20;
+/** The first read from the end: a whole record as a rule, so an append reads the same few bytes however long the log is. */
+const FIRST_TAIL_BYTES = 4096;
 
 /** The last line of the open log (without its newline); undefined for an empty log. */
 async function lastLine(handle: FileHandle, path: string): Promise<string | undefined> {
   const { size } = await handle.stat();
   if (size === 0) return undefined;
-  const span = Math.min(size, MAX_LINE_BYTES + 1);
-  const buffer = Buffer.alloc(span);
-  await handle.read(buffer, 0, span, size - span);
-  if (buffer[span - 1] !== 0x0a) throw new AuditError('AUDIT_LOG_CORRUPT', `the last line of ${path} has no newline: a write was cut off; nothing is appended to a broken chain — run cvf audit verify`);
-  const start = buffer.lastIndexOf(0x0a, span - 2) + 1;
-  if (start === 0 && span < size) throw new AuditError('AUDIT_LOG_CORRUPT', `the last line of ${path} is over ${MAX_LINE_BYTES} bytes: it is no record the trail writes`);
-  return buffer.subarray(start, span - 1).toString('utf8');
+  // Read back from the end, twice as far each time, until the newline before the last line shows.
+  for (let want = Math.min(size, FIRST_TAIL_BYTES); ; want = Math.min(size, want * 2)) {
+    const buffer = Buffer.alloc(want);
+    await handle.read(buffer, 0, want, size - want);
+    if (buffer[want - 1] !== 0x0a) throw new AuditError('AUDIT_LOG_CORRUPT', `the last line of ${path} has no newline: a write was cut off; nothing is appended to a broken chain — run cvf audit verify`);
+    const start = buffer.lastIndexOf(0x0a, want - 2) + 1;
+    if (start > 0 || want === size) return buffer.subarray(start, want - 1).toString('utf8');
+    if (want > MAX_LINE_BYTES) throw new AuditError('AUDIT_LOG_CORRUPT', `the last line of ${path} is over ${MAX_LINE_BYTES} bytes: it is no record the trail writes`);
+  }
 }
 
 /**
