@@ -14,6 +14,7 @@ import {
   type DriftResult,
   type EmbeddingMatrix,
   type FastMatmul,
+  type OnnxRuntime,
   type PValueCorrection,
   type ReferenceStatistics,
 } from '@cvf/core';
@@ -29,6 +30,8 @@ const SINGLE_METHODS = ['mmd', 'classifier', 'ks', 'psi', 'input'] as const sati
 export interface DriftRunContext {
   readonly device: Device;
   readonly fastMatmul?: FastMatmul;
+  /** On a CPU device: the domain classifier's training steps as ONNX Runtime graphs. */
+  readonly onnxRuntime?: OnnxRuntime;
   readonly permutations: number;
   readonly seed: number;
   readonly correction: PValueCorrection;
@@ -77,7 +80,7 @@ async function runSingle(method: Exclude<DriftMethod, 'auto'>, live: LiveWindow,
     case 'mmd':
       return mmdDrift(context.device, embeddings(live), referenceSample(reference), mmdOptions(context));
     case 'classifier':
-      return classifierDrift(context.device, embeddings(live), referenceSample(reference), { seed: context.seed, ...fast });
+      return classifierDrift(context.device, embeddings(live), referenceSample(reference), { seed: context.seed, ...fast, ...(context.onnxRuntime && { onnxRuntime: context.onnxRuntime }) });
     case 'ks':
       return ksDrift(embeddings(live), referenceSample(reference), { correction: context.correction });
     case 'psi':

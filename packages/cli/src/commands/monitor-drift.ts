@@ -68,9 +68,10 @@ export function registerMonitorDrift(monitor: Command): void {
             live = await windowFromImages(options.data, predictor, decode, { recursive: Boolean(options.recursive), window: options.window });
           }
           if (live.rows < 2) throw new DriftError('DRIFT_INVALID_DATA', `--data ${options.data} gave ${live.rows} images or predictions; a drift test needs at least 2`);
-          // On the CPU the MMD's and the classifier's products run in ONNX Runtime's MLAS.
+          // On the CPU the MMD's and the classifier's products, and the classifier's training steps, run in ONNX Runtime.
           if (device.backend === 'cpu') fastMatmul = createOrtFastMatmul(runtime);
-          const output = await runDriftMethod(options.method, live, reference, { device, permutations: options.permutations, seed: options.seed, correction: options.correction, ...(fastMatmul && { fastMatmul }) });
+          const cpu = fastMatmul ? { fastMatmul, onnxRuntime: runtime } : {};
+          const output = await runDriftMethod(options.method, live, reference, { device, permutations: options.permutations, seed: options.seed, correction: options.correction, ...cpu });
           if (options.json) printJson(output);
           else printHuman(output, live);
           return EXIT.ok;

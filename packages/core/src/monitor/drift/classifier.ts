@@ -2,6 +2,7 @@ import type { Device } from '../../compute/device.js';
 import type { FastMatmul } from '../../compute/fast-matmul/fast-matmul.js';
 import { Rng } from '../../compute/random.js';
 import { DriftError } from '../../errors.js';
+import type { OnnxRuntime } from '../../onnx/session.js';
 import { rocAuc } from '../../eval/ranking.js';
 import { predictProbabilities } from '../../train/predict.js';
 import { headProducts } from '../../train/products.js';
@@ -19,6 +20,8 @@ export interface ClassifierOptions {
   readonly epochs?: number;
   /** On a CPU device: run the matrix products here (ONNX Runtime's MLAS). */
   readonly fastMatmul?: FastMatmul;
+  /** On a CPU device: each training step as one ONNX Runtime graph (the trainer's fused gradients). */
+  readonly onnxRuntime?: OnnxRuntime;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function classifierDrift(device: Device, live: EmbeddingMatrix, ref
       { head: 'softmax', inputDim: dim, classes: 2 },
       { epochs, batchSize: 64, optimizer: { kind: 'adam', lr: 0.01 }, earlyStopping: { enabled: false }, seed: seed + f },
       { features: gather(features, train, dim), labels: Int32Array.from(train, (i) => labels[i]!) },
-      options.fastMatmul ? { fastMatmul: options.fastMatmul } : {},
+      { ...(options.fastMatmul && { fastMatmul: options.fastMatmul }), ...(options.onnxRuntime && { onnxRuntime: options.onnxRuntime }) },
     );
     const probabilities = await predictProbabilities(device, head, gather(features, test, dim), { products });
     test.forEach((row, k) => (scores[row] = probabilities[k * 2 + 1]!));
