@@ -129,6 +129,23 @@ describe('cvf retrain: champion/challenger on the same held-out set, promotion b
     }
   });
 
+  it('with tune.enabled the challenger is the best trial of a search, a child of the retraining run', async () => {
+    const result = await runCli('retrain', join(dir, 'pipeline.yaml'), '--model', 'patterns', '--data-add', join(dir, 'new'), '--json', '--set', 'tune={enabled: true, strategy: grid, metric: accuracy, space: {"train.optimizer.lr": [0.0001, 0.02]}}');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const decision = lastJsonLine(result.stdout) as unknown as RetrainDecision;
+    const registry = SqliteTrackingStore.open(store);
+    try {
+      const [search] = await registry.listRuns({ parentRunId: decision.runId });
+      expect((await registry.getRun(search!.id)).tags).toMatchObject({ kind: 'tune', role: 'challenger' });
+      const trials = await registry.listRuns({ parentRunId: search!.id });
+      expect(trials).toHaveLength(2);
+      expect(trials.map((t) => t.id)).toContain(decision.challenger.runId);
+      expect((await registry.getVersion('patterns', decision.challenger.version)).runId).toBe(decision.challenger.runId);
+    } finally {
+      registry.close();
+    }
+  });
+
   it('refuses a config whose classes the champion does not predict, before training anything', async () => {
     await writePatternFolders(join(dir, 'two'), { perClass: 6, seed: 8, folderOf: (label) => (label === 2 ? 'hbars' : PATTERN_CLASSES[label]!) });
     writeFileSync(join(dir, 'two.yaml'), patternPipeline({ name: 'two', root: 'two', store, model: 'patterns' }));

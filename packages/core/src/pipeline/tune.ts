@@ -66,7 +66,7 @@ export function applyPoint(config: PipelineConfig, point: Point): PipelineConfig
  * (every constraint met, e.g. sensitivity ≥ 0.9) by `tune.metric` is the result, and only it is
  * registered.
  */
-export async function runTuning(config: PipelineConfig, env: TrainingEnvironment, options: Pick<TrainPipelineOptions, 'runName' | 'note' | 'tags'> = {}): Promise<TuneSummary> {
+export async function runTuning(config: PipelineConfig, env: TrainingEnvironment, options: Pick<TrainPipelineOptions, 'runName' | 'note' | 'tags' | 'parentRunId' | 'addedTrainData'> = {}): Promise<TuneSummary> {
   const started = Date.now();
   const { tune } = config;
   const points = searchPoints(tune, config.train.seed);
@@ -75,6 +75,7 @@ export async function runTuning(config: PipelineConfig, env: TrainingEnvironment
     name: options.runName ?? `${config.name} (search)`,
     configHash: await configHash(config),
     ...(env.gitSha ? { gitSha: env.gitSha } : {}),
+    ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
   });
   try {
     await env.tracker.logParams(search.id, flattenParams(config));
@@ -83,7 +84,7 @@ export async function runTuning(config: PipelineConfig, env: TrainingEnvironment
     const trials: (TrialResult & { summary: TrainSummary })[] = [];
     for (const [k, trialConfig] of trialConfigs.entries()) {
       env.signal?.throwIfAborted();
-      const summary = await runTrainingPipeline(trialConfig, env, { parentRunId: search.id });
+      const summary = await runTrainingPipeline(trialConfig, env, { parentRunId: search.id, ...(options.addedTrainData ? { addedTrainData: options.addedTrainData } : {}) });
       const eligible = tune.constraints.every((c) => {
         const value = summary.validation[c.metric];
         return value !== undefined && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);

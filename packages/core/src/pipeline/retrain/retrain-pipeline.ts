@@ -6,6 +6,7 @@ import { scalarMetrics } from '../../eval/evaluate-classifier.js';
 import type { ModelVersion } from '../../tracking/types.js';
 import { configHash, flattenParams } from '../config-hash.js';
 import { runTrainingPipeline } from '../train-pipeline.js';
+import { runTuning } from '../tune.js';
 import { registerEnsemble } from './ensemble-bundle.js';
 import type { ScoredModel } from './held-out.js';
 import { classColumns } from './held-out-predictions.js';
@@ -58,12 +59,15 @@ export async function runRetraining(config: PipelineConfig, env: RetrainEnvironm
       classColumns(manifest.classes, classes, `${model}@${championVersion.version}`);
     }
     // The challenger is registered as the next version of `model`; only the decision moves the alias.
-    const trained = await runTrainingPipeline({ ...config, registry: { register: true, modelName: model } }, env, {
+    // With tune.enabled it is the best trial of a search, as cvf train would make it.
+    const challengerConfig: PipelineConfig = { ...config, registry: { register: true, modelName: model } };
+    const training = {
       parentRunId: run.id,
       runName: `${model} challenger`,
       tags: { role: 'challenger', ...(championVersion ? { champion: `${model}@${championVersion.version}` } : {}) },
       addedTrainData: added,
-    });
+    };
+    const trained = config.tune.enabled ? await runTuning(challengerConfig, env, training) : await runTrainingPipeline(challengerConfig, env, training);
     const challengerVersion = await env.registry.getVersion(model, trained.model!.version);
     const { heldOut, samples, judged } = await judgeOnHeldOut(config, env, championVersion ? [championVersion, challengerVersion] : [challengerVersion], env.onProgress ?? (() => {}));
     const [champion, challenger] = championVersion ? [judged[0]!, judged[1]!] : [null, judged[0]!];
