@@ -66,5 +66,10 @@ describe('cvf retrain with the ensemble selector', () => {
     const [champion, challenger, averaged] = probabilities;
     averaged!.forEach((p, c) => expect(p).toBeCloseTo((champion![c]! + challenger![c]!) / 2, 6));
     (served.predictions[0].probabilities as number[]).forEach((p, c) => expect(p).toBeCloseTo(averaged![c]!, 5));
+    // Exported as one .tar for an edge box, the member travels inside it and is averaged in the same way.
+    const tar = join(dir, 'noisy.tar');
+    expect((await runCli('models', 'export', 'noisy@3', tar, '--store', store)).exitCode).toBe(0);
+    const fromTar = JSON.parse((await runCli('predict', tar, file, '--json')).stdout)[0].probabilities as number[];
+    fromTar.forEach((p, c) => expect(p).toBeCloseTo(averaged![c]!, 6));
   });
 });
