@@ -1,5 +1,5 @@
-import { createOrtFastMatmul, findStage, stageFiles, STAGE_KINDS, type AutoDriftResult, type Bundle, type Device, type FastMatmul, type ReferenceStatistics } from '@cvf/core';
-import { createOrtNodeRuntime } from '@cvf/core/node';
+import { createOrtFastMatmul, findStage, stageFiles, STAGE_KINDS, type AutoDriftResult, type Bundle, type Device, type FastMatmul, type OnnxRuntime, type ReferenceStatistics } from '@cvf/core';
+import { createOrtNodeWorkerRuntime } from '@cvf/core/node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { InferenceLog, InferenceRecord } from '../inference-log.js';
@@ -17,7 +17,7 @@ export interface DriftMonitorOptions {
   /** Predictions per check: every `window` predictions of a model, its last `window` are checked. */
   readonly window: number;
   readonly registry: Registry;
-  /** Where the MMD runs; on a CPU device its matrix products run in ONNX Runtime (MLAS, one thread, leaving the other cores to serving). */
+  /** Where the MMD runs; on a CPU device its matrix products run in ONNX Runtime (MLAS) on a worker thread of their own, one core, off the event loop. */
   readonly device: Device;
   readonly log: Logger;
   /** The version serving `model` now (undefined: not served). */
@@ -53,6 +53,7 @@ export class DriftMonitor {
   #running: Promise<void> | undefined;
   #checks = 0;
   #fastMatmul: FastMatmul | undefined;
+  #runtime: (OnnxRuntime & { close(): Promise<void> }) | undefined;
 
   constructor(options: DriftMonitorOptions) {
     this.#options = options;
@@ -94,7 +95,9 @@ export class DriftMonitor {
     this.#due.clear();
     await this.idle();
     await this.#fastMatmul?.release();
+    await this.#runtime?.close();
     this.#fastMatmul = undefined;
+    this.#runtime = undefined;
     this.#options.events?.close();
   }
 
@@ -149,7 +152,9 @@ export class DriftMonitor {
   }
 
   async #products(): Promise<FastMatmul | undefined> {
-    if (this.#options.device.backend === 'cpu') this.#fastMatmul ??= createOrtFastMatmul(await createOrtNodeRuntime(), { threads: 1 });
+    if (this.#options.device.backend !== 'cpu' || this.#fastMatmul) return this.#fastMatmul;
+    this.#runtime = await createOrtNodeWorkerRuntime();
+    this.#fastMatmul = createOrtFastMatmul(this.#runtime, { threads: 1 });
     return this.#fastMatmul;
   }
 
