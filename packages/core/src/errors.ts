@@ -306,8 +306,8 @@ export class DriftError extends CvfError {
   }
 }
 
-/** Stable codes of the monitor's triggers: a bad fed-back label or prediction id, a bad event query, a scheduled action that failed. */
-export type MonitorErrorCode = 'MONITOR_FEEDBACK_INVALID' | 'MONITOR_PREDICTION_UNKNOWN' | 'MONITOR_EVENT_INVALID' | 'MONITOR_ACTION_FAILED';
+/** Stable codes of the monitor's triggers: a bad fed-back label or prediction id, a bad event, a schedule that cannot run. */
+export type MonitorErrorCode = 'MONITOR_FEEDBACK_INVALID' | 'MONITOR_PREDICTION_UNKNOWN' | 'MONITOR_EVENT_INVALID' | 'MONITOR_SCHEDULE_INVALID';
 
 /** A trigger, fed-back label or scheduled action the monitor refuses or could not carry out; the message names the value and the valid options. */
 export class MonitorError extends CvfError {

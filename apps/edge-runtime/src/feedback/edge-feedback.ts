@@ -1,4 +1,4 @@
-import { checkPerformanceTrigger, measurePerformance, monitorSchema, sensitivityByClass, type MonitorConfig, type Prediction } from '@cvf/core';
+import { assertFeedbackClass, assertPredictionId, checkPerformanceTrigger, measurePerformance, monitorSchema, sensitivityByClass, type MonitorConfig, type Prediction } from '@cvf/core';
 import { SqliteTrackingStore } from '@cvf/core/node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -35,8 +35,8 @@ export class EdgeFeedback {
   readonly #log: Logger;
   #store: SqliteTrackingStore | undefined;
 
-  constructor(options: { store: string; monitor?: MonitorConfig; registry: Registry; logger: Logger; capacity?: number }) {
-    this.#recent = new RecentPredictions(options.capacity);
+  constructor(options: { store: string; monitor?: MonitorConfig; registry: Registry; logger: Logger }) {
+    this.#recent = new RecentPredictions();
     this.#gauges = new PerformanceGauges(options.registry);
     this.#storeRoot = options.store;
     this.#monitor = options.monitor ?? monitorSchema.parse({});
@@ -56,7 +56,7 @@ export class EdgeFeedback {
       throw new HttpError(404, 'PREDICTION_NOT_FOUND', `no prediction "${predictionId}" among the last ${this.#recent.capacity} this server answered; for older ones use cvf monitor feedback with the inference log`);
     }
     if (said.model !== modelName) throw new HttpError(409, 'PREDICTION_OF_OTHER_MODEL', `prediction "${predictionId}" was answered by model "${said.model}", not "${modelName}"`);
-    if (!said.classes.includes(label)) throw new HttpError(400, 'MONITOR_FEEDBACK_INVALID', `label ${JSON.stringify(label)} is not a class of model "${said.model}"; classes: ${said.classes.join(', ')}`);
+    assertFeedbackClass(label, said.classes);
     const store = this.#openStore();
     const { replaced } = await store.recordFeedback([{ predictionId, model: said.model, version: said.version, predicted: said.predicted, label, time: Date.now() }]);
     const check = await checkPerformanceTrigger(store, { name: said.model, version: said.version }, this.#monitor);
@@ -83,9 +83,7 @@ function parseFeedback(body: unknown): { predictionId: string; label: string } {
     throw new HttpError(400, 'MONITOR_FEEDBACK_INVALID', 'the body must be a JSON object {"predictionId": "...", "label": "<class name>"}');
   }
   const { predictionId, label } = body as Record<string, unknown>;
-  if (typeof predictionId !== 'string' || !/^[\w.:-]{1,128}$/.test(predictionId)) {
-    throw new HttpError(400, 'MONITOR_FEEDBACK_INVALID', `predictionId ${JSON.stringify(predictionId)} is not a prediction id; send the predictionId the prediction was answered with`);
-  }
+  assertPredictionId(predictionId);
   if (typeof label !== 'string' || label === '') throw new HttpError(400, 'MONITOR_FEEDBACK_INVALID', `label ${JSON.stringify(label)} must be a class name`);
   return { predictionId, label };
 }

@@ -27,6 +27,7 @@ const STATUS_BY_CODE_PREFIX: readonly [prefix: string, status: number][] = [
   ['DICOM_', 422],
   ['IMAGE_', 422],
   ['SHAPE_MISMATCH', 400],
+  ['MONITOR_FEEDBACK_INVALID', 400],
   ['DTYPE_UNSUPPORTED', 400],
 ];
 

@@ -34,11 +34,11 @@ export function registerScheduler(program: Command): void {
 
 async function scheduler(options: SchedulerCommandOptions): Promise<number> {
   const configPath = options.config ?? process.env.CVF_CONFIG;
-  if (configPath === undefined) throw new MonitorError('MONITOR_EVENT_INVALID', 'no pipeline config: give --config FILE (or set CVF_CONFIG); its monitor.schedule lists the time triggers');
+  if (configPath === undefined) throw new MonitorError('MONITOR_SCHEDULE_INVALID', 'no pipeline config: give --config FILE (or set CVF_CONFIG); its monitor.schedule lists the time triggers');
   const config = await loadPipelineConfigFile(configPath);
   const names = config.monitor.schedule.map((e) => e.name);
   if (options.trigger !== undefined && !names.includes(options.trigger)) {
-    throw new MonitorError('MONITOR_EVENT_INVALID', `no schedule entry "${options.trigger}" in ${configPath}; entries: ${names.join(', ') || 'none (monitor.schedule is empty)'}`);
+    throw new MonitorError('MONITOR_SCHEDULE_INVALID', `no schedule entry "${options.trigger}" in ${configPath}; entries: ${names.join(', ') || 'none (monitor.schedule is empty)'}`);
   }
   const storeRoot = locateStore({ flag: options.store, configStore: config.tracking.store, use: 'create' }).root;
   const store = openStore({ flag: storeRoot, use: 'create' });

@@ -35,6 +35,6 @@ export function assertPredictionId(id: unknown): asserts id is string {
 /** Throws MONITOR_FEEDBACK_INVALID unless `label` is one of the model's classes. */
 export function assertFeedbackClass(label: unknown, classes: readonly string[]): asserts label is string {
   if (typeof label !== 'string' || !classes.includes(label)) {
-    throw new MonitorError('MONITOR_FEEDBACK_INVALID', `label ${JSON.stringify(label)} is not a class of the model; classes: ${classes.join(', ')}`);
+    throw new MonitorError('MONITOR_FEEDBACK_INVALID', `label ${JSON.stringify(label)} is not a class of the model that made the prediction; classes: ${classes.join(', ')}`);
   }
 }
