@@ -2,7 +2,7 @@
 // and on real Fashion-MNIST images: an i.i.d. window passes, a 30% darker one is caught.
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
@@ -10,7 +10,7 @@ import { readIdx } from '../../data/idx.js';
 import { DriftError } from '../../errors.js';
 import { deviceImage } from '../../image/decoded-input.js';
 import { imageTensor, type ImageTensor } from '../../image/image-tensor.js';
-import { pythonModules, requireInCi, SYSTEM_PYTHON } from '../../node/testing/index.js';
+import { gpuForTests, pythonModules, requireInCi, SYSTEM_PYTHON } from '../../node/testing/index.js';
 import { chiSquaredHomogeneity } from './chi-squared.js';
 import { INPUT_HISTOGRAM_BINS, inputImageStatistics, type InputImageStatistics } from './image-statistics.js';
 import { inputDrift, type InputDriftTest } from './input-drift.js';
@@ -28,6 +28,8 @@ function python<T>(script: string, data: unknown): T {
 }
 
 const device = new CpuDevice();
+const gpu = await gpuForTests();
+afterAll(() => gpu.device?.destroy());
 
 describe.skipIf(scipyMissing !== undefined)('input drift tests against scipy', () => {
   it('chi-squared homogeneity as chi2_contingency (no continuity correction), fractional counts and empty columns', () => {
@@ -122,6 +124,19 @@ describe('input image statistics', () => {
     expect(onDevice.std).toBeCloseTo(host.std, 6);
     expect(onDevice.histogram.map((s) => s.toFixed(6))).toEqual(host.histogram.map((s) => s.toFixed(6)));
     expect([host.width, host.height]).toEqual([6, 4]);
+  });
+
+  it.skipIf(!gpu.device)('a device image on a WebGPU device is read back once and gives the CPU numbers', async () => {
+    const bytes = Uint8Array.from({ length: 3 * 8 * 5 }, (_, i) => (i * 53) % 256);
+    const planar = Tensor.cpu('f32', [3, 5, 8], Float32Array.from(bytes, (v) => v / 255));
+    const onCpu = await inputImageStatistics(device, deviceImage(planar, 'unit'), 1 / 255);
+    const onGpu = gpu.device!.upload(planar) as Tensor<'f32'>;
+    const fromGpu = await inputImageStatistics(gpu.device!, deviceImage(onGpu, 'unit'), 1 / 255);
+    onGpu.dispose();
+    expect(fromGpu.mean).toBeCloseTo(onCpu.mean, 6);
+    expect(fromGpu.std).toBeCloseTo(onCpu.std, 6);
+    expect(fromGpu.histogram).toEqual(onCpu.histogram);
+    expect([fromGpu.width, fromGpu.height]).toEqual([8, 5]);
   });
 
   it('leaves alpha out, shares sum to 1, values past the range fall in the end bins', async () => {
