@@ -44,6 +44,19 @@ describe('the edge runtime with an audit trail', () => {
     expect((await verifyAuditLog(store)).broken).toBeNull();
   });
 
+  it('appends a record per v2 inference too (no instance: a tensor has no SOP Instance UID)', async () => {
+    const metadata = (await (await fetch(`${server.url}/v2/models/patterns`)).json()) as { inputs: { shape: number[] }[] };
+    const [, height, width, channels] = metadata.inputs[0]!.shape as [number, number, number, number];
+    const image = { name: 'image', datatype: 'UINT8', shape: [1, height, width, channels], data: new Array<number>(height * width * channels).fill(128) };
+    const before = readFileSync(auditPaths(store).log, 'utf8').trim().split('\n').length;
+    const response = await fetch(`${server.url}/v2/models/patterns/infer`, { method: 'POST', body: JSON.stringify({ inputs: [image] }), headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    const records = readFileSync(auditPaths(store).log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(before + 1);
+    expect(records.at(-1)).toMatchObject({ sequence: before + 1, source: 'edge', model: { name: 'patterns' }, instance: null });
+    expect((await verifyAuditLog(store)).broken).toBeNull();
+  });
+
   it('gives no result when the decision cannot be recorded (503 AUDIT_FAILED)', async () => {
     appendFileSync(audit.paths.log, '{"cut off');
     const answer = await post(await patternPng(0), 'image/png');

@@ -1,4 +1,5 @@
 import { CORE_VERSION, disposeDecodedInput } from '@cvf/core';
+import { auditPredictions } from '../audit/audit-predictions.js';
 import { readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
@@ -87,6 +88,7 @@ async function infer(context: RequestContext, state: ServerState): Promise<void>
       const result = await model.predict(request.images.map((input) => ({ input, ...(request.similar !== undefined && { similar: request.similar }) })));
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
       recordPredictions(model, result.outputs, [], state);
+      await auditPredictions(state.audit, model, result.outputs, []);
       return encodeInferenceResponse({ model: model.name, version: model.version, id: request.id, inputDatatype: request.datatype, outputs: request.outputs, predictions: result.outputs });
     } finally {
       request.images.forEach(disposeDecodedInput);
