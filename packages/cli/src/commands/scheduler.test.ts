@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MonitorEvent } from '@cvf/core';
 import { runCli } from '../testing/run-cli.js';
 
@@ -76,6 +76,16 @@ async function waitForEvents(done: (events: MonitorEvent[]) => boolean): Promise
 const SPAWNING = { timeout: 300_000 };
 
 describe('cvf scheduler', () => {
+  it('needs a config, and names the schedule entries when --trigger names none', async () => {
+    vi.stubEnv('CVF_CONFIG', '');
+    const noConfig = await runCli('scheduler', '--once', '--store', store, '--json');
+    vi.unstubAllEnvs();
+    expect(noConfig.exitCode).toBe(2);
+    expect(JSON.parse(noConfig.stdout).error).toMatchObject({ code: 'MONITOR_SCHEDULE_INVALID', message: expect.stringContaining('--config') });
+    const unknown = await runCli('scheduler', '--config', config('0 2 * * *'), '--trigger', 'hourly', '--store', store, '--json');
+    expect(JSON.parse(unknown.stdout).error.message).toBe(`no schedule entry "hourly" in ${join(dir, 'pipeline.yaml')}; entries: tick`);
+  });
+
   it('fires an every-second cron trigger as a monitor event, runs cvf retrain as a child, and stops cleanly on SIGTERM', SPAWNING, async () => {
     const { child, exit } = cvf('scheduler', '--config', config('* * * * * *'), '--store', store, '--json');
     const events = await waitForEvents((all) => all.some((e) => e.outcome !== null && e.outcome.status !== 'running'));

@@ -33,7 +33,7 @@ export function registerScheduler(program: Command): void {
 }
 
 async function scheduler(options: SchedulerCommandOptions): Promise<number> {
-  const configPath = options.config ?? process.env.CVF_CONFIG;
+  const configPath = options.config ?? (process.env.CVF_CONFIG || undefined);
   if (configPath === undefined) throw new MonitorError('MONITOR_SCHEDULE_INVALID', 'no pipeline config: give --config FILE (or set CVF_CONFIG); its monitor.schedule lists the time triggers');
   const config = await loadPipelineConfigFile(configPath);
   const names = config.monitor.schedule.map((e) => e.name);
