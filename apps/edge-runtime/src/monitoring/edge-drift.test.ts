@@ -1,7 +1,7 @@
 // Drift gauges of the edge runtime: a real server (a model trained here) checks every window of
 // predictions and exports cvf_drift_*; and the monitor fed records with image statistics runs
 // the input detector against the bundle's input reference.
-import { CpuDevice, imageTensor, monitorSchema, Predictor, Rng } from '@cvf/core';
+import { CpuDevice, encodePng, imageTensor, monitorSchema, Predictor, Rng } from '@cvf/core';
 import { createOrtNodeRuntime, readBundleFolder, SqliteTrackingStore } from '@cvf/core/node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,9 +41,16 @@ describe('edge server drift gauges', () => {
   });
   afterAll(() => server?.close());
 
-  async function predict(labels: readonly number[], seed: number): Promise<void> {
+  /** A test pattern as a PNG, its values times `factor` (0.7: 30% darker). */
+  async function png(label: number, seed: number, factor: number): Promise<Uint8Array<ArrayBuffer>> {
+    if (factor === 1) return patternPng(label, seed);
+    const pixels = Uint8Array.from(testPattern(label, new Rng(seed)), (v) => Math.round(v * factor));
+    return new Uint8Array(await encodePng(imageTensor('u8', { height: TEST_IMAGE_SIZE, width: TEST_IMAGE_SIZE, channels: 1 }, pixels)));
+  }
+
+  async function predict(labels: readonly number[], seed: number, factor = 1): Promise<void> {
     const data = new FormData();
-    for (const [i, label] of labels.entries()) data.append('file', new Blob([await patternPng(label, seed + i)], { type: 'image/png' }), `${i}.png`);
+    for (const [i, label] of labels.entries()) data.append('file', new Blob([await png(label, seed + i, factor)], { type: 'image/png' }), `${i}.png`);
     const response = await fetch(`${server.url}/v1/models/patterns/predict`, { method: 'POST', body: data });
     expect(response.status, await response.clone().text()).toBe(200);
   }
@@ -60,8 +67,9 @@ describe('edge server drift gauges', () => {
     const p = gauge(text, 'cvf_drift_p_value', 'model="patterns",method="mmd"')!;
     expect(p).toBeGreaterThan(0.05 / 2);
     expect(gauge(text, 'cvf_drift_statistic', 'model="patterns",method="mmd"')).toEqual(expect.any(Number));
+    expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="input"')).toBeGreaterThan(0.05 / 2);
     expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(0);
-    expect(checks()[0]).toMatchObject({ model: 'patterns', n: WINDOW, drifted: false });
+    expect(checks()[0]).toMatchObject({ model: 'patterns', n: WINDOW, drifted: false, skipped: [] });
   });
 
   const driftEvents = async () => {
@@ -80,10 +88,20 @@ describe('edge server drift gauges', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="mmd"')).toBeLessThan(0.01);
     expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(1);
-    expect(checks()[1]).toMatchObject({ drifted: true, results: [expect.objectContaining({ method: 'mmd', drifted: true })], event: expect.any(Number) });
+    expect(checks()[1]).toMatchObject({ drifted: true, event: expect.any(Number) });
+    expect(checks()[1].results).toContainEqual(expect.objectContaining({ method: 'mmd', drifted: true }));
     const events = await driftEvents();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ id: checks()[1].event, kind: 'drift', model: 'patterns', figures: { method: 'auto', drifted: ['mmd'] } });
+    expect(events[0]).toMatchObject({ id: checks()[1].event, kind: 'drift', model: 'patterns', figures: { method: 'auto', drifted: expect.arrayContaining(['mmd']) } });
+  });
+
+  it('a window of 30% darker uploads is input drift: the records carry the images’ statistics, the input gauges show it', async () => {
+    await predict(Array.from({ length: WINDOW }, (_, i) => i % 3), 400, 0.7);
+    await vi.waitFor(() => expect(checks()).toHaveLength(3), { timeout: 60_000, interval: 50 });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(gauge(text, 'cvf_drift_p_value', 'model="patterns",method="input"')).toBeLessThan(0.001);
+    expect(gauge(text, 'cvf_drift_detected', 'model="patterns"')).toBe(1);
+    expect(checks()[2].results).toContainEqual(expect.objectContaining({ method: 'input', drifted: true }));
   });
 });
 

@@ -7,6 +7,7 @@ import type { RequestContext, Route } from '../http/route.js';
 import { newPredictionIds, stampingPredictionIds } from '../feedback/prediction-ids.js';
 import { auditPredictions } from '../audit/audit-predictions.js';
 import { recordPredictions } from '../models/record-predictions.js';
+import { withInputStatistics } from '../monitoring/input-statistics-stamp.js';
 import { stowJobs } from '../stow/stow-jobs.js';
 import type { ServedModel } from '../models/served-model.js';
 import { slotOf, type ServerState } from '../server-state.js';
@@ -82,7 +83,8 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       const result = await model.predict(uploads.map(({ input }) => ({ input, ...(similar !== undefined && { similar }) })));
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
       const ids = newPredictionIds(result.outputs.length);
-      const inferenceLog = state.inferenceLog && stampingPredictionIds(state.inferenceLog, ids);
+      const scale = model.predictor.bundle.manifest.preprocess.normalize.scale;
+      const inferenceLog = state.inferenceLog && stampingPredictionIds(await withInputStatistics(state.inferenceLog, state.device, uploads.map((u) => u.input), scale), ids);
       recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
       state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
       state.stow?.enqueue(model.name, stowJobs(files, uploads, result.outputs));
