@@ -44,6 +44,22 @@ describe('the audit log of a store', () => {
     expect(existsSync(paths.lock)).toBe(false);
   });
 
+  it('gives each of many appends made at once its own records, in call order, on one valid chain', async () => {
+    const root = store();
+    const log = await AuditLog.open(root);
+    const entries = await Promise.all(Array.from({ length: 12 }, (_, i) => Promise.all(Array.from({ length: 1 + (i % 3) }, (_, j) => entry(log, i * 3 + j)))));
+    const invalid = { ...entries[0]![0]!, decision: { ...entries[0]![0]!.decision, probability: 2 } };
+    const [calls, refused] = await Promise.all([Promise.all(entries.map((e) => log.append(e))), log.append([invalid]).catch((error: unknown) => error)]);
+    // The invalid entry fails its own call only, not the appends written with it.
+    expect(refused).toMatchObject({ code: 'AUDIT_INVALID' });
+    let sequence = 0;
+    calls.forEach((records, i) => {
+      expect(records.map((r) => r.decision.probability)).toEqual(entries[i]!.map((e) => e.decision.probability));
+      for (const record of records) expect(record.sequence).toBe(++sequence);
+    });
+    expect(await verifyAuditLog(root)).toMatchObject({ records: sequence, broken: null });
+  });
+
   it('chains onto a last record longer than the first read back (a model with many classes)', async () => {
     const root = store();
     const log = await AuditLog.open(root);
@@ -75,7 +91,7 @@ describe('the audit log of a store', () => {
     expect(result.records).toBe(lineOfMiddle - 1);
     // Nothing more is chained onto a tampered last record; an edit in the middle is found by verify alone.
     appendFileSync(path, '{"v":1}\n');
-    await expect(log.append([await entry(log, 99)])).rejects.toMatchObject({ code: 'AUDIT_LOG_CORRUPT' });
+    await expect(log.append([await entry(log, 9)])).rejects.toMatchObject({ code: 'AUDIT_LOG_CORRUPT' });
   });
 
   it('keeps the chain valid when two processes append at once', async () => {

@@ -2,7 +2,7 @@ import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chainEntries, headOf, verifyChain, type ChainVerification } from '../audit/audit-chain.js';
 import { AuditError } from '../audit/audit-error.js';
-import type { AuditEntry, AuditRecord } from '../audit/audit-record.js';
+import { checkEntry, type AuditEntry, type AuditRecord } from '../audit/audit-record.js';
 import { InstanceHasher } from '../audit/instance-hasher.js';
 import { withFileLock } from './audit-lock.js';
 import { readOrCreateSalt } from './audit-salt.js';
@@ -46,12 +46,15 @@ async function lastLine(handle: FileHandle, path: string): Promise<string | unde
 /**
  * The append-only, hash-chained audit log of a store. Appends are safe across processes: a writer
  * takes the lock file, reads the chain's head (the last line) back, appends its whole lines with
- * one O_APPEND write, syncs, and lets go; within a process, appends also queue one behind the other.
+ * one O_APPEND write, syncs, and lets go. Within a process, appends queue one behind the other, and
+ * those that arrive while a write is in flight go out together in the next one (one lock and one
+ * sync for all: a server answering many requests at once does not wait for a sync per record).
  */
 export class AuditLog {
   readonly paths: AuditPaths;
   readonly #hasher: InstanceHasher;
   #queue: Promise<unknown> = Promise.resolve();
+  #waiting: { entries: readonly AuditEntry[]; resolve(records: AuditRecord[]): void; reject(error: unknown): void }[] = [];
 
   private constructor(paths: AuditPaths, hasher: InstanceHasher) {
     this.paths = paths;
@@ -77,9 +80,27 @@ export class AuditLog {
 
   /** Appends the entries, in order, as the next records of the chain; returns them as written. */
   append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
-    const next = this.#queue.then(() => this.#appendLocked(entries));
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return new Promise((resolve, reject) => {
+      // Checked here, so an invalid entry fails its own call and not the appends written with it.
+      entries.forEach(checkEntry);
+      this.#waiting.push({ entries, resolve, reject });
+      if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#writeWaiting());
+    });
+  }
+
+  /** Writes every append waiting now as one, and gives each caller its own records. */
+  async #writeWaiting(): Promise<void> {
+    const batch = this.#waiting.splice(0);
+    try {
+      const records = await this.#appendLocked(batch.flatMap((b) => b.entries));
+      let at = 0;
+      for (const { entries, resolve } of batch) {
+        resolve(records.slice(at, at + entries.length));
+        at += entries.length;
+      }
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   async #appendLocked(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
