@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INPUT_HISTOGRAM_BINS } from '@cvf/core';
 import { describe, expect, it } from 'vitest';
 import { createInferenceLog, readInferenceLog, type InferenceRecord } from './inference-log.js';
 import { hashSopInstanceUid } from './inference-log-record.js';
@@ -144,6 +145,30 @@ describe('createInferenceLog', () => {
     await log.close();
     expect(() => log.append(record(1))).toThrow(expect.objectContaining({ code: 'INFERENCE_LOG_CLOSED' }));
     expect(await readInferenceLog(dir)).toEqual([]);
+  });
+});
+
+describe('image statistics in records', () => {
+  const input = { mean: 0.28571428571, std: 0.35, histogram: Array.from({ length: INPUT_HISTOGRAM_BINS }, (_, k) => (k === 0 ? 2 / 3 : k === 31 ? 1 / 3 : 0)), width: 28, height: 28 };
+
+  it('are stored (histogram shares to 6 decimals) and read back; records without them still read', async () => {
+    const dir = tempDir();
+    const log = createInferenceLog({ dir, salt: SALT });
+    log.append(record(0));
+    log.append(record(1, { input }));
+    await log.close();
+    const [old, withInput] = await readInferenceLog(dir);
+    expect(old!.input).toBeUndefined();
+    expect(withInput!.input).toEqual({ ...input, histogram: input.histogram.map((share) => Math.round(share * 1e6) / 1e6) });
+    expect(withInput!.input!.histogram[0]).toBe(0.666667);
+  });
+
+  it('refuses statistics of the wrong shape, naming the field', () => {
+    const log = createInferenceLog({ dir: tempDir(), salt: SALT });
+    expect(() => log.append(record(0, { input: { ...input, histogram: [1] } }))).toThrow(expect.objectContaining({ code: 'INFERENCE_LOG_INVALID', message: expect.stringMatching(/input\.histogram must be 32/) }));
+    expect(() => log.append(record(0, { input: { ...input, std: -1 } }))).toThrow(expect.objectContaining({ code: 'INFERENCE_LOG_INVALID', message: expect.stringMatching(/input\.mean and input\.std/) }));
+    expect(() => log.append(record(0, { input: { ...input, width: 0 } }))).toThrow(expect.objectContaining({ code: 'INFERENCE_LOG_INVALID', message: expect.stringMatching(/input\.width/) }));
+    return log.close();
   });
 });
 
