@@ -1,6 +1,6 @@
 import { monitorSchema } from '@cvf/core';
 import { SqliteTrackingStore } from '@cvf/core/node';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cvf-edge-feedback-'));
   store = (await trainTestModel(dir, { name: 'patterns', alias: 'production' })).store;
   // Given a salt, the log does not create its folder (it does when it makes its own salt file).
-  mkdirSync(join(dir, 'inference-log'));
   inferenceLog = createInferenceLog({ dir: join(dir, 'inference-log'), salt: 'a-test-salt-of-enough-bytes' });
   server = await createEdgeServer({ models: ['patterns@production'], store, logger: createLogger({ level: 'silent' }), decodeWorkers: 0, inferenceLog, monitor });
 });

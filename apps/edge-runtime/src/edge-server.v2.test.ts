@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeServer, type EdgeServer } from './edge-server.js';
+import { createInferenceLog, readInferenceLog, type InferenceLog } from './inference-log.js';
 import { createLogger } from './logger.js';
 import { TEST_CLASSES, TEST_IMAGE_SIZE, testPattern, trainTestModel } from './testing/train-test-model.js';
 
@@ -115,6 +116,7 @@ let dir: string;
 let server: EdgeServer;
 let client: V2Client;
 let version: string;
+let inferenceLog: InferenceLog;
 const rng = new Rng(99);
 /** Two images per class, as [N, H, W, 1] nested arrays, and their classes. */
 const labels = [0, 1, 2, 0, 1, 2];
@@ -127,11 +129,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cvf-edge-v2-'));
   const trained = await trainTestModel(dir, { name: 'patterns', alias: 'production' });
   version = String(trained.version);
-  server = await createEdgeServer({ models: ['patterns@production'], store: trained.store, decodeWorkers: 0, logger: createLogger({ level: 'silent' }) });
+  inferenceLog = createInferenceLog({ dir: join(dir, 'inference-log') });
+  server = await createEdgeServer({ models: ['patterns@production'], store: trained.store, decodeWorkers: 0, logger: createLogger({ level: 'silent' }), inferenceLog });
   client = new V2Client(server.url);
 });
 afterAll(async () => {
   await server?.close();
+  await inferenceLog?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -204,6 +208,20 @@ describe('Open Inference Protocol v2, inference', () => {
     const fp16 = await client.infer('patterns', [{ name: 'image', datatype: 'FP16', shape, data: flat }], { binaryInputs: true, outputs: [{ name: 'probabilities', binary: true }] });
     expect(fp16.body.outputs).toEqual([{ name: 'probabilities', datatype: 'FP16', shape: [labels.length, 3], parameters: { binary_data_size: labels.length * 3 * 2 } }]);
     (fp16.outputs.probabilities!.data as number[]).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(Math.max(want[i]! * 2 ** -10, 2 ** -24)));
+  });
+
+  it('each inference is logged for monitoring with its features and its image statistics (for the input drift detector), no pixels', async () => {
+    const answer = await client.infer('patterns', [{ name: 'image', datatype: 'UINT8', shape, data: flat }]);
+    expect(answer.status).toBe(200);
+    await inferenceLog.flush();
+    const records = (await readInferenceLog(join(dir, 'inference-log'))).slice(-labels.length);
+    const features = answer.outputs.features!.data as number[];
+    records.forEach((record, i) => {
+      expect(record.features).toEqual(features.slice(i * 8, (i + 1) * 8).map((v) => expect.closeTo(v, 5)));
+      const pixels = images[i]!;
+      const mean = pixels.reduce((s, v) => s + v, 0) / pixels.length / 255;
+      expect(record.input).toMatchObject({ width: TEST_IMAGE_SIZE, height: TEST_IMAGE_SIZE, mean: expect.closeTo(mean, 4) });
+    });
   });
 
   it('similar cases on request: ids as BYTES (binary or JSON) and scores, k from similar_k', async () => {

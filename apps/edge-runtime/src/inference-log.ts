@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferenceLogError, serializeInferenceRecord, type InferenceRecord } from './inference-log-record.js';
@@ -59,7 +60,8 @@ export function createInferenceLog(options: InferenceLogOptions): InferenceLog {
     throw new InferenceLogError('INFERENCE_LOG_OPTIONS_INVALID', `segmentBytes ${segmentBytes} must not exceed maxBytes ${maxBytes}`);
   }
   // Created (or read) once at start-up, synchronously: the salt must exist before the first append.
-  const salt = options.salt === undefined ? loadOrCreateSalt(options.dir) : saltFromOption(options.salt);
+  // (loadOrCreateSalt makes the folder; with a salt given, it is made here.)
+  const salt = options.salt === undefined ? loadOrCreateSalt(options.dir) : (makeFolder(options.dir), saltFromOption(options.salt));
   return new RollingInferenceLog(options.dir, { maxBytes, segmentBytes, maxBufferedBytes }, salt, options.onError ?? (() => {}), listSegments(options.dir));
 }
 
@@ -177,5 +179,13 @@ function saltFromOption(salt: string | Buffer): Buffer {
 function requirePositiveInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new InferenceLogError('INFERENCE_LOG_OPTIONS_INVALID', `${name} ${value} must be a positive whole number of bytes`);
+  }
+}
+
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new InferenceLogError('INFERENCE_LOG_UNAVAILABLE', `cannot create the inference log folder ${dir}: ${(error as Error).message}`, { cause: error });
   }
 }

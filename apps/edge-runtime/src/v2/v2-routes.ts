@@ -4,6 +4,7 @@ import { readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
 import { recordPredictions } from '../models/record-predictions.js';
+import { withInputStatistics } from '../monitoring/input-statistics-stamp.js';
 import type { ServedModel } from '../models/served-model.js';
 import { modelVersionOf, type ServerState } from '../server-state.js';
 import { parseInferenceRequest } from './inference-request.js';
@@ -87,7 +88,10 @@ async function infer(context: RequestContext, state: ServerState): Promise<void>
     try {
       const result = await model.predict(request.images.map((input) => ({ input, ...(request.similar !== undefined && { similar: request.similar }) })));
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
-      recordPredictions(model, result.outputs, [], state);
+      // Each image's intensity statistics go with its record, for the input drift detector.
+      const scale = model.predictor.bundle.manifest.preprocess.normalize.scale;
+      const inferenceLog = state.inferenceLog && (await withInputStatistics(state.inferenceLog, state.device, request.images, scale));
+      recordPredictions(model, result.outputs, [], { metrics: state.metrics, inferenceLog });
       await auditPredictions(state.audit, model, result.outputs, []);
       return encodeInferenceResponse({ model: model.name, version: model.version, id: request.id, inputDatatype: request.datatype, outputs: request.outputs, predictions: result.outputs });
     } finally {
