@@ -1,5 +1,6 @@
 import { CpuDevice, parsePipelineConfig, Rng, runTrainingPipeline, type ImageDecoder } from '@cvf/core';
 import { nodeFileAccess, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
+import { idxBytes, PATTERN_SHAPES, patternPixels } from '@cvf/core/testing';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,34 +8,9 @@ import { join } from 'node:path';
 export const TEST_IMAGE_SIZE = 16;
 export const TEST_CLASSES = ['hbars', 'vbars', 'square'] as const;
 
-/**
- * A noisy 16×16 gray image of class `label`: a horizontal band, a vertical band, or a centred
- * square — a pattern a HOG + softmax model learns in seconds.
- */
+/** A noisy 16×16 gray image of class `label` (see patternPixels): a pattern a HOG + softmax model learns in seconds. */
 export function testPattern(label: number, rng: Rng): Uint8Array {
-  const pixels = new Uint8Array(TEST_IMAGE_SIZE * TEST_IMAGE_SIZE);
-  const half = rng.int(1, 3);
-  const c = (TEST_IMAGE_SIZE - 1) / 2;
-  for (let y = 0; y < TEST_IMAGE_SIZE; y++) {
-    for (let x = 0; x < TEST_IMAGE_SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - c), Math.abs(y - c)];
-      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
-      pixels[y * TEST_IMAGE_SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 20)));
-    }
-  }
-  return pixels;
-}
-
-/** An IDX file: magic (0, 0, type 0x08 = u8, rank), big-endian dimensions, then the bytes. */
-function idx(dims: readonly number[], data: Uint8Array): Uint8Array {
-  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-  header.setUint8(2, 0x08);
-  header.setUint8(3, dims.length);
-  dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
-  const out = new Uint8Array(header.byteLength + data.length);
-  out.set(new Uint8Array(header.buffer));
-  out.set(data, header.byteLength);
-  return out;
+  return patternPixels(PATTERN_SHAPES[label]!, rng, { size: TEST_IMAGE_SIZE, noise: 20 });
 }
 
 /**
@@ -50,8 +26,8 @@ export async function trainTestModel(dir: string, options: { name: string; alias
     const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
     const images = new Uint8Array(count * TEST_IMAGE_SIZE ** 2);
     labels.forEach((label, i) => images.set(testPattern(label, rng), i * TEST_IMAGE_SIZE ** 2));
-    writeFileSync(join(dir, 'images.idx'), idx([count, TEST_IMAGE_SIZE, TEST_IMAGE_SIZE], images));
-    writeFileSync(join(dir, 'labels.idx'), idx([count], labels));
+    writeFileSync(join(dir, 'images.idx'), idxBytes([count, TEST_IMAGE_SIZE, TEST_IMAGE_SIZE], images));
+    writeFileSync(join(dir, 'labels.idx'), idxBytes([count], labels));
   }
   const register = options.register ?? true;
   const store = join(dir, '.cvf');

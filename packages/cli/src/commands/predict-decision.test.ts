@@ -1,4 +1,5 @@
 import { encodePng, imageTensor, Rng, type Decision } from '@cvf/core';
+import { patternPixels } from '@cvf/core/testing';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +12,8 @@ import { runCli } from '../testing/run-cli.js';
 
 const SIZE = 16;
 
-function pattern(label: number, rng: Rng): Uint8Array {
-  const pixels = new Uint8Array(SIZE * SIZE);
-  const half = rng.int(1, 3);
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - 7.5), Math.abs(y - 7.5)];
-      const on = label === 0 ? dy < half : Math.max(dx, dy) < half + 2;
-      pixels[y * SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 60)));
-    }
-  }
-  return pixels;
-}
+// Class 0 ("normal") is a horizontal band, class 1 ("lesion") a centred square.
+const pattern = (label: number, rng: Rng) => patternPixels(label === 0 ? 'horizontal band' : 'square', rng, { size: SIZE, noise: 60 });
 
 const png = (pixels: Uint8Array) => encodePng(imageTensor('u8', { height: SIZE, width: SIZE, channels: 1 }, pixels));
 

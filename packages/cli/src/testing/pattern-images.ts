@@ -1,4 +1,5 @@
 import { encodePng, imageTensor, Rng } from '@cvf/core';
+import { PATTERN_SHAPES, patternPixels as shapePixels } from '@cvf/core/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -6,19 +7,9 @@ import { join } from 'node:path';
 export const PATTERN_SIZE = 16;
 export const PATTERN_CLASSES = ['hbars', 'vbars', 'square'] as const;
 
-/** A noisy 16×16 gray picture of a class: a horizontal band, a vertical band or a centred square; `noise` is the pixel noise's σ. */
+/** A noisy 16×16 gray picture of a class (see @cvf/core/testing's patternPixels); `noise` is the pixel noise's σ. */
 export function patternPixels(label: number, rng: Rng, noise = 20): Uint8Array {
-  const pixels = new Uint8Array(PATTERN_SIZE * PATTERN_SIZE);
-  const half = rng.int(1, 3);
-  const c = (PATTERN_SIZE - 1) / 2;
-  for (let y = 0; y < PATTERN_SIZE; y++) {
-    for (let x = 0; x < PATTERN_SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - c), Math.abs(y - c)];
-      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
-      pixels[y * PATTERN_SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * noise)));
-    }
-  }
-  return pixels;
+  return shapePixels(PATTERN_SHAPES[label]!, rng, { size: PATTERN_SIZE, noise });
 }
 
 export function patternPng(label: number, rng: Rng, noise?: number): Promise<Uint8Array> {

@@ -14,6 +14,7 @@ import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { CORE_VERSION } from '../version.js';
 import { featureMatrix } from './feature-matrix.js';
 import { runTrainingPipeline } from './train-pipeline.js';
+import { PATTERN_SHAPES, idxBytes, patternPixels } from '../node/testing/patterns.js';
 
 // Rotation, mixup and cutmix (with flips and noise) through a whole training run, on a small
 // synthetic IDX data set: three classes of noisy 16×16 images (a horizontal band through the
@@ -22,30 +23,7 @@ import { runTrainingPipeline } from './train-pipeline.js';
 const SIZE = 16;
 const PER_CLASS = 40;
 
-function pattern(label: number, rng: Rng): Uint8Array {
-  const pixels = new Uint8Array(SIZE * SIZE);
-  const half = rng.int(1, 3); // the band's or square's half-width varies per image
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - 7.5), Math.abs(y - 7.5)];
-      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
-      pixels[y * SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 30)));
-    }
-  }
-  return pixels;
-}
-
-/** An IDX file: magic (0, 0, type 0x08 = u8, rank), big-endian dimensions, then the bytes. */
-function idx(dims: readonly number[], data: Uint8Array): Uint8Array {
-  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-  header.setUint8(2, 0x08);
-  header.setUint8(3, dims.length);
-  dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
-  const out = new Uint8Array(header.byteLength + data.length);
-  out.set(new Uint8Array(header.buffer));
-  out.set(data, header.byteLength);
-  return out;
-}
+const pattern = (label: number, rng: Rng) => patternPixels(PATTERN_SHAPES[label]!, rng, { size: SIZE, noise: 30 });
 
 let dir: string;
 const stores: SqliteTrackingStore[] = [];
@@ -57,8 +35,8 @@ beforeAll(() => {
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
   const images = new Uint8Array(count * SIZE * SIZE);
   labels.forEach((label, i) => images.set(pattern(label, rng), i * SIZE * SIZE));
-  writeFileSync(join(dir, 'images.idx'), idx([count, SIZE, SIZE], images));
-  writeFileSync(join(dir, 'labels.idx'), idx([count], labels));
+  writeFileSync(join(dir, 'images.idx'), idxBytes([count, SIZE, SIZE], images));
+  writeFileSync(join(dir, 'labels.idx'), idxBytes([count], labels));
 });
 afterAll(() => stores.forEach((s) => s.close()));
 

@@ -13,6 +13,7 @@ import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { Predictor } from './predictor.js';
 import { runTrainingPipeline } from './train-pipeline.js';
+import { idxBytes, patternPixels } from '../node/testing/patterns.js';
 
 // The decision stage end to end: a training run chooses operating points on its val split and
 // stores them with the referral policy; the Predictor turns each prediction into a decision.
@@ -22,30 +23,8 @@ import { runTrainingPipeline } from './train-pipeline.js';
 const SIZE = 16;
 const classes = ['normal', 'lesion'];
 
-function pattern(label: number, rng: Rng, noise: number): Uint8Array {
-  const pixels = new Uint8Array(SIZE * SIZE);
-  const half = rng.int(1, 3);
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - 7.5), Math.abs(y - 7.5)];
-      const on = label === 0 ? dy < half : Math.max(dx, dy) < half + 2;
-      pixels[y * SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * noise)));
-    }
-  }
-  return pixels;
-}
-
-/** An IDX file: magic (0, 0, type 0x08 = u8, rank), big-endian dimensions, then the bytes. */
-function idx(dims: readonly number[], data: Uint8Array): Uint8Array {
-  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-  header.setUint8(2, 0x08);
-  header.setUint8(3, dims.length);
-  dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
-  const out = new Uint8Array(header.byteLength + data.length);
-  out.set(new Uint8Array(header.buffer));
-  out.set(data, header.byteLength);
-  return out;
-}
+// Class 0 ("normal") is a horizontal band, class 1 ("lesion") a centred square.
+const pattern = (label: number, rng: Rng, noise: number) => patternPixels(label === 0 ? 'horizontal band' : 'square', rng, { size: SIZE, noise });
 
 const image = (pixels: Uint8Array) => imageTensor('u8', { height: SIZE, width: SIZE, channels: 1 }, pixels);
 
@@ -59,8 +38,8 @@ beforeAll(() => {
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 2);
   const images = new Uint8Array(count * SIZE * SIZE);
   labels.forEach((label, i) => images.set(pattern(label, rng, 200), i * SIZE * SIZE));
-  writeFileSync(join(dir, 'images.idx'), idx([count, SIZE, SIZE], images));
-  writeFileSync(join(dir, 'labels.idx'), idx([count], labels));
+  writeFileSync(join(dir, 'images.idx'), idxBytes([count, SIZE, SIZE], images));
+  writeFileSync(join(dir, 'labels.idx'), idxBytes([count], labels));
 });
 afterAll(() => {
   stores.forEach((s) => s.close());

@@ -1,5 +1,6 @@
 // @cvf/core/testing: what the tests of every package share (Node only). Not for production code.
 export { commandRuns } from './command.js';
 export { gpuForTests } from './gpu-for-tests.js';
+export { idxBytes, PATTERN_SHAPES, patternPixels, type PatternShape } from './patterns.js';
 export { pythonModules, SYSTEM_PYTHON } from './python.js';
 export { requireInCi, type Availability } from './require-in-ci.js';

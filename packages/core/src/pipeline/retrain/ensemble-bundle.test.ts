@@ -17,6 +17,7 @@ import { runTrainingPipeline } from '../train-pipeline.js';
 import type { TrainingEnvironment } from '../training-environment.js';
 import type { RetrainDecision } from './retrain-decision.js';
 import { runRetraining } from './retrain-pipeline.js';
+import { PATTERN_SHAPES, idxBytes, patternPixels } from '../../node/testing/patterns.js';
 
 // The averaged champion+challenger as one bundle: two real models (pixels and HOG features) trained
 // on very noisy 16×16 patterns, composed by runRetraining's ensemble selector, written to a folder,
@@ -25,30 +26,7 @@ import { runRetraining } from './retrain-pipeline.js';
 const SIZE = 16;
 const PER_CLASS = 30;
 
-function pattern(label: number, rng: Rng): Uint8Array {
-  const pixels = new Uint8Array(SIZE * SIZE);
-  const half = rng.int(1, 3);
-  for (let y = 0; y < SIZE; y++) {
-    for (let x = 0; x < SIZE; x++) {
-      const [dx, dy] = [Math.abs(x - 7.5), Math.abs(y - 7.5)];
-      const on = label === 0 ? dy < half : label === 1 ? dx < half : Math.max(dx, dy) < half + 2;
-      pixels[y * SIZE + x] = Math.max(0, Math.min(255, (on ? 200 : 40) + Math.round(rng.normal() * 200)));
-    }
-  }
-  return pixels;
-}
-
-/** An IDX file: magic (0, 0, type 0x08 = u8, rank), big-endian dimensions, then the bytes. */
-function idx(dims: readonly number[], data: Uint8Array): Uint8Array {
-  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-  header.setUint8(2, 0x08);
-  header.setUint8(3, dims.length);
-  dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
-  const out = new Uint8Array(header.byteLength + data.length);
-  out.set(new Uint8Array(header.buffer));
-  out.set(data, header.byteLength);
-  return out;
-}
+const pattern = (label: number, rng: Rng) => patternPixels(PATTERN_SHAPES[label]!, rng, { size: SIZE, noise: 200 });
 
 let dir: string;
 let store: SqliteTrackingStore;
@@ -96,8 +74,8 @@ beforeAll(async () => {
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
   const images = new Uint8Array(count * SIZE * SIZE);
   labels.forEach((label, i) => images.set(pattern(label, rng), i * SIZE * SIZE));
-  writeFileSync(join(dir, 'images.idx'), idx([count, SIZE, SIZE], images));
-  writeFileSync(join(dir, 'labels.idx'), idx([count], labels));
+  writeFileSync(join(dir, 'images.idx'), idxBytes([count, SIZE, SIZE], images));
+  writeFileSync(join(dir, 'labels.idx'), idxBytes([count], labels));
   store = SqliteTrackingStore.open(join(dir, '.cvf'));
   env = {
     device,
