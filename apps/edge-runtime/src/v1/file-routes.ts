@@ -80,11 +80,15 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
     try {
       for (const file of files) uploads.push(await decodeFile(file, model, state));
       const decodeMs = performance.now() - decodeStarted;
-      const result = await model.predict(uploads.map(({ input }) => ({ input, ...(similar !== undefined && { similar }) })));
+      const predicted = model.predict(uploads.map(({ input }) => ({ input, ...(similar !== undefined && { similar }) })));
+      // The images' intensity statistics (the input drift detector's data) are computed while the model runs in its own thread.
+      const logLens = state.inferenceLog && withInputStatistics(state.inferenceLog, state.device, uploads.map((u) => u.input), model.predictor.bundle.manifest.preprocess.normalize.scale);
+      logLens?.catch(() => undefined); // awaited below; unread if the prediction fails
+      const result = await predicted;
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
       const ids = newPredictionIds(result.outputs.length);
-      const scale = model.predictor.bundle.manifest.preprocess.normalize.scale;
-      const inferenceLog = state.inferenceLog && stampingPredictionIds(await withInputStatistics(state.inferenceLog, state.device, uploads.map((u) => u.input), scale), ids);
+      const lens = await logLens;
+      const inferenceLog = lens && stampingPredictionIds(lens, ids);
       recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
       state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
       state.stow?.enqueue(model.name, stowJobs(files, uploads, result.outputs));

@@ -86,12 +86,14 @@ async function infer(context: RequestContext, state: ServerState): Promise<void>
     const request = parseInferenceRequest(body, Array.isArray(headerLength) ? headerLength[0] : headerLength, model.predictor.bundle.manifest.input);
     state.metrics.decodeDuration.observe({ model: model.name, media: `v2/${request.datatype}` }, (performance.now() - started) / 1000);
     try {
-      const result = await model.predict(request.images.map((input) => ({ input, ...(request.similar !== undefined && { similar: request.similar }) })));
+      const predicted = model.predict(request.images.map((input) => ({ input, ...(request.similar !== undefined && { similar: request.similar }) })));
+      // Each image's intensity statistics go with its record, for the input drift detector:
+      // computed here while the model runs in its own thread.
+      const logLens = state.inferenceLog && withInputStatistics(state.inferenceLog, state.device, request.images, model.predictor.bundle.manifest.preprocess.normalize.scale);
+      logLens?.catch(() => undefined); // awaited below; unread if the prediction fails
+      const result = await predicted;
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
-      // Each image's intensity statistics go with its record, for the input drift detector.
-      const scale = model.predictor.bundle.manifest.preprocess.normalize.scale;
-      const inferenceLog = state.inferenceLog && (await withInputStatistics(state.inferenceLog, state.device, request.images, scale));
-      recordPredictions(model, result.outputs, [], { metrics: state.metrics, inferenceLog });
+      recordPredictions(model, result.outputs, [], { metrics: state.metrics, inferenceLog: await logLens });
       await auditPredictions(state.audit, model, result.outputs, []);
       return encodeInferenceResponse({ model: model.name, version: model.version, id: request.id, inputDatatype: request.datatype, outputs: request.outputs, predictions: result.outputs });
     } finally {

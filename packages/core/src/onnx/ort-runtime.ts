@@ -58,7 +58,7 @@ async function createSession(ort: OrtModule, runtime: string, queue: RunQueue, m
     }
     let ortSession: OrtSession;
     try {
-      ortSession = await ort.InferenceSession.create(model, sessionOptions(provider, options.intraOpNumThreads));
+      ortSession = await ort.InferenceSession.create(model, sessionOptions(provider, options));
     } catch (cause) {
       const message = errorMessage(cause);
       if (LOAD_FAILURE.test(message)) {
@@ -84,16 +84,21 @@ async function createSession(ort: OrtModule, runtime: string, queue: RunQueue, m
   throw new OnnxError('ONNX_EP_UNAVAILABLE', `${runtime}: no execution provider of [${providers.join(', ')}] can run the model: ${failures.join('; ')}`);
 }
 
-function sessionOptions(provider: OnnxExecutionProvider, intraOpNumThreads: number | undefined): OrtCommon.InferenceSession.SessionOptions {
+function sessionOptions(provider: OnnxExecutionProvider, options: CreateSessionOptions): OrtCommon.InferenceSession.SessionOptions {
+  const { intraOpNumThreads, allowSpinning } = options;
   // Without this, ORT quietly runs the nodes a GPU provider cannot take on the CPU, and the
   // provider we report would be a lie. (On the CPU provider itself the flag is an error.)
   const strict = provider === 'webgpu';
+  const session: Record<string, string> = {
+    ...(strict && { disable_cpu_ep_fallback: '1' }),
+    ...(allowSpinning === false && { 'intra_op.allow_spinning': '0' }),
+  };
   return {
     executionProviders: [provider],
     // Failures reach the caller as OnnxErrors carrying ORT's message; ORT's own log would print them again.
     logSeverityLevel: 4,
     ...(intraOpNumThreads === undefined ? {} : { intraOpNumThreads }),
-    ...(strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+    ...(Object.keys(session).length > 0 ? { extra: { session } } : {}),
   };
 }
 

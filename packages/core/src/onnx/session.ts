@@ -33,6 +33,11 @@ export interface CreateSessionOptions {
    * one per physical core). Benchmarks set 1 to compare one thread with one thread.
    */
   intraOpNumThreads?: number;
+  /**
+   * Whether the CPU provider's threads spin-wait for work between runs (ORT's default: yes, which
+   * shortens back-to-back runs). A server whose event loop shares the cores with them turns it off.
+   */
+  allowSpinning?: boolean;
 }
 
 /** The injected ONNX Runtime adapter: onnxruntime-node on Node, onnxruntime-web in the browser. */
