@@ -143,9 +143,19 @@ class RollingInferenceLog implements InferenceLog {
   }
 
   private async openSegment(): Promise<{ handle: FileHandle; segment: Segment }> {
-    const name = segmentName(this.startedAt, ++this.sequence);
-    const path = join(this.dir, name);
-    const handle = await open(path, 'a', 0o600);
+    // A new file each time ('wx'): a log opened in the same millisecond by this process (a restart
+    // of the server in a test) would otherwise append behind the other's possibly torn last line.
+    let handle: FileHandle | undefined;
+    let name = '';
+    let path = '';
+    while (!handle) {
+      name = segmentName(this.startedAt, ++this.sequence);
+      path = join(this.dir, name);
+      handle = await open(path, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') return undefined;
+        throw error;
+      });
+    }
     const segment: Segment = { name, path, bytes: 0 };
     this.segments.push(segment);
     this.current = { handle, segment };
