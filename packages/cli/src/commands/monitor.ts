@@ -8,7 +8,7 @@ import { registerMonitorFeedback } from './monitor-feedback.js';
  * and is registered here (drift tests, trigger events, fed-back labels).
  */
 export function registerMonitor(program: Command): void {
-  const monitor = program.command('monitor').description('Monitor a deployed model: drift tests, trigger events, fed-back labels');
+  const monitor = program.command('monitor').description('monitor a deployed model: drift tests, trigger events, fed-back labels');
   registerMonitorDrift(monitor);
   registerMonitorEvents(monitor);
   registerMonitorFeedback(monitor);
