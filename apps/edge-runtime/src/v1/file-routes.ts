@@ -121,12 +121,17 @@ async function decodeFile(file: UploadedFile, model: ServedModel, state: ServerS
   }
 }
 
-/** What `cvf predict --json` prints for a file (without the features), and the bundle's decision thresholds applied. */
+/**
+ * What `cvf predict --json` prints for a file (without the features). A bundle from before the
+ * decision stage gets its binary thresholds applied (`thresholds`, `positive`); a newer one's
+ * `decision` already says what was decided at which threshold, and two answers could disagree.
+ */
 function filePrediction(file: string, prediction: Prediction, model: ServedModel): unknown {
   const { features: _features, ...shown } = prediction;
-  const thresholds = findStage(model.predictor.bundle.manifest, 'thresholds')?.params.perClass;
+  const { manifest } = model.predictor.bundle;
+  const thresholds = findStage(manifest, 'decision') ? undefined : findStage(manifest, 'thresholds')?.params.perClass;
   if (!thresholds) return { file, ...shown };
-  const classes = model.predictor.bundle.manifest.classes;
+  const classes = manifest.classes;
   const positive = Object.entries(thresholds).filter(([label, t]) => prediction.probabilities[classes.indexOf(label)]! >= t).map(([label]) => label);
   return { file, ...shown, thresholds, positive };
 }
