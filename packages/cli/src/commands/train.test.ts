@@ -260,7 +260,10 @@ tracking: { store: ${join(dir, '.cvf')} }
     const opened = await readBundleFolder(bundle);
     const [fast, staged] = await Promise.all([Predictor.load(opened, context), Predictor.load(opened, { ...context, composed: false })]);
     expect([fast.forward, staged.forward]).toEqual(['composed', 'staged']);
-    const [a, b] = await Promise.all([fast.predict(images, { features: true }), staged.predict(images, { features: true })]);
+    // A larger image among them: the composed graph runs once per size and puts the rows back in order.
+    const larger = imageTensor('u8', { height: 40, width: 36, channels: 1 }, Uint8Array.from({ length: 40 * 36 }, (_, i) => (i * 7) % 256));
+    const mixed = [images[0]!, larger, ...images.slice(1)];
+    const [a, b] = await Promise.all([fast.predict(mixed, { features: true }), staged.predict(mixed, { features: true })]);
     a.forEach((p, i) => {
       p.probabilities.forEach((v, c) => expect(v).toBeCloseTo(b[i]!.probabilities[c]!, 4));
       p.features!.forEach((v, j) => expect(v).toBeCloseTo(b[i]!.features![j]!, 3));
