@@ -43,6 +43,8 @@ export interface EdgeServerOptions {
   readonly audit?: AuditLog;
   /** A DICOMweb root (e.g. http://pacs:8042/dicom-web): each answered DICOM prediction's SR is stored there with STOW-RS, off the request path. Default: none. */
   readonly stow?: string;
+  /** With `stow`: also store a Secondary Capture of the model input with the decided class's occlusion saliency burnt in (about 225 model runs per DICOM, in the background). Default false. */
+  readonly stowCapture?: boolean;
   /** JSON logger (pino). Default: info level to stdout. */
   readonly logger?: Logger;
   /** The pipeline config's `monitor` section: the performance trigger on fed-back labels, retraining on it. Default: the section's defaults. */
@@ -67,6 +69,7 @@ export const EDGE_SERVER_DEFAULTS = {
   reloadIntervalMs: 5_000,
   decodeWorkers: 1,
   driftWindow: 0,
+  stowCapture: false,
 } as const;
 
 /** Options with their defaults, checked: limits are positive, and a public interface needs API keys. */
@@ -82,6 +85,7 @@ export function resolveEdgeServerOptions(options: EdgeServerOptions): ResolvedEd
   for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port', 'decodeWorkers'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a number ≥ 0`);
   }
+  if (resolved.stowCapture && resolved.stow === undefined) throw new CvfError('SERVE_OPTIONS_INVALID', 'stowCapture needs stow: the capture goes to the PACS with the SR (--stow URL --stow-capture)');
   if (resolved.apiKeys.some((key) => key.length < 16 || /\s/.test(key))) {
     throw new CvfError('SERVE_OPTIONS_INVALID', 'an API key must be at least 16 characters without whitespace');
   }

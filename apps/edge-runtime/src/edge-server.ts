@@ -56,7 +56,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   const ownDevice = options.device === undefined;
   const device = options.device ?? new CpuDevice();
   const slots = new Map<string, ModelSlot>();
-  const stow = options.stow === undefined ? undefined : new ResultStow({ url: options.stow, metrics, log });
+  const stow = options.stow === undefined ? undefined : new ResultStow({ url: options.stow, metrics, log, capture: options.stowCapture });
   const dicomPool = options.decodeWorkers > 0 && device.backend === 'cpu' ? new DicomDecodePool(Math.floor(options.decodeWorkers)) : undefined;
   // Off the request path: checks the last window of each model's predictions every window predictions.
   const drift = edgeDriftMonitor(options, { registry: metrics.registry, device, log, served: (name) => { const model = slots.get(name)?.current; return model && { version: model.version, bundle: model.predictor.bundle }; } });

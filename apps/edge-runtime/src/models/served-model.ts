@@ -87,12 +87,25 @@ export class ServedModel {
    * that started on a version finishes on it, even if another version is swapped in meanwhile.
    */
   async serve<T>(work: (model: ServedModel) => Promise<T>): Promise<T> {
-    this.#inFlight++;
+    const held = this.hold();
     try {
       return await work(this);
     } finally {
-      if (--this.#inFlight === 0) for (const resolve of this.#drained.splice(0)) resolve();
+      held.release();
     }
+  }
+
+  /** Keeps this version from being released until `release` (work that outlives its request: a result still to send). */
+  hold(): { release(): void } {
+    this.#inFlight++;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        if (--this.#inFlight === 0) for (const resolve of this.#drained.splice(0)) resolve();
+      },
+    };
   }
 
   /** Runs what is queued without waiting for batches to fill (the server is draining). */

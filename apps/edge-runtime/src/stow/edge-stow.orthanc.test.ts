@@ -76,6 +76,30 @@ describe.skipIf(skip)('edge runtime --stow against a real Orthanc', () => {
     expect(sr.string(Tag.PatientID)).toBe('TEST-PATIENT-7');
   });
 
+  it('with stowCapture, the overlay capture goes too, and the SR names it in its image library', async () => {
+    const dicom = patternDicom(0, { sopInstanceUID: '2.25.4444' });
+    const source = parseDicom(dicom);
+    const client = new DicomwebClient({ url: orthanc!.dicomWebUrl });
+    expect((await client.storeInstances([dicom])).failed).toEqual([]);
+    const server = await createEdgeServer({ models: ['patterns@production'], store, logger: silent, decodeWorkers: 0, stow: orthanc!.dicomWebUrl, stowCapture: true });
+    const { status, body } = await predict(server.url, [{ name: 'scan.dcm', bytes: dicom, type: 'application/dicom' }]);
+    expect(status, JSON.stringify(body)).toBe(200);
+    await server.close();
+    expect(await counter(server.metrics.stowFailures)).toEqual({});
+
+    const study = source.string(Tag.StudyInstanceUID)!;
+    const series = await client.searchSeries({}, { studyInstanceUID: study });
+    expect(series).toHaveLength(3);
+    const srSeries = dicomJsonString(series.find((s) => dicomJsonString(s, DicomJsonTag.Modality) === 'SR')!, DicomJsonTag.SeriesInstanceUID)!;
+    const [instance] = await client.searchInstances({}, { studyInstanceUID: study, seriesInstanceUID: srSeries });
+    const report = readPredictionReport(parseDicom(await client.retrieveInstance({ studyInstanceUID: study, seriesInstanceUID: srSeries, sopInstanceUID: dicomJsonString(instance!, DicomJsonTag.SOPInstanceUID)! })));
+    const capture = report.images.find((image) => image.saliency)!;
+    const captureSeries = series.map((s) => dicomJsonString(s, DicomJsonTag.SeriesInstanceUID)!).filter((uid) => uid !== srSeries && uid !== source.string(Tag.SeriesInstanceUID));
+    const stored = parseDicom(await client.retrieveInstance({ studyInstanceUID: study, seriesInstanceUID: captureSeries[0]!, sopInstanceUID: capture.sopInstanceUID }));
+    expect(stored.string(Tag.SOPClassUID)).toBe(capture.sopClassUID);
+    expect(stored.number(Tag.SamplesPerPixel)).toBe(3);
+  });
+
   it('a PACS that cannot be reached is counted in cvf_stow_failures_total; the request is answered 200', async () => {
     const closed = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {

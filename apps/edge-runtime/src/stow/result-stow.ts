@@ -1,12 +1,16 @@
-import { CvfError, type Prediction } from '@cvf/core';
+import { CvfError, type PlanarImage, type Prediction, type SaliencyMap } from '@cvf/core';
 import { createResultObjects, DicomwebClient, parseDicom, reportContentOf, storeResultObjects } from '@cvf/medical';
 import type { Logger } from 'pino';
 import type { EdgeMetrics } from '../metrics.js';
 
-/** One answered DICOM prediction whose SR goes to the PACS. */
+/** One answered DICOM prediction whose SR (and, with `saliency`, its overlay capture) goes to the PACS. */
 export interface StowJob {
   readonly dicom: Uint8Array;
   readonly prediction: Prediction;
+  /** Computes the model input's saliency map for the capture, in the job's turn (it costs about 225 model runs). */
+  readonly saliency?: () => Promise<{ image: PlanarImage; map: SaliencyMap }>;
+  /** Called once the job is stored, has failed or was dropped. */
+  readonly done?: () => void;
 }
 
 export interface ResultStowOptions {
@@ -18,6 +22,8 @@ export interface ResultStowOptions {
   readonly maxPendingBytes?: number;
   /** How long one STOW-RS request may take before it counts as failed, so a hung PACS cannot hold the queue (or a shutdown) forever. Default 30 s. */
   readonly timeoutMs?: number;
+  /** Also store each DICOM's overlay capture (jobs then carry `saliency`). Default false. */
+  readonly capture?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -34,6 +40,8 @@ export class ResultStow {
   readonly #metrics: EdgeMetrics;
   readonly #log: Logger;
   readonly #maxPendingBytes: number;
+  /** Whether jobs carry the overlay capture (`stowJobs` makes them so). */
+  readonly capture: boolean;
   #pendingBytes = 0;
   #tail: Promise<void> = Promise.resolve();
 
@@ -44,6 +52,7 @@ export class ResultStow {
     this.#metrics = options.metrics;
     this.#log = options.log;
     this.#maxPendingBytes = options.maxPendingBytes ?? 256 * MiB;
+    this.capture = options.capture ?? false;
   }
 
   get url(): string {
@@ -55,6 +64,7 @@ export class ResultStow {
     for (const job of jobs) {
       if (this.#pendingBytes + job.dicom.length > this.#maxPendingBytes) {
         this.#failed(model, new CvfError('STOW_QUEUE_FULL', `${(this.#pendingBytes / MiB).toFixed(1)} MiB of uploads already wait for STOW-RS to ${this.url}; this result is dropped`));
+        job.done?.();
         continue;
       }
       this.#pendingBytes += job.dicom.length;
@@ -69,12 +79,15 @@ export class ResultStow {
 
   async #store(model: string, job: StowJob): Promise<void> {
     try {
-      const results = await createResultObjects({ source: parseDicom(job.dicom), ...reportContentOf(job.prediction) });
+      const saliency = job.saliency && (await job.saliency());
+      const results = await createResultObjects({ source: parseDicom(job.dicom), ...reportContentOf(job.prediction), ...(saliency && { saliency }) });
       await storeResultObjects(this.#client, results);
       this.#metrics.stowed.inc({ model });
-      this.#log.debug({ model }, 'SR stored');
+      this.#log.debug({ model, capture: Boolean(saliency) }, 'SR stored');
     } catch (error) {
       this.#failed(model, error);
+    } finally {
+      job.done?.();
     }
   }
 

@@ -91,7 +91,7 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       const inferenceLog = lens && stampingPredictionIds(lens, ids);
       recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
       state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
-      state.stow?.enqueue(model.name, stowJobs(files, uploads, result.outputs));
+      if (state.stow) state.stow.enqueue(model.name, await stowJobs(files, uploads, result.outputs, state.stow.capture ? { model, device: state.device } : undefined));
       await auditPredictions(state.audit, model, result.outputs, uploads.map((u) => u.sopInstanceUid));
       return {
         model: model.name,

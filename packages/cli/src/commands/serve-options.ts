@@ -31,6 +31,8 @@ export interface ServeOptions {
   config?: string;
   /** A DICOMweb root: the SR of each answered DICOM prediction is stored there (STOW-RS). */
   stow?: string;
+  /** --stow-capture: the overlay capture goes to the PACS with each SR. */
+  stowCapture?: boolean;
   logLevel: string;
 }
 

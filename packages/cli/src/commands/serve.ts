@@ -46,6 +46,7 @@ export function registerServe(program: Command): void {
     .option('--no-audit', "do not append each answered decision to the store's audit trail (<store>/audit; see cvf audit)")
     .option('--config <file>', 'pipeline YAML whose monitor section applies: the performance trigger on labels fed back to POST /v1/models/{model}/feedback (default: the section defaults, trigger off)')
     .option('--stow <url>', 'a DICOMweb root (e.g. http://pacs:8042/dicom-web): store the Structured Report of each answered DICOM prediction there with STOW-RS, in the source study, off the request path (failures are logged and counted in cvf_stow_failures_total)')
+    .option('--stow-capture', 'with --stow: also store a Secondary Capture of the model input with the occlusion saliency of the decided class burnt in (about 225 model runs per DICOM, in the background)')
     .option('--inference-log-dir <dir>', 'folder of the inference log (default: <store>/inference-log)')
     .addOption(new Option('--log-level <level>', 'log level').choices(SERVE_LOG_LEVELS).default('info'))
     .action((models: string[], options: ServeOptions) => runAction(false, () => serve(models, options), EXIT.badInput));
@@ -97,6 +98,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
       ...(publicKey !== undefined && { publicKey }),
       ...(inferenceLog && { inferenceLog }),
       ...(options.stow !== undefined && { stow: options.stow }),
+      ...(options.stowCapture && { stowCapture: true }),
       ...(monitor !== undefined && { monitor }),
       ...(options.audit && { audit: await AuditLog.open(store) }),
     });
