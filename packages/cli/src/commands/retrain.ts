@@ -1,13 +1,10 @@
-import { CvfError, dataSourceSchema, loadBundle, RetrainError, runRetraining, type DataSource, type PipelineProgress, type RetrainDecision } from '@cvf/core';
-import { bundleSourceAt, createNodeDevice, loadPipelineConfigFile } from '@cvf/core/node';
+import { dataSourceSchema, loadBundle, RetrainError, runRetraining, type DataSource, type RetrainDecision } from '@cvf/core';
+import { bundleSourceAt, loadPipelineConfigFile } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { resolve } from 'node:path';
-import { EXIT, reportError, runAction } from '../output.js';
-import { ProgressReporter } from '../progress.js';
-import { locateStore } from '../store-location.js';
-import { nodeTrainingEnvironment } from '../training/node-training-environment.js';
+import { EXIT, runAction } from '../output.js';
+import { runInterruptibleTraining } from '../training/interruptible-training.js';
 import { printDecision } from './retrain-format.js';
 
 export function registerRetrain(program: Command): void {
@@ -24,46 +21,20 @@ export function registerRetrain(program: Command): void {
       runAction(Boolean(options.json), async () => {
         const config = await loadPipelineConfigFile(configPath, { overrides: options.set });
         const addedTrainData = options.dataAdd.map(addedFolder);
-        const store = locateStore({ flag: options.store, configStore: config.tracking.store, use: 'create' });
-        const device = await createNodeDevice({ prefer: config.compute.device });
-        const reporter = new ProgressReporter({ json: Boolean(options.json) });
         // Ctrl-C or SIGTERM ends the runs as killed instead of leaving them running; the alias is not moved.
-        const abort = new AbortController();
-        let stoppedBy: NodeJS.Signals | undefined;
-        const onSignal = (signal: NodeJS.Signals) => {
-          stoppedBy = signal;
-          abort.abort(new CvfError('INTERRUPTED', `retraining interrupted by ${signal}; the runs are marked killed and the alias is not moved`));
-        };
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        const { environment, close } = await nodeTrainingEnvironment({
-          config,
-          configPath,
-          storeRoot: store.root,
-          device,
-          signal: abort.signal,
-          onProgress: (p: PipelineProgress) => reporter.update(p),
-        });
-        try {
-          const decision: RetrainDecision = await runRetraining(
-            config,
-            // A registered bundle is read from where the registry says, checked against its recorded digest.
-            { ...environment, loadRegisteredBundle: async (version) => loadBundle(await bundleSourceAt(version.bundle), { digest: version.bundleDigest }) },
-            { model: options.model, addedTrainData },
-          );
-          if (options.json) process.stdout.write(`${JSON.stringify(decision)}\n`);
-          else printDecision(decision);
-          return EXIT.ok;
-        } catch (error) {
-          if (stoppedBy === undefined) throw error;
-          reportError(abort.signal.reason, Boolean(options.json));
-          return 128 + constants.signals[stoppedBy];
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          close();
-          device.destroy();
-        }
+        return runInterruptibleTraining(
+          { config, configPath, store: options.store, json: Boolean(options.json), interrupted: (signal) => `retraining interrupted by ${signal}; the runs are marked killed and the alias is not moved` },
+          async (environment) => {
+            const decision: RetrainDecision = await runRetraining(
+              config,
+              // A registered bundle is read from where the registry says, checked against its recorded digest.
+              { ...environment, loadRegisteredBundle: async (version) => loadBundle(await bundleSourceAt(version.bundle), { digest: version.bundleDigest }) },
+              { model: options.model, addedTrainData },
+            );
+            if (options.json) process.stdout.write(`${JSON.stringify(decision)}\n`);
+            else printDecision(decision);
+          },
+        );
       }, EXIT.failed),
     );
 }

@@ -1,11 +1,8 @@
-import { CvfError, runTrainingPipeline, runTuning, type PipelineProgress, type TuneSummary } from '@cvf/core';
-import { createNodeDevice, loadPipelineConfigFile } from '@cvf/core/node';
+import { runTrainingPipeline, runTuning, type TuneSummary } from '@cvf/core';
+import { loadPipelineConfigFile } from '@cvf/core/node';
 import { InvalidArgumentError, type Command } from 'commander';
-import { constants } from 'node:os';
-import { EXIT, reportError, runAction } from '../output.js';
-import { ProgressReporter } from '../progress.js';
-import { locateStore } from '../store-location.js';
-import { nodeTrainingEnvironment } from '../training/node-training-environment.js';
+import { EXIT, runAction } from '../output.js';
+import { runInterruptibleTraining } from '../training/interruptible-training.js';
 
 export function registerTrain(program: Command): void {
   program
@@ -23,47 +20,18 @@ export function registerTrain(program: Command): void {
       runAction(Boolean(options.json), async () => {
         // Bounded, regular-file, UTF-8 read: the same checks as `cvf validate`.
         const config = await loadPipelineConfigFile(configPath, { overrides: options.set });
-        // The config stays as written (its hash too); the store found is passed beside it.
-        const store = locateStore({ flag: options.store, configStore: config.tracking.store, use: 'create' });
-        const device = await createNodeDevice({ prefer: config.compute.device });
-        const reporter = new ProgressReporter({ json: Boolean(options.json) });
         // Ctrl-C or SIGTERM ends the run as killed (between batches) instead of leaving it running.
-        const abort = new AbortController();
-        let stoppedBy: NodeJS.Signals | undefined;
-        const onSignal = (signal: NodeJS.Signals) => {
-          stoppedBy = signal;
-          abort.abort(new CvfError('INTERRUPTED', `training interrupted by ${signal}; the run is marked killed`));
-        };
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        const { environment, close } = await nodeTrainingEnvironment({
-          config,
-          configPath,
-          storeRoot: store.root,
-          device,
-          signal: abort.signal,
-          onProgress: (p: PipelineProgress) => reporter.update(p),
-        });
-        try {
-          // tune.enabled: a search of child runs, the best one registered.
-          const named = { ...(options.name === undefined ? {} : { runName: options.name }), ...(options.note === undefined ? {} : { note: options.note }), tags: options.tag };
-          const summary =
-            config.tune.enabled && !options.resume ? await runTuning(config, environment, named) : await runTrainingPipeline(config, environment, { ...named, ...(options.resume ? { resumeRunId: options.resume } : {}) });
-          if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-          else printSummary(summary);
-          return EXIT.ok;
-        } catch (error) {
-          if (stoppedBy === undefined) throw error;
-          // Whatever the abort surfaced as (the reason, or an error wrapping it), say INTERRUPTED
-          // and exit as a shell reports a signal: 128 + its number (130 SIGINT, 143 SIGTERM).
-          reportError(abort.signal.reason, Boolean(options.json));
-          return 128 + constants.signals[stoppedBy];
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          close();
-          device.destroy();
-        }
+        return runInterruptibleTraining(
+          { config, configPath, store: options.store, json: Boolean(options.json), interrupted: (signal) => `training interrupted by ${signal}; the run is marked killed` },
+          async (environment) => {
+            // tune.enabled: a search of child runs, the best one registered.
+            const named = { ...(options.name === undefined ? {} : { runName: options.name }), ...(options.note === undefined ? {} : { note: options.note }), tags: options.tag };
+            const summary =
+              config.tune.enabled && !options.resume ? await runTuning(config, environment, named) : await runTrainingPipeline(config, environment, { ...named, ...(options.resume ? { resumeRunId: options.resume } : {}) });
+            if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+            else printSummary(summary);
+          },
+        );
       }, EXIT.failed),
     );
 }

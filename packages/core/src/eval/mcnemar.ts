@@ -1,5 +1,6 @@
 import { EvalError } from '../errors.js';
 import type { Labels } from './inputs.js';
+import { chiSquaredSurvival } from './chi-squared-distribution.js';
 
 /**
  * McNemar's test of two classifiers on the same samples: only the discordant pairs count —
@@ -59,7 +60,7 @@ export function mcnemarTest(b: number, c: number, method?: McNemarMethod): McNem
     throw new EvalError('EVAL_UNDEFINED', 'mcnemarTest: the chi-squared test is undefined without discordant pairs (b + c = 0); use the exact test');
   }
   const statistic = (Math.abs(b - c) - 1) ** 2 / n;
-  return { b, c, method: chosen, statistic, pValue: chiSquaredOneDfSurvival(statistic) };
+  return { b, c, method: chosen, statistic, pValue: chiSquaredSurvival(statistic, 1) };
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, ½), summed in log space so large n neither overflows nor underflows. */
@@ -71,49 +72,4 @@ function binomialHalfCdf(k: number, n: number): number {
     logTerm += Math.log(n - i) - Math.log(i + 1);
   }
   return sum;
-}
-
-/** P(X > x) for X ~ χ²(1) = Q(½, x/2), the regularized upper incomplete gamma function. */
-function chiSquaredOneDfSurvival(x: number): number {
-  if (x <= 0) return 1;
-  return upperGammaHalf(x / 2);
-}
-
-const LOG_GAMMA_HALF = 0.5 * Math.log(Math.PI);
-const EPSILON = 1e-16;
-
-/**
- * Q(½, x): the series for P below a + 1, Lentz's continued fraction for Q above (Numerical
- * Recipes §6.2); both converge to double precision within a few hundred terms.
- */
-function upperGammaHalf(x: number): number {
-  const a = 0.5;
-  const prefactor = Math.exp(-x + a * Math.log(x) - LOG_GAMMA_HALF);
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum = term;
-    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * EPSILON; n++) {
-      term *= x / (a + n);
-      sum += term;
-    }
-    return 1 - sum * prefactor;
-  }
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < EPSILON) break;
-  }
-  return prefactor * h;
 }
