@@ -21,6 +21,9 @@ function openStore(root = mkdtempSync(join(tmpdir(), 'cvf-monitor-'))): SqliteTr
 const monitor = (yaml: string) =>
   parsePipelineConfig(`version: 1\nname: m\ndata:\n  source: { kind: idx, images: i.gz, labels: l.gz }\nmonitor:\n${yaml}`, 'pipeline.yaml').monitor;
 
+/** When the test's labels were fed back: a fixed time, each label a millisecond after the one before. */
+const LABELLED_AT = Date.parse('2026-12-01T10:00:00Z');
+
 function feedback(from: number, right: number, wrong: number): FeedbackLabel[] {
   return Array.from({ length: right + wrong }, (_, i) => ({
     predictionId: `p${from + i}`,
@@ -28,7 +31,7 @@ function feedback(from: number, right: number, wrong: number): FeedbackLabel[] {
     version: '3',
     predicted: i < right ? 'finding' : 'normal',
     label: 'finding',
-    time: Date.now() - 1000 + from + i,
+    time: LABELLED_AT + from + i,
   }));
 }
 
@@ -60,7 +63,7 @@ describe('monitor events in the tracking store', () => {
   it('keeps fed-back labels, a second label for a prediction replacing the first', async () => {
     const store = openStore();
     expect(await store.recordFeedback(feedback(0, 2, 1))).toEqual({ stored: 3, replaced: 0 });
-    const correction = { ...feedback(0, 1, 0)[0]!, label: 'normal', time: Date.now() };
+    const correction = { ...feedback(0, 1, 0)[0]!, label: 'normal', time: LABELLED_AT + 1000 };
     expect(await store.recordFeedback([correction])).toEqual({ stored: 0, replaced: 1 });
     const recent = await store.recentFeedback('chest', 10);
     expect(recent).toHaveLength(3);
