@@ -1,4 +1,4 @@
-import { disposeDecodedInput, EvalError, openDataset, type DecodedInput, type Device, type LabeledSample, type OpenedDataset, type PipelineConfig, type Predictor } from '@cvf/core';
+import { EvalError, openDataset, predictSamples, type DecodedInput, type Device, type LabeledSample, type OpenedDataset, type PipelineConfig, type Predictor } from '@cvf/core';
 import { nodeFileAccess, sharpImageDecoder } from '@cvf/core/node';
 import { dicomDatasetOpeners, dicomSampleInput, Tag, type DicomFile, type SubgroupAttribute } from '@cvf/medical';
 import { dirname, resolve } from 'node:path';
@@ -31,9 +31,6 @@ export interface PredictCasesOptions {
   attributes: readonly SubgroupAttribute[];
   onProgress: (event: ProgressEvent) => void;
 }
-
-/** Cases decoded and predicted together. */
-const CHUNK = 32;
 
 function casesOf(opened: OpenedDataset, split: EvaluateSplit): readonly LabeledSample[] {
   return split === 'all' ? [...opened.train, ...opened.val, ...opened.test] : opened[split];
@@ -76,30 +73,22 @@ export async function predictCases(options: PredictCasesOptions): Promise<Evalua
     values: attributes.map(() => []),
   };
   options.onProgress({ stage: 'predict', done: 0, total: samples.length });
-  for (let start = 0; start < samples.length; start += CHUNK) {
-    const chunk = samples.slice(start, start + CHUNK);
-    const images: DecodedInput[] = [];
-    try {
-      for (const sample of chunk) images.push(await sample.load());
-      const predictions = await predictor.predict(images, { similar: 0 });
-      predictions.forEach((prediction, k) => {
-        const sample = chunk[k]!;
-        const i = start + k;
-        const label = classIndex.get(sample.label);
-        if (label === undefined) {
-          throw new EvalError('EVAL_CLASS_UNKNOWN', `case "${sample.id}" is labelled "${sample.label}", which is not a class of the model (${manifest.classes.join(', ')})`);
-        }
-        cases.labels[i] = label;
-        cases.probabilities.set(prediction.probabilities, i * numClasses);
-        cases.predictions[i] = prediction.decision.classIndex;
-        cases.referred[i] = prediction.decision.outcome === 'refer' ? 1 : 0;
-        const values = attributeValues.get(sample.id);
-        attributes.forEach((_, a) => cases.values[a]!.push(values?.[a]));
-      });
-    } finally {
-      images.forEach(disposeDecodedInput);
-    }
-    options.onProgress({ stage: 'predict', done: Math.min(start + CHUNK, samples.length), total: samples.length });
-  }
+  await predictSamples(predictor, samples, (predictions, chunk, start) => {
+    predictions.forEach((prediction, k) => {
+      const sample = chunk[k]!;
+      const i = start + k;
+      const label = classIndex.get(sample.label);
+      if (label === undefined) {
+        throw new EvalError('EVAL_CLASS_UNKNOWN', `case "${sample.id}" is labelled "${sample.label}", which is not a class of the model (${manifest.classes.join(', ')})`);
+      }
+      cases.labels[i] = label;
+      cases.probabilities.set(prediction.probabilities, i * numClasses);
+      cases.predictions[i] = prediction.decision.classIndex;
+      cases.referred[i] = prediction.decision.outcome === 'refer' ? 1 : 0;
+      const values = attributeValues.get(sample.id);
+      attributes.forEach((_, a) => cases.values[a]!.push(values?.[a]));
+    });
+    options.onProgress({ stage: 'predict', done: start + chunk.length, total: samples.length });
+  });
   return cases;
 }

@@ -1,5 +1,5 @@
 import { latestScheduledTime, recordDriftTrigger, startCronJob, type CronJob, type DriftResult, type MonitorEvent, type PipelineConfig, type ScheduleEntry } from '@cvf/core';
-import type { SqliteTrackingStore } from '@cvf/core/node';
+import { isProcessAlive, type SqliteTrackingStore } from '@cvf/core/node';
 import { CvfChild, type CvfCommand } from './cvf-child.js';
 
 export interface SchedulerOptions {
@@ -112,7 +112,7 @@ export class TimeTriggerScheduler {
     for (const event of events) {
       if (event.outcome?.status !== 'running') continue;
       const pid = event.outcome.pid;
-      if (typeof pid === 'number' && isAlive(pid)) continue;
+      if (typeof pid === 'number' && isProcessAlive(pid)) continue;
       await this.#options.store.setMonitorEventOutcome(event.id, { ...event.outcome, status: 'abandoned' });
       this.#options.log('abandoned action', { event: event.id, action: event.action, pid });
     }
@@ -172,13 +172,3 @@ export class TimeTriggerScheduler {
   }
 }
 
-/** Whether a process with this id exists (signal 0 checks without sending anything). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -5,5 +5,6 @@ export { CHECKPOINT_ARTIFACT, runTrainingPipeline, type TrainPipelineOptions, ty
 export type { PipelineProgress, TrainingEnvironment } from './training-environment.js';
 export * from './decision/index.js';
 export { explainPrediction, planarUnitImage } from './explain-prediction.js';
+export { predictSamples } from './predict-samples.js';
 export { Predictor, type Prediction, type PredictOptions, type PredictorContext } from './predictor.js';
 export { applyPoint, runTuning, searchPoints, type TrialResult, type TuneSummary } from './tune.js';

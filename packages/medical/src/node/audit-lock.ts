@@ -2,19 +2,10 @@ import { readFile, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditError } from '../audit/audit-error.js';
+import { isProcessAlive } from '@cvf/core/node';
 
 /** How long a writer waits for the lock before giving up: appends hold it for one read and one write. */
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Whether the lock file names a process of this host that no longer runs: a writer killed while it
@@ -24,7 +15,7 @@ async function stale(path: string): Promise<boolean> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const [pid, host] = text.split('\n');
   const n = Number(pid);
-  return host === hostname() && Number.isInteger(n) && n > 0 && !alive(n);
+  return host === hostname() && Number.isInteger(n) && n > 0 && !isProcessAlive(n);
 }
 
 /**

@@ -1,16 +1,6 @@
 import type Sqlite from 'better-sqlite3';
 import { hostname } from 'node:os';
-
-/** Whether a process of this host is alive (signal 0 checks without signalling). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive } from '../process-alive.js';
 
 /**
  * Runs still `running` whose process on this host is gone were killed without ending (SIGKILL,
@@ -20,7 +10,7 @@ function alive(pid: number): boolean {
 export function markOrphanedRunsFailed(db: Sqlite.Database): number {
   const here = hostname();
   const candidates = db.prepare(`SELECT id, pid FROM runs WHERE status = 'running' AND host = ?`).all(here) as { id: string; pid: number | null }[];
-  const orphans = candidates.filter((run) => run.pid === null || (run.pid !== process.pid && !alive(run.pid)));
+  const orphans = candidates.filter((run) => run.pid === null || (run.pid !== process.pid && !isProcessAlive(run.pid)));
   const mark = db.prepare(`UPDATE runs SET status = 'failed', end_time = ?, failure_reason = ? WHERE id = ? AND status = 'running'`);
   db.transaction(() => {
     for (const run of orphans) mark.run(Date.now(), `process ${run.pid ?? '?'} ended without ending the run (killed or crashed)`, run.id);

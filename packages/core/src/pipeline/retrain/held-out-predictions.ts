@@ -1,10 +1,7 @@
 import type { LabeledSample } from '../../data/dataset.js';
 import { RetrainError } from '../../errors.js';
-import { disposeDecodedInput, type DecodedInput } from '../../image/decoded-input.js';
+import { predictSamples } from '../predict-samples.js';
 import type { Predictor } from '../predictor.js';
-
-/** Images decoded and predicted together: a large test split never sits on the Device at once. */
-const CHUNK = 32;
 
 /**
  * A served model's probabilities on the held-out samples — through its Predictor, exactly as it
@@ -14,20 +11,12 @@ const CHUNK = 32;
 export async function heldOutProbabilities(predictor: Predictor, samples: readonly LabeledSample[], classes: readonly string[], onChunk?: (done: number) => void): Promise<Float32Array> {
   const column = classColumns(predictor.bundle.manifest.classes, classes, predictor.bundle.manifest.name);
   const probabilities = new Float32Array(samples.length * classes.length);
-  for (let start = 0; start < samples.length; start += CHUNK) {
-    const chunk = samples.slice(start, start + CHUNK);
-    const images: DecodedInput[] = [];
-    try {
-      for (const sample of chunk) images.push(await sample.load());
-      const predictions = await predictor.predict(images, { similar: 0 });
-      predictions.forEach((prediction, row) => {
-        prediction.probabilities.forEach((p, c) => (probabilities[(start + row) * classes.length + column[c]!] = p));
-      });
-    } finally {
-      images.forEach(disposeDecodedInput);
-    }
+  await predictSamples(predictor, samples, (predictions, chunk, start) => {
+    predictions.forEach((prediction, row) => {
+      prediction.probabilities.forEach((p, c) => (probabilities[(start + row) * classes.length + column[c]!] = p));
+    });
     onChunk?.(start + chunk.length);
-  }
+  });
   return probabilities;
 }
 
