@@ -49,7 +49,9 @@ export class ComposedForward {
     images.forEach((image, row) => {
       const { height, width, channels } = decodedInputSize(image);
       const key = `${height}x${width}x${colorChannels(channels)}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
+      const rows = groups.get(key);
+      if (rows) rows.push(row);
+      else groups.set(key, [row]);
     });
     let features: Float32Array | null = null;
     let probabilities: Float32Array | null = null;
