@@ -17,7 +17,13 @@ SYSTEM_PACKAGES=(
   python3-faiss python3-hnswlib python3-sklearn  # the peers of bench/retrieval, bench/pca, bench/train
   prometheus                                # scrapes the edge runtime in its metrics test
   python3-scipy python3-statsmodels         # reference implementations of the drift tests and clinical intervals
+  redis-server postgresql                   # BullMQ batch jobs, Redis Streams; the PostgreSQL tracking store
+  nats-server ffmpeg                        # JetStream consumers; video frames for streams
+  python3-torch python3-opencv              # PyTorch and OpenCV: references of the CNN trainers, explanations, ORB/SIFT
 )
+# kubectl renders infra/k8s in its test. Debian's kubernetes-client conflicts with a kubectl already
+# installed from Kubernetes' own package, so it is only asked for when no kubectl is on the PATH.
+command -v kubectl >/dev/null || SYSTEM_PACKAGES+=(kubernetes-client)
 BACKPORTS_PACKAGES=(mesa-vulkan-drivers)
 MIN_MESA_MAJOR=25
 
