@@ -3,4 +3,5 @@ export { commandRuns } from './command.js';
 export { gpuForTests } from './gpu-for-tests.js';
 export { idxBytes, PATTERN_SHAPES, patternPixels, type PatternShape } from './patterns.js';
 export { pythonModules, SYSTEM_PYTHON } from './python.js';
+export { REDIS_SERVER_PATH, redisUnavailable, startRedis, type RedisServer } from './redis.js';
 export { requireInCi, type Availability } from './require-in-ci.js';
