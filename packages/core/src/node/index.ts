@@ -10,5 +10,5 @@ export { nodeFileAccess } from './node-file-access.js';
 export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';
 export { createOrtNodeWorkerRuntime } from './ort-worker/ort-worker-runtime.js';
 export { isProcessAlive } from './process-alive.js';
-export { SqliteTrackingStore, type RunOverview } from './tracking/index.js';
+export { isPostgresLocation, openTrackingStore, PostgresTrackingStore, SqliteTrackingStore, type RunFilter, type RunOverview, type TrackingStore } from './tracking/index.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';

@@ -1,2 +1,6 @@
-export { SqliteTrackingStore } from './sqlite-store.js';
+export { openTrackingStore } from './open-tracking-store.js';
+export { isPostgresLocation } from './postgres/location.js';
+export { PostgresTrackingStore } from './postgres/postgres-store.js';
 export type { RunOverview } from './run-overviews.js';
+export { SqliteTrackingStore } from './sqlite-store.js';
+export type { RunFilter, TrackingStore } from './tracking-store.js';

@@ -1,19 +1,21 @@
 import Sqlite from 'better-sqlite3';
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { TrackingError } from '../../errors.js';
-import type { FeedbackLabel, FeedbackStore } from '../../monitor/feedback/feedback-label.js';
-import type { MonitorEvent, MonitorEventFilter, MonitorEventStore, NewMonitorEvent } from '../../monitor/triggers/monitor-event.js';
-import type { ModelRegistry, StartRunOptions, Tracker } from '../../tracking/tracker.js';
+import type { FeedbackLabel } from '../../monitor/feedback/feedback-label.js';
+import type { MonitorEvent, MonitorEventFilter, NewMonitorEvent } from '../../monitor/triggers/monitor-event.js';
+import type { StartRunOptions } from '../../tracking/tracker.js';
 import type { AliasChange, Artifact, Experiment, MetricPoint, ModelVersion, Run, RunDetails, RunStatus } from '../../tracking/types.js';
 import { assertAlias, assertArtifactPath, assertMetrics, assertName } from '../../tracking/validate.js';
 import { deleteRunRows, type DeleteRunOptions } from './delete-run.js';
 import { insertMonitorEvent, selectMonitorEvents, selectRecentFeedback, updateMonitorEventOutcome, upsertFeedback } from './monitor-rows.js';
 import { markOrphanedRunsFailed } from './orphaned-runs.js';
 import { attachOverviews, type RunOverview } from './run-overviews.js';
+import { artifactFilePath, removeRunFiles, writeArtifactFile } from './run-files.js';
 import { migrate } from './schema.js';
+import type { RunFilter, TrackingStore } from './tracking-store.js';
 
 interface RunRow {
   id: string;
@@ -51,7 +53,7 @@ const VERSION_COLUMNS = `v.name, v.version, v.run_id, v.bundle, v.metrics, v.con
  * moment leaves a consistent database; runs left `running` by a dead process are marked failed
  * when a store is next opened.
  */
-export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEventStore, FeedbackStore {
+export class SqliteTrackingStore implements TrackingStore {
   readonly root: string;
   readonly #db: Sqlite.Database;
 
@@ -76,6 +78,10 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
     }
     markOrphanedRunsFailed(db);
     return new SqliteTrackingStore(root, db);
+  }
+
+  get location(): string {
+    return this.root;
   }
 
   close(): void {
@@ -134,13 +140,7 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
   async logArtifact(runId: string, path: string, bytes: Uint8Array): Promise<Artifact> {
     assertArtifactPath(path);
     this.#runRow(runId);
-    const target = this.artifactPath(runId, path);
-    mkdirSync(dirname(target), { recursive: true });
-    // Written beside the target then renamed: a crash leaves the old file or the new, never half of one.
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, target);
-    const artifact: Artifact = { path, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const artifact = writeArtifactFile(this.root, runId, path, bytes);
     this.#db
       .prepare('INSERT INTO artifacts (run_id, path, size, sha256) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256')
       .run(runId, artifact.path, artifact.size, artifact.sha256);
@@ -158,8 +158,7 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
 
   /** Where an artifact of a run lives on disk. */
   artifactPath(runId: string, path: string): string {
-    assertArtifactPath(path);
-    return join(this.root, 'artifacts', runId, ...path.split('/'));
+    return artifactFilePath(this.root, runId, path);
   }
 
   async endRun(runId: string, status: Exclude<RunStatus, 'running'>, failureReason?: string): Promise<Run> {
@@ -212,9 +211,7 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
   async deleteRun(runId: string, options: DeleteRunOptions = {}): Promise<void> {
     const { versions } = deleteRunRows(this.#db, runId, options);
     // Files go after the commit: a crash between leaves stray files, never rows without their files.
-    rmSync(join(this.root, 'artifacts', runId), { recursive: true, force: true });
-    const bundles = resolve(this.root, 'bundles', runId);
-    if (!versions.some((v) => resolve(v.bundle) === bundles || resolve(v.bundle).startsWith(bundles + sep))) rmSync(bundles, { recursive: true, force: true });
+    removeRunFiles(this.root, runId, versions);
   }
 
   /** Sets a run's name (shown by `cvf runs list`). */
@@ -224,7 +221,7 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
     return toRun(this.#runRow(runId));
   }
 
-  async listRuns(filter: { experiment?: string; status?: RunStatus; parentRunId?: string; limit?: number } = {}): Promise<Run[]> {
+  async listRuns(filter: RunFilter = {}): Promise<Run[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.experiment !== undefined) (where.push('e.name = ?'), args.push(filter.experiment));
@@ -236,7 +233,7 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
   }
 
   /** listRuns with each run's tags and latest metrics, read in two queries for all of them. */
-  async listRunOverviews(filter: Parameters<SqliteTrackingStore['listRuns']>[0] = {}): Promise<RunOverview[]> {
+  async listRunOverviews(filter: RunFilter = {}): Promise<RunOverview[]> {
     return attachOverviews(this.#db, await this.listRuns(filter));
   }
 
@@ -345,11 +342,15 @@ export class SqliteTrackingStore implements Tracker, ModelRegistry, MonitorEvent
 
   #versionNotFound(name: string, version: number): TrackingError {
     const versions = (this.#db.prepare('SELECT version FROM model_versions WHERE name = ? ORDER BY version').all(name) as { version: number }[]).map((v) => v.version);
-    return versions.length ? new TrackingError('TRACKING_NOT_FOUND', `model "${name}" has no version ${version}; versions: ${versions.join(', ')}`) : this.modelNotFound(name);
+    return versions.length ? new TrackingError('TRACKING_NOT_FOUND', `model "${name}" has no version ${version}; versions: ${versions.join(', ')}`) : this.#modelNotFound(name);
   }
 
   /** "no model named …", with the models there are, for every lookup of an unknown model. */
-  modelNotFound(name: string): TrackingError {
+  async modelNotFound(name: string): Promise<TrackingError> {
+    return this.#modelNotFound(name);
+  }
+
+  #modelNotFound(name: string): TrackingError {
     const names = this.#modelNames();
     return new TrackingError('TRACKING_NOT_FOUND', `no model named "${name}" in ${this.root}; ${names.length ? `models: ${names.join(', ')}` : 'no model is registered there yet'}`);
   }

@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUnavailable, startPostgres, type PostgresServer } from '../../testing/postgres.js';
+import { openTrackingStore } from '../open-tracking-store.js';
+import { describeTrackingStoreContract } from '../testing/store-contract.js';
+import { parsePostgresLocation } from './location.js';
+import { PostgresTrackingStore } from './postgres-store.js';
+
+const unavailable = postgresUnavailable();
+
+describe.skipIf(unavailable)('the PostgreSQL store', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** A new schema on the test server, with its run files in a new temporary folder. */
+  const newStoreUrl = async () => `${await server.createSchema()}&artifacts=${encodeURIComponent(mkdtempSync(join(tmpdir(), 'cvf-pg-files-')))}`;
+
+  describeTrackingStoreContract(async () => openTrackingStore(await newStoreUrl()));
+
+  it('migrates a database once, however many processes open it at once, and records the migrations', async () => {
+    const url = await newStoreUrl();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresTrackingStore.open(url)));
+    await Promise.all(stores.map((s) => s.close()));
+    const client = new pg.Client(parsePostgresLocation(url).connectionString);
+    await client.connect();
+    const { rows } = await client.query('SELECT version FROM cvf_schema_migrations ORDER BY version');
+    await client.end();
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('marks runs of a dead process on this host failed when it is next opened', async () => {
+    const url = await newStoreUrl();
+    const store = await PostgresTrackingStore.open(url);
+    const run = await store.startRun({ experiment: 'e' });
+    await store.close();
+    // As if the writer had died: the run names a process that is gone.
+    const client = new pg.Client(parsePostgresLocation(url).connectionString);
+    await client.connect();
+    await client.query('UPDATE runs SET pid = 2147483646 WHERE id = $1', [run.id]);
+    await client.end();
+    const reopened = await PostgresTrackingStore.open(url);
+    expect(await reopened.getRun(run.id)).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/ended without ending the run/) });
+    await reopened.close();
+  });
+
+  it('refuses a server that does not answer, naming the URL without its password', async () => {
+    const url = `postgres://cvf:secret@127.0.0.1:${server.port}/no_such_database`;
+    await expect(openTrackingStore(url)).rejects.toMatchObject({ code: 'TRACKING_STORE_FAILED', message: expect.stringContaining('cvf:***@127.0.0.1') });
+    await expect(openTrackingStore(url)).rejects.not.toMatchObject({ message: expect.stringContaining('secret') });
+  });
+});
+
+describe('a PostgreSQL store location', () => {
+  it('takes its run-file folder from ?artifacts=, else .cvf of the working folder', () => {
+    expect(parsePostgresLocation('postgres://u:pw@db:5432/cvf?artifacts=/srv/cvf', '/work')).toEqual({
+      connectionString: 'postgres://u:pw@db:5432/cvf',
+      root: '/srv/cvf',
+      display: 'postgres://u:***@db:5432/cvf',
+    });
+    expect(parsePostgresLocation('postgresql://db/cvf?sslmode=require', '/work')).toMatchObject({ connectionString: 'postgresql://db/cvf?sslmode=require', root: '/work/.cvf' });
+  });
+});
