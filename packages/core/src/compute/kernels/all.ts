@@ -8,6 +8,9 @@ import { argmaxCases } from './argmax/argmax.cases.js';
 import { clampCases } from './clamp/clamp.cases.js';
 import { colorCases } from './color/color.cases.js';
 import { concatRowsCases } from './concat-rows/concat-rows.cases.js';
+import { conv2dBackwardInputCases } from './conv2d-backward-input/conv2d-backward-input.cases.js';
+import { conv2dBackwardWeightCases } from './conv2d-backward-weight/conv2d-backward-weight.cases.js';
+import { conv2dCases } from './conv2d/conv2d.cases.js';
 import { covarianceCases } from './covariance/covariance.cases.js';
 import { dropoutCases } from './dropout/dropout.cases.js';
 import { gatherRowsCases } from './gather-rows/gather-rows.cases.js';
@@ -47,6 +50,9 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   clampCases,
   colorCases,
   concatRowsCases,
+  conv2dBackwardInputCases,
+  conv2dBackwardWeightCases,
+  conv2dCases,
   covarianceCases,
   dropoutCases,
   gatherRowsCases,
