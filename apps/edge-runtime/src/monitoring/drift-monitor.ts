@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { InferenceLog, InferenceRecord } from '../inference-log.js';
 import { checkDriftWindow } from './drift-check.js';
-import { DriftGauges } from './drift-gauges.js';
+import { DriftGauges, type DriftSubject } from './drift-gauges.js';
 import { DriftWindow } from './drift-window.js';
 
 /** The version of a model serving now, and its bundle (where its drift reference is). */
@@ -28,6 +28,10 @@ export interface DriftMonitorOptions {
   readonly permutations?: number;
   /** Where a check that found drift goes (the drift trigger: a monitor event in the store); closed with the monitor. */
   readonly events?: DriftEventSink;
+  /** What the records' `model` field names, and so the gauges' label: a served model (default) or a stream. */
+  readonly subject?: DriftSubject;
+  /** Sees the outcome of every check that ran (after the gauges show it), e.g. to print it. */
+  readonly onCheck?: (name: string, result: AutoDriftResult, records: number) => void;
 }
 
 /** What takes the outcome of a check that found drift; `record` returns the event's id. */
@@ -57,7 +61,7 @@ export class DriftMonitor {
 
   constructor(options: DriftMonitorOptions) {
     this.#options = options;
-    this.#gauges = new DriftGauges(options.registry);
+    this.#gauges = new DriftGauges(options.registry, options.subject);
   }
 
   /** Predictions per check. */
@@ -141,6 +145,7 @@ export class DriftMonitor {
         seed: this.#checks,
       });
       this.#gauges.show(model, result.results, ['mmd', 'input']);
+      this.#options.onCheck?.(model, result, records.length);
       const figures = result.results.map(({ method, statistic, pValue, drifted }) => ({ method, statistic, pValue, drifted }));
       const event = result.drifted && this.#options.events ? await this.#options.events.record({ name: model, version: served.version }, result) : null;
       this.#options.log.info({ model, version: served.version, n: records.length, drifted: result.drifted, results: figures, skipped: result.skipped ?? [], ...(event !== null && { event }) }, 'drift check');
