@@ -6,6 +6,7 @@ import type { Device } from '../compute/device.js';
 import { dropout } from '../compute/kernels/dropout/dropout.js';
 import { TrainError } from '../errors.js';
 import type { Gradients, LossOptions } from './gradients.js';
+import { crossEntropyGraph } from './loss-graph.js';
 import { headParameters, layerWidths, parameterNames, type Head, type HeadSpec } from './head.js';
 
 /**
@@ -110,20 +111,10 @@ export function headGradientsModel(spec: HeadSpec, labelSmoothing: number): Uint
   }
   const logits = g.gemm(layerInputs[last]!, weights[last]!, biases[last]!);
 
-  // Loss and dL/dlogits. Rows labelled outside [0, C) (−1: unlabelled) weigh 0.
-  const zero = g.initializer('label.zero', Int32Array.of(0), []);
-  const valid = toFloat(g, g.node('GreaterOrEqual', [labels, zero], { outputTypes: ['bool'] })[0]!);
-  const safeLabels = g.node('Max', [labels, zero])[0]!;
-  // One-hot as label == class index (ORT's OneHot has no int32-index kernel).
-  const classIndices = g.initializer('class.indices', Int32Array.from({ length: spec.classes }, (_, c) => c), [spec.classes]);
-  const onehot = toFloat(g, g.node('Equal', [g.node('Unsqueeze', [safeLabels, axes('axes.1', 1)])[0]!, classIndices], { outputTypes: ['bool'] })[0]!);
-  const target = g.add(g.mul(onehot, scalar('target.keep', 1 - labelSmoothing)), scalar('target.spread', labelSmoothing / spec.classes));
-  const rowWeight = g.mul(g.mul(g.mul(g.node('Gather', [classWeights, safeLabels])[0]!, rowWeights), valid), scale);
-  const column = g.node('Unsqueeze', [rowWeight, axes('axes.1', 1)])[0]!;
-  let d = g.mul(g.sub(g.softmax(logits, -1), target), column);
-  const logProbabilities = g.node('LogSoftmax', [logits], { attributes: [attr.int('axis', -1)] })[0]!;
-  const crossEntropy = g.reduceSum(g.mul(target, logProbabilities), axes('axes.1', 1), { keepdims: false });
-  g.output(g.mul(g.node('Neg', [crossEntropy])[0]!, rowWeight), 'rowLosses', ['batch']);
+  // Loss and dL/dlogits.
+  const loss = crossEntropyGraph(g, logits, { labels, classWeights, rowWeights, scale }, spec.classes, labelSmoothing);
+  let d = loss.dLogits;
+  g.output(loss.rowLosses, 'rowLosses', ['batch']);
 
   // Backward, from the top layer down.
   for (let l = last; l >= 0; l--) {

@@ -1,0 +1,131 @@
+import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
+import { crossEntropyGraph } from '../loss-graph.js';
+import { averagePool, batchNormEval, batchNormTrain, conv, globalAveragePool, LayerGraph, maxPool, relu, type BnTensors, type Layer } from './cnn-graph-layers.js';
+import { cnnLayout } from './cnn-parameters.js';
+import { planCnn, type CnnSpec, type ConvShape } from './cnn-spec.js';
+
+/** The graph input of the images: float32 [batch, channels, height, width], preprocessed. */
+export const CNN_INPUT = 'x';
+
+/**
+ * The network's forward pass in `l`'s graph over tensors named as the layout's (parameters and
+ * running statistics, graph inputs or initializers). `train`: BN on batch statistics, with the
+ * updated running statistics and a backward pass; `eval`: BN on the running statistics.
+ */
+function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval') {
+  const { g } = l;
+  const plan = planCnn(spec);
+  const layers: Layer[] = [];
+  const runningUpdates: { name: string; tensor: string }[] = [];
+  const apply = (record: Layer[], layer: Layer) => (record.push(layer), layer.y);
+
+  const convBn = (record: Layer[], input: string, shape: ConvShape): string => {
+    const bn: BnTensors = { scale: `${shape.name}.bn.scale`, bias: `${shape.name}.bn.bias`, mean: `${shape.name}.bn.mean`, variance: `${shape.name}.bn.var`, channels: shape.outChannels };
+    if (mode === 'eval') return batchNormEval(l, g.conv(input, `${shape.name}.weight`, undefined, { kernelShape: [shape.kernel, shape.kernel], strides: [shape.stride, shape.stride], pads: Array(4).fill(shape.pad) }), bn, spec.bnEpsilon);
+    const normalized = batchNormTrain(l, apply(record, conv(l, input, `${shape.name}.weight`, shape)), bn, spec.bnMomentum, spec.bnEpsilon);
+    runningUpdates.push({ name: bn.mean, tensor: normalized.newMean }, { name: bn.variance, tensor: normalized.newVariance });
+    return apply(record, normalized);
+  };
+  const activate = (record: Layer[], input: string) => (mode === 'eval' ? g.relu(input) : apply(record, relu(l, input)));
+  const pool = { kernelShape: [0, 0], strides: [0, 0] };
+
+  let h = x;
+  let height = spec.height;
+  let width = spec.width;
+  for (const block of plan.blocks) {
+    if (block.kind === 'conv') {
+      h = activate(layers, convBn(layers, h, block.conv));
+      ({ outHeight: height, outWidth: width } = block.conv);
+    } else if (block.kind === 'residual') {
+      const mainLayers: Layer[] = [];
+      const shortcutLayers: Layer[] = [];
+      const main = convBn(mainLayers, activate(mainLayers, convBn(mainLayers, h, block.conv1)), block.conv2);
+      const shortcut = block.shortcut ? convBn(shortcutLayers, h, block.shortcut) : h;
+      h = mode === 'eval' ? g.relu(g.add(main, shortcut)) : apply(layers, residualJoin(l, g.add(main, shortcut), mainLayers, shortcutLayers));
+      ({ outHeight: height, outWidth: width } = block.conv2);
+    } else {
+      const window = { ...pool, kernelShape: [block.size, block.size], strides: [block.size, block.size] };
+      const padding = [block.inHeight - block.outHeight * block.size, block.inWidth - block.outWidth * block.size] as const;
+      if (mode === 'eval') h = block.kind === 'maxpool' ? g.maxPool(h, window) : g.averagePool(h, window);
+      else h = apply(layers, block.kind === 'maxpool' ? maxPool(l, h, block.size) : averagePool(l, h, block.size, block.channels, padding));
+      height = block.outHeight;
+      width = block.outWidth;
+    }
+  }
+  const embedding = mode === 'eval' ? g.flatten(g.globalAveragePool(h), 1) : apply(layers, globalAveragePool(l, h, plan.embeddingDim, height * width));
+  const logits = g.gemm(embedding, 'fc.weight', 'fc.bias');
+  return { embedding, logits, layers, runningUpdates, embeddingDim: plan.embeddingDim };
+}
+
+/**
+ * The end of a residual block: ReLU(main + shortcut). Backward: through the ReLU, then the main
+ * path's layers and the shortcut's (none for the identity) in reverse; the two gradients that
+ * reach the block's input are summed.
+ */
+function residualJoin(l: LayerGraph, sum: string, mainLayers: readonly Layer[], shortcutLayers: readonly Layer[]): Layer {
+  const join = relu(l, sum);
+  return {
+    y: join.y,
+    backward(dy, wantInput) {
+      const dSum = join.backward(dy, true)!;
+      const dMain = runBackward(mainLayers, dSum, wantInput);
+      const dShortcut = shortcutLayers.length === 0 ? dSum : runBackward(shortcutLayers, dSum, wantInput);
+      return wantInput ? l.g.add(dMain!, dShortcut!) : null;
+    },
+  };
+}
+
+function runBackward(layers: readonly Layer[], dy: string, wantInput: boolean): string | null {
+  let d: string | null = dy;
+  for (let i = layers.length - 1; i >= 0; i--) d = layers[i]!.backward(d!, i > 0 || wantInput);
+  return d;
+}
+
+/**
+ * ONE ONNX model for a training step on the CPU: the forward pass (BN on batch statistics), the
+ * weighted, label-smoothed cross-entropy and every parameter's gradient.
+ * Inputs: x [batch, C, H, W], labels int32 [batch], classWeights [classes], rowWeights [batch],
+ * scale [], every parameter and running statistic (by layout name).
+ * Outputs: `grad.<parameter>`, `running.<statistic>` (the updated BN statistics), rowLosses [batch].
+ */
+export function cnnStepModel(spec: CnnSpec, labelSmoothing: number): Uint8Array {
+  const g = new OnnxGraphBuilder('cvf-cnn-step');
+  const layout = cnnLayout(spec);
+  const x = g.input(CNN_INPUT, 'float32', ['batch', spec.inputChannels, spec.height, spec.width]);
+  const labels = g.input('labels', 'int32', ['batch']);
+  const classWeights = g.input('classWeights', 'float32', [spec.classes]);
+  const rowWeights = g.input('rowWeights', 'float32', ['batch']);
+  const scale = g.input('scale', 'float32', []);
+  for (const t of [...layout.parameters, ...layout.buffers]) g.input(t.name, 'float32', t.shape);
+  const gradients = new Map<string, string>();
+  const l = new LayerGraph(g, (name, tensor) => gradients.set(name, tensor));
+
+  const net = forward(l, spec, x, 'train');
+  const loss = crossEntropyGraph(g, net.logits, { labels, classWeights, rowWeights, scale }, spec.classes, labelSmoothing);
+  g.output(loss.rowLosses, 'rowLosses', ['batch']);
+  for (const { name, tensor } of net.runningUpdates) g.output(tensor, `running.${name}`, [layout.buffers.find((b) => b.name === name)!.shape[0]!]);
+
+  // Backward: the classifier (Gemm: dW = eᵀ·d, db = Σ d, de = d·Wᵀ), then the layers in reverse.
+  const d = loss.dLogits;
+  gradients.set('fc.weight', g.gemm(net.embedding, d, undefined, { transA: true }));
+  gradients.set('fc.bias', g.reduceSum(d, l.int64([0]), { keepdims: false }));
+  runBackward(net.layers, g.gemm(d, 'fc.weight', undefined, { transB: true }), false);
+  for (const { name, shape } of layout.parameters) g.output(gradients.get(name)!, `grad.${name}`, shape);
+  return g.toBytes();
+}
+
+/**
+ * The inference forward pass with the parameters as graph inputs (so one session serves every
+ * epoch's validation): BN written out on the running statistics. Outputs `embedding` [batch, D]
+ * (after global average pooling) and `logits` [batch, classes].
+ */
+export function cnnEvalModel(spec: CnnSpec): Uint8Array {
+  const g = new OnnxGraphBuilder('cvf-cnn-eval');
+  const layout = cnnLayout(spec);
+  const x = g.input(CNN_INPUT, 'float32', ['batch', spec.inputChannels, spec.height, spec.width]);
+  for (const t of [...layout.parameters, ...layout.buffers]) g.input(t.name, 'float32', t.shape);
+  const net = forward(new LayerGraph(g, () => {}), spec, x, 'eval');
+  g.output(net.embedding, 'embedding', ['batch', net.embeddingDim]);
+  g.output(net.logits, 'logits', ['batch', spec.classes]);
+  return g.toBytes();
+}

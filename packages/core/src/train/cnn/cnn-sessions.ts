@@ -1,0 +1,124 @@
+import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
+import type { OnnxRuntime, OnnxSession } from '../../onnx/session.js';
+import { CNN_INPUT, cnnEvalModel, cnnStepModel } from './cnn-graph.js';
+import { cnnLayout, type CnnLayout, type CnnValues } from './cnn-parameters.js';
+import type { CnnSpec } from './cnn-spec.js';
+
+/** ORT session options for the CNN's graphs: the CPU provider, `threads` intra-op threads (default: ORT's own). */
+export interface CnnSessionOptions {
+  readonly threads?: number;
+}
+
+/** One batch of images [rows, C, H, W] (row-major, preprocessed) and their labels (−1: unlabelled). */
+export interface CnnBatch {
+  readonly x: Float32Array;
+  readonly labels: Int32Array;
+  /** Per row (default all 1). */
+  readonly rowWeights?: Float32Array;
+}
+
+export interface CnnStepResult {
+  /** dL/dθ by parameter name. */
+  readonly gradients: Map<string, Float32Array>;
+  /** The BN running statistics after this batch, by name. */
+  readonly running: Map<string, Float32Array>;
+  /** Each row's share of the batch loss. */
+  readonly rowLosses: Float32Array;
+}
+
+function feed(data: Float32Array, dims: readonly number[]): OnnxTensor {
+  return { type: 'float32', dims: [...dims], data };
+}
+
+function valueFeeds(layout: CnnLayout, values: CnnValues): Record<string, OnnxTensor> {
+  const feeds: Record<string, OnnxTensor> = {};
+  for (const { name, shape } of [...layout.parameters, ...layout.buffers]) feeds[name] = feed(values.get(name)!, shape);
+  return feeds;
+}
+
+/** The training step graph (cnn-graph.ts) in one ORT session: forward, loss and gradients per `run`. */
+export class CnnStepSession {
+  readonly spec: CnnSpec;
+  readonly #session: OnnxSession;
+  readonly #layout: CnnLayout;
+
+  private constructor(spec: CnnSpec, session: OnnxSession) {
+    this.spec = spec;
+    this.#session = session;
+    this.#layout = cnnLayout(spec);
+  }
+
+  static async create(runtime: OnnxRuntime, spec: CnnSpec, labelSmoothing: number, options: CnnSessionOptions = {}): Promise<CnnStepSession> {
+    const session = await runtime.createSession(cnnStepModel(spec, labelSmoothing), { executionProviders: ['cpu'], ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+    return new CnnStepSession(spec, session);
+  }
+
+  /** `classWeights` [classes]; `scale` makes the batch loss a weighted mean (1 / Σ weights). */
+  async run(values: CnnValues, batch: CnnBatch, classWeights: Float32Array, scale: number): Promise<CnnStepResult> {
+    const { spec } = this;
+    const rows = batch.labels.length;
+    const out = await this.#session.run({
+      [CNN_INPUT]: feed(batch.x, [rows, spec.inputChannels, spec.height, spec.width]),
+      labels: { type: 'int32', dims: [rows], data: batch.labels },
+      classWeights: feed(classWeights, [spec.classes]),
+      rowWeights: feed(batch.rowWeights ?? new Float32Array(rows).fill(1), [rows]),
+      scale: feed(Float32Array.of(scale), []),
+      ...valueFeeds(this.#layout, values),
+    });
+    const take = (name: string) => out[name]!.data as Float32Array;
+    return {
+      gradients: new Map(this.#layout.parameters.map(({ name }) => [name, take(`grad.${name}`)])),
+      running: new Map(this.#layout.buffers.map(({ name }) => [name, take(`running.${name}`)])),
+      rowLosses: take('rowLosses'),
+    };
+  }
+
+  release(): Promise<void> {
+    return this.#session.release();
+  }
+}
+
+/** The inference forward pass (BN on running statistics) with the values fed per call. */
+export class CnnEvalSession {
+  readonly spec: CnnSpec;
+  readonly #session: OnnxSession;
+  readonly #layout: CnnLayout;
+
+  private constructor(spec: CnnSpec, session: OnnxSession) {
+    this.spec = spec;
+    this.#session = session;
+    this.#layout = cnnLayout(spec);
+  }
+
+  static async create(runtime: OnnxRuntime, spec: CnnSpec, options: CnnSessionOptions = {}): Promise<CnnEvalSession> {
+    const session = await runtime.createSession(cnnEvalModel(spec), { executionProviders: ['cpu'], ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+    return new CnnEvalSession(spec, session);
+  }
+
+  /** Embeddings [rows, D] and logits [rows, classes] of `images` [rows, C, H, W], `batchSize` rows per run. */
+  async forward(values: CnnValues, images: Float32Array, batchSize = 256): Promise<{ embedding: Float32Array; logits: Float32Array; dim: number }> {
+    const { spec } = this;
+    const item = spec.inputChannels * spec.height * spec.width;
+    const rows = images.length / item;
+    const feeds = valueFeeds(this.#layout, values);
+    let embedding = new Float32Array(0);
+    let dim = 0;
+    const logits = new Float32Array(rows * spec.classes);
+    for (let start = 0; start < rows; start += batchSize) {
+      const n = Math.min(batchSize, rows - start);
+      const out = await this.#session.run({ ...feeds, [CNN_INPUT]: feed(images.subarray(start * item, (start + n) * item), [n, spec.inputChannels, spec.height, spec.width]) });
+      const e = out.embedding!.data as Float32Array;
+      if (start === 0) {
+        dim = e.length / n;
+        embedding = new Float32Array(rows * dim);
+      }
+      embedding.set(e, start * dim);
+      logits.set(out.logits!.data as Float32Array, start * spec.classes);
+    }
+    return { embedding, logits, dim };
+  }
+
+  release(): Promise<void> {
+    return this.#session.release();
+  }
+}
