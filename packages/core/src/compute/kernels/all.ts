@@ -3,6 +3,8 @@ import { activationBackwardCases } from './activation-backward/activation-backwa
 import { activationCases } from './activation/activation.cases.js';
 import { adamUpdateCases } from './adam-update/adam-update.cases.js';
 import { addCases } from './add/add.cases.js';
+import { batchNormBackwardCases } from './batch-norm-backward/batch-norm-backward.cases.js';
+import { batchNormCases } from './batch-norm/batch-norm.cases.js';
 import { augmentImagesCases } from './augment-images/augment-images.cases.js';
 import { argmaxCases } from './argmax/argmax.cases.js';
 import { clampCases } from './clamp/clamp.cases.js';
@@ -47,6 +49,8 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   addCases,
   argmaxCases,
   augmentImagesCases,
+  batchNormBackwardCases,
+  batchNormCases,
   clampCases,
   colorCases,
   concatRowsCases,

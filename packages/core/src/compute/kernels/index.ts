@@ -6,6 +6,8 @@ export { activation, type ActivationAttrs } from './activation/activation.js';
 export { adamUpdate, type AdamUpdateAttrs } from './adam-update/adam-update.js';
 export { add } from './add/add.js';
 export { augmentImages, type AugmentCopyParams, type AugmentImagesAttrs } from './augment-images/augment-images.js';
+export { batchNormBackward, type BatchNormBackwardAttrs } from './batch-norm-backward/batch-norm-backward.js';
+export { batchNorm, type BatchNormAttrs } from './batch-norm/batch-norm.js';
 export { argmax, type ArgmaxAttrs } from './argmax/argmax.js';
 export { clamp, type ClampAttrs } from './clamp/clamp.js';
 export { color, type ColorAttrs, type ColorConversion } from './color/color.js';
