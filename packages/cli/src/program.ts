@@ -1,7 +1,9 @@
 import { CvfError } from '@cvf/core';
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerBatch } from './commands/batch.js';
 import { registerBench } from './commands/bench.js';
+import { registerConsume } from './commands/consume.js';
 import { registerData } from './commands/data.js';
 import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -16,6 +18,7 @@ import { registerServe } from './commands/serve.js';
 import { registerStudio } from './commands/studio.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import { reportError } from './output.js';
 import { CLI_VERSION } from './version.js';
 
@@ -49,5 +52,8 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerMonitor(program);
   registerScheduler(program);
   registerAudit(program);
+  registerConsume(program);
+  registerBatch(program);
+  registerWorker(program);
   return program;
 }

@@ -86,17 +86,18 @@ export function registerPredict(program: Command): void {
 const CHUNK = 32;
 
 /** One line of `cvf predict`'s output: a prediction, or why that file has none. */
-type PredictResult = ({ readonly file: string; readonly results?: WrittenResults } & Prediction) | { readonly file: string; readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } };
+export type PredictResult = ({ readonly file: string; readonly results?: WrittenResults } & Prediction) | { readonly file: string; readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } };
 
 /**
  * Decodes each file on its own, so one bad file is that file's error and the rest are predicted;
  * the images that decoded are predicted in one batch. Results keep the order of `files`.
+ * `load` reads an input other than a local file (a batch job's DICOMweb instance or dataset sample).
  */
-async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined, results: ResultsTarget | undefined): Promise<PredictResult[]> {
+export async function predictChunk(predictor: Predictor, files: readonly PredictInput[], decode: DecodeInputOptions, similar: number | undefined, results: ResultsTarget | undefined, load = (file: string) => decodeFile(file, decode)): Promise<PredictResult[]> {
   const decoded: ({ file: string; image: DecodedInput } | { file: string; error: unknown })[] = [];
   for (const input of files) {
     if ('error' in input) decoded.push(input);
-    else decoded.push(await decodeFile(input.file, decode).then((image) => ({ file: input.file, image }), (error: unknown) => ({ file: input.file, error })));
+    else decoded.push(await load(input.file).then((image) => ({ file: input.file, image }), (error: unknown) => ({ file: input.file, error })));
   }
   const images = decoded.flatMap((d) => ('image' in d ? [d.image] : []));
   try {
@@ -120,7 +121,7 @@ async function predictChunk(predictor: Predictor, files: readonly PredictInput[]
 }
 
 /** A file's error as `--json` shows it; an error that is not a CvfError is a defect, so it is not swallowed. */
-function describeError(error: unknown): { code: string; message: string } {
+export function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof CvfError) return { code: error.code, message: error.message, ...error.details };
   throw error;
 }
@@ -142,7 +143,7 @@ function printResult(result: PredictResult): void {
   process.stdout.write(`${result.file}: ${result.top.map((t) => `${t.label} ${(t.probability * 100).toFixed(1)}%`).join(', ')}${decision}${similar}${marks.join('')}\n`);
 }
 
-const DEVICE_KINDS = ['auto', 'cpu', 'webgpu'] as const;
+export const DEVICE_KINDS = ['auto', 'cpu', 'webgpu'] as const;
 
 interface PredictOptions {
   recursive?: boolean;
@@ -163,7 +164,7 @@ interface PredictOptions {
  * The Device of `--device`. A software adapter emulates the GPU on the CPU, slower than the CPU
  * path: `auto` passes it over and `webgpu` refuses it, unless `--allow-software`.
  */
-async function openDevice(kind: PredictOptions['device'], allowSoftware: boolean): Promise<Device> {
+export async function openDevice(kind: (typeof DEVICE_KINDS)[number], allowSoftware: boolean): Promise<Device> {
   const device = await createNodeDevice({ prefer: kind, allowSoftwareAdapter: allowSoftware });
   if (kind === 'webgpu' && !allowSoftware && device.adapter && isSoftwareAdapter(device.adapter)) {
     const name = device.adapter.description || device.adapter.architecture;
@@ -177,13 +178,17 @@ async function openDevice(kind: PredictOptions['device'], allowSoftware: boolean
  * A file through `decodeInput`, the one way in (type sniffed from the bytes: PNG, JPEG, WebP, or
  * DICOM windowed on the device); errors name the file.
  */
-async function decodeFile(path: string, options: DecodeInputOptions): Promise<DecodedInput> {
+export async function decodeFile(path: string, options: DecodeInputOptions): Promise<DecodedInput> {
   // Regular files only, of a bounded size: /dev/zero or a FIFO is refused, not read forever.
-  const bytes = await readRegularFile(path, { what: 'image' });
+  return decodeNamedBytes(path, await readRegularFile(path, { what: 'image' }), options);
+}
+
+/** Image bytes through `decodeInput`; errors name where they came from (a file, a DICOMweb instance). */
+export async function decodeNamedBytes(name: string, bytes: Uint8Array, options: DecodeInputOptions): Promise<DecodedInput> {
   try {
     return await decodeInput(bytes, undefined, options);
   } catch (error) {
-    if (error instanceof CvfError) throw new CvfError(error.code, `${path}: ${error.message}`, { cause: error, ...(error.details && { details: error.details }) });
+    if (error instanceof CvfError) throw new CvfError(error.code, `${name}: ${error.message}`, { cause: error, ...(error.details && { details: error.details }) });
     throw error;
   }
 }

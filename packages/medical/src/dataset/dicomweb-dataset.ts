@@ -20,8 +20,11 @@ export interface DicomwebDatasetOptions extends DicomDatasetOptions {
 /** Attributes every instance result must carry for a sample. */
 const INCLUDE = ['00100020', '00080060', '0020000D', '0020000E', '00080018'];
 
-/** Every instance matching the query, page by page (limit/offset), unless the query sets its own limit. */
-async function searchAll(client: DicomwebClient, query: DicomwebSource['query'], pageSize: number): Promise<DicomJsonDataset[]> {
+/**
+ * Every instance matching the query, page by page (limit/offset), unless the query sets its own
+ * limit; each result carries its patient, modality and study, series and SOP instance UIDs.
+ */
+export async function searchAllInstances(client: DicomwebClient, query: DicomwebSource['query'], pageSize: number): Promise<DicomJsonDataset[]> {
   const base = { ...query, includefield: INCLUDE };
   if ('limit' in query) return client.searchInstances(base);
   const all: DicomJsonDataset[] = [];
@@ -50,7 +53,7 @@ export async function openDicomwebDataset(source: DicomwebSource, context: Datas
   const table = await readLabelTable(source.labels, context);
   const modalities = source.modality === undefined ? undefined : new Set(source.modality);
   const toImage = options.toImage ?? ((file) => dicomSampleInput(file, options));
-  const instances = await searchAll(client, source.query, options.pageSize ?? 500);
+  const instances = await searchAllInstances(client, source.query, options.pageSize ?? 500);
 
   const samples: Sample[] = [];
   const seen = new Set<string>();

@@ -5,7 +5,7 @@ import { openDicomwebDataset, type DicomwebDatasetOptions } from './dicomweb-dat
 export { decodeDicomFile, dicomInputDecoder } from './dicom-input-decoder.js';
 export { dicomSampleImage, dicomSampleInput, type DicomImageOptions, type WindowConfig } from './dicom-sample-image.js';
 export { openDicomFolderDataset, openUnlabelledDicomFolder, type DicomDatasetOptions, type DicomFolderDataset, type DicomFolderSource, type SkippedFile, type UnlabelledDicomFolderSource } from './dicom-folder-dataset.js';
-export { openDicomwebDataset, type DicomwebDatasetOptions, type DicomwebSource } from './dicomweb-dataset.js';
+export { openDicomwebDataset, searchAllInstances, type DicomwebDatasetOptions, type DicomwebSource } from './dicomweb-dataset.js';
 export { labelOf, readLabelTable, type InstanceKeys, type LabelKey, type LabelsConfig, type LabelTable } from './labels-csv.js';
 
 /**

@@ -1,0 +1,51 @@
+import { CvfError } from '@cvf/core';
+import { Redis } from 'ioredis';
+import type { ShardTask } from './shard-runner.js';
+
+/** The BullMQ queue every batch job's shards go through; workers take any job's shards. */
+export const BATCH_QUEUE = 'cvf-batch';
+
+/** A job's data: one shard of a batch job (BullMQ stores it as JSON in Redis). */
+export type ShardJobData = ShardTask;
+
+/** What a worker returns for a shard (the job's return value). */
+export interface ShardJobResult {
+  readonly images: number;
+  readonly errors: number;
+  /** The shard was found finished (its done record existed) and not computed again. */
+  readonly skipped: boolean;
+}
+
+/** Retries of a failing shard, and the first backoff (then doubled each time: BullMQ's exponential backoff). */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffMs: 1000 };
+
+/** A `--queue` value: a redis:// or rediss:// URL. */
+export function checkQueueUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CvfError('USAGE_INVALID', `--queue ${JSON.stringify(url)} is not a URL; expected redis://HOST:PORT (or rediss:// for TLS)`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new CvfError('USAGE_INVALID', `--queue ${url}: expected redis://HOST:PORT or rediss://HOST:PORT, not ${parsed.protocol}`);
+  return url;
+}
+
+/**
+ * A Redis connection for BullMQ. Workers block on Redis, so commands must wait for a reconnect
+ * rather than fail after a few retries (BullMQ requires maxRetriesPerRequest: null for them).
+ */
+export function redisConnection(url: string): Redis {
+  return new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+/** An error as BullMQ keeps it (a job's failedReason): the CvfError code in front of the message. */
+export function failureReason(error: unknown): Error {
+  if (error instanceof CvfError) return new Error(`[${error.code}] ${error.message}`);
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,58 @@
+import type { TrackingStore } from '@cvf/core/node';
+import { openStore } from '../store-location.js';
+import type { BatchProgress, FailedShard } from './batch-producer.js';
+import type { BatchPlan } from './shard-plan.js';
+
+/** The experiment batch jobs are recorded under. */
+export const BATCH_EXPERIMENT = 'batch';
+
+/**
+ * A batch job recorded as a run of the tracking store: its plan as params, its counts and speed
+ * as metrics (images, shards, shards_failed, images_per_second), finished or failed with the
+ * failed shards named.
+ */
+export class BatchRunRecord {
+  readonly runId: string;
+  readonly #store: TrackingStore;
+
+  private constructor(store: TrackingStore, runId: string) {
+    this.#store = store;
+    this.runId = runId;
+  }
+
+  static async start(storeFlag: string | undefined, plan: BatchPlan, out: string): Promise<BatchRunRecord> {
+    const store = await openStore({ flag: storeFlag, use: 'create' });
+    try {
+      const model = plan.model.name !== undefined ? `${plan.model.name}@${plan.model.version}` : plan.model.bundle;
+      const run = await store.startRun({ experiment: BATCH_EXPERIMENT, name: `batch ${plan.kind} ${model}` });
+      await store.logParams(run.id, {
+        kind: plan.kind,
+        model: plan.model.bundle,
+        ...(plan.model.name !== undefined && { modelName: plan.model.name, modelVersion: plan.model.version }),
+        dataset: plan.dataset.spec,
+        datasetDigest: plan.dataset.digest,
+        datasetSize: plan.dataset.size,
+        shards: plan.shards.length,
+        out,
+      });
+      return new BatchRunRecord(store, run.id);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  async finish(progress: BatchProgress, failures: readonly FailedShard[], reason?: string): Promise<void> {
+    try {
+      await this.#store.logMetrics(
+        this.runId,
+        { images: progress.images, shards: progress.done, shards_failed: progress.failed, shards_skipped: progress.skipped, images_per_second: progress.seconds > 0 ? progress.images / progress.seconds : 0 },
+        0,
+      );
+      const failure = reason ?? (failures.length > 0 ? `${failures.length} shard(s) failed: ${failures.map((f) => `${f.shard.id}: ${f.error}`).join('; ')}` : undefined);
+      await this.#store.endRun(this.runId, failure === undefined ? 'finished' : 'failed', failure);
+    } finally {
+      await this.#store.close();
+    }
+  }
+}
