@@ -244,7 +244,8 @@ export type IndexErrorCode =
   | 'INDEX_INVALID_FILTER'
   | 'INDEX_INVALID_METADATA'
   | 'INDEX_CORRUPT'
-  | 'INDEX_VERSION_UNSUPPORTED';
+  | 'INDEX_VERSION_UNSUPPORTED'
+  | 'INDEX_KIND_UNAVAILABLE';
 
 /** A vector index or retriever refused an input, or stored index data could not be trusted; `code` says which. */
 export class IndexError extends CvfError {

@@ -3,6 +3,7 @@
 // and a memory estimate. The scans run as WebAssembly SIMD kernels generated at run time, with
 // plain TypeScript loops as their reference; flat kinds can also scan on a WebGPU Device.
 export { createIndex, type IndexOptions } from './create-index.js';
+export { DISK_INDEX_KINDS, diskIndexAdapter, isDiskIndexKind, registerDiskIndexAdapter, type CaseSearchIndex, type DiskIndexAdapter, type DiskIndexKind, type DiskVectorIndex } from './disk-index.js';
 export { compileFilter, type CompiledFilter, type FieldCondition, type FilterScalar, type MetadataFilter } from './filter.js';
 export { FlatIndexBase, type FlatIndexOptions } from './flat/flat-base.js';
 export { FlatF16Index } from './flat/flat-f16-index.js';

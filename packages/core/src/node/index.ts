@@ -5,6 +5,9 @@ export { bundleSourceAt, folderSource, readBundleFolder, tarFileSource, writeBun
 export { loadPipelineConfigFile } from './config-file.js';
 export { diagnose, type DoctorReport } from './doctor.js';
 export { loadIndexFile, saveIndexFile } from './index-file.js';
+import './index/lancedb/register.js';
+export { lanceDbIndexAdapter } from './index/lancedb/lancedb-adapter.js';
+export { LanceDbIndex } from './index/lancedb/lancedb-index.js';
 export { SharpImageDecoder, sharpImageDecoder } from './image-decode-sharp.js';
 export { nodeFileAccess } from './node-file-access.js';
 export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';

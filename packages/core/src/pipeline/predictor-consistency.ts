@@ -19,7 +19,7 @@ export async function assertStagesAgree(manifest: BundleManifest, parts: { pca: 
   const classes = new Set(manifest.classes);
   const stray = cases.labels.find((label) => !classes.has(label));
   if (stray !== undefined) throw invalid(`the case index has a case labelled "${stray}", which is not one of the manifest's classes (${manifest.classes.join(', ')})`);
-  for (const id of index.ids()) {
+  for (const id of await index.ids()) {
     if (id >= cases.ids.length) throw invalid(`the case index holds id ${id} but its case list has ${cases.ids.length} entries`);
   }
   if (parts.head) {

@@ -127,7 +127,7 @@ export class Predictor {
     const composed = context.composed === false ? null : await ComposedForward.load(bundle, context.device, context.onnxRuntime);
     const extractor = composed ? null : await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
-    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage));
+    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage), bundle.files);
     const loadedHead = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
     const head = loadedHead?.session ?? null;
     const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
@@ -139,6 +139,7 @@ export class Predictor {
     } catch (error) {
       await head?.release();
       await composed?.release();
+      if (caseIndex.index.kind === 'lancedb') await caseIndex.index.close();
       throw error;
     }
     return new Predictor(bundle, { device: context.device, composed, extractor, pca, caseIndex, head, knn: knnStage?.params ?? null, thumbnails, decision, member });
@@ -157,7 +158,7 @@ export class Predictor {
     const k = options.similar ?? indexStage.params.k;
     // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
     const { decision } = this.#parts;
-    const neighbours = caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) });
+    const neighbours = await caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) });
     const own = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours));
     const probabilities = this.#parts.member ? averageProbabilities(own, await this.#parts.member.#probabilitiesOf(images)) : own;
     const classes = manifest.classes;
@@ -194,6 +195,8 @@ export class Predictor {
   }
 
   async release(): Promise<void> {
+    const { index } = this.#parts.caseIndex;
+    if (index.kind === 'lancedb') await index.close();
     await this.#parts.head?.release();
     await this.#parts.composed?.release();
     await this.#parts.member?.release();

@@ -34,7 +34,12 @@ const hnswIndex = z
     }
   });
 
+const lancedbIndex = z.strictObject({
+  kind: z.literal('lancedb').describe('exact search over a LanceDB table on disk, inside the bundle, for case indexes beyond memory (Node only: the CLI, the edge runtime and workers serve it; the browser viewer refuses it)'),
+  ...common,
+});
+
 export const indexSchema = z
-  .discriminatedUnion('kind', [flatIndex, hnswIndex])
+  .discriminatedUnion('kind', [flatIndex, hnswIndex, lancedbIndex])
   .prefault({ kind: 'flat' })
   .describe('vector index of the training cases, for similar-case retrieval (and the knn head)');

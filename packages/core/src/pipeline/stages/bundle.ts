@@ -46,7 +46,7 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
   const { stages, files } = collectStages([
     STAGE_KINDS.extractor.save(extractor, config.features),
     ...(pca ? [STAGE_KINDS.pca.save(pca)] : []),
-    STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index, outOfDistributionThreshold(index, originals, config.index.metric) ?? undefined),
+    await STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index, outOfDistributionThreshold(index, originals, config.index.metric) ?? undefined),
     model.kind === 'head' ? STAGE_KINDS.head.save(model.head, temperature) : STAGE_KINDS['knn-head'].save(model.knn),
     // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
     ...(extractor.kind === 'onnx'

@@ -31,11 +31,16 @@ export function originalRows(matrix: FeatureMatrix): OriginalRows {
   };
 }
 
-/** The case index: the original training samples (not their augmented copies), with their labels as metadata. */
+/**
+ * The case index: the original training samples (not their augmented copies), with their labels as
+ * metadata. A disk kind (lancedb) is built as an exact flat index here — the kNN head and the
+ * out-of-distribution threshold then see what the exact LanceDB search will answer — and is
+ * written as its table when the bundle is saved.
+ */
 export async function buildCaseIndex({ config, progress }: StageRun, originals: OriginalRows, classes: readonly string[]): Promise<VectorIndex> {
   progress({ stage: 'index', done: 0, total: 1 });
   const index = await createIndex({
-    kind: config.index.kind,
+    kind: config.index.kind === 'lancedb' ? 'flat' : config.index.kind,
     dim: originals.dim,
     metric: config.index.metric,
     ...(config.index.kind === 'hnsw' ? { M: config.index.hnsw.m, efConstruction: config.index.hnsw.efConstruction, efSearch: config.index.hnsw.efSearch } : {}),

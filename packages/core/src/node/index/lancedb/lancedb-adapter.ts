@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { IndexError } from '../../../errors.js';
+import type { DiskIndexAdapter } from '../../../index/disk-index.js';
+import type { VectorIndex } from '../../../index/types.js';
+import { LanceDbIndex } from './lancedb-index.js';
+
+/** Vectors per write: LanceDB writes one data file per add, so the vectors go in large batches. */
+const WRITE_BATCH = 65536;
+
+/**
+ * How @cvf/core/node keeps a LanceDB case index in a bundle: `write` builds the table in a
+ * scratch folder from the trained in-memory index and returns its files, which the bundle lists
+ * and checksums like any other; `open` puts the verified files in a private folder of its own and
+ * opens the table there (so a bundle read from a tar or over HTTP opens the same way as a folder,
+ * and a folder edited after verification is never what is searched). Closing removes that copy.
+ */
+export const lanceDbIndexAdapter: DiskIndexAdapter = {
+  kind: 'lancedb',
+
+  async write(index: VectorIndex): Promise<Map<string, Uint8Array>> {
+    const scratch = await mkdtemp(join(tmpdir(), 'cvf-lancedb-write-'));
+    try {
+      const disk = await LanceDbIndex.create(scratch, { dim: index.dim, metric: index.metric });
+      const ids = index.ids();
+      for (let start = 0; start < ids.length; start += WRITE_BATCH) {
+        const batch = ids.subarray(start, Math.min(ids.length, start + WRITE_BATCH));
+        const vectors = new Float32Array(batch.length * index.dim);
+        batch.forEach((id, r) => vectors.set(index.getVector(id), r * index.dim));
+        await disk.addBatch(batch, vectors, Array.from(batch, (id) => index.getMetadata(id)));
+      }
+      await disk.close();
+      return await readTree(scratch);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+
+  async open(files, expected) {
+    const folder = await mkdtemp(join(tmpdir(), 'cvf-lancedb-'));
+    const remove = () => rm(folder, { recursive: true, force: true });
+    try {
+      for (const [path, bytes] of files) {
+        const target = join(folder, path);
+        if (relative(folder, target).startsWith('..')) throw new IndexError('INDEX_CORRUPT', `LanceDB index file "${path}" lies outside its folder`);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, bytes, { mode: 0o600 });
+      }
+      const index = await LanceDbIndex.open(folder, { onClose: remove });
+      if (index.metric !== expected.metric) {
+        await index.close();
+        throw new IndexError('INDEX_CORRUPT', `the LanceDB index holds vectors for ${index.metric}, but its stage says ${expected.metric}`);
+      }
+      return index;
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+  },
+};
+
+/** Every file under `root`, by its path relative to root with forward slashes. */
+async function readTree(root: string): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.set(relative(root, path).split(sep).join('/'), new Uint8Array(await readFile(path)));
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}

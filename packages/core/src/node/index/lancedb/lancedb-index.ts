@@ -1,0 +1,276 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Connection, Table } from '@lancedb/lancedb';
+import { DataType, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8, type Table as ArrowTable } from 'apache-arrow';
+import * as z from 'zod';
+import { IndexError } from '../../../errors.js';
+import type { DiskVectorIndex } from '../../../index/disk-index.js';
+import type { VectorMetadata } from '../../../index/metadata-store.js';
+import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, sortHits, storedVector } from '../../../index/metric.js';
+import { VECTOR_METRICS, type SearchHit, type SearchOptions, type VectorMetric } from '../../../index/types.js';
+import { filterToSql, type MetadataColumnInfo } from './lancedb-filter.js';
+
+/** The table inside an index folder, and the description of the index beside it. */
+export const LANCEDB_TABLE = 'cases';
+export const LANCEDB_DESCRIPTION_FILE = 'cvf-index.json';
+
+const descriptionSchema = z.strictObject({
+  dim: z.int().min(1).max(65536),
+  metric: z.enum(VECTOR_METRICS as [VectorMetric, ...VectorMetric[]]),
+  fields: z.array(z.strictObject({ name: z.string(), type: z.enum(['number', 'string']), column: z.string().regex(/^m[0-9]+$/) })),
+});
+type IndexDescription = z.output<typeof descriptionSchema>;
+
+/**
+ * Extra candidates fetched beyond k: LanceDB ranks in f32, and the final order and scores come
+ * from exact float64 scoring here (as the flat index does), so near-ties at the k-th place are
+ * decided the same way.
+ */
+function candidatesFor(k: number): number {
+  return k + Math.max(8, k);
+}
+
+async function lancedb(): Promise<typeof import('@lancedb/lancedb')> {
+  // Loaded on first use: the native module is large and most processes never open a disk index.
+  return import('@lancedb/lancedb');
+}
+
+/**
+ * A vector index in an embedded LanceDB table (a folder on disk): vectors beyond memory, with the
+ * metric semantics, metadata filters and exact scores of the in-memory flat index. Searches are
+ * brute force in LanceDB (exact, prefiltered by the `where` clause the filter becomes), then the
+ * candidates are rescored in float64. Cosine stores unit vectors and searches by dot product, so
+ * a zero vector scores 0 as in the flat index. Metadata fields are columns named by position
+ * (m0, m1, …): their names and types are kept in cvf-index.json beside the table.
+ */
+export class LanceDbIndex implements DiskVectorIndex {
+  readonly kind = 'lancedb' as const;
+  readonly folder: string;
+  readonly dim: number;
+  readonly metric: VectorMetric;
+  #size: number;
+  readonly #connection: Connection;
+  readonly #table: Table;
+  readonly #fields: Map<string, MetadataColumnInfo>;
+  readonly #onClose: (() => Promise<void>) | undefined;
+
+  private constructor(folder: string, description: IndexDescription, connection: Connection, table: Table, size: number, onClose?: () => Promise<void>) {
+    this.folder = folder;
+    this.dim = description.dim;
+    this.metric = description.metric;
+    this.#connection = connection;
+    this.#table = table;
+    this.#size = size;
+    this.#fields = new Map(description.fields.map((f) => [f.name, f]));
+    this.#onClose = onClose;
+  }
+
+  /** A new, empty index in `folder` (created; an index already there is INDEX_INVALID_ARGUMENT). */
+  static async create(folder: string, options: { dim: number; metric: VectorMetric }): Promise<LanceDbIndex> {
+    checkDim(options.dim);
+    checkMetric(options.metric);
+    await mkdir(folder, { recursive: true });
+    const description: IndexDescription = { dim: options.dim, metric: options.metric, fields: [] };
+    const connection = await (await lancedb()).connect(folder);
+    if ((await connection.tableNames()).includes(LANCEDB_TABLE)) {
+      connection.close();
+      throw new IndexError('INDEX_INVALID_ARGUMENT', `${folder} already holds a LanceDB index; open it instead of creating one`);
+    }
+    const schema = new Schema([new Field('id', new Int32(), false), new Field('vector', new FixedSizeList(options.dim, new Field('item', new Float32(), true)), false)]);
+    const table = await connection.createEmptyTable(LANCEDB_TABLE, schema);
+    await writeDescription(folder, description);
+    return new LanceDbIndex(folder, description, connection, table, 0);
+  }
+
+  /** Opens the index in `folder`; INDEX_CORRUPT when its description or table is missing or does not agree. */
+  static async open(folder: string, options: { onClose?: () => Promise<void> } = {}): Promise<LanceDbIndex> {
+    const description = await readDescription(folder);
+    const connection = await (await lancedb()).connect(folder);
+    let table: Table;
+    try {
+      table = await connection.openTable(LANCEDB_TABLE);
+    } catch (cause) {
+      connection.close();
+      throw new IndexError('INDEX_CORRUPT', `${folder} has no readable LanceDB table "${LANCEDB_TABLE}": ${(cause as Error).message}`, { cause });
+    }
+    const vector = (await table.schema()).fields.find((f) => f.name === 'vector');
+    // By type id, not instanceof: LanceDB builds its schema with its own copy of apache-arrow.
+    const width = vector && DataType.isFixedSizeList(vector.type) ? (vector.type as FixedSizeList).listSize : undefined;
+    if (width !== description.dim) {
+      table.close();
+      connection.close();
+      throw new IndexError('INDEX_CORRUPT', `${folder}: ${LANCEDB_DESCRIPTION_FILE} says dim ${description.dim}, but the table's vectors have ${width ?? 'no'} dimensions`);
+    }
+    return new LanceDbIndex(folder, description, connection, table, await table.countRows(), options.onClose);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  async add(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): Promise<void> {
+    checkVector(vector, this.dim, `vector of id ${id}`);
+    await this.addBatch([id], vector, [metadata]);
+  }
+
+  async addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): Promise<void> {
+    const rows = checkRows(vectors, this.dim, 'vectors');
+    if (rows !== ids.length) throw new IndexError('INDEX_DIMENSION_MISMATCH', `${ids.length} ids for ${rows} vectors`);
+    if (metadata !== undefined && metadata.length !== rows) throw new IndexError('INDEX_INVALID_ARGUMENT', `${metadata.length} metadata entries for ${rows} vectors`);
+    if (rows === 0) return;
+    const idList = Array.from(ids);
+    idList.forEach(checkId);
+    const seen = new Set<number>();
+    for (const id of idList) {
+      if (seen.has(id)) throw new IndexError('INDEX_DUPLICATE_ID', `id ${id} is given twice in one batch`);
+      seen.add(id);
+    }
+    const present = await this.#present(idList);
+    if (present.length > 0) throw new IndexError('INDEX_DUPLICATE_ID', `id ${present[0]} is already in the index`);
+    await this.#addFields(metadata ?? []);
+    const records = idList.map((id, r) => {
+      const record: Record<string, unknown> = { id, vector: Array.from(storedVector(this.metric, vectors, r * this.dim, this.dim)) };
+      for (const field of this.#fields.values()) record[field.column] = metadata?.[r]?.[field.name] ?? null;
+      return record;
+    });
+    await this.#table.add(records);
+    this.#size += rows;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    checkId(id);
+    if (!(await this.has(id))) return false;
+    await this.#table.delete(`id = ${id}`);
+    this.#size -= 1;
+    return true;
+  }
+
+  async has(id: number): Promise<boolean> {
+    return (await this.#present([id])).length > 0;
+  }
+
+  async getMetadata(id: number): Promise<VectorMetadata | undefined> {
+    checkId(id);
+    const rows = await this.#table.query().where(`id = ${id}`).select(this.#fields.size > 0 ? [...this.#fields.values()].map((f) => f.column) : ['id']).toArrow();
+    return rows.numRows === 0 ? undefined : this.#metadataOf(rows, 0);
+  }
+
+  /** The stored vector (unit length for cosine). */
+  async getVector(id: number): Promise<Float32Array> {
+    checkId(id);
+    const rows = await this.#table.query().where(`id = ${id}`).select(['vector']).toArrow();
+    if (rows.numRows === 0) throw new IndexError('INDEX_ID_NOT_FOUND', `id ${id} is not in the index`);
+    return Float32Array.from(rows.getChild('vector')!.get(0)!.toArray() as Float32Array);
+  }
+
+  async ids(): Promise<Int32Array> {
+    const rows = await this.#table.query().select(['id']).toArrow();
+    return rows.numRows === 0 ? new Int32Array(0) : Int32Array.from(rows.getChild('id')!.toArray() as Int32Array);
+  }
+
+  async search(query: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[]> {
+    checkVector(query, this.dim, 'query');
+    return (await this.searchBatch(query, options))[0]!;
+  }
+
+  async searchBatch(queries: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[][]> {
+    checkK(options.k);
+    const rows = checkRows(queries, this.dim, 'queries');
+    const where = options.filter !== undefined ? filterToSql(options.filter, this.#fields) : null;
+    const out: SearchHit[][] = [];
+    for (let r = 0; r < rows; r++) out.push(this.#size === 0 ? [] : await this.#searchOne(Array.from({ length: this.dim }, (_, j) => queries[r * this.dim + j]!), options.k, where));
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.#table.close();
+    this.#connection.close();
+    await this.#onClose?.();
+  }
+
+  async #searchOne(query: number[], k: number, where: string | null): Promise<SearchHit[]> {
+    // The query as the flat index scores it: f32, unit length for cosine.
+    const stored = storedVector(this.metric, query, 0, this.dim);
+    let search = this.#table.vectorSearch(stored).distanceType(this.metric === 'l2' ? 'l2' : 'dot').select(['id', 'vector']).limit(candidatesFor(k));
+    if (where !== null) search = search.where(where);
+    const candidates = await search.toArrow();
+    if (candidates.numRows === 0) return [];
+    const ids = candidates.getChild('id')!;
+    const vectors = candidates.getChild('vector')!;
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < candidates.numRows; i++) hits.push({ id: ids.get(i) as number, score: this.#exact(stored, vectors.get(i)!.toArray() as Float32Array) });
+    return sortHits(this.metric, hits).slice(0, k);
+  }
+
+  /** The flat index's exact score: float64 sums over the f32 query and vector (squared distance for l2). */
+  #exact(q: Float32Array, x: Float32Array): number {
+    let sum = 0;
+    if (this.metric === 'l2') {
+      for (let j = 0; j < this.dim; j++) sum += (q[j]! - x[j]!) * (q[j]! - x[j]!);
+      return sum;
+    }
+    for (let j = 0; j < this.dim; j++) sum += q[j]! * x[j]!;
+    return sum;
+  }
+
+  async #present(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0 || this.#size === 0) return [];
+    const rows = await this.#table.query().where(`id IN (${ids.join(', ')})`).select(['id']).toArrow();
+    return rows.numRows === 0 ? [] : Array.from(rows.getChild('id')!.toArray() as Int32Array);
+  }
+
+  #metadataOf(rows: ArrowTable, row: number): VectorMetadata | undefined {
+    const metadata: Record<string, string | number> = {};
+    for (const field of this.#fields.values()) {
+      const value = rows.getChild(field.column)?.get(row) as string | number | null | undefined;
+      if (value !== null && value !== undefined) metadata[field.name] = value;
+    }
+    return Object.keys(metadata).length > 0 ? metadata : undefined;
+  }
+
+  /** Checks the batch's metadata against the fields' types and adds a column for each new field. */
+  async #addFields(metadata: readonly (VectorMetadata | undefined)[]): Promise<void> {
+    const added: MetadataColumnInfo[] = [];
+    for (const entry of metadata) {
+      if (entry === undefined) continue;
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        throw new IndexError('INDEX_INVALID_METADATA', `metadata must be an object of string or number fields, not ${JSON.stringify(entry)}`);
+      }
+      for (const [name, value] of Object.entries(entry)) {
+        const type = typeof value;
+        if (type !== 'string' && !(type === 'number' && Number.isFinite(value))) {
+          throw new IndexError('INDEX_INVALID_METADATA', `metadata field "${name}" = ${JSON.stringify(value)}: values must be strings or finite numbers`);
+        }
+        const known = this.#fields.get(name) ?? added.find((f) => f.name === name);
+        if (known && known.type !== type) throw new IndexError('INDEX_INVALID_METADATA', `metadata field "${name}" holds ${known.type}s; ${JSON.stringify(value)} is a ${type}`);
+        if (!known) added.push({ name, type: type as 'number' | 'string', column: `m${this.#fields.size + added.length}` });
+      }
+    }
+    if (added.length === 0) return;
+    await this.#table.addColumns(added.map((f) => ({ name: f.column, valueSql: `CAST(NULL AS ${f.type === 'number' ? 'DOUBLE' : 'STRING'})` })));
+    for (const field of added) this.#fields.set(field.name, field);
+    await writeDescription(this.folder, { dim: this.dim, metric: this.metric, fields: [...this.#fields.values()] });
+  }
+}
+
+async function writeDescription(folder: string, description: IndexDescription): Promise<void> {
+  await writeFile(join(folder, LANCEDB_DESCRIPTION_FILE), `${JSON.stringify(description, null, 2)}\n`);
+}
+
+async function readDescription(folder: string): Promise<IndexDescription> {
+  let text: string;
+  try {
+    text = await readFile(join(folder, LANCEDB_DESCRIPTION_FILE), 'utf8');
+  } catch (cause) {
+    throw new IndexError('INDEX_CORRUPT', `${folder} is not a LanceDB index of CV Factory (${LANCEDB_DESCRIPTION_FILE} is missing)`, { cause });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new IndexError('INDEX_CORRUPT', `${join(folder, LANCEDB_DESCRIPTION_FILE)} is not JSON`, { cause });
+  }
+  const parsed = descriptionSchema.safeParse(raw);
+  if (!parsed.success) throw new IndexError('INDEX_CORRUPT', `${join(folder, LANCEDB_DESCRIPTION_FILE)} does not describe an index: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
