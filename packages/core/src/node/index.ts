@@ -15,3 +15,4 @@ export { createOrtNodeWorkerRuntime } from './ort-worker/ort-worker-runtime.js';
 export { isProcessAlive } from './process-alive.js';
 export { isPostgresLocation, openTrackingStore, PostgresTrackingStore, SqliteTrackingStore, type RunFilter, type RunOverview, type TrackingStore } from './tracking/index.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';
+export { openVideoFrames, probeVideo, VideoError, type VideoErrorCode, type VideoFrame, type VideoFrames, type VideoFramesOptions, type VideoInfo } from './video/index.js';
