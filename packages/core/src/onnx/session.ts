@@ -16,9 +16,18 @@ export interface OnnxSession {
   readonly outputNames: readonly string[];
   readonly executionProvider: OnnxExecutionProvider;
   /** Runs the model. Omitted `outputNames` fetch every output. Errors are OnnxError('ONNX_RUN_FAILED'). */
-  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[]): Promise<Record<string, OnnxTensor>>;
+  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>>;
   /** Frees the native/GPU memory of the session; it cannot run afterwards. */
   release(): Promise<void>;
+}
+
+export interface OnnxRunOptions {
+  /**
+   * The caller made the feeds for this run and will not read them again: a runtime whose sessions
+   * live in another thread moves their buffers there instead of copying them (the caller's arrays
+   * are detached afterwards). Runtimes in the caller's thread ignore it.
+   */
+  handOverFeeds?: boolean;
 }
 
 export interface CreateSessionOptions {

@@ -57,7 +57,7 @@ export class ComposedForward {
     let probabilities: Float32Array | null = null;
     let dim = 0;
     for (const rows of groups.values()) {
-      const out = await this.#session.run({ [this.#input]: composedGraphInput(rows.map((row) => images[row]!)) });
+      const out = await this.#session.run({ [this.#input]: composedGraphInput(rows.map((row) => images[row]!)) }, undefined, { handOverFeeds: true });
       const groupFeatures = out[COMPOSED_GRAPH_OUTPUTS.features]!.data as Float32Array;
       const groupProbabilities = this.#hasProbabilities ? (out[COMPOSED_GRAPH_OUTPUTS.probabilities]!.data as Float32Array) : null;
       if (groups.size === 1) return { features: groupFeatures, dim: groupFeatures.length / rows.length, probabilities: groupProbabilities };

@@ -126,6 +126,16 @@ describe('input image statistics', () => {
     expect([host.width, host.height]).toEqual([6, 4]);
   });
 
+  it('a 16-bit RGBA image counts its colour channels only, as the same values on the device (byte range)', async () => {
+    const rgba = Uint16Array.from({ length: 5 * 3 * 4 }, (_, i) => (i % 4 === 3 ? 65535 : (i * 2749) % 4096));
+    const rgbPlanar = Float32Array.from({ length: 3 * 15 }, (_, j) => rgba[(j % 15) * 4 + Math.floor(j / 15)]!);
+    const host = await inputImageStatistics(device, imageTensor('u16', { height: 3, width: 5, channels: 4 }, rgba), 1 / 4095);
+    const onDevice = await inputImageStatistics(device, deviceImage(Tensor.cpu('f32', [3, 3, 5], rgbPlanar), 'byte'), 1 / 4095);
+    expect(host.mean).toBeCloseTo(onDevice.mean, 9);
+    expect(host.std).toBeCloseTo(onDevice.std, 9);
+    expect(host.histogram).toEqual(onDevice.histogram);
+  });
+
   it.skipIf(!gpu.device)('a device image on a WebGPU device is read back once and gives the CPU numbers', async () => {
     const bytes = Uint8Array.from({ length: 3 * 8 * 5 }, (_, i) => (i * 53) % 256);
     const planar = Tensor.cpu('f32', [3, 5, 8], Float32Array.from(bytes, (v) => v / 255));

@@ -19,3 +19,16 @@ export interface CreatedSession {
 export type OrtWorkerAnswer =
   | { readonly id: number; readonly ok: true; readonly value: CreatedSession | Record<string, OnnxTensor> | null }
   | { readonly id: number; readonly ok: false; readonly name: string; readonly code: string | undefined; readonly message: string };
+
+/**
+ * The distinct whole buffers under tensors, to move to the other thread instead of copying them.
+ * A view over part of a larger buffer is left out (copied): moving it would detach memory that is
+ * not the tensor's.
+ */
+export function tensorBuffers(tensors: Iterable<OnnxTensor>): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const { data } of tensors) {
+    if (data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) buffers.add(data.buffer);
+  }
+  return [...buffers];
+}

@@ -31,6 +31,24 @@ describe('createOrtNodeWorkerRuntime', () => {
     await Promise.all([inProcess.release(), inWorker.release()]);
   });
 
+  it('moves handed-over feeds to the thread instead of copying them, and copies the rest', async () => {
+    const session = await runtime.createSession(chain(8, 1), { executionProviders: ['cpu'] });
+    const values = new Rng(4).floats(16, -1, 1);
+    const kept = { type: 'float32' as const, dims: [2, 8], data: values.slice() };
+    const handed = { type: 'float32' as const, dims: [2, 8], data: values.slice() };
+    const want = (await session.run({ x: kept })).y!;
+    const got = (await session.run({ x: handed }, undefined, { handOverFeeds: true })).y!;
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    expect(Array.from(kept.data)).toEqual(Array.from(values));
+    expect(handed.data.byteLength).toBe(0); // detached: its memory went to the thread
+    // A view into part of a larger buffer is copied, so the rest of that buffer stays usable.
+    const shared = new Float32Array(32);
+    shared.set(values, 16);
+    await session.run({ x: { type: 'float32', dims: [2, 8], data: shared.subarray(16) } }, undefined, { handOverFeeds: true });
+    expect(shared.byteLength).toBe(128);
+    await session.release();
+  });
+
   it('keeps the event loop turning while a model runs (onnxruntime-node runs synchronously on its calling thread)', async () => {
     const session = await runtime.createSession(chain(512, 6), { executionProviders: ['cpu'] });
     const x = { type: 'float32' as const, dims: [512, 512], data: new Rng(2).floats(512 * 512, -1, 1) };

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { OnnxError } from '../../errors.js';
 import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
-import type { CreateSessionOptions, OnnxExecutionProvider, OnnxRuntime, OnnxSession } from '../../onnx/session.js';
+import type { CreateSessionOptions, OnnxExecutionProvider, OnnxRunOptions, OnnxRuntime, OnnxSession } from '../../onnx/session.js';
 import { createOrtNodeRuntime } from '../ort-node.js';
-import type { CreatedSession, OrtWorkerAnswer, OrtWorkerRequest } from './ort-worker-protocol.js';
+import { tensorBuffers, type CreatedSession, type OrtWorkerAnswer, type OrtWorkerRequest } from './ort-worker-protocol.js';
 
 type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
@@ -52,8 +52,9 @@ class WorkerSession implements OnnxSession {
     this.executionProvider = created.executionProvider;
   }
 
-  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[]): Promise<Record<string, OnnxTensor>> {
-    return this.#thread.call({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames] });
+  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>> {
+    const moved = options?.handOverFeeds ? tensorBuffers(Object.values(feeds)) : [];
+    return this.#thread.call({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames] }, moved);
   }
 
   release(): Promise<void> {
@@ -100,13 +101,14 @@ class OrtWorkerThread {
     return new OrtWorkerThread(worker);
   }
 
-  call<T>(request: Request): Promise<T> {
+  /** Posts a request; `transfer` lists buffers moved to the thread rather than copied. */
+  call<T>(request: Request, transfer: readonly ArrayBuffer[] = []): Promise<T> {
     if (this.#exited) return Promise.reject(this.#exited);
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#worker.ref();
-      this.#worker.postMessage({ ...request, id });
+      this.#worker.postMessage({ ...request, id }, [...transfer]);
     });
   }
 
