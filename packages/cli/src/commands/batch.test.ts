@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchFixture, jsonLines, singleProcessPredictions, type BatchFixture } from '../batch/testing/batch-fixture.js';
+import { runCli } from '../testing/run-cli.js';
+
+interface Summary {
+  type: 'summary';
+  shards: number;
+  done: number;
+  skipped: number;
+  images: number;
+  failed: { shard: string; start: number; end: number; error: string }[];
+  merged?: string[];
+  runId?: string;
+}
+
+/** The summary a `cvf batch … --json` ends with (after its one-line progress events). */
+function summaryOf(stdout: string): Summary {
+  return JSON.parse(stdout.slice(stdout.indexOf('{\n'))) as Summary;
+}
+
+function shardFiles(out: string, suffix: string): string[] {
+  return readdirSync(join(out, 'shards'))
+    .filter((name) => name.endsWith(suffix))
+    .sort();
+}
+
+describe('cvf batch without Redis', () => {
+  let fixture: BatchFixture;
+  let expected: unknown[];
+  beforeAll(async () => {
+    fixture = await batchFixture('batch-local', { perClass: 7 });
+    expected = await singleProcessPredictions(fixture);
+  }, 120_000);
+  afterAll(() => {
+    if (fixture) rmSync(fixture.dir, { recursive: true, force: true });
+  });
+
+  const batch = (kind: 'predict' | 'embed', out: string, ...more: string[]) => runCli('batch', kind, fixture.model, fixture.images, '-r', '--out', out, '--store', fixture.store, '--device', 'cpu', '--json', ...more);
+
+  it('runs every shard in this process and merges them into what cvf predict --json gives, recording the run', async () => {
+    const out = join(fixture.dir, 'all');
+    const result = await batch('predict', out, '--shard-size', '4');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const summary = summaryOf(result.stdout);
+    expect(summary).toMatchObject({ shards: 6, done: 6, skipped: 0, images: 21, failed: [] });
+    expect(jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8'))).toEqual(expected);
+    expect(shardFiles(out, '.done.json')).toHaveLength(6);
+
+    const run = JSON.parse((await runCli('runs', 'show', summary.runId!, '--store', fixture.store, '--json')).stdout);
+    expect(run.status).toBe('finished');
+    expect(run.params).toMatchObject({ kind: 'predict', datasetSize: 21, shards: 6 });
+    expect(run.latestMetrics).toMatchObject({ images: 21, shards: 6, shards_failed: 0 });
+  });
+
+  it('a re-run skips the finished shards: nothing is computed or written again', async () => {
+    const out = join(fixture.dir, 'all');
+    const before = shardFiles(out, '.jsonl').map((name) => statSync(join(out, 'shards', name)).mtimeMs);
+    const again = await batch('predict', out, '--shard-size', '4');
+    expect(again.exitCode).toBe(0);
+    expect(summaryOf(again.stdout)).toMatchObject({ shards: 6, done: 6, skipped: 6, images: 0 });
+    expect(shardFiles(out, '.jsonl').map((name) => statSync(join(out, 'shards', name)).mtimeMs)).toEqual(before);
+    expect(jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8'))).toEqual(expected);
+  });
+
+  it('--shard-index I --shards N (or JOB_COMPLETION_INDEX) runs one shard each; merge refuses until all are done, then equals cvf predict', async () => {
+    const out = join(fixture.dir, 'indexed');
+    for (const index of ['0', '2']) {
+      const one = await batch('predict', out, '--shards', '3', '--shard-index', index);
+      expect(one.exitCode, one.stdout).toBe(0);
+      expect(summaryOf(one.stdout)).toMatchObject({ shards: 1, done: 1, failed: [] });
+    }
+    expect(existsSync(join(out, 'predictions.jsonl'))).toBe(false);
+    const early = await runCli('batch', 'merge', out, '--json');
+    expect(early.exitCode).toBe(1);
+    const missing = JSON.parse(early.stdout).error;
+    expect(missing.code).toBe('BATCH_INCOMPLETE');
+    expect(missing.message).toMatch(/1 of 3 shards are not finished \([0-9a-f]{16}-000000007-000000014\)/);
+
+    process.env.JOB_COMPLETION_INDEX = '1';
+    try {
+      expect((await batch('predict', out, '--shards', '3')).exitCode).toBe(0);
+    } finally {
+      delete process.env.JOB_COMPLETION_INDEX;
+    }
+    const merged = await runCli('batch', 'merge', out, '--json');
+    expect(merged.exitCode, merged.stdout).toBe(0);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ kind: 'predict', images: 21, shards: 3, errors: 0 });
+    expect(jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8'))).toEqual(expected);
+  });
+
+  it('a shard whose output cannot be written fails with its error; the other shards complete, the run is failed, the exit code is 1', async () => {
+    // Shard ids depend on the dataset and the range only: a one-shard probe of 3 gives those of --shard-size 7.
+    const probe = join(fixture.dir, 'probe');
+    expect((await batch('predict', probe, '--shards', '3', '--shard-index', '0')).exitCode).toBe(0);
+    const ids = (JSON.parse(readFileSync(join(probe, 'batch.json'), 'utf8')) as { shards: { id: string }[] }).shards.map((s) => s.id);
+    const out = join(fixture.dir, 'failing');
+    mkdirSync(join(out, 'shards', `${ids[1]}.jsonl`), { recursive: true });
+    const result = await batch('predict', out, '--shard-size', '7');
+    expect(result.exitCode).toBe(1);
+    const summary = summaryOf(result.stdout);
+    expect(summary).toMatchObject({ shards: 3, done: 2, images: 14 });
+    expect(summary.failed).toEqual([{ shard: ids[1], start: 7, end: 14, error: expect.stringMatching(/^\[BATCH_OUTPUT_FAILED\] cannot write .*\.jsonl: /) }]);
+    expect(shardFiles(out, '.done.json')).toEqual([`${ids[0]}.done.json`, `${ids[2]}.done.json`]);
+    expect(existsSync(join(out, 'predictions.jsonl'))).toBe(false);
+    const run = JSON.parse((await runCli('runs', 'show', summary.runId!, '--store', fixture.store, '--json')).stdout);
+    expect(run.status).toBe('failed');
+    expect(run.latestMetrics).toMatchObject({ images: 14, shards_failed: 1 });
+  });
+
+  it('embed writes each image\'s features as float32 rows with their ids, in dataset order', async () => {
+    const out = join(fixture.dir, 'embed');
+    const result = await batch('embed', out, '--shard-size', '8');
+    expect(result.exitCode, result.stdout).toBe(0);
+    const ids = JSON.parse(readFileSync(join(out, 'ids.json'), 'utf8')) as string[];
+    expect(ids).toEqual(expected.map((p) => (p as { file: string }).file));
+    const bytes = readFileSync(join(out, 'embeddings.f32'));
+    const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    // The pattern pipeline keeps 8 PCA components.
+    expect(vectors.length).toBe(ids.length * 8);
+    expect(vectors.every(Number.isFinite)).toBe(true);
+    expect(new Set(Array.from({ length: ids.length }, (_, i) => vectors.subarray(i * 8, i * 8 + 8).join(','))).size).toBeGreaterThan(ids.length / 2);
+  });
+
+  it('an output folder of another job is refused; --shard-index without --shards is a usage error', async () => {
+    const other = await batch('predict', join(fixture.dir, 'all'), '--shard-size', '5');
+    expect(other.exitCode).toBe(2);
+    expect(JSON.parse(other.stdout).error).toMatchObject({ code: 'BATCH_OUT_MISMATCH', message: expect.stringContaining('in 6 shards') });
+    const usage = await batch('predict', join(fixture.dir, 'usage'), '--shard-index', '0');
+    expect(usage.exitCode).toBe(2);
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('--shard-index needs --shards') });
+  });
+});
