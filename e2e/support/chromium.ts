@@ -22,6 +22,7 @@ export function chromiumUnavailable(): string | undefined {
   return requireInCi("Chromium (Debian's chromium)", existsSync(CHROMIUM_PATH) || `no Chromium at ${CHROMIUM_PATH}`);
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+/** Headless Chromium with the flags above, and `extraArgs` (e.g. a fake camera) after them. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...FLAGS, ...extraArgs], headless: true });
 }

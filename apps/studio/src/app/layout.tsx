@@ -12,6 +12,7 @@ const NAV = [
   { to: '/models', label: 'Models', key: 'm' },
   { to: '/data', label: 'Data', key: 'd' },
   { to: '/viewer', label: 'Viewer', key: 'v' },
+  { to: '/live', label: 'Live', key: 'l' },
 ] as const;
 
 /** The studio shell: top bar (store, compute), navigation, and the page. */

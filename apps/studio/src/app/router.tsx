@@ -15,6 +15,7 @@ const ComparePage = page(() => import('../pages/runs/compare-page.js'), 'Compare
 const ModelsPage = page(() => import('../pages/models/models-page.js'), 'ModelsPage');
 const DataPage = page(() => import('../pages/data/data-page.js'), 'DataPage');
 const ViewerPage = page(() => import('../pages/viewer/viewer-page.js'), 'ViewerPage');
+const LivePage = page(() => import('../pages/live/live-page.js'), 'LivePage');
 const DevicePage = page(() => import('../pages/device/device-page.js'), 'DevicePage');
 
 const loading = <p className="muted" aria-busy="true">Loading…</p>;
@@ -34,6 +35,7 @@ export const router = createBrowserRouter([
       { path: 'models', element: wrap(<ModelsPage />) },
       { path: 'data', element: wrap(<DataPage />) },
       { path: 'viewer', element: wrap(<ViewerPage />) },
+      { path: 'live', element: wrap(<LivePage />) },
       { path: 'device', element: wrap(<DevicePage />) },
       { path: '*', element: <NotFound /> },
     ],

@@ -8,6 +8,7 @@ const PAGE_KEYS = [
   ['/', 'filter the runs'],
   ['j / k', 'move through the runs; Enter opens one'],
   ['x', 'select a run for comparison'],
+  ['Space', 'pause or resume the live video'],
 ] as const;
 
 /** The list of keyboard shortcuts (`?`). */

@@ -8,6 +8,7 @@ export const GO_TO: Readonly<Record<string, { path: string; label: string }>> = 
   m: { path: '/models', label: 'Models' },
   d: { path: '/data', label: 'Data' },
   v: { path: '/viewer', label: 'Viewer' },
+  l: { path: '/live', label: 'Live' },
 };
 
 /** Shell-wide keys: `g x` navigation and `?` for the list. Ignored while typing in a field or the editor. */
