@@ -1,4 +1,4 @@
-import type { SqliteTrackingStore } from '@cvf/core/node';
+import type { TrackingStore } from '@cvf/core/node';
 import type { DeidOptionName } from '@cvf/medical';
 import type { ConfigFiles } from './configs/config-files.js';
 import type { DatasetCache } from './data/dataset-cache.js';
@@ -8,9 +8,9 @@ import type { RunQueue } from './queue/run-queue.js';
 /** What the routes share: the resolved options, the open tracking store, the configs folder, the run queue, opened datasets. */
 export interface StudioContext {
   readonly version: string;
-  /** The tracking store folder (absolute). */
+  /** The folder of the tracking store's files (absolute): the SQLite folder, or a PostgreSQL store's file folder. */
   readonly storeDir: string;
-  readonly store: SqliteTrackingStore;
+  readonly store: TrackingStore;
   readonly configs: ConfigFiles;
   readonly queue: RunQueue;
   /** Datasets of configs opened for the data page. */

@@ -1,5 +1,5 @@
 import { CORE_VERSION } from '@cvf/core';
-import { SqliteTrackingStore } from '@cvf/core/node';
+import { isPostgresLocation, openTrackingStore } from '@cvf/core/node';
 import { checkDeidOptions } from '@cvf/medical';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +32,7 @@ export interface StudioServerOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
-  /** The tracking store folder (created if missing). */
+  /** The tracking store: a folder (SQLite, created if missing) or a postgres:// URL. */
   store: string;
   /** The folder of pipeline configs the editor reads and writes (must exist). */
   configs: string;
@@ -73,16 +73,18 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new StudioError('STUDIO_OPTIONS_INVALID', `concurrency must be an integer from 1 to 64, not ${concurrency}`);
   const log = options.log ?? ((message: string) => process.stderr.write(`cvf studio: ${message}\n`));
   const configs = new ConfigFiles(options.configs);
-  const storeDir = resolve(options.store);
-  const store = SqliteTrackingStore.open(storeDir);
+  // A folder (SQLite) or a postgres:// URL; the studio's own files go in the store's file folder.
+  const location = isPostgresLocation(options.store) ? options.store : resolve(options.store);
+  const store = await openTrackingStore(location);
+  const storeDir = store.root;
   const queue = new RunQueue({
     command: options.trainCommand,
-    store: storeDir,
+    store: location,
     concurrency,
     cwd: process.cwd(),
     findRun: (jobId) => runOfJob(store, jobId),
     // Opening the store marks runs whose process is gone as failed.
-    recoverOrphans: () => SqliteTrackingStore.open(storeDir).close(),
+    recoverOrphans: () => void openTrackingStore(location).then((reopened) => reopened.close()),
     log,
   });
   const datasets = new DatasetCache();
@@ -94,7 +96,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   try {
     await new Promise<void>((done, fail) => server.once('error', fail).listen(options.port, options.host, () => done()));
   } catch (error) {
-    store.close();
+    await store.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new StudioError('STUDIO_OPTIONS_INVALID', `cannot listen on ${options.host}:${options.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pass --port)' : (error as Error).message}`, { cause: error });
   }
@@ -111,7 +113,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
         server.closeAllConnections();
         await queue.close();
         await stopped;
-        store.close();
+        await store.close();
       })()),
   };
 }

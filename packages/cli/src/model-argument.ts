@@ -1,4 +1,4 @@
-import { parseModelReference, resolveBundle, SqliteTrackingStore, type ResolvedBundle } from '@cvf/core/node';
+import { openTrackingStore, parseModelReference, resolveBundle, type ResolvedBundle } from '@cvf/core/node';
 import { existsSync } from 'node:fs';
 import { locateStore } from './store-location.js';
 
@@ -13,11 +13,11 @@ export async function resolveModelArgument(argument: string, storeFlag: string |
   // A path, or something that is neither: resolveBundle reads it or says what it is not, without a store.
   if (!reference) return resolveBundle(argument, storeFlag ?? '');
   const { root } = locateStore({ flag: storeFlag, use: 'read' });
-  const store = SqliteTrackingStore.open(root);
+  const store = await openTrackingStore(root);
   try {
-    if (!(await store.listModelNames()).includes(reference.name)) throw store.modelNotFound(reference.name);
+    if (!(await store.listModelNames()).includes(reference.name)) throw await store.modelNotFound(reference.name);
   } finally {
-    store.close();
+    await store.close();
   }
   return resolveBundle(argument, root);
 }

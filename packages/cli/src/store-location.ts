@@ -1,5 +1,5 @@
 import { TrackingError } from '@cvf/core';
-import { SqliteTrackingStore } from '@cvf/core/node';
+import { isPostgresLocation, openTrackingStore, type TrackingStore } from '@cvf/core/node';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -12,7 +12,7 @@ const DATABASE_FILE = 'tracking.db';
 export type StoreSource = '--store' | 'CVF_STORE' | 'tracking.store' | 'found' | 'new';
 
 export interface StoreLocation {
-  /** Absolute path of the store folder. */
+  /** The store: the absolute path of its folder, or a postgres:// URL as given. */
   readonly root: string;
   readonly source: StoreSource;
 }
@@ -36,13 +36,15 @@ export interface LocateStoreOptions {
  * `CVF_STORE` environment variable, then the config's `tracking.store` (when it names another
  * folder than the default `.cvf`), then the nearest `.cvf/` holding a database in the working
  * folder or one above it (as git finds `.git/`), then — for `create` only — `./.cvf`.
- * Relative paths are resolved against the working folder.
+ * Relative paths are resolved against the working folder. A postgres:// URL names a PostgreSQL
+ * store; it is taken as given (whether it exists is known when it is opened).
  */
 export function locateStore(options: LocateStoreOptions): StoreLocation {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const named = firstNamed(options, env);
   if (named) {
+    if (isPostgresLocation(named.path)) return { root: named.path, source: named.source };
     const root = resolve(cwd, named.path);
     if (options.use === 'read' && !isStore(root)) throw missingNamedStore(root, named.source);
     return { root, source: named.source };
@@ -57,9 +59,9 @@ export function locateStore(options: LocateStoreOptions): StoreLocation {
   );
 }
 
-/** Opens the store `locateStore` finds (the caller closes it). */
-export function openStore(options: LocateStoreOptions): SqliteTrackingStore {
-  return SqliteTrackingStore.open(locateStore(options).root);
+/** Opens the store `locateStore` finds, SQLite or PostgreSQL (the caller closes it). */
+export function openStore(options: LocateStoreOptions): Promise<TrackingStore> {
+  return openTrackingStore(locateStore(options).root, options.cwd === undefined ? {} : { cwd: options.cwd });
 }
 
 function firstNamed(options: LocateStoreOptions, env: Readonly<Record<string, string | undefined>>): { path: string; source: StoreSource } | undefined {

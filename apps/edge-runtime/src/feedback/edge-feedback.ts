@@ -1,5 +1,5 @@
 import { assertFeedbackClass, assertPredictionId, checkPerformanceTrigger, measurePerformance, monitorSchema, sensitivityByClass, type MonitorConfig, type Prediction } from '@cvf/core';
-import { SqliteTrackingStore } from '@cvf/core/node';
+import { openTrackingStore, type TrackingStore } from '@cvf/core/node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { HttpError } from '../http/http-error.js';
@@ -33,7 +33,7 @@ export class EdgeFeedback {
   readonly #storeRoot: string;
   readonly #monitor: MonitorConfig;
   readonly #log: Logger;
-  #store: SqliteTrackingStore | undefined;
+  #store: Promise<TrackingStore> | undefined;
 
   constructor(options: { store: string; monitor?: MonitorConfig; registry: Registry; logger: Logger }) {
     this.#recent = new RecentPredictions();
@@ -57,7 +57,7 @@ export class EdgeFeedback {
     }
     if (said.model !== modelName) throw new HttpError(409, 'PREDICTION_OF_OTHER_MODEL', `prediction "${predictionId}" was answered by model "${said.model}", not "${modelName}"`);
     assertFeedbackClass(label, said.classes);
-    const store = this.#openStore();
+    const store = await this.#openStore();
     const { replaced } = await store.recordFeedback([{ predictionId, model: said.model, version: said.version, predicted: said.predicted, label, time: Date.now() }]);
     const check = await checkPerformanceTrigger(store, { name: said.model, version: said.version }, this.#monitor);
     const labels = await store.recentFeedback(said.model, this.#monitor.performance.window, said.version);
@@ -68,12 +68,16 @@ export class EdgeFeedback {
   }
 
   close(): void {
-    this.#store?.close();
+    void this.#store?.then((store) => store.close()).catch(() => undefined);
     this.#store = undefined;
   }
 
-  #openStore(): SqliteTrackingStore {
-    this.#store ??= SqliteTrackingStore.open(this.#storeRoot);
+  #openStore(): Promise<TrackingStore> {
+    // A store that failed to open is tried again at the next label.
+    this.#store ??= openTrackingStore(this.#storeRoot).catch((error: unknown) => {
+      this.#store = undefined;
+      throw error;
+    });
     return this.#store;
   }
 }

@@ -1,5 +1,5 @@
 import { monitorSchema, recordDriftTrigger, type AutoDriftResult, type MonitorConfig } from '@cvf/core';
-import { SqliteTrackingStore } from '@cvf/core/node';
+import { openTrackingStore, type TrackingStore } from '@cvf/core/node';
 
 /**
  * The drift trigger of the edge runtime: a check that found drift becomes a `drift` monitor event
@@ -10,7 +10,7 @@ import { SqliteTrackingStore } from '@cvf/core/node';
 export class DriftEvents {
   readonly #storeRoot: string;
   readonly #monitor: MonitorConfig;
-  #store: SqliteTrackingStore | undefined;
+  #store: Promise<TrackingStore> | undefined;
 
   constructor(storeRoot: string, monitor: MonitorConfig | undefined) {
     this.#storeRoot = storeRoot;
@@ -20,13 +20,17 @@ export class DriftEvents {
   /** Records the check's event when it drifted; the event's id, or null when nothing drifted. */
   async record(model: { name: string; version: string }, result: AutoDriftResult): Promise<number | null> {
     if (!result.drifted) return null;
-    this.#store ??= SqliteTrackingStore.open(this.#storeRoot);
-    const event = await recordDriftTrigger(this.#store, model, result, this.#monitor);
+    // A store that failed to open is tried again at the next drift.
+    this.#store ??= openTrackingStore(this.#storeRoot).catch((error: unknown) => {
+      this.#store = undefined;
+      throw error;
+    });
+    const event = await recordDriftTrigger(await this.#store, model, result, this.#monitor);
     return event?.id ?? null;
   }
 
   close(): void {
-    this.#store?.close();
+    void this.#store?.then((store) => store.close()).catch(() => undefined);
     this.#store = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { argmaxPredictions, parsePipelineConfig, predictWithThreshold, Predictor, disposeDecodedInput, type PipelineConfig } from '@cvf/core';
-import { bundleSourceAt, createOrtNodeRuntime, type SqliteTrackingStore } from '@cvf/core/node';
+import { bundleSourceAt, createOrtNodeRuntime, type TrackingStore } from '@cvf/core/node';
 import type { Evaluation } from '../../src/api/schemas.js';
 import { StudioError } from '../errors.js';
 import { configTextOfParams } from '../tracking/config-text.js';
@@ -29,13 +29,13 @@ export interface RunTestSet {
  * the confusion counts only; this gives the cases behind each cell. Kept per run (runs are immutable once ended).
  */
 export class RunTestSets {
-  readonly #store: SqliteTrackingStore;
+  readonly #store: TrackingStore;
   readonly #datasets: DatasetCache;
   /** The folder relative data paths of a run's config start from. */
   readonly #baseDirOf: (runId: string, runName: string | null) => Promise<string>;
   readonly #sets = new Map<string, Promise<RunTestSet>>();
 
-  constructor(store: SqliteTrackingStore, datasets: DatasetCache, baseDirOf: (runId: string, runName: string | null) => Promise<string>) {
+  constructor(store: TrackingStore, datasets: DatasetCache, baseDirOf: (runId: string, runName: string | null) => Promise<string>) {
     this.#store = store;
     this.#datasets = datasets;
     this.#baseDirOf = baseDirOf;

@@ -1,4 +1,4 @@
-import { bundleSourceAt, type SqliteTrackingStore } from '@cvf/core/node';
+import { bundleSourceAt, type TrackingStore } from '@cvf/core/node';
 import { StudioError } from '../errors.js';
 
 const META_FILES = new Set(['manifest.json', 'manifest.sig']);
@@ -8,7 +8,7 @@ const META_FILES = new Set(['manifest.json', 'manifest.sig']);
  * `manifest.sig`, or a file the manifest lists. Read through core's bundle sources (folder or
  * .tar), which refuse links, devices and sizes other than the manifest records.
  */
-export async function readBundleFile(store: SqliteTrackingStore, name: string, version: number, file: string): Promise<Uint8Array | null> {
+export async function readBundleFile(store: TrackingStore, name: string, version: number, file: string): Promise<Uint8Array | null> {
   const registered = await store.getVersion(name, version);
   const source = await bundleSourceAt(registered.bundle);
   const notFound = () => new StudioError('NOT_FOUND', `${name}@${version}'s bundle has no file "${file.slice(0, 200)}"`);

@@ -1,5 +1,5 @@
 import type { ModelVersion } from '@cvf/core';
-import { bundleSourceAt, type SqliteTrackingStore } from '@cvf/core/node';
+import { bundleSourceAt, type TrackingStore } from '@cvf/core/node';
 import type { ModelEntry, ModelVersionEntry, PromoteResponse } from '../../src/api/schemas.js';
 
 /** The input contract of a version's bundle (its manifest's `input`); null when the bundle is gone or unreadable. */
@@ -28,7 +28,7 @@ function versionEntry(version: ModelVersion, inputContract: Record<string, unkno
 }
 
 /** Every model: its versions (newest first), its aliases with their history. */
-export async function listModels(store: SqliteTrackingStore): Promise<ModelEntry[]> {
+export async function listModels(store: TrackingStore): Promise<ModelEntry[]> {
   const byName = new Map<string, ModelVersion[]>();
   for (const version of await store.listVersions()) byName.set(version.name, [...(byName.get(version.name) ?? []), version]);
   const models: ModelEntry[] = [];
@@ -49,7 +49,7 @@ export async function listModels(store: SqliteTrackingStore): Promise<ModelEntry
 }
 
 /** Points an alias at a version; answers the version it left. */
-export async function promote(store: SqliteTrackingStore, name: string, alias: string, version: number): Promise<PromoteResponse> {
+export async function promote(store: TrackingStore, name: string, alias: string, version: number): Promise<PromoteResponse> {
   const previous = (await store.getByAlias(name, alias))?.version ?? null;
   await store.setAlias(name, version, alias);
   return { alias, version, previous };

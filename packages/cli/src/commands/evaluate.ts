@@ -43,7 +43,7 @@ export function registerEvaluate(program: Command): void {
     .addOption(new Option('--split <split>', 'the cases to evaluate').choices(EVALUATE_SPLITS).default('test'))
     .option('--report <file>', 'write a self-contained HTML report (inline SVG, no network) to this file')
     .option('--json', 'print every number as JSON on stdout')
-    .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store (a folder or a postgres:// URL) for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run').choices(['auto', 'cpu', 'webgpu']).default('auto'))
     .option('--resamples <n>', 'bootstrap resamples of the AUC intervals and curve bands', positiveInteger, 1000)
     .option('--seed <n>', 'seed of the bootstrap: the same seed gives the same bands', nonNegativeIntegerOption, 0)

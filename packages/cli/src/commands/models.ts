@@ -7,7 +7,7 @@ import { EXIT, printJson, runAction } from '../output.js';
 import { openStore } from '../store-location.js';
 import { formatMetrics, formatTable } from './runs-format.js';
 
-const storeOption = () => new Option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above)');
+const storeOption = () => new Option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else the nearest .cvf/ here or above)');
 
 /** The JSON shape of `cvf models list --json`, one entry per version. */
 function describe(v: ModelVersion) {
@@ -25,9 +25,9 @@ export function registerModels(program: Command): void {
     .option('--json', 'print JSON')
     .action((name: string | undefined, options: { store?: string; json?: boolean }) =>
       runAction(Boolean(options.json), async () => {
-        const store = openStore({ flag: options.store, use: 'read' });
+        const store = await openStore({ flag: options.store, use: 'read' });
         try {
-          if (name !== undefined && !(await store.listModelNames()).includes(name)) throw store.modelNotFound(name);
+          if (name !== undefined && !(await store.listModelNames()).includes(name)) throw await store.modelNotFound(name);
           const versions = (await store.listVersions(name)).map(describe);
           if (options.json) printJson(versions);
           else if (versions.length === 0) process.stdout.write('no models\n');
@@ -37,7 +37,7 @@ export function registerModels(program: Command): void {
           }
           return EXIT.ok;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );
@@ -54,14 +54,14 @@ export function registerModels(program: Command): void {
       runAction(
         Boolean(options.json),
         async () => {
-          const store = openStore({ flag: options.store, use: 'read' });
+          const store = await openStore({ flag: options.store, use: 'read' });
           try {
             const promoted = describe(await store.setAlias(name, version, options.alias));
             if (options.json) printJson(promoted);
             else process.stdout.write(`${name}@${version} is now ${options.alias}\n`);
             return EXIT.ok;
           } finally {
-            store.close();
+            await store.close();
           }
         },
         EXIT.badInput,

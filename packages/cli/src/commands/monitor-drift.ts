@@ -36,7 +36,7 @@ export function registerMonitorDrift(monitor: Command): void {
     .option('--seed <n>', 'seed of the permutations and of the domain classifier', nonNegativeIntegerOption, 0)
     .addOption(new Option('--correction <kind>', "ks: correction of the per-component p-values, bonferroni or fdr (Benjamini–Hochberg)").choices(P_VALUE_CORRECTIONS).default('bonferroni'))
     .option('-r, --recursive', 'read image folders with their subfolders')
-    .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store (a folder or a postgres:// URL) for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where the model and the tests run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(['auto', 'cpu', 'webgpu']).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
     .option('--json', 'print JSON')

@@ -21,11 +21,11 @@ export function registerMonitorEvents(monitor: Command): void {
     .option('--model <name>', 'only events about this model')
     .addOption(new Option('--kind <kind>', 'only events of this kind').choices(MONITOR_EVENT_KINDS))
     .option('--limit <n>', 'at most this many (0: all)', nonNegativeIntegerOption, 50)
-    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .option('--json', 'print JSON')
     .action((options: EventsOptions) =>
       runAction(Boolean(options.json), async () => {
-        const store = openStore({ flag: options.store, use: 'read' });
+        const store = await openStore({ flag: options.store, use: 'read' });
         try {
           const events = await store.listMonitorEvents({
             ...(options.model !== undefined && { model: options.model }),
@@ -36,7 +36,7 @@ export function registerMonitorEvents(monitor: Command): void {
           else process.stdout.write(`${events.length === 0 ? 'no monitor events' : formatEvents(events)}\n`);
           return EXIT.ok;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

@@ -1,11 +1,11 @@
 import { checkPerformanceTrigger, MonitorError, monitorSchema, parseManifest, sensitivityByClass, wilsonInterval, type FeedbackLabel, type MonitorConfig, type PerformanceCheck } from '@cvf/core';
-import { bundleSourceAt, loadPipelineConfigFile, type SqliteTrackingStore } from '@cvf/core/node';
+import { bundleSourceAt, loadPipelineConfigFile, type TrackingStore } from '@cvf/core/node';
 import { readInferenceLog } from '@cvf/edge-runtime';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, printJson, runAction } from '../output.js';
-import { openStore, locateStore } from '../store-location.js';
+import { openStore } from '../store-location.js';
 import { parseFeedbackCsv } from './monitor-feedback-csv.js';
 
 interface FeedbackOptions {
@@ -25,7 +25,7 @@ export function registerMonitorFeedback(monitor: Command): void {
     .option('--inference-log-dir <dir>', 'the inference log that recorded the predictions (default: <store>/inference-log)')
     .option('--config <file>', 'pipeline YAML whose monitor section sets the performance trigger (default: the section defaults, trigger off)')
     .option('--classes <names>', "the model's class names, comma-separated, for versions not in the registry (default: read from the registered version's bundle)")
-    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .option('--json', 'print JSON')
     .action((file: string, options: FeedbackOptions) => runAction(Boolean(options.json), () => feedback(file, options), EXIT.badInput));
 }
@@ -33,12 +33,11 @@ export function registerMonitorFeedback(monitor: Command): void {
 async function feedback(file: string, options: FeedbackOptions): Promise<number> {
   const rows = parseFeedbackCsv(await readFile(file, 'utf8'), file);
   const monitor: MonitorConfig = options.config === undefined ? monitorSchema.parse({}) : (await loadPipelineConfigFile(options.config)).monitor;
-  const root = locateStore({ flag: options.store, use: 'read' }).root;
-  const logDir = options.inferenceLogDir ?? join(root, 'inference-log');
-  const wanted = new Set(rows.map((r) => r.predictionId));
-  const predictions = new Map((await readInferenceLog(logDir)).filter((r) => r.predictionId !== undefined && wanted.has(r.predictionId)).map((r) => [r.predictionId!, r]));
-  const store = openStore({ flag: root, use: 'read' });
+  const store = await openStore({ flag: options.store, use: 'read' });
   try {
+    const logDir = options.inferenceLogDir ?? join(store.root, 'inference-log');
+    const wanted = new Set(rows.map((r) => r.predictionId));
+    const predictions = new Map((await readInferenceLog(logDir)).filter((r) => r.predictionId !== undefined && wanted.has(r.predictionId)).map((r) => [r.predictionId!, r]));
     const classesOf = classLookup(store, options.classes);
     const labels: FeedbackLabel[] = [];
     const problems: string[] = [];
@@ -63,12 +62,12 @@ async function feedback(file: string, options: FeedbackOptions): Promise<number>
     else printSummary(stored, replaced, checks);
     return EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** The class names of a model version: --classes, else the registered version's bundle manifest (read once per version). */
-function classLookup(store: SqliteTrackingStore, given: string | undefined): (model: string, version: string) => Promise<readonly string[]> {
+function classLookup(store: TrackingStore, given: string | undefined): (model: string, version: string) => Promise<readonly string[]> {
   const fixed = given?.split(',').map((c) => c.trim()).filter(Boolean);
   const cache = new Map<string, Promise<readonly string[]>>();
   return (model, version) => {
@@ -79,7 +78,7 @@ function classLookup(store: SqliteTrackingStore, given: string | undefined): (mo
   };
 }
 
-async function registeredClasses(store: SqliteTrackingStore, model: string, version: string): Promise<readonly string[]> {
+async function registeredClasses(store: TrackingStore, model: string, version: string): Promise<readonly string[]> {
   if (!/^\d+$/.test(version)) {
     throw new MonitorError('MONITOR_PREDICTION_UNKNOWN', `${model} version "${version}" was served from a bundle path, not the registry; give its classes with --classes a,b,c`);
   }
@@ -93,7 +92,7 @@ async function registeredClasses(store: SqliteTrackingStore, model: string, vers
 type ModelPerformance = PerformanceCheck & { version: string; accuracy: ReturnType<typeof wilsonInterval>; sensitivity: Record<string, ReturnType<typeof wilsonInterval>> };
 
 /** Runs the performance trigger once per model, at the newest version that has labels in the file, and measures that version. */
-async function checkEachModel(store: SqliteTrackingStore, labels: readonly FeedbackLabel[], monitor: MonitorConfig): Promise<Map<string, ModelPerformance>> {
+async function checkEachModel(store: TrackingStore, labels: readonly FeedbackLabel[], monitor: MonitorConfig): Promise<Map<string, ModelPerformance>> {
   const versions = new Map<string, string>();
   for (const l of labels) versions.set(l.model, l.version);
   const checks = new Map<string, ModelPerformance>();

@@ -28,7 +28,7 @@ export function registerPredict(program: Command): void {
     .argument('<inputs...>', 'images to classify, or folders of them (.png, .jpg, .jpeg, .webp, .dcm, .dicom and extension-less files)')
     .option('-r, --recursive', 'read folders with their subfolders')
     .option('--similar <k>', 'similar cases per file; 0 leaves them out (default: the bundle index k)', nonNegativeIntegerOption)
-    .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store (a folder or a postgres:// URL) for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader): correct, but slower than the CPU path')
     .option('--public-key <file>', 'serve the bundle only if it carries a valid Ed25519 signature by this key (PEM; see cvf models sign)')

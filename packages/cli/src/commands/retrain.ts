@@ -15,7 +15,7 @@ export function registerRetrain(program: Command): void {
     .requiredOption('--model <name>', 'registered model: its version at the alias (registry.alias, default production) is the champion; the challenger becomes its next version')
     .option('--data-add <folder>', 'a folder of labelled images, one sub-folder per class (as a folder data source), added to the train split; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--set <path=value>', 'override a config value (YAML), e.g. --set monitor.retrain.selector.margin=0.02; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above, else ./.cvf)')
+    .option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above, else ./.cvf)')
     .option('--json', 'JSON lines of progress; the last line is the decision')
     .action((configPath: string, options: RetrainOptions) =>
       runAction(Boolean(options.json), async () => {

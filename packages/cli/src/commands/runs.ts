@@ -1,11 +1,11 @@
 import { RUN_STATUSES, type Run, type RunDetails, type RunStatus } from '@cvf/core';
-import type { SqliteTrackingStore } from '@cvf/core/node';
+import type { TrackingStore } from '@cvf/core/node';
 import { Command, Option } from 'commander';
 import { EXIT, printJson, runAction } from '../output.js';
 import { openStore } from '../store-location.js';
 import { confusionMatrixLines, formatNumber, formatTable, historyLines } from './runs-format.js';
 
-const storeOption = () => new Option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above)');
+const storeOption = () => new Option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else the nearest .cvf/ here or above)');
 
 /** The tag `cvf train --note` writes (TrainPipelineOptions.note). */
 const NOTE_TAG = 'note';
@@ -15,9 +15,13 @@ const KEY_METRICS = ['val.accuracy', 'test.accuracy', 'test.auroc', 'test.ece'];
 const SHORT_ID = 8;
 
 /** Runs a command against the store the options name (which must exist), closing it after. */
-function withStore(options: { store?: string }, work: (store: SqliteTrackingStore) => Promise<number>): Promise<number> {
-  const store = openStore({ flag: options.store, use: 'read' });
-  return work(store).finally(() => store.close());
+async function withStore(options: { store?: string }, work: (store: TrackingStore) => Promise<number>): Promise<number> {
+  const store = await openStore({ flag: options.store, use: 'read' });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 export function registerRuns(program: Command): void {
@@ -107,7 +111,7 @@ interface SplitReport {
 }
 
 /** The evaluation report training logs (`evaluation.json`: val and test), or null for runs without one. */
-async function readEvaluation(store: SqliteTrackingStore, run: RunDetails): Promise<Record<string, SplitReport> | null> {
+async function readEvaluation(store: TrackingStore, run: RunDetails): Promise<Record<string, SplitReport> | null> {
   if (!run.artifacts.some((a) => a.path === 'evaluation.json')) return null;
   return JSON.parse(new TextDecoder().decode(await store.readArtifact(run.id, 'evaluation.json'))) as Record<string, SplitReport>;
 }

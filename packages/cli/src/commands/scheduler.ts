@@ -25,7 +25,7 @@ export function registerScheduler(program: Command): void {
     .option('--config <file>', 'pipeline YAML with the monitor section (default: $CVF_CONFIG)')
     .option('--once', 'run what is due now (entries whose latest scheduled time has no event yet, pending retrains) and exit: the Kubernetes CronJob form')
     .option('--trigger <name>', 'only this schedule entry')
-    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above)')
     .option('--inference-log-dir <dir>', 'the inference log drift checks read (default: <store>/inference-log)')
     .option('--poll-ms <ms>', 'how often to look for retrains the drift and performance triggers asked for (0: never)', nonNegativeIntegerOption, 30_000)
     .option('--json', 'JSON lines: one per scheduling message; with --once the last is {"fired": [events]}')
@@ -41,7 +41,7 @@ async function scheduler(options: SchedulerCommandOptions): Promise<number> {
     throw new MonitorError('MONITOR_SCHEDULE_INVALID', `no schedule entry "${options.trigger}" in ${configPath}; entries: ${names.join(', ') || 'none (monitor.schedule is empty)'}`);
   }
   const storeRoot = locateStore({ flag: options.store, configStore: config.tracking.store, use: 'create' }).root;
-  const store = openStore({ flag: storeRoot, use: 'create' });
+  const store = await openStore({ flag: storeRoot, use: 'create' });
   const log = (message: string, fields: Record<string, unknown> = {}) => {
     const time = new Date().toISOString();
     if (options.json) process.stdout.write(`${JSON.stringify({ time, message, ...fields })}\n`);
@@ -52,7 +52,7 @@ async function scheduler(options: SchedulerCommandOptions): Promise<number> {
     configPath: resolve(configPath),
     store,
     storeRoot,
-    inferenceLogDir: resolve(options.inferenceLogDir ?? join(storeRoot, 'inference-log')),
+    inferenceLogDir: resolve(options.inferenceLogDir ?? join(store.root, 'inference-log')),
     cvf: currentCvfCommand(),
     ...(options.trigger !== undefined && { only: options.trigger }),
     pollMs: options.once ? 0 : options.pollMs,
@@ -71,13 +71,13 @@ async function scheduler(options: SchedulerCommandOptions): Promise<number> {
       process.once('SIGINT', resolveStop);
     });
     scheduler.start();
-    log('scheduler started', { triggers: scheduler.entries.map((e) => e.name), store: storeRoot });
+    log('scheduler started', { triggers: scheduler.entries.map((e) => e.name), store: store.location });
     const signal = await stopped;
     log('stopping', { signal });
     await scheduler.stop();
     log('stopped');
     return EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,5 +1,5 @@
 import { isSoftwareAdapter, WebGpuUnavailableError, type Device } from '@cvf/core';
-import { createNodeDevice, loadPipelineConfigFile, parseModelReference, readRegularFile } from '@cvf/core/node';
+import { createNodeDevice, loadPipelineConfigFile, parseModelReference, readRegularFile, trackingStoreFolder } from '@cvf/core/node';
 import { AuditLog } from '@cvf/medical/node';
 import { createEdgeServer, createInferenceLog, createLogger, type InferenceLog } from '@cvf/edge-runtime';
 import { Command, Option } from 'commander';
@@ -27,7 +27,7 @@ export function registerServe(program: Command): void {
     .argument('<models...>', 'bundle folders or .tar files, or registered models as NAME@ALIAS (followed when the alias moves) or NAME@VERSION')
     .addOption(new Option('--host <host>', 'interface to bind; any but loopback needs --api-key or --api-keys-file').default(SERVE_DEFAULTS.host))
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(8080).argParser(integerOption(0)))
-    .option('--store <dir>', 'tracking store of NAME@ALIAS models (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store (a folder or a postgres:// URL) of NAME@ALIAS models (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .option('--api-key <key>', 'a Bearer key clients must send (repeatable; at least 16 characters)', collectOption)
     .option('--api-keys-file <file>', 'a file of Bearer keys, one a line')
     .addOption(new Option('--max-body <size>', 'largest request body (413 past it)').default(SERVE_DEFAULTS.maxBodyBytes, '50MiB').argParser(byteSizeOption))
@@ -75,7 +75,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
   process.on('SIGINT', onStop);
   try {
     if (options.inferenceLog) {
-      const dir = options.inferenceLogDir ?? join(store, 'inference-log');
+      const dir = options.inferenceLogDir ?? join(trackingStoreFolder(store), 'inference-log');
       inferenceLog = createInferenceLog({ dir, onError: (error) => logger.warn({ err: error, dir }, 'inference log write failed; predictions go on') });
     }
     const server = await createEdgeServer({

@@ -35,7 +35,7 @@ export function registerStudio(program: Command): void {
     .description('the web studio: edit pipelines, launch and follow training runs, compare runs, manage the registry')
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').argParser(portOption).default(5173))
     .option('--host <host>', 'address to listen on; anything but loopback needs --token', '127.0.0.1')
-    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else the nearest .cvf/ here or above, else ./.cvf)')
+    .option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else the nearest .cvf/ here or above, else ./.cvf)')
     .option('--configs <dir>', 'folder of pipeline configs the editor opens', 'configs')
     .addOption(new Option('--token <token>', 'token the login page asks for (required off loopback)').env('CVF_STUDIO_TOKEN'))
     .addOption(new Option('--concurrency <n>', 'training runs at once').argParser(concurrencyOption).default(1))

@@ -11,7 +11,7 @@ export function registerTrain(program: Command): void {
     .argument('<config>', 'pipeline YAML')
     .option('--set <path=value>', 'override a config value (YAML), e.g. --set train.epochs=5; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--resume <run-id>', "continue an interrupted run's head training from its last checkpoint (a new run, child of that one)")
-    .option('--store <dir>', 'tracking store folder (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above, else ./.cvf)')
+    .option('--store <dir|url>', 'tracking store: a folder or a postgres:// URL (default: $CVF_STORE, else tracking.store of the config, else the nearest .cvf/ here or above, else ./.cvf)')
     .option('--name <name>', 'name of the run (default: the pipeline name)')
     .option('--note <text>', 'a note kept with the run (its "note" tag), shown by cvf runs show')
     .option('--tag <key=value>', 'a tag of this run only, not part of the config or its hash; repeatable', collectTag, {} as Record<string, string>)

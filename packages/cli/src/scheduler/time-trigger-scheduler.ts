@@ -1,12 +1,12 @@
 import { latestScheduledTime, recordDriftTrigger, startCronJob, type CronJob, type DriftResult, type MonitorEvent, type PipelineConfig, type ScheduleEntry } from '@cvf/core';
-import { isProcessAlive, type SqliteTrackingStore } from '@cvf/core/node';
+import { isProcessAlive, type TrackingStore } from '@cvf/core/node';
 import { CvfChild, type CvfCommand } from './cvf-child.js';
 
 export interface SchedulerOptions {
   readonly config: PipelineConfig;
   /** Path of the config file (children are started with it). */
   readonly configPath: string;
-  readonly store: SqliteTrackingStore;
+  readonly store: TrackingStore;
   readonly storeRoot: string;
   /** The inference log drift checks read. */
   readonly inferenceLogDir: string;

@@ -1,5 +1,5 @@
 import { createOrtFastMatmul, type Device, type PipelineConfig, type PipelineProgress, type TrainingEnvironment } from '@cvf/core';
-import { createOrtNodeRuntime, nodeFileAccess, sharpImageDecoder, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
+import { createOrtNodeRuntime, nodeFileAccess, openTrackingStore, sharpImageDecoder, writeBundleFolder, type TrackingStore } from '@cvf/core/node';
 import { dicomDatasetOpeners, dicomUnlabelledOpeners } from '@cvf/medical';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -14,8 +14,8 @@ export function gitSha(cwd = process.cwd()): string | null {
 }
 
 /**
- * A training run on this machine: SQLite tracking under `storeRoot` (default `tracking.store`), bundles under
- * `<store>/bundles/<runId>`, files from disk (relative data paths from the config's folder),
+ * A training run on this machine: the tracking store at `storeRoot` (default `tracking.store`; a
+ * folder for SQLite or a postgres:// URL), bundles under `<store's file folder>/bundles/<runId>`, files from disk (relative data paths from the config's folder),
  * sharp for PNG/JPEG/WebP, @cvf/medical for DICOM sources, ONNX Runtime's MLAS for PCA products.
  */
 export async function nodeTrainingEnvironment(options: {
@@ -26,10 +26,10 @@ export async function nodeTrainingEnvironment(options: {
   device: Device;
   onProgress?: (progress: PipelineProgress) => void;
   signal?: AbortSignal;
-}): Promise<{ environment: TrainingEnvironment; store: SqliteTrackingStore; close(): void }> {
+}): Promise<{ environment: TrainingEnvironment; store: TrackingStore; close(): void }> {
   const { config, configPath, device } = options;
   const storeRoot = options.storeRoot ?? config.tracking.store;
-  const store = SqliteTrackingStore.open(storeRoot);
+  const store = await openTrackingStore(storeRoot);
   const runtime = await createOrtNodeRuntime();
   const fastMatmul = createOrtFastMatmul(runtime, config.compute.threads > 0 ? { threads: config.compute.threads } : {});
   const dicomImages = { device, ...(config.preprocess.window ? { window: config.preprocess.window } : {}) };
@@ -45,7 +45,7 @@ export async function nodeTrainingEnvironment(options: {
     tracker: store,
     registry: store,
     writeBundle: async (runId, manifest, files) => {
-      const location = resolve(join(storeRoot, 'bundles', runId));
+      const location = resolve(join(store.root, 'bundles', runId));
       return { location, manifest: await writeBundleFolder(location, manifest, files) };
     },
     fastMatmul,
@@ -59,7 +59,7 @@ export async function nodeTrainingEnvironment(options: {
     store,
     close: () => {
       void fastMatmul.release();
-      store.close();
+      void store.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import { loadBundle, type BundleSource } from '../bundle/source.js';
 import type { Bundle } from '../bundle/bundle.js';
 import { BundleError } from '../errors.js';
 import { bundleSourceAt } from './bundle-folder.js';
-import { SqliteTrackingStore } from './tracking/index.js';
+import { openTrackingStore } from './tracking/index.js';
 
 /** A bundle named on the command line, and the registry version it is (null for a path). */
 export interface ResolvedBundle {
@@ -34,13 +34,13 @@ export async function resolveBundle(argument: string, storeRoot: string): Promis
   const reference = parseModelReference(argument);
   if (!reference) throw new BundleError('BUNDLE_NOT_FOUND', `${argument} is neither a bundle folder or .tar file nor NAME@ALIAS / NAME@VERSION`);
   const { name } = reference;
-  const store = SqliteTrackingStore.open(storeRoot);
+  const store = await openTrackingStore(storeRoot);
   try {
     const version = 'version' in reference ? await store.getVersion(name, reference.version) : await store.getByAlias(name, reference.alias);
-    if (!version) throw new BundleError('BUNDLE_NOT_FOUND', `model "${name}" has no ${'version' in reference ? `version "${reference.version}"` : `alias "${reference.alias}"`} in ${storeRoot}`);
+    if (!version) throw new BundleError('BUNDLE_NOT_FOUND', `model "${name}" has no ${'version' in reference ? `version "${reference.version}"` : `alias "${reference.alias}"`} in ${store.location}`);
     return { source: await bundleSourceAt(version.bundle), registered: { name: version.name, version: version.version, digest: version.bundleDigest } };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -1,4 +1,4 @@
-export { openTrackingStore } from './open-tracking-store.js';
+export { openTrackingStore, trackingStoreFolder } from './open-tracking-store.js';
 export { isPostgresLocation } from './postgres/location.js';
 export { PostgresTrackingStore } from './postgres/postgres-store.js';
 export type { RunOverview } from './run-overviews.js';
