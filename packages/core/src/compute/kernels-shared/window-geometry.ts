@@ -150,3 +150,32 @@ export function outputIndex(i: number, pad: number, k: number, dilation: number,
   const o = t / stride;
   return o < outSize ? o : -1;
 }
+
+/** Attributes of the pooling kernels (ONNX MaxPool / AveragePool with ceil_mode 0). */
+export interface PoolAttrs extends WindowAttrs {
+  /** The window's [kH, kW]. */
+  readonly kernelShape: readonly [number, number];
+}
+
+/** A pooling backward kernel's attributes: the forward's, plus its input's [height, width]. */
+export interface PoolBackwardAttrs extends PoolAttrs {
+  readonly inputSize: readonly [number, number];
+}
+
+export function poolGeometry(kernel: string, x: TensorSpec, attrs: PoolAttrs): WindowGeometry {
+  return windowGeometry(kernel, assertNchw(kernel, 'x', x), attrs.kernelShape, attrs);
+}
+
+/** The forward window of a pooling gradient dy [N, C, OH, OW], checked against the input size. */
+export function poolBackwardGeometry(kernel: string, dy: TensorSpec, attrs: PoolBackwardAttrs): WindowGeometry {
+  const [batch, channels, outHeight, outWidth] = assertNchw(kernel, 'dy', dy);
+  const { inputSize } = attrs;
+  if (!Array.isArray(inputSize) || inputSize.length !== 2 || !inputSize.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ShapeError(`kernel "${kernel}": inputSize ${JSON.stringify(inputSize)} must be the forward input's [height, width]`);
+  }
+  const g = windowGeometry(kernel, [batch, channels, inputSize[0], inputSize[1]], attrs.kernelShape, attrs);
+  if (g.outHeight !== outHeight || g.outWidth !== outWidth) {
+    throw new ShapeError(`kernel "${kernel}": dy ${formatShape(dy.shape)} is not the output of a ${inputSize[0]}×${inputSize[1]} input, which is ${g.outHeight}×${g.outWidth}`);
+  }
+  return g;
+}

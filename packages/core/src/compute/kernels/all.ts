@@ -1,24 +1,30 @@
 import type { KernelCases } from '../kernel.js';
-import { activationBackwardCases } from './activation-backward/activation-backward.cases.js';
 import { activationCases } from './activation/activation.cases.js';
+import { activationBackwardCases } from './activation-backward/activation-backward.cases.js';
 import { adamUpdateCases } from './adam-update/adam-update.cases.js';
 import { addCases } from './add/add.cases.js';
-import { batchNormBackwardCases } from './batch-norm-backward/batch-norm-backward.cases.js';
-import { batchNormCases } from './batch-norm/batch-norm.cases.js';
-import { augmentImagesCases } from './augment-images/augment-images.cases.js';
 import { argmaxCases } from './argmax/argmax.cases.js';
+import { augmentImagesCases } from './augment-images/augment-images.cases.js';
+import { avgPoolCases } from './avg-pool/avg-pool.cases.js';
+import { avgPoolBackwardCases } from './avg-pool-backward/avg-pool-backward.cases.js';
+import { batchNormCases } from './batch-norm/batch-norm.cases.js';
+import { batchNormBackwardCases } from './batch-norm-backward/batch-norm-backward.cases.js';
 import { clampCases } from './clamp/clamp.cases.js';
 import { colorCases } from './color/color.cases.js';
 import { concatRowsCases } from './concat-rows/concat-rows.cases.js';
+import { conv2dCases } from './conv2d/conv2d.cases.js';
 import { conv2dBackwardInputCases } from './conv2d-backward-input/conv2d-backward-input.cases.js';
 import { conv2dBackwardWeightCases } from './conv2d-backward-weight/conv2d-backward-weight.cases.js';
-import { conv2dCases } from './conv2d/conv2d.cases.js';
 import { covarianceCases } from './covariance/covariance.cases.js';
 import { dropoutCases } from './dropout/dropout.cases.js';
 import { gatherRowsCases } from './gather-rows/gather-rows.cases.js';
+import { globalAveragePoolCases } from './global-average-pool/global-average-pool.cases.js';
+import { globalAveragePoolBackwardCases } from './global-average-pool-backward/global-average-pool-backward.cases.js';
 import { gramCases } from './gram/gram.cases.js';
 import { hogCases } from './hog/hog.cases.js';
 import { matmulCases } from './matmul/matmul.cases.js';
+import { maxPoolCases } from './max-pool/max-pool.cases.js';
+import { maxPoolBackwardCases } from './max-pool-backward/max-pool-backward.cases.js';
 import { mulCases } from './mul/mul.cases.js';
 import { normalizeCases } from './normalize/normalize.cases.js';
 import { pairwiseSimilarityCases } from './pairwise-similarity/pairwise-similarity.cases.js';
@@ -27,9 +33,9 @@ import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js'
 import { resizeNearestCases } from './resize-nearest/resize-nearest.cases.js';
 import { scaleCases } from './scale/scale.cases.js';
 import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
-import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
 import { similarityTopKCases } from './similarity-top-k/similarity-top-k.cases.js';
 import { softmaxCases } from './softmax/softmax.cases.js';
+import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
 import { squaredNormCases } from './squared-norm/squared-norm.cases.js';
 import { topKCases } from './top-k/top-k.cases.js';
 import { topKMergeCases } from './top-k-merge/top-k-merge.cases.js';
@@ -49,6 +55,8 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   addCases,
   argmaxCases,
   augmentImagesCases,
+  avgPoolBackwardCases,
+  avgPoolCases,
   batchNormBackwardCases,
   batchNormCases,
   clampCases,
@@ -60,9 +68,13 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   covarianceCases,
   dropoutCases,
   gatherRowsCases,
+  globalAveragePoolBackwardCases,
+  globalAveragePoolCases,
   gramCases,
   hogCases,
   matmulCases,
+  maxPoolBackwardCases,
+  maxPoolCases,
   mulCases,
   normalizeCases,
   pairwiseSimilarityCases,
