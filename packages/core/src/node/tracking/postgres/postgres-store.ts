@@ -135,15 +135,21 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async logMetrics(runId: string, metrics: Readonly<Record<string, number>>, step: number): Promise<void> {
     assertMetrics(metrics, step);
-    const entries = Object.entries(metrics);
-    const time = Date.now();
-    await inTransaction(this.#pool, async (client) => {
-      await this.#runningRow(client, runId);
-      if (entries.length === 0) return;
-      // One statement for the step's metrics; their order in it is their insertion order.
-      const values = entries.map((_, k) => `($1, $${k * 2 + 4}, $${k * 2 + 5}, $2, $3)`).join(', ');
-      await client.query(`INSERT INTO metrics (run_id, key, value, step, time) VALUES ${values}`, [runId, step, time, ...entries.flat()]);
-    });
+    const keys = Object.keys(metrics);
+    if (keys.length === 0) {
+      await this.#runningRow(this.#pool, runId, '');
+      return;
+    }
+    // One statement, so one round trip and atomic by itself: the step's metrics go in together, in
+    // their order, only while the run is running (its row share-locked against an endRun meanwhile).
+    const { rowCount } = await this.#pool.query(
+      `WITH run AS (SELECT id FROM runs WHERE id = $1 AND status = 'running' FOR SHARE)
+       INSERT INTO metrics (run_id, key, value, step, time)
+       SELECT run.id, m.key, m.value, $2, $3 FROM run, unnest($4::text[], $5::float8[]) WITH ORDINALITY AS m(key, value, n) ORDER BY m.n`,
+      [runId, step, Date.now(), keys, keys.map((k) => metrics[k])],
+    );
+    // Nothing written: say why (no such run, or it ended).
+    if (rowCount === 0) await this.#runningRow(this.#pool, runId, '');
   }
 
   async setTags(runId: string, tags: Readonly<Record<string, string>>): Promise<void> {
@@ -354,7 +360,7 @@ export class PostgresTrackingStore implements TrackingStore {
   }
 
   /** Metrics and params belong to the run while it runs; an ended run is a record, not a draft. */
-  async #runningRow(db: Queryable, runId: string, lock: 'FOR SHARE' | 'FOR UPDATE' = 'FOR SHARE'): Promise<RunRow> {
+  async #runningRow(db: Queryable, runId: string, lock: '' | 'FOR SHARE' | 'FOR UPDATE' = 'FOR SHARE'): Promise<RunRow> {
     const row = await this.#runRow(db, runId, lock);
     if (row.status !== 'running') throw new TrackingError('TRACKING_CONFLICT', `run ${runId} already ended (${row.status}); it takes no more params or metrics`);
     return row;
