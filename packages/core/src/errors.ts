@@ -328,3 +328,20 @@ export class RetrainError extends CvfError {
     super(code, message, options);
   }
 }
+
+/**
+ * Stable codes of `cvf consume` on message streams. STREAM_PAYLOAD_INVALID: a message without an
+ * id, with neither or both of an image and a reference, or a field of the wrong kind;
+ * STREAM_REFERENCE_FAILED: a referenced file or URL could not be read; STREAM_ENTRY_DELETED: the
+ * entry left the stream (trimmed) before it was processed; STREAM_URL_INVALID: a server URL or
+ * stream option that cannot be used; STREAM_SERVER_FAILED: the server refused or dropped a call.
+ */
+export type StreamErrorCode = 'STREAM_PAYLOAD_INVALID' | 'STREAM_REFERENCE_FAILED' | 'STREAM_ENTRY_DELETED' | 'STREAM_URL_INVALID' | 'STREAM_SERVER_FAILED';
+
+/** A message of a stream could not be turned into an input, or the stream itself cannot be used; the message names the value and the valid options. */
+export class StreamError extends CvfError {
+  declare readonly code: StreamErrorCode;
+  constructor(code: StreamErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
+  }
+}
