@@ -35,6 +35,8 @@ export type CaseSearchIndex = VectorIndex | DiskVectorIndex;
 /** How a host stores a disk index inside a bundle and opens it again. */
 export interface DiskIndexAdapter {
   readonly kind: DiskIndexKind;
+  /** The file among `write`'s that describes the index (dim, metric, metadata fields). */
+  readonly descriptionFile: string;
   /** The index's files (paths relative to its folder → bytes), holding the vectors and metadata of `index`. */
   write(index: VectorIndex): Promise<Map<string, Uint8Array>>;
   /** Opens files written by `write` (verified with the rest of the bundle); INDEX_CORRUPT when they hold another metric. */

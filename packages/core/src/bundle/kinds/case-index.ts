@@ -9,14 +9,29 @@ import { savedStage, type SavedStage, type StageFiles } from '../stage-kind.js';
 import { decodeJson, encodeJson } from './json-file.js';
 import { outOfDistributionSchema, type OutOfDistribution } from './out-of-distribution.js';
 
-/** The case index: training embeddings for similar-case retrieval (and the kNN head), with each case's id and label. */
-export const indexStageSchema = z.strictObject({
-  kind: z.literal('index'),
-  params: indexSchema,
-  files: z.strictObject({ index: bundlePathSchema, cases: bundlePathSchema }),
-  /** Absent in bundles written before it existed: their predictions are not checked for it. */
-  outOfDistribution: outOfDistributionSchema.optional(),
-});
+/** Roles of a disk index's table files: `table:` and the file's path inside the index folder. */
+const TABLE_ROLE = 'table:';
+
+/**
+ * The case index: training embeddings for similar-case retrieval (and the kNN head), with each
+ * case's id and label. A disk kind (lancedb) is a folder of the bundle: `index` names its
+ * description file, and each file of its table has a role of its own (`table:<path>`), so every
+ * one is listed and checksummed like any other bundle file.
+ */
+export const indexStageSchema = z
+  .strictObject({
+    kind: z.literal('index'),
+    params: indexSchema,
+    files: z.strictObject({ index: bundlePathSchema, cases: bundlePathSchema }).catchall(bundlePathSchema),
+    /** Absent in bundles written before it existed: their predictions are not checked for it. */
+    outOfDistribution: outOfDistributionSchema.optional(),
+  })
+  .superRefine((stage, ctx) => {
+    for (const role of Object.keys(stage.files)) {
+      if (role === 'index' || role === 'cases' || (stage.params.kind === 'lancedb' && role.startsWith(TABLE_ROLE))) continue;
+      ctx.addIssue({ code: 'custom', path: ['files', role], message: `role "${role}" is not a file of a ${stage.params.kind} index (index, cases${stage.params.kind === 'lancedb' ? `, ${TABLE_ROLE}<path>` : ''})` });
+    }
+  });
 export type IndexStage = z.output<typeof indexStageSchema>;
 
 /** Index ids are positions in these lists. */
@@ -35,47 +50,40 @@ export interface CaseIndex {
   readonly cases: CaseList;
 }
 
-/** Where a disk index's files sit in the bundle: its listing names them, relative to this folder. */
+/** The folder of a disk index inside the bundle. */
 const DISK_INDEX_FOLDER = 'index.lancedb';
-
-/** The `index` file of a disk kind: the files of its folder (each also listed, with its checksum, in the manifest). */
-const diskListingSchema = z.strictObject({ folder: z.literal(DISK_INDEX_FOLDER), files: z.array(z.string()).min(1) });
 
 export async function saveIndexStage(index: VectorIndex, cases: CaseList, params: IndexStage['params'], outOfDistribution?: OutOfDistribution): Promise<SavedStage<IndexStage>> {
   const caseBytes = encodeJson({ ids: cases.ids, labels: cases.labels });
+  const ood = outOfDistribution && { outOfDistribution };
   if (params.kind !== 'lancedb') {
-    return savedStage(
-      { kind: 'index', params, files: { index: 'index.bin', cases: 'cases.json' }, ...(outOfDistribution && { outOfDistribution }) },
-      { index: serializeIndex(index), cases: caseBytes },
-    );
+    return savedStage({ kind: 'index', params, files: { index: 'index.bin', cases: 'cases.json' }, ...ood }, { index: serializeIndex(index), cases: caseBytes });
   }
-  // The table's folder goes into the bundle file by file, so every file is checksummed and verified on load.
-  const table = await diskIndexAdapter(params.kind).write(index);
-  const saved = savedStage<IndexStage>(
-    { kind: 'index', params, files: { index: `${DISK_INDEX_FOLDER}.json`, cases: 'cases.json' }, ...(outOfDistribution && { outOfDistribution }) },
-    { index: encodeJson({ folder: DISK_INDEX_FOLDER, files: [...table.keys()] }), cases: caseBytes },
-  );
-  const files = new Map(saved.files);
-  for (const [path, bytes] of table) files.set(`${DISK_INDEX_FOLDER}/${path}`, bytes);
-  return { stage: saved.stage, files };
+  const adapter = diskIndexAdapter(params.kind);
+  const written = await adapter.write(index);
+  const description = written.get(adapter.descriptionFile);
+  if (!description) throw new BundleError('BUNDLE_INVALID', `the ${params.kind} index was written without its ${adapter.descriptionFile}`);
+  const files: IndexStage['files'] = { index: `${DISK_INDEX_FOLDER}/${adapter.descriptionFile}`, cases: 'cases.json' };
+  const bytes: StageFiles<IndexStage> & Record<string, Uint8Array> = { index: description, cases: caseBytes };
+  for (const [path, content] of written) {
+    if (path === adapter.descriptionFile) continue;
+    files[`${TABLE_ROLE}${path}`] = `${DISK_INDEX_FOLDER}/${path}`;
+    bytes[`${TABLE_ROLE}${path}`] = content;
+  }
+  return savedStage<IndexStage>({ kind: 'index', params, files, ...ood }, bytes);
 }
 
 /**
- * Loads the case index. A disk kind needs the bundle's other files (its table) and the adapter of
- * a host that can open it: in a browser, INDEX_KIND_UNAVAILABLE names the kind.
+ * Loads the case index. A disk kind needs the adapter of a host that can open it: in a browser,
+ * INDEX_KIND_UNAVAILABLE names the kind.
  */
-export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexStage>, bundleFiles: ReadonlyMap<string, Uint8Array> = new Map()): Promise<CaseIndex> {
+export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexStage>): Promise<CaseIndex> {
   const cases = decodeJson(files.cases, caseListSchema, stage.files.cases);
   if (stage.params.kind === 'lancedb') {
     const adapter = diskIndexAdapter(stage.params.kind);
-    const listing = decodeJson(files.index, diskListingSchema, stage.files.index);
-    const table = new Map<string, Uint8Array>();
-    for (const path of listing.files) {
-      const bytes = bundleFiles.get(`${listing.folder}/${path}`);
-      if (!bytes) throw new BundleError('BUNDLE_CORRUPT', `bundle file "${listing.folder}/${path}" (a file of the LanceDB case index) is missing`);
-      table.set(path, bytes);
-    }
-    // The dimension is checked against PCA and the head by assertStagesAgree; here, against the table's own description.
+    const table = new Map<string, Uint8Array>([[adapter.descriptionFile, files.index]]);
+    for (const [role, bytes] of Object.entries(files)) if (role.startsWith(TABLE_ROLE)) table.set(role.slice(TABLE_ROLE.length), bytes);
+    // The dimension is checked against PCA and the head by assertStagesAgree; the metric here.
     return { index: await adapter.open(table, { metric: stage.params.metric }), cases };
   }
   const index = await deserializeIndex(files.index);

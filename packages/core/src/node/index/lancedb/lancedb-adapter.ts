@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { IndexError } from '../../../errors.js';
 import type { DiskIndexAdapter } from '../../../index/disk-index.js';
 import type { VectorIndex } from '../../../index/types.js';
-import { LanceDbIndex } from './lancedb-index.js';
+import { LANCEDB_DESCRIPTION_FILE, LanceDbIndex } from './lancedb-index.js';
 
 /** Vectors per write: LanceDB writes one data file per add, so the vectors go in large batches. */
 const WRITE_BATCH = 65536;
@@ -18,6 +18,7 @@ const WRITE_BATCH = 65536;
  */
 export const lanceDbIndexAdapter: DiskIndexAdapter = {
   kind: 'lancedb',
+  descriptionFile: LANCEDB_DESCRIPTION_FILE,
 
   async write(index: VectorIndex): Promise<Map<string, Uint8Array>> {
     const scratch = await mkdtemp(join(tmpdir(), 'cvf-lancedb-write-'));
