@@ -15,6 +15,7 @@ import { registerRetrain } from './commands/retrain.js';
 import { registerRuns } from './commands/runs.js';
 import { registerScheduler } from './commands/scheduler.js';
 import { registerServe } from './commands/serve.js';
+import { registerStore } from './commands/store.js';
 import { registerStudio } from './commands/studio.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -49,6 +50,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerData(program);
   registerBench(program);
   registerStudio(program);
+  registerStore(program);
   registerMonitor(program);
   registerScheduler(program);
   registerAudit(program);

@@ -1,4 +1,5 @@
 export { openTrackingStore, trackingStoreFolder } from './open-tracking-store.js';
+export { copySqliteStoreToPostgres, type StoreCopyReport } from './postgres/copy-from-sqlite.js';
 export { isPostgresLocation } from './postgres/location.js';
 export { PostgresTrackingStore } from './postgres/postgres-store.js';
 export type { RunOverview } from './run-overviews.js';
