@@ -69,7 +69,9 @@ async function runWorker(options: WorkerOptions): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const running = worker.run();
-  if (!json) process.stderr.write(`worker on ${options.queue} (queue ${BATCH_QUEUE}, concurrency ${options.concurrency}); SIGTERM finishes the current shard and exits\n`);
+  await worker.waitUntilReady();
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', queue: BATCH_QUEUE, concurrency: options.concurrency })}\n`);
+  else process.stderr.write(`worker on ${options.queue} (queue ${BATCH_QUEUE}, concurrency ${options.concurrency}); SIGTERM finishes the current shard and exits\n`);
   await stop;
   // close() waits for the shards in progress to finish and takes no new ones.
   await worker.close();
