@@ -14,6 +14,6 @@ export const avgPool: KernelDef<'x', 'out', AvgPoolAttrs> = {
   outputs: avgPoolOutputs,
   cpu: ({ x }, attrs, { out }) => avgPoolCpu(x.data, out as Float32Array, poolGeometry('avg-pool', x, attrs), attrs.countIncludePad ?? false),
   wgsl: avgPoolWgsl,
-  // Sums of at most kH·kW values: a few f32 roundings against float64.
-  tolerance: 1e-5,
+  // Sums of at most kH·kW values, f32 on the GPU against float64: worst seen 1.2e-7 (20 seeds).
+  tolerance: 1e-6,
 };

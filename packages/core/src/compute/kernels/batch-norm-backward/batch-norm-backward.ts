@@ -13,5 +13,6 @@ export const batchNormBackward: KernelDef<BatchNormBackwardInputs, 'dx' | 'dscal
   outputs: batchNormBackwardOutputs,
   cpu: batchNormBackwardCpu,
   wgsl: batchNormBackwardWgsl,
-  tolerance: 1e-3,
+  // The same tree sums, then dx from them: worst seen 6.8e-7 (20 seeds).
+  tolerance: 1e-5,
 };

@@ -19,5 +19,6 @@ export const batchNorm: KernelDef<BatchNormInputs, BatchNormOutputs, BatchNormAt
   outputs: batchNormOutputs,
   cpu: batchNormCpu,
   wgsl: batchNormWgsl,
-  tolerance: 1e-4,
+  // Tree sums of up to 1,600 elements per channel in f32 against two-pass float64: worst seen 3.3e-7 (20 seeds).
+  tolerance: 1e-5,
 };

@@ -13,5 +13,6 @@ export const conv2dBackwardInput: KernelDef<'dy' | 'w', 'dx', Conv2dBackwardInpu
   outputs: conv2dBackwardInputOutputs,
   cpu: ({ dy, w }, attrs, { dx }) => conv2dBackwardInputCpu(dy.data, w.data, dx as Float32Array, convBackwardInputGeometry(dy, w, attrs)),
   wgsl: conv2dBackwardInputWgsl,
-  tolerance: 1e-3,
+  // f32 sums of up to M/group·kH·kW products against float64: worst seen 1.3e-5 (20 seeds, up to 630 terms).
+  tolerance: 1e-4,
 };

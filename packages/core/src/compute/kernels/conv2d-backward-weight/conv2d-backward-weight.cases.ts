@@ -1,5 +1,5 @@
 import type { KernelCase, KernelCases } from '../../kernel.js';
-import { randomConvProblem } from '../conv2d/conv2d.cases.js';
+import { randomConvProblems } from '../conv2d/conv2d.cases.js';
 import { convGeometry } from '../conv2d/conv2d.shape.js';
 import { conv2dBackwardWeight, type Conv2dBackwardWeightAttrs } from './conv2d-backward-weight.js';
 
@@ -44,8 +44,7 @@ export const conv2dBackwardWeightCases: KernelCases<Conv2dBackwardWeightAttrs> =
   ],
   random: (rng) => {
     const cases: Omit<KernelCase<Conv2dBackwardWeightAttrs>, 'expected'>[] = [];
-    for (let k = 0; k < 2; k++) {
-      const p = randomConvProblem(rng);
+    for (const p of randomConvProblems(rng)) {
       const g = convGeometry('conv2d', { shape: p.x, dtype: 'f32' }, { shape: p.w, dtype: 'f32' }, p.attrs);
       const dy = [g.batch, g.outChannels, g.outHeight, g.outWidth];
       const size = (s: number[]) => s.reduce((a, b) => a * b, 1);

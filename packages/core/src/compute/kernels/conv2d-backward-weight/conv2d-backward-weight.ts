@@ -16,5 +16,6 @@ export const conv2dBackwardWeight: KernelDef<'x' | 'dy', 'dw', Conv2dBackwardWei
   outputs: conv2dBackwardWeightOutputs,
   cpu: ({ x, dy }, attrs, { dw }) => conv2dBackwardWeightCpu(x.data, dy.data, dw as Float32Array, convBackwardWeightGeometry(x, dy, attrs)),
   wgsl: conv2dBackwardWeightWgsl,
-  tolerance: 1e-3,
+  // f32 sums over the batch's output pixels (16-deep tiles in order) against float64: worst seen 1.9e-6 (20 seeds).
+  tolerance: 1e-4,
 };

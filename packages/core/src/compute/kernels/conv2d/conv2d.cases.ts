@@ -4,12 +4,28 @@ import { conv2d, type Conv2dAttrs } from './conv2d.js';
 
 const NINE = { shape: [1, 1, 3, 3], dtype: 'f32' as const, data: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
 
+export interface ConvProblem {
+  readonly x: number[];
+  readonly w: number[];
+  readonly kernel: [number, number];
+  readonly attrs: Conv2dAttrs & { group: number };
+}
+
 /**
- * A random convolution problem crossing the 64-wide tiles in rows (N·OH·OW) and columns (output
- * channels per group): random kernel, stride, padding, dilation and grouping. Shared with the
- * backward kernels' cases, which differentiate the same problems.
+ * Random convolution problems, shared with the backward kernels' cases (which differentiate the
+ * same problems): two with random kernel, stride, padding, dilation and grouping whose output
+ * pixels cross the 64-row tiles, and one with 65–70 input and output channels, so that every
+ * kernel's matrix product (whose rows and columns are pixels or channels) crosses tile edges in
+ * both directions.
  */
-export function randomConvProblem(rng: Rng): { x: number[]; attrs: Conv2dAttrs & { group: number }; w: number[]; kernel: [number, number] } {
+export function randomConvProblems(rng: Rng): ConvProblem[] {
+  const c = rng.int(65, 70);
+  const size = rng.int(5, 7);
+  const wide: ConvProblem = { x: [1, c, size, size], w: [rng.int(65, 70), c, 3, 3], kernel: [3, 3], attrs: { pads: [1, 1, 1, 1], group: 1 } };
+  return [randomConvProblem(rng), randomConvProblem(rng), wide];
+}
+
+function randomConvProblem(rng: Rng): ConvProblem {
   const group = rng.int(1, 2);
   const kernel: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
   const dilations: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
@@ -67,8 +83,7 @@ export const conv2dCases: KernelCases<Conv2dAttrs> = {
   ],
   random: (rng) => {
     const cases: Omit<KernelCase<Conv2dAttrs>, 'expected'>[] = [];
-    for (let k = 0; k < 2; k++) {
-      const p = randomConvProblem(rng);
+    for (const p of randomConvProblems(rng)) {
       const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
       cases.push({
         name: `random x [${p.x.join(', ')}] w [${p.w.join(', ')}] ${JSON.stringify(p.attrs)}`,

@@ -18,7 +18,7 @@ export const conv2d: KernelDef<'x' | 'w' | 'b', 'out', Conv2dAttrs> = {
   outputs: conv2dOutputs,
   cpu: ({ x, w, b }, attrs, { out }) => conv2dCpu(x.data, w.data, b.data, out as Float32Array, convGeometry('conv2d', x, w, attrs)),
   wgsl: conv2dWgsl,
-  // A sum of up to C·kH·kW products in f32 on the GPU against float64 on the CPU: worst seen 2.4e-6
-  // (three seeds, up to 144 taps of values in [−1, 1]); matmul's reduction tolerance applies.
-  tolerance: 1e-3,
+  // Sums of up to C·kH·kW products accumulated in f32 on the GPU against float64 on the CPU:
+  // worst seen 1.3e-5 (20 seeds of the random cases, up to 630 taps of values in [−1, 1]).
+  tolerance: 1e-4,
 };

