@@ -17,14 +17,14 @@ describe.skipIf(redisUnavailable())('cvf consume --redis-stream', () => {
   let bundle: string;
   let redis: RedisServer;
   let client: Redis;
-  let images: { png: Uint8Array }[];
+  let images: Uint8Array[];
   let references: ReferenceServer;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cvf-consume-redis-'));
     [bundle, redis, images] = await Promise.all([trainPatternBundle(dir), startRedis(), patternImages(24, 11)]);
     client = new Redis(redis.port, '127.0.0.1');
-    references = await startReferenceServer(images.map((i) => i.png));
+    references = await startReferenceServer(images);
   }, 120_000);
   afterAll(async () => {
     client?.disconnect();
@@ -43,15 +43,15 @@ describe.skipIf(redisUnavailable())('cvf consume --redis-stream', () => {
     mkdirSync(refRoot);
     // What cvf predict answers for each image, read from a file.
     const files = [0, 1, 2, 3, 4, 5].map((i) => join(refRoot, `${i}.png`));
-    files.forEach((file, i) => writeFileSync(file, images[i]!.png));
+    files.forEach((file, i) => writeFileSync(file, images[i]!));
     const predictedFiles = await runCli('predict', bundle, ...files, '--device', 'cpu', '--no-audit', '--json');
     expect(predictedFiles.exitCode, predictedFiles.stderr).toBe(0);
     const predicted = new Map((JSON.parse(predictedFiles.stdout) as { label: string; probabilities: number[] }[]).map((p, i) => [i, p]));
     const inputs: { fields: (string | Buffer)[]; want: { status: 'ok'; image: number } | { status: 'error'; code: string } }[] = [
-      ...[0, 2, 3, 4].map((i) => ({ fields: ['id', `img-${i}`, 'image', Buffer.from(images[i]!.png), 'content-type', 'image/png'], want: { status: 'ok' as const, image: i } })),
+      ...[0, 2, 3, 4].map((i) => ({ fields: ['id', `img-${i}`, 'image', Buffer.from(images[i]!), 'content-type', 'image/png'], want: { status: 'ok' as const, image: i } })),
       { fields: ['id', 'file-1', 'ref', join(refRoot, '1.png')], want: { status: 'ok', image: 1 } },
       { fields: ['id', 'url-5', 'ref', `${references.url}/image/5`], want: { status: 'ok', image: 5 } },
-      { fields: ['image', Buffer.from(images[6]!.png)], want: { status: 'error', code: 'STREAM_PAYLOAD_INVALID' } },
+      { fields: ['image', Buffer.from(images[6]!)], want: { status: 'error', code: 'STREAM_PAYLOAD_INVALID' } },
       { fields: ['id', 'empty'], want: { status: 'error', code: 'STREAM_PAYLOAD_INVALID' } },
       { fields: ['id', 'garbage', 'image', Buffer.from('not an image at all')], want: { status: 'error', code: 'INPUT_UNSUPPORTED_MEDIA' } },
       { fields: ['id', 'outside', 'ref', '/etc/passwd'], want: { status: 'error', code: 'STREAM_PAYLOAD_INVALID' } },
@@ -91,7 +91,7 @@ describe.skipIf(redisUnavailable())('cvf consume --redis-stream', () => {
     // m0..m3 inline, m4..m11 URLs the server holds (the first consumer is stuck mid-batch on them), m12..m19 inline.
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const fields = i >= 4 && i < 12 ? ['ref', `${references.url}/image/${i}`] : ['image', Buffer.from(images[i]!.png)];
+      const fields = i >= 4 && i < 12 ? ['ref', `${references.url}/image/${i}`] : ['image', Buffer.from(images[i]!)];
       ids.push((await client.xadd('kill', '*', 'id', `m${i}`, ...fields))!);
     }
     references.hold();

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { PATTERN_CLASSES, patternPipeline, patternPng, writePatternFolders } from '../testing/pattern-images.js';
+import { patternPipeline, patternPng, writePatternFolders } from '../testing/pattern-images.js';
 import { runCli } from '../testing/run-cli.js';
 
 /** Trains the pattern model (hbars, vbars, square) in `dir`; returns its bundle folder. */
@@ -20,11 +20,11 @@ export async function trainPatternBundle(dir: string): Promise<string> {
   return (JSON.parse(trained.stdout.trim().split('\n').at(-1)!) as { bundle: string }).bundle;
 }
 
-/** `count` low-noise pattern PNGs (the model gets these right), class i % 3, with their labels. */
-export async function patternImages(count: number, seed: number): Promise<{ png: Uint8Array; label: string }[]> {
+/** `count` low-noise pattern PNGs (class i % 3) — the model's inputs in the consume tests. */
+export async function patternImages(count: number, seed: number): Promise<Uint8Array[]> {
   const rng = new Rng(seed);
-  const out: { png: Uint8Array; label: string }[] = [];
-  for (let i = 0; i < count; i++) out.push({ png: await patternPng(i % 3, rng, 4), label: PATTERN_CLASSES[i % 3]! });
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) out.push(await patternPng(i % 3, rng, 4));
   return out;
 }
 

@@ -117,7 +117,8 @@ function fieldsOf(message: JsMsg): Map<string, Uint8Array> {
   return fields;
 }
 
-const isNotFound = (error: unknown) => error instanceof Error && /not found/i.test(error.message);
+/** A stream, consumer or subject the server has none of (its messages say so in words, and differ between calls). */
+const isNotFound = (error: unknown) => error instanceof Error && /not found|no stream matches/i.test(error.message);
 
 /** The name of the stream that stores `subject`, if one does. */
 async function streamCapturing(jsm: JetStreamManager, subject: string): Promise<string | undefined> {

@@ -1,0 +1,59 @@
+import { redisUnavailable, startRedis, type RedisServer } from '@cvf/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStreamSource, resultMarkerKey, type RedisSourceOptions } from './redis-source.js';
+import { parseRedisStreamUrl } from './redis-stream-url.js';
+
+describe.skipIf(redisUnavailable())('RedisStreamSource', () => {
+  let redis: RedisServer;
+  let client: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.port, '127.0.0.1');
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.stop();
+  });
+
+  const options = (stream: string, consumer: string): RedisSourceOptions => ({
+    address: parseRedisStreamUrl(`redis://127.0.0.1:${redis.port}/${stream}`),
+    group: 'g',
+    consumer,
+    outStream: `${stream}:results`,
+    claimIdleMs: 1,
+    dedupTtlS: 60,
+    model: { name: 'm', version: 1, configHash: 'h' },
+  });
+
+  it("claims a dead consumer's entries, writes a result once however often it completes, and answers an entry trimmed while pending", async () => {
+    const source = await RedisStreamSource.open(options('claims', 'live'));
+    const kept = (await client.xadd('claims', '*', 'id', 'a', 'image', 'x'))!;
+    const trimmed = (await client.xadd('claims', '*', 'id', 'b', 'image', 'y'))!;
+    // A consumer that read both and died.
+    await client.xreadgroup('GROUP', 'g', 'dead', 'COUNT', 2, 'STREAMS', 'claims', '>');
+    await client.xdel('claims', trimmed);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // idle longer than claimIdleMs (1 ms)
+
+    const claimed = await source.next(10);
+    expect(claimed.map((m) => m.sourceId).sort()).toEqual([kept, trimmed].sort());
+    expect(claimed.find((m) => m.sourceId === kept)!.fields!.get('id')).toEqual(new TextEncoder().encode('a'));
+    expect(claimed.find((m) => m.sourceId === trimmed)!.fields).toBeNull();
+
+    const result = { sourceId: kept, id: 'a', error: { code: 'X', message: 'y' } };
+    await source.complete([result]);
+    // The same entry completed again (a second consumer that held it before the claim): not written twice.
+    await source.complete([result]);
+    const written = await client.xrange('claims:results', '-', '+');
+    expect(written).toHaveLength(1);
+    expect(written[0]![1].slice(0, 6)).toEqual(['source-id', kept, 'id', 'a', 'status', 'error']);
+    expect(await client.get(resultMarkerKey('claims:results', 'claims', kept))).toBe(written[0]![0]);
+    // Redis drops a trimmed entry from the pending list as it reports it: nothing is left to acknowledge,
+    // and its error result is still written, so the output answers every entry.
+    expect(((await client.xpending('claims', 'g')) as [number])[0]).toBe(0);
+    await source.complete([{ sourceId: trimmed, error: { code: 'STREAM_ENTRY_DELETED', message: 'gone' } }]);
+    expect((await client.xrange('claims:results', '-', '+')).map(([, fields]) => fields[1])).toEqual([kept, trimmed]);
+    await source.close();
+  });
+});
