@@ -60,8 +60,13 @@ describe.skipIf(redisUnavailable())('cvf consume --redis-stream', () => {
     const ids: string[] = [];
     for (const input of inputs) ids.push((await client.xadd('scans', '*', ...input.fields))!);
 
-    const consumer = startConsume([bundle, '--redis-stream', streamUrl('scans'), '--group', 'ward', '--ref-root', refRoot, '--batch', '4', '--device', 'cpu', '--json']);
+    const consumer = startConsume([bundle, '--redis-stream', streamUrl('scans'), '--group', 'ward', '--ref-root', refRoot, '--batch', '4', '--device', 'cpu', '--metrics-port', '0', '--json']);
     await waitUntil('every message has its result', async () => (await client.xlen('scans:results')) >= inputs.length, consumer);
+    // The stream's metrics while it runs: messages predicted, and failures by code.
+    const metrics = await (await fetch(/metrics at (\S+);/.exec(consumer.stderr())![1]!)).text();
+    expect(metrics).toContain('cvf_stream_frames_total{stream="scans"} 6');
+    expect(metrics).toContain('cvf_stream_failures_total{stream="scans",code="STREAM_PAYLOAD_INVALID"} 3');
+    expect(metrics).toContain('cvf_stream_failures_total{stream="scans",code="STREAM_REFERENCE_FAILED"} 1');
     consumer.child.kill('SIGTERM');
     const { code } = await consumer.exited;
     expect(code, consumer.stderr()).toBe(0);

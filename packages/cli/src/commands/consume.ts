@@ -17,7 +17,8 @@ export const CONSUME_DEFAULTS = {
   ackWaitMs: 30_000,
   dedupWindowMs: 3600_000,
   fetchTimeoutMs: 30_000,
-  driftWindow: 0,
+  /** --drift-window when --metrics-port is given (without it no checks run unless asked for). */
+  driftWindowWithMetrics: 100,
 } as const;
 
 export interface ConsumeOptions {
@@ -44,7 +45,7 @@ export interface ConsumeOptions {
   allowSoftware?: boolean;
   allowContractMismatch?: boolean;
   metricsPort?: number;
-  driftWindow: number;
+  driftWindow?: number;
   json?: boolean;
 }
 
@@ -76,7 +77,7 @@ export function registerConsume(program: Command): void {
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter')
     .option('--allow-contract-mismatch', "predict inputs that do not meet the model's input contract instead of answering INPUT_CONTRACT_MISMATCH; their results are marked")
     .option('--metrics-port <port>', 'serve the stream\'s cvf_stream_* metrics (and cvf_drift_* gauges) at http://127.0.0.1:PORT/metrics while it runs (0: a free port)', integerOption(0))
-    .option('--drift-window <n>', 'every n predictions, check the last n for drift against the bundle\'s reference (0: no checks)', integerOption(0), CONSUME_DEFAULTS.driftWindow)
+    .option('--drift-window <n>', `every n predictions, check the last n for drift against the bundle's training reference and export the cvf_drift_* gauges (default ${CONSUME_DEFAULTS.driftWindowWithMetrics} with --metrics-port, else 0: no checks)`, integerOption(0))
     .option('--json', 'print each result as a JSON line once written and acknowledged, and a summary line at the end')
     .action((bundle: string, options: ConsumeOptions) => runAction(Boolean(options.json), async () => runConsume(bundle, consumeBus(options), options), EXIT.badInput));
 }

@@ -1,7 +1,7 @@
 import { Predictor } from '@cvf/core';
 import { createOrtNodeRuntime, loadResolvedBundle, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
-import type { ConsumeOptions } from '../commands/consume.js';
+import { CONSUME_DEFAULTS, type ConsumeOptions } from '../commands/consume.js';
 import { openDevice } from '../commands/predict.js';
 import { resolveModelArgument } from '../model-argument.js';
 import { EXIT } from '../output.js';
@@ -35,7 +35,7 @@ export async function runConsume(bundleArg: string, bus: ConsumeBus, options: Co
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   const device = await openDevice(options.device, Boolean(options.allowSoftware));
-  const monitors = new StreamMonitors({ device, window: options.driftWindow });
+  const monitors = new StreamMonitors({ device, window: options.driftWindow ?? (options.metricsPort === undefined ? 0 : CONSUME_DEFAULTS.driftWindowWithMetrics) });
   let predictor: Predictor | undefined;
   let source: MessageSource | undefined;
   let metrics: { url: string; close(): Promise<void> } | undefined;
