@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,12 +20,15 @@ const skip =
 const scratch = mkdtempSync(join(tmpdir(), 'cvf-e2e-live-'));
 /** Screenshots of each step, for a person to look at (not compared). */
 const SCREENSHOTS = process.env.CVF_SCREENSHOTS ?? join(scratch, 'screenshots');
+/** `CVF_UPDATE_README_FIGURES=1` writes the camera step's screenshot to docs/live.md's figure. */
+const DOCS_FIGURE = join(repoRoot, 'docs/images/live-camera.png');
 
 let server: StudioServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let camera: string;
 let classes: string[] = [];
+let bundleDir: string;
 let requests: RecordedRequest[] = [];
 const pageErrors: string[] = [];
 
@@ -34,7 +37,8 @@ beforeAll(async () => {
   const store = join(scratch, '.cvf');
   const dist = join(scratch, 'dist');
   const [trained] = await Promise.all([trainRegisteredBundle(store), buildStudio(dist)]);
-  classes = (JSON.parse(readFileSync(join(trained.bundle, 'manifest.json'), 'utf8')) as { classes: string[] }).classes;
+  bundleDir = trained.bundle;
+  classes = (JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')) as { classes: string[] }).classes;
   camera = await fakeCameraFile(scratch);
   server = await startStudioServer({ port: 0, host: '127.0.0.1', store, configs: join(repoRoot, 'configs'), dist, trainCommand: { command: process.execPath, args: [] }, log: () => {} });
   browser = await launchChromium(fakeCameraFlags(camera, { allow: true }));
@@ -43,7 +47,7 @@ beforeAll(async () => {
   requests = recordRequests(page);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.goto(new URL('/live', server.url).href);
-  await page.getByTestId('live-compute').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=live-compute]:not([data-backend=""])').waitFor({ timeout: 60_000 });
 }, 240_000);
 
 afterAll(async () => {
@@ -86,7 +90,7 @@ it.skipIf(skip)("infers the fake camera's frames: a label, a growing frame count
   // The chart draws the points: uPlot's canvas is there, a legend entry per class.
   expect(await page.getByTestId('live-chart').locator('canvas').count()).toBe(1);
   expect(await page.getByTestId('live-chart').locator('.u-legend .u-series .u-label').allTextContents()).toEqual(expect.arrayContaining(classes));
-  await page.screenshot({ path: join(SCREENSHOTS, '1-live-camera.png'), fullPage: true });
+  await page.screenshot({ path: process.env.CVF_UPDATE_README_FIGURES === '1' ? DOCS_FIGURE : join(SCREENSHOTS, '1-live-camera.png'), fullPage: true });
 });
 
 it.skipIf(skip)('space pauses and resumes the stream; Escape stops the camera', async () => {
@@ -146,5 +150,31 @@ it.skipIf(skip)('says in words that the camera was refused when the browser deni
     await denied.screenshot({ path: join(SCREENSHOTS, '3-live-camera-refused.png') });
   } finally {
     await refusing.close();
+  }
+});
+
+it.skipIf(skip)('says in words that the model failed to load when its bundle is damaged', async () => {
+  // One byte of the registered bundle's largest file flipped: its SHA-256 no longer matches the manifest.
+  const files = (JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')) as { files: Record<string, { size: number }> }).files;
+  const [largest] = Object.entries(files).sort((a, b) => b[1].size - a[1].size)[0]!;
+  const path = join(bundleDir, largest);
+  const intact = readFileSync(path);
+  const damaged = Buffer.from(intact);
+  damaged[damaged.length >> 1] ^= 0xff;
+  writeFileSync(path, damaged);
+  // A fresh browser: its bundle cache is empty, so the page downloads the damaged bundle.
+  const fresh = await launchChromium(fakeCameraFlags(camera, { allow: true }));
+  try {
+    const broken = await fresh.newPage({ viewport: { width: 1400, height: 900 } });
+    await broken.goto(new URL('/live', server!.url).href);
+    const error = broken.getByTestId('live-model-error');
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.textContent()).toMatch(/^The model fashion-mnist v1 failed to load, so no frame can be inferred: BUNDLE_CORRUPT: .*\b/);
+    expect(await error.textContent()).toContain(largest);
+    expect(await broken.getByTestId('live-compute').textContent()).toBe('no model: it failed to load');
+    await broken.screenshot({ path: join(SCREENSHOTS, '4-live-model-failed.png') });
+  } finally {
+    await fresh.close();
+    writeFileSync(path, intact);
   }
 });

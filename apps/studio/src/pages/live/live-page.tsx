@@ -32,7 +32,7 @@ export function LivePage() {
       {loadError && selected && (
         <div className="error-box" role="alert" data-testid="live-model-error">
           <p className="error-text">
-            The model {selected.name} v{selected.version} failed to load, so no frame can be inferred: {loadError}. Pick another version, or check the bundle with `cvf predict`.
+            The model {selected.name} v{selected.version} failed to load, so no frame can be inferred: {loadError}. Pick another version, or check the bundle with <code>cvf predict</code>.
           </p>
         </div>
       )}

@@ -1,3 +1,4 @@
+import { useInferenceStore } from '../viewer/inference-store.js';
 import { useLiveStore } from './live-store.js';
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
@@ -6,11 +7,13 @@ const READER_TEXT = { webcodecs: 'WebCodecs VideoFrame', canvas: '2D canvas' } a
 /** The latest frame's prediction and the stream's counters: achieved frame rate, frames inferred and dropped, time per frame. */
 export function LiveResults() {
   const { prediction, inferred, dropped, fps, latencyMs, reader, status } = useLiveStore();
+  const { model, loading } = useInferenceStore();
+  const waiting = !model ? (loading ? 'Waiting for the model to load…' : 'No model is loaded: frames play but are not inferred.') : 'Inferring the first frame…';
   return (
     <>
       <section className="live-prediction" aria-labelledby="live-prediction-title">
         <h3 id="live-prediction-title">Prediction</h3>
-        {!prediction && <p className="muted">{status === 'running' ? 'Inferring the first frame…' : 'No frame inferred yet.'}</p>}
+        {!prediction && <p className="muted">{status === 'running' ? waiting : 'No frame inferred yet.'}</p>}
         {prediction && (
           <div data-testid="live-prediction" data-label={prediction.label} data-probability={prediction.probabilities[prediction.classIndex]}>
             <p className="live-label">

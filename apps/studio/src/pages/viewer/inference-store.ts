@@ -112,7 +112,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
       if (get().selected !== choice) return void (await predictor.release());
       set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers }, loading: false });
     } catch (error) {
-      if (get().selected === choice) set({ loading: false, loadError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
+      if (get().selected === choice) set({ loading: false, cacheState: null, loadError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
     }
   },
 
