@@ -34,6 +34,29 @@ export { pseudoLabel, type PseudoLabels } from './pseudo-label.js';
 export { learningRateAt, SCHEDULE_KINDS, type ScheduleKind, type ScheduleOptions } from './schedule.js';
 export { deriveSeed } from './seeds.js';
 export { sliceRows, syntheticBlobs } from './synthetic-blobs.js';
+export {
+  ActivationLayer,
+  AvgPoolLayer,
+  BatchNormLayer,
+  Conv2dLayer,
+  DropoutLayer,
+  forwardContext,
+  GlobalAveragePoolLayer,
+  LinearLayer,
+  MaxPoolLayer,
+  ResidualBlock,
+  Sequential,
+  Tape,
+  type BackwardResult,
+  type BatchNormLayerOptions,
+  type Conv2dLayerOptions,
+  type ForwardContext,
+  type Layer,
+  type Parameter,
+  type ParameterGradients,
+  type ResidualBlockOptions,
+  type TapeStep,
+} from './tape/index.js';
 export { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './train-options.js';
 export { Trainer, trainHead, type FitOptions, type LabeledFeatures, type TrainResult } from './trainer.js';
 export { validationMetrics } from './validation-metrics.js';

@@ -41,7 +41,7 @@ export class BatchNormLayer implements Layer {
 
   /** ONNX's input_mean and input_var, read from the device. */
   async runningStatistics(device: Device): Promise<{ mean: Float32Array; variance: Float32Array }> {
-    const both = await device.read(this.#running);
+    const both = (await device.read(this.#running)) as Float32Array;
     return { mean: both.slice(0, this.channels), variance: both.slice(this.channels) };
   }
 

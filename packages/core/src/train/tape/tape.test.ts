@@ -119,7 +119,7 @@ async function trainSquares(device: Device): Promise<{ first: number; last: numb
     const tape = new Tape(device);
     const logits = await net.forward(forwardContext(device, { training: true, tape, seed: step }), images);
     const { grad, loss } = await device.run(softmaxCrossEntropy, { logits, labels: labelTensor, weights, rowWeights }, { scale: 1 / 16 });
-    losses.push((await device.read(loss)).reduce((s, v) => s + v, 0));
+    losses.push(((await device.read(loss)) as Float32Array).reduce((s, v) => s + v, 0));
     loss.dispose();
     const { parameters: gradients } = await tape.backward(logits, grad);
     grad.dispose();

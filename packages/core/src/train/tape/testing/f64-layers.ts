@@ -124,7 +124,7 @@ export function globalAveragePoolF64(x: F64Tensor): F64Tensor {
   const [n, c] = x.shape as [number, number];
   const inner = x.data.length / (n * c);
   const out = new Float64Array(n * c);
-  for (let p = 0; p < n * c; p++) for (let j = 0; j < inner; j++) out[p] += x.data[p * inner + j]! / inner;
+  for (let p = 0; p < n * c; p++) for (let j = 0; j < inner; j++) out[p] = out[p]! + x.data[p * inner + j]! / inner;
   return { shape: [n, c, 1, 1], data: out };
 }
 
