@@ -15,7 +15,9 @@ import { DicomwebClient, dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
 import { resolveModelArgument } from '../model-argument.js';
 import { EXIT, printJson, runAction } from '../output.js';
-import { nonNegativeIntegerOption } from '../option-parsers.js';
+import { nonNegativeIntegerOption, positiveIntegerOption } from '../option-parsers.js';
+import { splitStreamInputs } from '../streams/video-inputs.js';
+import { predictStreams } from '../streams/video-streams.js';
 import { expandPredictInputs, type PredictInput } from './predict-inputs.js';
 import { auditPredictions, openPredictAudit } from './predict-audit.js';
 import { writePredictionResults, type ResultsTarget, type WrittenResults } from './predict-results.js';
@@ -23,9 +25,9 @@ import { writePredictionResults, type ResultsTarget, type WrittenResults } from 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('classify PNG, JPEG, WebP or DICOM files with a bundle, with the most similar training cases; a file that fails is reported and the rest go on (exit code 1)')
+    .description('classify PNG, JPEG, WebP or DICOM files with a bundle, with the most similar training cases, and videos (.mp4, .webm, .avi, .mkv, .mov, decoded by ffmpeg) and DICOM cines frame by frame, with the segments where the label holds; a file that fails is reported and the rest go on (exit code 1)')
     .argument('<bundle>', 'a bundle folder or .tar file, or a registered model as NAME@ALIAS or NAME@VERSION (e.g. fashion-mnist@production)')
-    .argument('<inputs...>', 'images to classify, or folders of them (.png, .jpg, .jpeg, .webp, .dcm, .dicom and extension-less files)')
+    .argument('<inputs...>', 'images to classify, or folders of them (.png, .jpg, .jpeg, .webp, .dcm, .dicom and extension-less files), and video files; videos and cines are predicted after the images')
     .option('-r, --recursive', 'read folders with their subfolders')
     .option('--similar <k>', 'similar cases per file; 0 leaves them out (default: the bundle index k)', nonNegativeIntegerOption)
     .option('--store <dir|url>', 'tracking store (a folder or a postgres:// URL) for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
@@ -37,6 +39,10 @@ export function registerPredict(program: Command): void {
     .option('--sr <dir>', 'for each DICOM file, write a DICOM Structured Report of its decision and a Secondary Capture of the image with its saliency overlay into <dir> (UID.sr.dcm, UID.sc.dcm), in the source study')
     .option('--stow <url>', 'for each DICOM file, store the same Structured Report and Secondary Capture in the PACS at this DICOMweb root with STOW-RS, in the source study (e.g. http://pacs:8042/dicom-web)')
     .option('--sr-deidentify', 'de-identify the patient/study the --sr and --stow objects copy (Basic Profile, key $CVF_DEID_SECRET as in cvf dicom deid, so they reference its de-identified copies)')
+    .option('--every <n>', 'videos and cines: predict every Nth frame', positiveIntegerOption, 1)
+    .option('--batch <n>', 'videos and cines: frames predicted together', positiveIntegerOption, 16)
+    .option('--drift-window <n>', 'videos and cines: every n predicted frames, check the last n for drift against the bundle\'s training reference (default 100 with --metrics-port, else 0: no checks)', nonNegativeIntegerOption)
+    .option('--metrics-port <port>', 'videos and cines: serve Prometheus metrics (cvf_stream_* frames, frames/s, latency; cvf_drift_* by stream) at http://127.0.0.1:<port>/metrics while they run (0: a free port, printed)', nonNegativeIntegerOption)
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -47,7 +53,7 @@ export function registerPredict(program: Command): void {
         // The audit names the model as the registry does: a registered bundle's manifest carries no version.
         const auditedModel = { name: resolved.registered?.name ?? bundle.manifest.name, version: resolved.registered?.version ?? bundle.manifest.version, configHash: bundle.manifest.configHash };
         const audit = await openPredictAudit(options.store, options.audit !== false);
-        const files = await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) });
+        const { streams, images: files } = await splitStreamInputs(await expandPredictInputs(inputs, { recursive: Boolean(options.recursive) }));
         const device = await openDevice(options.device, Boolean(options.allowSoftware));
         const secret = process.env.CVF_DEID_SECRET;
         const results: ResultsTarget | undefined =
@@ -72,8 +78,18 @@ export function registerPredict(program: Command): void {
             if (!options.json) chunk.forEach(printResult);
             predicted.push(...chunk);
           }
-          if (options.json) printJson(predicted);
-          return predicted.some((r) => 'error' in r || (r.results !== undefined && 'error' in r.results)) ? EXIT.failed : EXIT.ok;
+          const streamed = streams.length === 0 ? [] : await predictStreams(predictor, bundle, streams, {
+            device,
+            every: options.every,
+            batch: options.batch,
+            ...(options.similar !== undefined && { similar: options.similar }),
+            driftWindow: options.driftWindow ?? (options.metricsPort === undefined ? 0 : DEFAULT_DRIFT_WINDOW),
+            ...(options.metricsPort !== undefined && { metricsPort: options.metricsPort }),
+            print: !options.json,
+          });
+          if (options.json) printJson([...predicted, ...streamed]);
+          const failed = predicted.some((r) => 'error' in r || (r.results !== undefined && 'error' in r.results)) || streamed.some((r) => 'error' in r);
+          return failed ? EXIT.failed : EXIT.ok;
         } finally {
           await predictor?.release();
           device.destroy();
@@ -84,6 +100,9 @@ export function registerPredict(program: Command): void {
 
 /** Files decoded and predicted together. */
 const CHUNK = 32;
+
+/** Frames per drift check of a video or cine whose metrics are served (--metrics-port without --drift-window). */
+const DEFAULT_DRIFT_WINDOW = 100;
 
 /** One line of `cvf predict`'s output: a prediction, or why that file has none. */
 export type PredictResult = ({ readonly file: string; readonly results?: WrittenResults } & Prediction) | { readonly file: string; readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } };
@@ -157,6 +176,10 @@ interface PredictOptions {
   sr?: string;
   stow?: string;
   srDeidentify?: boolean;
+  every: number;
+  batch: number;
+  driftWindow?: number;
+  metricsPort?: number;
   json?: boolean;
 }
 

@@ -25,15 +25,15 @@ function displayParams(file: DicomFile, window: InputWindow | undefined): Displa
 }
 
 /**
- * The first frame of a parsed DICOM file as the input preprocessing takes: grayscale through the
+ * A frame of a parsed DICOM file (default the first; 0-based) as the input preprocessing takes: grayscale through the
  * DICOM display pipeline — rescale or Modality LUT, the window of `preprocess.window` (a
  * center/width or a preset, else the file's window when `fromFile`, else min–max), MONOCHROME1
  * inverted — on the window-level kernel of `device`, where the result stays: a DeviceImage
  * [1, rows, columns] on 0..1. Colour images as their decoded RGB samples, a host ImageTensor
  * [rows, columns, 3] (u8, or u16 for 16-bit samples).
  */
-export async function decodeDicomFile(file: DicomFile, { device, window }: DicomInputOptions): Promise<DecodedInput> {
-  const decoded = await decodeFrames(file, { frames: [0] });
+export async function decodeDicomFile(file: DicomFile, { device, window }: DicomInputOptions, frame = 0): Promise<DecodedInput> {
+  const decoded = await decodeFrames(file, { frames: [frame] });
   const { rows, columns } = decoded;
   const pixels = decoded.data[0]!;
   if (decoded.samplesPerPixel === 3) {

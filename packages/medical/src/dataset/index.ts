@@ -2,6 +2,7 @@ import type { DatasetSourceOpener, DataSource, UnlabelledSource, UnlabelledSourc
 import { openDicomFolderDataset, openUnlabelledDicomFolder, type DicomDatasetOptions } from './dicom-folder-dataset.js';
 import { openDicomwebDataset, type DicomwebDatasetOptions } from './dicomweb-dataset.js';
 
+export { dicomCine, type CineFrame, type DicomCine } from './dicom-cine.js';
 export { decodeDicomFile, dicomInputDecoder } from './dicom-input-decoder.js';
 export { dicomSampleImage, dicomSampleInput, type DicomImageOptions, type WindowConfig } from './dicom-sample-image.js';
 export { openDicomFolderDataset, openUnlabelledDicomFolder, type DicomDatasetOptions, type DicomFolderDataset, type DicomFolderSource, type SkippedFile, type UnlabelledDicomFolderSource } from './dicom-folder-dataset.js';

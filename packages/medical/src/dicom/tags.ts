@@ -25,6 +25,11 @@ export const Tag = {
   SeriesInstanceUID: '0020000E',
   InstanceNumber: '00200013',
   BodyPartExamined: '00180015',
+  // Cine module (ultrasound and other multi-frame clips): frame timing
+  CineRate: '00180040',
+  FrameTime: '00181063',
+  FrameTimeVector: '00181065',
+  RecommendedDisplayFrameRate: '00082144',
   // Image Pixel module
   SamplesPerPixel: '00280002',
   PhotometricInterpretation: '00280004',
