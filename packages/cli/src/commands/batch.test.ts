@@ -123,6 +123,17 @@ describe('cvf batch without Redis', () => {
     expect(new Set(Array.from({ length: ids.length }, (_, i) => vectors.subarray(i * 8, i * 8 + 8).join(','))).size).toBeGreaterThan(ids.length / 2);
   });
 
+  it("a pipeline config as the dataset: every case of its data section (train, val, test), named by sample id", async () => {
+    const out = join(fixture.dir, 'config');
+    const result = await runCli('batch', 'predict', fixture.model, join(fixture.dir, 'pipeline.yaml'), '--out', out, '--store', fixture.store, '--device', 'cpu', '--json');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const lines = jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8')) as { file: string; label: string }[];
+    // The fixture trained on 8 pattern images per class, in class folders.
+    const files = ['hbars', 'vbars', 'square'].flatMap((label) => readdirSync(join(fixture.dir, 'train', label)).map((name) => `${label}/${name}`));
+    expect(lines.map((line) => line.file).sort()).toEqual(files.sort());
+    expect(lines.every((line) => ['hbars', 'vbars', 'square'].includes(line.label))).toBe(true);
+  });
+
   it('an output folder of another job is refused; --shard-index without --shards is a usage error', async () => {
     const other = await batch('predict', join(fixture.dir, 'all'), '--shard-size', '5');
     expect(other.exitCode).toBe(2);
