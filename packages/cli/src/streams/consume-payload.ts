@@ -101,13 +101,36 @@ async function loadReference(reference: Reference, policy: ReferencePolicy, cont
     await response.body?.cancel();
     throw new StreamError('STREAM_REFERENCE_FAILED', `GET ${url} answered ${response.status} ${response.statusText}`);
   }
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > DEFAULT_MAX_FILE_BYTES) {
-    await response.body?.cancel();
-    throw new StreamError('STREAM_REFERENCE_FAILED', `GET ${url} is ${length} bytes, more than the ${DEFAULT_MAX_FILE_BYTES} allowed`);
-  }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = await boundedBody(response, url);
   const mediaType = contentType ?? response.headers.get('content-type')?.split(';')[0]?.trim();
   // A server's generic type says nothing about the bytes: sniff them instead.
   return { bytes, ...(mediaType && mediaType !== 'application/octet-stream' && { mediaType }) };
+}
+
+/** A response's body, refused past the size a file may have (announced or not): a URL cannot fill the memory. */
+async function boundedBody(response: Response, url: string): Promise<Uint8Array> {
+  const tooLarge = (size: number) => new StreamError('STREAM_REFERENCE_FAILED', `GET ${url} is ${size} bytes or more, more than the ${DEFAULT_MAX_FILE_BYTES} allowed`);
+  const announced = Number(response.headers.get('content-length') ?? 0);
+  if (announced > DEFAULT_MAX_FILE_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge(announced);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  for (let part = await reader?.read(); part && !part.done; part = await reader!.read()) {
+    size += part.value.length;
+    if (size > DEFAULT_MAX_FILE_BYTES) {
+      await reader!.cancel();
+      throw tooLarge(size);
+    }
+    chunks.push(part.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
