@@ -26,9 +26,10 @@ export interface FailedShard {
 export interface QueueRunOptions {
   readonly retry: RetryPolicy;
   readonly onProgress: (progress: BatchProgress) => void;
-  /** How often the producer looks at its jobs. */
-  readonly pollMs?: number;
 }
+
+/** How often the producer looks at its jobs. */
+const POLL_MS = 250;
 
 /**
  * Enqueues the unfinished shards of `plan` on the batch queue and waits until each one is
@@ -67,15 +68,17 @@ export async function runOnQueue(plan: BatchPlan, out: string, queueUrl: string,
     options.onProgress(progress());
     const waiting = new Map(jobs.map((job, i) => [job.id!, pending[i]!]));
     while (waiting.size > 0) {
-      await sleep(options.pollMs ?? 200);
-      for (const [id, shard] of waiting) {
-        const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, id);
-        const state = job ? await job.getState() : 'unknown';
+      await sleep(POLL_MS);
+      // States only (one small Redis call per job, all at once); a job is fetched for its reason when it failed.
+      const states = await Promise.all([...waiting.keys()].map(async (id) => [id, await queue.getJobState(id)] as const));
+      for (const [id, state] of states) {
+        const shard = waiting.get(id)!;
         if (state === 'completed') {
           done++;
           images += shard.end - shard.start;
           waiting.delete(id);
         } else if (state === 'failed') {
+          const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, id);
           failures.push({ shard, error: job?.failedReason ?? 'failed without a reason' });
           waiting.delete(id);
         } else if (state === 'unknown') {
