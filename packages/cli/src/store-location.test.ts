@@ -38,6 +38,13 @@ describe.skipIf(strayStore)('locateStore', () => {
     expect(locateStore({ configStore: '/srv/cvf', env: {}, cwd, use: 'create' })).toEqual({ root: '/srv/cvf', source: 'tracking.store' });
   });
 
+  it('takes a postgres:// URL from --store, CVF_STORE or tracking.store as it is, without looking for a folder', () => {
+    const url = 'postgres://cvf@db.internal:5432/cvf?artifacts=/mnt/cvf';
+    expect(locateStore({ flag: url, env: {}, cwd: home, use: 'read' })).toEqual({ root: url, source: '--store' });
+    expect(locateStore({ env: { CVF_STORE: url }, cwd: home, use: 'read' })).toEqual({ root: url, source: 'CVF_STORE' });
+    expect(locateStore({ configStore: 'postgresql://db/cvf', env: {}, cwd: home, use: 'create' })).toEqual({ root: 'postgresql://db/cvf', source: 'tracking.store' });
+  });
+
   it('then the nearest .cvf/ with a database in the working folder or above, as git finds .git/', () => {
     const project = join(home, 'project');
     makeStore(join(project, '.cvf'));

@@ -1,11 +1,10 @@
 import Sqlite from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteTrackingStore } from './sqlite-store.js';
+import { killCrashWriter } from './testing/kill-crash-writer.js';
 import { describeTrackingStoreContract } from './testing/store-contract.js';
 
 const stores: SqliteTrackingStore[] = [];
@@ -22,25 +21,7 @@ describe('the SQLite store', () => describeTrackingStoreContract(async () => ope
 describe('a training process killed with SIGKILL', () => {
   it('leaves a consistent database, and its run is marked failed at the next open', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cvf-crash-'));
-    const writer = fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url));
-    // One process (tsx as a loader, not its CLI, which would fork a grandchild that outlives the kill).
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', writer, root], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const closed = new Promise((resolve) => child.on('close', resolve));
-    let runId = '';
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        runId = /run (\w+)/.exec(output)?.[1] ?? '';
-        // Kill it mid-stream, while it is writing as fast as it can.
-        if (/step 200\b/.test(output)) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited early: ${code}`))));
-    });
-    await closed;
+    const runId = await killCrashWriter(root);
 
     const db = new Sqlite(join(root, 'tracking.db'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../testing/postgres.js';
 import { openTrackingStore } from '../open-tracking-store.js';
+import { killCrashWriter } from '../testing/kill-crash-writer.js';
 import { describeTrackingStoreContract } from '../testing/store-contract.js';
 import { parsePostgresLocation } from './location.js';
 import { PostgresTrackingStore } from './postgres-store.js';
@@ -36,19 +37,21 @@ describe.skipIf(unavailable)('the PostgreSQL store', () => {
     expect(rows).toEqual([{ version: 1 }]);
   });
 
-  it('marks runs of a dead process on this host failed when it is next opened', async () => {
+  it('a writer SIGKILLed mid-stream leaves whole steps, and its run is marked failed at the next open', async () => {
     const url = await newStoreUrl();
+    const runId = await killCrashWriter(url);
     const store = await PostgresTrackingStore.open(url);
-    const run = await store.startRun({ experiment: 'e' });
-    await store.close();
-    // As if the writer had died: the run names a process that is gone.
-    const client = new pg.Client(parsePostgresLocation(url).connectionString);
-    await client.connect();
-    await client.query('UPDATE runs SET pid = 2147483646 WHERE id = $1', [run.id]);
-    await client.end();
-    const reopened = await PostgresTrackingStore.open(url);
-    expect(await reopened.getRun(run.id)).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/ended without ending the run/) });
-    await reopened.close();
+    try {
+      const history = await store.getMetricHistory(runId);
+      const steps = [...new Set(history.map((m) => m.step))].sort((a, b) => a - b);
+      // Each step's two metrics were one statement: never one without the other, and no step missing.
+      expect(steps.length).toBeGreaterThan(200);
+      expect(steps).toEqual(steps.map((_, k) => k));
+      expect(history).toHaveLength(steps.length * 2);
+      expect(await store.getRun(runId)).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/ended without ending the run/) });
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a server that does not answer, naming the URL without its password', async () => {

@@ -1,8 +1,8 @@
 // Test fixture: a "training process" that logs metric pairs as fast as it can until it is
-// killed. Prints the run id, then one line per committed step.
-import { SqliteTrackingStore } from '../sqlite-store.js';
+// killed. Prints the run id, then one line per committed step. argv[2]: a store location.
+import { openTrackingStore } from '../open-tracking-store.js';
 
-const store = SqliteTrackingStore.open(process.argv[2]);
+const store = await openTrackingStore(process.argv[2]!);
 const run = await store.startRun({ experiment: 'crash' });
 console.log(`run ${run.id}`);
 for (let step = 0; ; step++) {
