@@ -43,7 +43,9 @@ export function parseDatasetArgument(argument: string, options: { recursive: boo
     return { kind: 'dicomweb', url: root, query };
   }
   const path = resolve(cwd, argument);
-  if (/\.ya?ml$/i.test(argument) && statSync(path, { throwIfNoEntry: false })?.isFile()) return { kind: 'config', path };
+  const found = statSync(path, { throwIfNoEntry: false });
+  if (!found) throw new CvfError('BATCH_DATASET_NOT_FOUND', `dataset ${argument} does not exist; expected a folder or file of images, a pipeline config (.yaml), or a DICOMweb query URL (http://…/dicom-web/instances?…)`);
+  if (/\.ya?ml$/i.test(argument) && found.isFile()) return { kind: 'config', path };
   return { kind: 'files', input: argument, cwd, recursive: options.recursive };
 }
 

@@ -134,10 +134,13 @@ describe('cvf batch without Redis', () => {
     expect(lines.every((line) => ['hbars', 'vbars', 'square'].includes(line.label))).toBe(true);
   });
 
-  it('an output folder of another job is refused; --shard-index without --shards is a usage error', async () => {
+  it('an output folder of another job, a dataset that does not exist, --shard-index without --shards: refused with their codes', async () => {
     const other = await batch('predict', join(fixture.dir, 'all'), '--shard-size', '5');
     expect(other.exitCode).toBe(2);
     expect(JSON.parse(other.stdout).error).toMatchObject({ code: 'BATCH_OUT_MISMATCH', message: expect.stringContaining('in 6 shards') });
+    const missing = await runCli('batch', 'predict', fixture.model, join(fixture.dir, 'no-such-folder'), '--out', join(fixture.dir, 'missing'), '--store', fixture.store, '--json');
+    expect(missing.exitCode).toBe(2);
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'BATCH_DATASET_NOT_FOUND', message: expect.stringContaining('no-such-folder does not exist') });
     const usage = await batch('predict', join(fixture.dir, 'usage'), '--shard-index', '0');
     expect(usage.exitCode).toBe(2);
     expect(JSON.parse(usage.stdout).error).toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('--shard-index needs --shards') });
