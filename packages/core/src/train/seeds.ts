@@ -12,4 +12,4 @@ export function deriveSeed(seed: number, ...parts: readonly number[]): number {
 }
 
 /** What each derived seed is for (the first part). */
-export const SEED_PURPOSE = { init: 1, shuffle: 2, dropout: 3 } as const;
+export const SEED_PURPOSE = { init: 1, shuffle: 2, dropout: 3, augment: 4 } as const;

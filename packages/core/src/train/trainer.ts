@@ -276,7 +276,7 @@ function checkData(what: string, data: LabeledFeatures, spec: HeadSpec): number 
 }
 
 /** A permutation of 0..n−1 (Fisher–Yates) from a seed. */
-function shuffledRows(n: number, seed: number): Int32Array {
+export function shuffledRows(n: number, seed: number): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const rng = new Rng(seed);
   for (let i = n - 1; i > 0; i--) {

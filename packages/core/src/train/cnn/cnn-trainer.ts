@@ -1,0 +1,204 @@
+import type { Device } from '../../compute/device.js';
+import { Tensor } from '../../compute/tensor.js';
+import { TrainError } from '../../errors.js';
+import type { OnnxRuntime } from '../../onnx/session.js';
+import { classWeightsFor } from '../class-weights.js';
+import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingState } from '../early-stopping.js';
+import { Optimizer } from '../optimizer.js';
+import { learningRateAt } from '../schedule.js';
+import { deriveSeed, SEED_PURPOSE } from '../seeds.js';
+import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from '../train-options.js';
+import { shuffledRows } from '../trainer.js';
+import { validationMetrics } from '../validation-metrics.js';
+import { gatherBatch, inverseBatchWeight, type CnnImages } from './cnn-batches.js';
+import { decodeCnnCheckpoint, encodeCnnCheckpoint, type CnnCheckpoint } from './cnn-checkpoint.js';
+import { cnnLayout, initCnnValues, type CnnValues } from './cnn-parameters.js';
+import { CnnEvalSession, CnnStepSession, type CnnBatch } from './cnn-sessions.js';
+import { planCnn, type CnnSpec } from './cnn-spec.js';
+
+export interface CnnFitOptions {
+  /** Scored after every epoch (eval-mode BN); early stopping watches it. */
+  readonly validation?: CnnImages;
+  /** More validation metrics, merged over the built-in loss and accuracy. */
+  readonly evaluate?: (probabilities: Float32Array, labels: Int32Array, classes: number) => Record<string, number>;
+  readonly onProgress?: (progress: TrainProgress) => void;
+  /** Report every n-th batch; 0: epochs only (default 10). */
+  readonly progressEvery?: number;
+  /** Receives a checkpoint after every epoch (`decodeCnnCheckpoint`); awaited before the next epoch. */
+  readonly onCheckpoint?: (checkpoint: Uint8Array, info: { readonly epoch: number; readonly improved: boolean }) => void | Promise<void>;
+  /** Continue the run a checkpoint came from; the result equals that of the uninterrupted run. */
+  readonly resumeFrom?: Uint8Array;
+  /** Aborting stops between batches, rejecting with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Per-batch augmentation (e.g. `cnnBatchAugmentation`), given the batch and the optimizer step. */
+  readonly augment?: (batch: CnnBatch, step: number) => Promise<CnnBatch>;
+  /** ONNX Runtime intra-op threads (default: ORT's own). */
+  readonly threads?: number;
+}
+
+export interface CnnTrainResult {
+  /** Parameters and running statistics: the best epoch's when early stopping watched a validation set, else the last. */
+  readonly values: Map<string, Float32Array>;
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+  readonly history: readonly EpochRecord[];
+}
+
+const BUILT_IN_METRICS: readonly string[] = ['loss', 'accuracy'];
+
+/**
+ * Trains a CNN on the CPU: per step ONE ONNX Runtime run of the step graph (forward with BN on
+ * batch statistics, weighted and label-smoothed cross-entropy, every gradient, the updated
+ * running statistics), then the heads' optimizer (SGD/Adam/AdamW kernels, weight decay on the
+ * conv and classifier weights, clipping) at the schedule's learning rate. Seeded shuffles, early
+ * stopping on the validation split, a checkpoint per epoch and an exact resume — the heads'
+ * Trainer's contract with images in place of features.
+ */
+export class CnnTrainer {
+  readonly device: Device;
+  readonly runtime: OnnxRuntime;
+  readonly spec: CnnSpec;
+  readonly options: ResolvedTrainOptions;
+
+  constructor(device: Device, runtime: OnnxRuntime, spec: CnnSpec, options: TrainOptions) {
+    if (device.backend !== 'cpu') throw new TrainError('TRAIN_INVALID_OPTIONS', 'the CNN trains on the CPU through ONNX Runtime: it needs a CPU device');
+    planCnn(spec);
+    this.device = device;
+    this.runtime = runtime;
+    this.spec = spec;
+    this.options = resolveTrainOptions(options);
+  }
+
+  async fit(train: CnnImages, fit: CnnFitOptions = {}): Promise<CnnTrainResult> {
+    const { device, spec, options } = this;
+    const size = spec.inputChannels * spec.height * spec.width;
+    const rows = checkImages('train', train, size, spec.classes);
+    if (fit.validation) checkImages('validation', fit.validation, size, spec.classes);
+    const watching = options.earlyStopping.enabled && fit.validation !== undefined;
+    if (watching && !fit.evaluate && !BUILT_IN_METRICS.includes(options.earlyStopping.metric)) {
+      throw new TrainError('TRAIN_METRIC_UNAVAILABLE', `early stopping watches "${options.earlyStopping.metric}", but without an evaluate callback validation gives only: ${BUILT_IN_METRICS.join(', ')}`);
+    }
+    const resumed = fit.resumeFrom ? this.#resume(fit.resumeFrom) : null;
+    const layout = cnnLayout(spec);
+    const batchSize = Math.min(options.batchSize, rows);
+    const batches = Math.ceil(rows / batchSize);
+    const totalSteps = options.epochs * batches;
+    const classWeights = classWeightsFor(options.classWeights, train.labels, spec.classes, train.weights);
+    const decay = layout.parameters.map(({ shape }) => shape.length >= 2);
+    const sessionOptions = fit.threads ? { threads: fit.threads } : {};
+    const step = await CnnStepSession.create(this.runtime, spec, options.labelSmoothing, sessionOptions);
+    const evaluator = fit.validation ? await CnnEvalSession.create(this.runtime, spec, sessionOptions) : null;
+
+    const values = new Map(resumed ? resumed.values : initCnnValues(spec, options.seed));
+    let parameters: Tensor[] = layout.parameters.map(({ name, shape }) => Tensor.cpu('f32', shape, values.get(name)!));
+    const optimizer = resumed
+      ? new Optimizer(device, options.optimizer, resumed.optimizerState.map((slots, i) => slots.map((data) => Tensor.cpu('f32', parameters[i]!.shape, data.slice()))), resumed.optimizerSteps)
+      : Optimizer.create(device, options.optimizer, parameters);
+    let epoch = resumed?.epoch ?? 0;
+    let stopping: EarlyStoppingState = resumed?.earlyStopping ?? INITIAL_EARLY_STOPPING;
+    let best: Map<string, Float32Array> | null = resumed?.best ? new Map(resumed.best) : null;
+    let stopped = resumed?.stopped ?? false;
+    const history: EpochRecord[] = [...(resumed?.history ?? [])];
+    const started = performance.now();
+    let stepsThisRun = 0;
+    const progressEvery = fit.progressEvery ?? 10;
+
+    try {
+      while (!stopped && epoch < options.epochs) {
+        epoch++;
+        const epochStart = performance.now();
+        const order = shuffledRows(rows, deriveSeed(options.seed, SEED_PURPOSE.shuffle, epoch));
+        let lossSum = 0;
+        let lr = 0;
+        for (let b = 0; b < batches; b++) {
+          if (fit.signal?.aborted) throw fit.signal.reason ?? new Error('training aborted');
+          const at = optimizer.steps;
+          lr = learningRateAt(options.schedule, options.optimizer.lr, at, batches, options.epochs);
+          const gathered = gatherBatch(train, size, order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
+          const batch = fit.augment ? await fit.augment(gathered, at) : gathered;
+          const result = await step.run(values, batch, classWeights, inverseBatchWeight(batch, classWeights));
+          const gradients = layout.parameters.map(({ name, shape }) => Tensor.cpu('f32', shape, result.gradients.get(name)!));
+          parameters = await optimizer.step(parameters, gradients, { lr, maxNorm: options.gradientClip, decay });
+          layout.parameters.forEach(({ name }, i) => values.set(name, parameters[i]!.data as Float32Array));
+          for (const [name, data] of result.running) values.set(name, data);
+          const batchLoss = result.rowLosses.reduce((a, v) => a + v, 0);
+          lossSum += batchLoss;
+          stepsThisRun++;
+          if (fit.onProgress && progressEvery > 0 && ((b + 1) % progressEvery === 0 || b + 1 === batches)) {
+            fit.onProgress({ kind: 'batch', epoch, epochs: options.epochs, batch: b + 1, batches, step: optimizer.steps, totalSteps, lr, loss: batchLoss, elapsedMs: performance.now() - started, stepsThisRun });
+          }
+        }
+        let metrics: Record<string, number> = {};
+        let improved = false;
+        if (fit.validation && evaluator) {
+          const probabilities = softmaxRows((await evaluator.forward(values, fit.validation.images)).logits, spec.classes);
+          metrics = { ...validationMetrics(probabilities, fit.validation.labels, spec.classes), ...(fit.evaluate?.(probabilities, fit.validation.labels, spec.classes) ?? {}) };
+        }
+        if (watching) {
+          const value = metrics[options.earlyStopping.metric];
+          if (value === undefined) throw new TrainError('TRAIN_METRIC_UNAVAILABLE', `early stopping watches "${options.earlyStopping.metric}", but validation gives only: ${Object.keys(metrics).join(', ')}`);
+          const observed = observeEpoch(options.earlyStopping, stopping, value, epoch);
+          ({ state: stopping, improved, stop: stopped } = observed);
+          if (improved) best = copyValues(values);
+        }
+        const record: EpochRecord = { epoch, trainLoss: lossSum / batches, lr, metrics, seconds: (performance.now() - epochStart) / 1000 };
+        history.push(record);
+        fit.onProgress?.({ kind: 'epoch', epoch, epochs: options.epochs, batch: batches, batches, step: optimizer.steps, totalSteps, lr, loss: record.trainLoss, metrics, elapsedMs: performance.now() - started, stepsThisRun });
+        if (fit.onCheckpoint) {
+          const checkpoint: CnnCheckpoint = { spec, options, epoch, stopped, optimizerSteps: optimizer.steps, earlyStopping: stopping, history, values, optimizerState: optimizer.state.map((slots) => slots.map((t) => t.data as Float32Array)), best };
+          await fit.onCheckpoint(encodeCnnCheckpoint(checkpoint), { epoch, improved });
+        }
+      }
+      const useBest = watching && best !== null;
+      return { values: useBest ? best! : copyValues(values), epochs: epoch, bestEpoch: useBest ? stopping.bestEpoch : epoch, stoppedEarly: stopped, history };
+    } finally {
+      optimizer.dispose();
+      await step.release();
+      await evaluator?.release();
+    }
+  }
+
+  #resume(bytes: Uint8Array): CnnCheckpoint {
+    const checkpoint = decodeCnnCheckpoint(bytes);
+    if (JSON.stringify(checkpoint.spec) !== JSON.stringify(this.spec)) {
+      throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint is of network ${JSON.stringify(checkpoint.spec)}, not ${JSON.stringify(this.spec)}`);
+    }
+    for (const key of Object.keys(this.options) as (keyof ResolvedTrainOptions)[]) {
+      if (key === 'epochs') continue; // a resumed run may be given more (or fewer) epochs
+      if (JSON.stringify(checkpoint.options[key]) !== JSON.stringify(this.options[key])) {
+        throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint was trained with ${key} = ${JSON.stringify(checkpoint.options[key])}, not ${JSON.stringify(this.options[key])}`);
+      }
+    }
+    return checkpoint;
+  }
+}
+
+/** Row-wise softmax of logits [rows, classes]. */
+export function softmaxRows(logits: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let base = 0; base < logits.length; base += classes) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[base + c]!);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += out[base + c] = Math.exp(logits[base + c]! - max);
+    for (let c = 0; c < classes; c++) out[base + c]! /= sum;
+  }
+  return out;
+}
+
+function copyValues(values: CnnValues): Map<string, Float32Array> {
+  return new Map([...values].map(([name, data]) => [name, data.slice()]));
+}
+
+function checkImages(what: string, data: CnnImages, size: number, classes: number): number {
+  const bad = (message: string) => new TrainError('TRAIN_INVALID_DATA', `${what} images: ${message}`);
+  if (!(data?.images instanceof Float32Array) || !(data.labels instanceof Int32Array)) throw bad('images must be a Float32Array and labels an Int32Array');
+  const rows = data.labels.length;
+  if (rows === 0) throw bad('there are none');
+  if (data.images.length !== rows * size) throw bad(`hold ${data.images.length} values, but ${rows} labels × ${size} values per image = ${rows * size}`);
+  const r = data.labels.findIndex((y) => y < -1 || y >= classes);
+  if (r >= 0) throw bad(`label ${data.labels[r]} of row ${r} is outside [0, ${classes - 1}] (or −1 for unlabelled)`);
+  if (data.weights !== undefined && (!(data.weights instanceof Float32Array) || data.weights.length !== rows)) throw bad(`weights must be a Float32Array of ${rows} values, one per row`);
+  return rows;
+}
