@@ -49,7 +49,12 @@ export class ShardRunner {
     if (finished) return { done: finished, skipped: true };
     const { plan, shard } = task;
     const model = await this.#model(plan.model);
-    const dataset = await this.#dataset(plan, model.decode);
+    let dataset = await this.#dataset(plan, model.decode);
+    if (dataset.digest !== plan.dataset.digest) {
+      // Listed for an earlier job, before the folder changed: listed again for this one.
+      this.#datasets.delete(datasetKey(plan));
+      dataset = await this.#dataset(plan, model.decode);
+    }
     if (dataset.digest !== plan.dataset.digest) {
       throw new CvfError('BATCH_DATASET_CHANGED', `${dataset.description} lists other images now (digest ${dataset.digest.slice(0, 16)}, the job was planned on ${plan.dataset.digest.slice(0, 16)}); start the batch job again`);
     }
@@ -130,8 +135,7 @@ export class ShardRunner {
   }
 
   #dataset(plan: ShardTask['plan'], decode: DecodeInputOptions): Promise<BatchDataset> {
-    // Decoding depends on the model (its window and input contract): one listing per dataset and model.
-    const key = JSON.stringify([plan.dataset.spec, plan.model.bundle]);
+    const key = datasetKey(plan);
     let dataset = this.#datasets.get(key);
     if (!dataset) {
       dataset = openBatchDataset(plan.dataset.spec, { device: this.#device, decode });
@@ -140,4 +144,9 @@ export class ShardRunner {
     }
     return dataset;
   }
+}
+
+/** Decoding depends on the model (its window and input contract): one listing per dataset and model. */
+function datasetKey(plan: ShardTask['plan']): string {
+  return JSON.stringify([plan.dataset.spec, plan.model.bundle]);
 }
