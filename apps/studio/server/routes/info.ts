@@ -7,6 +7,6 @@ export const infoRoutes: readonly Route[] = [
     method: 'GET',
     path: '/api/info',
     handle: ({ res, studio }) =>
-      sendJson(res, infoSchema, { version: studio.version, store: studio.storeDir, configsDir: studio.configs.folder.root, concurrency: studio.concurrency, dicomweb: studio.dicomweb }),
+      sendJson(res, infoSchema, { version: studio.version, store: studio.store.location, configsDir: studio.configs.folder.root, concurrency: studio.concurrency, dicomweb: studio.dicomweb }),
   },
 ];

@@ -36,5 +36,7 @@ describe.skipIf(postgresUnavailable() ?? fashionMissing)('the studio over a Post
     expect(models[0]!.versions[0]!.inputContract).toMatchObject({ height: 28, width: 28, channels: 1 });
     expect(existsSync(join(files, 'bundles', job.runId!, 'manifest.json'))).toBe(true);
     expect(await fixture.client.promote('tiny', 'production', 1)).toEqual({ alias: 'production', version: 1, previous: null });
+    // The top bar names the database, not the file folder.
+    expect((await fixture.client.info()).store).toMatch(new RegExp(`^postgres://cvf@127\\.0\\.0\\.1:${server.port}/postgres\\?options=`));
   });
 });
