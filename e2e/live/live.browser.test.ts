@@ -130,6 +130,18 @@ it.skipIf(skip)('infers a dropped video file to its end', async () => {
   expect(await chartPoints()).toBeGreaterThanOrEqual(2);
 });
 
+it.skipIf(skip)('on the CPU the badge says CPU / wasm and why, and frames are still inferred', async () => {
+  await page.getByTestId('compute-preference').selectOption('cpu');
+  await poll(() => page.getByTestId('live-compute').getAttribute('data-backend')).toBe('cpu');
+  expect(await page.getByTestId('live-compute').textContent()).toBe('CPU / wasm · ONNX Runtime wasm — the CPU was chosen');
+  await page.getByTestId('start-camera').click();
+  await poll(() => count('live-frames')).toBeGreaterThanOrEqual(2);
+  expect(classes).toContain(await page.getByTestId('live-prediction').getAttribute('data-label'));
+  await page.screenshot({ path: join(SCREENSHOTS, '3-live-cpu.png') });
+  await page.keyboard.press('Escape');
+  await poll(() => page.getByTestId('live-status').getAttribute('data-status')).toBe('idle');
+});
+
 it.skipIf(skip)('no request carries a frame: every request is a GET on the studio origin, without a body', async () => {
   const origin = new URL(server!.url).origin;
   const offending = requests.filter((r) => r.method !== 'GET' || r.body !== null || !(r.url.startsWith(origin) || r.url.startsWith('blob:') || r.url.startsWith('data:')));
@@ -139,21 +151,7 @@ it.skipIf(skip)('no request carries a frame: every request is a GET on the studi
   expect(pageErrors).toEqual([]);
 });
 
-it.skipIf(skip)('says in words that the camera was refused when the browser denies it', async () => {
-  const refusing = await launchChromium(fakeCameraFlags(camera, { allow: false }));
-  try {
-    const denied = await refusing.newPage({ viewport: { width: 1400, height: 900 } });
-    await denied.goto(new URL('/live', server!.url).href);
-    await denied.getByTestId('start-camera').click();
-    await expect.poll(() => denied.getByTestId('live-error').textContent(), { timeout: 30_000 }).toMatch(/^The camera was refused: allow camera access/);
-    expect(await denied.getByTestId('live-status').getAttribute('data-status')).toBe('idle');
-    await denied.screenshot({ path: join(SCREENSHOTS, '3-live-camera-refused.png') });
-  } finally {
-    await refusing.close();
-  }
-});
-
-it.skipIf(skip)('says in words that the model failed to load when its bundle is damaged', async () => {
+it.skipIf(skip)('says in words that the model failed to load (a damaged bundle) and that the camera was refused', async () => {
   // One byte of the registered bundle's largest file flipped: its SHA-256 no longer matches the manifest.
   const files = (JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')) as { files: Record<string, { size: number }> }).files;
   const [largest] = Object.entries(files).sort((a, b) => b[1].size - a[1].size)[0]!;
@@ -162,19 +160,24 @@ it.skipIf(skip)('says in words that the model failed to load when its bundle is 
   const damaged = Buffer.from(intact);
   damaged[damaged.length >> 1] ^= 0xff;
   writeFileSync(path, damaged);
-  // A fresh browser: its bundle cache is empty, so the page downloads the damaged bundle.
-  const fresh = await launchChromium(fakeCameraFlags(camera, { allow: true }));
+  // A fresh browser: its bundle cache is empty, so the page downloads the damaged bundle; and no fake
+  // permission prompt, so the camera is refused.
+  const refusing = await launchChromium(fakeCameraFlags(camera, { allow: false }));
   try {
-    const broken = await fresh.newPage({ viewport: { width: 1400, height: 900 } });
+    const broken = await refusing.newPage({ viewport: { width: 1400, height: 900 } });
     await broken.goto(new URL('/live', server!.url).href);
-    const error = broken.getByTestId('live-model-error');
-    await error.waitFor({ timeout: 60_000 });
-    expect(await error.textContent()).toMatch(/^The model fashion-mnist v1 failed to load, so no frame can be inferred: BUNDLE_CORRUPT: .*\b/);
-    expect(await error.textContent()).toContain(largest);
+    const modelError = broken.getByTestId('live-model-error');
+    await modelError.waitFor({ timeout: 60_000 });
+    expect(await modelError.textContent()).toMatch(/^The model fashion-mnist v1 failed to load, so no frame can be inferred: BUNDLE_CORRUPT: /);
+    expect(await modelError.textContent()).toContain(largest);
     expect(await broken.getByTestId('live-compute').textContent()).toBe('no model: it failed to load');
-    await broken.screenshot({ path: join(SCREENSHOTS, '4-live-model-failed.png') });
+
+    await broken.getByTestId('start-camera').click();
+    await expect.poll(() => broken.getByTestId('live-error').textContent(), { timeout: 30_000 }).toMatch(/^The camera was refused: allow camera access/);
+    expect(await broken.getByTestId('live-status').getAttribute('data-status')).toBe('idle');
+    await broken.screenshot({ path: join(SCREENSHOTS, '4-live-errors.png') });
   } finally {
-    await fresh.close();
+    await refusing.close();
     writeFileSync(path, intact);
   }
 });

@@ -4,6 +4,7 @@ import { useInferenceStore } from '../viewer/inference-store.js';
 import { achievedFrameRate, CHART_SECONDS, recentPoints, type LivePoint } from './live-stats.js';
 import { listCameras, openSource, type CameraChoice, type LiveSourceRequest, type OpenedSource } from './live-source.js';
 import { readVideoFrame, type FrameReader } from './read-video-frame.js';
+import { oneInFlight } from './one-in-flight.js';
 import { watchFrames } from './watch-frames.js';
 
 /** idle: nothing plays; starting: asking for the camera or opening the file; ended: the file played to its end. */
@@ -37,8 +38,6 @@ interface LiveState {
 let video: HTMLVideoElement | null = null;
 let opened: OpenedSource | null = null;
 let unwatch: (() => void) | null = null;
-/** At most one frame is inferred at a time: a frame presented meanwhile is dropped, never queued, so the result is always about a recent frame. */
-let inFlight = false;
 /** Counts starts and stops: a frame inferred for an earlier session is not shown in a later one. */
 let session = 0;
 let startedAt = 0;
@@ -65,14 +64,12 @@ export const useLiveStore = create<LiveState>((set, get) => {
   };
   const watch = () => {
     const mine = session;
-    unwatch = watchFrames(video!, () => void inferFrame(mine));
+    unwatch = watchFrames(video!, () => inferLatestFrame(mine));
   };
 
   const inferFrame = async (mine: number) => {
     const model = useInferenceStore.getState().model;
     if (!video || !model) return;
-    if (inFlight) return set({ dropped: get().dropped + 1 });
-    inFlight = true;
     const began = performance.now();
     try {
       const frame = await readVideoFrame(video);
@@ -94,10 +91,10 @@ export const useLiveStore = create<LiveState>((set, get) => {
       if (mine !== session || useInferenceStore.getState().model !== model) return;
       release();
       set({ status: 'idle', error: `The model failed on a frame: ${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
-    } finally {
-      inFlight = false;
     }
   };
+  // At most one frame is inferred at a time, across sessions too (a frame of a stopped stream may still be in flight).
+  const inferLatestFrame = oneInFlight(inferFrame, () => set({ dropped: get().dropped + 1 }));
 
   // Another model's classes do not belong on this chart.
   useInferenceStore.subscribe((state, previous) => {
