@@ -97,7 +97,7 @@ describe('cvf train and cvf predict with index.kind: lancedb', () => {
     await writeBundleFolder(copy, { ...rest, stages }, bundle.files);
     const data = Object.keys(bundle.manifest.files).find((path) => path.startsWith('index.lancedb/cases.lance/data/'))!;
     const bytes = readFileSync(join(copy, data));
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     writeFileSync(join(copy, data), bytes);
     const result = await runCli('predict', copy, images[0]!, '--json', '--device', 'cpu');
     expect(result.exitCode).not.toBe(0);

@@ -122,7 +122,7 @@ describe('LanceDbIndex on disk', () => {
     expect(await reopened.getMetadata(ids[3]!)).toBeUndefined();
     expect(await reopened.has(ids[3]!)).toBe(false);
     expect(await reopened.getVector(7)).toEqual(flat.getVector(7));
-    for (const filter of [undefined, { ward: 'B' }, { label: 1 }]) {
+    for (const filter of [undefined, { ward: 'B' }, { label: 1 }] as (MetadataFilter | undefined)[]) {
       expect(await reopened.searchBatch(queries, { k: K, filter })).toEqual(flat.searchBatch(queries, { k: K, filter }));
     }
     await reopened.close();
