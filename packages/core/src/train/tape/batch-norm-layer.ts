@@ -9,12 +9,14 @@ export interface BatchNormLayerOptions {
   readonly epsilon?: number;
   /** ONNX's convention: running ← running·momentum + batch·(1 − momentum); default 0.9 (PyTorch's 0.1). */
   readonly momentum?: number;
+  /** Update the running variance with the unbiased batch variance, as PyTorch (and the CPU CNN trainer) do; default false (ONNX). */
+  readonly unbiasedRunningVariance?: boolean;
 }
 
 /**
  * Batch normalisation over channels as ONNX BatchNormalization: trainable `<name>.scale` [C]
- * (ones) and `<name>.bias` [C] (zeros); running mean [C] (zeros) and variance [C] (ones), kept on
- * the device as one [2, C] tensor and updated by every training forward pass.
+ * (ones) and `<name>.bias` [C] (zeros); running `<name>.mean` [C] (zeros) and `<name>.var` [C]
+ * (ones), kept on the device as one [2, C] tensor and updated by every training forward pass.
  */
 export class BatchNormLayer implements Layer {
   readonly name: string;
@@ -23,13 +25,18 @@ export class BatchNormLayer implements Layer {
   readonly channels: number;
   readonly epsilon: number;
   readonly momentum: number;
+  readonly unbiasedRunningVariance: boolean;
+  /** The running statistics' names in the ONNX graph. */
+  readonly runningNames: { readonly mean: string; readonly variance: string };
   #running: Tensor;
 
-  constructor(name: string, channels: number, { epsilon = 1e-5, momentum = 0.9 }: BatchNormLayerOptions = {}) {
+  constructor(name: string, channels: number, { epsilon = 1e-5, momentum = 0.9, unbiasedRunningVariance = false }: BatchNormLayerOptions = {}) {
     this.name = name;
     this.channels = channels;
     this.epsilon = epsilon;
     this.momentum = momentum;
+    this.unbiasedRunningVariance = unbiasedRunningVariance;
+    this.runningNames = { mean: `${name}.mean`, variance: `${name}.var` };
     this.scale = parameter(`${name}.scale`, [channels], new Float32Array(channels).fill(1));
     this.bias = parameter(`${name}.bias`, [channels], new Float32Array(channels));
     this.#running = Tensor.cpu('f32', [2, channels], Float32Array.from({ length: 2 * channels }, (_, i) => (i < channels ? 0 : 1)));
@@ -39,7 +46,7 @@ export class BatchNormLayer implements Layer {
     return [this.scale, this.bias];
   }
 
-  /** ONNX's input_mean and input_var, read from the device. */
+  /** The running mean and variance (ONNX's input_mean and input_var), read from the device. */
   async runningStatistics(device: Device): Promise<{ mean: Float32Array; variance: Float32Array }> {
     const both = (await device.read(this.#running)) as Float32Array;
     return { mean: both.slice(0, this.channels), variance: both.slice(this.channels) };
@@ -54,7 +61,7 @@ export class BatchNormLayer implements Layer {
     const scale = onDevice(ctx, this.scale);
     const bias = onDevice(ctx, this.bias);
     const running = (this.#running = ctx.device.upload(this.#running));
-    const attrs = { training: ctx.training, epsilon: this.epsilon, momentum: this.momentum };
+    const attrs = { training: ctx.training, epsilon: this.epsilon, momentum: this.momentum, unbiasedRunningVariance: this.unbiasedRunningVariance };
     const { y, statistics, updatedRunning } = await ctx.device.run(batchNorm, { x, scale, bias, running }, attrs);
     if (ctx.training) {
       running.dispose();

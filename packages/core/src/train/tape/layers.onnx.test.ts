@@ -44,8 +44,8 @@ async function compare(layer: Layer, shape: readonly number[], nodes: (g: OnnxGr
     const mean = rng.floats(bn.channels);
     const variance = rng.floats(bn.channels, 0.5, 2);
     bn.setRunningStatistics(mean, variance);
-    g.initializer(`${bn.name}.input_mean`, mean, [bn.channels]);
-    g.initializer(`${bn.name}.input_var`, variance, [bn.channels]);
+    g.initializer(bn.runningNames.mean, mean, [bn.channels]);
+    g.initializer(bn.runningNames.variance, variance, [bn.channels]);
   }
   g.output(nodes(g), 'y');
   const x = rng.floats(shape.reduce((a, b) => a * b, 1));
@@ -56,7 +56,7 @@ async function compare(layer: Layer, shape: readonly number[], nodes: (g: OnnxGr
 }
 
 const batchNorm = (g: OnnxGraphBuilder, x: string, name: string) =>
-  g.node('BatchNormalization', [x, `${name}.scale`, `${name}.bias`, `${name}.input_mean`, `${name}.input_var`], { attributes: [attr.float('epsilon', 1e-5)] })[0]!;
+  g.node('BatchNormalization', [x, `${name}.scale`, `${name}.bias`, `${name}.mean`, `${name}.var`], { attributes: [attr.float('epsilon', 1e-5)] })[0]!;
 
 describe('layers against ONNX Runtime operators', () => {
   // Both sides sum in float32 (ORT in its own order): a few roundings of values of order 1–10.

@@ -29,6 +29,13 @@ export const batchNormCases: KernelCases<BatchNormAttrs> = {
       expected: { y: [-1, -1, 1, 1], statistics: [2, 20, 1, 0.1], updatedRunning: [1, 10, 1, 50.5] },
     },
     {
+      // The same channels with PyTorch's running variance: unbiased variances 2 and 200 (n/(n − 1) = 2), so ½·1 + ½·2 and ½·1 + ½·200.
+      name: 'training: unbiased running variance (PyTorch)',
+      inputs: { x: { shape: [2, 2], dtype: 'f32', data: [1, 10, 3, 30] }, scale: perChannel([1, 1]), bias: perChannel([0, 0]), running: pair([0, 0], [1, 1]) },
+      attrs: { training: true, epsilon: 0, momentum: 0.5, unbiasedRunningVariance: true },
+      expected: { y: [-1, -1, 1, 1], statistics: [2, 20, 1, 0.1], updatedRunning: [1, 10, 1.5, 100.5] },
+    },
+    {
       // Running statistics (1, 4) and (2, 0.25): 1/σ = 0.5 and 2; y = 2·(x − 1)·0.5 and (x − 2)·2 + 1.
       name: 'evaluation: running statistics, left as they are',
       inputs: { x: { shape: [1, 2, 1, 2], dtype: 'f32', data: [1, 2, 3, 4] }, scale: perChannel([2, 1]), bias: perChannel([0, 1]), running: pair([1, 2], [4, 0.25]) },
@@ -47,7 +54,7 @@ export const batchNormCases: KernelCases<BatchNormAttrs> = {
       running: pair([...rng.floats(c)], [...rng.floats(c, 0.5, 2)]),
     };
     const cases: Omit<KernelCase<BatchNormAttrs>, 'expected'>[] = [
-      { name: `random training [${shape.join(', ')}]`, inputs, attrs: { training: true } },
+      { name: `random training [${shape.join(', ')}]`, inputs, attrs: { training: true, unbiasedRunningVariance: rng.next() < 0.5 } },
       { name: `random evaluation [${shape.join(', ')}]`, inputs, attrs: { training: false, momentum: 0.8 } },
     ];
     return cases;

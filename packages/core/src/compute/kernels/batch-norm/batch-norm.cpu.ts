@@ -22,7 +22,8 @@ export function batchNormCpu(inputs: HostTensors<BatchNormInputs>, attrs: BatchN
       variance = squares / count;
     }
     outputs.updatedRunning[c] = attrs.training ? running[c]! * momentum + mean * (1 - momentum) : mean;
-    outputs.updatedRunning[channels + c] = attrs.training ? running[channels + c]! * momentum + variance * (1 - momentum) : variance;
+    const correction = attrs.unbiasedRunningVariance && count > 1 ? count / (count - 1) : 1;
+    outputs.updatedRunning[channels + c] = attrs.training ? running[channels + c]! * momentum + variance * correction * (1 - momentum) : variance;
     const invStd = 1 / Math.sqrt(variance + epsilon);
     outputs.statistics[c] = mean;
     outputs.statistics[channels + c] = invStd;

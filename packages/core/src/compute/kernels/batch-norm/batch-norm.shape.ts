@@ -9,6 +9,11 @@ export interface BatchNormAttrs {
   readonly epsilon?: number;
   /** running ← running·momentum + batch·(1 − momentum) (default 0.9, ONNX's; PyTorch's 0.1 is 1 − this). */
   readonly momentum?: number;
+  /**
+   * Update the running variance with the unbiased batch variance (× n/(n − 1)), as PyTorch does,
+   * instead of the population variance the batch is normalised with (ONNX's reference; default false).
+   */
+  readonly unbiasedRunningVariance?: boolean;
 }
 
 // Running and used statistics travel as [2, C] pairs (means row 0, variances or 1/σ row 1):

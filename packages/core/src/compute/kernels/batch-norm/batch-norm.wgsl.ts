@@ -7,8 +7,13 @@ import { batchNormSettings, type BatchNormAttrs, type BatchNormInputs, type Batc
 export const batchNormWgsl: WgslProgram<BatchNormInputs, BatchNormOutputs, BatchNormAttrs> = {
   workgroupSize: [PER_CHANNEL_WORKGROUP, 1, 1],
   key: ({ training }) => (training ? 'train' : 'eval'),
-  uniforms: { ...PER_CHANNEL_UNIFORMS, epsilon: 'f32', momentum: 'f32' },
-  uniformValues: ({ x }, attrs) => ({ ...perChannelUniformValues(channelGeometry('batch-norm', x)), ...batchNormSettings('batch-norm', attrs) }),
+  uniforms: { ...PER_CHANNEL_UNIFORMS, epsilon: 'f32', momentum: 'f32', running_var_factor: 'f32' },
+  uniformValues: ({ x }, attrs) => {
+    const g = channelGeometry('batch-norm', x);
+    const count = g.batch * g.inner;
+    const runningVarFactor = attrs.unbiasedRunningVariance && count > 1 ? count / (count - 1) : 1;
+    return { ...perChannelUniformValues(g), ...batchNormSettings('batch-norm', attrs), running_var_factor: runningVarFactor };
+  },
   launch: ({ x }) => ({ kind: 'workgroups', count: [channelGeometry('batch-norm', x).channels, 1, 1] }),
   declarations: () => PER_CHANNEL_WGSL,
   body: ({ attrs: { training } }) => `
@@ -25,7 +30,7 @@ export const batchNormWgsl: WgslProgram<BatchNormInputs, BatchNormOutputs, Batch
   }
   let stat_var = workgroup_sum(squares, lindex) / f32(params.count);
   let updated_mean = load_running(c) * params.momentum + stat_mean * (1.0 - params.momentum);
-  let updated_var = load_running(params.channels + c) * params.momentum + stat_var * (1.0 - params.momentum);`
+  let updated_var = load_running(params.channels + c) * params.momentum + stat_var * params.running_var_factor * (1.0 - params.momentum);`
       : `let stat_mean = load_running(c);
   let stat_var = load_running(params.channels + c);
   let updated_mean = stat_mean;
