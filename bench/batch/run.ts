@@ -76,14 +76,14 @@ for (const [i, { pixels }] of fashionImages(imageCount).entries()) {
   writeFileSync(join(images, `${String(i).padStart(5, '0')}.png`), await encodePng(imageTensor('u8', { height: 28, width: 28, channels: 1 }, pixels)));
 }
 
-type Row = { run: string; processes: number; images: number; seconds: number; 'img/s': number; 'vs 1 worker': number | string; 'identical to cvf predict': string };
+type Row = { run: string; processes: string; images: number; seconds: number; 'img/s': number; 'vs 1 worker': number | string; 'identical to cvf predict': string };
 const rows: Row[] = [];
 
 console.log('cvf predict --json (one process, ONNX Runtime threads as it chooses) ...');
 const started = performance.now();
 const reference = (JSON.parse(await cvf('predict', bundle, images, '--device', 'cpu', '--no-audit', '--json')) as unknown[]).map((line) => JSON.stringify(line));
 const referenceSeconds = (performance.now() - started) / 1000;
-rows.push({ run: 'cvf predict (the peer, incl. start-up)', processes: 1, images: reference.length, seconds: referenceSeconds, 'img/s': reference.length / referenceSeconds, 'vs 1 worker': '-', 'identical to cvf predict': '-' });
+rows.push({ run: 'cvf predict (the peer, incl. start-up)', processes: '1', images: reference.length, seconds: referenceSeconds, 'img/s': reference.length / referenceSeconds, 'vs 1 worker': '-', 'identical to cvf predict': '-' });
 
 const redis = await startRedis();
 const perWorkers = new Map<number, number>();
@@ -106,7 +106,7 @@ try {
     perWorkers.set(count, summary.imagesPerSecond);
     rows.push({
       run: `cvf batch predict --queue, ${count} worker(s)`,
-      processes: count,
+      processes: String(count),
       images: summary.images,
       seconds: summary.images / summary.imagesPerSecond,
       'img/s': summary.imagesPerSecond,
