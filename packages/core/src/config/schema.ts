@@ -73,6 +73,14 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
   if (data.unlabelled !== undefined && config.model.head === 'knn') {
     ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling trains a head again with the images it labels; the knn head is not trained (choose softmax or mlp)' });
   }
+  if (config.model.head === 'cnn') {
+    if (config.features.kind !== 'pixels') {
+      ctx.addIssue({ code: 'custom', path: ['features', 'kind'], message: `model.head cnn learns its own features from the pixels: features.kind must be pixels, not ${config.features.kind}` });
+    }
+    if (data.unlabelled !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling is not available for model.head cnn (choose softmax or mlp, or remove data.unlabelled)' });
+    }
+  }
   const classes = data.classes;
   if (classes !== undefined) {
     if (Array.isArray(train.classWeights) && train.classWeights.length !== classes.length) {

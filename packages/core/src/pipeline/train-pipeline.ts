@@ -8,6 +8,7 @@ import type { StageRun } from './stages/context.js';
 import { openTrainingData } from './stages/data.js';
 import { evaluateModel } from './stages/evaluate.js';
 import { extractFeatures } from './stages/features.js';
+import { cnnModel, trainCnnStage } from './stages/cnn.js';
 import { checkpointArtifact, CHECKPOINT_ARTIFACT, pseudoLabelRounds, trainModel } from './stages/head.js';
 import { buildCaseIndex, originalRows } from './stages/index.js';
 import { fitPca } from './stages/pca.js';
@@ -84,14 +85,16 @@ export async function runTrainingPipeline(config: PipelineConfig, env: TrainingE
 async function train(run: StageRun, configHash: string, resumeFrom: readonly (Uint8Array | undefined)[] | undefined, addedTrainData?: readonly DataSource[]): Promise<Omit<TrainSummary, 'seconds'>> {
   const training = await openTrainingData(run, addedTrainData);
   const { classes } = training;
-  const { extractor, splits: features } = await extractFeatures(run, training);
+  // A CNN learns its features: it trains first, and its embedding stands in for the extractor's.
+  const cnn = run.config.model.head === 'cnn' ? await trainCnnStage(run, training, classes, resumeFrom?.[0]) : null;
+  const { extractor, splits: features } = cnn ?? (await extractFeatures(run, training));
   const { pca, splits } = await fitPca(run, features);
   const originals = originalRows(splits.train);
   const index = await buildCaseIndex(run, originals, classes);
-  const model = await trainModel(run, { splits, classes, index, originals, ...(resumeFrom ? { resumeFrom } : {}) });
+  const model = cnn ? cnnModel(run, cnn.classifier, pca) : await trainModel(run, { splits, classes, index, originals, ...(resumeFrom ? { resumeFrom } : {}) });
   const evaluation = await evaluateModel(run, model, splits, classes);
   const decision = chooseDecision(run.config, classes, { labels: splits.val.labels, probabilities: evaluation.valProbabilities });
-  const bundle = await writeModelBundle(run, { configHash, classes, cases: training.data.train, extractor, pca, index, originals, model, evaluation, decision });
+  const bundle = await writeModelBundle(run, { configHash, classes, cases: training.data.train, extractor, ...(cnn ? { extractorParams: cnn.extractorParams } : {}), pca, index, originals, model, evaluation, decision });
   const registered = await registerModel(run, { manifest: bundle.manifest, location: bundle.location, configHash, metrics: evaluation.metrics.test });
   return { runId: run.runId, metrics: evaluation.metrics, bundle: bundle.location, model: registered, validation: evaluation.validation };
 }

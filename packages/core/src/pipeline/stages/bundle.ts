@@ -23,6 +23,8 @@ export interface BundleParts {
   /** The train split: the cases of the index, in index-id order. */
   readonly cases: readonly LabeledSample[];
   readonly extractor: FeatureExtractor;
+  /** The extractor stage's params when they are not the config's `features` (a CNN's exported network). */
+  readonly extractorParams?: PipelineConfig['features'];
   readonly pca: Pca | null;
   readonly index: VectorIndex;
   readonly originals: OriginalRows;
@@ -44,7 +46,7 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
   progress({ stage: 'bundle', done: 0, total: 1 });
   const { temperature } = evaluation;
   const { stages, files } = collectStages([
-    STAGE_KINDS.extractor.save(extractor, config.features),
+    STAGE_KINDS.extractor.save(extractor, parts.extractorParams ?? config.features),
     ...(pca ? [STAGE_KINDS.pca.save(pca)] : []),
     await STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index, outOfDistributionThreshold(index, originals, config.index.metric) ?? undefined),
     model.kind === 'head' ? STAGE_KINDS.head.save(model.head, temperature) : STAGE_KINDS['knn-head'].save(model.knn),
