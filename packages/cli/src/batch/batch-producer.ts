@@ -42,7 +42,7 @@ export async function runOnQueue(plan: BatchPlan, out: string, queueUrl: string,
   const pending: Shard[] = [];
   for (const shard of plan.shards) if (!(await readShardDone(out, shard.id))) pending.push(shard);
   const skipped = plan.shards.length - pending.length;
-  const connection = redisConnection(queueUrl);
+  const connection = await redisConnection(queueUrl);
   const queue = new Queue<ShardJobData, ShardJobResult>(BATCH_QUEUE, { connection });
   const { shards: _, ...task } = plan;
   const tag = randomBytes(6).toString('hex');

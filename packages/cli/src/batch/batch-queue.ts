@@ -37,11 +37,24 @@ export function checkQueueUrl(url: string): string {
 }
 
 /**
- * A Redis connection for BullMQ. Workers block on Redis, so commands must wait for a reconnect
- * rather than fail after a few retries (BullMQ requires maxRetriesPerRequest: null for them).
+ * A Redis connection for BullMQ, once Redis has answered: a queue URL nothing answers at is
+ * BATCH_QUEUE_UNREACHABLE at once instead of a process that waits forever. After that, commands
+ * wait for a reconnect rather than fail after a few retries (BullMQ requires maxRetriesPerRequest:
+ * null for workers), so a Redis restart does not end a job.
  */
-export function redisConnection(url: string): Redis {
-  return new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+export async function redisConnection(url: string): Promise<Redis> {
+  const connection = new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: true });
+  let lastError: unknown;
+  connection.on('error', (error) => (lastError = error));
+  try {
+    await connection.connect();
+    await connection.ping();
+  } catch (error) {
+    connection.disconnect();
+    const why = (lastError ?? error) instanceof Error ? ((lastError ?? error) as Error).message : String(lastError ?? error);
+    throw new CvfError('BATCH_QUEUE_UNREACHABLE', `no Redis answers at ${url}: ${why}; start one (redis-server) or give the --queue URL of yours`);
+  }
+  return connection;
 }
 
 /** An error as BullMQ keeps it (a job's failedReason): the CvfError code in front of the message. */

@@ -134,13 +134,20 @@ describe('cvf batch without Redis', () => {
     expect(lines.every((line) => ['hbars', 'vbars', 'square'].includes(line.label))).toBe(true);
   });
 
-  it('an output folder of another job, a dataset that does not exist, --shard-index without --shards: refused with their codes', async () => {
+  it('an output folder of another job, a dataset that does not exist, a queue nothing answers at, --shard-index without --shards: refused with their codes', async () => {
     const other = await batch('predict', join(fixture.dir, 'all'), '--shard-size', '5');
     expect(other.exitCode).toBe(2);
     expect(JSON.parse(other.stdout).error).toMatchObject({ code: 'BATCH_OUT_MISMATCH', message: expect.stringContaining('in 6 shards') });
     const missing = await runCli('batch', 'predict', fixture.model, join(fixture.dir, 'no-such-folder'), '--out', join(fixture.dir, 'missing'), '--store', fixture.store, '--json');
     expect(missing.exitCode).toBe(2);
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'BATCH_DATASET_NOT_FOUND', message: expect.stringContaining('no-such-folder does not exist') });
+    // Port 1 on loopback: nothing listens there.
+    const noRedis = await batch('predict', join(fixture.dir, 'no-redis'), '--queue', 'redis://127.0.0.1:1');
+    expect(noRedis.exitCode).toBe(2);
+    expect(JSON.parse(noRedis.stdout.slice(noRedis.stdout.indexOf('{\n'))).error).toMatchObject({ code: 'BATCH_QUEUE_UNREACHABLE', message: expect.stringContaining('no Redis answers at redis://127.0.0.1:1') });
+    const worker = await runCli('worker', '--queue', 'redis://127.0.0.1:1', '--json');
+    expect(worker.exitCode).toBe(2);
+    expect(JSON.parse(worker.stdout).error.code).toBe('BATCH_QUEUE_UNREACHABLE');
     const usage = await batch('predict', join(fixture.dir, 'usage'), '--shard-index', '0');
     expect(usage.exitCode).toBe(2);
     expect(JSON.parse(usage.stdout).error).toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('--shard-index needs --shards') });

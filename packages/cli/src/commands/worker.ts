@@ -41,9 +41,9 @@ async function runWorker(options: WorkerOptions): Promise<number> {
     if (json) process.stdout.write(`${JSON.stringify({ type: 'shard', ...event })}\n`);
     else process.stderr.write(`shard ${event.shard} ${event.state}${event.images !== undefined ? ` (${event.images} images)` : ''}${event.error ? `: ${event.error}${event.willRetry ? ' (will retry)' : ''}` : ''}\n`);
   };
+  const connection = await redisConnection(options.queue);
   const device = await openDevice(options.device, false);
   const runner = new ShardRunner({ device, onnxRuntime: threadLimitedRuntime(await createOrtNodeRuntime(), options.threads) });
-  const connection = redisConnection(options.queue);
   const worker = new Worker<ShardJobData, ShardJobResult>(
     BATCH_QUEUE,
     async (job) => {
