@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
-import { DataType, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8, type Table as ArrowTable } from 'apache-arrow';
+import type { FixedSizeList, Table as ArrowTable } from 'apache-arrow';
 import * as z from 'zod';
 import { IndexError } from '../../../errors.js';
 import type { DiskVectorIndex } from '../../../index/disk-index.js';
@@ -30,9 +30,14 @@ function candidatesFor(k: number): number {
   return k + Math.max(8, k);
 }
 
+// Loaded on first use: LanceDB's native module and Arrow are large, and importing @cvf/core/node
+// (every CLI command, the edge runtime) must not pay for them unless a disk index is opened.
 async function lancedb(): Promise<typeof import('@lancedb/lancedb')> {
-  // Loaded on first use: the native module is large and most processes never open a disk index.
   return import('@lancedb/lancedb');
+}
+
+async function arrow(): Promise<typeof import('apache-arrow')> {
+  return import('apache-arrow');
 }
 
 /**
@@ -76,6 +81,7 @@ export class LanceDbIndex implements DiskVectorIndex {
       connection.close();
       throw new IndexError('INDEX_INVALID_ARGUMENT', `${folder} already holds a LanceDB index; open it instead of creating one`);
     }
+    const { Field, FixedSizeList, Float32, Int32, Schema } = await arrow();
     const schema = new Schema([new Field('id', new Int32(), false), new Field('vector', new FixedSizeList(options.dim, new Field('item', new Float32(), true)), false)]);
     const table = await connection.createEmptyTable(LANCEDB_TABLE, schema);
     await writeDescription(folder, description);
@@ -95,6 +101,7 @@ export class LanceDbIndex implements DiskVectorIndex {
     }
     const vector = (await table.schema()).fields.find((f) => f.name === 'vector');
     // By type id, not instanceof: LanceDB builds its schema with its own copy of apache-arrow.
+    const { DataType } = await arrow();
     const width = vector && DataType.isFixedSizeList(vector.type) ? (vector.type as FixedSizeList).listSize : undefined;
     if (width !== description.dim) {
       table.close();
