@@ -34,5 +34,5 @@ export function deleteRunRows(db: Sqlite.Database, runId: string, options: Delet
     for (const table of ['params', 'metrics', 'tags', 'artifacts']) db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
     db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     return { versions };
-  })();
+  }).immediate();
 }

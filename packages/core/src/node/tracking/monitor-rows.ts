@@ -26,7 +26,7 @@ export function insertMonitorEvent(db: Sqlite.Database, event: NewMonitorEvent):
       .prepare('INSERT INTO monitor_events (time, kind, trigger_name, model, version, action, figures) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(event.time ?? Date.now(), event.kind, event.trigger, event.model, event.version, event.action, JSON.stringify(event.figures));
     return Number(result.lastInsertRowid);
-  })();
+  }).immediate();
   return monitorEventById(db, id);
 }
 
@@ -79,7 +79,7 @@ export function upsertFeedback(db: Sqlite.Database, labels: readonly FeedbackLab
       upsert.run(l.predictionId, l.model, l.version, l.predicted, l.label, l.time);
     }
     return { stored: labels.length - replaced, replaced };
-  })();
+  }).immediate();
 }
 
 export function selectRecentFeedback(db: Sqlite.Database, model: string, limit: number, version?: string): FeedbackLabel[] {

@@ -14,6 +14,6 @@ export function markOrphanedRunsFailed(db: Sqlite.Database): number {
   const mark = db.prepare(`UPDATE runs SET status = 'failed', end_time = ?, failure_reason = ? WHERE id = ? AND status = 'running'`);
   db.transaction(() => {
     for (const run of orphans) mark.run(Date.now(), `process ${run.pid ?? '?'} ended without ending the run (killed or crashed)`, run.id);
-  })();
+  }).immediate();
   return orphans.length;
 }

@@ -120,6 +120,6 @@ export function migrate(db: Sqlite.Database): void {
     db.transaction(() => {
       db.exec(MIGRATIONS[k]!);
       db.pragma(`user_version = ${k + 1}`);
-    })();
+    }).immediate();
   }
 }
