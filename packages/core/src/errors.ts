@@ -333,10 +333,11 @@ export class RetrainError extends CvfError {
  * Stable codes of `cvf consume` on message streams. STREAM_PAYLOAD_INVALID: a message without an
  * id, with neither or both of an image and a reference, or a field of the wrong kind;
  * STREAM_REFERENCE_FAILED: a referenced file or URL could not be read; STREAM_ENTRY_DELETED: the
- * entry left the stream (trimmed) before it was processed; STREAM_URL_INVALID: a server URL or
+ * entry left the stream (trimmed) before it was processed; STREAM_DELIVERY_LIMIT: a message was
+ * delivered more often than allowed (it kept killing its consumers); STREAM_URL_INVALID: a server URL or
  * stream option that cannot be used; STREAM_SERVER_FAILED: the server refused or dropped a call.
  */
-export type StreamErrorCode = 'STREAM_PAYLOAD_INVALID' | 'STREAM_REFERENCE_FAILED' | 'STREAM_ENTRY_DELETED' | 'STREAM_URL_INVALID' | 'STREAM_SERVER_FAILED';
+export type StreamErrorCode = 'STREAM_PAYLOAD_INVALID' | 'STREAM_REFERENCE_FAILED' | 'STREAM_ENTRY_DELETED' | 'STREAM_DELIVERY_LIMIT' | 'STREAM_URL_INVALID' | 'STREAM_SERVER_FAILED';
 
 /** A message of a stream could not be turned into an input, or the stream itself cannot be used; the message names the value and the valid options. */
 export class StreamError extends CvfError {

@@ -17,6 +17,7 @@ export const CONSUME_DEFAULTS = {
   ackWaitMs: 30_000,
   dedupWindowMs: 3600_000,
   fetchTimeoutMs: 30_000,
+  maxDeliveries: 5,
   /** --drift-window when --metrics-port is given (without it no checks run unless asked for). */
   driftWindowWithMetrics: 100,
 } as const;
@@ -39,6 +40,7 @@ export interface ConsumeOptions {
   maxInFlight: number;
   refRoot?: string;
   fetchTimeout: number;
+  maxDeliveries: number;
   similar?: number;
   store?: string;
   device: (typeof DEVICE_KINDS)[number];
@@ -71,6 +73,7 @@ export function registerConsume(program: Command): void {
     .option('--max-in-flight <k>', 'batches read but not yet acknowledged, at most (back-pressure)', integerOption(1), CONSUME_DEFAULTS.maxInFlight)
     .option('--ref-root <dir>', 'read file references ("ref" fields with a path) under this folder only; without it file references are refused (http(s) references are always fetched)')
     .option('--fetch-timeout <ms>', 'how long an http(s) reference may take', integerOption(1), CONSUME_DEFAULTS.fetchTimeoutMs)
+    .option('--max-deliveries <n>', 'a message delivered more often than this (it killed the consumers it went to) is answered with STREAM_DELIVERY_LIMIT instead of tried again', integerOption(1), CONSUME_DEFAULTS.maxDeliveries)
     .option('--similar <k>', 'similar cases per result; 0 leaves them out (default: the bundle index k)', nonNegativeIntegerOption)
     .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run').choices(DEVICE_KINDS).default('auto'))

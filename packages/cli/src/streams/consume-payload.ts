@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url';
  * (`sourceId`: the Redis entry id, or the JetStream stream sequence — what acknowledgement and
  * de-duplication key on) and its named fields (Redis entry fields; JetStream headers, with the
  * message body as `image`). `null` fields: the entry left the stream before it was read.
+ * `deliveries`: how many times the bus has handed it out, this time included, where it says.
  */
 export interface StreamMessage {
   readonly sourceId: string;
   readonly fields: ReadonlyMap<string, Uint8Array> | null;
+  readonly deliveries?: number;
 }
 
 /** The image bytes a message carries or references, with the content type it was given (else sniffed). */
@@ -25,10 +27,16 @@ export type ConsumePayload =
   | { readonly sourceId: string; readonly id: string; readonly load: () => Promise<PayloadBytes> }
   | { readonly sourceId: string; readonly id?: string; readonly error: CvfError };
 
-/** Where references may point: file references only under `fileRoot` (none without it); http(s) with a timeout. */
-export interface ReferencePolicy {
+/**
+ * What a message may ask: file references only under `fileRoot` (none without it), http(s) ones
+ * answered within `fetchTimeoutMs`; and how often it may be tried — a message delivered more than
+ * `maxDeliveries` times has likely killed the consumers it went to (a crash, memory), so it is
+ * answered with an error instead of tried again.
+ */
+export interface PayloadPolicy {
   readonly fileRoot?: string;
   readonly fetchTimeoutMs: number;
+  readonly maxDeliveries: number;
 }
 
 /** The payload fields: `id`, then `image` (+ `content-type`) or `ref`. */
@@ -44,9 +52,14 @@ const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined
  * GET). Anything else is this message's StreamError, never a thrown one: it becomes an error
  * result, so a bad message is answered, not lost, and never stops the consumer.
  */
-export function parsePayload(message: StreamMessage, policy: ReferencePolicy): ConsumePayload {
+export function parsePayload(message: StreamMessage, policy: PayloadPolicy): ConsumePayload {
   const { sourceId, fields } = message;
   if (fields === null) return { sourceId, error: new StreamError('STREAM_ENTRY_DELETED', `entry ${sourceId} was deleted from the stream before it was processed`) };
+  if (message.deliveries !== undefined && message.deliveries > policy.maxDeliveries) {
+    const id = text(fields.get(PAYLOAD_FIELDS.id));
+    const why = `message ${sourceId} was delivered ${message.deliveries} times, more than --max-deliveries ${policy.maxDeliveries}: the consumers it went to did not finish it (killed, or out of memory); it is answered without being tried again`;
+    return { sourceId, ...(id !== undefined && id !== '' && { id }), error: new StreamError('STREAM_DELIVERY_LIMIT', why) };
+  }
   const id = text(fields.get(PAYLOAD_FIELDS.id));
   const bad = (why: string) => ({ sourceId, ...(id !== undefined && id !== '' && { id }), error: new StreamError('STREAM_PAYLOAD_INVALID', `message ${sourceId}: ${why}`) });
   if (id === undefined || id === '') return bad(`no "${PAYLOAD_FIELDS.id}" field; each message names its input with one (fields: ${[...fields.keys()].join(', ') || 'none'})`);
@@ -64,7 +77,7 @@ export function parsePayload(message: StreamMessage, policy: ReferencePolicy): C
 
 type Reference = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'http'; readonly url: URL };
 
-function parseReference(ref: string, policy: ReferencePolicy): Reference | StreamError {
+function parseReference(ref: string, policy: PayloadPolicy): Reference | StreamError {
   if (/^https?:\/\//i.test(ref)) {
     try {
       return { kind: 'http', url: new URL(ref) };
@@ -80,7 +93,7 @@ function parseReference(ref: string, policy: ReferencePolicy): Reference | Strea
   return { kind: 'file', path: resolve(path) };
 }
 
-async function loadReference(reference: Reference, policy: ReferencePolicy, contentType: string | undefined): Promise<PayloadBytes> {
+async function loadReference(reference: Reference, policy: PayloadPolicy, contentType: string | undefined): Promise<PayloadBytes> {
   if (reference.kind === 'file') {
     try {
       return { bytes: await readRegularFile(reference.path, { what: 'referenced image' }), ...(contentType && { mediaType: contentType }) };

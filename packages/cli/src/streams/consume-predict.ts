@@ -1,5 +1,5 @@
 import { CvfError, decodeInput, disposeDecodedInput, type DecodedInput, type DecodeInputOptions, type Prediction, type PredictOptions, type Predictor } from '@cvf/core';
-import { parsePayload, type ConsumePayload, type PayloadBytes, type ReferencePolicy, type StreamMessage } from './consume-payload.js';
+import { parsePayload, type ConsumePayload, type PayloadBytes, type PayloadPolicy, type StreamMessage } from './consume-payload.js';
 
 /** A message's answer: its prediction, or the error that stands for it. Both carry the message's place in its stream. */
 export type ConsumeResult =
@@ -15,7 +15,7 @@ export interface PredictionObserver {
 export interface BatchPredictorOptions {
   readonly predictor: Predictor;
   readonly decode: DecodeInputOptions;
-  readonly references: ReferencePolicy;
+  readonly payloads: PayloadPolicy;
   /** Similar cases per result (default: the bundle index's k). */
   readonly similar?: number;
   /** What to ask the Predictor for beyond the prediction (the monitor's features and statistics). */
@@ -39,7 +39,7 @@ export class BatchPredictor {
 
   async predict(messages: readonly StreamMessage[]): Promise<ConsumeResult[]> {
     const readAt = performance.now();
-    const payloads = messages.map((m) => parsePayload(m, this.#options.references));
+    const payloads = messages.map((m) => parsePayload(m, this.#options.payloads));
     const loaded = await Promise.all(payloads.map(loadPayload));
     const run = this.#turn.then(() => this.#decodeAndPredict(loaded, readAt));
     this.#turn = run.catch(() => undefined);

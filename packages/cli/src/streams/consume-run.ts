@@ -44,7 +44,7 @@ export async function runConsume(bundleArg: string, bus: ConsumeBus, options: Co
     const batches = new BatchPredictor({
       predictor,
       decode: { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(manifest.preprocess.window && { window: manifest.preprocess.window }), contract: manifest.input, allowContractMismatch: Boolean(options.allowContractMismatch) },
-      references: { ...(options.refRoot !== undefined && { fileRoot: options.refRoot }), fetchTimeoutMs: options.fetchTimeout },
+      payloads: { ...(options.refRoot !== undefined && { fileRoot: options.refRoot }), fetchTimeoutMs: options.fetchTimeout, maxDeliveries: options.maxDeliveries },
       ...(options.similar !== undefined && { similar: options.similar }),
       predictOptions: monitors.predictOptions,
       observer: monitors.stream(streamName, bundle),

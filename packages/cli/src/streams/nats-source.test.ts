@@ -51,7 +51,7 @@ describe.skipIf(natsUnavailable())('NatsStreamSource', () => {
 
     const second = await NatsStreamSource.open(options());
     const again = await nextMessage(second);
-    expect(again.sourceId).toBe(message.sourceId);
+    expect([again.sourceId, message.deliveries, again.deliveries]).toEqual([message.sourceId, 1, 2]);
     await second.complete([{ sourceId: again.sourceId, id: 'scan-1', error: { code: 'X', message: 'y' } }]);
     await second.close();
 

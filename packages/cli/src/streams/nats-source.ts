@@ -82,7 +82,7 @@ export class NatsStreamSource implements MessageSource {
     for await (const message of await this.#consumer.fetch({ max_messages: count, expires: FETCH_EXPIRES_MS })) {
       const sourceId = String(message.info.streamSequence);
       this.#unacknowledged.set(sourceId, message);
-      messages.push({ sourceId, fields: fieldsOf(message) });
+      messages.push({ sourceId, fields: fieldsOf(message), deliveries: message.info.deliveryCount });
     }
     return messages;
   }

@@ -1,6 +1,8 @@
 import { redisUnavailable, startRedis, type RedisServer } from '@cvf/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamMessage } from './consume-payload.js';
+import { waitUntil } from './consume-testing.js';
 import { RedisStreamSource, resultMarkerKey, type RedisSourceOptions } from './redis-source.js';
 import { parseRedisStreamUrl } from './redis-stream-url.js';
 
@@ -55,5 +57,34 @@ describe.skipIf(redisUnavailable())('RedisStreamSource', () => {
     await source.complete([{ sourceId: trimmed, error: { code: 'STREAM_ENTRY_DELETED', message: 'gone' } }]);
     expect((await client.xrange('claims:results', '-', '+')).map(([, fields]) => fields[1])).toEqual([kept, trimmed]);
     await source.close();
+  });
+
+  it('a restart under the same name finishes its own pending entries first; entries in flight are not claimed back; claims carry delivery counts', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await client.xadd('restart', '*', 'id', `r${i}`, 'image', 'x'))!);
+    const before = await RedisStreamSource.open({ ...options('restart', 'same'), claimIdleMs: 60_000 });
+    expect((await before.next(3)).map((m) => m.sourceId)).toEqual(ids);
+    await before.close(); // died without completing them
+
+    // Claimed or read back from its own history (whichever comes first), each once, and what it holds is not handed out again.
+    const after = await RedisStreamSource.open(options('restart', 'same'));
+    const fresh = (await client.xadd('restart', '*', 'id', 'r3', 'image', 'x'))!;
+    const seen: string[] = [];
+    await waitUntil('the pending and the new entry are read', async () => {
+      seen.push(...(await after.next(2)).map((m) => m.sourceId));
+      return seen.length >= 4;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // past the next claim pass
+    seen.push(...(await after.next(2)).map((m) => m.sourceId));
+    expect(seen).toEqual([...ids, fresh]);
+
+    // An entry another consumer was handed 8 times: the claim says so.
+    const crashing = (await client.xadd('restart', '*', 'id', 'poison', 'image', 'x'))!;
+    await client.xreadgroup('GROUP', 'g', 'ghost', 'COUNT', 1, 'STREAMS', 'restart', '>');
+    await client.xclaim('restart', 'g', 'ghost', 0, crashing, 'RETRYCOUNT', 8);
+    let claimed: StreamMessage[] = [];
+    await waitUntil('the entry is claimed on the next pass', async () => (claimed = await after.next(1)).length > 0);
+    expect(claimed).toEqual([expect.objectContaining({ sourceId: crashing, deliveries: 9 })]);
+    await after.close();
   });
 });

@@ -68,10 +68,12 @@ export class RedisStreamSource implements MessageSource {
   readonly #options: RedisSourceOptions;
   readonly #reader: Redis;
   readonly #writer: Redis;
-  /** First this consumer's own pending entries (a restart under the same name), then new ones ('>'). */
-  #readFrom: '0' | '>' = '0';
+  /** First this consumer's own pending entries (a restart under the same name) after this id, then new ones ('>'). */
+  #readFrom = '0';
   #claimCursor = '0-0';
   #nextClaimAt = 0;
+  /** Entries this consumer read and has not completed: never claimed back from itself while in flight. */
+  readonly #held = new Set<string>();
 
   private constructor(options: RedisSourceOptions, reader: Redis, writer: Redis) {
     this.#options = options;
@@ -108,13 +110,28 @@ export class RedisStreamSource implements MessageSource {
   }
 
   async next(count: number): Promise<StreamMessage[]> {
+    const messages = await this.#read(count);
+    messages.forEach((m) => this.#held.add(m.sourceId));
+    return messages;
+  }
+
+  async #read(count: number): Promise<StreamMessage[]> {
     const claimed = await this.#claim(count);
     if (claimed.length > 0) return claimed;
     const { stream } = this.#options.address;
     const block = this.#readFrom === '>' ? ['BLOCK', BLOCK_MS] : [];
     const reply = (await this.#reader.callBuffer('XREADGROUP', 'GROUP', this.#options.group, this.#options.consumer, 'COUNT', count, ...block, 'STREAMS', stream, this.#readFrom)) as [Buffer, RawEntry[]][] | null;
     const entries = reply?.[0]?.[1] ?? [];
-    if (this.#readFrom === '0' && entries.length === 0) this.#readFrom = '>';
+    if (this.#readFrom !== '>') {
+      // Its own history read to the end: new entries from now on, starting with this call.
+      if (entries.length === 0) {
+        this.#readFrom = '>';
+        return this.#read(count);
+      }
+      this.#readFrom = entries.at(-1)![0].toString();
+      // Some may have been claimed from its former self already, and be in flight.
+      return entries.filter(([id]) => !this.#held.has(id.toString())).map(toMessage);
+    }
     return entries.map(toMessage);
   }
 
@@ -126,8 +143,23 @@ export class RedisStreamSource implements MessageSource {
     this.#claimCursor = cursor.toString();
     // A full pass over the pending list: look again once an entry could have become idle enough.
     if (this.#claimCursor === '0-0') this.#nextClaimAt = Date.now() + Math.min(Math.max(claimIdleMs / 2, 100), 30_000);
+    const taken = entries.filter(([id]) => !this.#held.has(id.toString())).map(toMessage);
     // Entries trimmed from the stream while pending (Redis 7 lists them apart): answered as such, not lost.
-    return [...entries.map(toMessage), ...(deleted ?? []).map((id) => ({ sourceId: id.toString(), fields: null }))];
+    return [...(await this.#withDeliveries(taken)), ...(deleted ?? []).map((id) => ({ sourceId: id.toString(), fields: null }))];
+  }
+
+  /** Claimed entries with their delivery counts (XPENDING), so one that keeps killing its consumers is stopped. */
+  async #withDeliveries(messages: StreamMessage[]): Promise<StreamMessage[]> {
+    if (messages.length === 0) return messages;
+    const { address, group } = this.#options;
+    const pipeline = this.#reader.pipeline();
+    for (const m of messages) pipeline.xpending(address.stream, group, m.sourceId, m.sourceId, 1);
+    const replies = (await pipeline.exec()) ?? [];
+    return messages.map((m, i) => {
+      const [error, rows] = replies[i] ?? [null, []];
+      const deliveries = error === null ? Number((rows as [string, string, number, number][])[0]?.[3]) : NaN;
+      return Number.isFinite(deliveries) ? { ...m, deliveries } : m;
+    });
   }
 
   async complete(results: readonly ConsumeResult[]): Promise<void> {
@@ -139,6 +171,7 @@ export class RedisStreamSource implements MessageSource {
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error !== null);
     if (failed) throw new StreamError('STREAM_SERVER_FAILED', `Redis refused a result for ${address.stream}: ${failed[0]!.message}`, { cause: failed[0] });
+    results.forEach((r) => this.#held.delete(r.sourceId));
   }
 
   async close(): Promise<void> {
