@@ -9,6 +9,7 @@ import { runCli } from '../testing/run-cli.js';
 interface Summary {
   shards: number;
   done: number;
+  skipped: number;
   images: number;
   failed: { shard: string; start: number; end: number; error: string }[];
   merged?: string[];
@@ -50,18 +51,24 @@ describe.skipIf(redisUnavailable())('cvf batch on a BullMQ queue with cvf worker
 
   const produce = (out: string, ...more: string[]) => runCli('batch', 'predict', fixture.model, fixture.images, '-r', '--out', out, '--queue', redis.url, '--store', fixture.store, '--json', ...more);
 
-  it('two workers complete a job; the merged predictions equal cvf predict --json', async () => {
+  it('two workers complete a job; the merged predictions equal cvf predict --json; a re-run enqueues nothing', async () => {
     const out = join(fixture.dir, 'two-workers');
     const result = await produce(out, '--shard-size', '3');
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(summaryOf(result.stdout)).toMatchObject({ shards: 7, done: 7, images: 21, failed: [] });
     expect(jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8'))).toEqual(expected);
     // Each shard computed once, and both workers took part.
-    const computed = [...a.finishedShards, ...b.finishedShards].sort();
+    const computed = [...a.finishedShards(), ...b.finishedShards()].sort();
     expect(computed).toHaveLength(7);
     expect(new Set(computed).size).toBe(7);
-    expect(a.finishedShards.length).toBeGreaterThan(0);
-    expect(b.finishedShards.length).toBeGreaterThan(0);
+    expect(a.finishedShards().length).toBeGreaterThan(0);
+    expect(b.finishedShards().length).toBeGreaterThan(0);
+
+    // Run again: every shard is finished, nothing is enqueued, and the workers compute nothing.
+    const again = await produce(out, '--shard-size', '3');
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(summaryOf(again.stdout)).toMatchObject({ shards: 7, done: 7, skipped: 7, images: 0 });
+    expect([...a.finishedShards(), ...b.finishedShards()]).toHaveLength(7);
   }, 120_000);
 
   it('a shard that keeps failing is retried, then reported with its error; the rest complete and the producer exits 1', async () => {
@@ -83,16 +90,16 @@ describe.skipIf(redisUnavailable())('cvf batch on a BullMQ queue with cvf worker
 
   it('a worker SIGKILLed mid-shard: the other takes the stalled shard, every image is there exactly once; SIGTERM ends a worker with exit code 0', async () => {
     const out = join(fixture.dir, 'killed');
-    const seen = a.events.length;
+    const [seenA, seenB] = [a.events.length, b.events.length];
     // Seven shards for two workers: each takes some, so the one killed is killed in a shard of its own.
     const producing = produce(out, '--shard-size', '3');
-    const started = await a.waitFor((event) => event.state === 'started' && a.events.indexOf(event) >= seen);
+    const started = await a.waitFor((event) => event.state === 'started' && a.events.indexOf(event) >= seenA);
     a.signal('SIGKILL');
     expect((await a.exited).signal).toBe('SIGKILL');
-    expect(a.finishedShards).not.toContain(started.shard);
+    expect(a.finishedShards(seenA)).not.toContain(started.shard);
     const result = await producing;
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    expect(b.finishedShards).toContain(started.shard);
+    expect(b.finishedShards(seenB)).toContain(started.shard);
     const merged = jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8')) as { file: string }[];
     expect(merged.map((line) => line.file)).toEqual((expected as { file: string }[]).map((line) => line.file));
     expect(merged).toEqual(expected);

@@ -45,9 +45,12 @@ export class WorkerProcess {
     return this.#stderr;
   }
 
-  /** Shards this worker finished (computed now). */
-  get finishedShards(): string[] {
-    return this.events.filter((e) => e.state === 'done').map((e) => e.shard!);
+  /** Shards this worker computed, from its event number `since` on (shard ids repeat across jobs on the same data). */
+  finishedShards(since = 0): string[] {
+    return this.events
+      .slice(since)
+      .filter((e) => e.state === 'done')
+      .map((e) => e.shard!);
   }
 
   /** The first event (already printed or to come) that matches; rejects when the worker exits first. */
