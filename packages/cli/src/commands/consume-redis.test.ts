@@ -1,6 +1,7 @@
 import { redisUnavailable, startRedis, type RedisServer } from '@cvf/core/testing';
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,12 +123,22 @@ describe.skipIf(redisUnavailable())('cvf consume --redis-stream', () => {
     expect(written.every((e) => e.fields.status === 'ok')).toBe(true);
   }, 180_000);
 
-  it('refuses a missing group or a stream URL without a stream, naming what to give', async () => {
+  it('refuses a missing group, a stream URL without a stream, and a server that is not there, naming what to give', async () => {
     const noGroup = await runCli('consume', bundle, '--redis-stream', streamUrl('scans'), '--json');
     expect(noGroup.exitCode).toBe(2);
     expect(JSON.parse(noGroup.stdout).error).toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('--group') });
     const noStream = await runCli('consume', bundle, '--redis-stream', `redis://127.0.0.1:${redis.port}`, '--group', 'g', '--json');
     expect(noStream.exitCode).toBe(2);
     expect(JSON.parse(noStream.stdout).error).toMatchObject({ code: 'STREAM_URL_INVALID', message: expect.stringContaining('names no stream') });
-  });
+    // A server that is not there: nothing listens on a port just closed.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const absent = await runCli('consume', bundle, '--redis-stream', `redis://127.0.0.1:${closed}/scans`, '--group', 'g', '--device', 'cpu', '--json');
+    expect(absent.exitCode).toBe(2);
+    expect(JSON.parse(absent.stdout).error).toMatchObject({ code: 'STREAM_SERVER_FAILED', message: expect.stringContaining(`127.0.0.1:${closed}`) });
+  }, 60_000);
 });

@@ -79,17 +79,27 @@ export class NatsStreamSource implements MessageSource {
 
   async next(count: number): Promise<StreamMessage[]> {
     const messages: StreamMessage[] = [];
-    for await (const message of await this.#consumer.fetch({ max_messages: count, expires: FETCH_EXPIRES_MS })) {
-      const sourceId = String(message.info.streamSequence);
-      this.#unacknowledged.set(sourceId, message);
-      messages.push({ sourceId, fields: fieldsOf(message), deliveries: message.info.deliveryCount });
+    try {
+      for await (const message of await this.#consumer.fetch({ max_messages: count, expires: FETCH_EXPIRES_MS })) {
+        const sourceId = String(message.info.streamSequence);
+        this.#unacknowledged.set(sourceId, message);
+        messages.push({ sourceId, fields: fieldsOf(message), deliveries: message.info.deliveryCount });
+      }
+    } catch (error) {
+      throw this.#failed('reading', error);
     }
     return messages;
   }
 
+  /** A failure of the server or the connection, as the StreamError that stops the consumer (its messages come again after the ack wait). */
+  #failed(doing: string, error: unknown): StreamError {
+    if (error instanceof StreamError) return error;
+    return new StreamError('STREAM_SERVER_FAILED', `NATS at ${this.#options.url}: ${doing} ${this.#options.stream} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
   async complete(results: readonly ConsumeResult[]): Promise<void> {
     const { outSubject, stream, model } = this.#options;
-    await Promise.all(
+    const all = Promise.all(
       results.map(async (result) => {
         const message = this.#unacknowledged.get(result.sourceId);
         if (!message) throw new StreamError('STREAM_SERVER_FAILED', `no message ${result.sourceId} of stream ${stream} is waiting for its result`);
@@ -103,6 +113,7 @@ export class NatsStreamSource implements MessageSource {
         this.#unacknowledged.delete(result.sourceId);
       }),
     );
+    await all.catch((error: unknown) => Promise.reject(this.#failed(`writing results of`, error)));
   }
 
   async close(): Promise<void> {

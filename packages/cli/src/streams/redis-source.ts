@@ -96,6 +96,8 @@ export class RedisStreamSource implements MessageSource {
         maxRetriesPerRequest: 2,
       });
     const [reader, writer] = [connect(), connect()];
+    // A lost connection reaches the consumer as the failure of its next call; unheard, ioredis would print each retry.
+    for (const connection of [reader, writer]) connection.on('error', () => undefined);
     try {
       await Promise.all([reader.connect(), writer.connect()]);
       writer.defineCommand('cvfCompleteResult', { numberOfKeys: 3, lua: COMPLETE_SCRIPT });
@@ -103,14 +105,18 @@ export class RedisStreamSource implements MessageSource {
     } catch (error) {
       reader.disconnect();
       writer.disconnect();
-      if (error instanceof StreamError) throw error;
-      throw new StreamError('STREAM_SERVER_FAILED', `Redis at ${address.host}:${address.port}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw serverFailed(address, 'opening', error);
     }
     return new RedisStreamSource(options, reader, writer);
   }
 
   async next(count: number): Promise<StreamMessage[]> {
-    const messages = await this.#read(count);
+    let messages: StreamMessage[];
+    try {
+      messages = await this.#read(count);
+    } catch (error) {
+      throw serverFailed(this.#options.address, 'reading', error);
+    }
     messages.forEach((m) => this.#held.add(m.sourceId));
     return messages;
   }
@@ -168,15 +174,21 @@ export class RedisStreamSource implements MessageSource {
     for (const result of results) {
       pipeline.cvfCompleteResult(address.stream, outStream, resultMarkerKey(outStream, address.stream, result.sourceId), group, result.sourceId, dedupTtlS, ...resultFields(result, model).flat());
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = (await pipeline.exec().catch((error: unknown) => Promise.reject(serverFailed(address, 'writing results of', error)))) ?? [];
     const failed = replies.find(([error]) => error !== null);
-    if (failed) throw new StreamError('STREAM_SERVER_FAILED', `Redis refused a result for ${address.stream}: ${failed[0]!.message}`, { cause: failed[0] });
+    if (failed) throw serverFailed(address, 'writing results of', failed[0]);
     results.forEach((r) => this.#held.delete(r.sourceId));
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([this.#reader.quit(), this.#writer.quit()]);
   }
+}
+
+/** A failure of the server or the connection, as the StreamError that stops the consumer (its entries stay pending). */
+function serverFailed(address: RedisStreamAddress, doing: string, error: unknown): StreamError {
+  if (error instanceof StreamError) return error;
+  return new StreamError('STREAM_SERVER_FAILED', `Redis at ${address.host}:${address.port}: ${doing} stream ${address.stream} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 /** The consumer group, from the stream's first entry, creating the stream if need be; an existing group is used as it is. */
