@@ -13,6 +13,8 @@ export interface CameraChoice {
 /** A source playing in the `<video>` element: its name for the page, and how to let go of it (camera off, file URL freed). */
 export interface OpenedSource {
   readonly name: string;
+  /** The camera that plays (the browser's default when none was asked for). */
+  readonly deviceId?: string;
   close(): void;
 }
 
@@ -62,7 +64,8 @@ async function openCamera(video: HTMLVideoElement, deviceId: string | null): Pro
     close();
     throw error;
   }
-  return { name: track?.label || 'camera', close };
+  const playing = track?.getSettings().deviceId;
+  return { name: track?.label || 'camera', ...(playing ? { deviceId: playing } : {}), close };
 }
 
 async function openFile(video: HTMLVideoElement, file: File): Promise<OpenedSource> {

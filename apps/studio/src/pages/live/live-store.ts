@@ -29,6 +29,7 @@ interface LiveState {
   /** The `<video>` element the page shows, registered by the page. */
   attach(video: HTMLVideoElement | null): void;
   refreshCameras(): Promise<void>;
+  /** Chooses the camera to start; switches to it when a camera plays. */
   setCamera(deviceId: string | null): void;
   start(request: LiveSourceRequest): Promise<void>;
   togglePause(): void;
@@ -93,6 +94,9 @@ export const useLiveStore = create<LiveState>((set, get) => {
       set({ status: 'idle', error: `The model failed on a frame: ${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
     }
   };
+  const showPlayingCamera = (source: OpenedSource | null) => {
+    if (source?.deviceId) set({ cameraId: source.deviceId });
+  };
   // At most one frame is inferred at a time, across sessions too (a frame of a stopped stream may still be in flight).
   const inferLatestFrame = oneInFlight(inferFrame, () => set({ dropped: get().dropped + 1 }));
 
@@ -123,6 +127,9 @@ export const useLiveStore = create<LiveState>((set, get) => {
 
     setCamera(deviceId) {
       set({ cameraId: deviceId });
+      // Picking another camera while one plays switches to it.
+      const { source, status } = get();
+      if (source?.kind === 'camera' && (status === 'running' || status === 'paused')) void get().start({ kind: 'camera', deviceId });
     },
 
     async start(request) {
@@ -143,8 +150,8 @@ export const useLiveStore = create<LiveState>((set, get) => {
       video.addEventListener('ended', ended);
       watch();
       set({ status: 'running', source: { kind: request.kind, name: opened.name } });
-      // Camera names are readable once a camera was allowed.
-      if (request.kind === 'camera') void get().refreshCameras();
+      // Camera names are readable once a camera was allowed; the picker shows the one that plays.
+      if (request.kind === 'camera') void get().refreshCameras().then(() => showPlayingCamera(opened));
     },
 
     togglePause() {
