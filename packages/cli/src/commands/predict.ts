@@ -10,7 +10,7 @@ import {
   type Device,
   type Prediction,
 } from '@cvf/core';
-import { createNodeDevice, createOrtNodeRuntime, loadResolvedBundle, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
+import { createNodeDevice, createOrtNodeRuntime, createOrtNodeWorkerRuntime, loadResolvedBundle, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
 import { DicomwebClient, dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
 import { resolveModelArgument } from '../model-argument.js';
@@ -65,8 +65,12 @@ export function registerPredict(program: Command): void {
                 ...(options.srDeidentify && { deidentify: secret === undefined ? {} : { secret } }),
               };
         let predictor: Predictor | undefined;
+        // With videos or cines, ONNX Runtime runs on a worker thread: its runs are synchronous native
+        // code, and on this thread they would stop the reading of ffmpeg's pipe while each batch runs.
+        const workerRuntime = streams.length > 0 ? await createOrtNodeWorkerRuntime() : undefined;
+        const onnxRuntime = workerRuntime ?? (await createOrtNodeRuntime());
         try {
-          predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
+          predictor = await Predictor.load(bundle, { device, onnxRuntime });
           const { window } = bundle.manifest.preprocess;
           const contract = { contract: bundle.manifest.input, allowContractMismatch: Boolean(options.allowContractMismatch) };
           const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }), ...contract };
@@ -92,6 +96,7 @@ export function registerPredict(program: Command): void {
           return failed ? EXIT.failed : EXIT.ok;
         } finally {
           await predictor?.release();
+          await workerRuntime?.close();
           device.destroy();
         }
       }, EXIT.badInput),
