@@ -202,6 +202,7 @@ data: { source: { kind: folder, root: ${join(dir, 'data')} }, splits: { train: 0
 preprocess: { resize: { height: 16, width: 16 }, color: gray, normalize: { mean: [0.5], std: [0.5] } }
 features: { kind: hog, hog: { cellSize: 4, blockSize: 2, bins: 9 } }
 pca: { enabled: true, components: 4 }
+index: { kind: lancedb, metric: cosine, k: 3 }
 model: { head: softmax }
 train: { epochs: 3, batchSize: 8, seed: 1 }
 registry: { register: false }
@@ -260,6 +261,12 @@ tracking: { store: ${join(dir, '.cvf')} }
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(200);
     }
+    // The served model keeps its case index in LanceDB, as the deployment's pipeline does: it answers with similar cases.
+    const answer = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: readFileSync(join(dir, 'data', PATTERN_SHAPES[0]!, '0.png')) });
+    expect(answer.status).toBe(200);
+    const { predictions } = (await answer.json()) as { predictions: { similar: { label: string }[] }[] };
+    expect(predictions[0]!.similar.length).toBe(3);
+    expect(predictions[0]!.similar[0]!.label).toBe(PATTERN_SHAPES[0]);
     for (const service of ['cvf-edge', 'cvf-edge-metrics']) expect((object('Service', service).spec as { ports: { targetPort: string }[] }).ports[0]!.targetPort).toBe('http');
   });
 
