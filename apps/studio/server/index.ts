@@ -59,6 +59,8 @@ export interface StudioServer {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
+  /** The tracking store as messages show it: its folder, or its URL without the password. */
+  readonly store: string;
   /** Stops accepting, cancels queued runs, ends running ones (killed), closes the store. */
   close(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     url: `http://${shownHost}:${port}/`,
     port,
     server,
+    store: store.location,
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));

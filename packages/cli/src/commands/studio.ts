@@ -59,7 +59,7 @@ export function registerStudio(program: Command): void {
           trainCommand: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
           version: CLI_VERSION,
         });
-        process.stdout.write(`CV Factory studio: ${studio.url}\n(store ${store}, configs ${options.configs}; Ctrl-C stops it)\n`);
+        process.stdout.write(`CV Factory studio: ${studio.url}\n(store ${studio.store}, configs ${options.configs}; Ctrl-C stops it)\n`);
         await new Promise<void>((done) => {
           const stop = () => {
             process.off('SIGINT', stop);
