@@ -14,6 +14,10 @@ export const BATCH_EXPERIMENT = 'batch';
 export class BatchRunRecord {
   readonly runId: string;
   readonly #store: TrackingStore;
+  /** Progress writes, one after another; the first failure is reported by finish. */
+  #writes: Promise<void> = Promise.resolve();
+  #writeError: unknown;
+  #lastSettled = -1;
 
   private constructor(store: TrackingStore, runId: string) {
     this.#store = store;
@@ -42,17 +46,33 @@ export class BatchRunRecord {
     }
   }
 
+  /** Logs the counts each time a shard settles (step: shards settled), so a run can be followed live. */
+  progress(progress: BatchProgress): void {
+    const settled = progress.done + progress.failed;
+    if (settled === this.#lastSettled) return;
+    this.#lastSettled = settled;
+    this.#writes = this.#writes.then(() => this.#store.logMetrics(this.runId, metricsOf(progress), settled)).catch((error: unknown) => void (this.#writeError ??= error));
+  }
+
   async finish(progress: BatchProgress, failures: readonly FailedShard[], reason?: string): Promise<void> {
     try {
-      await this.#store.logMetrics(
-        this.runId,
-        { images: progress.images, shards: progress.done, shards_failed: progress.failed, shards_skipped: progress.skipped, images_per_second: progress.seconds > 0 ? progress.images / progress.seconds : 0 },
-        0,
-      );
+      await this.#writes;
+      if (this.#writeError) throw this.#writeError;
+      await this.#store.logMetrics(this.runId, metricsOf(progress), progress.done + progress.failed);
       const failure = reason ?? (failures.length > 0 ? `${failures.length} shard(s) failed: ${failures.map((f) => `${f.shard.id}: ${f.error}`).join('; ')}` : undefined);
       await this.#store.endRun(this.runId, failure === undefined ? 'finished' : 'failed', failure);
     } finally {
       await this.#store.close();
     }
   }
+}
+
+function metricsOf(progress: BatchProgress): Record<string, number> {
+  return {
+    images: progress.images,
+    shards: progress.done,
+    shards_failed: progress.failed,
+    shards_skipped: progress.skipped,
+    images_per_second: progress.seconds > 0 ? progress.images / progress.seconds : 0,
+  };
 }

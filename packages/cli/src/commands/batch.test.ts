@@ -52,6 +52,9 @@ describe('cvf batch without Redis', () => {
     expect(run.status).toBe('finished');
     expect(run.params).toMatchObject({ kind: 'predict', datasetSize: 21, shards: 6 });
     expect(run.latestMetrics).toMatchObject({ images: 21, shards: 6, shards_failed: 0 });
+    // Followed live: the counts at each settled shard (step), then the final ones.
+    const images = (run.history as { key: string; value: number; step: number }[]).filter((point) => point.key === 'images');
+    expect(images.map((point) => [point.step, point.value])).toEqual([[0, 0], [1, 4], [2, 8], [3, 12], [4, 16], [5, 20], [6, 21], [6, 21]]);
   });
 
   it('a re-run skips the finished shards: nothing is computed or written again', async () => {

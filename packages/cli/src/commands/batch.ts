@@ -91,15 +91,18 @@ async function runBatch(kind: BatchKind, modelArg: string, datasetArg: string, o
   await recordPlan(out, plan);
 
   const reporter = new ProgressReporter({ json });
-  const report = (progress: BatchProgress) =>
+  let record: BatchRunRecord | undefined;
+  const report = (progress: BatchProgress) => {
     reporter.update({ stage: `batch ${kind}`, done: progress.done + progress.failed, total: progress.shards, metrics: { images: progress.images, 'images/s': progress.seconds > 0 ? progress.images / progress.seconds : 0, failed: progress.failed } });
+    record?.progress(progress);
+  };
 
   if (options.shards !== undefined) {
     const shard = plan.shards[shardIndex!]!;
     const { progress, failures } = await withRunner(options, (runner) => runInProcess(plan, out, [shard], runner, report));
     return finish(json, out, progress, failures, null);
   }
-  const record = await BatchRunRecord.start(options.store, plan, out);
+  record = await BatchRunRecord.start(options.store, plan, out);
   let outcome: { progress: BatchProgress; failures: FailedShard[] };
   try {
     if (options.queue !== undefined) {
