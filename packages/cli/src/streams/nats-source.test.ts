@@ -61,4 +61,18 @@ describe.skipIf(natsUnavailable())('NatsStreamSource', () => {
     const consumer = await jsm.consumers.info('DEDUP', 'd');
     expect([consumer.num_pending, consumer.num_ack_pending]).toEqual([0, 0]);
   }, 60_000);
+
+  it('a live consumer keeps messages it holds longer than the ack wait (it beats); once it stops they are delivered again', async () => {
+    const beats = { ...options(), stream: 'BEATS', subject: 'beats.in', outSubject: 'beats.out', outStream: 'BEATS_RESULTS', ackWaitMs: 600 };
+    const slow = await NatsStreamSource.open(beats);
+    const other = await NatsStreamSource.open(beats);
+    await connection.jetstream().publish('beats.in', new Uint8Array([1]));
+    const held = await nextMessage(slow);
+    // Three ack waits while the batch is "predicted": nothing is delivered to the other consumer.
+    for (let i = 0; i < 3; i++) expect(await other.next(1)).toEqual([]);
+    await slow.close(); // it stops beating
+    const again = await nextMessage(other);
+    expect([again.sourceId, again.deliveries]).toEqual([held.sourceId, 2]);
+    await other.close();
+  }, 30_000);
 });

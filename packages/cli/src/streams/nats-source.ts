@@ -1,5 +1,5 @@
 import { StreamError } from '@cvf/core';
-import { AckPolicy, connect, DeliverPolicy, headers, nanos, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, headers, nanos, type Consumer, type ConsumerInfo, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import type { MessageSource } from './consume-loop.js';
 import { PAYLOAD_FIELDS, type StreamMessage } from './consume-payload.js';
 import type { ConsumeResult } from './consume-predict.js';
@@ -16,7 +16,7 @@ export interface NatsSourceOptions {
   readonly outSubject: string;
   /** The stream created over `outSubject` when no stream captures it yet. */
   readonly outStream: string;
-  /** A message delivered and not acknowledged within this (ms) is delivered again (its consumer is taken for dead). */
+  /** A message delivered and neither acknowledged nor beaten for within this (ms) is delivered again (its consumer is taken for dead). */
   readonly ackWaitMs: number;
   /** How long (ms) the output stream remembers a result's Nats-Msg-Id, refusing a second copy (when cvf consume creates the stream). */
   readonly dedupWindowMs: number;
@@ -48,12 +48,15 @@ export class NatsStreamSource implements MessageSource {
   readonly #consumer: Consumer;
   /** Messages read and not yet acknowledged, by stream sequence. */
   readonly #unacknowledged = new Map<string, JsMsg>();
+  readonly #heartbeat: NodeJS.Timeout;
 
-  private constructor(options: NatsSourceOptions, connection: NatsConnection, js: JetStreamClient, consumer: Consumer) {
+  private constructor(options: NatsSourceOptions, connection: NatsConnection, js: JetStreamClient, consumer: Consumer, ackWaitMs: number) {
     this.#options = options;
     this.#connection = connection;
     this.#js = js;
     this.#consumer = consumer;
+    // "Work in progress" on what it holds, three times per ack wait: only a consumer that stopped has its messages delivered again.
+    this.#heartbeat = setInterval(() => this.#unacknowledged.forEach((message) => message.working()), Math.max(ackWaitMs / 3, 10)).unref();
   }
 
   static async open(options: NatsSourceOptions): Promise<NatsStreamSource> {
@@ -67,9 +70,10 @@ export class NatsStreamSource implements MessageSource {
       const jsm = await connection.jetstreamManager();
       await ensureStream(jsm, options.stream, options.subject, undefined);
       if ((await streamCapturing(jsm, options.outSubject)) === undefined) await ensureStream(jsm, options.outStream, options.outSubject, options.dedupWindowMs);
-      await ensureDurable(jsm, options);
+      // The durable's own ack wait (an existing one keeps the wait it was created with).
+      const ackWaitMs = ((await ensureDurable(jsm, options)).config.ack_wait ?? nanos(options.ackWaitMs)) / 1e6;
       const js = connection.jetstream();
-      return new NatsStreamSource(options, connection, js, await js.consumers.get(options.stream, options.durable));
+      return new NatsStreamSource(options, connection, js, await js.consumers.get(options.stream, options.durable), ackWaitMs);
     } catch (error) {
       await connection.close();
       if (error instanceof StreamError) throw error;
@@ -117,6 +121,7 @@ export class NatsStreamSource implements MessageSource {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
     await this.#connection.drain();
   }
 }
@@ -153,14 +158,13 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
 }
 
 /** The durable pull consumer, created with explicit acks when it does not exist; an existing one is used as it is. */
-async function ensureDurable(jsm: JetStreamManager, options: NatsSourceOptions): Promise<void> {
+async function ensureDurable(jsm: JetStreamManager, options: NatsSourceOptions): Promise<ConsumerInfo> {
   try {
-    await jsm.consumers.info(options.stream, options.durable);
-    return;
+    return await jsm.consumers.info(options.stream, options.durable);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  await jsm.consumers.add(options.stream, {
+  return jsm.consumers.add(options.stream, {
     durable_name: options.durable,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(options.ackWaitMs),

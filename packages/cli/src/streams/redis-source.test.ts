@@ -87,4 +87,21 @@ describe.skipIf(redisUnavailable())('RedisStreamSource', () => {
     expect(claimed).toEqual([expect.objectContaining({ sourceId: crashing, deliveries: 9 })]);
     await after.close();
   });
+
+  it('a live consumer keeps the entries of a batch slower than --claim-idle (it beats); once it stops, another claims them', async () => {
+    const slow = await RedisStreamSource.open({ ...options('beats', 'slow'), claimIdleMs: 600 });
+    const other = await RedisStreamSource.open({ ...options('beats', 'other'), claimIdleMs: 600 });
+    const entry = (await client.xadd('beats', '*', 'id', 'slow-1', 'image', 'x'))!;
+    expect((await slow.next(1)).map((m) => m.sourceId)).toEqual([entry]);
+    // Three claim-idle periods while the batch is "predicted": the other consumer finds nothing to claim.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await other.next(1)).toEqual([]);
+    }
+    await slow.close(); // it stops beating
+    let claimed: StreamMessage[] = [];
+    await waitUntil('the stopped consumer\'s entry is claimed', async () => (claimed = await other.next(1)).length > 0);
+    expect(claimed.map((m) => m.sourceId)).toEqual([entry]);
+    await other.close();
+  }, 30_000);
 });

@@ -12,7 +12,7 @@ export interface RedisSourceOptions {
   readonly consumer: string;
   /** The stream results are appended to. */
   readonly outStream: string;
-  /** An entry pending this long (ms) with another consumer is taken over: that consumer is taken for dead. */
+  /** An entry pending this long (ms) with another consumer that stopped beating is taken over: that consumer is taken for dead. */
   readonly claimIdleMs: number;
   /** How long (s) a written result's marker keeps its message from being written again. */
   readonly dedupTtlS: number;
@@ -45,9 +45,26 @@ redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 return written
 `;
 
+/**
+ * The heartbeat of a live consumer: resets the idle time of the entries it holds (XCLAIM to itself
+ * with JUSTID, which leaves the delivery count alone), so that only a consumer that stopped — not
+ * one with a slow batch — has its entries claimed. An entry another consumer took meanwhile stays
+ * with that one. KEYS: input stream. ARGV: group, consumer, then entry ids.
+ */
+const KEEP_SCRIPT = `
+for i = 3, #ARGV do
+  local row = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
+  if row and row[2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+  end
+end
+return 0
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     cvfCompleteResult(input: string, output: string, marker: string, group: string, entryId: string, ttl: number, ...fields: string[]): Result<number, Context>;
+    cvfKeepHeld(input: string, group: string, consumer: string, ...entryIds: string[]): Result<number, Context>;
   }
 }
 
@@ -61,8 +78,9 @@ type RawEntry = [Buffer, Buffer[] | null];
 /**
  * A Redis Streams consumer group as `cvf consume` reads it (XGROUP CREATE … MKSTREAM; XREADGROUP;
  * XAUTOCLAIM of entries idle longer than `claimIdleMs` with other consumers) and writes to it
- * (COMPLETE_SCRIPT: result, marker and XACK in one step). Two connections: one blocks in
- * XREADGROUP while the other writes results.
+ * (COMPLETE_SCRIPT: result, marker and XACK in one step). While it holds entries it beats
+ * (KEEP_SCRIPT, three times per `claimIdleMs`). Two connections: one blocks in XREADGROUP while
+ * the other writes results and beats.
  */
 export class RedisStreamSource implements MessageSource {
   readonly #options: RedisSourceOptions;
@@ -74,11 +92,20 @@ export class RedisStreamSource implements MessageSource {
   #nextClaimAt = 0;
   /** Entries this consumer read and has not completed: never claimed back from itself while in flight. */
   readonly #held = new Set<string>();
+  readonly #heartbeat: NodeJS.Timeout;
 
   private constructor(options: RedisSourceOptions, reader: Redis, writer: Redis) {
     this.#options = options;
     this.#reader = reader;
     this.#writer = writer;
+    this.#heartbeat = setInterval(() => this.#keepHeld(), Math.max(options.claimIdleMs / 3, 10)).unref();
+  }
+
+  #keepHeld(): void {
+    if (this.#held.size === 0) return;
+    const { address, group, consumer } = this.#options;
+    // A failed beat is not this call's to report: a server gone fails the next read or write.
+    this.#writer.cvfKeepHeld(address.stream, group, consumer, ...this.#held).catch(() => undefined);
   }
 
   static async open(options: RedisSourceOptions): Promise<RedisStreamSource> {
@@ -101,6 +128,7 @@ export class RedisStreamSource implements MessageSource {
     try {
       await Promise.all([reader.connect(), writer.connect()]);
       writer.defineCommand('cvfCompleteResult', { numberOfKeys: 3, lua: COMPLETE_SCRIPT });
+      writer.defineCommand('cvfKeepHeld', { numberOfKeys: 1, lua: KEEP_SCRIPT });
       await createGroup(writer, address.stream, options.group);
     } catch (error) {
       reader.disconnect();
@@ -181,6 +209,7 @@ export class RedisStreamSource implements MessageSource {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
     await Promise.allSettled([this.#reader.quit(), this.#writer.quit()]);
   }
 }
