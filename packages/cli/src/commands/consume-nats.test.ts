@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/run-cli.js';
 import { patternImages, startConsume, startReferenceServer, trainPatternBundle, waitUntil, type ReferenceServer } from '../streams/consume-testing.js';
 
 interface OutputMessage {
@@ -108,4 +109,12 @@ describe.skipIf(natsUnavailable())('cvf consume --nats', () => {
     expect(results.map((r) => r.id).sort()).toEqual(Array.from({ length: 16 }, (_, i) => `m${i}`).sort());
     expect(results.every((r) => r.status === 'ok')).toBe(true);
   }, 180_000);
+
+  it('refuses a missing --durable, and two buses at once, naming what to give', async () => {
+    const noDurable = await runCli('consume', bundle, '--nats', nats.url, '--stream', 'S', '--subject', 's.in', '--json');
+    expect(noDurable.exitCode).toBe(2);
+    expect(JSON.parse(noDurable.stdout).error).toMatchObject({ code: 'USAGE_INVALID', message: '--nats needs --durable' });
+    const both = await runCli('consume', bundle, '--nats', nats.url, '--redis-stream', 'redis://127.0.0.1:6379/s', '--json');
+    expect(JSON.parse(both.stdout).error).toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('give one bus') });
+  });
 });

@@ -75,7 +75,7 @@ export function registerConsume(program: Command): void {
     .option('--fetch-timeout <ms>', 'how long an http(s) reference may take', integerOption(1), CONSUME_DEFAULTS.fetchTimeoutMs)
     .option('--max-deliveries <n>', 'a message delivered more often than this (it killed the consumers it went to) is answered with STREAM_DELIVERY_LIMIT instead of tried again', integerOption(1), CONSUME_DEFAULTS.maxDeliveries)
     .option('--similar <k>', 'similar cases per result; 0 leaves them out (default: the bundle index k)', nonNegativeIntegerOption)
-    .option('--store <dir>', 'tracking store for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
+    .option('--store <dir|url>', 'tracking store (a folder or a postgres:// URL) for NAME@ALIAS (default: $CVF_STORE, else the nearest .cvf/ here or above)')
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run').choices(DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter')
     .option('--allow-contract-mismatch', "predict inputs that do not meet the model's input contract instead of answering INPUT_CONTRACT_MISMATCH; their results are marked")
