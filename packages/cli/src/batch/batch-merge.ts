@@ -1,7 +1,7 @@
 import { CvfError } from '@cvf/core';
 import { join } from 'node:path';
 import { readPlan } from './plan-file.js';
-import { readShardDone, readShardOutput, writeFileAtomically, type ShardDone } from './shard-files.js';
+import { readShardDone, readShardOutput, removeLeftoverTemporaries, writeFileAtomically, type ShardDone } from './shard-files.js';
 
 export interface MergeSummary {
   readonly kind: 'predict' | 'embed';
@@ -18,6 +18,7 @@ export interface MergeSummary {
  * (predict) or `embeddings.f32` (float32 rows, little endian) and `ids.json` (embed). Every shard
  * must be finished and match the hash its done record gives; the merged files are written by
  * temporary file and rename, so a merge run twice, or by two processes, gives the same files.
+ * Temporary files that killed workers left among the shards are removed.
  */
 export async function mergeShards(out: string): Promise<MergeSummary> {
   const plan = await readPlan(out);
@@ -33,6 +34,7 @@ export async function mergeShards(out: string): Promise<MergeSummary> {
     const listed = missing.slice(0, 5).join(', ') + (missing.length > 5 ? `, and ${missing.length - 5} more` : '');
     throw new CvfError('BATCH_INCOMPLETE', `${out}: ${missing.length} of ${plan.shards.length} shards are not finished (${listed}); run their workers or cvf batch again, then merge`);
   }
+  await removeLeftoverTemporaries(out);
   const chunks = async (name: (id: string) => string) => Promise.all(done.map((record) => readShardOutput(out, record, name(record.shard.id))));
   let files: string[];
   if (plan.kind === 'predict') {

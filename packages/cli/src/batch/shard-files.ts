@@ -1,6 +1,6 @@
 import { CvfError } from '@cvf/core';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchKind, Shard } from './shard-plan.js';
 
@@ -55,6 +55,21 @@ export async function writeFileAtomically(path: string, bytes: Uint8Array): Prom
     await rm(temporary, { force: true });
     throw new CvfError('BATCH_OUTPUT_FAILED', `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/** A temporary file of `writeFileAtomically`: `<name>.tmp-<pid>-<8 hex>`. */
+const TEMPORARY = /\.tmp-\d+-[0-9a-f]{8}$/;
+
+/**
+ * Removes the temporary files a killed writer left in the shards folder. Only once every shard is
+ * finished: then none of them can still become an output that counts (a late duplicate writer of a
+ * finished shard that loses its file fails, is retried, and finds the shard done).
+ */
+export async function removeLeftoverTemporaries(out: string): Promise<number> {
+  const names = await readdir(shardsFolder(out)).catch(() => [] as string[]);
+  const leftovers = names.filter((name) => TEMPORARY.test(name));
+  await Promise.all(leftovers.map((name) => rm(join(shardsFolder(out), name), { force: true })));
+  return leftovers.length;
 }
 
 /** The done record of a shard, or null while it is not finished. */

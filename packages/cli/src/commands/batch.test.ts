@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchFixture, jsonLines, singleProcessPredictions, type BatchFixture } from '../batch/testing/batch-fixture.js';
@@ -81,6 +81,9 @@ describe('cvf batch without Redis', () => {
     expect(missing.code).toBe('BATCH_INCOMPLETE');
     expect(missing.message).toMatch(/1 of 3 shards are not finished \([0-9a-f]{16}-000000007-000000014\)/);
 
+    // What a worker killed mid-write leaves behind: removed by the merge, never merged.
+    const leftover = join(out, 'shards', `${JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')).shards[1].id}.jsonl.tmp-999999-0badc0de`);
+    writeFileSync(leftover, '{"half": ');
     process.env.JOB_COMPLETION_INDEX = '1';
     try {
       expect((await batch('predict', out, '--shards', '3')).exitCode).toBe(0);
@@ -90,6 +93,7 @@ describe('cvf batch without Redis', () => {
     const merged = await runCli('batch', 'merge', out, '--json');
     expect(merged.exitCode, merged.stdout).toBe(0);
     expect(JSON.parse(merged.stdout)).toMatchObject({ kind: 'predict', images: 21, shards: 3, errors: 0 });
+    expect(existsSync(leftover)).toBe(false);
     expect(jsonLines(readFileSync(join(out, 'predictions.jsonl'), 'utf8'))).toEqual(expected);
   });
 
