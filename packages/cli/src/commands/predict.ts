@@ -86,7 +86,6 @@ export function registerPredict(program: Command): void {
             device,
             every: options.every,
             batch: options.batch,
-            ...(options.similar !== undefined && { similar: options.similar }),
             driftWindow: options.driftWindow ?? (options.metricsPort === undefined ? 0 : DEFAULT_DRIFT_WINDOW),
             ...(options.metricsPort !== undefined && { metricsPort: options.metricsPort }),
             print: !options.json,

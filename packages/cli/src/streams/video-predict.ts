@@ -11,8 +11,6 @@ export interface StreamPredictOptions {
   readonly every: number;
   /** Frames predicted together. */
   readonly batch: number;
-  /** Similar cases per frame (default 0: none; a clip's frames are not cases to look up one by one). */
-  readonly similar?: number;
   /** Counts, times and drift-checks the frames; each stream is monitored under its file name (the drift checks' outcomes arrive in `checks`). */
   readonly monitors: StreamMonitors;
   /** Per-frame lines on stdout as frames are predicted, and a progress bar on a terminal (off for --json). */
@@ -76,6 +74,8 @@ export async function predictStream(predictor: Predictor, bundle: Bundle, input:
       reading = readBatch();
       // Awaited on the next turn of the loop; until then a failed read must not count as unhandled.
       reading.catch(() => undefined);
+      // A frame line would land on the progress bar's line: the bar is cleared first and redrawn after the batch.
+      if (progress && process.stdout.isTTY) process.stderr.write('\r\x1b[2K');
       frames.push(...(await predictBatch(predictor, batch, monitor, options)));
       progress?.update({ stage: input.file, done: frames.length, total: Math.max(source.expectedFrames ?? frames.length, frames.length) });
     }
@@ -92,7 +92,8 @@ export async function predictStream(predictor: Predictor, bundle: Bundle, input:
 async function predictBatch(predictor: Predictor, batch: readonly { frame: SourceFrame; readAt: number }[], monitor: StreamMonitor, options: StreamPredictOptions): Promise<FrameLabel[]> {
   const images = batch.map(({ frame }) => frame.image);
   try {
-    const predictions = await predictor.predict(images, { similar: options.similar ?? 0, ...options.monitors.predictOptions });
+    // No similar cases: a clip's frames are not cases to look up one by one.
+    const predictions = await predictor.predict(images, { similar: 0, ...options.monitors.predictOptions });
     monitor.observe(predictions, batch.map((b) => b.readAt));
     return predictions.map((prediction, i) => {
       const { index, time } = batch[i]!.frame;

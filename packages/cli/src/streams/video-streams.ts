@@ -8,7 +8,6 @@ export interface PredictStreamsOptions {
   readonly device: Device;
   readonly every: number;
   readonly batch: number;
-  readonly similar?: number;
   /** Frames per drift check of each stream (0: none). */
   readonly driftWindow: number;
   /** Serve the streams' metrics on 127.0.0.1 at this port while they run (0: a free port). */
