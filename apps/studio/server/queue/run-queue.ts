@@ -29,7 +29,7 @@ interface Entry {
 
 export interface RunQueueOptions {
   command: TrainCommand;
-  /** The tracking store the runs write to (absolute). */
+  /** The tracking store the runs write to: an absolute folder, or a postgres:// URL. */
   store: string;
   concurrency: number;
   /** Working folder of the children (relative store paths in configs resolve from it). */
