@@ -7,7 +7,7 @@ import type { InferenceLog } from './inference-log.js';
 export interface EdgeServerOptions {
   /** Models to serve: bundle folders, `.tar` bundles, or NAME@ALIAS / NAME@VERSION in `store`. */
   readonly models: readonly string[];
-  /** Tracking store of registered models. Default `.cvf`. */
+  /** Tracking store of registered models, fed-back labels and drift events: a folder or a postgres:// URL. Default `.cvf`. */
   readonly store?: string;
   /** Interface to bind. Default 127.0.0.1; any other than loopback needs `apiKeys`. */
   readonly host?: string;
