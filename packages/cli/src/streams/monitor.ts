@@ -39,13 +39,11 @@ export interface StreamMonitor {
  */
 export class StreamMonitors {
   readonly metrics = new StreamMetrics();
-  readonly #window: number;
   readonly #drift: DriftMonitor | undefined;
   readonly #feed: InferenceLog | undefined;
   readonly #streams = new Map<string, { version: string; bundle: Bundle }>();
 
   constructor(options: StreamMonitorsOptions) {
-    this.#window = options.window;
     if (options.window <= 0) return;
     this.#drift = new DriftMonitor({
       window: options.window,
@@ -64,11 +62,6 @@ export class StreamMonitors {
   /** What `Predictor.predict` must be asked for so predictions carry what the drift checks need (features, image statistics). */
   get predictOptions(): PredictOptions {
     return this.#drift ? { features: true, inputStatistics: true } : {};
-  }
-
-  /** Predictions per drift check (0: none). */
-  get window(): number {
-    return this.#window;
   }
 
   /** A stream predicted with `bundle`; a name already in use is refused (its metrics would mix). */
