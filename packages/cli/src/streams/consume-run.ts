@@ -29,16 +29,20 @@ export async function runConsume(bundleArg: string, bus: ConsumeBus, options: Co
   const { manifest } = bundle;
   const model: AnsweringModel = { name: resolved.registered?.name ?? manifest.name, version: resolved.registered?.version ?? manifest.version ?? null, configHash: manifest.configHash };
   const streamName = bus.kind === 'redis' ? bus.address.stream : bus.stream;
-  // Signals from here on: a stop during start-up still ends cleanly.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
   const device = await openDevice(options.device, Boolean(options.allowSoftware));
   const monitors = new StreamMonitors({ device, window: options.driftWindow ?? (options.metricsPort === undefined ? 0 : CONSUME_DEFAULTS.driftWindowWithMetrics) });
   let predictor: Predictor | undefined;
   let source: MessageSource | undefined;
   let metrics: { url: string; close(): Promise<void> } | undefined;
+  // From here a signal stops the consumer cleanly (a stop during start-up too); a second one ends it
+  // at once — what it held is not acknowledged, so the bus delivers it again.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     predictor = await Predictor.load(bundle, { device, onnxRuntime: await createOrtNodeRuntime() });
     const batches = new BatchPredictor({
