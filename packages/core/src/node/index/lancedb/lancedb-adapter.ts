@@ -6,9 +6,6 @@ import type { DiskIndexAdapter } from '../../../index/disk-index.js';
 import type { VectorIndex } from '../../../index/types.js';
 import { LANCEDB_DESCRIPTION_FILE, LanceDbIndex } from './lancedb-index.js';
 
-/** Vectors per write: LanceDB writes one data file per add, so the vectors go in large batches. */
-const WRITE_BATCH = 65536;
-
 /**
  * How @cvf/core/node keeps a LanceDB case index in a bundle: `write` builds the table in a
  * scratch folder from the trained in-memory index and returns its files, which the bundle lists
@@ -23,15 +20,7 @@ export const lanceDbIndexAdapter: DiskIndexAdapter = {
   async write(index: VectorIndex): Promise<Map<string, Uint8Array>> {
     const scratch = await mkdtemp(join(tmpdir(), 'cvf-lancedb-write-'));
     try {
-      const disk = await LanceDbIndex.create(scratch, { dim: index.dim, metric: index.metric });
-      const ids = index.ids();
-      for (let start = 0; start < ids.length; start += WRITE_BATCH) {
-        const batch = ids.subarray(start, Math.min(ids.length, start + WRITE_BATCH));
-        const vectors = new Float32Array(batch.length * index.dim);
-        batch.forEach((id, r) => vectors.set(index.getVector(id), r * index.dim));
-        await disk.addBatch(batch, vectors, Array.from(batch, (id) => index.getMetadata(id)));
-      }
-      await disk.close();
+      await (await LanceDbIndex.copyOf(scratch, index)).close();
       return await readTree(scratch);
     } finally {
       await rm(scratch, { recursive: true, force: true });

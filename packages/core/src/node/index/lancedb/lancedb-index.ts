@@ -7,7 +7,7 @@ import { IndexError } from '../../../errors.js';
 import type { DiskVectorIndex } from '../../../index/disk-index.js';
 import type { VectorMetadata } from '../../../index/metadata-store.js';
 import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, sortHits, storedVector } from '../../../index/metric.js';
-import { VECTOR_METRICS, type SearchHit, type SearchOptions, type VectorMetric } from '../../../index/types.js';
+import { VECTOR_METRICS, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '../../../index/types.js';
 import { filterToSql, type MetadataColumnInfo } from './lancedb-filter.js';
 
 /** The table inside an index folder, and the description of the index beside it. */
@@ -26,6 +26,11 @@ type IndexDescription = z.output<typeof descriptionSchema>;
  * from exact float64 scoring here (as the flat index does), so near-ties at the k-th place are
  * decided the same way.
  */
+/** Vectors per write of copyOf: LanceDB writes one data file per add, so they go in large batches. */
+const COPY_BATCH_ROWS = 65536;
+/** Ids per duplicate lookup. */
+const PRESENT_CHUNK = 1024;
+
 function candidatesFor(k: number): number {
   return k + Math.max(8, k);
 }
@@ -134,14 +139,38 @@ export class LanceDbIndex implements DiskVectorIndex {
     }
     const present = await this.#present(idList);
     if (present.length > 0) throw new IndexError('INDEX_DUPLICATE_ID', `id ${present[0]} is already in the index`);
-    await this.#addFields(metadata ?? []);
-    const records = idList.map((id, r) => {
-      const record: Record<string, unknown> = { id, vector: Array.from(storedVector(this.metric, vectors, r * this.dim, this.dim)) };
-      for (const field of this.#fields.values()) record[field.column] = metadata?.[r]?.[field.name] ?? null;
+    const stored = new Float32Array(rows * this.dim);
+    for (let r = 0; r < rows; r++) stored.set(storedVector(this.metric, vectors, r * this.dim, this.dim), r * this.dim);
+    await this.#append(idList, stored, metadata ?? []);
+  }
+
+  /**
+   * A new index in `folder` holding every vector of an in-memory index, as that index stores them
+   * (so scores match it bit for bit), with its metadata. Its ids are unique and its vectors checked
+   * already, so the batches go in without the per-add lookups.
+   */
+  static async copyOf(folder: string, source: VectorIndex): Promise<LanceDbIndex> {
+    const index = await LanceDbIndex.create(folder, { dim: source.dim, metric: source.metric });
+    const ids = source.ids();
+    for (let start = 0; start < ids.length; start += COPY_BATCH_ROWS) {
+      const batch = Array.from(ids.subarray(start, Math.min(ids.length, start + COPY_BATCH_ROWS)));
+      const vectors = new Float32Array(batch.length * source.dim);
+      batch.forEach((id, r) => vectors.set(source.getVector(id), r * source.dim));
+      await index.#append(batch, vectors, batch.map((id) => source.getMetadata(id)));
+    }
+    return index;
+  }
+
+  /** Appends rows whose ids are new and whose vectors are stored already (unit length for cosine). */
+  async #append(ids: readonly number[], stored: Float32Array, metadata: readonly (VectorMetadata | undefined)[]): Promise<void> {
+    await this.#addFields(metadata);
+    const records = ids.map((id, r) => {
+      const record: Record<string, unknown> = { id, vector: Array.from(stored.subarray(r * this.dim, (r + 1) * this.dim)) };
+      for (const field of this.#fields.values()) record[field.column] = metadata[r]?.[field.name] ?? null;
       return record;
     });
     await this.#table.add(records);
-    this.#size += rows;
+    this.#size += ids.length;
   }
 
   async delete(id: number): Promise<boolean> {
@@ -220,10 +249,16 @@ export class LanceDbIndex implements DiskVectorIndex {
     return sum;
   }
 
+  /** Which of `ids` the table holds, asked in chunks so no where clause grows with the batch. */
   async #present(ids: readonly number[]): Promise<number[]> {
-    if (ids.length === 0 || this.#size === 0) return [];
-    const rows = await this.#table.query().where(`id IN (${ids.join(', ')})`).select(['id']).toArrow();
-    return rows.numRows === 0 ? [] : Array.from(rows.getChild('id')!.toArray() as Int32Array);
+    if (this.#size === 0) return [];
+    const found: number[] = [];
+    for (let start = 0; start < ids.length; start += PRESENT_CHUNK) {
+      const chunk = ids.slice(start, start + PRESENT_CHUNK);
+      const rows = await this.#table.query().where(`id IN (${chunk.join(', ')})`).select(['id']).toArrow();
+      if (rows.numRows > 0) found.push(...(rows.getChild('id')!.toArray() as Int32Array));
+    }
+    return found;
   }
 
   #metadataOf(rows: ArrowTable, row: number): VectorMetadata | undefined {
