@@ -2,6 +2,13 @@
 // and small label-level helpers (kNN over any index's neighbours, pseudo-labelling).
 export { decodeCheckpoint, encodeCheckpoint, type TrainCheckpoint } from './checkpoint.js';
 export { classWeightsFor, type ClassWeighting } from './class-weights.js';
+export { decodeCnnCheckpoint, encodeCnnCheckpoint, type CnnCheckpoint } from './cnn/cnn-checkpoint.js';
+export { cnnClassifierHead, CNN_EXPORT_OUTPUTS, exportCnnToOnnx, type CnnExportOptions } from './cnn/cnn-export.js';
+export { cnnLayout, initCnnValues, type CnnLayout, type CnnTensor, type CnnValues } from './cnn/cnn-parameters.js';
+export { CnnEvalSession, CnnStepSession, type CnnBatch, type CnnSessionOptions, type CnnStepResult } from './cnn/cnn-sessions.js';
+export { planCnn, SMALL_RESNET_BLOCKS, validateCnnSpec, type CnnBlock, type CnnPlan, type CnnSpec } from './cnn/cnn-spec.js';
+export { CnnTrainer, softmaxRows, type CnnFitOptions, type CnnTrainResult } from './cnn/cnn-trainer.js';
+export type { CnnImages } from './cnn/cnn-batches.js';
 export { observeEpoch, INITIAL_EARLY_STOPPING, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
 export { computeGradients, type Gradients, type LossOptions } from './gradients.js';
 export {
