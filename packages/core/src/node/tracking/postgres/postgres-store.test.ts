@@ -54,7 +54,7 @@ describe.skipIf(unavailable)('the PostgreSQL store', () => {
     }
   });
 
-  it('refuses a server that does not answer, naming the URL without its password', async () => {
+  it('refuses a database it cannot open, naming the URL without its password', async () => {
     const url = `postgres://cvf:secret@127.0.0.1:${server.port}/no_such_database`;
     await expect(openTrackingStore(url)).rejects.toMatchObject({ code: 'TRACKING_STORE_FAILED', message: expect.stringContaining('cvf:***@127.0.0.1') });
     await expect(openTrackingStore(url)).rejects.not.toMatchObject({ message: expect.stringContaining('secret') });

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
-/** SQLSTATEs after which a transaction may be run again as a whole: serialization failure, deadlock, unique violation. */
-const RETRYABLE = new Set(['40001', '40P01', '23505']);
+/** SQLSTATEs after which a transaction may be run again as a whole: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
 
 /**
