@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable, startPostgres, type PostgresServer } from '../../testing/postgres.js';
-import { openTrackingStore } from '../open-tracking-store.js';
+import { openTrackingStore, trackingStoreFolder } from '../open-tracking-store.js';
 import { killCrashWriter } from '../testing/kill-crash-writer.js';
 import { describeTrackingStoreContract } from '../testing/store-contract.js';
-import { parsePostgresLocation } from './location.js';
+import { isPostgresLocation, parsePostgresLocation } from './location.js';
 import { PostgresTrackingStore } from './postgres-store.js';
 
 const unavailable = postgresUnavailable();
@@ -69,5 +69,13 @@ describe('a PostgreSQL store location', () => {
       display: 'postgres://u:***@db:5432/cvf',
     });
     expect(parsePostgresLocation('postgresql://db/cvf?sslmode=require', '/work')).toMatchObject({ connectionString: 'postgresql://db/cvf?sslmode=require', root: '/work/.cvf' });
+  });
+
+  it('is where trackingStoreFolder finds run files without opening the store; a SQLite folder is its own', () => {
+    expect(trackingStoreFolder('postgres://db/cvf?artifacts=files', '/work')).toBe('/work/files');
+    expect(trackingStoreFolder('postgresql://db/cvf', '/work')).toBe('/work/.cvf');
+    expect(trackingStoreFolder('stores/lab', '/work')).toBe('/work/stores/lab');
+    expect(isPostgresLocation('POSTGRES://db/cvf')).toBe(true);
+    expect(isPostgresLocation('./postgres/store')).toBe(false);
   });
 });
