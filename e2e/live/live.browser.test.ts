@@ -108,6 +108,16 @@ it.skipIf(skip)('space pauses and resumes the stream; Escape stops the camera', 
   expect(await page.getByTestId('live-video').evaluate((v: HTMLVideoElement) => v.srcObject === null)).toBe(true);
 });
 
+it.skipIf(skip)('says so when the camera stops sending frames', async () => {
+  await page.getByTestId('start-camera').click();
+  await poll(() => page.getByTestId('live-status').getAttribute('data-status')).toBe('running');
+  // What the browser does when the camera is unplugged: the track fires 'ended' (a page's own stop() fires nothing).
+  await page.getByTestId('live-video').evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended')));
+  await poll(() => page.getByTestId('live-error').textContent()).toMatch(/^The camera stopped sending frames/);
+  expect(await page.getByTestId('live-status').getAttribute('data-status')).toBe('idle');
+  expect(await page.getByTestId('live-video').evaluate((v: HTMLVideoElement) => v.srcObject === null)).toBe(true);
+});
+
 it.skipIf(skip)('infers a dropped video file to its end', async () => {
   const video = await droppedVideoFile(scratch);
   const base64 = readFileSync(video.path).toString('base64');

@@ -37,12 +37,13 @@ export async function listCameras(): Promise<CameraChoice[]> {
 /**
  * Plays `request` in `video` and resolves once its first frame is there; throws LiveSourceError
  * with the words to show (camera refused, no camera, a file the browser cannot decode).
+ * `onCameraLost` is called when a playing camera goes away (unplugged, turned off, taken).
  */
-export async function openSource(video: HTMLVideoElement, request: LiveSourceRequest): Promise<OpenedSource> {
-  return request.kind === 'camera' ? openCamera(video, request.deviceId) : openFile(video, request.file);
+export async function openSource(video: HTMLVideoElement, request: LiveSourceRequest, onCameraLost: () => void): Promise<OpenedSource> {
+  return request.kind === 'camera' ? openCamera(video, request.deviceId, onCameraLost) : openFile(video, request.file);
 }
 
-async function openCamera(video: HTMLVideoElement, deviceId: string | null): Promise<OpenedSource> {
+async function openCamera(video: HTMLVideoElement, deviceId: string | null, onLost: () => void): Promise<OpenedSource> {
   const unavailable = cameraUnavailableText();
   if (unavailable) throw new LiveSourceError('LIVE_CAMERA_FAILED', unavailable);
   let stream: MediaStream;
@@ -52,7 +53,10 @@ async function openCamera(video: HTMLVideoElement, deviceId: string | null): Pro
     throw new LiveSourceError('LIVE_CAMERA_FAILED', cameraErrorText(error));
   }
   const track = stream.getVideoTracks()[0];
+  // The browser ends the track when the camera goes away; stopping it here does not end it.
+  track?.addEventListener('ended', onLost);
   const close = () => {
+    track?.removeEventListener('ended', onLost);
     for (const t of stream.getTracks()) t.stop();
     video.srcObject = null;
   };

@@ -63,6 +63,10 @@ export const useLiveStore = create<LiveState>((set, get) => {
     unwatch = null;
     set({ status: 'ended', fps: null });
   };
+  const cameraLost = () => {
+    release();
+    set({ status: 'idle', fps: null, error: 'The camera stopped sending frames: it was unplugged, turned off or taken by another application. Press Start camera to try again.' });
+  };
   const watch = () => {
     const mine = session;
     unwatch = watchFrames(video!, () => inferLatestFrame(mine));
@@ -138,7 +142,7 @@ export const useLiveStore = create<LiveState>((set, get) => {
       const mine = session;
       set({ status: 'starting', source: null, ...CLEARED });
       try {
-        const source = await openSource(video, request);
+        const source = await openSource(video, request, cameraLost);
         if (mine !== session) return source.close();
         opened = source;
       } catch (error) {
