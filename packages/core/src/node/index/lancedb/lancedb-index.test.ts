@@ -8,6 +8,7 @@ import type { MetadataFilter } from '../../../index/filter.js';
 import type { VectorMetadata } from '../../../index/metadata-store.js';
 import { clusteredVectors } from '../../../index/testing/vectors.js';
 import type { VectorIndex, VectorMetric } from '../../../index/types.js';
+import { DenseRetriever } from '../../../retrieval/dense-retriever.js';
 import { lanceDbIndexAdapter } from './lancedb-adapter.js';
 import { LanceDbIndex } from './lancedb-index.js';
 
@@ -80,6 +81,13 @@ describe('LanceDbIndex against the flat index on the same vectors', () => {
     for (const filter of filters) {
       expect(await lance.searchBatch(queries, { k: K, filter }), JSON.stringify(filter)).toEqual(flat.searchBatch(queries, { k: K, filter }));
     }
+    await lance.close();
+  });
+
+  it('behind the dense retriever: the same hits, larger-is-better scores and metadata', async () => {
+    const { flat, lance } = await pair('l2');
+    const filter = { site: { in: ['north', "st. mary's"] } };
+    expect(await new DenseRetriever(lance).retrieveBatch(queries, { k: K, filter })).toEqual(await new DenseRetriever(flat).retrieveBatch(queries, { k: K, filter }));
     await lance.close();
   });
 
