@@ -41,9 +41,10 @@ export interface WgslProgram<I extends string, O extends string, A> {
   readonly workgroupSize: readonly [number, number, number];
   /**
    * Everything besides input dtypes that changes the shader text (a transpose flag, a tile size, an
-   * op). Shapes never belong here: they go in uniforms, so one compiled pipeline serves every shape.
+   * op). Shapes never belong here: they go in uniforms, so one compiled pipeline serves every shape;
+   * at most a kernel keys a few classes of shapes (the tile proportions of a convolution's product).
    */
-  key?(attrs: A): string;
+  key?(attrs: A, inputs: Specs<I>): string;
   /** The uniform struct's fields, in order. */
   readonly uniforms: Readonly<Record<string, UniformType>>;
   uniformValues(inputs: Specs<I>, attrs: A, outputs: Specs<O>): Readonly<Record<string, UniformValue>>;

@@ -91,5 +91,5 @@ export function pipelineKey(kernel: AnyKernel, inputs: Specs<string>, outputs: S
   const inputTypes = Object.keys(kernel.inputs).map((n) => (inputs[n] as TensorSpec).dtype);
   const outputTypes = Object.values(outputs).map((s) => s.dtype);
   const launchKind = kernel.wgsl.launch(inputs, attrs, outputs).kind;
-  return [kernel.name, inputTypes.join(','), outputTypes.join(','), launchKind, kernel.wgsl.key?.(attrs) ?? ''].join('|');
+  return [kernel.name, inputTypes.join(','), outputTypes.join(','), launchKind, kernel.wgsl.key?.(attrs, inputs) ?? ''].join('|');
 }
