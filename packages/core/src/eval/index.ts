@@ -73,6 +73,7 @@ export {
 export type { PlanarImage, PredictFn, SaliencyMap } from './explain-input.js';
 export { occlusionMap, patchStarts, type OcclusionOptions } from './occlusion.js';
 export { riseMap, riseMask, type RiseOptions } from './rise.js';
+export * from './explain/index.js';
 export { bootstrapIntervals, quantileOfSorted, type BootstrapOptions, type ConfidenceInterval } from './bootstrap.js';
 export { applyTemperature, fitTemperature } from './temperature.js';
 export { discordantPairs, EXACT_BELOW, mcnemarTest, type McNemarMethod, type McNemarResult } from './mcnemar.js';

@@ -1,0 +1,4 @@
+export { gridSuperpixels, paintSuperpixels, type Superpixels } from './superpixels.js';
+export type { SuperpixelExplanation, SuperpixelOptions } from './explain-options.js';
+export { limeMap, type LimeExplanation, type LimeOptions } from './lime.js';
+export { kernelShapMap, shapleyKernelWeight, type KernelShapExplanation } from './kernel-shap.js';
