@@ -64,10 +64,6 @@ export class Tape {
     for (const t of step.temporaries ?? []) this.#owned.add(t);
   }
 
-  get steps(): number {
-    return this.#steps.length;
-  }
-
   /** Runs the recorded steps in reverse from dL/d(root) = rootGradient (which stays the caller's). */
   async backward(root: Tensor, rootGradient: Tensor): Promise<BackwardResult> {
     if (this.#done) throw new ShapeError('Tape: backward() ran already; a tape records one forward pass');
