@@ -4,6 +4,7 @@ import { FlatF16Index } from './flat/flat-f16-index.js';
 import { FlatIndex } from './flat/flat-index.js';
 import { FlatInt8Index } from './flat/flat-int8-index.js';
 import { HnswIndex } from './hnsw/hnsw-index.js';
+import type { ScanPool } from './threads/scan-pool.js';
 import { INDEX_KINDS, type IndexKind, type VectorMetric, type VectorIndex } from './types.js';
 
 export interface IndexOptions {
@@ -14,6 +15,8 @@ export interface IndexOptions {
   readonly backend?: KernelBackend;
   /** flat-int8: candidates rescored exactly (default max(4k, 40)). */
   readonly rescore?: number;
+  /** Flat kinds: threads for searchParallel/searchBatchParallel (Node: createScanPool of @cvf/core/node). */
+  readonly pool?: ScanPool;
   /** hnsw: links per node (16), insertion and search list sizes (200, 64), level seed (100). */
   readonly M?: number;
   readonly efConstruction?: number;
@@ -24,13 +27,14 @@ export interface IndexOptions {
 /** Creates an empty index of any kind. */
 export async function createIndex(options: IndexOptions): Promise<VectorIndex> {
   const common = { dim: options.dim, metric: options.metric, ...(options.backend ? { backend: options.backend } : {}) };
+  const flat = { ...common, ...(options.pool ? { pool: options.pool } : {}) };
   switch (options.kind) {
     case 'flat':
-      return FlatIndex.create(common);
+      return FlatIndex.create(flat);
     case 'flat-f16':
-      return FlatF16Index.create(common);
+      return FlatF16Index.create(flat);
     case 'flat-int8':
-      return FlatInt8Index.create({ ...common, ...(options.rescore !== undefined ? { rescore: options.rescore } : {}) });
+      return FlatInt8Index.create({ ...flat, ...(options.rescore !== undefined ? { rescore: options.rescore } : {}) });
     case 'hnsw':
       return HnswIndex.create({
         ...common,

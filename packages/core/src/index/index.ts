@@ -26,5 +26,6 @@ export {
 export { decodeIndexFile, encodeIndexFile, FORMAT_VERSION as INDEX_FORMAT_VERSION, type IndexFile, type SectionArray } from './persist/index-format.js';
 export { deserializeIndex, serializeIndex } from './persist/index-persistence.js';
 export { recallAtK } from './recall.js';
+export type { ScanPool, ScanTask, ScanTaskResult } from './threads/scan-pool.js';
 export { wasmSimdSupported } from '../compute/wasm/backend.js';
 export { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type MemoryEstimate, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from './types.js';

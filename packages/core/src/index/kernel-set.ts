@@ -14,12 +14,13 @@ export interface KernelSet {
 /**
  * Creates an index's linear memory and its kernels over it. `insert` is the host side of the
  * scans (see search-kernels.ts); the index routes it to its current collector.
- * `backend` defaults to SIMD where the engine has it.
+ * `backend` defaults to SIMD where the engine has it; `shared` puts a SIMD set's memory in a
+ * SharedArrayBuffer for worker threads.
  */
-export async function createKernelSet(dim: number, insert: (query: number, panel: number) => number, backend?: KernelBackend): Promise<KernelSet> {
+export async function createKernelSet(dim: number, insert: (query: number, panel: number) => number, backend?: KernelBackend, shared = false): Promise<KernelSet> {
   const chosen = chooseKernelBackend(backend);
   const stages = boundStages(dim);
-  const memory = new LinearMemory(chosen);
-  const kernels = chosen === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert, stages) : createReferenceKernels(dim, () => memory.buffer, insert);
+  const memory = new LinearMemory(chosen, shared && chosen === 'wasm-simd');
+  const kernels = chosen === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert, stages, shared) : createReferenceKernels(dim, () => memory.buffer, insert);
   return { backend: chosen, memory, kernels, stages };
 }

@@ -98,7 +98,7 @@ export function norm(vector: ArrayLike<number>, offset: number, dim: number): nu
   return Math.sqrt(sum);
 }
 
-/** Best first: descending similarity, ascending distance; equal scores keep their given order. */
+/** Best first: descending similarity, ascending distance; equal scores by ascending id, so ties never depend on storage order. */
 export function sortHits(metric: VectorMetric, hits: SearchHit[]): SearchHit[] {
-  return hits.sort(metric === 'l2' ? (a, b) => a.score - b.score : (a, b) => b.score - a.score);
+  return hits.sort(metric === 'l2' ? (a, b) => a.score - b.score || a.id - b.id : (a, b) => b.score - a.score || a.id - b.id);
 }

@@ -1,4 +1,5 @@
 import type { KernelBackend } from './backend.js';
+import { SHARED_MEMORY_MAX_PAGES } from './wasm-encoder.js';
 
 /**
  * Kernel storage (an index's vectors, links and scratch): named regions laid out one after another
@@ -26,13 +27,14 @@ export class LinearMemory {
   readonly #regions = new Map<string, Region>();
   readonly #order: string[] = [];
 
-  constructor(backend: KernelBackend) {
-    this.wasm = backend === 'wasm-simd' ? new WebAssembly.Memory({ initial: 1 }) : null;
+  /** `shared`: a WebAssembly.Memory over a SharedArrayBuffer, so worker threads scan the same bytes (wasm-simd only). */
+  constructor(backend: KernelBackend, shared = false) {
+    this.wasm = backend === 'wasm-simd' ? new WebAssembly.Memory(shared ? { initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared: true } : { initial: 1 }) : null;
     this.#plain = this.wasm ? null : new ArrayBuffer(PAGE);
   }
 
   get buffer(): ArrayBuffer {
-    return this.wasm ? this.wasm.buffer : this.#plain!;
+    return this.wasm ? (this.wasm.buffer as ArrayBuffer) : this.#plain!;
   }
 
   /** Bytes of the linear memory itself (regions plus alignment and unused tail). */

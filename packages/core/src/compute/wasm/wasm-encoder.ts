@@ -271,10 +271,19 @@ interface ImportedFunction {
   readonly results: readonly ValueType[];
 }
 
+/** The maximum of a shared memory: all of wasm32's 4 GiB (only address space is reserved). */
+export const SHARED_MEMORY_MAX_PAGES = 65536;
+
 /** A module that imports its memory (`env.memory`) and optionally host functions, and exports functions. */
 export class ModuleBuilder {
   readonly #imports: ImportedFunction[] = [];
   readonly #functions: FunctionSpec[] = [];
+  /** A shared memory (threads over one SharedArrayBuffer) must be imported as shared, with a maximum. */
+  readonly #sharedMemory: boolean;
+
+  constructor(options: { sharedMemory?: boolean } = {}) {
+    this.#sharedMemory = options.sharedMemory ?? false;
+  }
 
   /** Declares an imported function; returns its function index. Declare imports before functions. */
   importFunction(module: string, field: string, params: readonly ValueType[], results: readonly ValueType[]): number {
@@ -324,7 +333,10 @@ export class ModuleBuilder {
     uleb(this.#imports.length + 1, importSection);
     name('env', importSection);
     name('memory', importSection);
-    importSection.push(0x02, 0x00, 0x01); // memory, limits without maximum, at least 1 page
+    if (this.#sharedMemory) {
+      importSection.push(0x02, 0x03, 0x01); // shared memory, at least 1 page, at most SHARED_MEMORY_MAX_PAGES
+      uleb(SHARED_MEMORY_MAX_PAGES, importSection);
+    } else importSection.push(0x02, 0x00, 0x01); // memory, limits without maximum, at least 1 page
     this.#imports.forEach((f, i) => {
       name(f.module, importSection);
       name(f.field, importSection);

@@ -8,9 +8,13 @@ import { createKernelSet, type KernelSet } from '../kernel-set.js';
 import type { VectorMetadata, MetadataSnapshot } from '../metadata-store.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { checkDim, checkK, checkMetric, checkRows, checkVector, kernelQuery, storedVector } from '../metric.js';
-import { PANEL, QUERY_BLOCK } from '../simd/flat-scan-kernels.js';
+import { PANEL } from '../simd/flat-scan-kernels.js';
 import { SlotTable, type SlotReader } from '../slot-table.js';
+import { ScanSink } from '../threads/scan-sink.js';
+import type { ScanPool } from '../threads/scan-pool.js';
 import { TopKCollector } from '../top-k-collector.js';
+import { parallelScan } from './parallel-scan.js';
+import { executeScan, sliceBytes, type ScanPlan } from './scan-plan.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
 
 export interface FlatIndexOptions {
@@ -18,10 +22,12 @@ export interface FlatIndexOptions {
   readonly metric: VectorMetric;
   /** Scan code: WebAssembly SIMD (default where available) or the plain TypeScript reference. */
   readonly backend?: KernelBackend;
+  /**
+   * Threads for searchParallel/searchBatchParallel (Node: `createScanPool` of @cvf/core/node). With
+   * more than one thread the index's memory is a SharedArrayBuffer the workers scan in place.
+   */
+  readonly pool?: ScanPool;
 }
-
-/** Panel bytes scanned per block of queries in a batch, so a block stays in the L2 cache across queries. */
-const CHUNK_BYTES = 512 * 1024;
 
 /**
  * What the three flat indexes share: dense slots (a delete moves the last vector into the hole, so
@@ -35,6 +41,11 @@ export abstract class FlatIndexBase implements VectorIndex {
   readonly metric: VectorMetric;
   protected readonly set: KernelSet;
   protected readonly collector = new TopKCollector();
+  /** The host side of this thread's scans; its collector is `collector` except while probing. */
+  protected readonly sink = new ScanSink();
+  readonly pool: ScanPool | undefined;
+  /** Set while a parallel search runs: the memory must not change under the workers. */
+  #busy = false;
   protected count = 0;
   protected capacity = 0;
   readonly #table: SlotTable;
@@ -49,14 +60,15 @@ export abstract class FlatIndexBase implements VectorIndex {
     this.metric = options.metric;
     this.set = set;
     this.#table = new SlotTable(options.dim, options.metric);
-    set.memory.declare(...this.dataRegions(), 'bias', 'maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch');
+    this.pool = options.pool;
+    set.memory.declare(...this.dataRegions(), 'bias', 'maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch', 'workers');
     set.memory.resize('scratch', 64);
   }
 
   protected static async kernels(options: FlatIndexOptions, self: { onInsert: (query: number, panel: number) => number }): Promise<KernelSet> {
     checkDim(options.dim);
     checkMetric(options.metric);
-    return createKernelSet(options.dim, (query, panel) => self.onInsert(query, panel), options.backend);
+    return createKernelSet(options.dim, (query, panel) => self.onInsert(query, panel), options.backend, (options.pool?.threads ?? 1) > 1);
   }
 
   get backend(): KernelBackend {
@@ -78,8 +90,12 @@ export abstract class FlatIndexBase implements VectorIndex {
   protected abstract copySlot(from: number, to: number): void;
   /** The vector a slot holds as exact scoring sees it. */
   protected abstract read(slot: number, out: Float32Array): Float32Array;
-  /** Scans every slot for `m` prepared queries in the 'queries' region into the collector; must not resize memory. */
-  protected abstract scan(m: number, biasRegion: string): void;
+  /** Where the scan of `m` prepared queries in the 'queries' region reads; must not resize memory. */
+  protected abstract scanPlan(m: number, biasRegion: string): ScanPlan;
+  /** The f16 decode block of the calling thread (0 for kinds that decode nothing). */
+  protected decodeBlock(): number {
+    return 0;
+  }
   /** Candidates kept per query before exact scoring (quantized kinds keep more). */
   protected poolSize(k: number): number {
     return k;
@@ -89,39 +105,24 @@ export abstract class FlatIndexBase implements VectorIndex {
 
   // ---- the host side of the kernels -----------------------------------------------------------
 
-  #scores: Float32Array | null = null;
-
-  /**
-   * Per query, a key that at least `pool` vectors are known to beat (−∞ when unknown): the scan
-   * may skip anything at or below it from the start. See seedThresholds.
-   */
-  #seeds = new Float32Array(0);
-  #collector: TopKCollector = this.collector;
-
   onInsert(query: number, panel: number): number {
-    const scores = this.#scores!;
-    const collector = this.#collector;
-    const seed = this.#seeds[query]!;
-    const first = panel * PANEL;
-    const last = Math.min(PANEL, this.count - first);
-    for (let lane = 0; lane < last; lane++) {
-      const key = scores[lane]!;
-      if (key > seed && key > collector.threshold(query)) collector.offer(query, key, first + lane);
-    }
-    return Math.max(seed, collector.threshold(query));
+    return this.sink.insert(query, panel);
   }
 
-  /** Runs a scan with the scratch view bound (it does not move during a scan). */
-  protected runScan(m: number, pool: number, biasRegion: string): void {
-    this.#scores = this.set.memory.f32('scratch', PANEL);
-    if (this.#seeds.length < m) this.#seeds = new Float32Array(m);
-    this.#seeds.fill(-Infinity, 0, m);
+  /** Seeds the thresholds and resets the collector for a scan; returns the plan and this thread's slice area. */
+  #prepareScan(m: number, pool: number, biasRegion: string): { plan: ScanPlan; local: { thresholds: number; scratch: number; decoded: number } } {
+    const sink = this.sink;
+    const memory = this.set.memory;
+    sink.count = this.count;
+    sink.scores = memory.f32('scratch', PANEL);
+    if (sink.seeds.length < m) sink.seeds = new Float32Array(m);
+    sink.seeds.fill(-Infinity, 0, m);
     this.seedThresholds(m, pool, biasRegion);
     this.collector.reset(m, pool);
-    this.#collector = this.collector;
-    this.set.memory.f32('thresholds', m).set(this.#seeds.subarray(0, m));
-    this.scan(m, biasRegion);
-    this.#scores = null;
+    sink.collector = this.collector;
+    memory.f32('thresholds', m).set(sink.seeds.subarray(0, m));
+    const plan = this.scanPlan(m, biasRegion);
+    return { plan, local: { thresholds: memory.ptr('thresholds'), scratch: memory.ptr('scratch'), decoded: this.decodeBlock() } };
   }
 
   /**
@@ -135,40 +136,32 @@ export abstract class FlatIndexBase implements VectorIndex {
     const probes = Math.min(16, panels);
     if (probes * PANEL < 2 * pool || panels < 64) return;
     const probe = new TopKCollector(m, pool);
-    this.#collector = probe;
+    this.sink.collector = probe;
     this.set.memory.f32('thresholds', m).fill(-Infinity);
     for (let i = 0; i < probes; i++) this.probe(m, Math.floor((i * panels) / probes), biasRegion);
     for (let q = 0; q < m; q++) {
       const kth = probe.threshold(q);
       // Just below the pool-th probe score, so that vector itself still enters (the kernels keep only keys > threshold).
-      if (kth > -Infinity) this.#seeds[q] = Math.fround(kth - Math.max(Math.abs(kth) * 2 ** -20, 1e-30));
+      if (kth > -Infinity) this.sink.seeds[q] = Math.fround(kth - Math.max(Math.abs(kth) * 2 ** -20, 1e-30));
     }
   }
 
   /** Scans one panel for every query (no bound), into the current collector. Kinds that seed override it. */
   protected probe(_m: number, _panel: number, _biasRegion: string): void {}
 
-  /** Calls `block(c0, panels)` over chunks of the panels; `panelBytes` sizes the chunks. */
-  protected forEachChunk(panelBytes: number, block: (firstPanel: number, panels: number) => void): void {
-    const panels = Math.ceil(this.count / PANEL);
-    const chunk = Math.max(1, Math.floor(CHUNK_BYTES / panelBytes));
-    for (let p = 0; p < panels; p += chunk) block(p, Math.min(chunk, panels - p));
-  }
-
-  /** Splits m queries into blocks of QUERY_BLOCK and singles. */
-  protected forEachQueryBlock(m: number, block: (first: number, size: 1 | typeof QUERY_BLOCK) => void): void {
-    let q = 0;
-    if (m > 1) for (; q + QUERY_BLOCK <= m; q += QUERY_BLOCK) block(q, QUERY_BLOCK);
-    for (; q < m; q++) block(q, 1);
-  }
-
   // ---- mutation -------------------------------------------------------------------------------
+
+  /** Refuses a change or a search while a parallel search has the memory. */
+  #checkIdle(): void {
+    if (this.#busy) throw new IndexError('INDEX_INVALID_ARGUMENT', `the ${this.kind} index is busy with a parallel search; await it before changing or searching the index`);
+  }
 
   add(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
     this.addBatch([id], vector, metadata === undefined ? undefined : [metadata]);
   }
 
   addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
+    this.#checkIdle();
     const rows = this.#table.checkAdd(ids, vectors, metadata);
     this.beforeAdd(vectors, rows);
     this.#reserve(this.count + rows);
@@ -194,6 +187,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   protected beforeAdd(_vectors: ArrayLike<number>, _rows: number): void {}
 
   update(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {
+    this.#checkIdle();
     const slot = this.#table.checkUpdate(id, vector, metadata);
     this.beforeAdd(vector, 1);
     const stored = storedVector(this.metric, vector, 0, this.dim);
@@ -203,6 +197,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   }
 
   delete(id: number): boolean {
+    this.#checkIdle();
     const slot = this.#table.find(id);
     if (slot === undefined) return false;
     const last = this.count - 1;
@@ -256,27 +251,82 @@ export abstract class FlatIndexBase implements VectorIndex {
 
   search(query: ArrayLike<number>, options: SearchOptions): SearchHit[] {
     checkVector(query, this.dim, 'query');
-    return this.#search(query, 1, options)[0]!;
+    return this.#searchOn(query, 1, options)[0]!;
   }
 
   searchBatch(queries: ArrayLike<number>, options: SearchOptions): SearchHit[][] {
     const m = checkRows(queries, this.dim, 'queries');
-    return this.#search(queries, m, options);
+    return this.#searchOn(queries, m, options);
   }
 
-  #search(queries: ArrayLike<number>, m: number, options: SearchOptions): SearchHit[][] {
+  /**
+   * search() on the pool's threads: the index's rows split between them, each keeping its own
+   * top candidates, merged by (key, slot) — the same hits, ids and scores as search(). Without a
+   * pool of more than one thread (or with the reference kernels) it is search().
+   */
+  async searchParallel(query: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[]> {
+    checkVector(query, this.dim, 'query');
+    return (await this.#searchParallel(query, 1, options))[0]!;
+  }
+
+  /** searchBatch() on the pool's threads: the queries split between them; the same hits as searchBatch(). */
+  searchBatchParallel(queries: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[][]> {
+    const m = checkRows(queries, this.dim, 'queries');
+    return this.#searchParallel(queries, m, options);
+  }
+
+  /** Threads a parallel search would use. */
+  get threads(): number {
+    return this.set.memory.wasm && this.pool ? this.pool.threads : 1;
+  }
+
+  #searchOn(queries: ArrayLike<number>, m: number, options: SearchOptions): SearchHit[][] {
+    const begun = this.#begin(queries, m, options);
+    if (Array.isArray(begun)) return begun;
+    const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion);
+    executeScan(this.set.kernels, plan, { firstPanel: 0, panels: Math.ceil(this.count / PANEL), firstQuery: 0, queries: m, ...local });
+    return this.#finish(queries, m, begun.k);
+  }
+
+  async #searchParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
+    const begun = this.#begin(queries, m, options);
+    if (Array.isArray(begun)) return begun;
+    const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion);
+    const panels = Math.ceil(this.count / PANEL);
+    if (this.threads < 2) {
+      executeScan(this.set.kernels, plan, { firstPanel: 0, panels, firstQuery: 0, queries: m, ...local });
+    } else {
+      this.#busy = true;
+      try {
+        await parallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels, m, keep: begun.pool, local, count: this.count });
+      } finally {
+        this.#busy = false;
+      }
+    }
+    return this.#finish(queries, m, begun.k);
+  }
+
+  /** Checks the options, masks the filter and prepares the queries; the answer itself when there is nothing to scan. */
+  #begin(queries: ArrayLike<number>, m: number, options: SearchOptions): SearchHit[][] | { k: number; pool: number; biasRegion: string } {
+    this.#checkIdle();
     if (options === null || typeof options !== 'object') throw new IndexError('INDEX_INVALID_ARGUMENT', 'search options must be an object with k (and optionally filter)');
     checkK(options.k);
     const biasRegion = options.filter === undefined ? 'bias' : this.#maskedBias(options.filter);
     if (m === 0 || this.count === 0) return Array.from({ length: m }, () => []);
+    const k = Math.min(options.k, this.count);
+    const pool = Math.min(this.count, Math.max(k, this.poolSize(k)));
     const memory = this.set.memory;
     memory.reserve('queries', m * this.dim * 4);
     memory.reserve('thresholds', m * 4);
+    if (this.threads > 1) memory.reserve('workers', (this.threads - 1) * sliceBytes(this.dim, m, this.decodeBlock() !== 0));
     const prepared = memory.f32('queries', m * this.dim);
     for (let q = 0; q < m; q++) kernelQuery(this.metric, queries, q * this.dim, this.dim, prepared.subarray(q * this.dim, (q + 1) * this.dim));
-    const k = Math.min(options.k, this.count);
     this.prepareQueries(m);
-    this.runScan(m, Math.min(this.count, Math.max(k, this.poolSize(k))), biasRegion);
+    return { k, pool, biasRegion };
+  }
+
+  /** Scores each query's kept candidates exactly. */
+  #finish(queries: ArrayLike<number>, m: number, k: number): SearchHit[][] {
     const results: SearchHit[][] = [];
     const q = new Float32Array(this.dim);
     for (let i = 0; i < m; i++) {

@@ -4,9 +4,7 @@ import type { SectionArray } from '../persist/index-format.js';
 import { decodeF16, encodeF16, F16_MAX_INPUT } from '../quantize/f16.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
-
-/** Panels decoded to f32 at a time before they are scanned (256 KiB of halves at dim 64). */
-const DECODE_PANELS = 256;
+import { DECODE_PANELS, type ScanPlan } from './scan-plan.js';
 
 /**
  * Flat search over f16 vectors: half the memory of `flat`, every vector still scored. Panels of
@@ -81,25 +79,13 @@ export class FlatF16Index extends FlatIndexBase {
     return out;
   }
 
-  protected scan(m: number, biasRegion: string): void {
+  protected scanPlan(_m: number, biasRegion: string): ScanPlan {
     const memory = this.set.memory;
-    const k = this.set.kernels;
-    const halfPanelBytes = this.dim * PANEL * 2;
-    const halves = memory.ptr('halves');
-    const decoded = memory.ptr('decoded');
-    const bias = memory.ptr(biasRegion);
-    const queries = memory.ptr('queries');
-    const thresholds = memory.ptr('thresholds');
-    const scratch = memory.ptr('scratch');
-    const panels = Math.ceil(this.count / PANEL);
-    for (let p0 = 0; p0 < panels; p0 += DECODE_PANELS) {
-      const count = Math.min(DECODE_PANELS, panels - p0);
-      k.decode_f16(halves + p0 * halfPanelBytes, decoded, count * this.dim);
-      this.forEachQueryBlock(m, (q0, size) => {
-        const scan = size === 1 ? k.scan_f32_q1 : k.scan_f32_qb;
-        scan(decoded, count, p0, queries + q0 * this.dim * 4, q0, bias + p0 * 32, thresholds + q0 * 4, scratch);
-      });
-    }
+    return { kind: 'f16', dim: this.dim, halves: memory.ptr('halves'), bias: memory.ptr(biasRegion), queries: memory.ptr('queries') };
+  }
+
+  protected override decodeBlock(): number {
+    return this.set.memory.ptr('decoded');
   }
 
   protected dataBytes(): { vectors: number; codes: number } {

@@ -3,6 +3,7 @@ import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
+import { forEachQueryBlock, type ScanPlan } from './scan-plan.js';
 import { kdOrder } from './kd-order.js';
 
 export interface FlatF32IndexOptions extends FlatIndexOptions {
@@ -164,37 +165,14 @@ export class FlatIndex extends FlatIndexBase {
     const queries = memory.ptr('queries');
     const thresholds = memory.ptr('thresholds');
     const scratch = memory.ptr('scratch');
-    this.forEachQueryBlock(m, (q0, size) => (size === 1 ? k.scan_f32_q1 : k.scan_f32_qb)(at, 1, panel, queries + q0 * this.dim * 4, q0, bias, thresholds + q0 * 4, scratch));
+    forEachQueryBlock(0, m, (q0, size) => (size === 1 ? k.scan_f32_q1 : k.scan_f32_qb)(at, 1, panel, queries + q0 * this.dim * 4, q0, bias, thresholds + q0 * 4, scratch));
   }
 
-  protected scan(m: number, biasRegion: string): void {
+  protected scanPlan(_m: number, biasRegion: string): ScanPlan {
     const memory = this.set.memory;
-    const k = this.set.kernels;
-    const stages = this.set.stages.length;
-    const panelBytes = this.dim * PANEL * 4;
-    const panels = memory.ptr('panels');
-    const bias = memory.ptr(biasRegion);
-    const tails = this.#tailRegions.map((region) => memory.ptr(region));
-    const queries = memory.ptr('queries');
-    const queryTails = memory.ptr('queryTails');
-    const thresholds = memory.ptr('thresholds');
-    const scratch = memory.ptr('scratch');
-    const bounded = this.bounded;
-    this.forEachChunk(panelBytes, (p0, count) => {
-      const at = panels + p0 * panelBytes;
-      const chunkTails = tails.map((t) => t + p0 * 32);
-      this.forEachQueryBlock(m, (q0, size) => {
-        const q = queries + q0 * this.dim * 4;
-        const t = thresholds + q0 * 4;
-        if (bounded) {
-          const scan = size === 1 ? k.scan_f32_q1_bounded : k.scan_f32_qb_bounded;
-          scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch, ...chunkTails, queryTails + q0 * stages * 4);
-        } else {
-          const scan = size === 1 ? k.scan_f32_q1 : k.scan_f32_qb;
-          scan(at, count, p0, q, q0, bias + p0 * 32, t, scratch);
-        }
-      });
-    });
+    const common = { dim: this.dim, panels: memory.ptr('panels'), bias: memory.ptr(biasRegion), queries: memory.ptr('queries') };
+    if (!this.bounded) return { kind: 'f32', ...common };
+    return { kind: 'f32-bounded', ...common, tails: this.#tailRegions.map((region) => memory.ptr(region)), queryTails: memory.ptr('queryTails') };
   }
 
   protected dataBytes(): { vectors: number; codes: number } {

@@ -5,6 +5,7 @@ import { storedVector } from '../metric.js';
 import { ScalarQuantizer } from '../quantize/scalar-quantizer.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
+import type { ScanPlan } from './scan-plan.js';
 
 export interface FlatInt8IndexOptions extends FlatIndexOptions {
   /**
@@ -144,22 +145,9 @@ export class FlatInt8Index extends FlatIndexBase {
     }
   }
 
-  protected scan(m: number, biasRegion: string): void {
+  protected scanPlan(_m: number, biasRegion: string): ScanPlan {
     const memory = this.set.memory;
-    const k = this.set.kernels;
-    const panelBytes = this.#pairs * 16;
-    const codes = memory.ptr('codes');
-    const bias = memory.ptr(biasRegion);
-    const queryCodes = memory.ptr('queryCodes');
-    const scales = memory.ptr('scales');
-    const thresholds = memory.ptr('thresholds');
-    const scratch = memory.ptr('scratch');
-    this.forEachChunk(panelBytes, (p0, count) => {
-      this.forEachQueryBlock(m, (q0, size) => {
-        const scan = size === 1 ? k.scan_i8_q1 : k.scan_i8_qb;
-        scan(codes + p0 * panelBytes, count, p0, queryCodes + q0 * this.#pairs * 4, q0, bias + p0 * 32, thresholds + q0 * 4, scratch, scales + q0 * 4);
-      });
-    });
+    return { kind: 'i8', dim: this.dim, codes: memory.ptr('codes'), bias: memory.ptr(biasRegion), queryCodes: memory.ptr('queryCodes'), scales: memory.ptr('scales') };
   }
 
   protected dataBytes(): { vectors: number; codes: number } {

@@ -98,8 +98,8 @@ function gatherKeys(module: ModuleBuilder, dim: number): void {
 }
 
 /** The kernel module's bytes for one dimension and its bound stages. */
-export function searchKernelModule(dim: number, stages: readonly number[] = boundStages(dim)): Uint8Array {
-  const module = new ModuleBuilder();
+export function searchKernelModule(dim: number, stages: readonly number[] = boundStages(dim), sharedMemory = false): Uint8Array {
+  const module = new ModuleBuilder({ sharedMemory });
   const insert = module.importFunction('env', 'insert', [I32, I32], ['f32']);
   scanF32(module, insert, 'scan_f32_q1', dim, 1, []);
   scanF32(module, insert, 'scan_f32_qb', dim, QUERY_BLOCK, []);
@@ -125,9 +125,12 @@ export function boundStages(dim: number): number[] {
   return quarter >= 8 ? [Math.round(quarter / 2), quarter] : [quarter];
 }
 
-/** Instantiates the kernels over an index's memory; modules are compiled once per dimension and stages. */
-export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, stages: readonly number[] = boundStages(dim)): Promise<SearchKernelExports> {
-  const module = await compileOnce(`index-search/${dim}/${stages.join(',')}`, () => searchKernelModule(dim, stages));
+/**
+ * Instantiates the kernels over an index's memory; modules are compiled once per dimension, stages
+ * and memory kind (`sharedMemory`: the memory is shared with worker threads).
+ */
+export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, stages: readonly number[] = boundStages(dim), sharedMemory = false): Promise<SearchKernelExports> {
+  const module = await compileOnce(`index-search/${dim}/${stages.join(',')}${sharedMemory ? '/shared' : ''}`, () => searchKernelModule(dim, stages, sharedMemory));
   const instance = await WebAssembly.instantiate(module, { env: { memory, insert } });
   return instance.exports as unknown as SearchKernelExports;
 }

@@ -1,0 +1,40 @@
+import type { ScanPlan, ScanSlice } from '../flat/scan-plan.js';
+
+/**
+ * One worker's share of a flat search: the plan and slice of scan-plan.ts over the index's shared
+ * memory. `memoryKey` names the memory, so a worker instantiates the kernels over it once.
+ */
+export interface ScanTask {
+  readonly memoryKey: string;
+  /** The index's WebAssembly.Memory (shared: its buffer is a SharedArrayBuffer). */
+  readonly memory: WebAssembly.Memory;
+  readonly stages: readonly number[];
+  readonly plan: ScanPlan;
+  readonly slice: ScanSlice;
+  /** Slots in the index. */
+  readonly count: number;
+  /** Candidates kept per query. */
+  readonly pool: number;
+  /** Seeds of every query of the search (see ScanSink); the slice's thresholds already hold them. */
+  readonly seeds: Float32Array;
+}
+
+/** The kept candidates of a slice's queries, best first: query i's are [offsets[i], offsets[i + 1]). */
+export interface ScanTaskResult {
+  readonly offsets: Int32Array;
+  readonly slots: Int32Array;
+  readonly keys: Float32Array;
+}
+
+/**
+ * Threads that run scan tasks over shared memory. The core defines the contract and stays
+ * isomorphic; Node injects a pool of worker_threads (`createScanPool` in @cvf/core/node).
+ * `threads` counts the calling thread, which scans one share itself: a pool of N threads runs
+ * N − 1 workers.
+ */
+export interface ScanPool {
+  readonly threads: number;
+  /** Runs a task on worker `worker` (0 ≤ worker < threads − 1). */
+  run(task: ScanTask, worker: number): Promise<ScanTaskResult>;
+  close(): Promise<void>;
+}

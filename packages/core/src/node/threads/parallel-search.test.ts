@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wasmSimdSupported } from '../../compute/wasm/backend.js';
+import { IndexError } from '../../errors.js';
+import { createIndex } from '../../index/create-index.js';
+import { FlatIndex } from '../../index/flat/flat-index.js';
+import type { FlatIndexBase } from '../../index/flat/flat-base.js';
+import { scanShares } from '../../index/flat/parallel-scan.js';
+import { clusteredVectors } from '../../index/testing/vectors.js';
+import type { ScanPool } from '../../index/threads/scan-pool.js';
+import type { IndexKind, VectorMetric } from '../../index/types.js';
+import { createScanPool, defaultThreads } from './thread-pool.js';
+
+// Worker threads over the index's SharedArrayBuffer must return what one thread returns: same ids,
+// same scores, same order — with filters, deletions and exact ties split across threads' shares.
+const DIM = 37; // not a multiple of 4 or 8: padded panels and pairs
+const N = 2100; // > 64 panels, so the probe seeds the thresholds as it does on one thread
+const M = 11; // two blocks of four and three singles between the threads
+const K = 10;
+const base = clusteredVectors(11, N, DIM, { decay: 0.08 }); // PCA-like: the f32 index takes its bounded scan
+// Exact duplicates of the first 40 rows at the end: equal scores in different threads' shares.
+const vectors = new Float32Array((N + 40) * DIM);
+vectors.set(base);
+vectors.set(base.subarray(0, 40 * DIM), N * DIM);
+const rows = N + 40;
+const ids = Int32Array.from({ length: rows }, (_, i) => 7 + 5 * i);
+const metadata = Array.from({ length: rows }, (_, i) => ({ group: ['a', 'b', 'c'][i % 3]!, rank: i % 17 }));
+const queries = clusteredVectors(12, M, DIM, { decay: 0.08 });
+// Query 0 is a stored vector with a duplicate: its top hits tie exactly.
+queries.set(base.subarray(3 * DIM, 4 * DIM), 0);
+const kinds: IndexKind[] = ['flat', 'flat-f16', 'flat-int8'];
+const metrics: VectorMetric[] = ['dot', 'cosine', 'l2'];
+const filters = [undefined, { group: { in: ['a', 'c'] } }, { rank: { lt: 2 } }];
+
+async function filled(kind: IndexKind, metric: VectorMetric, pool?: ScanPool): Promise<FlatIndexBase> {
+  const index = (await createIndex({ kind, dim: DIM, metric, ...(pool ? { pool } : {}) })) as unknown as FlatIndexBase;
+  index.addBatch(ids, vectors, metadata);
+  for (const id of [ids[5]!, ids[900]!, ids[rows - 1]!]) index.delete(id); // moved slots
+  return index;
+}
+
+describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared memory', () => {
+  let pools: ScanPool[] = [];
+  beforeAll(async () => {
+    pools = [await createScanPool(2), await createScanPool(3)];
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+  });
+
+  for (const kind of kinds) {
+    for (const metric of metrics) {
+      it(`${kind} (${metric}): batched and single-query hits on 2 and 3 threads equal one thread's, with filters`, async () => {
+        const one = await filled(kind, metric);
+        for (const pool of pools) {
+          const many = await filled(kind, metric, pool);
+          expect(many.threads).toBe(pool.threads);
+          for (const filter of filters) {
+            const options = { k: K, ...(filter ? { filter } : {}) };
+            const want = one.searchBatch(queries, options);
+            expect(want[0]!.length).toBe(K);
+            expect(await many.searchBatchParallel(queries, options)).toEqual(want);
+            for (let q = 0; q < M; q += 2) {
+              expect(await many.searchParallel(queries.subarray(q * DIM, (q + 1) * DIM), options)).toEqual(want[q]);
+            }
+            // Fewer queries than threads: the rows are split instead.
+            expect(await many.searchBatchParallel(queries.subarray(0, 2 * DIM), options)).toEqual(want.slice(0, 2));
+          }
+        }
+      });
+    }
+  }
+
+  it('ties split across threads come back in id order as on one thread', async () => {
+    const pool = pools[1]!;
+    const one = await filled('flat', 'l2');
+    const many = await filled('flat', 'l2', pool);
+    const query = queries.subarray(0, DIM);
+    const hits = await many.searchParallel(query, { k: 4 });
+    // Row 3 and its duplicate (row N + 3) are both at distance 0; the lower id ranks first.
+    expect(hits.slice(0, 2).map((h) => h.id)).toEqual([ids[3]!, ids[N + 3]!]);
+    expect(hits[0]!.score).toBe(hits[1]!.score);
+    expect(hits).toEqual(one.search(query, { k: 4 }));
+  });
+
+  it('the f32 index takes its bounded scan here, so the bounded kernels are what ran on the threads', async () => {
+    const many = (await filled('flat', 'l2', pools[0])) as unknown as FlatIndex;
+    expect(many).toBeInstanceOf(FlatIndex);
+    expect(many.bounded).toBe(true);
+  });
+
+  it('refuses a change while a parallel search holds the memory, and accepts it after', async () => {
+    const many = await filled('flat-int8', 'dot', pools[0]);
+    const running = many.searchBatchParallel(queries, { k: K });
+    let error: unknown;
+    try {
+      many.add(1, new Float32Array(DIM).fill(0.5));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IndexError);
+    expect((error as IndexError).code).toBe('INDEX_INVALID_ARGUMENT');
+    await running;
+    many.add(1, new Float32Array(DIM).fill(0.5));
+    expect(many.has(1)).toBe(true);
+  });
+
+  it('an index without a pool searches in parallel on one thread, with the same hits', async () => {
+    const one = await filled('flat-f16', 'cosine');
+    expect(one.threads).toBe(1);
+    expect(await one.searchBatchParallel(queries, { k: K })).toEqual(one.searchBatch(queries, { k: K }));
+  });
+});
+
+describe('scan shares', () => {
+  it('split queries on block boundaries, or rows when there are fewer queries than threads', () => {
+    expect(scanShares(2, 100, 11)).toEqual([
+      { firstPanel: 0, panels: 100, firstQuery: 0, queries: 4 },
+      { firstPanel: 0, panels: 100, firstQuery: 4, queries: 7 },
+    ]);
+    expect(scanShares(3, 10, 1)).toEqual([
+      { firstPanel: 0, panels: 3, firstQuery: 0, queries: 1 },
+      { firstPanel: 3, panels: 3, firstQuery: 0, queries: 1 },
+      { firstPanel: 6, panels: 4, firstQuery: 0, queries: 1 },
+    ]);
+    // A tiny index gives the spare threads nothing.
+    expect(scanShares(4, 2, 1)).toEqual([
+      { firstPanel: 0, panels: 1, firstQuery: 0, queries: 1 },
+      { firstPanel: 1, panels: 1, firstQuery: 0, queries: 1 },
+    ]);
+  });
+
+  it('default threads are the cores, capped by the configured maximum', () => {
+    expect(defaultThreads()).toBeGreaterThanOrEqual(1);
+    expect(defaultThreads(1)).toBe(1);
+  });
+});
