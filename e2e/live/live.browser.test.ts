@@ -168,7 +168,8 @@ it.skipIf(skip)('says in words that the model failed to load (a damaged bundle) 
   const path = join(bundleDir, largest);
   const intact = readFileSync(path);
   const damaged = Buffer.from(intact);
-  damaged[damaged.length >> 1] ^= 0xff;
+  const middle = damaged.length >> 1;
+  damaged[middle] = damaged[middle]! ^ 0xff;
   writeFileSync(path, damaged);
   // A fresh browser: its bundle cache is empty, so the page downloads the damaged bundle; and no fake
   // permission prompt, so the camera is refused.

@@ -1,7 +1,7 @@
 import type { Prediction } from '@cvf/core';
 import { create } from 'zustand';
 import { useInferenceStore } from '../viewer/inference-store.js';
-import { achievedFrameRate, CHART_SECONDS, recentPoints, type LivePoint } from './live-stats.js';
+import { achievedFrameRate, CHART_SECONDS, RATE_SECONDS, recentPoints, type LivePoint } from './live-stats.js';
 import { listCameras, openSource, type CameraChoice, type LiveSourceRequest, type OpenedSource } from './live-source.js';
 import { readVideoFrame, type FrameReader } from './read-video-frame.js';
 import { oneInFlight } from './one-in-flight.js';
@@ -81,7 +81,7 @@ export const useLiveStore = create<LiveState>((set, get) => {
       const [prediction] = await model.predictor.predict([frame.image]);
       if (mine !== session) return;
       const now = seconds();
-      completions = [...completions.filter((t) => t > now - CHART_SECONDS), now];
+      completions = [...completions.filter((t) => t > now - RATE_SECONDS), now];
       const point = { t: now - startedAt, probabilities: prediction!.probabilities };
       set({
         inferred: get().inferred + 1,
