@@ -18,7 +18,8 @@ describe.skipIf(postgresUnavailable())('the edge runtime over a PostgreSQL store
     postgres = await startPostgres();
     dir = mkdtempSync(join(tmpdir(), 'cvf-edge-pg-'));
     // Trained into SQLite, then moved to PostgreSQL as a team would: the bundle goes to the URL's file folder.
-    const trained = await trainTestModel(dir, { name: 'patterns', alias: 'production' });
+    const trained = await trainTestModel(dir, { name: 'patterns', alias: 'production', seed: 1 });
+    await trainTestModel(dir, { name: 'patterns', seed: 2 });
     store = `${await postgres.createSchema()}&artifacts=${encodeURIComponent(join(dir, 'shared'))}`;
     await copySqliteStoreToPostgres(trained.store, store);
     rmSync(trained.store, { recursive: true, force: true });
@@ -47,5 +48,21 @@ describe.skipIf(postgresUnavailable())('the edge runtime over a PostgreSQL store
     } finally {
       await reader.close();
     }
+  });
+
+  it('follows its alias in the database: a moved alias is served after the check', async () => {
+    const versionServed = async (): Promise<string> => {
+      const response = await fetch(`${server.url}/v1/models/patterns/predict`, { method: 'POST', body: await patternPng(1, 8), headers: { 'content-type': 'image/png' } });
+      return ((await response.json()) as { model_version: string }).model_version;
+    };
+    expect(await versionServed()).toBe('1');
+    const registry = await openTrackingStore(store);
+    try {
+      await registry.setAlias('patterns', 2, 'production');
+    } finally {
+      await registry.close();
+    }
+    await server.checkForUpdates();
+    expect(await versionServed()).toBe('2');
   });
 });

@@ -1,4 +1,4 @@
-import { parseModelReference, resolveBundle, SqliteTrackingStore, type ModelReference } from '@cvf/core/node';
+import { openTrackingStore, parseModelReference, resolveBundle, type ModelReference, type TrackingStore } from '@cvf/core/node';
 import type { Logger } from 'pino';
 import { ServedModel, type ServedModelContext } from './served-model.js';
 
@@ -18,6 +18,8 @@ export class ModelSlot {
   #checking: Promise<boolean> | null = null;
   /** A version the alias named that failed to load: polls do not retry it (a forced check does). */
   #failedVersion: number | null = null;
+  /** The registry the alias is looked up in, opened at the first check and kept (a PostgreSQL pool is not opened per poll). */
+  #registry: Promise<TrackingStore> | null = null;
 
   private constructor(argument: string, storeRoot: string, current: ServedModel, context: ServedModelContext, log: Logger) {
     this.argument = argument;
@@ -63,19 +65,22 @@ export class ModelSlot {
   /** Retires the current version (on shutdown): its queued requests are answered first. */
   async close(): Promise<void> {
     await this.#checking?.catch(() => undefined);
+    await (await this.#registry?.catch(() => null))?.close();
     await this.#current.retire();
     this.#context.metrics.setModelServing(this.#current.name, this.#current.version, this.#current.configHash, false);
   }
 
   async #check(force: boolean): Promise<boolean> {
     const reference = this.#reference as { name: string; alias: string };
-    const store = SqliteTrackingStore.open(this.#storeRoot);
-    let target: number | undefined;
+    this.#registry ??= openTrackingStore(this.#storeRoot);
+    let registry: TrackingStore;
     try {
-      target = (await store.getByAlias(reference.name, reference.alias))?.version;
-    } finally {
-      store.close();
+      registry = await this.#registry;
+    } catch (error) {
+      this.#registry = null; // opened again at the next check
+      throw error;
     }
+    const target = (await registry.getByAlias(reference.name, reference.alias))?.version;
     if (target === undefined || target === this.#current.registryVersion || (target === this.#failedVersion && !force)) return false;
     const old = this.#current;
     this.#log.info({ model: old.name, from: old.version, to: String(target) }, 'alias moved; loading the new version');
