@@ -89,8 +89,20 @@ describe('cvf bench retrieval', () => {
     expect(JSON.parse(wrongDim.stdout).error).toMatchObject({ code: 'INDEX_DIMENSION_MISMATCH', message: expect.stringMatching(/7-value float32 rows/) });
     const kind = await cvf('--base', base, '--queries', queries, '--dim', String(DIM), '--index', 'ivf', '--json');
     expect(JSON.parse(kind.stdout).error).toMatchObject({ code: 'INDEX_INVALID_ARGUMENT', message: expect.stringMatching(/flat, flat-f16, flat-int8, hnsw/) });
-    const threads = await cvf('--base', base, '--queries', queries, '--dim', String(DIM), '--threads', '4', '--json');
+    const threads = await cvf('--base', base, '--queries', queries, '--dim', String(DIM), '--index', 'hnsw', '--threads', '4', '--json');
     expect(threads.exitCode).toBe(2);
-    expect(JSON.parse(threads.stdout).error.message).toMatch(/1 thread/);
+    expect(JSON.parse(threads.stdout).error.message).toMatch(/hnsw searches on 1 thread/);
+  });
+
+  it('--threads 2 searches the flat kinds on worker threads with the one-thread ids', async () => {
+    for (const index of ['flat', 'flat-f16', 'flat-int8']) {
+      const one = join(folder, `one-${index}.i32`);
+      const two = join(folder, `two-${index}.i32`);
+      expect((await cvf('--base', base, '--queries', queries, '--dim', String(DIM), '--index', index, '--threads', '1', '--out', one, '--json')).exitCode).toBe(0);
+      const { exitCode, stdout } = await cvf('--base', base, '--queries', queries, '--dim', String(DIM), '--index', index, '--threads', '2', '--out', two, '--json');
+      expect(exitCode).toBe(0);
+      expect(JSON.parse(stdout).index).toBe(index);
+      expect(await readFile(two)).toEqual(await readFile(one));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createIndex, FileError, FlatIndex, IndexError, INDEX_KINDS, recallAtK, VECTOR_METRICS, type IndexKind, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
+import { createIndex, FileError, FlatIndex, FlatIndexBase, IndexError, INDEX_KINDS, recallAtK, VECTOR_METRICS, type IndexKind, type ScanPool, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
+import { createScanPool } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { EXIT, printJson, runAction } from '../output.js';
 
@@ -11,7 +12,7 @@ export interface BenchRetrievalOptions {
   readonly dim: number;
   readonly k: number;
   readonly index: IndexKind;
-  /** Search threads; this build searches on one. */
+  /** Search threads: flat kinds search on worker threads over shared memory when > 1; hnsw searches on one. */
   readonly threads: number;
   readonly metric: VectorMetric;
   /** Writes the batch's top-k ids of every query as int32, row-major (queries × k; −1 = none). */
@@ -95,18 +96,62 @@ export function timeSearches(
   return { single, batch, hits };
 }
 
+/** timeSearches with searchParallel/searchBatchParallel: a flat index on its pool's threads. */
+export async function timeParallelSearches(
+  index: FlatIndexBase,
+  queries: Float32Array,
+  dim: number,
+  options: SearchOptions,
+  repeat = 1,
+): Promise<{ single: BenchRetrievalResult['single']; batch: BenchRetrievalResult['batch']; hits: SearchHit[][] }> {
+  const m = queries.length / dim;
+  const warm = Math.min(m, 50);
+  for (let q = 0; q < warm; q++) await index.searchParallel(queries.subarray(q * dim, (q + 1) * dim), options);
+  await index.searchBatchParallel(queries.subarray(0, warm * dim), options);
+  let single: BenchRetrievalResult['single'] = { qps: 0, p50ms: Infinity, p99ms: Infinity };
+  let batch = { qps: 0 };
+  let hits: SearchHit[][] = [];
+  for (let pass = 0; pass < Math.max(1, repeat); pass++) {
+    const latencies = new Float64Array(m);
+    const singleStart = performance.now();
+    for (let q = 0; q < m; q++) {
+      const start = performance.now();
+      await index.searchParallel(queries.subarray(q * dim, (q + 1) * dim), options);
+      latencies[q] = performance.now() - start;
+    }
+    const singleSeconds = (performance.now() - singleStart) / 1000;
+    latencies.sort();
+    if (m / singleSeconds > single.qps) single = { qps: m / singleSeconds, p50ms: percentile(latencies, 0.5), p99ms: percentile(latencies, 0.99) };
+    const batchStart = performance.now();
+    hits = await index.searchBatchParallel(queries, options);
+    batch = { qps: Math.max(batch.qps, m / ((performance.now() - batchStart) / 1000)) };
+  }
+  return { single, batch, hits };
+}
+
 /** Builds the index over the base file, times single and batched searches, and measures recall@k. */
 export async function runBenchRetrieval(options: BenchRetrievalOptions): Promise<BenchRetrievalResult> {
-  const { dim, k } = options;
-  if (options.threads !== 1) throw new IndexError('INDEX_INVALID_ARGUMENT', `--threads ${options.threads}: this build searches on 1 thread (the benchmark compares one thread each side)`);
+  const { dim } = options;
+  if (options.threads !== 1 && options.index === 'hnsw') throw new IndexError('INDEX_INVALID_ARGUMENT', `--threads ${options.threads}: hnsw searches on 1 thread in this build (flat, flat-f16 and flat-int8 take --threads)`);
   const base = await readRows(options.base, '--base', dim);
   const queries = await readRows(options.queries, '--queries', dim);
+
+  const pool: ScanPool | undefined = options.threads > 1 ? await createScanPool(options.threads) : undefined;
+  try {
+    return await benchIndex(options, base, queries, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function benchIndex(options: BenchRetrievalOptions, base: Float32Array, queries: Float32Array, pool: ScanPool | undefined): Promise<BenchRetrievalResult> {
+  const { dim, k } = options;
   const n = base.length / dim;
   const m = queries.length / dim;
   const ids = Int32Array.from({ length: n }, (_, i) => i);
-
   const index = await createIndex({
     kind: options.index,
+    ...(pool ? { pool } : {}),
     dim,
     metric: options.metric,
     ...(options.M !== undefined ? { M: options.M } : {}),
@@ -118,7 +163,8 @@ export async function runBenchRetrieval(options: BenchRetrievalOptions): Promise
   index.addBatch(ids, base);
   const buildSeconds = (performance.now() - buildStart) / 1000;
 
-  const { single, batch, hits } = timeSearches(index, queries, dim, { k }, options.repeat ?? 1);
+  const { single, batch, hits } =
+    pool && index instanceof FlatIndexBase ? await timeParallelSearches(index, queries, dim, { k }, options.repeat ?? 1) : timeSearches(index, queries, dim, { k }, options.repeat ?? 1);
 
   // The reference is an exact f32 index that scores every dimension (no bound), built apart.
   const exact = await FlatIndex.create({ dim, metric: options.metric, scan: 'full' });
@@ -191,7 +237,7 @@ export function registerBenchRetrieval(bench: Command): void {
     .requiredOption('--dim <d>', 'values per vector')
     .option('--k <k>', 'neighbours per query', '10')
     .option('--index <kind>', `index kind: ${INDEX_KINDS.join(', ')}`, 'flat')
-    .option('--threads <t>', 'search threads (this build: 1)', '1')
+    .option('--threads <t>', 'search threads (flat kinds; hnsw searches on 1)', '1')
     .option('--metric <metric>', `similarity: ${VECTOR_METRICS.join(', ')}`, 'dot')
     .option('--out <file>', 'write the top-k ids of every query as int32, row-major (queries × k)')
     .option('--m <links>', 'hnsw: links per node (default 16)')

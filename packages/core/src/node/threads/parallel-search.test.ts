@@ -7,7 +7,8 @@ import type { FlatIndexBase } from '../../index/flat/flat-base.js';
 import { scanShares } from '../../index/flat/parallel-scan.js';
 import { clusteredVectors } from '../../index/testing/vectors.js';
 import type { ScanPool } from '../../index/threads/scan-pool.js';
-import type { IndexKind, VectorMetric } from '../../index/types.js';
+import type { MetadataFilter } from '../../index/filter.js';
+import type { IndexKind, SearchOptions, VectorMetric } from '../../index/types.js';
 import { createScanPool, defaultThreads } from './thread-pool.js';
 
 // Worker threads over the index's SharedArrayBuffer must return what one thread returns: same ids,
@@ -29,7 +30,7 @@ const queries = clusteredVectors(12, M, DIM, { decay: 0.08 });
 queries.set(base.subarray(3 * DIM, 4 * DIM), 0);
 const kinds: IndexKind[] = ['flat', 'flat-f16', 'flat-int8'];
 const metrics: VectorMetric[] = ['dot', 'cosine', 'l2'];
-const filters = [undefined, { group: { in: ['a', 'c'] } }, { rank: { lt: 2 } }];
+const filters: (MetadataFilter | undefined)[] = [undefined, { group: { in: ['a', 'c'] } }, { rank: { lt: 2 } }];
 
 async function filled(kind: IndexKind, metric: VectorMetric, pool?: ScanPool): Promise<FlatIndexBase> {
   const index = (await createIndex({ kind, dim: DIM, metric, ...(pool ? { pool } : {}) })) as unknown as FlatIndexBase;
@@ -55,7 +56,7 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
           const many = await filled(kind, metric, pool);
           expect(many.threads).toBe(pool.threads);
           for (const filter of filters) {
-            const options = { k: K, ...(filter ? { filter } : {}) };
+            const options: SearchOptions = { k: K, ...(filter ? { filter } : {}) };
             const want = one.searchBatch(queries, options);
             expect(want[0]!.length).toBe(K);
             expect(await many.searchBatchParallel(queries, options)).toEqual(want);
