@@ -1,4 +1,5 @@
-"""The peers of bench/retrieval on the same raw float32 files, one thread each.
+"""The peers of bench/retrieval on the same raw float32 files: FAISS on OMP_NUM_THREADS threads
+(the caller sets it to the thread count it claims; 1 when unset), hnswlib on one.
 
   peers.py flat BASE QUERIES DIM K IDS_OUT REPEAT
       FAISS IndexFlatIP (exact) and IndexScalarQuantizer QT_8bit (per-dimension int8); writes
@@ -54,11 +55,12 @@ def recall(ids, truth, k):
 
 def flat(base_path, queries_path, dim, k, ids_out, repeat):
     import faiss
-    faiss.omp_set_num_threads(1)
+    threads = int(os.environ['OMP_NUM_THREADS'])
+    faiss.omp_set_num_threads(threads)
     dim, k, repeat = int(dim), int(k), int(repeat)
     base = np.fromfile(base_path, dtype='<f4').reshape(-1, dim)
     queries = np.fromfile(queries_path, dtype='<f4').reshape(-1, dim)
-    out = {'version': faiss.__version__}
+    out = {'version': faiss.__version__, 'threads': faiss.omp_get_max_threads()}
     start = time.perf_counter()
     index = faiss.IndexFlatIP(dim)
     index.add(base)

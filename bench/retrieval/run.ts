@@ -1,9 +1,12 @@
 // bench/retrieval: Fashion-MNIST's 60,000 training images → PCA-64 (our Pca, fitted on them) →
 // L2-normalised, 1,000 test images as queries (same projection), k = 10, inner product.
 // CV Factory's indexes (the `cvf bench retrieval` logic) beside FAISS (IndexFlatIP, SQ8) and
-// hnswlib on the same raw float32 files in the same run, one thread each side.
+// hnswlib on the same raw float32 files in the same run. --threads T (default 1): our flat kinds
+// search on T threads and FAISS gets T OpenMP threads (OMP_NUM_THREADS/OPENBLAS_NUM_THREADS = T and
+// faiss.omp_set_num_threads(T)); with T > 1 our flat index also runs on one thread, for the
+// scaling ratio. HNSW is compared on one thread each side.
 // Every timing is the fastest of --repeat passes on each side (default 3): the machine may be shared.
-// Usage: npx tsx --conditions=source bench/retrieval/run.ts [--quick] [--repeat N]
+// Usage: npm run bench:retrieval -- [--quick] [--repeat N] [--threads T]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,9 @@ import { machine, printTable, writeResults } from '../support/report.js';
 const quick = process.argv.includes('--quick');
 const repeatAt = process.argv.indexOf('--repeat');
 const REPEAT = repeatAt >= 0 ? Number(process.argv[repeatAt + 1]) : 3;
+const threadsAt = process.argv.indexOf('--threads');
+const THREADS = threadsAt >= 0 ? Number(process.argv[threadsAt + 1]) : 1;
+if (!Number.isInteger(THREADS) || THREADS < 1) throw new Error(`--threads ${process.argv[threadsAt + 1]} must be an integer ≥ 1`);
 const DIM = 64;
 const K = 10;
 const QUERIES = 1000;
@@ -26,7 +32,7 @@ const EF_CONSTRUCTION = 200;
 const EF_SWEEP = [10, 16, 24, 32, 48, 64, 96, 128];
 // Recall levels at which HNSW speeds are compared (each side at its smallest efSearch that reaches them).
 const RECALL_LEVELS = [0.95, 0.99];
-const GOALS = { flatSingle: 1.0, flatBatch: 1.0, int8Single: 2.0, int8Recall: 0.99, hnsw: 0.9 };
+const GOALS = { flatSingle: 1.0, flatBatch: 1.0, int8Single: 2.0, int8Recall: 0.99, hnsw: 0.9, threadScaling: 1.8, threadsVsFaiss: 1.5, f16Batch: 1.0 };
 
 /** The benchmark's data, prepared by our own components: PCA-64 of the pixels, rows L2-normalised. */
 async function prepare(dir: string): Promise<{ base: string; queries: string; n: number }> {
@@ -72,14 +78,14 @@ interface SweepPoint {
   recallAtK: number;
 }
 interface Peers {
-  faiss: { version: string; flat: Side; sq8: Side };
+  faiss: { version: string; threads: number; flat: Side; sq8: Side };
   hnswlib: { version: string; buildSeconds: number; sweep: SweepPoint[] };
 }
 
-/** Runs one mode of peers.py (FAISS and hnswlib under /usr/bin/python3, one thread) and parses its JSON. */
-function peer<T>(...args: string[]): T {
+/** Runs one mode of peers.py (FAISS and hnswlib under /usr/bin/python3) on `threads` BLAS/OpenMP threads and parses its JSON. */
+function peer<T>(threads: number, ...args: string[]): T {
   const script = fileURLToPath(new URL('./peers.py', import.meta.url));
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const run = spawnSync('/usr/bin/python3', [script, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`peers.py ${args[0]} failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
@@ -101,13 +107,14 @@ try {
   const { base, queries, n } = await prepare(dir);
   const faissIds = join(dir, 'faiss-ids.i32');
   const oursIds = join(dir, 'cvf-flat-ids.i32');
-  console.log(`one thread each side, fastest of ${REPEAT} passes; ${machine().cpu}, ${machine().cores} cores (shared machines: treat these as rough)`);
+  console.log(`flat: ${THREADS} thread(s) each side, hnsw: one; fastest of ${REPEAT} passes; ${machine().cpu}, ${machine().cores} cores (shared machines: treat these as rough)`);
 
   const ours: Record<string, BenchRetrievalResult> = {};
   for (const index of ['flat', 'flat-f16', 'flat-int8'] as IndexKind[]) {
-    ours[index] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index, threads: 1, metric: 'dot', repeat: REPEAT, ...(index === 'flat' ? { out: oursIds } : {}) });
+    ours[index] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index, threads: THREADS, metric: 'dot', repeat: REPEAT, ...(index === 'flat' ? { out: oursIds } : {}) });
   }
-  const faiss = peer<Peers['faiss']>('flat', base, queries, String(DIM), String(K), faissIds, String(REPEAT));
+  const flatOneThread = THREADS > 1 ? await runBenchRetrieval({ base, queries, dim: DIM, k: K, index: 'flat', threads: 1, metric: 'dot', repeat: REPEAT }) : ours.flat!;
+  const faiss = peer<Peers['faiss']>(THREADS, 'flat', base, queries, String(DIM), String(K), faissIds, String(REPEAT));
 
   // Our flat ids against FAISS's exact ids (independent implementations of exact search).
   const a = new Int32Array(readFileSync(oursIds).buffer.slice(0));
@@ -124,7 +131,7 @@ try {
   hnsw.addBatch(Int32Array.from({ length: n }, (_, i) => i), baseRows);
   const hnswBuild = (performance.now() - buildStart) / 1000;
   const hnswlibFile = join(dir, 'hnswlib.bin');
-  const hnswlibBuild = peer<{ version: string; buildSeconds: number }>('hnsw-build', base, String(DIM), String(M), String(EF_CONSTRUCTION), hnswlibFile);
+  const hnswlibBuild = peer<{ version: string; buildSeconds: number }>(1, 'hnsw-build', base, String(DIM), String(M), String(EF_CONSTRUCTION), hnswlibFile);
   const truth = toHits(b);
   const sweep: SweepPoint[] = [];
   const theirSweep: SweepPoint[] = [];
@@ -132,14 +139,14 @@ try {
     EF_SWEEP.forEach((efSearch, i) => {
       const { single, hits } = timeSearches(hnsw, queryRows, DIM, { k: K, efSearch }, 1);
       sweep[i] = faster(sweep[i], { efSearch, single, recallAtK: recallAtK(hits, truth) });
-      theirSweep[i] = faster(theirSweep[i], peer<SweepPoint>('hnsw-search', hnswlibFile, String(DIM), String(n), queries, String(K), String(efSearch), faissIds, '1'));
+      theirSweep[i] = faster(theirSweep[i], peer<SweepPoint>(1, 'hnsw-search', hnswlibFile, String(DIM), String(n), queries, String(K), String(efSearch), faissIds, '1'));
     });
   }
   const peers: Peers = { faiss, hnswlib: { version: hnswlibBuild.version, buildSeconds: hnswlibBuild.buildSeconds, sweep: theirSweep } };
 
   const f = peers.faiss;
   const rows: Record<string, string | number>[] = [
-    { index: 'flat f32', ours: 'cvf flat', peer: `FAISS ${f.version} IndexFlatIP`, 'single QPS': ours.flat!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours.flat!.single.qps / f.flat.single.qps, 'batch QPS': ours.flat!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours.flat!.batch.qps / f.flat.batch.qps, recall: ours.flat!.recallAtK, 'peer recall': 1, MiB: ours.flat!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
+    { index: `flat f32 (${THREADS} thr)`, ours: 'cvf flat', peer: `FAISS ${f.version} IndexFlatIP (${f.threads} thr)`, 'single QPS': ours.flat!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours.flat!.single.qps / f.flat.single.qps, 'batch QPS': ours.flat!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours.flat!.batch.qps / f.flat.batch.qps, recall: ours.flat!.recallAtK, 'peer recall': 1, MiB: ours.flat!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
     { index: 'flat f16', ours: 'cvf flat-f16', peer: `FAISS IndexFlatIP`, 'single QPS': ours['flat-f16']!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours['flat-f16']!.single.qps / f.flat.single.qps, 'batch QPS': ours['flat-f16']!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours['flat-f16']!.batch.qps / f.flat.batch.qps, recall: ours['flat-f16']!.recallAtK, 'peer recall': 1, MiB: ours['flat-f16']!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
     { index: 'flat int8', ours: 'cvf flat-int8 (+ exact rescoring)', peer: `FAISS IndexScalarQuantizer QT_8bit`, 'single QPS': ours['flat-int8']!.single.qps, 'peer single': f.sq8.single.qps, 'single ×': ours['flat-int8']!.single.qps / f.sq8.single.qps, 'batch QPS': ours['flat-int8']!.batch.qps, 'peer batch': f.sq8.batch.qps, 'batch ×': ours['flat-int8']!.batch.qps / f.sq8.batch.qps, recall: ours['flat-int8']!.recallAtK, 'peer recall': f.sq8.recallAtK, MiB: ours['flat-int8']!.bytes / 2 ** 20, 'peer MiB': f.sq8.bytes / 2 ** 20 },
   ];
@@ -163,6 +170,9 @@ try {
     });
   }
   printTable(rows);
+  if (THREADS > 1) {
+    console.log(`\nflat on ${THREADS} threads vs 1: single ${(ours.flat!.single.qps / flatOneThread.single.qps).toFixed(2)}×, batched ${(ours.flat!.batch.qps / flatOneThread.batch.qps).toFixed(2)}× (1 thread: ${flatOneThread.single.qps.toFixed(0)} / ${flatOneThread.batch.qps.toFixed(0)} QPS)`);
+  }
   console.log(`\nflat ids vs FAISS IndexFlatIP ids: ${(agreement * 100).toFixed(2)} % agree (ties aside, both are exact)`);
   console.log(`FAISS flat single-query ${f.flat.single.qps.toFixed(0)} QPS, batched ${f.flat.batch.qps.toFixed(0)} QPS (the issue measured ~490 and ~4,700 on its machine)`);
   console.log('\nhnsw efSearch sweep (single-query QPS / recall@10):');
@@ -178,6 +188,10 @@ try {
   console.log(`hnsw build: cvf ${hnswBuild.toFixed(1)} s, hnswlib ${peers.hnswlib.buildSeconds.toFixed(1)} s (M ${M}, efConstruction ${EF_CONSTRUCTION})`);
 
   const goals = {
+    threads: THREADS,
+    flatBatchScaling: { goal: `≥ ${GOALS.threadScaling}× our 1-thread batched (on ${THREADS} threads)`, ratio: ours.flat!.batch.qps / flatOneThread.batch.qps },
+    flatBatchVsFaissThreads: { goal: `≥ ${GOALS.threadsVsFaiss}× FAISS batched on the same ${THREADS} threads`, ratio: ours.flat!.batch.qps / f.flat.batch.qps },
+    f16Batch: { goal: `≥ ${GOALS.f16Batch}× FAISS IndexFlatIP batched`, ratio: ours['flat-f16']!.batch.qps / f.flat.batch.qps },
     flatSingle: { goal: `≥ ${GOALS.flatSingle}× FAISS`, ratio: ours.flat!.single.qps / f.flat.single.qps },
     flatBatch: { goal: `≥ ${GOALS.flatBatch}× FAISS`, ratio: ours.flat!.batch.qps / f.flat.batch.qps },
     flatRecall: { goal: '1.0', recall: ours.flat!.recallAtK },
@@ -189,7 +203,7 @@ try {
     }),
   };
   console.log('\ngoals:', JSON.stringify(goals, null, 2));
-  const file = writeResults('retrieval', { machine: machine(), n, queries: QUERIES, dim: DIM, k: K, ours, peers, hnsw: { M, efConstruction: EF_CONSTRUCTION, buildSeconds: hnswBuild, sweep, bytes: hnsw.memory().total }, agreement, goals });
+  const file = writeResults(THREADS > 1 ? `retrieval-threads${THREADS}` : 'retrieval', { machine: machine(), threads: THREADS, n, queries: QUERIES, dim: DIM, k: K, ours, flatOneThread, peers, hnsw: { M, efConstruction: EF_CONSTRUCTION, buildSeconds: hnswBuild, sweep, bytes: hnsw.memory().total }, agreement, goals });
   console.log(`results: ${file}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
