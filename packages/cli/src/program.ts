@@ -8,6 +8,7 @@ import { registerData } from './commands/data.js';
 import { registerDicom } from './commands/dicom.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExplain } from './commands/explain.js';
 import { registerModels } from './commands/models.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPredict } from './commands/predict.js';
@@ -42,6 +43,7 @@ export function createProgram(args: readonly string[] = process.argv.slice(2)): 
   registerTrain(program);
   registerRetrain(program);
   registerPredict(program);
+  registerExplain(program);
   registerEvaluate(program);
   registerRuns(program);
   registerModels(program);

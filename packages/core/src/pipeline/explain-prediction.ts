@@ -1,6 +1,6 @@
 import type { Device } from '../compute/device.js';
 import { Tensor } from '../compute/tensor.js';
-import type { PlanarImage, SaliencyMap } from '../eval/explain-input.js';
+import type { PlanarImage, PredictFn, SaliencyMap } from '../eval/explain-input.js';
 import { occlusionMap } from '../eval/occlusion.js';
 import { deviceImage, isDeviceImage, type DecodedInput } from '../image/decoded-input.js';
 import type { Predictor } from './predictor.js';
@@ -29,15 +29,26 @@ export async function planarUnitImage(device: Device, input: DecodedInput): Prom
 }
 
 /**
- * An occlusion map (core's model-agnostic explainability) of `classIndex` for one image: grey
+ * An occlusion map (core's model-agnostic explainability) of `classIndex` (default the top class) for one image: grey
  * patches slide over the model's input and the drop of that class's probability is recorded, each
  * occluded image going through the same Predictor (preprocessing, extractor, PCA, head) on the Device.
  */
-export async function explainPrediction(device: Device, predictor: Predictor, image: PlanarImage, classIndex: number): Promise<SaliencyMap> {
-  const { channels, height, width } = image;
+export async function explainPrediction(device: Device, predictor: Predictor, image: PlanarImage, classIndex?: number): Promise<SaliencyMap> {
+  const { height, width } = image;
   const patch = Math.max(2, Math.round(Math.min(height, width) / PATCHES_PER_SIDE));
+  // Mid-grey patches: neither black nor white, so hiding a region does not add an edge of its own.
+  return occlusionMap(predictorScores(device, predictor, image), image, { patch, stride: Math.max(1, patch >> 1), baseline: 0.5, ...(classIndex !== undefined && { classIndex }), batchSize: 16 });
+}
+
+/**
+ * The Predictor as the model-agnostic explanations call it: a batch of planar images of `image`'s
+ * shape on 0..1 in, the class probabilities out, each image through the same preprocessing,
+ * extractor, PCA and head on the Device.
+ */
+export function predictorScores(device: Device, predictor: Predictor, image: Pick<PlanarImage, 'channels' | 'height' | 'width'>): PredictFn {
+  const { channels, height, width } = image;
   const plane = channels * height * width;
-  const predict = async (batch: Float32Array, n: number): Promise<Float32Array> => {
+  return async (batch: Float32Array, n: number): Promise<Float32Array> => {
     const inputs = Array.from({ length: n }, (_, i) => deviceImage(device.upload(Tensor.fromArray(batch.slice(i * plane, (i + 1) * plane), [channels, height, width])), 'unit'));
     try {
       const predictions = await predictor.predict(inputs, { similar: 1 });
@@ -46,6 +57,4 @@ export async function explainPrediction(device: Device, predictor: Predictor, im
       for (const input of inputs) if (input.planar.location === 'gpu') input.planar.dispose();
     }
   };
-  // Mid-grey patches: neither black nor white, so hiding a region does not add an edge of its own.
-  return occlusionMap(predict, image, { patch, stride: Math.max(1, patch >> 1), baseline: 0.5, classIndex, batchSize: 16 });
 }
