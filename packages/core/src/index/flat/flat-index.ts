@@ -4,6 +4,7 @@ import type { SectionArray } from '../persist/index-format.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
 import { forEachQueryBlock, type ScanPlan } from './scan-plan.js';
+import { upperF32, writeQueryTails } from './tail-norms.js';
 import { kdOrder } from './kd-order.js';
 
 export interface FlatF32IndexOptions extends FlatIndexOptions {
@@ -14,10 +15,6 @@ export interface FlatF32IndexOptions extends FlatIndexOptions {
   readonly scan?: 'auto' | 'full' | 'bounded';
 }
 
-/** Rounds a non-negative float64 up past its f32 rounding, so a bound stays a bound in f32. */
-function upperF32(value: number): number {
-  return Math.fround(value * (1 + 2 ** -20));
-}
 
 /**
  * Exact search over f32 vectors: every vector is scored. Vectors sit in panels of eight,
@@ -143,18 +140,7 @@ export class FlatIndex extends FlatIndexBase {
 
   /** The queries' tail norms past each stage, [query][stage]. */
   protected override prepareQueries(m: number): void {
-    const memory = this.set.memory;
-    const stages = this.set.stages;
-    memory.reserve('queryTails', m * Math.max(1, stages.length) * 4);
-    const queries = memory.f32('queries', m * this.dim);
-    const tails = memory.f32('queryTails', m * stages.length);
-    for (let q = 0; q < m; q++) {
-      stages.forEach((prefix, s) => {
-        let tail = 0;
-        for (let j = prefix; j < this.dim; j++) tail += queries[q * this.dim + j]! ** 2;
-        tails[q * stages.length + s] = upperF32(Math.sqrt(tail));
-      });
-    }
+    writeQueryTails(this.set.memory, this.set.stages, m, this.dim);
   }
 
   protected override probe(m: number, panel: number, biasRegion: string): void {

@@ -4,6 +4,7 @@ import { IndexError } from '../../errors.js';
 import { createIndex } from '../create-index.js';
 import { bruteForce, clusteredVectors, recallAtK } from '../testing/vectors.js';
 import type { IndexKind, VectorIndex, VectorMetric } from '../types.js';
+import { FlatF16Index } from './flat-f16-index.js';
 import { FlatIndex } from './flat-index.js';
 import { FlatInt8Index } from './flat-int8-index.js';
 
@@ -102,6 +103,29 @@ describe('flat indexes: results against float64 brute force', () => {
     const isotropic = await FlatIndex.create({ dim: 64, metric: 'dot' });
     isotropic.addBatch(pcaIds, clusteredVectors(5, 2000, 64));
     expect(isotropic.bounded).toBe(false);
+  });
+
+  it('the bounded f16 scan is chosen for PCA-like data and returns what the full f16 scan returns', async () => {
+    const pca = clusteredVectors(3, 2000, 64, { decay: 0.12 });
+    const pcaIds = Int32Array.from({ length: 2000 }, (_, i) => 5 * i);
+    const q = clusteredVectors(4, 7, 64, { decay: 0.12 });
+    for (const metric of metrics) {
+      for (const backend of backends) {
+        const auto = await FlatF16Index.create({ dim: 64, metric, backend });
+        const full = await FlatF16Index.create({ dim: 64, metric, backend, scan: 'full' });
+        auto.addBatch(pcaIds, pca);
+        full.addBatch(pcaIds, pca);
+        for (const index of [auto, full]) index.delete(5 * 17); // a moved slot and its tail norms
+        expect(auto.bounded, metric).toBe(true);
+        expect(full.bounded).toBe(false);
+        expect(auto.searchBatch(q, { k: 15 }), `${metric} ${backend}`).toEqual(full.searchBatch(q, { k: 15 }));
+        expect(auto.search(q.subarray(0, 64), { k: 15, filter: {} })).toEqual(full.search(q.subarray(0, 64), { k: 15 }));
+      }
+    }
+    const isotropic = await FlatF16Index.create({ dim: 64, metric: 'dot' });
+    isotropic.addBatch(pcaIds, clusteredVectors(5, 2000, 64));
+    expect(isotropic.bounded).toBe(false);
+    await expect(FlatF16Index.create({ dim: 64, metric: 'dot', scan: 'fast' as 'full' })).rejects.toThrow(/scan "fast" is not one of auto, full, bounded/);
   });
 
   it('seeded thresholds keep every vector that ties with the k-th best (all scores equal)', async () => {

@@ -70,7 +70,7 @@ export async function parallelScan(input: ParallelScanInput): Promise<void> {
   const wasm = memory.wasm;
   if (!wasm || typeof SharedArrayBuffer === 'undefined' || !(wasm.buffer instanceof SharedArrayBuffer)) throw new IndexError('INDEX_INVALID_ARGUMENT', 'a parallel search needs an index created with a pool of more than one thread (its memory shared)');
   const shares = scanShares(pool.threads, input.panels, m);
-  const areaBytes = sliceBytes(plan.dim, m, plan.kind === 'f16');
+  const areaBytes = sliceBytes(plan.dim, m, plan.kind === 'f16' || plan.kind === 'f16-bounded');
   const workersBase = memory.ptr('workers');
   const seeds = sink.seeds.slice(0, m);
   const key = memoryKey(memory);

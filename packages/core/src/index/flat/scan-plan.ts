@@ -26,6 +26,16 @@ export type ScanPlan =
       readonly queryTails: number;
     }
   | { readonly kind: 'f16'; readonly dim: number; readonly halves: number; readonly bias: number; readonly queries: number }
+  | {
+      readonly kind: 'f16-bounded';
+      readonly dim: number;
+      readonly halves: number;
+      readonly bias: number;
+      readonly queries: number;
+      /** As f32-bounded's, from the f16 values. */
+      readonly tails: readonly number[];
+      readonly queryTails: number;
+    }
   | { readonly kind: 'i8'; readonly dim: number; readonly codes: number; readonly bias: number; readonly queryCodes: number; readonly scales: number };
 
 /**
@@ -105,12 +115,21 @@ export function executeScan(k: SearchKernelExports, plan: ScanPlan, slice: ScanS
       });
       return;
     }
-    case 'f16': {
+    case 'f16':
+    case 'f16-bounded': {
       const halfPanelBytes = dim * PANEL * 2;
+      const stages = plan.kind === 'f16-bounded' ? plan.tails.length : 0;
       forEachChunk(slice, halfPanelBytes, DECODE_PANELS, (p0, count) => {
         k.decode_f16(plan.halves + p0 * halfPanelBytes, slice.decoded, count * dim);
         forEachQueryBlock(slice.firstQuery, slice.queries, (q0, size) => {
-          (size === 1 ? k.scan_f32_q1 : k.scan_f32_qb)(slice.decoded, count, p0, plan.queries + q0 * dim * 4, q0, plan.bias + p0 * 32, thresholds + q0 * 4, scratch);
+          const q = plan.queries + q0 * dim * 4;
+          const t = thresholds + q0 * 4;
+          if (plan.kind === 'f16-bounded') {
+            const scan = size === 1 ? k.scan_f32_q1_bounded : k.scan_f32_qb_bounded;
+            scan(slice.decoded, count, p0, q, q0, plan.bias + p0 * 32, t, scratch, ...plan.tails.map((tail) => tail + p0 * 32), plan.queryTails + q0 * stages * 4);
+          } else {
+            (size === 1 ? k.scan_f32_q1 : k.scan_f32_qb)(slice.decoded, count, p0, q, q0, plan.bias + p0 * 32, t, scratch);
+          }
         });
       });
       return;

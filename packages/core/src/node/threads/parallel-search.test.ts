@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wasmSimdSupported } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
 import { createIndex } from '../../index/create-index.js';
+import { FlatF16Index } from '../../index/flat/flat-f16-index.js';
 import { FlatIndex } from '../../index/flat/flat-index.js';
 import type { FlatIndexBase } from '../../index/flat/flat-base.js';
 import { scanShares } from '../../index/flat/parallel-scan.js';
@@ -83,10 +84,13 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
     expect(hits).toEqual(one.search(query, { k: 4 }));
   });
 
-  it('the f32 index takes its bounded scan here, so the bounded kernels are what ran on the threads', async () => {
-    const many = (await filled('flat', 'l2', pools[0])) as unknown as FlatIndex;
-    expect(many).toBeInstanceOf(FlatIndex);
-    expect(many.bounded).toBe(true);
+  it('the f32 and f16 indexes take their bounded scans here, so the bounded kernels are what ran on the threads', async () => {
+    const f32 = (await filled('flat', 'l2', pools[0])) as unknown as FlatIndex;
+    expect(f32).toBeInstanceOf(FlatIndex);
+    expect(f32.bounded).toBe(true);
+    const f16 = (await filled('flat-f16', 'l2', pools[0])) as unknown as FlatF16Index;
+    expect(f16).toBeInstanceOf(FlatF16Index);
+    expect(f16.bounded).toBe(true);
   });
 
   it('refuses a change while a parallel search holds the memory, and accepts it after', async () => {
