@@ -1,7 +1,7 @@
 import type { Tensor } from '../compute/tensor.js';
 
-export type FeatureExtractorKind = 'pixels' | 'hog' | 'onnx';
-export const FEATURE_EXTRACTOR_KINDS: readonly FeatureExtractorKind[] = ['pixels', 'hog', 'onnx'];
+export type FeatureExtractorKind = 'pixels' | 'hog' | 'onnx' | 'orb';
+export const FEATURE_EXTRACTOR_KINDS: readonly FeatureExtractorKind[] = ['pixels', 'hog', 'onnx', 'orb'];
 
 /**
  * The component contract of a feature extractor: `fit` on training data (a no-op for fixed
@@ -11,6 +11,8 @@ export const FEATURE_EXTRACTOR_KINDS: readonly FeatureExtractorKind[] = ['pixels
  */
 export interface FeatureExtractor {
   readonly kind: FeatureExtractorKind;
+  /** True when `fit` learns state from the training images (a codebook), so training must call it first. */
+  readonly learnsFromData?: boolean;
   fit(data: Tensor): Promise<this>;
   transform(batch: Tensor): Promise<Tensor>;
   save(): Uint8Array;

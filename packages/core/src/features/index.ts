@@ -4,5 +4,6 @@ export { FEATURE_EXTRACTOR_KINDS, type FeatureExtractor, type FeatureExtractorKi
 export * from './hog/index.js';
 export { loadFeatureExtractor } from './load-feature-extractor.js';
 export * from './onnx/index.js';
+export * from './orb/index.js';
 export * from './pca/index.js';
 export * from './pixels/index.js';

@@ -5,6 +5,7 @@ import { componentKind } from './component-state.js';
 import { FEATURE_EXTRACTOR_KINDS, type FeatureExtractor } from './feature-extractor.js';
 import { HogExtractor } from './hog/hog-extractor.js';
 import { OnnxEmbedder } from './onnx/onnx-embedder.js';
+import { OrbExtractor } from './orb/orb-extractor.js';
 import { PixelsExtractor } from './pixels/pixels-extractor.js';
 
 /** Loads any saved feature extractor, by the kind its state names. `runtime` is needed for `onnx`. */
@@ -15,6 +16,8 @@ export async function loadFeatureExtractor(bytes: Uint8Array, context: { device:
       return PixelsExtractor.load(bytes, context.device);
     case 'hog':
       return HogExtractor.load(bytes, context.device);
+    case 'orb':
+      return OrbExtractor.load(bytes, context.device);
     case 'onnx':
       if (!context.runtime) throw new FeatureError('FEATURE_OPTION_INVALID', 'loading an onnx feature extractor needs an ONNX runtime (context.runtime)');
       return OnnxEmbedder.load(bytes, { device: context.device, runtime: context.runtime });

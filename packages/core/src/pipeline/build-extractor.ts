@@ -6,6 +6,7 @@ import { PipelineError } from '../errors.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
 import { HogExtractor } from '../features/hog/hog-extractor.js';
 import { OnnxEmbedder } from '../features/onnx/onnx-embedder.js';
+import { OrbExtractor } from '../features/orb/orb-extractor.js';
 import { PixelsExtractor } from '../features/pixels/pixels-extractor.js';
 import type { OnnxRuntime } from '../onnx/session.js';
 
@@ -22,6 +23,8 @@ export async function buildExtractor(
         { orientations: features.hog.bins, cellSize: [features.hog.cellSize, features.hog.cellSize], blockSize: [features.hog.blockSize, features.hog.blockSize], binning: 'linear' },
         context.device,
       );
+    case 'orb':
+      return new OrbExtractor({ ...features.orb }, context.device);
     case 'onnx': {
       if (!context.onnxRuntime) throw new PipelineError('PIPELINE_UNSUPPORTED', 'features.kind onnx needs an ONNX runtime, and none was given to this run');
       const model = await context.files.readFile(resolvePath(context.baseDir, features.onnx.model));

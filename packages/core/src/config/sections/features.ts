@@ -32,7 +32,20 @@ const onnxFeatures = z.strictObject({
     .describe('frozen ONNX embedder options'),
 });
 
+const orbFeatures = z.strictObject({
+  kind: z.literal('orb').describe('bag of ORB visual words: oriented FAST keypoints, steered BRIEF descriptors, a k-majority codebook fitted on the training images'),
+  orb: z
+    .strictObject({
+      keypoints: z.int().min(1).max(5000).default(200).describe('most keypoints per image, the best by Harris response'),
+      fastThreshold: z.number().min(0).max(255).default(20).describe('FAST-9 threshold on the 0..255 scale (each image is rescaled min-max to it)'),
+      words: z.int().min(2).max(4096).default(64).describe('visual words in the codebook: the length of the image vector'),
+      seed: z.int().min(0).default(1).describe("seed of the codebook's k-means++ start"),
+    })
+    .prefault({})
+    .describe('ORB bag-of-visual-words options; keypoints keep 16 pixels from the border, so images need a side of at least 40'),
+});
+
 export const featuresSchema = z
-  .discriminatedUnion('kind', [pixelsFeatures, hogFeatures, onnxFeatures])
+  .discriminatedUnion('kind', [pixelsFeatures, hogFeatures, onnxFeatures, orbFeatures])
   .prefault({ kind: 'pixels' })
-  .describe('feature extractor: raw pixels, HOG, or a frozen ONNX embedder');
+  .describe('feature extractor: raw pixels, HOG, a frozen ONNX embedder, or a bag of ORB visual words');

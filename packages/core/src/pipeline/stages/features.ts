@@ -1,5 +1,7 @@
 import type { LabeledSample } from '../../data/dataset.js';
 import type { FeatureExtractor } from '../../features/feature-extractor.js';
+import { disposeDecodedInput } from '../../image/decoded-input.js';
+import { preprocessImages } from '../../image/preprocess-image.js';
 import { buildExtractor } from '../build-extractor.js';
 import { featureMatrix, type FeatureMatrix } from '../feature-matrix.js';
 import { trainAugmentation } from './augment.js';
@@ -20,6 +22,7 @@ export async function extractFeatures(run: StageRun, { data, unlabelled }: Train
   const { config, env, progress } = run;
   const { device, dataset } = env;
   const extractor = await buildExtractor(config.features, { device, files: dataset.files, baseDir: dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
+  if (extractor.learnsFromData) await fitOnTraining(run, extractor, data.train);
   const total = data.train.length + data.val.length + data.test.length + unlabelled.length;
   let done = 0;
   const augment = trainAugmentation(config);
@@ -42,4 +45,25 @@ export async function extractFeatures(run: StageRun, { data, unlabelled }: Train
     unlabelled: unlabelled.length > 0 ? await featurize(unlabelled, false) : null,
   };
   return { extractor, splits };
+}
+
+/** Training images a learning extractor fits on at most: evenly spaced, so a codebook stays cheap on large sets. */
+const FIT_IMAGES = 2000;
+
+/** Fits an extractor that learns (an ORB codebook) on the preprocessed training images, without augmentation. */
+async function fitOnTraining({ config, env }: StageRun, extractor: FeatureExtractor, train: readonly LabeledSample[]): Promise<void> {
+  const step = Math.max(1, train.length / FIT_IMAGES);
+  const chosen = Array.from({ length: Math.min(train.length, FIT_IMAGES) }, (_, i) => train[Math.floor(i * step)]!);
+  const images = await Promise.all(chosen.map((sample) => sample.load()));
+  let batch;
+  try {
+    batch = await preprocessImages(env.device, images, config.preprocess);
+  } finally {
+    images.forEach(disposeDecodedInput);
+  }
+  try {
+    await extractor.fit(batch);
+  } finally {
+    batch.dispose();
+  }
 }

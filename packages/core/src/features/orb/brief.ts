@@ -1,0 +1,71 @@
+import { Rng } from '../../compute/random.js';
+import type { GrayImage } from './gray-image.js';
+import type { Keypoint } from './keypoints.js';
+
+/** Descriptor length in bits, and in 32-bit words. */
+export const DESCRIPTOR_BITS = 256;
+export const DESCRIPTOR_WORDS = DESCRIPTOR_BITS / 32;
+/** The test pattern's seed: part of the format (a saved codebook only means something with the same pattern). */
+export const PATTERN_SEED = 0x0b1e;
+/** Test points lie in this disc, so after any rotation they stay within the keypoint's patch. */
+const PATTERN_RADIUS = 13;
+
+/**
+ * BRIEF's test pattern, drawn once from a seeded generator: 256 pairs of points, each coordinate
+ * Gaussian around the keypoint with σ = 31/5 (Calonder et al.'s G II) and kept inside the disc.
+ * Our own pattern: not OpenCV's learned table.
+ */
+export const BRIEF_PATTERN: Int8Array = drawPattern(PATTERN_SEED);
+
+function drawPattern(seed: number): Int8Array {
+  const rng = new Rng(seed);
+  const sigma = 31 / 5;
+  const out = new Int8Array(DESCRIPTOR_BITS * 4);
+  const point = (): [number, number] => {
+    for (;;) {
+      const x = Math.round(rng.normal() * sigma);
+      const y = Math.round(rng.normal() * sigma);
+      if (x * x + y * y <= PATTERN_RADIUS * PATTERN_RADIUS) return [x, y];
+    }
+  };
+  for (let i = 0; i < DESCRIPTOR_BITS; i++) {
+    const a = point();
+    let b = point();
+    while (a[0] === b[0] && a[1] === b[1]) b = point();
+    out.set([a[0], a[1], b[0], b[1]], i * 4);
+  }
+  return out;
+}
+
+/**
+ * Steered BRIEF: the pattern rotated by each keypoint's angle, bit i set when the smoothed image
+ * is darker at the first point of pair i than at the second. → [keypoints × 8] u32 words.
+ */
+export function describe(smoothed: GrayImage, keypoints: readonly Keypoint[]): Uint32Array {
+  const { width, pixels } = smoothed;
+  const out = new Uint32Array(keypoints.length * DESCRIPTOR_WORDS);
+  keypoints.forEach((k, n) => {
+    const cos = Math.cos(k.angle);
+    const sin = Math.sin(k.angle);
+    const at = (px: number, py: number) => pixels[(k.y + Math.round(px * sin + py * cos)) * width + k.x + Math.round(px * cos - py * sin)]!;
+    for (let i = 0; i < DESCRIPTOR_BITS; i++) {
+      const p = i * 4;
+      if (at(BRIEF_PATTERN[p]!, BRIEF_PATTERN[p + 1]!) < at(BRIEF_PATTERN[p + 2]!, BRIEF_PATTERN[p + 3]!)) out[n * DESCRIPTOR_WORDS + (i >> 5)]! |= 1 << (i & 31);
+    }
+  });
+  return out;
+}
+
+/** Set bits of a 32-bit word. */
+export function popcount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** Hamming distance between descriptor `i` of `a` and descriptor `j` of `b`. */
+export function hamming(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
+  let d = 0;
+  for (let w = 0; w < DESCRIPTOR_WORDS; w++) d += popcount(a[i * DESCRIPTOR_WORDS + w]! ^ b[j * DESCRIPTOR_WORDS + w]!);
+  return d;
+}

@@ -1,0 +1,87 @@
+import { fastScores } from './fast-score.js';
+import type { GrayImage } from './gray-image.js';
+
+export interface Keypoint {
+  readonly x: number;
+  readonly y: number;
+  /** Harris corner response (ranking). */
+  readonly response: number;
+  /** Orientation in radians by the intensity centroid. */
+  readonly angle: number;
+}
+
+/** Radius of the patch orientation and descriptor read around a keypoint (ORB's 31×31 patch). */
+export const PATCH_RADIUS = 15;
+/** Keypoints keep this far from the border, so every patch read stays inside the image. */
+export const BORDER = PATCH_RADIUS + 1;
+const HARRIS_K = 0.04;
+const HARRIS_HALF_BLOCK = 3; // 7×7 block, as ORB's
+
+/**
+ * ORB's detector: FAST-9 corners above `threshold`, 3×3 non-maximum suppression on the FAST score,
+ * ranked by the Harris response, the best `count` kept (ties broken by position so the order is
+ * total), each oriented by its patch's intensity centroid.
+ */
+export function detectKeypoints(image: GrayImage, threshold: number, count: number): Keypoint[] {
+  const { width, height } = image;
+  const scores = fastScores(image);
+  const candidates: { x: number; y: number; response: number }[] = [];
+  for (let y = BORDER; y < height - BORDER; y++) {
+    for (let x = BORDER; x < width - BORDER; x++) {
+      const s = scores[y * width + x]!;
+      if (s <= threshold || !isLocalMaximum(scores, width, x, y)) continue;
+      candidates.push({ x, y, response: harrisResponse(image, x, y) });
+    }
+  }
+  candidates.sort((a, b) => b.response - a.response || a.y - b.y || a.x - b.x);
+  return candidates.slice(0, count).map((c) => ({ ...c, angle: centroidAngle(image, c.x, c.y) }));
+}
+
+/** Strictly above the neighbours before it and at least its neighbours after (one winner per plateau). */
+function isLocalMaximum(scores: Float32Array, width: number, x: number, y: number): boolean {
+  const s = scores[y * width + x]!;
+  for (let dy = -1; dy <= 1; dy++) {
+    for (let dx = -1; dx <= 1; dx++) {
+      if (dx === 0 && dy === 0) continue;
+      const n = scores[(y + dy) * width + x + dx]!;
+      const before = dy < 0 || (dy === 0 && dx < 0);
+      if (before ? n >= s : n > s) return false;
+    }
+  }
+  return true;
+}
+
+/** Harris response det(M) − k·trace(M)² of the Sobel gradients over a 7×7 block. */
+export function harrisResponse(image: GrayImage, x: number, y: number): number {
+  const { width, pixels } = image;
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  for (let v = y - HARRIS_HALF_BLOCK; v <= y + HARRIS_HALF_BLOCK; v++) {
+    for (let u = x - HARRIS_HALF_BLOCK; u <= x + HARRIS_HALF_BLOCK; u++) {
+      const p = (dx: number, dy: number) => pixels[(v + dy) * width + u + dx]!;
+      const gx = p(1, -1) + 2 * p(1, 0) + p(1, 1) - p(-1, -1) - 2 * p(-1, 0) - p(-1, 1);
+      const gy = p(-1, 1) + 2 * p(0, 1) + p(1, 1) - p(-1, -1) - 2 * p(0, -1) - p(1, -1);
+      xx += gx * gx;
+      yy += gy * gy;
+      xy += gx * gy;
+    }
+  }
+  return xx * yy - xy * xy - HARRIS_K * (xx + yy) * (xx + yy);
+}
+
+/** atan2 of the first-order moments over the disc of radius PATCH_RADIUS (Rosin's intensity centroid). */
+export function centroidAngle(image: GrayImage, x: number, y: number): number {
+  const { width, pixels } = image;
+  let m10 = 0;
+  let m01 = 0;
+  for (let dy = -PATCH_RADIUS; dy <= PATCH_RADIUS; dy++) {
+    for (let dx = -PATCH_RADIUS; dx <= PATCH_RADIUS; dx++) {
+      if (dx * dx + dy * dy > PATCH_RADIUS * PATCH_RADIUS) continue;
+      const v = pixels[(y + dy) * width + x + dx]!;
+      m10 += dx * v;
+      m01 += dy * v;
+    }
+  }
+  return Math.atan2(m01, m10);
+}
