@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { loadIndexStage, saveIndexStage, indexStageSchema } from './kinds/case-index.js';
+import { loadIndexStage, saveDiskIndexStage, saveIndexStage, indexStageSchema } from './kinds/case-index.js';
 import { composedStageSchema, loadComposedStage, saveComposedStage } from './kinds/composed.js';
 import { decisionStage, decisionStageSchema } from './kinds/decision.js';
 import { ensembleStageSchema, loadEnsembleStage, saveEnsembleStage } from './kinds/ensemble.js';
@@ -21,7 +21,8 @@ import { loadThumbnailsStage, saveThumbnailsStage, thumbnailsStageSchema } from 
 export const STAGE_KINDS = {
   extractor: { schema: extractorStageSchema, save: saveExtractorStage, load: loadExtractorStage },
   pca: { schema: pcaStageSchema, save: savePcaStage, load: loadPcaStage },
-  index: { schema: indexStageSchema, save: saveIndexStage, load: loadIndexStage },
+  // A disk kind (lancedb) is saved asynchronously, through the host's adapter: saveOnDisk.
+  index: { schema: indexStageSchema, save: saveIndexStage, saveOnDisk: saveDiskIndexStage, load: loadIndexStage },
   head: { schema: headStageSchema, save: saveHeadStage, load: loadHeadStage },
   'knn-head': { schema: knnHeadStageSchema, save: knnHeadStage, load: null },
   composed: { schema: composedStageSchema, save: saveComposedStage, load: loadComposedStage },

@@ -32,7 +32,7 @@ describe('teachHead', () => {
     const files = Object.fromEntries([...stages.index.files].map(([path, bytes]) => [path === stages.index.stage.files.index ? 'index' : 'cases', bytes])) as { index: Uint8Array; cases: Uint8Array };
     const loaded = await STAGE_KINDS.index.load(stages.index.stage, files);
     expect(loaded.cases.ids).toEqual(examples.map((_, i) => `taught-${i + 1}`));
-    expect(loaded.index.searchBatch(examples[1]!.features, { k: 1 })[0]![0]!.id).toBe(1);
+    expect((await loaded.index.searchBatch(examples[1]!.features, { k: 1 }))[0]![0]!.id).toBe(1);
     expect([...stages.head.files.keys()].sort()).toEqual(['head.bin', 'head.onnx']);
     expect(atob(toBase64(Uint8Array.from([0, 255, 7])))).toBe('\u0000\u00ff\u0007');
   });

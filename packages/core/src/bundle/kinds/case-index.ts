@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { indexSchema } from '../../config/sections/vector-index.js';
 import { BundleError } from '../../errors.js';
-import { diskIndexAdapter, type CaseSearchIndex } from '../../index/disk-index.js';
+import { diskIndexAdapter, type CaseSearchIndex, type DiskIndexKind } from '../../index/disk-index.js';
 import { deserializeIndex, serializeIndex } from '../../index/persist/index-persistence.js';
 import type { VectorIndex } from '../../index/types.js';
 import { bundlePathSchema } from '../bundle-path.js';
@@ -53,12 +53,23 @@ export interface CaseIndex {
 /** The folder of a disk index inside the bundle. */
 const DISK_INDEX_FOLDER = 'index.lancedb';
 
-export async function saveIndexStage(index: VectorIndex, cases: CaseList, params: IndexStage['params'], outOfDistribution?: OutOfDistribution): Promise<SavedStage<IndexStage>> {
-  const caseBytes = encodeJson({ ids: cases.ids, labels: cases.labels });
+type IndexParams = IndexStage['params'];
+/** The params of the indexes kept in memory (saved as index.bin) and of those kept on disk (a folder of the bundle). */
+export type MemoryIndexParams = Exclude<IndexParams, { kind: DiskIndexKind }>;
+export type DiskIndexParams = Extract<IndexParams, { kind: DiskIndexKind }>;
+
+export function saveIndexStage(index: VectorIndex, cases: CaseList, params: MemoryIndexParams, outOfDistribution?: OutOfDistribution): SavedStage<IndexStage> {
   const ood = outOfDistribution && { outOfDistribution };
-  if (params.kind !== 'lancedb') {
-    return savedStage({ kind: 'index', params, files: { index: 'index.bin', cases: 'cases.json' }, ...ood }, { index: serializeIndex(index), cases: caseBytes });
-  }
+  return savedStage({ kind: 'index', params, files: { index: 'index.bin', cases: 'cases.json' }, ...ood }, { index: serializeIndex(index), cases: encodeJson({ ids: cases.ids, labels: cases.labels }) });
+}
+
+/**
+ * A disk kind's stage: the trained in-memory index written as the kind's table by the host's
+ * adapter (INDEX_KIND_UNAVAILABLE without one), its folder's files in the bundle file by file.
+ */
+export async function saveDiskIndexStage(index: VectorIndex, cases: CaseList, params: DiskIndexParams, outOfDistribution?: OutOfDistribution): Promise<SavedStage<IndexStage>> {
+  const ood = outOfDistribution && { outOfDistribution };
+  const caseBytes = encodeJson({ ids: cases.ids, labels: cases.labels });
   const adapter = diskIndexAdapter(params.kind);
   const written = await adapter.write(index);
   const description = written.get(adapter.descriptionFile);

@@ -45,10 +45,14 @@ export async function writeModelBundle(run: StageRun, parts: BundleParts): Promi
   const { classes, extractor, pca, index, model, evaluation, originals } = parts;
   progress({ stage: 'bundle', done: 0, total: 1 });
   const { temperature } = evaluation;
+  const caseList = { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) };
+  const outOfDistribution = outOfDistributionThreshold(index, originals, config.index.metric) ?? undefined;
   const { stages, files } = collectStages([
     STAGE_KINDS.extractor.save(extractor, parts.extractorParams ?? config.features),
     ...(pca ? [STAGE_KINDS.pca.save(pca)] : []),
-    await STAGE_KINDS.index.save(index, { ids: parts.cases.map((s) => s.id), labels: parts.cases.map((s) => s.label) }, config.index, outOfDistributionThreshold(index, originals, config.index.metric) ?? undefined),
+    config.index.kind === 'lancedb'
+      ? await STAGE_KINDS.index.saveOnDisk(index, caseList, config.index, outOfDistribution)
+      : STAGE_KINDS.index.save(index, caseList, config.index, outOfDistribution),
     model.kind === 'head' ? STAGE_KINDS.head.save(model.head, temperature) : STAGE_KINDS['knn-head'].save(model.knn),
     // With an ONNX backbone the whole forward pass is also one graph, for runtimes that have only ONNX Runtime.
     ...(extractor.kind === 'onnx'
