@@ -2,7 +2,7 @@ import type { KernelBackend } from '../compute/wasm/backend.js';
 import { IndexError } from '../errors.js';
 import { FlatF16Index } from './flat/flat-f16-index.js';
 import { FlatIndex } from './flat/flat-index.js';
-import { FlatInt8Index } from './flat/flat-int8-index.js';
+import { FlatInt8Index, type Int8Rescoring } from './flat/flat-int8-index.js';
 import { HnswIndex } from './hnsw/hnsw-index.js';
 import type { ScanPool } from './threads/scan-pool.js';
 import { INDEX_KINDS, type IndexKind, type VectorMetric, type VectorIndex } from './types.js';
@@ -15,6 +15,8 @@ export interface IndexOptions {
   readonly backend?: KernelBackend;
   /** flat-int8: candidates rescored exactly (default max(4k, 40)). */
   readonly rescore?: number;
+  /** flat-int8: `exact` (default) keeps the f32 originals to score candidates; `none` keeps only the codes. */
+  readonly rescoring?: Int8Rescoring;
   /** Flat kinds: threads for searchParallel/searchBatchParallel (Node: createScanPool of @cvf/core/node). */
   readonly pool?: ScanPool;
   /** hnsw: links per node (16), insertion and search list sizes (200, 64), level seed (100). */
@@ -34,7 +36,7 @@ export async function createIndex(options: IndexOptions): Promise<VectorIndex> {
     case 'flat-f16':
       return FlatF16Index.create(flat);
     case 'flat-int8':
-      return FlatInt8Index.create({ ...flat, ...(options.rescore !== undefined ? { rescore: options.rescore } : {}) });
+      return FlatInt8Index.create({ ...flat, ...(options.rescore !== undefined ? { rescore: options.rescore } : {}), ...(options.rescoring !== undefined ? { rescoring: options.rescoring } : {}) });
     case 'hnsw':
       return HnswIndex.create({
         ...common,

@@ -8,7 +8,7 @@ export { compileFilter, type CompiledFilter, type FieldCondition, type FilterSca
 export { FlatIndexBase, type FlatIndexOptions } from './flat/flat-base.js';
 export { FlatF16Index } from './flat/flat-f16-index.js';
 export { FlatIndex, type FlatF32IndexOptions } from './flat/flat-index.js';
-export { FlatInt8Index, type FlatInt8IndexOptions } from './flat/flat-int8-index.js';
+export { FlatInt8Index, INT8_RESCORINGS, type FlatInt8IndexOptions, type Int8Rescoring } from './flat/flat-int8-index.js';
 export { gpuFlatSearch, MAX_GPU_CANDIDATES } from './gpu/gpu-flat-search.js';
 export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions } from './hnsw/hnsw-index.js';
 export type { HnswSnapshot } from './hnsw/hnsw-snapshot.js';

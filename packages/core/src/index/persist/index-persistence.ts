@@ -77,7 +77,7 @@ export async function deserializeIndex(bytes: Uint8Array, options: { backend?: K
       ? await FlatIndex.create(common)
       : kind === 'flat-f16'
         ? await FlatF16Index.create(common)
-        : await FlatInt8Index.create({ ...common, ...(typeof params.rescore === 'number' ? { rescore: params.rescore } : {}) });
+        : await FlatInt8Index.create({ ...common, ...(typeof params.rescore === 'number' ? { rescore: params.rescore } : {}), ...(params.rescoring === 'none' ? { rescoring: 'none' as const } : {}) });
   index.restore(ids, metadata, sections, params);
   return index;
 }
