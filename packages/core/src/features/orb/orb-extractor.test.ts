@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { CpuDevice } from '../../compute/cpu-device.js';
+import { Tensor } from '../../compute/tensor.js';
+import { FeatureError } from '../../errors.js';
+import { decodeComponentState, encodeComponentState } from '../component-state.js';
+import { loadFeatureExtractor } from '../load-feature-extractor.js';
+import { BRIEF_PATTERN, DESCRIPTOR_BITS } from './brief.js';
+import { fastScores } from './fast-score.js';
+import { OrbExtractor } from './orb-extractor.js';
+import { SyntheticScene } from './synthetic-scene.js';
+
+const device = new CpuDevice();
+const SIZE = 80;
+
+/** n views of seeded scenes as a normalized f32 batch [n, 1, SIZE, SIZE], as preprocessing gives. */
+function batch(seeds: readonly number[]): Tensor {
+  const data = new Float32Array(seeds.length * SIZE * SIZE);
+  seeds.forEach((seed, i) => new SyntheticScene(seed, SIZE, 25).render(SIZE, 0, [0, 0]).forEach((v, k) => (data[i * SIZE * SIZE + k] = (v / 255 - 0.5) / 0.5)));
+  return Tensor.cpu('f32', [seeds.length, 1, SIZE, SIZE], data);
+}
+
+const options = { keypoints: 60, fastThreshold: 20, words: 12, seed: 3 };
+
+describe('FAST-9 score', () => {
+  it('scores the corner of a bright square by its contrast, and a flat area or a straight edge 0', () => {
+    const width = 20;
+    const pixels = new Float32Array(width * width);
+    for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) pixels[y * width + x] = 100;
+    for (let y = 0; y < width; y++) pixels[y * width + 3] = 0;
+    const scores = fastScores({ width, height: width, pixels });
+    expect(scores[10 * width + 10]).toBe(100); // 11 of 16 circle pixels are darker by 100
+    expect(scores[15 * width + 15]).toBe(0); // inside the square
+    expect(scores[15 * width + 10]).toBe(0); // on its straight edge: 8 contiguous darker, not 9
+  });
+});
+
+describe('BRIEF test pattern', () => {
+  it('is seeded, our own, and stays inside the rotated patch', () => {
+    expect(BRIEF_PATTERN.length).toBe(DESCRIPTOR_BITS * 4);
+    for (let i = 0; i < BRIEF_PATTERN.length; i += 2) expect(Math.hypot(BRIEF_PATTERN[i]!, BRIEF_PATTERN[i + 1]!)).toBeLessThanOrEqual(13);
+    expect(new Set(Array.from({ length: DESCRIPTOR_BITS }, (_, i) => BRIEF_PATTERN.slice(i * 4, i * 4 + 4).join(','))).size).toBe(DESCRIPTOR_BITS);
+  });
+});
+
+describe('OrbExtractor (bag of visual words)', () => {
+  it('gives L1-normalised word histograms after fit, the same after save and load', async () => {
+    const extractor = await new OrbExtractor(options, device).fit(batch([1, 2, 3, 4]));
+    const features = await device.read(await extractor.transform(batch([5, 6])));
+    expect(features.length).toBe(2 * options.words);
+    for (let row = 0; row < 2; row++) expect(features.subarray(row * 12, row * 12 + 12).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+    const loaded = await loadFeatureExtractor(extractor.save(), { device });
+    expect(loaded).toBeInstanceOf(OrbExtractor);
+    expect(await device.read(await loaded.transform(batch([5, 6])))).toEqual(features);
+  });
+
+  it('fits the same codebook from the same seed, another from another seed', async () => {
+    const data = batch([1, 2, 3]);
+    const a = await new OrbExtractor(options, device).fit(data);
+    const b = await new OrbExtractor(options, device).fit(data);
+    const c = await new OrbExtractor({ ...options, seed: 4 }, device).fit(data);
+    expect(a.codebook).toEqual(b.codebook);
+    expect(a.codebook).not.toEqual(c.codebook);
+  });
+
+  it('refuses to transform before fit, bad options, colour batches, and a flat training set', async () => {
+    await expect(new OrbExtractor(options, device).transform(batch([1]))).rejects.toMatchObject({ code: 'FEATURE_NOT_FITTED' });
+    expect(() => new OrbExtractor({ ...options, words: 0 }, device)).toThrow(/orb: words 0 must be an integer ≥ 1/);
+    await expect(new OrbExtractor(options, device).fit(Tensor.cpu('f32', [1, 3, SIZE, SIZE]))).rejects.toThrow(/grayscale images/);
+    await expect(new OrbExtractor(options, device).fit(Tensor.cpu('f32', [2, 1, SIZE, SIZE]))).rejects.toThrow(FeatureError);
+  });
+
+  it('refuses a state whose codebook does not hold its number of words, or another test pattern', async () => {
+    const extractor = await new OrbExtractor(options, device).fit(batch([1, 2]));
+    const { header, body } = decodeComponentState(extractor.save(), 'orb', [1]);
+    const withWords = (words: number) => encodeComponentState({ ...header, options: { ...options, words } }, body);
+    expect(OrbExtractor.load(withWords(12), device).codebook).toEqual(extractor.codebook);
+    expect(() => OrbExtractor.load(withWords(5), device)).toThrow(/codebook holds 12 words, options say 5/);
+    expect(() => OrbExtractor.load(encodeComponentState({ ...header, patternSeed: 1 }, body), device)).toThrow(/test pattern 1/);
+  });
+});
