@@ -113,6 +113,8 @@ try {
   for (const index of ['flat', 'flat-f16', 'flat-int8'] as IndexKind[]) {
     ours[index] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index, threads: THREADS, metric: 'dot', repeat: REPEAT, ...(index === 'flat' ? { out: oursIds } : {}) });
   }
+  // int8 keeping only its codes (no f32 originals): memory and recall beside the rescored one.
+  ours['flat-int8-none'] = await runBenchRetrieval({ base, queries, dim: DIM, k: K, index: 'flat-int8', rescoring: 'none', threads: THREADS, metric: 'dot', repeat: REPEAT });
   const flatOneThread = THREADS > 1 ? await runBenchRetrieval({ base, queries, dim: DIM, k: K, index: 'flat', threads: 1, metric: 'dot', repeat: REPEAT }) : ours.flat!;
   const faiss = peer<Peers['faiss']>(THREADS, 'flat', base, queries, String(DIM), String(K), faissIds, String(REPEAT));
 
@@ -149,6 +151,7 @@ try {
     { index: `flat f32 (${THREADS} thr)`, ours: 'cvf flat', peer: `FAISS ${f.version} IndexFlatIP (${f.threads} thr)`, 'single QPS': ours.flat!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours.flat!.single.qps / f.flat.single.qps, 'batch QPS': ours.flat!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours.flat!.batch.qps / f.flat.batch.qps, recall: ours.flat!.recallAtK, 'peer recall': 1, MiB: ours.flat!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
     { index: 'flat f16', ours: 'cvf flat-f16', peer: `FAISS IndexFlatIP`, 'single QPS': ours['flat-f16']!.single.qps, 'peer single': f.flat.single.qps, 'single ×': ours['flat-f16']!.single.qps / f.flat.single.qps, 'batch QPS': ours['flat-f16']!.batch.qps, 'peer batch': f.flat.batch.qps, 'batch ×': ours['flat-f16']!.batch.qps / f.flat.batch.qps, recall: ours['flat-f16']!.recallAtK, 'peer recall': 1, MiB: ours['flat-f16']!.bytes / 2 ** 20, 'peer MiB': f.flat.bytes / 2 ** 20 },
     { index: 'flat int8', ours: 'cvf flat-int8 (+ exact rescoring)', peer: `FAISS IndexScalarQuantizer QT_8bit`, 'single QPS': ours['flat-int8']!.single.qps, 'peer single': f.sq8.single.qps, 'single ×': ours['flat-int8']!.single.qps / f.sq8.single.qps, 'batch QPS': ours['flat-int8']!.batch.qps, 'peer batch': f.sq8.batch.qps, 'batch ×': ours['flat-int8']!.batch.qps / f.sq8.batch.qps, recall: ours['flat-int8']!.recallAtK, 'peer recall': f.sq8.recallAtK, MiB: ours['flat-int8']!.bytes / 2 ** 20, 'peer MiB': f.sq8.bytes / 2 ** 20 },
+    { index: 'flat int8 (codes only)', ours: 'cvf flat-int8 rescoring none', peer: `FAISS IndexScalarQuantizer QT_8bit`, 'single QPS': ours['flat-int8-none']!.single.qps, 'peer single': f.sq8.single.qps, 'single ×': ours['flat-int8-none']!.single.qps / f.sq8.single.qps, 'batch QPS': ours['flat-int8-none']!.batch.qps, 'peer batch': f.sq8.batch.qps, 'batch ×': ours['flat-int8-none']!.batch.qps / f.sq8.batch.qps, recall: ours['flat-int8-none']!.recallAtK, 'peer recall': f.sq8.recallAtK, MiB: ours['flat-int8-none']!.bytes / 2 ** 20, 'peer MiB': f.sq8.bytes / 2 ** 20 },
   ];
   for (const level of RECALL_LEVELS) {
     const mine = qpsAt(sweep, level);

@@ -79,6 +79,10 @@ describe('cvf bench retrieval', () => {
       expect(result.recallAtK, index).toBeGreaterThanOrEqual(0.9);
       expect(result.recallAtK, index).toBeLessThanOrEqual(1);
     }
+    const exact = await runBenchRetrieval({ base, queries, dim: DIM, k: 10, index: 'flat-int8', threads: 1, metric: 'dot' });
+    const lean = await runBenchRetrieval({ base, queries, dim: DIM, k: 10, index: 'flat-int8', threads: 1, metric: 'dot', rescoring: 'none' });
+    expect(lean.recallAtK).toBeGreaterThanOrEqual(0.8);
+    expect(lean.bytes).toBeLessThan(exact.bytes);
   });
 
   it('bad input exits 2 with {"error":{"code","message"}}', async () => {

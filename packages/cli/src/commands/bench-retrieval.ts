@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createIndex, FileError, FlatIndex, FlatIndexBase, IndexError, INDEX_KINDS, recallAtK, VECTOR_METRICS, type IndexKind, type ScanPool, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
+import { createIndex, FileError, FlatIndex, FlatIndexBase, IndexError, INDEX_KINDS, INT8_RESCORINGS, recallAtK, type Int8Rescoring, VECTOR_METRICS, type IndexKind, type ScanPool, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
 import { createScanPool } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { EXIT, printJson, runAction } from '../output.js';
@@ -22,6 +22,8 @@ export interface BenchRetrievalOptions {
   readonly efConstruction?: number | undefined;
   readonly efSearch?: number | undefined;
   readonly rescore?: number | undefined;
+  /** flat-int8: `exact` (default) rescoring with the f32 originals, or `none` (codes only). */
+  readonly rescoring?: Int8Rescoring | undefined;
   /** Timed passes over the queries; the fastest counts (shared machines are noisy). Default 1. */
   readonly repeat?: number | undefined;
 }
@@ -158,6 +160,7 @@ async function benchIndex(options: BenchRetrievalOptions, base: Float32Array, qu
     ...(options.efConstruction !== undefined ? { efConstruction: options.efConstruction } : {}),
     ...(options.efSearch !== undefined ? { efSearch: options.efSearch } : {}),
     ...(options.rescore !== undefined ? { rescore: options.rescore } : {}),
+    ...(options.rescoring !== undefined ? { rescoring: options.rescoring } : {}),
   });
   const buildStart = performance.now();
   index.addBatch(ids, base);
@@ -217,6 +220,7 @@ interface RawOptions {
   efConstruction?: string;
   efSearch?: string;
   rescore?: string;
+  rescoring?: string;
   repeat: string;
   json?: boolean;
 }
@@ -244,6 +248,7 @@ export function registerBenchRetrieval(bench: Command): void {
     .option('--ef-construction <n>', 'hnsw: candidate list while inserting (default 200)')
     .option('--ef-search <n>', 'hnsw: candidate list while searching (default 64)')
     .option('--rescore <n>', 'flat-int8: candidates rescored exactly (default max(4k, 40))')
+    .option('--rescoring <mode>', `flat-int8: ${INT8_RESCORINGS.join(' | ')} (none keeps no f32 originals)`)
     .option('--repeat <n>', 'timed passes over the queries; the fastest counts', '1')
     .option('--json', 'print the result (or {"error":{"code","message"}}) as JSON')
     .action((raw: RawOptions) =>
@@ -263,6 +268,7 @@ export function registerBenchRetrieval(bench: Command): void {
             efConstruction: integer(raw.efConstruction, '--ef-construction', 1),
             efSearch: integer(raw.efSearch, '--ef-search', 1),
             rescore: integer(raw.rescore, '--rescore', 1),
+            rescoring: raw.rescoring === undefined ? undefined : oneOf(raw.rescoring, '--rescoring', INT8_RESCORINGS),
             repeat: integer(raw.repeat, '--repeat', 1),
           });
           if (raw.json) printJson(result);
