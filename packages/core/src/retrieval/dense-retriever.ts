@@ -39,7 +39,12 @@ export class DenseRetriever<I extends CaseSearchIndex = VectorIndex> {
   async retrieveBatch(queries: ArrayLike<number>, options: RetrieveOptions): Promise<RetrievalHit[][]> {
     const search = { k: options.k, ...(options.filter !== undefined ? { filter: options.filter } : {}) };
     const index = this.index;
-    const results = this.device?.backend === 'webgpu' && index instanceof FlatIndexBase ? await index.searchBatchOn(this.device, queries, search) : await index.searchBatch(queries, search);
+    const results =
+      this.device?.backend === 'webgpu' && index instanceof FlatIndexBase
+        ? await index.searchBatchOn(this.device, queries, search)
+        : index instanceof FlatIndexBase && index.threads > 1
+          ? await index.searchBatchParallel(queries, search) // a flat index created with a thread pool
+          : await index.searchBatch(queries, search);
     return Promise.all(results.map((hits) => Promise.all(hits.map((h) => this.hit(h)))));
   }
 

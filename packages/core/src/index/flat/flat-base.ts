@@ -46,6 +46,9 @@ export abstract class FlatIndexBase implements VectorIndex {
   readonly pool: ScanPool | undefined;
   /** Set while a parallel search runs: the memory must not change under the workers. */
   #busy = false;
+  /** The last parallel search queued, and how many are queued: parallel searches run one after another, never refused. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #queued = 0;
   protected count = 0;
   protected capacity = 0;
   readonly #table: SlotTable;
@@ -288,7 +291,16 @@ export abstract class FlatIndexBase implements VectorIndex {
     return this.#finish(queries, m, begun.k);
   }
 
-  async #searchParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
+  #searchParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
+    const start = (): Promise<SearchHit[][]> => this.#runParallel(queries, m, options);
+    // With none queued it starts now (the index is busy from this call on), else after the last.
+    const run = this.#queued === 0 ? start() : this.#queue.then(start);
+    this.#queued++;
+    this.#queue = run.finally(() => this.#queued--).catch(() => undefined);
+    return run;
+  }
+
+  async #runParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
     const begun = this.#begin(queries, m, options);
     if (Array.isArray(begun)) return begun;
     const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion);

@@ -7,6 +7,7 @@ import { FlatInt8Index } from '../flat/flat-int8-index.js';
 import { HnswIndex } from '../hnsw/hnsw-index.js';
 import type { HnswSnapshot } from '../hnsw/hnsw-snapshot.js';
 import type { MetadataSnapshot } from '../metadata-store.js';
+import type { ScanPool } from '../threads/scan-pool.js';
 import { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type VectorMetric, type VectorIndex } from '../types.js';
 import { decodeIndexFile, encodeIndexFile, type SectionArray } from './index-format.js';
 
@@ -47,8 +48,11 @@ export function serializeIndex(index: VectorIndex): Uint8Array {
   throw new IndexError('INDEX_INVALID_ARGUMENT', `cannot serialize an index of kind "${(index as VectorIndex).kind}"`);
 }
 
-/** Rebuilds an index from its bytes; damaged or foreign bytes throw IndexError('INDEX_CORRUPT'). */
-export async function deserializeIndex(bytes: Uint8Array, options: { backend?: KernelBackend } = {}): Promise<VectorIndex> {
+/**
+ * Rebuilds an index from its bytes; damaged or foreign bytes throw IndexError('INDEX_CORRUPT').
+ * `pool`: flat kinds are loaded into shared memory for searchParallel/searchBatchParallel.
+ */
+export async function deserializeIndex(bytes: Uint8Array, options: { backend?: KernelBackend; pool?: ScanPool } = {}): Promise<VectorIndex> {
   const { header, sections } = decodeIndexFile(bytes);
   const kind = header.kind as IndexKind;
   const dim = header.dim as number;
@@ -71,7 +75,7 @@ export async function deserializeIndex(bytes: Uint8Array, options: { backend?: K
   }
   const ids = sections.ids;
   if (!(ids instanceof Int32Array)) throw new IndexError('INDEX_CORRUPT', 'stored index lacks its ids');
-  const common = { dim, metric, ...backend };
+  const common = { dim, metric, ...backend, ...(options.pool ? { pool: options.pool } : {}) };
   const index =
     kind === 'flat'
       ? await FlatIndex.create(common)

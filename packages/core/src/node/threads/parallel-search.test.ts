@@ -6,6 +6,8 @@ import { FlatF16Index } from '../../index/flat/flat-f16-index.js';
 import { FlatIndex } from '../../index/flat/flat-index.js';
 import type { FlatIndexBase } from '../../index/flat/flat-base.js';
 import { scanShares } from '../../index/flat/parallel-scan.js';
+import { deserializeIndex, serializeIndex } from '../../index/persist/index-persistence.js';
+import { DenseRetriever } from '../../retrieval/dense-retriever.js';
 import { clusteredVectors } from '../../index/testing/vectors.js';
 import type { ScanPool } from '../../index/threads/scan-pool.js';
 import type { MetadataFilter } from '../../index/filter.js';
@@ -107,6 +109,31 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
     await running;
     many.add(1, new Float32Array(DIM).fill(0.5));
     expect(many.has(1)).toBe(true);
+  });
+
+  it('parallel searches started together run one after another, each with its own hits', async () => {
+    const one = await filled('flat', 'cosine');
+    const many = await filled('flat', 'cosine', pools[0]);
+    const a = queries.subarray(0, 6 * DIM);
+    const b = queries.subarray(5 * DIM);
+    const [hitsA, hitsB, single] = await Promise.all([many.searchBatchParallel(a, { k: K }), many.searchBatchParallel(b, { k: 3 }), many.searchParallel(queries.subarray(0, DIM), { k: 2 })]);
+    expect(hitsA).toEqual(one.searchBatch(a, { k: K }));
+    expect(hitsB).toEqual(one.searchBatch(b, { k: 3 }));
+    expect(single).toEqual(one.search(queries.subarray(0, DIM), { k: 2 }));
+  });
+
+  it('a dense retriever over an index with a pool retrieves on the threads, with the same hits', async () => {
+    const one = new DenseRetriever(await filled('flat-f16', 'dot'));
+    const many = new DenseRetriever(await filled('flat-f16', 'dot', pools[0]));
+    const filter = { group: 'b' };
+    expect(await many.retrieveBatch(queries, { k: K, filter })).toEqual(await one.retrieveBatch(queries, { k: K, filter }));
+  });
+
+  it('an index loaded from its bytes with a pool searches on the threads, with the same hits', async () => {
+    const one = await filled('flat-int8', 'l2');
+    const loaded = (await deserializeIndex(serializeIndex(one), { pool: pools[1]! })) as FlatIndexBase;
+    expect(loaded.threads).toBe(3);
+    expect(await loaded.searchBatchParallel(queries, { k: K })).toEqual(one.searchBatch(queries, { k: K }));
   });
 
   it('an index without a pool searches in parallel on one thread, with the same hits', async () => {
