@@ -27,6 +27,7 @@ import { maxPoolCases } from './max-pool/max-pool.cases.js';
 import { maxPoolBackwardCases } from './max-pool-backward/max-pool-backward.cases.js';
 import { mulCases } from './mul/mul.cases.js';
 import { normalizeCases } from './normalize/normalize.cases.js';
+import { orbFastScoreCases } from './orb-fast-score/orb-fast-score.cases.js';
 import { pairwiseSimilarityCases } from './pairwise-similarity/pairwise-similarity.cases.js';
 import { reduceCases } from './reduce/reduce.cases.js';
 import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js';
@@ -77,6 +78,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   maxPoolCases,
   mulCases,
   normalizeCases,
+  orbFastScoreCases,
   pairwiseSimilarityCases,
   reduceCases,
   resizeBilinearCases,

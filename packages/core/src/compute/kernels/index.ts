@@ -42,3 +42,4 @@ export { globalAveragePoolBackward, type GlobalAveragePoolBackwardAttrs } from '
 export { globalAveragePool } from './global-average-pool/global-average-pool.js';
 export { maxPoolBackward, type PoolBackwardAttrs } from './max-pool-backward/max-pool-backward.js';
 export { maxPool, type PoolAttrs } from './max-pool/max-pool.js';
+export { orbFastScore } from './orb-fast-score/orb-fast-score.js';

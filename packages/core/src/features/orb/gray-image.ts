@@ -13,16 +13,23 @@ export interface GrayImage {
 export function grayImage(data: ArrayLike<number>, offset: number, height: number, width: number): GrayImage {
   const size = height * width;
   let min = Infinity;
+  for (let i = 0; i < size; i++) min = Math.min(min, data[offset + i]!);
+  const scale = intensityScale(data, offset, size);
+  const pixels = new Float32Array(size);
+  for (let i = 0; i < size; i++) pixels[i] = (data[offset + i]! - min) * scale;
+  return { width, height, pixels };
+}
+
+/** The factor that maps an image's intensity range onto 0..255 (0 for a flat image). */
+export function intensityScale(data: ArrayLike<number>, offset: number, size: number): number {
+  let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < size; i++) {
     const v = data[offset + i]!;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const scale = max > min ? 255 / (max - min) : 0;
-  const pixels = new Float32Array(size);
-  for (let i = 0; i < size; i++) pixels[i] = (data[offset + i]! - min) * scale;
-  return { width, height, pixels };
+  return max > min ? 255 / (max - min) : 0;
 }
 
 /** A 5×5 binomial blur (σ ≈ 1), clamped at the borders: BRIEF compares smoothed pixels, not raw ones. */

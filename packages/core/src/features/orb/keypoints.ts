@@ -1,4 +1,3 @@
-import { fastScores } from './fast-score.js';
 import type { GrayImage } from './gray-image.js';
 
 export interface Keypoint {
@@ -18,13 +17,12 @@ const HARRIS_K = 0.04;
 const HARRIS_HALF_BLOCK = 3; // 7×7 block, as ORB's
 
 /**
- * ORB's detector: FAST-9 corners above `threshold`, 3×3 non-maximum suppression on the FAST score,
- * ranked by the Harris response, the best `count` kept (ties broken by position so the order is
- * total), each oriented by its patch's intensity centroid.
+ * ORB's detector: FAST-9 corners above `threshold` (`scores` from the orb-fast-score kernel), 3×3
+ * non-maximum suppression on the FAST score, ranked by the Harris response, the best `count` kept
+ * (ties broken by position so the order is total), each oriented by its patch's intensity centroid.
  */
-export function detectKeypoints(image: GrayImage, threshold: number, count: number): Keypoint[] {
+export function detectKeypoints(image: GrayImage, scores: Float32Array, threshold: number, count: number): Keypoint[] {
   const { width, height } = image;
-  const scores = fastScores(image);
   const candidates: { x: number; y: number; response: number }[] = [];
   for (let y = BORDER; y < height - BORDER; y++) {
     for (let x = BORDER; x < width - BORDER; x++) {

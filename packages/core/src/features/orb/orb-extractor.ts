@@ -1,12 +1,13 @@
 import type { Device } from '../../compute/device.js';
+import { orbFastScore } from '../../compute/kernels/orb-fast-score/orb-fast-score.js';
 import { formatShape } from '../../compute/shape.js';
 import { Tensor } from '../../compute/tensor.js';
 import { FeatureError, ShapeError } from '../../errors.js';
 import { decodeComponentState, encodeComponentState, type ComponentHeader } from '../component-state.js';
 import type { FeatureExtractor } from '../feature-extractor.js';
 import { DESCRIPTOR_WORDS, PATTERN_SEED } from './brief.js';
-import { grayImage } from './gray-image.js';
-import { orbFeatures } from './orb-features.js';
+import { grayImage, intensityScale } from './gray-image.js';
+import { orbFeatures, type OrbFeatures } from './orb-features.js';
 import { fitCodebook, wordHistogram } from './visual-words.js';
 
 export interface OrbExtractorOptions {
@@ -34,8 +35,8 @@ const KMEANS_ITERATIONS = 20;
 /**
  * A bag of ORB visual words: grayscale images [n, H, W] or [n, 1, H, W] → [n, words], each row the
  * L1-normalised histogram of the image's descriptors over a codebook that `fit` learns (k-majority
- * on the training descriptors). Runs on the host: keypoint lists are ragged, the Device's kernels
- * are dense.
+ * on the training descriptors). The per-pixel FAST scores run on the Device (the orb-fast-score
+ * kernel); ranking, orientation, BRIEF and the histogram on the host.
  */
 export class OrbExtractor implements FeatureExtractor {
   readonly kind = KIND;
@@ -63,8 +64,7 @@ export class OrbExtractor implements FeatureExtractor {
   }
 
   async fit(data: Tensor): Promise<this> {
-    const all: Uint32Array[] = [];
-    for (const image of await this.#images(data)) all.push(orbFeatures(image, this.options).descriptors);
+    const all = (await this.#describe(data)).map((f) => f.descriptors);
     const descriptors = new Uint32Array(all.reduce((n, d) => n + d.length, 0));
     let at = 0;
     for (const d of all) {
@@ -79,10 +79,10 @@ export class OrbExtractor implements FeatureExtractor {
   async transform(batch: Tensor): Promise<Tensor> {
     const codebook = this.#codebook;
     if (!codebook) throw new FeatureError('FEATURE_NOT_FITTED', 'orb: transform before fit (the visual-word codebook is learnt from training images)');
-    const images = await this.#images(batch);
-    const out = new Float32Array(images.length * this.options.words);
-    images.forEach((image, n) => wordHistogram(orbFeatures(image, this.options).descriptors, codebook, out.subarray(n * this.options.words, (n + 1) * this.options.words)));
-    return this.device.upload(Tensor.cpu('f32', [images.length, this.options.words], out));
+    const features = await this.#describe(batch);
+    const out = new Float32Array(features.length * this.options.words);
+    features.forEach(({ descriptors }, n) => wordHistogram(descriptors, codebook, out.subarray(n * this.options.words, (n + 1) * this.options.words)));
+    return this.device.upload(Tensor.cpu('f32', [features.length, this.options.words], out));
   }
 
   save(): Uint8Array {
@@ -101,14 +101,27 @@ export class OrbExtractor implements FeatureExtractor {
     return new OrbExtractor(header.options, device, codebook);
   }
 
-  /** Each image of [n, H, W] or [n, 1, H, W], rescaled to 0..255 on the host. */
-  async #images(batch: Tensor) {
+  /**
+   * ORB features of each image of [n, H, W] or [n, 1, H, W]: FAST scores per pixel on the Device,
+   * then keypoints and descriptors on the host (keypoint lists are ragged). The scores of the raw
+   * pixels are rescaled as the image is (FAST scores scale with the intensities).
+   */
+  async #describe(batch: Tensor): Promise<OrbFeatures[]> {
     const shape = batch.shape;
     if (!(shape.length === 3 || (shape.length === 4 && shape[1] === 1))) {
       throw new ShapeError(`orb: batch ${formatShape(shape)} must be grayscale images [n, height, width] or [n, 1, height, width]`);
     }
     const [n, height, width] = [shape[0]!, shape[shape.length - 2]!, shape[shape.length - 1]!];
-    const data = await this.device.read(batch);
-    return Array.from({ length: n }, (_, i) => grayImage(data, i * height * width, height, width));
+    const images = batch.reshape([n, height, width]);
+    const { out } = await this.device.run(orbFastScore, { x: images }, {});
+    const [data, scores] = await Promise.all([this.device.read(images), this.device.read(out)]);
+    out.dispose();
+    return Array.from({ length: n }, (_, i) => {
+      const image = grayImage(data, i * height * width, height, width);
+      const imageScores = (scores as Float32Array).slice(i * height * width, (i + 1) * height * width);
+      const scale = intensityScale(data, i * height * width, height * width);
+      for (let k = 0; k < imageScores.length; k++) imageScores[k]! *= scale;
+      return orbFeatures(image, this.options, imageScores);
+    });
   }
 }

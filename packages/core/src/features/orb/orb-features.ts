@@ -1,6 +1,13 @@
+import { orbFastScoreCpu } from '../../compute/kernels/orb-fast-score/orb-fast-score.cpu.js';
 import { describe } from './brief.js';
 import { smooth, type GrayImage } from './gray-image.js';
 import { detectKeypoints, type Keypoint } from './keypoints.js';
+
+function fastScores({ pixels, height, width }: GrayImage): Float32Array {
+  const out = new Float32Array(pixels.length);
+  orbFastScoreCpu(pixels, out, height, width);
+  return out;
+}
 
 export interface OrbOptions {
   /** Most keypoints kept per image (the best by Harris response). */
@@ -15,8 +22,11 @@ export interface OrbFeatures {
   readonly descriptors: Uint32Array;
 }
 
-/** ORB (Rublee et al. 2011) on one scale: oriented FAST keypoints and steered-BRIEF descriptors. */
-export function orbFeatures(image: GrayImage, options: OrbOptions): OrbFeatures {
-  const keypoints = detectKeypoints(image, options.fastThreshold, options.keypoints);
+/**
+ * ORB (Rublee et al. 2011) on one scale: oriented FAST keypoints and steered-BRIEF descriptors.
+ * `scores` are the image's FAST-9 scores when a Device computed them; without, the CPU reference does.
+ */
+export function orbFeatures(image: GrayImage, options: OrbOptions, scores?: Float32Array): OrbFeatures {
+  const keypoints = detectKeypoints(image, scores ?? fastScores(image), options.fastThreshold, options.keypoints);
   return { keypoints, descriptors: describe(smooth(image), keypoints) };
 }
