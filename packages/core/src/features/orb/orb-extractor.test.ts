@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
 import { Tensor } from '../../compute/tensor.js';
 import { FeatureError } from '../../errors.js';
+import { gpuForTests } from '../../node/testing/index.js';
 import { decodeComponentState, encodeComponentState } from '../component-state.js';
 import { loadFeatureExtractor } from '../load-feature-extractor.js';
 import { BRIEF_PATTERN, DESCRIPTOR_BITS } from './brief.js';
@@ -9,6 +10,8 @@ import { OrbExtractor } from './orb-extractor.js';
 import { SyntheticScene } from './synthetic-scene.js';
 
 const device = new CpuDevice();
+const gpu = await gpuForTests();
+afterAll(() => gpu.device?.destroy());
 const SIZE = 80;
 
 /** n views of seeded scenes as a normalized f32 batch [n, 1, SIZE, SIZE], as preprocessing gives. */
@@ -62,5 +65,14 @@ describe('OrbExtractor (bag of visual words)', () => {
     expect(OrbExtractor.load(withWords(12), device).codebook).toEqual(extractor.codebook);
     expect(() => OrbExtractor.load(withWords(5), device)).toThrow(/codebook holds 12 words, options say 5/);
     expect(() => OrbExtractor.load(encodeComponentState({ ...header, patternSeed: 1 }, body), device)).toThrow(/test pattern 1/);
+  });
+
+  it.skipIf(!gpu.device)('gives the same vectors on WebGPU as on the CPU (FAST scores on the Device are exact)', async () => {
+    const fitted = await new OrbExtractor(options, device).fit(batch([1, 2, 3]));
+    const onGpu = await loadFeatureExtractor(fitted.save(), { device: gpu.device! });
+    const images = batch([4, 5]);
+    const want = await device.read(await fitted.transform(images));
+    const got = await gpu.device!.read(await onGpu.transform(gpu.device!.upload(images)));
+    expect(got).toEqual(want);
   });
 });
