@@ -1,4 +1,5 @@
 import type { Device } from '../../compute/device.js';
+import { CpuDevice } from '../../compute/cpu-device.js';
 import { Tensor } from '../../compute/tensor.js';
 import { PipelineError } from '../../errors.js';
 import { evaluateClassifier, scalarMetrics } from '../../eval/evaluate-classifier.js';
@@ -53,7 +54,6 @@ export async function trainCnnStage(run: StageRun, { data }: TrainingData, class
   const { config, env, runId, progress } = run;
   const { device } = env;
   if (!env.onnxRuntime) throw new PipelineError('PIPELINE_UNSUPPORTED', 'model.head cnn trains through ONNX Runtime, and none was given to this run');
-  if (device.backend !== 'cpu') throw new PipelineError('PIPELINE_UNSUPPORTED', `model.head cnn trains on the CPU (ONNX Runtime graphs); this run's device is ${device.backend} (set compute.device: cpu)`);
   if (config.model.head !== 'cnn') throw new PipelineError('PIPELINE_UNSUPPORTED', `model.head is ${config.model.head}, not cnn`);
   const spec = cnnSpecOf(config, classes.length);
   const item = [spec.inputChannels, spec.height, spec.width] as const;
@@ -70,13 +70,15 @@ export async function trainCnnStage(run: StageRun, { data }: TrainingData, class
 
   const watched = config.train.earlyStopping.metric;
   let epochLog: Promise<void> = Promise.resolve();
-  const trainer = new CnnTrainer(device, env.onnxRuntime, spec, config.train);
+  // The step graphs run in ONNX Runtime on the CPU, and the optimizer beside them on the host.
+  const host = device.backend === 'cpu' ? device : new CpuDevice();
+  const trainer = new CnnTrainer(host, env.onnxRuntime, spec, config.train);
   const result = await trainer.fit(
     { images: images.train.features, labels: images.train.labels },
     {
       ...(images.val.rows > 0 ? { validation: { images: images.val.features, labels: images.val.labels } } : {}),
       ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
-      ...(augmentationEnabled(config.augment) ? { augment: cnnBatchAugmentation(device, config.augment, config.train.seed, item) } : {}),
+      ...(augmentationEnabled(config.augment) ? { augment: cnnBatchAugmentation(host, config.augment, config.train.seed, item) } : {}),
       ...(config.model.cnn.threads > 0 ? { threads: config.model.cnn.threads } : {}),
       onProgress: (p) => {
         if (p.kind === 'epoch') {
