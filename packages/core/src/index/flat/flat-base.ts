@@ -12,6 +12,7 @@ import { PANEL } from '../simd/flat-scan-kernels.js';
 import { SlotTable, type SlotReader } from '../slot-table.js';
 import { ScanSink } from '../threads/scan-sink.js';
 import type { ScanPool } from '../threads/scan-pool.js';
+import { SearchQueue } from '../threads/search-queue.js';
 import { TopKCollector } from '../top-k-collector.js';
 import { parallelScan } from './parallel-scan.js';
 import { executeScan, sliceBytes, type ScanPlan } from './scan-plan.js';
@@ -46,9 +47,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   readonly pool: ScanPool | undefined;
   /** Set while a parallel search runs: the memory must not change under the workers. */
   #busy = false;
-  /** The last parallel search queued, and how many are queued: parallel searches run one after another, never refused. */
-  #queue: Promise<unknown> = Promise.resolve();
-  #queued = 0;
+  readonly #queue = new SearchQueue();
   protected count = 0;
   protected capacity = 0;
   readonly #table: SlotTable;
@@ -269,13 +268,13 @@ export abstract class FlatIndexBase implements VectorIndex {
    */
   async searchParallel(query: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[]> {
     checkVector(query, this.dim, 'query');
-    return (await this.#searchParallel(query, 1, options))[0]!;
+    return (await this.#queue.run(() => this.#searchParallel(query, 1, options)))[0]!;
   }
 
   /** searchBatch() on the pool's threads: the queries split between them; the same hits as searchBatch(). */
   searchBatchParallel(queries: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[][]> {
     const m = checkRows(queries, this.dim, 'queries');
-    return this.#searchParallel(queries, m, options);
+    return this.#queue.run(() => this.#searchParallel(queries, m, options));
   }
 
   /** Threads a parallel search would use. */
@@ -291,29 +290,16 @@ export abstract class FlatIndexBase implements VectorIndex {
     return this.#finish(queries, m, begun.k);
   }
 
-  #searchParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
-    const start = (): Promise<SearchHit[][]> => this.#runParallel(queries, m, options);
-    // With none queued it starts now (the index is busy from this call on), else after the last.
-    const run = this.#queued === 0 ? start() : this.#queue.then(start);
-    this.#queued++;
-    this.#queue = run.finally(() => this.#queued--).catch(() => undefined);
-    return run;
-  }
-
-  async #runParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
+  async #searchParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
+    if (this.threads < 2) return this.#searchOn(queries, m, options);
     const begun = this.#begin(queries, m, options);
     if (Array.isArray(begun)) return begun;
     const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion);
-    const panels = Math.ceil(this.count / PANEL);
-    if (this.threads < 2) {
-      executeScan(this.set.kernels, plan, { firstPanel: 0, panels, firstQuery: 0, queries: m, ...local });
-    } else {
-      this.#busy = true;
-      try {
-        await parallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels, m, keep: begun.pool, local, count: this.count });
-      } finally {
-        this.#busy = false;
-      }
+    this.#busy = true;
+    try {
+      await parallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels: Math.ceil(this.count / PANEL), m, keep: begun.pool, local, count: this.count });
+    } finally {
+      this.#busy = false;
     }
     return this.#finish(queries, m, begun.k);
   }
