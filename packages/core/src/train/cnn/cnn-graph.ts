@@ -27,7 +27,6 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
     return apply(record, normalized);
   };
   const activate = (record: Layer[], input: string) => (mode === 'eval' ? g.relu(input) : apply(record, relu(l, input)));
-  const pool = { kernelShape: [0, 0], strides: [0, 0] };
 
   let h = x;
   let height = spec.height;
@@ -44,7 +43,7 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
       h = mode === 'eval' ? g.relu(g.add(main, shortcut)) : apply(layers, residualJoin(l, g.add(main, shortcut), mainLayers, shortcutLayers));
       ({ outHeight: height, outWidth: width } = block.conv2);
     } else {
-      const window = { ...pool, kernelShape: [block.size, block.size], strides: [block.size, block.size] };
+      const window = { kernelShape: [block.size, block.size], strides: [block.size, block.size] };
       const padding = [block.inHeight - block.outHeight * block.size, block.inWidth - block.outWidth * block.size] as const;
       if (mode === 'eval') h = block.kind === 'maxpool' ? g.maxPool(h, window) : g.averagePool(h, window);
       else h = apply(layers, block.kind === 'maxpool' ? maxPool(l, h, block.size) : averagePool(l, h, block.size, block.channels, padding));
