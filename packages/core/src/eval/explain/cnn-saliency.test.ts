@@ -40,7 +40,15 @@ const image = rng.floats(2 * 13 * 13, -1, 1);
 const session = await CnnSaliencySession.create(runtime, spec, values);
 afterAll(() => session.release());
 
-function torchReference(classIndex: number, steps: number, baseline: Float32Array): { logits: number[]; coarse: number[]; cam: number[]; ig: number[] } {
+// One PyTorch run serves both checks (importing torch is the slow part): class 2, IG over 16 steps from −1 (black, on a −1..1 input).
+const CLASS = 2;
+const STEPS = 16;
+const black = new Float32Array(image.length).fill(-1);
+type TorchResult = { logits: number[]; coarse: number[]; cam: number[]; ig: number[] };
+let reference: TorchResult | undefined;
+const torchResult = () => (reference ??= torchReference(CLASS, STEPS, black));
+
+function torchReference(classIndex: number, steps: number, baseline: Float32Array): TorchResult {
   const request = { spec, values: Object.fromEntries([...values].map(([k, v]) => [k, Array.from(v)])), x: Array.from(image), classIndex, steps, baseline: Array.from(baseline) };
   const script = fileURLToPath(new URL('./cnn-saliency-torch-reference.py', import.meta.url));
   const run = spawnSync(SYSTEM_PYTHON, [script], { input: JSON.stringify(request), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 << 20 });
@@ -58,10 +66,10 @@ function expectClose(what: string, got: ArrayLike<number>, want: readonly number
 
 describe('Grad-CAM and Integrated Gradients of a cnn network', () => {
   it.skipIf(torchMissing)("Grad-CAM equals PyTorch's on the same weights: the coarse map and the bilinear upsampling (rel. 1e-4)", async () => {
-    const cam = await gradCam(session, image, 2);
-    const torch = torchReference(2, 4, new Float32Array(image.length));
-    expect(cam.classIndex).toBe(2);
-    expect(cam.baseScore).toBeCloseTo(torch.logits[2]!, 4);
+    const cam = await gradCam(session, image, CLASS);
+    const torch = torchResult();
+    expect(cam.classIndex).toBe(CLASS);
+    expect(cam.baseScore).toBeCloseTo(torch.logits[CLASS]!, 4);
     expect([cam.coarseHeight, cam.coarseWidth]).toEqual([3, 3]);
     expect(Math.max(...cam.coarse)).toBeGreaterThan(0);
     expectClose('coarse map', cam.coarse, torch.coarse, 1e-4);
@@ -69,9 +77,8 @@ describe('Grad-CAM and Integrated Gradients of a cnn network', () => {
   });
 
   it.skipIf(torchMissing)("Integrated Gradients equal PyTorch's on the same weights and path (rel. 1e-4), from a black baseline", async () => {
-    const baseline = new Float32Array(image.length).fill(-1);
-    const ig = await integratedGradients(session, image, { steps: 16, baseline });
-    const torch = torchReference(ig.classIndex, 16, baseline);
+    const ig = await integratedGradients(session, image, { steps: STEPS, baseline: black, classIndex: CLASS });
+    const torch = torchResult();
     expectClose('attributions', ig.attributions, torch.ig, 1e-4);
     const plane = 13 * 13;
     expect(ig.map[40]).toBeCloseTo(ig.attributions[40]! + ig.attributions[plane + 40]!, 6);
