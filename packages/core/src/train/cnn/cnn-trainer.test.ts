@@ -63,7 +63,10 @@ describe('CnnTrainer', () => {
     const checkpoints: Uint8Array[] = [];
     await new CnnTrainer(device, runtime, spec, { ...options, epochs: 1 }).fit(train, { threads: 1, onCheckpoint: (bytes) => void checkpoints.push(bytes) });
     const wider: CnnSpec = { ...spec, blocks: [{ kind: 'conv', channels: 7, kernel: 3, stride: 1 }] };
-    const error = await new CnnTrainer(device, runtime, wider, options).fit(train, { resumeFrom: checkpoints[0]! }).catch((e: unknown) => e as CvfError);
+    const error = (await new CnnTrainer(device, runtime, wider, options).fit(train, { resumeFrom: checkpoints[0]! }).then(
+      () => null,
+      (e: unknown) => e,
+    )) as CvfError;
     expect(error.code).toBe('TRAIN_CHECKPOINT_MISMATCH');
     expect(error.message).toContain('"channels":6');
   });
