@@ -299,7 +299,7 @@ describe.skipIf(promtoolMissing !== undefined)('infra/monitoring', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const rules = spawnSync('promtool', ['test', 'rules', 'rules_test.yml'], { cwd: MONITORING, encoding: 'utf8' });
+    const rules = spawnSync('promtool', ['test', 'rules', 'rules_test.yml', 'rules_test_age.yml'], { cwd: MONITORING, encoding: 'utf8' });
     expect(rules.status, rules.stdout + rules.stderr).toBe(0);
     expect(rules.stdout + rules.stderr).toContain('SUCCESS');
   });

@@ -1,3 +1,4 @@
+import { loadResolvedBundle, resolveBundle } from '@cvf/core/node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,9 @@ describe('bad input never kills the server', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(/cvf_requests_total\{model="patterns",version="1",route="\/v1\/models\/\{model\}\/predict",status="200"\} \d+/);
     expect(text).toMatch(/cvf_model_info\{model="patterns",version="1",config_hash="[0-9a-f]+"\} 1/);
+    // The model's age: when its bundle was written, for the stale-model alert.
+    const { manifest } = await loadResolvedBundle(await resolveBundle('patterns@production', store));
+    expect(Number(/cvf_model_created_timestamp_seconds\{model="patterns",version="1"\} (\S+)/.exec(text)?.[1])).toBe(Date.parse(manifest.createdAt) / 1000);
     expect(text).toMatch(/cvf_predictions_total\{model="patterns",version="1",class="square"\} \d+/);
     for (const name of ['cvf_request_duration_seconds_bucket', 'cvf_queue_duration_seconds_bucket', 'cvf_decode_duration_seconds_bucket', 'cvf_inference_duration_seconds_bucket', 'cvf_batch_size_bucket', 'cvf_queue_depth', 'cvf_process_cpu_seconds_total']) {
       expect(text, name).toContain(name);

@@ -77,6 +77,8 @@ it('follows its alias in the real SQLite registry: the moved version is swapped 
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   expect(metrics).toMatch(/cvf_model_info\{model="patterns",version="2",config_hash="[0-9a-f]+"\} 1/);
   expect(metrics).not.toMatch(/cvf_model_info\{model="patterns",version="1"/);
+  expect(metrics).toMatch(/cvf_model_created_timestamp_seconds\{model="patterns",version="2"\} \d/);
+  expect(metrics).not.toMatch(/cvf_model_created_timestamp_seconds\{model="patterns",version="1"/);
   const metadata = await (await fetch(`${server.url}/v2/models/patterns`)).json();
   expect(metadata.versions).toEqual(['2']);
   expect((await fetch(`${server.url}/v2/models/patterns/versions/1`)).status).toBe(404);

@@ -63,6 +63,12 @@ export class EdgeMetrics {
     labelNames: ['model', 'version', 'config_hash'] as const,
     registers: [this.registry],
   });
+  readonly modelCreated = new Gauge({
+    name: 'cvf_model_created_timestamp_seconds',
+    help: 'when the bundle of each version being served was written (Unix seconds): the age of the model, for the stale-model alert',
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
   readonly predictions = new Counter({
     name: 'cvf_predictions_total',
     help: 'predictions made, by model, version and predicted class',
@@ -88,8 +94,14 @@ export class EdgeMetrics {
   }
 
   /** A model version began (or stopped) serving. */
-  setModelServing(model: string, version: string, configHash: string, serving: boolean): void {
-    if (serving) this.modelInfo.set({ model, version, config_hash: configHash }, 1);
-    else this.modelInfo.remove({ model, version, config_hash: configHash });
+  setModelServing(served: { readonly name: string; readonly version: string; readonly configHash: string; readonly createdAt: string }, serving: boolean): void {
+    const { name: model, version, configHash } = served;
+    if (serving) {
+      this.modelInfo.set({ model, version, config_hash: configHash }, 1);
+      this.modelCreated.set({ model, version }, Date.parse(served.createdAt) / 1000);
+    } else {
+      this.modelInfo.remove({ model, version, config_hash: configHash });
+      this.modelCreated.remove({ model, version });
+    }
   }
 }

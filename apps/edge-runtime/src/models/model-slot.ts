@@ -28,7 +28,7 @@ export class ModelSlot {
     this.#current = current;
     this.#context = context;
     this.#log = log;
-    context.metrics.setModelServing(current.name, current.version, current.configHash, true);
+    context.metrics.setModelServing(current, true);
   }
 
   static async open(argument: string, storeRoot: string, context: ServedModelContext, log: Logger): Promise<ModelSlot> {
@@ -67,7 +67,7 @@ export class ModelSlot {
     await this.#checking?.catch(() => undefined);
     await (await this.#registry?.catch(() => null))?.close();
     await this.#current.retire();
-    this.#context.metrics.setModelServing(this.#current.name, this.#current.version, this.#current.configHash, false);
+    this.#context.metrics.setModelServing(this.#current, false);
   }
 
   async #check(force: boolean): Promise<boolean> {
@@ -94,8 +94,8 @@ export class ModelSlot {
     this.#failedVersion = null;
     this.#current = next;
     const { metrics } = this.#context;
-    metrics.setModelServing(next.name, next.version, next.configHash, true);
-    metrics.setModelServing(old.name, old.version, old.configHash, false);
+    metrics.setModelServing(next, true);
+    metrics.setModelServing(old, false);
     this.#log.info({ model: next.name, version: next.version, previous: old.version }, 'swapped to the new version');
     void old.retire().catch((error: unknown) => this.#log.error({ err: error, model: old.name, version: old.version }, 'retiring the old version failed'));
     return true;

@@ -68,6 +68,11 @@ export class ServedModel {
     return this.predictor.bundle.manifest.configHash;
   }
 
+  /** When the bundle was written (ISO 8601). */
+  get createdAt(): string {
+    return this.predictor.bundle.manifest.createdAt;
+  }
+
   /** Length of the `features` output (the PCA components, or the extractor's features without PCA). */
   get featureCount(): number {
     return this.#featureCount;
