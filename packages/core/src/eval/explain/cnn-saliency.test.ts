@@ -6,7 +6,7 @@ import { createOrtNodeRuntime } from '../../node/ort-node.js';
 import { pythonModules, requireInCi, SYSTEM_PYTHON } from '../../node/testing/index.js';
 import { initCnnValues } from '../../train/cnn/cnn-parameters.js';
 import type { CnnSpec } from '../../train/cnn/cnn-spec.js';
-import { CnnSaliencySession, gradCam, integratedGradients, resizeBilinear } from './cnn-saliency.js';
+import { CnnSaliencySession, gradCam, integratedGradients, upsampleBilinear } from './cnn-saliency.js';
 
 // Grad-CAM and Integrated Gradients from the saliency graph's exact gradients against PyTorch's
 // autograd (float64) on the same weights, on a tiny network with every block kind: a stride-2
@@ -102,8 +102,8 @@ describe('Grad-CAM and Integrated Gradients of a cnn network', () => {
     await expect(gradCam(session, image, 3)).rejects.toThrow(/classIndex is 3.*0\.\.2/);
   });
 
-  it('resizes bilinearly with half-pixel centres: a 2×2 ramp to 4×4', () => {
-    const out = resizeBilinear(Float32Array.of(0, 1, 2, 3), 2, 2, 4, 4);
+  it('upsamples bilinearly with half-pixel centres: a 2×2 ramp to 4×4', () => {
+    const out = upsampleBilinear(Float32Array.of(0, 1, 2, 3), 2, 2, 4, 4);
     expect(Array.from(out.slice(0, 4))).toEqual([0, 0.25, 0.75, 1]);
     expect(Array.from(out.slice(12, 16))).toEqual([2, 2.25, 2.75, 3]);
   });

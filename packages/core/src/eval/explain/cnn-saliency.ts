@@ -1,3 +1,4 @@
+import { resizeBilinearCpu } from '../../compute/kernels/resize-bilinear/resize-bilinear.cpu.js';
 import { EvalError } from '../../errors.js';
 import type { OnnxRuntime, OnnxSession } from '../../onnx/session.js';
 import type { CnnValues } from '../../train/cnn/cnn-parameters.js';
@@ -98,26 +99,16 @@ export async function gradCam(session: CnnSaliencySession, image: Float32Array, 
     for (let p = 0; p < area; p++) coarse[p]! += alpha * run.activations[c * area + p]!;
   }
   for (let p = 0; p < area; p++) coarse[p] = Math.max(0, coarse[p]!);
-  return { map: resizeBilinear(coarse, h, w, height, width), height, width, classIndex: chosen.classIndex, baseScore: chosen.score, evaluations: 2, coarse, coarseHeight: h, coarseWidth: w };
+  return { map: upsampleBilinear(coarse, h, w, height, width), height, width, classIndex: chosen.classIndex, baseScore: chosen.score, evaluations: 2, coarse, coarseHeight: h, coarseWidth: w };
 }
 
-/** Bilinear resize with half-pixel centres, source coordinates clamped at 0 (as PyTorch's align_corners=False). */
-export function resizeBilinear(source: Float32Array, inHeight: number, inWidth: number, outHeight: number, outWidth: number): Float32Array {
+/**
+ * Bilinear upsampling as PyTorch's align_corners=False (half-pixel centres, edges clamped): the
+ * resize-bilinear kernel's CPU reference in its pytorch_half_pixel mode.
+ */
+export function upsampleBilinear(source: Float32Array, inHeight: number, inWidth: number, outHeight: number, outWidth: number): Float32Array {
   const out = new Float32Array(outHeight * outWidth);
-  const axis = (o: number, inSize: number, outSize: number) => {
-    const s = Math.max(0, ((o + 0.5) * inSize) / outSize - 0.5);
-    const i0 = Math.min(Math.floor(s), inSize - 1);
-    return { i0, i1: Math.min(i0 + 1, inSize - 1), f: s - i0 };
-  };
-  for (let y = 0; y < outHeight; y++) {
-    const { i0: y0, i1: y1, f: fy } = axis(y, inHeight, outHeight);
-    for (let x = 0; x < outWidth; x++) {
-      const { i0: x0, i1: x1, f: fx } = axis(x, inWidth, outWidth);
-      const top = source[y0 * inWidth + x0]! * (1 - fx) + source[y0 * inWidth + x1]! * fx;
-      const bottom = source[y1 * inWidth + x0]! * (1 - fx) + source[y1 * inWidth + x1]! * fx;
-      out[y * outWidth + x] = top * (1 - fy) + bottom * fy;
-    }
-  }
+  resizeBilinearCpu({ dtype: 'f32', shape: [inHeight, inWidth], data: source }, { height: outHeight, width: outWidth, coordinateTransform: 'pytorch_half_pixel' }, out);
   return out;
 }
 
