@@ -8,3 +8,4 @@ export { POSTGRES_BIN, postgresUnavailable, startPostgres, type PostgresServer }
 export { pythonModules, SYSTEM_PYTHON } from './python.js';
 export { REDIS_SERVER_PATH, redisUnavailable, startRedis, type RedisServer } from './redis.js';
 export { requireInCi, type Availability } from './require-in-ci.js';
+export { freeLoopbackPort, spawnServerProcess, waitUntilReady, type ServerProcess, type ServerProcessOptions } from './server-process.js';

@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requireInCi } from './require-in-ci.js';
+import { freeLoopbackPort, spawnServerProcess, waitUntilReady } from './server-process.js';
 
 /** Debian's PostgreSQL 15 programs (package postgresql; scripts/setup.sh installs it). */
 export const POSTGRES_BIN = process.env.CVF_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -45,22 +45,6 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -113,51 +97,18 @@ async function startOnce(
   owner: { uid: number; gid: number } | undefined,
   startTimeoutMs: number,
 ): Promise<{ server: PostgresServer } | { failure: string; portTaken: boolean }> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const args = ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', folder, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
-  const child = spawn(join(POSTGRES_BIN, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  child.on('error', (error) => keep(Buffer.from(`spawn failed: ${error.message}\n`)));
-  const kill = (signal: NodeJS.Signals) => {
-    if (!exited(child)) child.kill(signal);
-  };
-  const onExit = () => kill('SIGKILL');
-  process.on('exit', onExit);
-
-  let stopped = false;
-  // Stops the server of this attempt; the folder goes with the last attempt or with `stop`.
-  const halt = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', onExit);
-    if (!exited(child) && child.pid !== undefined) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      kill('SIGINT'); // PostgreSQL's "fast shutdown": ends sessions, no waiting for clients.
-      const timer = setTimeout(() => kill('SIGKILL'), 10_000);
-      await gone;
-      clearTimeout(timer);
-    }
-  };
+  // SIGINT is PostgreSQL's "fast shutdown": ends sessions, no waiting for clients.
+  const server = spawnServerProcess(join(POSTGRES_BIN, 'postgres'), args, { stopSignal: 'SIGINT', ...owner });
   const stop = async () => {
-    await halt();
+    await server.halt();
     await rm(folder, { recursive: true, force: true });
   };
-
   const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + startTimeoutMs;
-  while (!(await answers(url))) {
-    if (exited(child) || child.pid === undefined || Date.now() > deadline) {
-      const why = exited(child) || child.pid === undefined ? `exited with ${child.exitCode ?? child.signalCode ?? 'a failed start'}` : `did not answer on port ${port} within ${startTimeoutMs} ms`;
-      await halt();
-      return { failure: `PostgreSQL ${why}; its log:\n${output.slice(-4000)}`, portTaken: /address already in use/i.test(output) };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // A failed attempt stops its server only; the folder goes with the last attempt or with `stop`.
+  const failure = await waitUntilReady(server, 'PostgreSQL', () => answers(url), { timeoutMs: startTimeoutMs, pollMs: 100, waitingFor: `did not answer on port ${port}` });
+  if (failure !== undefined) return { failure, portTaken: /address already in use/i.test(server.log()) };
   let schemas = 0;
   const createSchema = async () => {
     const name = `cvf_test_${++schemas}`;
@@ -170,5 +121,5 @@ async function startOnce(
     }
     return `${url}?options=${encodeURIComponent(`-c search_path=${name}`)}`;
   };
-  return { server: { url, port, folder, createSchema, log: () => output, stop } };
+  return { server: { url, port, folder, createSchema, log: server.log, stop } };
 }

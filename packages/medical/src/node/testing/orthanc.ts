@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireInCi } from '@cvf/core/testing';
+import { freeLoopbackPort, requireInCi, spawnServerProcess, waitUntilReady } from '@cvf/core/testing';
 
 /** Debian's Orthanc and its DICOMweb plugin (packages orthanc, orthanc-dicomweb; scripts/setup.sh installs them). */
 export const ORTHANC_PATH = process.env.CVF_ORTHANC ?? '/usr/sbin/Orthanc';
@@ -32,19 +30,6 @@ export function orthancUnavailable(): string | undefined {
   return requireInCi("Orthanc (Debian's orthanc and orthanc-dicomweb)", missing.length === 0 || `no ${missing.join(' and no ')}`);
 }
 
-/** A port free on the loopback interface now (the OS picks it; Orthanc binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function answersSystem(url: string): Promise<boolean> {
   try {
     const response = await fetch(`${url}/system`, { signal: AbortSignal.timeout(2000) });
@@ -56,10 +41,6 @@ async function answersSystem(url: string): Promise<boolean> {
   }
 }
 
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
 /**
  * Starts a real Orthanc for a test: a temporary storage and index folder, HTTP and DICOM ports
  * free on loopback, remote access and authentication off, the DICOMweb plugin on. Resolves once
@@ -68,7 +49,7 @@ function exited(child: ChildProcess): boolean {
  */
 export async function startOrthanc({ startTimeoutMs = 60_000 }: { startTimeoutMs?: number } = {}): Promise<OrthancServer> {
   const folder = await mkdtemp(join(tmpdir(), 'cvf-orthanc-'));
-  const [httpPort, dicomPort] = [await freePort(), await freePort()];
+  const [httpPort, dicomPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   const config = {
     Name: 'cvf-test',
     StorageDirectory: join(folder, 'storage'),
@@ -88,48 +69,17 @@ export async function startOrthanc({ startTimeoutMs = 60_000 }: { startTimeoutMs
   const configPath = join(folder, 'orthanc.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
 
-  // Its own process group (detached), so stop() can end Orthanc and anything it started at once.
-  const child = spawn(ORTHANC_PATH, [configPath], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const onExit = () => killGroup('SIGKILL');
-  process.on('exit', onExit);
-
-  let stopped = false;
+  // Its own process group, so stop() can end Orthanc and anything it started at once.
+  const server = spawnServerProcess(ORTHANC_PATH, [configPath], { group: true });
   const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', onExit);
-    if (!exited(child)) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      killGroup('SIGTERM');
-      const timer = setTimeout(() => killGroup('SIGKILL'), 10_000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await server.halt();
     await rm(folder, { recursive: true, force: true });
   };
-
   const url = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + startTimeoutMs;
-  while (!(await answersSystem(url))) {
-    if (exited(child) || Date.now() > deadline) {
-      const why = exited(child) ? `exited with ${child.exitCode ?? child.signalCode}` : `did not answer ${url}/system within ${startTimeoutMs} ms`;
-      await stop();
-      throw new Error(`Orthanc ${why}; its log:\n${output.slice(-4000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const failure = await waitUntilReady(server, 'Orthanc', () => answersSystem(url), { timeoutMs: startTimeoutMs, pollMs: 100, waitingFor: `did not answer ${url}/system` });
+  if (failure !== undefined) {
+    await stop();
+    throw new Error(failure);
   }
-  return { url, dicomWebUrl: `${url}/dicom-web`, httpPort, dicomPort, folder, log: () => output, stop };
+  return { url, dicomWebUrl: `${url}/dicom-web`, httpPort, dicomPort, folder, log: server.log, stop };
 }
