@@ -2,22 +2,9 @@ import type Sqlite from 'better-sqlite3';
 import { MonitorError } from '../../errors.js';
 import type { FeedbackLabel } from '../../monitor/feedback/feedback-label.js';
 import { assertNewMonitorEvent, type MonitorEvent, type MonitorEventFilter, type NewMonitorEvent } from '../../monitor/triggers/monitor-event.js';
+import { EVENT_COLUMNS, toEvent, type EventRow } from './store-rows.js';
 
 // The monitor's tables of the tracking store (migration 3): trigger firings and fed-back labels.
-
-interface EventRow {
-  id: number;
-  time: number;
-  kind: MonitorEvent['kind'];
-  trigger_name: string;
-  model: string | null;
-  version: string | null;
-  action: MonitorEvent['action'];
-  figures: string;
-  outcome: string | null;
-}
-
-const EVENT_COLUMNS = 'id, time, kind, trigger_name, model, version, action, figures, outcome';
 
 export function insertMonitorEvent(db: Sqlite.Database, event: NewMonitorEvent): MonitorEvent {
   assertNewMonitorEvent(event);
@@ -50,20 +37,6 @@ function monitorEventById(db: Sqlite.Database, id: number): MonitorEvent {
   const row = db.prepare(`SELECT ${EVENT_COLUMNS} FROM monitor_events WHERE id = ?`).get(id) as EventRow | undefined;
   if (!row) throw new MonitorError('MONITOR_EVENT_INVALID', `no monitor event with id ${id}`);
   return toEvent(row);
-}
-
-function toEvent(row: EventRow): MonitorEvent {
-  return {
-    id: row.id,
-    time: row.time,
-    kind: row.kind,
-    trigger: row.trigger_name,
-    model: row.model,
-    version: row.version,
-    action: row.action,
-    figures: JSON.parse(row.figures) as Record<string, unknown>,
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Record<string, unknown>),
-  };
 }
 
 export function upsertFeedback(db: Sqlite.Database, labels: readonly FeedbackLabel[]): { stored: number; replaced: number } {

@@ -16,32 +16,7 @@ import { attachOverviews, type RunOverview } from './run-overviews.js';
 import { artifactFilePath, removeRunFiles, writeArtifactFile } from './run-files.js';
 import { migrate } from './schema.js';
 import type { RunFilter, TrackingStore } from './tracking-store.js';
-
-interface RunRow {
-  id: string;
-  experiment: string;
-  name: string | null;
-  status: RunStatus;
-  start_time: number;
-  end_time: number | null;
-  config_hash: string | null;
-  git_sha: string | null;
-  parent_run_id: string | null;
-  failure_reason: string | null;
-}
-
-interface VersionRow {
-  name: string;
-  version: number;
-  run_id: string | null;
-  bundle: string;
-  metrics: string;
-  config_hash: string | null;
-  git_sha: string | null;
-  bundle_digest: string | null;
-  created_at: number;
-  aliases: string | null;
-}
+import { toRun, toVersion, type RunRow, type VersionRow } from './store-rows.js';
 
 const RUN_COLUMNS = `r.id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.config_hash, r.git_sha, r.parent_run_id, r.failure_reason`;
 const VERSION_COLUMNS = `v.name, v.version, v.run_id, v.bundle, v.metrics, v.config_hash, v.git_sha, v.bundle_digest, v.created_at,
@@ -357,34 +332,4 @@ export class SqliteTrackingStore implements TrackingStore {
     const names = this.#modelNames();
     return new TrackingError('TRACKING_NOT_FOUND', `no model named "${name}" in ${this.root}; ${names.length ? `models: ${names.join(', ')}` : 'no model is registered there yet'}`);
   }
-}
-
-function toRun(row: RunRow): Run {
-  return {
-    id: row.id,
-    experiment: row.experiment,
-    name: row.name,
-    status: row.status,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    configHash: row.config_hash,
-    gitSha: row.git_sha,
-    parentRunId: row.parent_run_id,
-    failureReason: row.failure_reason,
-  };
-}
-
-function toVersion(row: VersionRow): ModelVersion {
-  return {
-    name: row.name,
-    version: row.version,
-    runId: row.run_id,
-    bundle: row.bundle,
-    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
-    configHash: row.config_hash,
-    gitSha: row.git_sha,
-    bundleDigest: row.bundle_digest,
-    createdAt: row.created_at,
-    aliases: row.aliases ? row.aliases.split(',').sort() : [],
-  };
 }

@@ -4,9 +4,15 @@ import { join, relative, resolve, sep } from 'node:path';
 import pg from 'pg';
 import { TrackingError } from '../../../errors.js';
 import { SqliteTrackingStore } from '../sqlite-store.js';
+import type { RunRow as StoreRunRow, VersionRow as StoreVersionRow } from '../store-rows.js';
 import { parsePostgresLocation } from './location.js';
 import { PostgresTrackingStore } from './postgres-store.js';
 import { inTransaction } from './transaction.js';
+
+/** A run's row as SQLite holds it, with the writer's process (copied, so orphaned runs are still found). */
+type RunRow = StoreRunRow & { pid: number | null; host: string | null };
+/** A version's row as SQLite's `model_versions` holds it (its aliases are in their own table). */
+type VersionRow = Omit<StoreVersionRow, 'aliases'>;
 
 /** How many rows of each kind one copy added to the PostgreSQL store (what was there already is not counted). */
 export interface StoreCopyReport {
@@ -22,33 +28,6 @@ export interface StoreCopyReport {
   aliasChanges: number;
   monitorEvents: number;
   feedback: number;
-}
-
-interface RunRow {
-  id: string;
-  experiment: string;
-  name: string | null;
-  status: string;
-  start_time: number;
-  end_time: number | null;
-  config_hash: string | null;
-  git_sha: string | null;
-  parent_run_id: string | null;
-  failure_reason: string | null;
-  pid: number | null;
-  host: string | null;
-}
-
-interface VersionRow {
-  name: string;
-  version: number;
-  run_id: string | null;
-  bundle: string;
-  metrics: string;
-  config_hash: string | null;
-  git_sha: string | null;
-  bundle_digest: string | null;
-  created_at: number;
 }
 
 const METRIC_CHUNK = 5000;

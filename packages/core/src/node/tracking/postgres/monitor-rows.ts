@@ -3,22 +3,9 @@ import { MonitorError } from '../../../errors.js';
 import type { FeedbackLabel } from '../../../monitor/feedback/feedback-label.js';
 import { assertNewMonitorEvent, type MonitorEvent, type MonitorEventFilter, type NewMonitorEvent } from '../../../monitor/triggers/monitor-event.js';
 import { inTransaction } from './transaction.js';
+import { EVENT_COLUMNS, toEvent, type EventRow } from '../store-rows.js';
 
 // The monitor's tables in PostgreSQL: trigger firings and fed-back labels (as ../monitor-rows.ts for SQLite).
-
-interface EventRow {
-  id: number;
-  time: number;
-  kind: MonitorEvent['kind'];
-  trigger_name: string;
-  model: string | null;
-  version: string | null;
-  action: MonitorEvent['action'];
-  figures: string;
-  outcome: string | null;
-}
-
-const EVENT_COLUMNS = 'id, time, kind, trigger_name, model, version, action, figures, outcome';
 
 export async function insertMonitorEvent(pool: pg.Pool, event: NewMonitorEvent): Promise<MonitorEvent> {
   assertNewMonitorEvent(event);
@@ -44,20 +31,6 @@ export async function updateMonitorEventOutcome(pool: pg.Pool, id: number, outco
   const { rows } = await pool.query<EventRow>(`UPDATE monitor_events SET outcome = $1 WHERE id = $2 RETURNING ${EVENT_COLUMNS}`, [JSON.stringify(outcome), id]);
   if (rows.length === 0) throw new MonitorError('MONITOR_EVENT_INVALID', `no monitor event with id ${id}`);
   return toEvent(rows[0]!);
-}
-
-function toEvent(row: EventRow): MonitorEvent {
-  return {
-    id: row.id,
-    time: row.time,
-    kind: row.kind,
-    trigger: row.trigger_name,
-    model: row.model,
-    version: row.version,
-    action: row.action,
-    figures: JSON.parse(row.figures) as Record<string, unknown>,
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as Record<string, unknown>),
-  };
 }
 
 export async function upsertFeedback(pool: pg.Pool, labels: readonly FeedbackLabel[]): Promise<{ stored: number; replaced: number }> {

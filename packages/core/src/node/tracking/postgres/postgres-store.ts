@@ -13,6 +13,7 @@ import type { DeleteRunOptions } from '../delete-run.js';
 import type { RunOverview } from '../run-overviews.js';
 import { artifactFilePath, removeRunFiles, writeArtifactFile } from '../run-files.js';
 import type { RunFilter, TrackingStore } from '../tracking-store.js';
+import { toRun, toVersion, type RunRow, type VersionRow } from '../store-rows.js';
 import { deleteRunRows } from './delete-run.js';
 import { parsePostgresLocation } from './location.js';
 import { insertMonitorEvent, selectMonitorEvents, selectRecentFeedback, updateMonitorEventOutcome, upsertFeedback } from './monitor-rows.js';
@@ -20,32 +21,6 @@ import { markOrphanedRunsFailed } from './orphaned-runs.js';
 import { attachOverviews } from './run-overviews.js';
 import { migrate } from './schema.js';
 import { inTransaction } from './transaction.js';
-
-interface RunRow {
-  id: string;
-  experiment: string;
-  name: string | null;
-  status: RunStatus;
-  start_time: number;
-  end_time: number | null;
-  config_hash: string | null;
-  git_sha: string | null;
-  parent_run_id: string | null;
-  failure_reason: string | null;
-}
-
-interface VersionRow {
-  name: string;
-  version: number;
-  run_id: string | null;
-  bundle: string;
-  metrics: string;
-  config_hash: string | null;
-  git_sha: string | null;
-  bundle_digest: string | null;
-  created_at: number;
-  aliases: string | null;
-}
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -370,34 +345,4 @@ export class PostgresTrackingStore implements TrackingStore {
     const versions = (await db.query<{ version: number }>('SELECT version FROM model_versions WHERE name = $1 ORDER BY version', [name])).rows.map((v) => v.version);
     return versions.length ? new TrackingError('TRACKING_NOT_FOUND', `model "${name}" has no version ${version}; versions: ${versions.join(', ')}`) : this.modelNotFound(name);
   }
-}
-
-function toRun(row: RunRow): Run {
-  return {
-    id: row.id,
-    experiment: row.experiment,
-    name: row.name,
-    status: row.status,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    configHash: row.config_hash,
-    gitSha: row.git_sha,
-    parentRunId: row.parent_run_id,
-    failureReason: row.failure_reason,
-  };
-}
-
-function toVersion(row: VersionRow): ModelVersion {
-  return {
-    name: row.name,
-    version: row.version,
-    runId: row.run_id,
-    bundle: row.bundle,
-    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
-    configHash: row.config_hash,
-    gitSha: row.git_sha,
-    bundleDigest: row.bundle_digest,
-    createdAt: row.created_at,
-    aliases: row.aliases ? row.aliases.split(',').sort() : [],
-  };
 }
