@@ -5,10 +5,15 @@ baseline (flat)}; writes JSON: {logits, coarse, cam, ig}, computed in float64 wi
 same network in evaluation mode (BN on the running statistics).
 """
 import json
+import os
 import sys
 
 import torch
 import torch.nn.functional as F
+
+# The network itself is the CNN trainer's reference's (train/cnn/cnn_torch_network.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'train', 'cnn'))
+from cnn_torch_network import blocks_forward, classify as network_classify  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 request = json.load(sys.stdin)
@@ -24,25 +29,11 @@ def conv_bn(h, name, out_channels, kernel, stride, pad):
 
 
 def features(h):
-    for b, block in enumerate(spec['blocks']):
-        if block['kind'] == 'conv':
-            h = F.relu(conv_bn(h, f'block{b}.conv', block['channels'], block['kernel'], block['stride'], block['kernel'] // 2))
-        elif block['kind'] == 'residual':
-            main = F.relu(conv_bn(h, f'block{b}.conv1', block['channels'], 3, block['stride'], 1))
-            main = conv_bn(main, f'block{b}.conv2', block['channels'], 3, 1, 1)
-            projected = block['stride'] != 1 or h.shape[1] != block['channels']
-            shortcut = conv_bn(h, f'block{b}.shortcut', block['channels'], 1, block['stride'], 0) if projected else h
-            h = F.relu(main + shortcut)
-        elif block['kind'] == 'maxpool':
-            h = F.max_pool2d(h, block['size'])
-        else:
-            h = F.avg_pool2d(h, block['size'])
-    return h
+    return blocks_forward(h, spec, conv_bn)
 
 
 def classify(activations):
-    embedding = activations.mean(dim=(2, 3))
-    return embedding @ values['fc.weight'].view(embedding.shape[1], spec['classes']) + values['fc.bias']
+    return network_classify(activations, values, spec)
 
 
 shape = (-1, spec['inputChannels'], spec['height'], spec['width'])

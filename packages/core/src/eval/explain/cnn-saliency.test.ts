@@ -51,7 +51,7 @@ const torchResult = () => (reference ??= torchReference(CLASS, STEPS, black));
 function torchReference(classIndex: number, steps: number, baseline: Float32Array): TorchResult {
   const request = { spec, values: Object.fromEntries([...values].map(([k, v]) => [k, Array.from(v)])), x: Array.from(image), classIndex, steps, baseline: Array.from(baseline) };
   const script = fileURLToPath(new URL('./cnn-saliency-torch-reference.py', import.meta.url));
-  const run = spawnSync(SYSTEM_PYTHON, [script], { input: JSON.stringify(request), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 << 20 });
+  const run = spawnSync(SYSTEM_PYTHON, ['-B', script], { input: JSON.stringify(request), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 << 20 });
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout);
 }

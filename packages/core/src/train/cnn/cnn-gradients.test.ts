@@ -79,7 +79,7 @@ describe('CNN training step graph', () => {
     const ours = await step.run(values, batch, classWeights, scale);
     const request = { spec, values: Object.fromEntries([...values].map(([k, v]) => [k, Array.from(v)])), x: Array.from(batch.x), labels: Array.from(batch.labels), rowWeights: Array.from(batch.rowWeights), classWeights: Array.from(classWeights), scale, labelSmoothing: 0.1 };
     const script = fileURLToPath(new URL('./cnn-torch-reference.py', import.meta.url));
-    const run = spawnSync(SYSTEM_PYTHON, [script], { input: JSON.stringify(request), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 << 20 });
+    const run = spawnSync(SYSTEM_PYTHON, ['-B', script], { input: JSON.stringify(request), encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 64 << 20 });
     expect(run.status, run.stderr).toBe(0);
     const torch = JSON.parse(run.stdout) as { grads: Record<string, number[]>; running: Record<string, number[]>; rowLosses: number[] };
     const close = (what: string, got: ArrayLike<number>, want: readonly number[]) => {

@@ -10,6 +10,7 @@ import sys
 
 import torch
 import torch.nn.functional as F
+from cnn_torch_network import blocks_forward, classify
 
 torch.set_default_dtype(torch.float64)
 request = json.load(sys.stdin)
@@ -33,22 +34,8 @@ def conv_bn(h, name, out_channels, kernel, stride, pad):
 
 
 running = {}
-h = torch.tensor(request['x'], dtype=torch.float64).view(-1, spec['inputChannels'], spec['height'], spec['width'])
-for b, block in enumerate(spec['blocks']):
-    if block['kind'] == 'conv':
-        h = F.relu(conv_bn(h, f'block{b}.conv', block['channels'], block['kernel'], block['stride'], block['kernel'] // 2))
-    elif block['kind'] == 'residual':
-        main = F.relu(conv_bn(h, f'block{b}.conv1', block['channels'], 3, block['stride'], 1))
-        main = conv_bn(main, f'block{b}.conv2', block['channels'], 3, 1, 1)
-        projected = block['stride'] != 1 or h.shape[1] != block['channels']
-        shortcut = conv_bn(h, f'block{b}.shortcut', block['channels'], 1, block['stride'], 0) if projected else h
-        h = F.relu(main + shortcut)
-    elif block['kind'] == 'maxpool':
-        h = F.max_pool2d(h, block['size'])
-    else:
-        h = F.avg_pool2d(h, block['size'])
-embedding = h.mean(dim=(2, 3))
-logits = embedding @ values['fc.weight'].view(embedding.shape[1], spec['classes']) + values['fc.bias']
+x = torch.tensor(request['x'], dtype=torch.float64).view(-1, spec['inputChannels'], spec['height'], spec['width'])
+logits = classify(blocks_forward(x, spec, conv_bn), values, spec)
 
 labels = torch.tensor(request['labels'])
 valid = (labels >= 0).double()
