@@ -142,7 +142,9 @@ tracking: { store: ${join(dir, '.cvf')} }
 
   it('--metrics-port serves cvf_stream_* and drift gauges of the stream to a real scrape while the clip runs', async () => {
     const long = join(dir, 'long.mp4');
-    writeTestClip(long, { kind: 'colors', colors: ['red', 'blue', 'green', 'red'], width: 32, height: 24, rate: 10, secondsEach: 20 });
+    // Long enough that the run is still predicting when the first drift check is in: here that
+    // check showed ~1.9 s after the metrics came up, and 800 frames were done before it once in CI.
+    writeTestClip(long, { kind: 'colors', colors: ['red', 'blue', 'green', 'red'], width: 32, height: 24, rate: 10, secondsEach: 160 });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/metrics`;
     let finished = false;
@@ -163,7 +165,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     expect(scraped).toContain(`cvf_stream_frame_latency_seconds_bucket{le="0.001",stream="${long}"}`);
     expect(scraped).toMatch(new RegExp(`cvf_drift_p_value\\{stream="${long}",method="mmd"\\} [\\d.e-]+`));
     const [streamResult] = JSON.parse(result.stdout) as StreamResult[];
-    expect(streamResult!.frames).toHaveLength(800);
+    expect(streamResult!.frames).toHaveLength(6400);
     // Checks run one at a time off the prediction path: at least one, each of a full window, in order.
     const checks = streamResult!.driftChecks;
     expect(checks.length).toBeGreaterThan(0);
