@@ -1,5 +1,4 @@
 import type { Device } from '../../compute/device.js';
-import { Tensor } from '../../compute/tensor.js';
 import type { KernelBackend } from '../../compute/wasm/backend.js';
 import { IndexError } from '../../errors.js';
 import { gpuFlatSearch, MAX_GPU_CANDIDATES } from '../gpu/gpu-flat-search.js';
@@ -14,6 +13,7 @@ import { ScanSink } from '../threads/scan-sink.js';
 import type { ScanPool } from '../threads/scan-pool.js';
 import { SearchQueue } from '../threads/search-queue.js';
 import { TopKCollector } from '../top-k-collector.js';
+import { GpuResidentRows } from './gpu-resident-rows.js';
 import { parallelScan } from './parallel-scan.js';
 import { executeScan, sliceBytes, type ScanPlan } from './scan-plan.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
@@ -55,7 +55,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   readonly #read: SlotReader = (slot, out) => this.read(slot, out);
   /** Bumped by every change of the vectors, so a GPU copy knows when it is stale. */
   #version = 0;
-  #gpuBase: { device: Device; tensor: Tensor; version: number } | null = null;
+  readonly #gpuRows = new GpuResidentRows();
 
   protected constructor(options: FlatIndexOptions, set: KernelSet) {
     this.dim = options.dim;
@@ -381,7 +381,7 @@ export abstract class FlatIndexBase implements VectorIndex {
     const pool = Math.min(this.count, Math.max(k, this.poolSize(k)), MAX_GPU_CANDIDATES);
     const stored = new Float32Array(m * this.dim);
     for (let q = 0; q < m; q++) storedVector(this.metric, queries, q * this.dim, this.dim, stored.subarray(q * this.dim, (q + 1) * this.dim));
-    const { indices } = await gpuFlatSearch(device, this.#deviceBase(device), stored, mask, { metric: this.metric, k: pool });
+    const { indices } = await gpuFlatSearch(device, this.#gpuRows.get(device, this.#version, this.count, this.dim, (slot, out) => this.scanVector(slot, out)), stored, mask, { metric: this.metric, k: pool });
     const results: SearchHit[][] = [];
     for (let q = 0; q < m; q++) {
       const query = stored.subarray(q * this.dim, (q + 1) * this.dim);
@@ -390,21 +390,9 @@ export abstract class FlatIndexBase implements VectorIndex {
     return results;
   }
 
-  #deviceBase(device: Device): Tensor {
-    const cached = this.#gpuBase;
-    if (cached && cached.device === device && cached.version === this.#version) return cached.tensor;
-    cached?.tensor.dispose();
-    const rows = new Float32Array(this.count * this.dim);
-    for (let slot = 0; slot < this.count; slot++) this.scanVector(slot, rows.subarray(slot * this.dim, (slot + 1) * this.dim));
-    const tensor = device.upload(Tensor.cpu('f32', [this.count, this.dim], rows));
-    this.#gpuBase = { device, tensor, version: this.#version };
-    return tensor;
-  }
-
   /** Frees the GPU copy of the vectors, if any. */
   releaseDevice(): void {
-    this.#gpuBase?.tensor.dispose();
-    this.#gpuBase = null;
+    this.#gpuRows.release();
   }
 
   memory(): MemoryEstimate {
