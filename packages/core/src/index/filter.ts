@@ -16,7 +16,8 @@ export type FieldCondition =
 /** Conditions on metadata fields, all of which must hold: `{ modality: 'CT', label: { in: [1, 2] }, age: { gte: 40 } }`. */
 export type MetadataFilter = Readonly<Record<string, FieldCondition>>;
 
-const RANGE_KEYS = ['gt', 'gte', 'lt', 'lte'] as const;
+/** The bounds a range condition may give. */
+export const RANGE_KEYS = ['gt', 'gte', 'lt', 'lte'] as const;
 const OPERATORS = ['eq', 'in', ...RANGE_KEYS];
 
 /** A filter bound to a store's columns: a per-slot test (graph search) and a mask builder (flat scans). */
@@ -44,12 +45,20 @@ export function compileFilter(filter: MetadataFilter, store: MetadataStore): Com
   };
 }
 
-function invalid(field: string, message: string): IndexError {
+/** INDEX_INVALID_FILTER naming the field. */
+export function invalidFilterField(field: string, message: string): IndexError {
   return new IndexError('INDEX_INVALID_FILTER', `filter field "${field}": ${message}`);
 }
+const invalid = invalidFilterField;
 
-function compileField(field: string, condition: FieldCondition, store: MetadataStore): SlotTest {
-  if (typeof condition === 'string' || typeof condition === 'number') return equality(field, [condition], store);
+/** A field's condition after its shape is checked: the values it may equal, or its numeric bounds. */
+export type ParsedCondition =
+  | { readonly kind: 'equality'; readonly values: readonly FilterScalar[] }
+  | { readonly kind: 'range'; readonly bounds: { readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number } };
+
+/** Checks a condition's shape (a value, `eq`, `in`, or range bounds; operators not mixed), for every index that compiles filters. */
+export function parseFieldCondition(field: string, condition: FieldCondition): ParsedCondition {
+  if (typeof condition === 'string' || typeof condition === 'number') return { kind: 'equality', values: [condition] };
   if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
     throw invalid(field, `${JSON.stringify(condition)} is not a value or an object with ${OPERATORS.join(', ')}`);
   }
@@ -60,14 +69,19 @@ function compileField(field: string, condition: FieldCondition, store: MetadataS
   }
   if ('eq' in condition) {
     if (keys.length > 1) throw invalid(field, '"eq" cannot be combined with other operators');
-    return equality(field, [condition.eq], store);
+    return { kind: 'equality', values: [condition.eq] };
   }
   if ('in' in condition) {
     if (keys.length > 1) throw invalid(field, '"in" cannot be combined with other operators');
     if (!Array.isArray(condition.in)) throw invalid(field, `"in" takes an array, not ${JSON.stringify(condition.in)}`);
-    return equality(field, condition.in, store);
+    return { kind: 'equality', values: condition.in };
   }
-  return range(field, condition as { gt?: number; gte?: number; lt?: number; lte?: number }, store);
+  return { kind: 'range', bounds: condition as { gt?: number; gte?: number; lt?: number; lte?: number } };
+}
+
+function compileField(field: string, condition: FieldCondition, store: MetadataStore): SlotTest {
+  const parsed = parseFieldCondition(field, condition);
+  return parsed.kind === 'equality' ? equality(field, parsed.values, store) : range(field, parsed.bounds, store);
 }
 
 function equality(field: string, values: readonly FilterScalar[], store: MetadataStore): SlotTest {

@@ -1,5 +1,5 @@
 import { IndexError } from '../../../errors.js';
-import type { FieldCondition, FilterScalar, MetadataFilter } from '../../../index/filter.js';
+import { invalidFilterField, parseFieldCondition, RANGE_KEYS, type FieldCondition, type FilterScalar, type MetadataFilter } from '../../../index/filter.js';
 
 /** A metadata field as the table stores it: a column of its own (named by position, so no user text is ever an SQL identifier). */
 export interface MetadataColumnInfo {
@@ -8,15 +8,11 @@ export interface MetadataColumnInfo {
   readonly column: string;
 }
 
-const RANGE_KEYS = ['gt', 'gte', 'lt', 'lte'] as const;
-const OPERATORS = ['eq', 'in', ...RANGE_KEYS];
 const SQL_OPERATOR = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 /** Matches no row: a field no vector has, or a string never stored. */
 const NOTHING = 'FALSE';
 
-function invalid(field: string, message: string): IndexError {
-  return new IndexError('INDEX_INVALID_FILTER', `filter field "${field}": ${message}`);
-}
+const invalid = invalidFilterField;
 
 /**
  * A metadata filter as a LanceDB `where` clause, with the semantics and the refusals of the
@@ -35,25 +31,8 @@ export function filterToSql(filter: MetadataFilter, columns: ReadonlyMap<string,
 }
 
 function fieldClause(field: string, condition: FieldCondition, column: MetadataColumnInfo | undefined): string {
-  if (typeof condition === 'string' || typeof condition === 'number') return equality(field, [condition], column);
-  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
-    throw invalid(field, `${JSON.stringify(condition)} is not a value or an object with ${OPERATORS.join(', ')}`);
-  }
-  const keys = Object.keys(condition);
-  const unknown = keys.filter((k) => !OPERATORS.includes(k));
-  if (unknown.length > 0 || keys.length === 0) {
-    throw invalid(field, `operator ${unknown.length ? `"${unknown[0]}"` : '(none)'} is not one of ${OPERATORS.join(', ')}`);
-  }
-  if ('eq' in condition) {
-    if (keys.length > 1) throw invalid(field, '"eq" cannot be combined with other operators');
-    return equality(field, [condition.eq], column);
-  }
-  if ('in' in condition) {
-    if (keys.length > 1) throw invalid(field, '"in" cannot be combined with other operators');
-    if (!Array.isArray(condition.in)) throw invalid(field, `"in" takes an array, not ${JSON.stringify(condition.in)}`);
-    return equality(field, condition.in, column);
-  }
-  return range(field, condition as { gt?: number; gte?: number; lt?: number; lte?: number }, column);
+  const parsed = parseFieldCondition(field, condition);
+  return parsed.kind === 'equality' ? equality(field, parsed.values, column) : range(field, parsed.bounds, column);
 }
 
 function equality(field: string, values: readonly FilterScalar[], column: MetadataColumnInfo | undefined): string {
