@@ -25,6 +25,15 @@ function writer(args: string[]): Promise<string> {
 /** The same processes against each kind of store: `location()` names a new empty store. */
 function describeConcurrentWriters(kind: string, location: () => Promise<string>): void {
   describe(`several processes writing to one ${kind} store at once`, () => {
+    it('4 processes creating one new store at the same moment all open it, and its schema is made once', async () => {
+      const url = await location();
+      await Promise.all(['0', '1', '2', '3'].map(() => writer([url, 'open'])));
+      const store = await openTrackingStore(url);
+      const run = await store.startRun({ experiment: 'after-the-race' });
+      expect((await store.getRun(run.id)).status).toBe('running');
+      await store.close();
+    });
+
     it('4 processes × 1,000 metric writes to one run: none lost, none duplicated', async () => {
       const url = await location();
       const store = await openTrackingStore(url);

@@ -114,10 +114,16 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/**
+ * Applies the migrations not yet run. Each one re-reads `user_version` under the write lock, so
+ * processes opening a new store at the same moment apply every migration once: reading it
+ * before the lock let two of them both run migration 1 ("table experiments already exists").
+ */
 export function migrate(db: Sqlite.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let k = current; k < MIGRATIONS.length; k++) {
+  const applied = (): number => db.pragma('user_version', { simple: true }) as number;
+  for (let k = applied(); k < MIGRATIONS.length; k++) {
     db.transaction(() => {
+      if (applied() > k) return;
       db.exec(MIGRATIONS[k]!);
       db.pragma(`user_version = ${k + 1}`);
     }).immediate();

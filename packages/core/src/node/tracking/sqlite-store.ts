@@ -46,10 +46,12 @@ export class SqliteTrackingStore implements TrackingStore {
     try {
       mkdirSync(join(root, 'artifacts'), { recursive: true });
       db = new Sqlite(join(root, 'tracking.db'));
+      // The lock wait first: switching a new database to WAL takes a lock that another process
+      // opening the same store may hold.
+      db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
       migrate(db);
     } catch (cause) {
       throw new TrackingError('TRACKING_STORE_FAILED', `cannot open the tracking store at ${root}: ${(cause as Error).message}`, { cause });
