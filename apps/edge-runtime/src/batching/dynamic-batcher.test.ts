@@ -43,6 +43,30 @@ describe('dynamic batching (Triton semantics)', () => {
     expect((await waiting).outputs).toEqual([2]);
   });
 
+  it('sequential traffic (one request at a time, none arriving meanwhile) does not wait for company; concurrent traffic does', async () => {
+    // The delay never elapses: a batch runs only when full, or by the sequential rule.
+    const { batcher, batches } = doubling({});
+    const lone = batcher.submit([0]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([]); // nothing has run yet, so a first lone request waits
+
+    await batcher.submit([1, 2, 3]); // fills the batch with [0]: one batch of two requests
+    await lone;
+    const full = await batcher.submit([1, 2, 3, 4]); // a full batch of one request, alone
+    expect(full.batchRows).toBe(4);
+    expect((await batcher.submit([5])).outputs).toEqual([10]); // sequential: runs at once
+    expect((await batcher.submit([6])).outputs).toEqual([12]);
+
+    // Two at once: the first still runs at once; the second arrived while it ran, so it waits.
+    const [seventh, eighth] = [batcher.submit([7]), batcher.submit([8])];
+    await seventh;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches.at(-1)).toEqual([7]);
+    const rest = await Promise.all([eighth, batcher.submit([9, 10, 11])]);
+    expect(rest.map((r) => r.outputs)).toEqual([[16], [18, 20, 22]]);
+    expect(batches).toEqual([[0, 1, 2, 3], [1, 2, 3, 4], [5], [6], [7], [8, 9, 10, 11]]);
+  });
+
   it('a model failure fails the requests of its batch, and the next batch still runs', async () => {
     let fail = true;
     const batcher = new DynamicBatcher<number, number>(

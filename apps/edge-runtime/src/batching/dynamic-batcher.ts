@@ -37,6 +37,11 @@ interface Job<I, O> {
  * queued rows reach `maxBatch`, or when the oldest request has waited `maxQueueDelayMs`; whole
  * requests are joined, in order, up to `maxBatch` rows. One batch runs at a time (one inference
  * per model session); the next is formed when it finishes.
+ *
+ * One departure from Triton: when the traffic is sequential — the last batch was one request and
+ * none arrived while it ran — a lone request on the idle model runs at once. Its client sends the
+ * next request only after this answer, so waiting for company adds the delay to every request and
+ * batches nothing. A request arriving while a batch runs ends that until a batch of one runs alone.
  */
 export class DynamicBatcher<I, O> {
   readonly #run: (inputs: I[]) => Promise<O[]>;
@@ -47,6 +52,9 @@ export class DynamicBatcher<I, O> {
   /** Set on shutdown: queued requests run without waiting for their batch to fill. */
   #flushing = false;
   #delayTimer: NodeJS.Timeout | undefined;
+  /** The last batch was one request and nothing arrived while it ran (false until a batch has run). */
+  #sequential = false;
+  #arrivedWhileRunning = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(run: (inputs: I[]) => Promise<O[]>, options: BatchingOptions, observer: BatchObserver = {}) {
@@ -72,6 +80,7 @@ export class DynamicBatcher<I, O> {
     return new Promise((resolve, reject) => {
       const job: Job<I, O> = { inputs, enqueuedAt: performance.now(), resolve, reject, timeout: undefined };
       job.timeout = setTimeout(() => this.#expire(job), timeoutMs);
+      if (this.#running) this.#arrivedWhileRunning = true;
       this.#queue.push(job);
       this.#observer.onQueueDepth?.(this.#queue.length);
       this.#schedule();
@@ -103,7 +112,8 @@ export class DynamicBatcher<I, O> {
     if (this.#running || this.#queue.length === 0) return;
     const rows = this.#queue.reduce((sum, job) => sum + job.inputs.length, 0);
     const waited = performance.now() - this.#queue[0]!.enqueuedAt;
-    if (this.#flushing || rows >= this.#options.maxBatch || waited >= this.#options.maxQueueDelayMs) {
+    const lone = this.#sequential && this.#queue.length === 1;
+    if (this.#flushing || lone || rows >= this.#options.maxBatch || waited >= this.#options.maxQueueDelayMs) {
       clearTimeout(this.#delayTimer);
       this.#delayTimer = undefined;
       void this.#dispatch();
@@ -127,6 +137,7 @@ export class DynamicBatcher<I, O> {
     this.#observer.onQueueDepth?.(this.#queue.length);
     this.#observer.onBatch?.(rows);
     this.#running = true;
+    this.#arrivedWhileRunning = false;
     const started = performance.now();
     try {
       const outputs = await this.#run(jobs.flatMap((job) => job.inputs));
@@ -140,6 +151,7 @@ export class DynamicBatcher<I, O> {
       for (const job of jobs) job.reject(error);
     } finally {
       this.#running = false;
+      this.#sequential = jobs.length === 1 && !this.#arrivedWhileRunning;
       this.#notifyIdle();
       this.#schedule();
     }
