@@ -91,7 +91,7 @@ export class ShaderError extends CvfError {
 }
 
 export class OnnxError extends CvfError {
-  constructor(code: 'ONNX_LOAD_FAILED' | 'ONNX_RUN_FAILED' | 'ONNX_EP_UNAVAILABLE' | 'ONNX_GRAPH_INVALID', message: string, options?: { cause?: unknown }) {
+  constructor(code: 'ONNX_LOAD_FAILED' | 'ONNX_RUN_FAILED' | 'ONNX_EP_UNAVAILABLE' | 'ONNX_GRAPH_INVALID' | 'ONNX_OP_UNSUPPORTED', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

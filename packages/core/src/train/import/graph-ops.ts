@@ -1,0 +1,105 @@
+import { add } from '../../compute/kernels/add/add.js';
+import { scale } from '../../compute/kernels/scale/scale.js';
+import { sizeOf } from '../../compute/shape.js';
+import type { Tensor } from '../../compute/tensor.js';
+import type { Device } from '../../compute/device.js';
+import type { ForwardContext, Layer, Parameter } from '../tape/layer.js';
+
+/**
+ * Where a value of the imported network goes back in the ONNX model: the initializer's name, and
+ * how to read the current value in the initializer's layout (a Gemm with transB keeps its weight
+ * transposed; batch norm's running statistics are not parameters).
+ */
+export interface InitializerBinding {
+  readonly initializer: string;
+  /** The parameter trained in its place, if it is one (running statistics are not). */
+  readonly parameter: Parameter | null;
+  read(device: Device): Promise<Float32Array>;
+}
+
+/** One operation of the imported graph: reads named tensors, writes one. */
+export interface GraphOp {
+  /** The ONNX node it came from (the first of a fused pair): what errors and block names cite. */
+  readonly node: string;
+  /** Its ONNX op type, or `MatMul+Add` for a fused pair. */
+  readonly op: string;
+  readonly inputs: readonly string[];
+  readonly output: string;
+  /** Its weights and statistics, as the export writes them back. */
+  readonly bindings: readonly InitializerBinding[];
+  run(ctx: ForwardContext, inputs: readonly Tensor[]): Promise<Tensor>;
+}
+
+/** A one-input tape layer as a graph operation. */
+export function layerOp(node: string, op: string, input: string, output: string, layer: Layer, bindings: readonly InitializerBinding[] = []): GraphOp {
+  return { node, op, inputs: [input], output, bindings, run: (ctx, [x]) => layer.forward(ctx, x!) };
+}
+
+/** ONNX Add of two activations (a residual join): dL/da = dL/db = dy. */
+export function addOp(node: string, inputs: readonly [string, string], output: string): GraphOp {
+  return {
+    node,
+    op: 'Add',
+    inputs,
+    output,
+    bindings: [],
+    async run(ctx, [a, b]) {
+      const { out } = await ctx.device.run(add, { a: a!, b: b! }, {});
+      ctx.tape?.record({
+        label: `${node} (add)`,
+        inputs: [a!, b!],
+        output: out,
+        saved: [],
+        // The second gets a copy, since each gradient is released on its own.
+        backward: async (dy) => [dy, (await ctx.device.run(scale, { x: dy }, { alpha: 1 })).out],
+      });
+      return out;
+    },
+  };
+}
+
+/**
+ * ONNX Identity, or Flatten at axis 1 ([N, ...] → [N, rest]), as a copy: a reshaped view would
+ * share its storage with its input, which the tape releases on its own.
+ */
+export function copyOp(node: string, op: 'Identity' | 'Flatten', input: string, output: string): GraphOp {
+  return {
+    node,
+    op,
+    inputs: [input],
+    output,
+    bindings: [],
+    async run(ctx, [x]) {
+      const { out: copy } = await ctx.device.run(scale, { x: x! }, { alpha: 1 });
+      const out = op === 'Flatten' ? copy.reshape([x!.shape[0]!, sizeOf(x!.shape.slice(1))]) : copy;
+      ctx.tape?.record({
+        label: `${node} (${op})`,
+        inputs: [x!],
+        output: out,
+        saved: [],
+        backward: async (dy) => [(await ctx.device.run(scale, { x: dy }, { alpha: 1 })).out.reshape(x!.shape)],
+      });
+      return out;
+    },
+  };
+}
+
+/** A parameter's binding in the same layout as its initializer. */
+export function parameterBinding(initializer: string, parameter: Parameter): InitializerBinding {
+  return { initializer, parameter, read: async (device) => Float32Array.from((await device.read(parameter.value)) as Float32Array) };
+}
+
+/** A [rows, cols] parameter stored transposed ([cols, rows]) in the model. */
+export function transposedBinding(initializer: string, parameter: Parameter): InitializerBinding {
+  return {
+    initializer,
+    parameter,
+    async read(device) {
+      const [rows, cols] = parameter.value.shape as [number, number];
+      const data = (await device.read(parameter.value)) as Float32Array;
+      const out = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
+      return out;
+    },
+  };
+}
