@@ -22,11 +22,14 @@ import { globalAveragePoolCases } from './global-average-pool/global-average-poo
 import { globalAveragePoolBackwardCases } from './global-average-pool-backward/global-average-pool-backward.cases.js';
 import { gramCases } from './gram/gram.cases.js';
 import { hogCases } from './hog/hog.cases.js';
+import { l2NormalizeRowsCases } from './l2-normalize-rows/l2-normalize-rows.cases.js';
+import { l2NormalizeRowsBackwardCases } from './l2-normalize-rows-backward/l2-normalize-rows-backward.cases.js';
 import { matmulCases } from './matmul/matmul.cases.js';
 import { maxPoolCases } from './max-pool/max-pool.cases.js';
 import { maxPoolBackwardCases } from './max-pool-backward/max-pool-backward.cases.js';
 import { mulCases } from './mul/mul.cases.js';
 import { normalizeCases } from './normalize/normalize.cases.js';
+import { ntXentCases } from './nt-xent/nt-xent.cases.js';
 import { orbFastScoreCases } from './orb-fast-score/orb-fast-score.cases.js';
 import { pairwiseSimilarityCases } from './pairwise-similarity/pairwise-similarity.cases.js';
 import { reduceCases } from './reduce/reduce.cases.js';
@@ -73,11 +76,14 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   globalAveragePoolCases,
   gramCases,
   hogCases,
+  l2NormalizeRowsBackwardCases,
+  l2NormalizeRowsCases,
   matmulCases,
   maxPoolBackwardCases,
   maxPoolCases,
   mulCases,
   normalizeCases,
+  ntXentCases,
   orbFastScoreCases,
   pairwiseSimilarityCases,
   reduceCases,
