@@ -1,5 +1,6 @@
 import { BundleError } from '../errors.js';
 import { assertBundlePath, MANIFEST_FILE } from './bundle-path.js';
+import { verifyInPlace, type InPlaceFiles, type InPlaceFolder } from './in-place.js';
 import { bundleManifestSchema, BUNDLE_SCHEMA_VERSION, type BundleManifest, type UnsealedManifest } from './manifest.js';
 import { isManifestV1, upgradeManifestV1 } from './manifest-v1.js';
 import { sha256Hex } from './sha256.js';
@@ -12,6 +13,8 @@ export interface Bundle {
   readonly files: ReadonlyMap<string, Uint8Array>;
   /** `manifest.sig`, when the bundle is signed (see signature.ts); travels with the bundle. */
   readonly signature?: Uint8Array;
+  /** Files verified where they lie in the bundle folder and not in `files` (a disk index's table, see in-place.ts). */
+  readonly inPlace?: InPlaceFiles;
 }
 
 /** The stages of a bundle and all their files, in the order given; two stages may not write one file. */
@@ -67,12 +70,15 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
 /**
  * Checks a bundle read from anywhere (folder, tar, HTTP, IndexedDB): the manifest's schema and
  * version, and that every file is present with its recorded size and checksum. A missing or
- * altered file is BUNDLE_CORRUPT naming it.
+ * altered file is BUNDLE_CORRUPT naming it. With `inPlace` (a bundle folder on this machine), the
+ * files of a disk index are verified there by streaming and left out of `files` (see in-place.ts).
  */
-export async function openBundle(manifestBytes: Uint8Array, readFile: (path: string, size: number) => Promise<Uint8Array | null>): Promise<Bundle> {
+export async function openBundle(manifestBytes: Uint8Array, readFile: (path: string, size: number) => Promise<Uint8Array | null>, inPlace?: InPlaceFolder): Promise<Bundle> {
   const manifest = parseManifest(manifestBytes);
+  const verifiedInPlace = inPlace ? await verifyInPlace(manifest, inPlace) : null;
   const files = new Map<string, Uint8Array>();
   for (const [path, expected] of Object.entries(manifest.files)) {
+    if (verifiedInPlace?.paths.has(path)) continue;
     const bytes = await readFile(path, expected.size);
     if (!bytes) throw new BundleError('BUNDLE_CORRUPT', `bundle file "${path}" is missing`);
     if (bytes.byteLength !== expected.size || (await sha256Hex(bytes)) !== expected.sha256) {
@@ -80,7 +86,7 @@ export async function openBundle(manifestBytes: Uint8Array, readFile: (path: str
     }
     files.set(path, bytes);
   }
-  return { manifest, files };
+  return verifiedInPlace ? { manifest, files, inPlace: verifiedInPlace } : { manifest, files };
 }
 
 /** The bundle's stage of a kind, typed by that kind; undefined when the bundle has none. */
@@ -94,10 +100,11 @@ export function requireStage<K extends StageKindName>(manifest: BundleManifest, 
   return stage;
 }
 
-/** The verified bytes of each file of a stage, by role. */
+/** The verified bytes of each file of a stage, by role; files kept in place (`bundle.inPlace`) are left out, for the stage to open where they lie. */
 export function stageFiles<S extends StageRecord>(bundle: Bundle, stage: S): StageFiles<S> {
   const out: Record<string, Uint8Array> = {};
   for (const [role, path] of Object.entries(stage.files)) {
+    if (bundle.inPlace?.paths.has(path)) continue;
     const bytes = bundle.files.get(path);
     if (!bytes) throw new BundleError('BUNDLE_CORRUPT', `bundle file "${path}" (${stage.kind} ${role}) is missing`);
     out[role] = bytes;

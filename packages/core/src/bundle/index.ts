@@ -3,6 +3,7 @@ export { MAX_SIGNATURE_BYTES, signBundle, verifyBundleSignature, type BundleSign
 export { collectStages, findStage, openBundle, parseManifest, requireStage, sealBundle, stageFiles, type Bundle } from './bundle.js';
 export { BUNDLE_SCHEMA_VERSION, bundleManifestSchema, inputContractSchema, unsealedManifestSchema, type BundleManifest, type InputContract, type UnsealedManifest } from './manifest.js';
 export { sha256Hex } from './sha256.js';
+export type { InPlaceFiles, InPlaceFolder } from './in-place.js';
 export { bundleDigest } from './digest.js';
 export { loadBundle, MAX_MANIFEST_BYTES, memorySource, type BundleSource, type LoadBundleOptions } from './source.js';
 export { httpSource, type HttpSourceOptions } from './sources/http-source.js';

@@ -1,6 +1,7 @@
 import { BundleError } from '../errors.js';
 import { openBundle, type Bundle } from './bundle.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from './bundle-path.js';
+import type { InPlaceFolder } from './in-place.js';
 import { bundleDigest } from './digest.js';
 import { MAX_SIGNATURE_BYTES, verifyBundleSignature } from './signature.js';
 
@@ -18,6 +19,8 @@ export interface BundleSource {
    * before reading it (BUNDLE_CORRUPT), so a swapped-in device or huge file is never read whole.
    */
   read(path: string, size?: number): Promise<Uint8Array | null>;
+  /** Present where the bundle is a folder on this machine (Node): a disk index's table can then be verified and opened where it lies. */
+  readonly inPlace?: InPlaceFolder;
 }
 
 /** The largest `manifest.json` a loader reads: a manifest lists stages and checksums, never data. */
@@ -28,6 +31,12 @@ export interface LoadBundleOptions {
   readonly digest?: string | null;
   /** An Ed25519 public key (PEM): the bundle must carry a valid `manifest.sig` by it (BUNDLE_SIGNATURE_INVALID otherwise). */
   readonly publicKey?: string;
+  /**
+   * Keep a disk index's table (LanceDB) where it lies when the source is a folder on this machine:
+   * verified by streaming, opened there by the predictor, absent from `files`. For loaders that
+   * serve the bundle; leave it off to get every file's bytes (to copy or re-pack the bundle).
+   */
+  readonly diskIndexInPlace?: boolean;
 }
 
 /**
@@ -37,7 +46,7 @@ export interface LoadBundleOptions {
 export async function loadBundle(source: BundleSource, options: LoadBundleOptions = {}): Promise<Bundle> {
   const manifestBytes = await source.read(MANIFEST_FILE);
   if (!manifestBytes) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle at ${source.location} (${MANIFEST_FILE} is missing)`);
-  const bundle = await openBundle(manifestBytes, (path, size) => source.read(path, size));
+  const bundle = await openBundle(manifestBytes, (path, size) => source.read(path, size), options.diskIndexInPlace ? source.inPlace : undefined);
   if (options.digest) {
     const digest = await bundleDigest(bundle.manifest);
     if (digest !== options.digest) {

@@ -41,6 +41,8 @@ export interface DiskIndexAdapter {
   write(index: VectorIndex): Promise<Map<string, Uint8Array>>;
   /** Opens files written by `write` (verified with the rest of the bundle); INDEX_CORRUPT when they hold another metric. */
   open(files: ReadonlyMap<string, Uint8Array>, expected: { metric: VectorMetric }): Promise<DiskVectorIndex>;
+  /** Opens, read-only and without copying, the index in a folder whose files were verified where they lie (a bundle folder). */
+  openFolder(folder: string, expected: { metric: VectorMetric }): Promise<DiskVectorIndex>;
 }
 
 // Disk indexes need files and native code, so core never imports them: a host that has them

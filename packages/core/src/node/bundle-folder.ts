@@ -8,12 +8,14 @@ import type { BundleManifest, UnsealedManifest } from '../bundle/manifest.js';
 import { loadBundle, MAX_MANIFEST_BYTES, type BundleSource } from '../bundle/source.js';
 import { bundleToTar, tarSource } from '../bundle/sources/tar-source.js';
 import { BundleError, FileError } from '../errors.js';
+import { folderInPlace, readInPlaceFiles } from './bundle-in-place.js';
 import { DEFAULT_MAX_FILE_BYTES, readRegularFile } from './read-regular-file.js';
 
-/** A bundle folder on disk as a source. */
+/** A bundle folder on disk as a source; a disk index's table can be verified and opened where it lies. */
 export function folderSource(dir: string): BundleSource {
   return {
     location: dir,
+    inPlace: folderInPlace(dir),
     async read(path, size) {
       if (!isBundleMetaFile(path)) assertBundlePath(path);
       try {
@@ -83,10 +85,14 @@ export async function writeBundleSignature(dir: string, signature: Uint8Array): 
   await publish(target, (temporary) => writeFile(temporary, signature));
 }
 
-/** Writes a verified bundle as one `.tar` file (by temp file + rename); an existing file is not overwritten. */
+/**
+ * Writes a verified bundle as one `.tar` file (by temp file + rename); an existing file is not
+ * overwritten. A table kept in place is read (and checked again) to go into the archive.
+ */
 export async function writeBundleTar(bundle: Bundle, path: string): Promise<void> {
   if (existsSync(path)) throw new BundleError('BUNDLE_INVALID', `${path} already exists; choose a new file name`);
-  await publish(path, (temporary) => writeFile(temporary, bundleToTar(bundle)));
+  const whole = await readInPlaceFiles(bundle);
+  await publish(path, (temporary) => writeFile(temporary, bundleToTar(whole)));
 }
 
 /** Writes to a temporary sibling of `target`, then renames it into place; the temporary is removed on failure. */

@@ -45,11 +45,13 @@ export async function resolveBundle(argument: string, storeRoot: string): Promis
 }
 
 /**
- * Loads a resolved bundle, checking a registered version against the digest the registry recorded.
+ * Loads a resolved bundle to serve it, checking a registered version against the digest the
+ * registry recorded. A bundle folder's disk index (LanceDB) stays where it lies, verified by
+ * streaming (see in-place.ts): `readInPlaceFiles` reads it when every byte is needed.
  * A registered version gets its version number in the manifest (a bundle is written before it is
  * registered; the digest leaves the number out), so its predictions' decisions name it.
  */
 export async function loadResolvedBundle({ source, registered }: ResolvedBundle, options: { publicKey?: string } = {}): Promise<Bundle> {
-  const bundle = await loadBundle(source, { digest: registered?.digest ?? null, ...options });
+  const bundle = await loadBundle(source, { digest: registered?.digest ?? null, diskIndexInPlace: true, ...options });
   return registered && bundle.manifest.version === null ? { ...bundle, manifest: { ...bundle.manifest, version: registered.version } } : bundle;
 }

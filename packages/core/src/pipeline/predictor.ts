@@ -111,7 +111,7 @@ export class Predictor {
 
   /** Reads and verifies the bundle from `source` (or takes one already opened), then loads its stages. */
   static async load(from: BundleSource | Bundle, context: PredictorContext): Promise<Predictor> {
-    const bundle = 'manifest' in from ? from : await loadBundle(from);
+    const bundle = 'manifest' in from ? from : await loadBundle(from, { diskIndexInPlace: true });
     const { manifest } = bundle;
     const extractorStage = requireStage(manifest, 'extractor');
     const indexStage = requireStage(manifest, 'index');
@@ -127,7 +127,7 @@ export class Predictor {
     const composed = context.composed === false ? null : await ComposedForward.load(bundle, context.device, context.onnxRuntime);
     const extractor = composed ? null : await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
-    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage));
+    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage), bundle.inPlace);
     const loadedHead = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
     const head = loadedHead?.session ?? null;
     const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;

@@ -5,6 +5,7 @@ import { diskIndexAdapter, type CaseSearchIndex, type DiskIndexKind } from '../.
 import { deserializeIndex, serializeIndex } from '../../index/persist/index-persistence.js';
 import type { VectorIndex } from '../../index/types.js';
 import { bundlePathSchema } from '../bundle-path.js';
+import type { InPlaceFiles } from '../in-place.js';
 import { savedStage, type SavedStage, type StageFiles } from '../stage-kind.js';
 import { decodeJson, encodeJson } from './json-file.js';
 import { outOfDistributionSchema, type OutOfDistribution } from './out-of-distribution.js';
@@ -84,18 +85,36 @@ export async function saveDiskIndexStage(index: VectorIndex, cases: CaseList, pa
   return savedStage<IndexStage>({ kind: 'index', params, files, ...ood }, bytes);
 }
 
+/** Where a disk index lies in the bundle: its folder and its table's files (bundle paths); null for an in-memory kind. */
+export function diskIndexLayout(stage: IndexStage): { folder: string; tablePaths: string[] } | null {
+  if (stage.params.kind !== 'lancedb') return null;
+  const cut = stage.files.index.lastIndexOf('/');
+  if (cut <= 0) throw new BundleError('BUNDLE_INVALID', `the ${stage.params.kind} index's description "${stage.files.index}" must lie in the table's folder (e.g. ${DISK_INDEX_FOLDER}/)`);
+  return { folder: stage.files.index.slice(0, cut), tablePaths: Object.entries(stage.files).flatMap(([role, path]) => (role.startsWith(TABLE_ROLE) ? [path] : [])) };
+}
+
 /**
  * Loads the case index. A disk kind needs the adapter of a host that can open it: in a browser,
- * INDEX_KIND_UNAVAILABLE names the kind.
+ * INDEX_KIND_UNAVAILABLE names the kind. Its table is opened where it lies when the bundle was
+ * loaded from a folder with the table verified in place (`inPlace`); otherwise from the verified
+ * bytes in `files` (a `.tar`, HTTP), which the adapter writes to a private copy.
  */
-export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexStage>): Promise<CaseIndex> {
+export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexStage>, inPlace?: InPlaceFiles): Promise<CaseIndex> {
   const cases = decodeJson(files.cases, caseListSchema, stage.files.cases);
-  if (stage.params.kind === 'lancedb') {
+  const layout = diskIndexLayout(stage);
+  if (stage.params.kind === 'lancedb' && layout) {
     const adapter = diskIndexAdapter(stage.params.kind);
+    // The dimension is checked against PCA and the head by assertStagesAgree; the metric by the adapter.
+    const expected = { metric: stage.params.metric };
+    if (inPlace && layout.tablePaths.every((path) => inPlace.paths.has(path))) return { index: await adapter.openFolder(`${inPlace.root}/${layout.folder}`, expected), cases };
     const table = new Map<string, Uint8Array>([[adapter.descriptionFile, files.index]]);
-    for (const [role, bytes] of Object.entries(files)) if (role.startsWith(TABLE_ROLE)) table.set(role.slice(TABLE_ROLE.length), bytes);
-    // The dimension is checked against PCA and the head by assertStagesAgree; the metric here.
-    return { index: await adapter.open(table, { metric: stage.params.metric }), cases };
+    for (const [role, path] of Object.entries(stage.files)) {
+      if (!role.startsWith(TABLE_ROLE)) continue;
+      const bytes = files[role];
+      if (!bytes) throw new BundleError('BUNDLE_CORRUPT', `bundle file "${path}" (index ${role}) is missing`);
+      table.set(role.slice(TABLE_ROLE.length), bytes);
+    }
+    return { index: await adapter.open(table, expected), cases };
   }
   const index = await deserializeIndex(files.index);
   if (index.kind !== stage.params.kind) {

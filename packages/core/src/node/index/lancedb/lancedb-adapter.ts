@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { IndexError } from '../../../errors.js';
 import type { DiskIndexAdapter } from '../../../index/disk-index.js';
-import type { VectorIndex } from '../../../index/types.js';
+import type { VectorIndex, VectorMetric } from '../../../index/types.js';
 import { LANCEDB_DESCRIPTION_FILE, LanceDbIndex } from './lancedb-index.js';
 
 /**
  * How @cvf/core/node keeps a LanceDB case index in a bundle: `write` builds the table in a
  * scratch folder from the trained in-memory index and returns its files, which the bundle lists
- * and checksums like any other; `open` puts the verified files in a private folder of its own and
- * opens the table there (so a bundle read from a tar or over HTTP opens the same way as a folder,
- * and a folder edited after verification is never what is searched). Closing removes that copy.
+ * and checksums like any other. A bundle folder on this machine (cvf predict, cvf serve, workers)
+ * has its table verified where it lies, streamed through SHA-256, and `openFolder` opens it there,
+ * read-only: nothing is copied or held in memory, so the table may be larger than memory. A bundle
+ * read from a `.tar` or over HTTP arrives as verified bytes: `open` writes them to a private
+ * folder of its own and opens the table there; closing removes that copy.
  */
 export const lanceDbIndexAdapter: DiskIndexAdapter = {
   kind: 'lancedb',
@@ -37,18 +39,24 @@ export const lanceDbIndexAdapter: DiskIndexAdapter = {
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, bytes, { mode: 0o600 });
       }
-      const index = await LanceDbIndex.open(folder, { onClose: remove });
-      if (index.metric !== expected.metric) {
-        await index.close();
-        throw new IndexError('INDEX_CORRUPT', `the LanceDB index holds vectors for ${index.metric}, but its stage says ${expected.metric}`);
-      }
-      return index;
+      return await withMetric(await LanceDbIndex.open(folder, { onClose: remove, readOnly: true }), expected.metric);
     } catch (error) {
       await remove();
       throw error;
     }
   },
+
+  async openFolder(folder, expected) {
+    return withMetric(await LanceDbIndex.open(folder, { readOnly: true }), expected.metric);
+  },
 };
+
+/** The index, when it holds vectors for the metric its stage names; INDEX_CORRUPT (closed) otherwise. */
+async function withMetric(index: LanceDbIndex, metric: VectorMetric): Promise<LanceDbIndex> {
+  if (index.metric === metric) return index;
+  await index.close();
+  throw new IndexError('INDEX_CORRUPT', `the LanceDB index holds vectors for ${index.metric}, but its stage says ${metric}`);
+}
 
 /** Every file under `root`, by its path relative to root with forward slashes. */
 async function readTree(root: string): Promise<Map<string, Uint8Array>> {

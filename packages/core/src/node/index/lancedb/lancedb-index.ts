@@ -10,6 +10,13 @@ import { checkDim, checkId, checkK, checkMetric, checkRows, checkVector, sortHit
 import { VECTOR_METRICS, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '../../../index/types.js';
 import { filterToSql, type MetadataColumnInfo } from './lancedb-filter.js';
 
+export interface OpenOptions {
+  /** Called after the table is closed (e.g. to remove a private copy). */
+  readonly onClose?: () => Promise<void>;
+  /** Refuse add and delete (INDEX_INVALID_ARGUMENT): the index is a bundle's, searched in place. */
+  readonly readOnly?: boolean;
+}
+
 /** The table inside an index folder, and the description of the index beside it. */
 export const LANCEDB_TABLE = 'cases';
 export const LANCEDB_DESCRIPTION_FILE = 'cvf-index.json';
@@ -63,8 +70,9 @@ export class LanceDbIndex implements DiskVectorIndex {
   readonly #table: Table;
   readonly #fields: Map<string, MetadataColumnInfo>;
   readonly #onClose: (() => Promise<void>) | undefined;
+  readonly #readOnly: boolean;
 
-  private constructor(folder: string, description: IndexDescription, connection: Connection, table: Table, size: number, onClose?: () => Promise<void>) {
+  private constructor(folder: string, description: IndexDescription, connection: Connection, table: Table, size: number, options: OpenOptions = {}) {
     this.folder = folder;
     this.dim = description.dim;
     this.metric = description.metric;
@@ -72,7 +80,8 @@ export class LanceDbIndex implements DiskVectorIndex {
     this.#table = table;
     this.#size = size;
     this.#fields = new Map(description.fields.map((f) => [f.name, f]));
-    this.#onClose = onClose;
+    this.#onClose = options.onClose;
+    this.#readOnly = options.readOnly ?? false;
   }
 
   /** A new, empty index in `folder` (created; an index already there is INDEX_INVALID_ARGUMENT). */
@@ -94,7 +103,7 @@ export class LanceDbIndex implements DiskVectorIndex {
   }
 
   /** Opens the index in `folder`; INDEX_CORRUPT when its description or table is missing or does not agree. */
-  static async open(folder: string, options: { onClose?: () => Promise<void> } = {}): Promise<LanceDbIndex> {
+  static async open(folder: string, options: OpenOptions = {}): Promise<LanceDbIndex> {
     const description = await readDescription(folder);
     const connection = await (await lancedb()).connect(folder);
     let table: Table;
@@ -113,7 +122,7 @@ export class LanceDbIndex implements DiskVectorIndex {
       connection.close();
       throw new IndexError('INDEX_CORRUPT', `${folder}: ${LANCEDB_DESCRIPTION_FILE} says dim ${description.dim}, but the table's vectors have ${width ?? 'no'} dimensions`);
     }
-    return new LanceDbIndex(folder, description, connection, table, await table.countRows(), options.onClose);
+    return new LanceDbIndex(folder, description, connection, table, await table.countRows(), options);
   }
 
   get size(): number {
@@ -126,6 +135,7 @@ export class LanceDbIndex implements DiskVectorIndex {
   }
 
   async addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): Promise<void> {
+    this.#writable('add vectors to');
     const rows = checkRows(vectors, this.dim, 'vectors');
     if (rows !== ids.length) throw new IndexError('INDEX_DIMENSION_MISMATCH', `${ids.length} ids for ${rows} vectors`);
     if (metadata !== undefined && metadata.length !== rows) throw new IndexError('INDEX_INVALID_ARGUMENT', `${metadata.length} metadata entries for ${rows} vectors`);
@@ -174,6 +184,7 @@ export class LanceDbIndex implements DiskVectorIndex {
   }
 
   async delete(id: number): Promise<boolean> {
+    this.#writable('delete from');
     checkId(id);
     if (!(await this.has(id))) return false;
     await this.#table.delete(`id = ${id}`);
@@ -247,6 +258,11 @@ export class LanceDbIndex implements DiskVectorIndex {
     }
     for (let j = 0; j < this.dim; j++) sum += q[j]! * x[j]!;
     return sum;
+  }
+
+  /** A bundle's table is read only: it was verified once and is what the manifest's checksums describe. */
+  #writable(action: string): void {
+    if (this.#readOnly) throw new IndexError('INDEX_INVALID_ARGUMENT', `the LanceDB index in ${this.folder} was opened read-only (a bundle's case index); cannot ${action} it — train a new bundle instead`);
   }
 
   /** Which of `ids` the table holds, asked in chunks so no where clause grows with the batch. */
