@@ -60,6 +60,17 @@ describe('the audit log of a store', () => {
     expect(await verifyAuditLog(root)).toMatchObject({ records: sequence, broken: null });
   });
 
+  it('chains onto what another writer appended between two of its own appends', async () => {
+    const root = store();
+    const [first, second] = [await AuditLog.open(root), await AuditLog.open(root)];
+    await first.append([await entry(first, 0)]);
+    await second.append([await entry(second, 1)]);
+    // The first writer's own last append is no longer the chain's head.
+    const [record] = await first.append([await entry(first, 2)]);
+    expect(record!.sequence).toBe(3);
+    expect(await verifyAuditLog(root)).toMatchObject({ records: 3, broken: null, head: { sequence: 3 } });
+  });
+
   it('chains onto a last record longer than the first read back (a model with many classes)', async () => {
     const root = store();
     const log = await AuditLog.open(root);

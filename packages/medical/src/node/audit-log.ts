@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chainEntries, headOf, verifyChain, type ChainVerification } from '../audit/audit-chain.js';
+import { chainEntries, headOf, verifyChain, type ChainHead, type ChainVerification } from '../audit/audit-chain.js';
 import { AuditError } from '../audit/audit-error.js';
 import { checkEntry, type AuditEntry, type AuditRecord } from '../audit/audit-record.js';
 import { InstanceHasher } from '../audit/instance-hasher.js';
@@ -28,9 +28,8 @@ const MAX_LINE_BYTES = 1 << 20;
 /** The first read from the end: a whole record as a rule, so an append reads the same few bytes however long the log is. */
 const FIRST_TAIL_BYTES = 4096;
 
-/** The last line of the open log (without its newline); undefined for an empty log. */
-async function lastLine(handle: FileHandle, path: string): Promise<string | undefined> {
-  const { size } = await handle.stat();
+/** The last line of the open log, `size` bytes long (without its newline); undefined for an empty log. */
+async function lastLine(handle: FileHandle, size: number, path: string): Promise<string | undefined> {
   if (size === 0) return undefined;
   // Read back from the end, twice as far each time, until the newline before the last line shows.
   for (let want = Math.min(size, FIRST_TAIL_BYTES); ; want = Math.min(size, want * 2)) {
@@ -55,6 +54,12 @@ export class AuditLog {
   readonly #hasher: InstanceHasher;
   #queue: Promise<unknown> = Promise.resolve();
   #waiting: { entries: readonly AuditEntry[]; resolve(records: AuditRecord[]): void; reject(error: unknown): void }[] = [];
+  /**
+   * Where this log's last append left the file: its size and the chain's head. The log only
+   * grows, so while its size is still that, nobody else has appended and the head needs no
+   * reading back (nor its record re-hashing) — most appends of a server that is the only writer.
+   */
+  #end: { size: number; head: ChainHead } | undefined;
 
   private constructor(paths: AuditPaths, hasher: InstanceHasher) {
     this.paths = paths;
@@ -109,11 +114,14 @@ export class AuditLog {
     return withFileLock(lock, async () => {
       const handle = await open(log, 'a+', 0o600);
       try {
-        const head = await headOf(await lastLine(handle, log), log);
-        const { records, text } = await chainEntries(head, entries, new Date());
-        await handle.writeFile(text);
+        const { size } = await handle.stat();
+        const head = this.#end?.size === size ? this.#end.head : await headOf(await lastLine(handle, size, log), log);
+        const chained = await chainEntries(head, entries, new Date());
+        this.#end = undefined;
+        await handle.writeFile(chained.text);
         await handle.datasync();
-        return records;
+        this.#end = { size: size + Buffer.byteLength(chained.text), head: chained.head };
+        return chained.records;
       } finally {
         await handle.close();
       }
