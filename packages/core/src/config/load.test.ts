@@ -55,7 +55,7 @@ describe('parsePipelineConfig', () => {
       checkpointEveryEpoch: false,
       pseudoLabel: { threshold: 0.95, rounds: 1 },
     });
-    expect(config.tune).toEqual({ enabled: false, strategy: 'random', trials: 20, metric: 'loss', mode: 'min', space: {}, constraints: [] });
+    expect(config.tune).toEqual({ enabled: false, strategy: 'random', trials: 20, halving: { minEpochs: 1, eta: 3 }, metric: 'loss', mode: 'min', space: {}, constraints: [] });
     expect(config.evaluate).toEqual({
       metrics: ['accuracy', 'balanced-accuracy', 'f1', 'auroc', 'ece', 'confusion-matrix'],
       thresholds: { strategy: 'none', targetSensitivity: 0.95 },

@@ -15,7 +15,7 @@ import { preprocessSchema } from './sections/preprocess.js';
 import { registrySchema } from './sections/registry.js';
 import { trackingSchema } from './sections/tracking.js';
 import { trainSchema } from './sections/train.js';
-import { tuneSchema } from './sections/tune.js';
+import { checkTuneAgainstPipeline, tuneSchema } from './sections/tune.js';
 import { indexSchema } from './sections/vector-index.js';
 
 // The sections; the rules that span several of them are added below.
@@ -108,24 +108,7 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
       if (!classes.includes(label)) ctx.addIssue({ code: 'custom', path: ['decision', 'classes', label], message: `expected one of ${listShort(classes)}, got ${quoteShort(label)}` });
     }
   }
-  for (const key of Object.keys(tune.space)) {
-    if (valueAt(config, key.split('.')) === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tune', 'space', key],
-        message: `"${key}" is not a setting of this pipeline (write a dotted path such as train.optimizer.lr)`,
-      });
-    }
-  }
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+  checkTuneAgainstPipeline(config, ctx);
 }
 
 /** Up to 20 class names for a message, then how many more: a 10,000-class list is not echoed whole. */

@@ -8,4 +8,8 @@ export { explainPrediction, planarUnitImage, predictorScores } from './explain-p
 export { explainImage, MODEL_AGNOSTIC_METHODS, type ExplainImageOptions, type ImageExplanation, type ModelAgnosticMethod } from './explain-methods.js';
 export { predictSamples } from './predict-samples.js';
 export { Predictor, type Prediction, type PredictOptions, type PredictorContext } from './predictor.js';
-export { applyPoint, runTuning, searchPoints, type TrialResult, type TuneSummary } from './tune.js';
+export { runTuning, type TrialResult, type TuneSummary } from './tune.js';
+export { applyPoint, searchPoints } from './tune/search-space.js';
+export { halvingRungs, type HalvingRung } from './tune/halving-rungs.js';
+export { cnnBlocksForTrial, cnnStagesOf } from './tune/cnn-architecture.js';
+export { HALVING_TAG, type RungRecord } from './tune/successive-halving.js';

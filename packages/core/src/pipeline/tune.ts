@@ -1,20 +1,22 @@
-import { Rng } from '../compute/random.js';
-import { pipelineConfigSchema, type PipelineConfig } from '../config/schema.js';
+import type { PipelineConfig } from '../config/schema.js';
 import { PipelineError } from '../errors.js';
 import { configHash, flattenParams } from './config-hash.js';
 import { runTrainingPipeline, type TrainPipelineOptions, type TrainSummary } from './train-pipeline.js';
 import type { TrainingEnvironment } from './training-environment.js';
-
-type TuneConfig = PipelineConfig['tune'];
-type SpaceValue = TuneConfig['space'][string];
-type Point = Record<string, unknown>;
+import { applyPoint, searchPoints, type Point } from './tune/search-space.js';
+import { runSuccessiveHalving, type RungRecord } from './tune/successive-halving.js';
+import { canWin, meetsConstraints, rankTrials } from './tune/trial-ranking.js';
 
 export interface TrialResult {
+  /** The trial's last run (successive halving: the run of the rung it stopped at). */
   readonly runId: string;
   readonly params: Point;
   readonly validation: Record<string, number>;
   /** Whether every constraint held. */
   readonly eligible: boolean;
+  /** Successive halving: the epochs it was given in all, and whether it was stopped before the last rung. */
+  readonly epochs?: number;
+  readonly stoppedEarly?: boolean;
 }
 
 export interface TuneSummary extends Omit<TrainSummary, 'validation'> {
@@ -23,52 +25,25 @@ export interface TuneSummary extends Omit<TrainSummary, 'validation'> {
   readonly bestRunId: string;
   readonly bestParams: Point;
   readonly trials: readonly TrialResult[];
+  /** Successive halving: what each rung trained and kept. */
+  readonly rungs?: readonly RungRecord[];
 }
 
-/** Every combination of the value lists (grid), or `trials` seeded samples (random). */
-export function searchPoints(tune: TuneConfig, seed: number): Point[] {
-  const entries = Object.entries(tune.space);
-  if (tune.strategy === 'grid') {
-    return entries.reduce<Point[]>((points, [path, values]) => points.flatMap((point) => (values as unknown[]).map((value) => ({ ...point, [path]: value }))), [{}]);
-  }
-  const rng = new Rng(seed);
-  return Array.from({ length: tune.trials }, () => Object.fromEntries(entries.map(([path, space]) => [path, sample(space, rng)])));
-}
-
-function sample(space: SpaceValue, rng: Rng): unknown {
-  if (Array.isArray(space)) return rng.pick(space);
-  return space.log ? Math.exp(rng.uniform(Math.log(space.min), Math.log(space.max))) : rng.uniform(space.min, space.max);
-}
-
-/** The config with a point's values set at their paths, validated again (a value may break a rule). */
-export function applyPoint(config: PipelineConfig, point: Point): PipelineConfig {
-  const copy = structuredClone(config) as unknown as Record<string, unknown>;
-  for (const [path, value] of Object.entries(point)) {
-    const steps = path.split('.');
-    let node = copy;
-    for (const step of steps.slice(0, -1)) {
-      if (node[step] === null || typeof node[step] !== 'object') node[step] = {};
-      node = node[step] as Record<string, unknown>;
-    }
-    node[steps[steps.length - 1]!] = value;
-  }
-  const parsed = pipelineConfigSchema.safeParse(copy);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new PipelineError('PIPELINE_FAILED', `tune.space point ${JSON.stringify(point)} makes an invalid config: ${problems}`);
-  }
-  return parsed.data;
-}
+type Trial = TrialResult & { readonly summary: TrainSummary };
 
 /**
- * A hyperparameter search from the `tune` section: each point of the space is a full training
- * run (a child of the search's run) scored on the validation split; the best eligible trial
- * (every constraint met, e.g. sensitivity ≥ 0.9) by `tune.metric` is the result, and only it is
- * registered.
+ * A search from the `tune` section. Grid and random: each point of the space is a full training
+ * run (a child of the search's run) scored on the validation split. Successive halving: every
+ * point trains a few epochs, and only the best 1/η continue, rung by rung (tune/successive-halving.ts).
+ * The best eligible trial (every constraint met, e.g. sensitivity ≥ 0.9) by `tune.metric` is the
+ * result, and only its bundle — trained to the full epochs — is registered.
  */
 export async function runTuning(config: PipelineConfig, env: TrainingEnvironment, options: Pick<TrainPipelineOptions, 'runName' | 'note' | 'tags' | 'parentRunId' | 'addedTrainData'> = {}): Promise<TuneSummary> {
   const started = Date.now();
   const { tune } = config;
+  const halving = tune.strategy === 'successive-halving';
+  // The winner's config: its point, trained to the last rung's epochs under halving.
+  const finalConfig = halving ? { ...config, train: { ...config.train, epochs: tune.halving.maxEpochs ?? config.train.epochs } } : config;
   const points = searchPoints(tune, config.train.seed);
   const search = await env.tracker.startRun({
     experiment: config.tracking.experiment ?? config.name,
@@ -80,30 +55,36 @@ export async function runTuning(config: PipelineConfig, env: TrainingEnvironment
   try {
     await env.tracker.logParams(search.id, flattenParams(config));
     await env.tracker.setTags(search.id, { ...config.tracking.tags, kind: 'tune', strategy: tune.strategy, ...(options.note ? { note: options.note } : {}), ...options.tags });
-    const trialConfigs = points.map((point) => applyPoint({ ...config, tune: { ...tune, enabled: false }, registry: { register: false, ...(config.registry.modelName ? { modelName: config.registry.modelName } : {}) } }, point));
-    const trials: (TrialResult & { summary: TrainSummary })[] = [];
-    for (const [k, trialConfig] of trialConfigs.entries()) {
-      env.signal?.throwIfAborted();
-      const summary = await runTrainingPipeline(trialConfig, env, { parentRunId: search.id, ...(options.addedTrainData ? { addedTrainData: options.addedTrainData } : {}) });
-      const eligible = tune.constraints.every((c) => {
-        const value = summary.validation[c.metric];
-        return value !== undefined && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
-      });
-      trials.push({ runId: summary.runId, params: points[k]!, validation: summary.validation, eligible, summary });
-      const score = summary.validation[tune.metric];
+    const trialConfigs = points.map((point) => applyPoint({ ...finalConfig, tune: { ...tune, enabled: false }, registry: { register: false, ...(config.registry.modelName ? { modelName: config.registry.modelName } : {}) } }, point));
+    const added = options.addedTrainData ? { addedTrainData: options.addedTrainData } : {};
+    let trials: Trial[];
+    let rungs: RungRecord[] | undefined;
+    if (halving) {
+      const result = await runSuccessiveHalving({ tune, trialConfigs, maxEpochs: finalConfig.train.epochs, searchRunId: search.id, ...added }, env);
+      trials = result.trials.map((t) => ({ runId: t.summary.runId, params: points[t.trial]!, validation: t.summary.validation, eligible: meetsConstraints(tune, t.summary.validation), epochs: t.epochs, stoppedEarly: t.stoppedEarly, summary: t.summary }));
+      rungs = result.rungs;
+    } else {
+      trials = [];
+      for (const [k, trialConfig] of trialConfigs.entries()) {
+        env.signal?.throwIfAborted();
+        const summary = await runTrainingPipeline(trialConfig, env, { parentRunId: search.id, ...added });
+        trials.push({ runId: summary.runId, params: points[k]!, validation: summary.validation, eligible: meetsConstraints(tune, summary.validation), summary });
+      }
+    }
+    for (const [k, trial] of trials.entries()) {
+      const score = trial.validation[tune.metric];
       if (score !== undefined) await env.tracker.logMetrics(search.id, { [`trial.${tune.metric}`]: score }, k);
     }
-    const better = (a: number, b: number) => (tune.mode === 'min' ? a < b : a > b);
-    const best = trials
-      .filter((t) => t.eligible && t.validation[tune.metric] !== undefined)
-      .reduce<(typeof trials)[number] | null>((top, t) => (top === null || better(t.validation[tune.metric]!, top.validation[tune.metric]!) ? t : top), null);
-    if (!best) {
-      throw new PipelineError('PIPELINE_FAILED', `no trial of ${trials.length} has val ${tune.metric} and meets the constraints ${JSON.stringify(tune.constraints)}`);
+    // Under halving only the last rung's trials trained the full epochs: the winner is among them.
+    const finalists = halving ? trials.filter((t) => !t.stoppedEarly) : trials;
+    const best = rankTrials(tune, finalists)[0];
+    if (!best || !canWin(tune, best)) {
+      throw new PipelineError('PIPELINE_FAILED', `no trial of ${finalists.length} has val ${tune.metric} and meets the constraints ${JSON.stringify(tune.constraints)}`);
     }
     let model: TrainSummary['model'] = null;
     if (config.registry.register) {
       const name = config.registry.modelName ?? config.name;
-      const version = await env.registry.registerVersion(name, { runId: best.runId, bundle: best.summary.bundle, metrics: best.summary.metrics.test, configHash: await configHash(applyPoint(config, best.params)), ...(env.gitSha ? { gitSha: env.gitSha } : {}) });
+      const version = await env.registry.registerVersion(name, { runId: best.runId, bundle: best.summary.bundle, metrics: best.summary.metrics.test, configHash: await configHash(applyPoint(finalConfig, best.params)), ...(env.gitSha ? { gitSha: env.gitSha } : {}) });
       if (config.registry.alias) await env.registry.setAlias(name, version.version, config.registry.alias);
       model = { name, version: version.version };
     }
@@ -115,6 +96,7 @@ export async function runTuning(config: PipelineConfig, env: TrainingEnvironment
       bestRunId: best.runId,
       bestParams: best.params,
       trials: trials.map(({ summary: _summary, ...trial }) => trial),
+      ...(rungs ? { rungs } : {}),
       metrics: best.summary.metrics,
       bundle: best.summary.bundle,
       model,
