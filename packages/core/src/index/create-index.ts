@@ -19,6 +19,8 @@ export interface IndexOptions {
   readonly rescoring?: Int8Rescoring;
   /** Flat kinds: threads for searchParallel/searchBatchParallel (Node: createScanPool of @cvf/core/node). */
   readonly pool?: ScanPool;
+  /** Flat kinds: rows × dim from which one query's rows split between the pool's threads (default SPLIT_ROWS_FROM). */
+  readonly splitRowsFrom?: number;
   /** hnsw: links per node (16), insertion and search list sizes (200, 64), level seed (100). */
   readonly M?: number;
   readonly efConstruction?: number;
@@ -29,7 +31,7 @@ export interface IndexOptions {
 /** Creates an empty index of any kind. */
 export async function createIndex(options: IndexOptions): Promise<VectorIndex> {
   const common = { dim: options.dim, metric: options.metric, ...(options.backend ? { backend: options.backend } : {}) };
-  const flat = { ...common, ...(options.pool ? { pool: options.pool } : {}) };
+  const flat = { ...common, ...(options.pool ? { pool: options.pool } : {}), ...(options.splitRowsFrom !== undefined ? { splitRowsFrom: options.splitRowsFrom } : {}) };
   switch (options.kind) {
     case 'flat':
       return FlatIndex.create(flat);

@@ -14,7 +14,8 @@ import type { ScanPool } from '../threads/scan-pool.js';
 import { SearchQueue } from '../threads/search-queue.js';
 import { TopKCollector } from '../top-k-collector.js';
 import { GpuResidentRows } from './gpu-resident-rows.js';
-import { parallelScan } from './parallel-scan.js';
+import { SPLIT_ROWS_FROM, startParallelScan } from './parallel-scan.js';
+import { probeSeeds } from './probe-seeds.js';
 import { executeScan, sliceBytes, type ScanPlan } from './scan-plan.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
 
@@ -28,7 +29,13 @@ export interface FlatIndexOptions {
    * more than one thread the index's memory is a SharedArrayBuffer the workers scan in place.
    */
   readonly pool?: ScanPool;
+  /**
+   * Rows × dim from which a search of fewer queries than threads splits the index's rows between
+   * the threads (default SPLIT_ROWS_FROM); smaller indexes search such queries on the calling thread.
+   */
+  readonly splitRowsFrom?: number;
 }
+
 
 /**
  * What the three flat indexes share: dense slots (a delete moves the last vector into the hole, so
@@ -48,6 +55,7 @@ export abstract class FlatIndexBase implements VectorIndex {
   /** Set while a parallel search runs: the memory must not change under the workers. */
   #busy = false;
   readonly #queue = new SearchQueue();
+  readonly #splitRowsFrom: number;
   protected count = 0;
   protected capacity = 0;
   readonly #table: SlotTable;
@@ -63,6 +71,7 @@ export abstract class FlatIndexBase implements VectorIndex {
     this.set = set;
     this.#table = new SlotTable(options.dim, options.metric);
     this.pool = options.pool;
+    this.#splitRowsFrom = options.splitRowsFrom ?? SPLIT_ROWS_FROM;
     set.memory.declare(...this.dataRegions(), 'bias', 'maskedBias', 'queries', 'queryTails', 'thresholds', 'scales', 'scratch', 'workers');
     set.memory.resize('scratch', 64);
   }
@@ -111,45 +120,31 @@ export abstract class FlatIndexBase implements VectorIndex {
     return this.sink.insert(query, panel);
   }
 
-  /** Seeds the thresholds and resets the collector for a scan; returns the plan and this thread's slice area. */
-  #prepareScan(m: number, pool: number, biasRegion: string): { plan: ScanPlan; local: { thresholds: number; scratch: number; decoded: number } } {
+  /**
+   * Resets the collector for a scan and, when `seed`, seeds every query's threshold by a probe
+   * (probeSeeds; otherwise the thresholds stay −∞ for the threads that scan the queries to seed);
+   * returns the plan and this thread's slice area.
+   */
+  #prepareScan(m: number, pool: number, biasRegion: string, seed: boolean): { plan: ScanPlan; local: { thresholds: number; scratch: number; decoded: number } } {
     const sink = this.sink;
     const memory = this.set.memory;
     sink.count = this.count;
     sink.scores = memory.f32('scratch', PANEL);
     if (sink.seeds.length < m) sink.seeds = new Float32Array(m);
     sink.seeds.fill(-Infinity, 0, m);
-    this.seedThresholds(m, pool, biasRegion);
     this.collector.reset(m, pool);
     sink.collector = this.collector;
-    memory.f32('thresholds', m).set(sink.seeds.subarray(0, m));
     const plan = this.scanPlan(m, biasRegion);
-    return { plan, local: { thresholds: memory.ptr('thresholds'), scratch: memory.ptr('scratch'), decoded: this.decodeBlock() } };
+    const local = { thresholds: memory.ptr('thresholds'), scratch: memory.ptr('scratch'), decoded: this.decodeBlock() };
+    const thresholds = memory.f32('thresholds', m);
+    if (seed) probeSeeds(this.set.kernels, plan, sink, { firstPanel: 0, panels: this.#panels, firstQuery: 0, queries: m, ...local }, this.#panels, pool, thresholds);
+    else thresholds.fill(-Infinity);
+    return { plan, local };
   }
 
-  /**
-   * Scores the queries against a few panels spread over the index (`probe` scans them with the
-   * kind's kernel into a separate collector) and seeds each query's threshold just below its
-   * pool-th best probe score: the real scan then starts with a threshold that every vector it
-   * must keep beats, instead of −∞. Kinds without a probe keep −∞.
-   */
-  protected seedThresholds(m: number, pool: number, biasRegion: string): void {
-    const panels = Math.ceil(this.count / PANEL);
-    const probes = Math.min(16, panels);
-    if (probes * PANEL < 2 * pool || panels < 64) return;
-    const probe = new TopKCollector(m, pool);
-    this.sink.collector = probe;
-    this.set.memory.f32('thresholds', m).fill(-Infinity);
-    for (let i = 0; i < probes; i++) this.probe(m, Math.floor((i * panels) / probes), biasRegion);
-    for (let q = 0; q < m; q++) {
-      const kth = probe.threshold(q);
-      // Just below the pool-th probe score, so that vector itself still enters (the kernels keep only keys > threshold).
-      if (kth > -Infinity) this.sink.seeds[q] = Math.fround(kth - Math.max(Math.abs(kth) * 2 ** -20, 1e-30));
-    }
+  get #panels(): number {
+    return Math.ceil(this.count / PANEL);
   }
-
-  /** Scans one panel for every query (no bound), into the current collector. Kinds that seed override it. */
-  protected probe(_m: number, _panel: number, _biasRegion: string): void {}
 
   // ---- mutation -------------------------------------------------------------------------------
 
@@ -285,23 +280,37 @@ export abstract class FlatIndexBase implements VectorIndex {
   #searchOn(queries: ArrayLike<number>, m: number, options: SearchOptions): SearchHit[][] {
     const begun = this.#begin(queries, m, options);
     if (Array.isArray(begun)) return begun;
-    const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion);
-    executeScan(this.set.kernels, plan, { firstPanel: 0, panels: Math.ceil(this.count / PANEL), firstQuery: 0, queries: m, ...local });
-    return this.#finish(queries, m, begun.k);
+    const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion, true);
+    executeScan(this.set.kernels, plan, { firstPanel: 0, panels: this.#panels, firstQuery: 0, queries: m, ...local });
+    const results: SearchHit[][] = new Array(m);
+    this.#finish(results, queries, 0, m, begun.k);
+    return results;
   }
 
+  /**
+   * Fewer queries than threads split the index's rows, which pays only past a size (see
+   * splitRowsFrom); below it the search runs on the calling thread. A batch splits its queries:
+   * each thread seeds and scans its own, and this thread rescores its share while the workers scan.
+   */
   async #searchParallel(queries: ArrayLike<number>, m: number, options: SearchOptions): Promise<SearchHit[][]> {
-    if (this.threads < 2) return this.#searchOn(queries, m, options);
+    const splitQueries = m >= this.threads;
+    if (this.threads < 2 || (!splitQueries && this.count * this.dim < this.#splitRowsFrom)) return this.#searchOn(queries, m, options);
     const begun = this.#begin(queries, m, options);
     if (Array.isArray(begun)) return begun;
-    const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion);
+    const { plan, local } = this.#prepareScan(m, begun.pool, begun.biasRegion, !splitQueries);
+    const results: SearchHit[][] = new Array(m);
     this.#busy = true;
     try {
-      await parallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels: Math.ceil(this.count / PANEL), m, keep: begun.pool, local, count: this.count });
+      const scan = startParallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels: this.#panels, m, keep: begun.pool, local, count: this.count });
+      const { firstQuery, queries: settled } = scan.settled;
+      this.#finish(results, queries, firstQuery, settled, begun.k);
+      await scan.merged;
+      this.#finish(results, queries, 0, firstQuery, begun.k);
+      this.#finish(results, queries, firstQuery + settled, m - firstQuery - settled, begun.k);
     } finally {
       this.#busy = false;
     }
-    return this.#finish(queries, m, begun.k);
+    return results;
   }
 
   /** Checks the options, masks the filter and prepares the queries; the answer itself when there is nothing to scan. */
@@ -323,15 +332,13 @@ export abstract class FlatIndexBase implements VectorIndex {
     return { k, pool, biasRegion };
   }
 
-  /** Scores each query's kept candidates exactly. */
-  #finish(queries: ArrayLike<number>, m: number, k: number): SearchHit[][] {
-    const results: SearchHit[][] = [];
+  /** Scores the kept candidates of queries [first, first + count) exactly, into `results`. */
+  #finish(results: SearchHit[][], queries: ArrayLike<number>, first: number, count: number, k: number): void {
     const q = new Float32Array(this.dim);
-    for (let i = 0; i < m; i++) {
+    for (let i = first; i < first + count; i++) {
       storedVector(this.metric, queries, i * this.dim, this.dim, q);
-      results.push(this.#table.rescore(q, this.collector.sorted(i).slots, this.#read).slice(0, k));
+      results[i] = this.#table.rescore(q, this.collector.sorted(i).slots, this.#read).slice(0, k);
     }
-    return results;
   }
 
   /** Per-kind query preparation after the f32 queries are in place (quantized query codes, tail norms). */

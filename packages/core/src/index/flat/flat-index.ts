@@ -3,7 +3,7 @@ import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
-import { forEachQueryBlock, type ScanPlan } from './scan-plan.js';
+import type { ScanPlan } from './scan-plan.js';
 import { upperF32, writeQueryTails } from './tail-norms.js';
 import { kdOrder } from './kd-order.js';
 
@@ -141,17 +141,6 @@ export class FlatIndex extends FlatIndexBase {
   /** The queries' tail norms past each stage, [query][stage]. */
   protected override prepareQueries(m: number): void {
     writeQueryTails(this.set.memory, this.set.stages, m, this.dim);
-  }
-
-  protected override probe(m: number, panel: number, biasRegion: string): void {
-    const memory = this.set.memory;
-    const k = this.set.kernels;
-    const at = memory.ptr('panels') + panel * this.dim * PANEL * 4;
-    const bias = memory.ptr(biasRegion) + panel * 32;
-    const queries = memory.ptr('queries');
-    const thresholds = memory.ptr('thresholds');
-    const scratch = memory.ptr('scratch');
-    forEachQueryBlock(0, m, (q0, size) => (size === 1 ? k.scan_f32_q1 : k.scan_f32_qb)(at, 1, panel, queries + q0 * this.dim * 4, q0, bias, thresholds + q0 * 4, scratch));
   }
 
   protected scanPlan(_m: number, biasRegion: string): ScanPlan {

@@ -1,3 +1,4 @@
+import { probeSeeds } from '../flat/probe-seeds.js';
 import { executeScan } from '../flat/scan-plan.js';
 import { instantiateSearchKernels, type SearchKernelExports } from '../simd/search-kernels.js';
 import { ScanSink } from './scan-sink.js';
@@ -13,8 +14,9 @@ const CACHED = 8;
 
 /**
  * The worker side of a parallel flat search: instantiates the index's kernels over its shared
- * memory (once per memory), scans the task's slice into a collector of its own, and returns the
- * kept candidates per query. Runs in any thread that has WebAssembly and shared memory.
+ * memory (once per memory), seeds its queries' thresholds when the caller did not, scans the
+ * task's slice into a collector of its own, and returns the kept candidates per query.
+ * Runs in any thread that has WebAssembly and shared memory.
  */
 export class ScanTaskRunner {
   readonly #instances = new Map<string, Promise<Instance>>();
@@ -24,9 +26,13 @@ export class ScanTaskRunner {
     const { slice, pool } = task;
     const m = slice.firstQuery + slice.queries;
     sink.collector.reset(m, pool);
-    sink.seeds = task.seeds;
     sink.count = task.count;
     sink.scores = new Float32Array(task.memory.buffer, slice.scratch, 8);
+    if (task.seeds) sink.seeds = task.seeds;
+    else {
+      sink.seeds = new Float32Array(m).fill(-Infinity);
+      probeSeeds(kernels, task.plan, sink, slice, task.panels, pool, new Float32Array(task.memory.buffer, slice.thresholds, m));
+    }
     executeScan(kernels, task.plan, slice);
     const offsets = new Int32Array(slice.queries + 1);
     for (let i = 0; i < slice.queries; i++) offsets[i + 1] = offsets[i]! + sink.collector.count(slice.firstQuery + i);

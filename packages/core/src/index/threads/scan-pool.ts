@@ -15,8 +15,13 @@ export interface ScanTask {
   readonly count: number;
   /** Candidates kept per query. */
   readonly pool: number;
-  /** Seeds of every query of the search (see ScanSink); the slice's thresholds already hold them. */
-  readonly seeds: Float32Array;
+  /**
+   * Seeds of every query of the search (see ScanSink) when the rows split: the slice's thresholds
+   * already hold them. Null when the queries split: the worker seeds its own (probeSeeds).
+   */
+  readonly seeds: Float32Array | null;
+  /** Panels in the whole index (where the probe spreads). */
+  readonly panels: number;
 }
 
 /** The kept candidates of a slice's queries, best first: query i's are [offsets[i], offsets[i + 1]). */

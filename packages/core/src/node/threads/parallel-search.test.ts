@@ -35,8 +35,9 @@ const kinds: IndexKind[] = ['flat', 'flat-f16', 'flat-int8'];
 const metrics: VectorMetric[] = ['dot', 'cosine', 'l2'];
 const filters: (MetadataFilter | undefined)[] = [undefined, { group: { in: ['a', 'c'] } }, { rank: { lt: 2 } }];
 
-async function filled(kind: IndexKind, metric: VectorMetric, pool?: ScanPool): Promise<FlatIndexBase> {
-  const index = (await createIndex({ kind, dim: DIM, metric, ...(pool ? { pool } : {}) })) as unknown as FlatIndexBase;
+// splitRowsFrom 0: single queries split this small index's rows too, so that path is what runs.
+async function filled(kind: IndexKind, metric: VectorMetric, pool?: ScanPool, splitRowsFrom = 0): Promise<FlatIndexBase> {
+  const index = (await createIndex({ kind, dim: DIM, metric, splitRowsFrom, ...(pool ? { pool } : {}) })) as unknown as FlatIndexBase;
   index.addBatch(ids, vectors, metadata);
   for (const id of [ids[5]!, ids[900]!, ids[rows - 1]!]) index.delete(id); // moved slots
   return index;
@@ -111,6 +112,19 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
     expect(many.has(1)).toBe(true);
   });
 
+  it('a single query on an index below splitRowsFrom runs on the calling thread; a batch still splits', async () => {
+    const one = await filled('flat', 'dot');
+    const many = await filled('flat', 'dot', pools[0], rows * DIM + 1);
+    const query = queries.subarray(DIM, 2 * DIM);
+    const single = many.searchParallel(query, { k: K });
+    many.add(3, query); // accepted: no worker holds the memory
+    expect(await single).toEqual(one.search(query, { k: K }));
+    one.add(3, query);
+    const batch = many.searchBatchParallel(queries, { k: K });
+    expect(() => many.add(4, query)).toThrow(IndexError); // the workers hold it
+    expect(await batch).toEqual(one.searchBatch(queries, { k: K }));
+  });
+
   it('parallel searches started together run one after another, each with its own hits', async () => {
     const one = await filled('flat', 'cosine');
     const many = await filled('flat', 'cosine', pools[0]);
@@ -158,6 +172,19 @@ describe('scan shares', () => {
     expect(scanShares(4, 2, 1)).toEqual([
       { firstPanel: 0, panels: 1, firstQuery: 0, queries: 1 },
       { firstPanel: 1, panels: 1, firstQuery: 0, queries: 1 },
+    ]);
+  });
+
+  it('give the calling thread a lighter share of a batch when weighted (it rescores every query after)', () => {
+    expect(scanShares(2, 100, 1000, 0.9)).toEqual([
+      { firstPanel: 0, panels: 100, firstQuery: 0, queries: 472 },
+      { firstPanel: 0, panels: 100, firstQuery: 472, queries: 528 },
+    ]);
+    // Every query is in exactly one share, on block boundaries.
+    const shares = scanShares(3, 100, 11, 0.9);
+    expect(shares.map((s) => [s.firstQuery, s.queries])).toEqual([
+      [0, 4],
+      [4, 7],
     ]);
   });
 
