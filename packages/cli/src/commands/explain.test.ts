@@ -69,6 +69,14 @@ describe('cvf explain', () => {
     expect(c.superpixels!.attributions).not.toEqual(a.superpixels!.attributions);
   });
 
+  it('gradcam and ig refuse a model without a convolutional network, naming the methods that work for it', async () => {
+    for (const method of ['gradcam', 'ig']) {
+      const refused = await runCli('explain', bundle, square, '--device', 'cpu', '--json', '--method', method);
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stdout).toMatch(/extractor is hog: use occlusion, lime or shap/);
+    }
+  });
+
   it('explains another class when asked by label, and refuses an unknown one naming the classes', async () => {
     const result = await explain('--method', 'occlusion', '--class', 'hbars');
     expect(result.class.label).toBe('hbars');

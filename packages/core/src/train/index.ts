@@ -31,6 +31,9 @@ export {
 } from './head.js';
 export { backwardHead } from './head-backward.js';
 export { loadHead, saveHead } from './head-file.js';
+export { exportImportedNetwork, importOnnxModel, type ImportedNetwork, type OnnxImportOptions } from './import/onnx-import.js';
+export { ImportedGraph, type GraphBlock } from './import/imported-graph.js';
+export { onnxFloatInitializers } from './import/onnx-model-reader.js';
 export { forwardHead, headLogits, type ForwardCache, type ForwardOptions } from './head-forward.js';
 export { knnPredict, knnVoteOfHits, neighbourLabelsOf, type KnnOptions, type KnnPrediction, type KnnWeighting } from './knn.js';
 export { exportHeadToOnnx, type HeadExportOptions } from './onnx-export.js';

@@ -18,17 +18,37 @@ export interface SaliencyRun {
 }
 
 /**
- * Grad-CAM and Integrated Gradients of a `cnn` network from the exact gradients of its class
- * score (the logit: before the softmax, as both papers explain it), computed by one ONNX Runtime
- * graph (cnn-saliency-graph.ts) over the trained values.
+ * A network that answers the exact gradients of a class score (the logit: before the softmax, as
+ * both papers explain it) with respect to its last feature maps and its input: what Grad-CAM and
+ * Integrated Gradients need from it.
  */
-export class CnnSaliencySession {
+export interface SaliencyNetwork {
+  /** The preprocessed input it takes: [channels, height, width]. */
+  readonly inputShape: readonly [number, number, number];
+  readonly classes: number;
+  /** `n` images [n, C, H, W] (preprocessed), each row's score the logit of `classIndex`. */
+  run(images: Float32Array, n: number, classIndex: number): Promise<SaliencyRun>;
+}
+
+/**
+ * Grad-CAM and Integrated Gradients of a `cnn` network from one ONNX Runtime graph
+ * (cnn-saliency-graph.ts) over the trained values.
+ */
+export class CnnSaliencySession implements SaliencyNetwork {
   readonly spec: CnnSpec;
   readonly #session: OnnxSession;
 
   private constructor(spec: CnnSpec, session: OnnxSession) {
     this.spec = spec;
     this.#session = session;
+  }
+
+  get inputShape(): readonly [number, number, number] {
+    return [this.spec.inputChannels, this.spec.height, this.spec.width];
+  }
+
+  get classes(): number {
+    return this.spec.classes;
   }
 
   static async create(runtime: OnnxRuntime, spec: CnnSpec, values: CnnValues): Promise<CnnSaliencySession> {
@@ -58,19 +78,19 @@ export class CnnSaliencySession {
   release(): Promise<void> {
     return this.#session.release();
   }
+}
 
-  /** The explained class: the given one (checked) or the top logit of `image`. */
-  async classOf(image: Float32Array, classIndex: number | undefined): Promise<{ classIndex: number; score: number }> {
-    const { logits } = await this.run(image, 1, 0);
-    if (classIndex === undefined) {
-      const top = logits.reduce((best, v, i) => (v > logits[best]! ? i : best), 0);
-      return { classIndex: top, score: logits[top]! };
-    }
-    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= this.spec.classes) {
-      throw new EvalError('EVAL_OPTION_INVALID', `classIndex is ${classIndex}; the network has ${this.spec.classes} classes, expected 0..${this.spec.classes - 1}`);
-    }
-    return { classIndex, score: logits[classIndex]! };
+/** The explained class: the given one (checked) or the top logit of `image`. */
+export async function explainedClass(network: SaliencyNetwork, image: Float32Array, classIndex: number | undefined): Promise<{ classIndex: number; score: number }> {
+  const { logits } = await network.run(image, 1, 0);
+  if (classIndex === undefined) {
+    const top = logits.reduce((best, v, i) => (v > logits[best]! ? i : best), 0);
+    return { classIndex: top, score: logits[top]! };
   }
+  if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= network.classes) {
+    throw new EvalError('EVAL_OPTION_INVALID', `classIndex is ${classIndex}; the network has ${network.classes} classes, expected 0..${network.classes - 1}`);
+  }
+  return { classIndex, score: logits[classIndex]! };
 }
 
 /** A Grad-CAM map: at the image's resolution, and the coarse one at the activations' resolution. */
@@ -85,9 +105,9 @@ export interface GradCamMap extends SaliencyMap {
  * α_c = mean over positions of dS/dA_c, upsampled bilinearly to the image (half-pixel centres,
  * PyTorch's `interpolate(mode='bilinear', align_corners=False)`). `image` is one preprocessed [C, H, W].
  */
-export async function gradCam(session: CnnSaliencySession, image: Float32Array, classIndex?: number): Promise<GradCamMap> {
-  const { height, width } = session.spec;
-  const chosen = await session.classOf(image, classIndex);
+export async function gradCam(session: SaliencyNetwork, image: Float32Array, classIndex?: number): Promise<GradCamMap> {
+  const [, height, width] = session.inputShape;
+  const chosen = await explainedClass(session, image, classIndex);
   const run = await session.run(image, 1, chosen.classIndex);
   const [channels, h, w] = run.activationShape;
   const area = h * w;
@@ -132,8 +152,8 @@ export interface IntegratedGradientsMap extends SaliencyMap {
  * Integrated Gradients (Sundararajan et al. 2017) by the right Riemann sum over `steps` points of
  * the straight path from the baseline to the image, all scored in one batched run.
  */
-export async function integratedGradients(session: CnnSaliencySession, image: Float32Array, options: IntegratedGradientsOptions = {}): Promise<IntegratedGradientsMap> {
-  const { inputChannels, height, width } = session.spec;
+export async function integratedGradients(session: SaliencyNetwork, image: Float32Array, options: IntegratedGradientsOptions = {}): Promise<IntegratedGradientsMap> {
+  const [inputChannels, height, width] = session.inputShape;
   const size = inputChannels * height * width;
   const steps = options.steps ?? 32;
   checkInteger('integratedGradients: steps', steps, 1);
@@ -141,7 +161,7 @@ export async function integratedGradients(session: CnnSaliencySession, image: Fl
   if (image.length !== size || baseline.length !== size) {
     throw new EvalError('EVAL_LENGTH_MISMATCH', `integratedGradients: the image has ${image.length} values and the baseline ${baseline.length}; the network takes ${inputChannels}×${height}×${width} = ${size}`);
   }
-  const chosen = await session.classOf(image, options.classIndex);
+  const chosen = await explainedClass(session, image, options.classIndex);
   const path = new Float32Array(steps * size);
   for (let k = 0; k < steps; k++) {
     const t = (k + 1) / steps;

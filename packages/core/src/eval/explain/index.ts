@@ -4,3 +4,7 @@ export { limeMap, type LimeExplanation, type LimeOptions } from './lime.js';
 export { kernelShapMap, shapleyKernelWeight, type KernelShapExplanation } from './kernel-shap.js';
 export { cnnSaliencyModel, SALIENCY_TENSORS } from './cnn-saliency-graph.js';
 export { CnnSaliencySession, gradCam, integratedGradients, type GradCamMap, type IntegratedGradientsMap, type IntegratedGradientsOptions, type SaliencyRun } from './cnn-saliency.js';
+export { explainedClass, type SaliencyNetwork } from './cnn-saliency.js';
+export { TapeSaliencyNetwork } from './cnn-saliency-tape.js';
+export { bundleSaliencyNetwork, GRADIENT_METHODS } from './cnn-saliency-bundle.js';
+export { explainByGradients, type GradientExplanation, type GradientExplanationOptions, type GradientMethod } from './cnn-saliency-explain.js';

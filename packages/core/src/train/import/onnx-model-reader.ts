@@ -104,3 +104,9 @@ export function stringAttribute(node: ReadNode, name: string, fallback: string):
   const a = node.attributes.get(name);
   return a?.s ? new TextDecoder().decode(a.s) : fallback;
 }
+
+/** Every float32 initializer of a model by name (a trained network's values, as its export holds them). */
+export function onnxFloatInitializers(bytes: Uint8Array): Map<string, Float32Array> {
+  const proto = onnx.ModelProto.decode(bytes);
+  return new Map((proto.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT).map((t) => [t.name ?? '', floatsOf(t)]));
+}
