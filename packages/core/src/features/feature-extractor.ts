@@ -1,7 +1,7 @@
 import type { Tensor } from '../compute/tensor.js';
 
-export type FeatureExtractorKind = 'pixels' | 'hog' | 'onnx' | 'orb';
-export const FEATURE_EXTRACTOR_KINDS: readonly FeatureExtractorKind[] = ['pixels', 'hog', 'onnx', 'orb'];
+export type FeatureExtractorKind = 'pixels' | 'hog' | 'onnx' | 'orb' | 'sift';
+export const FEATURE_EXTRACTOR_KINDS: readonly FeatureExtractorKind[] = ['pixels', 'hog', 'onnx', 'orb', 'sift'];
 
 /**
  * The component contract of a feature extractor: `fit` on training data (a no-op for fixed

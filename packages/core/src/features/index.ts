@@ -7,3 +7,5 @@ export * from './onnx/index.js';
 export * from './orb/index.js';
 export * from './pca/index.js';
 export * from './pixels/index.js';
+export * from './sift/index.js';
+export * from './vlad/index.js';

@@ -7,6 +7,7 @@ import { HogExtractor } from './hog/hog-extractor.js';
 import { OnnxEmbedder } from './onnx/onnx-embedder.js';
 import { OrbExtractor } from './orb/orb-extractor.js';
 import { PixelsExtractor } from './pixels/pixels-extractor.js';
+import { SiftExtractor } from './sift/sift-extractor.js';
 
 /** Loads any saved feature extractor, by the kind its state names. `runtime` is needed for `onnx`. */
 export async function loadFeatureExtractor(bytes: Uint8Array, context: { device: Device; runtime?: OnnxRuntime }): Promise<FeatureExtractor> {
@@ -18,6 +19,8 @@ export async function loadFeatureExtractor(bytes: Uint8Array, context: { device:
       return HogExtractor.load(bytes, context.device);
     case 'orb':
       return OrbExtractor.load(bytes, context.device);
+    case 'sift':
+      return SiftExtractor.load(bytes, context.device);
     case 'onnx':
       if (!context.runtime) throw new FeatureError('FEATURE_OPTION_INVALID', 'loading an onnx feature extractor needs an ONNX runtime (context.runtime)');
       return OnnxEmbedder.load(bytes, { device: context.device, runtime: context.runtime });

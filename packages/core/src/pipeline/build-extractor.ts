@@ -8,6 +8,7 @@ import { HogExtractor } from '../features/hog/hog-extractor.js';
 import { OnnxEmbedder } from '../features/onnx/onnx-embedder.js';
 import { OrbExtractor } from '../features/orb/orb-extractor.js';
 import { PixelsExtractor } from '../features/pixels/pixels-extractor.js';
+import { SiftExtractor } from '../features/sift/sift-extractor.js';
 import type { OnnxRuntime } from '../onnx/session.js';
 
 /** The extractor the `features` section describes. Pixels arrive normalized by `preprocess`. */
@@ -25,6 +26,8 @@ export async function buildExtractor(
       );
     case 'orb':
       return new OrbExtractor({ ...features.orb }, context.device);
+    case 'sift':
+      return new SiftExtractor({ ...features.sift }, context.device);
     case 'onnx': {
       if (!context.onnxRuntime) throw new PipelineError('PIPELINE_UNSUPPORTED', 'features.kind onnx needs an ONNX runtime, and none was given to this run');
       const model = await context.files.readFile(resolvePath(context.baseDir, features.onnx.model));

@@ -16,7 +16,7 @@ describe('docAt', () => {
     expect(docAt(pipelineConfigSchema, ['features'], { features: { kind: 'hog' } })?.keys).toEqual(['kind', 'hog']);
     expect(docAt(pipelineConfigSchema, ['features', 'hog', 'cellSize'], { features: { kind: 'hog' } })).toMatchObject({ defaultText: '8' });
     expect(docAt(pipelineConfigSchema, ['features'], {})?.keys).toEqual(['kind']);
-    expect(docAt(pipelineConfigSchema, ['features', 'kind'], {})?.values).toEqual(['pixels', 'hog', 'onnx', 'orb']);
+    expect(docAt(pipelineConfigSchema, ['features', 'kind'], {})?.values).toEqual(['pixels', 'hog', 'onnx', 'orb', 'sift']);
   });
 
   it('is undefined for a key the schema does not have', () => {

@@ -17,6 +17,7 @@ import { conv2dBackwardInputCases } from './conv2d-backward-input/conv2d-backwar
 import { conv2dBackwardWeightCases } from './conv2d-backward-weight/conv2d-backward-weight.cases.js';
 import { covarianceCases } from './covariance/covariance.cases.js';
 import { dropoutCases } from './dropout/dropout.cases.js';
+import { gaussianBlurCases } from './gaussian-blur/gaussian-blur.cases.js';
 import { gatherRowsCases } from './gather-rows/gather-rows.cases.js';
 import { globalAveragePoolCases } from './global-average-pool/global-average-pool.cases.js';
 import { globalAveragePoolBackwardCases } from './global-average-pool-backward/global-average-pool-backward.cases.js';
@@ -37,6 +38,8 @@ import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js'
 import { resizeNearestCases } from './resize-nearest/resize-nearest.cases.js';
 import { scaleCases } from './scale/scale.cases.js';
 import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
+import { siftDogCases } from './sift-dog/sift-dog.cases.js';
+import { siftExtremaCases } from './sift-extrema/sift-extrema.cases.js';
 import { similarityTopKCases } from './similarity-top-k/similarity-top-k.cases.js';
 import { softmaxCases } from './softmax/softmax.cases.js';
 import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
@@ -72,6 +75,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   covarianceCases,
   dropoutCases,
   gatherRowsCases,
+  gaussianBlurCases,
   globalAveragePoolBackwardCases,
   globalAveragePoolCases,
   gramCases,
@@ -91,6 +95,8 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   resizeNearestCases,
   scaleCases,
   sgdUpdateCases,
+  siftDogCases,
+  siftExtremaCases,
   similarityTopKCases,
   softmaxCases,
   softmaxCrossEntropyCases,

@@ -18,6 +18,7 @@ export { conv2d, type Conv2dAttrs } from './conv2d/conv2d.js';
 export { covariance, type CovarianceAttrs } from './covariance/covariance.js';
 export { dropout, type DropoutAttrs } from './dropout/dropout.js';
 export { gatherRows } from './gather-rows/gather-rows.js';
+export { gaussianBlur, type GaussianBlurAttrs } from './gaussian-blur/gaussian-blur.js';
 export { gram } from './gram/gram.js';
 export { hog } from './hog/hog.js';
 export { matmul, type MatmulAttrs, type MatmulDims } from './matmul/matmul.js';
@@ -29,6 +30,8 @@ export { resizeBilinear, type CoordinateTransform, type ResizeBilinearAttrs } fr
 export { resizeNearestKernel } from './resize-nearest/resize-nearest.js';
 export { scale, type ScaleAttrs } from './scale/scale.js';
 export { sgdUpdate, type SgdUpdateAttrs } from './sgd-update/sgd-update.js';
+export { siftDog } from './sift-dog/sift-dog.js';
+export { siftExtrema, type SiftExtremaAttrs } from './sift-extrema/sift-extrema.js';
 export { similarityTopK, type SimilarityTopKAttrs } from './similarity-top-k/similarity-top-k.js';
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyAttrs } from './softmax-cross-entropy/softmax-cross-entropy.js';
 export { softmax, type SoftmaxAttrs } from './softmax/softmax.js';

@@ -45,7 +45,25 @@ const orbFeatures = z.strictObject({
     .describe('ORB bag-of-visual-words options; keypoints keep 16 pixels from the border, so images need a side of at least 40'),
 });
 
+const siftFeatures = z.strictObject({
+  kind: z.literal('sift').describe('SIFT descriptors (DoG keypoints, 128-d gradient histograms, OpenCV layout) pooled over a k-means codebook fitted on the training images'),
+  sift: z
+    .strictObject({
+      keypoints: z.int().min(1).max(5000).default(200).describe('most keypoints per image, the best by DoG contrast'),
+      octaveLayers: z.int().min(1).max(8).default(3).describe('scale levels searched per octave'),
+      contrastThreshold: z.number().min(0).default(0.04).describe('minimum DoG contrast (0..1 scale, divided among the layers); lower finds more keypoints'),
+      edgeThreshold: z.number().positive().default(10).describe('largest principal-curvature ratio kept; lower drops more edge-like points'),
+      sigma: z.number().positive().default(1.6).describe("blur of each octave's first level"),
+      upsample: z.boolean().default(true).describe('double the image before the first octave (finds small keypoints, as OpenCV does)'),
+      words: z.int().min(2).max(4096).default(32).describe('visual words in the codebook'),
+      pooling: z.enum(['bovw', 'vlad']).default('vlad').describe('bovw: L1 histogram of words (length words); vlad: power- and L2-normalised residuals per word (length words × 128)'),
+      seed: z.int().min(0).default(1).describe("seed of the codebook's k-means++ start"),
+    })
+    .prefault({})
+    .describe('SIFT options (defaults as OpenCV cv2.SIFT_create, 200 keypoints)'),
+});
+
 export const featuresSchema = z
-  .discriminatedUnion('kind', [pixelsFeatures, hogFeatures, onnxFeatures, orbFeatures])
+  .discriminatedUnion('kind', [pixelsFeatures, hogFeatures, onnxFeatures, orbFeatures, siftFeatures])
   .prefault({ kind: 'pixels' })
-  .describe('feature extractor: raw pixels, HOG, a frozen ONNX embedder, or a bag of ORB visual words');
+  .describe('feature extractor: raw pixels, HOG, a frozen ONNX embedder, or ORB or SIFT local features pooled by visual words or VLAD');

@@ -37,15 +37,16 @@ export class SyntheticScene {
   }
 
   /**
-   * The scene seen through a rotation by `angle` about (cx, cy) then a shift: pixel p of the
-   * result shows the plane at R⁻¹(p − c − shift) + c, supersampled 4×4 and rounded to 8 bits.
+   * The scene seen through a rotation by `angle` and a zoom by `scale` about (cx, cy), then a shift:
+   * pixel p of the result shows the plane at R⁻¹(p − c − shift)/scale + c, supersampled 4×4 and
+   * rounded to 8 bits.
    * Corner pixels (0, 0) and (1, 0) are set to 0 and 255 so every view spans the full 8-bit range.
    */
-  render(size: number, angle: number, shift: readonly [number, number]): Uint8Array {
+  render(size: number, angle: number, shift: readonly [number, number], scale = 1): Uint8Array {
     const out = new Uint8Array(size * size);
     const c = size / 2;
-    const cos = Math.cos(angle);
-    const sin = Math.sin(angle);
+    const cos = Math.cos(angle) / scale;
+    const sin = Math.sin(angle) / scale;
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         let sum = 0;
@@ -65,10 +66,10 @@ export class SyntheticScene {
   }
 }
 
-/** Where a point of the unrotated view lands in the view `render(size, angle, shift)` gives. */
-export function viewPoint(size: number, angle: number, shift: readonly [number, number], x: number, y: number): [number, number] {
+/** Where a point of the unrotated view lands in the view `render(size, angle, shift, scale)` gives. */
+export function viewPoint(size: number, angle: number, shift: readonly [number, number], x: number, y: number, scale = 1): [number, number] {
   const c = size / 2;
-  const dx = x - c;
-  const dy = y - c;
+  const dx = (x - c) * scale;
+  const dy = (y - c) * scale;
   return [Math.cos(angle) * dx - Math.sin(angle) * dy + c + shift[0], Math.sin(angle) * dx + Math.cos(angle) * dy + c + shift[1]];
 }

@@ -1,0 +1,108 @@
+import type { Device } from '../../compute/device.js';
+import { formatShape } from '../../compute/shape.js';
+import { Tensor } from '../../compute/tensor.js';
+import { ShapeError } from '../../errors.js';
+import { describeKeypoint } from './descriptor.js';
+import { dominantOrientations, type LevelImage } from './orientation.js';
+import { refineExtremum, type OctavePoint } from './refine.js';
+import { buildScaleSpace, type Octave } from './scale-space.js';
+import { checkSiftOptions, SIFT_DESCRIPTOR_LENGTH, type SiftOptions } from './sift-options.js';
+
+/** A SIFT keypoint in the input image's pixels, in OpenCV's KeyPoint conventions. */
+export interface SiftKeypoint {
+  readonly x: number;
+  readonly y: number;
+  /** Diameter of the meaningful neighbourhood (2 × the keypoint's σ), input pixels. */
+  readonly size: number;
+  /** Orientation in degrees in [0, 360), clockwise in image coordinates (OpenCV's KeyPoint.angle). */
+  readonly angle: number;
+  /** |DoG| contrast at the refined extremum, 0..1 scale (ranking). */
+  readonly response: number;
+}
+
+export interface SiftFeatures {
+  readonly keypoints: readonly SiftKeypoint[];
+  /** [keypoints × 128], entries integers 0..255 (OpenCV's scale). */
+  readonly descriptors: Float32Array;
+}
+
+interface Oriented extends OctavePoint {
+  /** Orientation of the descriptor's grid: degrees, y up (360 − the keypoint's angle). */
+  readonly orientation: number;
+}
+
+/**
+ * SIFT (Lowe 2004, OpenCV 4.6's layout and defaults) of a batch of same-size grayscale images
+ * [n, H, W] on the 0..255 scale: the scale space and its extrema on the Device, then per image on
+ * the host (the keypoint lists are ragged) sub-pixel refinement, contrast and edge rejection,
+ * orientations, the best `keypoints` by response, and their 128-d descriptors.
+ */
+export async function siftFeatures(device: Device, images: Tensor, options: SiftOptions): Promise<SiftFeatures[]> {
+  checkSiftOptions(options);
+  if (images.shape.length !== 3) throw new ShapeError(`sift: images ${formatShape(images.shape)} must be grayscale images [n, height, width]`);
+  const n = images.shape[0]!;
+  const octaves = await buildScaleSpace(device, images.dtype === 'f32' ? images : device.upload(Tensor.cpu('f32', images.shape, await device.read(images))), options);
+  return Array.from({ length: n }, (_, image) => imageFeatures(octaves, image, options));
+}
+
+/** The keypoints and descriptors of image `image` of the batch's scale space. */
+export function imageFeatures(octaves: readonly Octave[], image: number, options: SiftOptions): SiftFeatures {
+  const found: Oriented[] = [];
+  for (const octave of octaves) {
+    const plane = octave.width * octave.height;
+    octave.marks.forEach((marks, l) => {
+      for (let p = image * plane; p < (image + 1) * plane; p++) {
+        if (marks[p] === 0) continue;
+        const local = p - image * plane;
+        const point = refineExtremum(octave, image, local % octave.width, Math.floor(local / octave.width), l + 1, options);
+        if (!point) continue;
+        const scale = octaveScale(point, options);
+        // OpenCV orients at the integer position the refinement ended on (the offset is under half a pixel).
+        for (const orientation of dominantOrientations(level(octave, image, point.layer), Math.round(point.x), Math.round(point.y), scale)) {
+          found.push({ ...point, orientation });
+        }
+      }
+    });
+  }
+  const kept = retainBest(removeDuplicates(found, options), options.keypoints);
+  const descriptors = new Float32Array(kept.length * SIFT_DESCRIPTOR_LENGTH);
+  kept.forEach((k, i) => describeKeypoint(level(octaves[k.octave]!, image, k.layer), k.x, k.y, k.orientation, octaveScale(k, options), descriptors, i * SIFT_DESCRIPTOR_LENGTH));
+  return { keypoints: kept.map((k) => toKeypoint(k, options)), descriptors };
+}
+
+/** The keypoint's σ in its octave's pixels. */
+function octaveScale(p: OctavePoint, options: SiftOptions): number {
+  return options.sigma * 2 ** ((p.layer + p.scaleOffset) / options.octaveLayers);
+}
+
+function level(octave: Octave, image: number, layer: number): LevelImage {
+  return { pixels: octave.gaussians[layer] as Float32Array, offset: image * octave.width * octave.height, width: octave.width, height: octave.height };
+}
+
+function toKeypoint(p: Oriented, options: SiftOptions): SiftKeypoint {
+  const factor = 2 ** p.octave * (options.upsample ? 0.5 : 1);
+  const angle = 360 - p.orientation;
+  return { x: p.x * factor, y: p.y * factor, size: octaveScale(p, options) * 2 * factor, angle: Math.abs(angle - 360) < 1.1920929e-7 ? 0 : angle, response: p.response };
+}
+
+/** Two extrema that refine to the same point, scale and orientation count once (OpenCV's removeDuplicatedSorted). */
+function removeDuplicates(points: Oriented[], options: SiftOptions): Oriented[] {
+  const seen = new Set<string>();
+  return points.filter((p) => {
+    const k = toKeypoint(p, options);
+    const key = `${k.x},${k.y},${k.size},${k.angle}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The `count` strongest by response, and any tied with the last of them (OpenCV's retainBest). */
+function retainBest(points: Oriented[], count: number): Oriented[] {
+  if (points.length <= count) return points;
+  const sorted = [...points].sort((a, b) => b.response - a.response);
+  const boundary = sorted[count - 1]!.response;
+  let end = count;
+  while (end < sorted.length && sorted[end]!.response >= boundary) end++;
+  return sorted.slice(0, end);
+}

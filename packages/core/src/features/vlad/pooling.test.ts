@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { fitFloatCodebook } from './float-codebook.js';
+import { floatWordHistogram, pooledLength, vladVector } from './pooling.js';
+
+describe('VLAD pooling', () => {
+  it('sums residuals per nearest word, then power- and L2-normalises', () => {
+    // Words (0, 0) and (10, 10); (1, 0) and (0, 3) are nearest the first, (11, 10) the second.
+    // Residual sums (1, 3) and (1, 0) → signed square roots (1, √3, 1, 0) → norm √5.
+    const out = new Float32Array(4);
+    vladVector(Float32Array.of(1, 0, 0, 3, 11, 10), Float32Array.of(0, 0, 10, 10), 2, out);
+    const r5 = Math.sqrt(5);
+    expect(Array.from(out)).toEqual([1 / r5, Math.sqrt(3) / r5, 1 / r5, 0].map(Math.fround));
+  });
+
+  it('keeps the sign of a negative residual and gives zeros for an image without descriptors', () => {
+    const out = new Float32Array(2);
+    vladVector(Float32Array.of(-4, 0), Float32Array.of(0, 0), 2, out);
+    expect(Array.from(out)).toEqual([-1, 0]);
+    vladVector(new Float32Array(0), Float32Array.of(0, 0), 2, out);
+    expect(Array.from(out)).toEqual([0, 0]);
+  });
+
+  it('has length words × dim (VLAD) or words (bag of words)', () => {
+    expect(pooledLength('vlad', 16, 128)).toBe(2048);
+    expect(pooledLength('bovw', 16, 128)).toBe(16);
+    const histogram = new Float32Array(2);
+    floatWordHistogram(Float32Array.of(1, 0, 0, 3, 11, 10), Float32Array.of(0, 0, 10, 10), 2, histogram);
+    expect(Array.from(histogram)).toEqual([2 / 3, 1 / 3].map(Math.fround));
+  });
+});
+
+describe('float k-means codebook', () => {
+  it('finds two well-separated clusters from a seeded start, the same for the same seed', () => {
+    const points = Float32Array.of(0, 0, 1, 0, 0, 1, 20, 20, 21, 20, 20, 21);
+    const a = fitFloatCodebook(points, 2, 2, { seed: 5, iterations: 10 });
+    const centres = [Array.from(a.subarray(0, 2)), Array.from(a.subarray(2, 4))].sort((p, q) => p[0]! - q[0]!);
+    expect(centres[0]![0]).toBeCloseTo(1 / 3, 5);
+    expect(centres[0]![1]).toBeCloseTo(1 / 3, 5);
+    expect(centres[1]![0]).toBeCloseTo(61 / 3, 4);
+    expect(fitFloatCodebook(points, 2, 2, { seed: 5, iterations: 10 })).toEqual(a);
+  });
+});
