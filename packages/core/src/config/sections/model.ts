@@ -43,7 +43,7 @@ const cnnBlock = z.discriminatedUnion('kind', [
 ]);
 
 const cnnHead = z.strictObject({
-  head: z.literal('cnn').describe('a convolutional network trained end to end on the preprocessed pixels (features.kind must be pixels); its pooled penultimate layer is the embedding'),
+  head: z.literal('cnn').describe("a convolutional network trained end to end on the preprocessed pixels (features.kind must be pixels) on the run's compute.device: ONNX Runtime step graphs on the CPU, the tape's kernels on WebGPU; its pooled penultimate layer is the embedding"),
   cnn: z
     .strictObject({
       blocks: z

@@ -1,5 +1,4 @@
 import type { Device } from '../../compute/device.js';
-import { CpuDevice } from '../../compute/cpu-device.js';
 import { Tensor } from '../../compute/tensor.js';
 import { PipelineError } from '../../errors.js';
 import { evaluateClassifier, scalarMetrics } from '../../eval/evaluate-classifier.js';
@@ -45,7 +44,8 @@ export function cnnSpecOf(config: StageRun['config'], classes: number): CnnSpec 
 
 /**
  * `model.head: cnn`: the network is trained on the preprocessed pixels of the train split (on the
- * CPU, one ONNX Runtime graph per step; augmentation drawn per batch), watched on val, with a
+ * run's Device: on the CPU one ONNX Runtime graph per step, on WebGPU the tape's kernels;
+ * augmentation drawn per batch on the Device), watched on val, with a
  * checkpoint per epoch; then exported to ONNX, and its embedding of every split — computed by the
  * exported graph itself, as serving will — takes the place of a frozen extractor's features for
  * PCA, the case index and evaluation.
@@ -70,15 +70,14 @@ export async function trainCnnStage(run: StageRun, { data }: TrainingData, class
 
   const watched = config.train.earlyStopping.metric;
   let epochLog: Promise<void> = Promise.resolve();
-  // The step graphs run in ONNX Runtime on the CPU, and the optimizer beside them on the host.
-  const host = device.backend === 'cpu' ? device : new CpuDevice();
-  const trainer = new CnnTrainer(host, env.onnxRuntime, spec, config.train);
+  // On the CPU the steps are ONNX Runtime graphs; on WebGPU the tape's kernels, with augmentation and optimizer there too.
+  const trainer = new CnnTrainer(device, env.onnxRuntime, spec, config.train);
   const result = await trainer.fit(
     { images: images.train.features, labels: images.train.labels },
     {
       ...(images.val.rows > 0 ? { validation: { images: images.val.features, labels: images.val.labels } } : {}),
       ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
-      ...(augmentationEnabled(config.augment) ? { augment: cnnBatchAugmentation(host, config.augment, config.train.seed, item) } : {}),
+      ...(augmentationEnabled(config.augment) ? { augment: cnnBatchAugmentation(device, config.augment, config.train.seed, item) } : {}),
       ...(config.model.cnn.threads > 0 ? { threads: config.model.cnn.threads } : {}),
       onProgress: (p) => {
         if (p.kind === 'epoch') {

@@ -12,9 +12,11 @@ import { shuffledRows } from '../trainer.js';
 import { validationMetrics } from '../validation-metrics.js';
 import { gatherBatch, inverseBatchWeight, type CnnImages } from './cnn-batches.js';
 import { decodeCnnCheckpoint, encodeCnnCheckpoint, type CnnCheckpoint } from './cnn-checkpoint.js';
-import { cnnLayout, initCnnValues, type CnnValues } from './cnn-parameters.js';
-import { CnnEvalSession, CnnStepSession, type CnnBatch } from './cnn-sessions.js';
+import { cnnLayout, initCnnValues } from './cnn-parameters.js';
+import type { CnnBatch } from './cnn-sessions.js';
 import { planCnn, type CnnSpec } from './cnn-spec.js';
+import { OrtCnnStepper, type CnnStepper } from './cnn-stepper.js';
+import { TapeCnnStepper } from './cnn-webgpu-stepper.js';
 
 export interface CnnFitOptions {
   /** Scored after every epoch (eval-mode BN); early stopping watches it. */
@@ -32,7 +34,7 @@ export interface CnnFitOptions {
   readonly signal?: AbortSignal;
   /** Per-batch augmentation (e.g. `cnnBatchAugmentation`), given the batch and the optimizer step. */
   readonly augment?: (batch: CnnBatch, step: number) => Promise<CnnBatch>;
-  /** ONNX Runtime intra-op threads (default: ORT's own). */
+  /** ONNX Runtime intra-op threads on the CPU (default: ORT's own). */
   readonly threads?: number;
 }
 
@@ -48,12 +50,14 @@ export interface CnnTrainResult {
 const BUILT_IN_METRICS: readonly string[] = ['loss', 'accuracy'];
 
 /**
- * Trains a CNN on the CPU: per step ONE ONNX Runtime run of the step graph (forward with BN on
- * batch statistics, weighted and label-smoothed cross-entropy, every gradient, the updated
- * running statistics), then the heads' optimizer (SGD/Adam/AdamW kernels, weight decay on the
- * conv and classifier weights, clipping) at the schedule's learning rate. Seeded shuffles, early
- * stopping on the validation split, a checkpoint per epoch and an exact resume — the heads'
- * Trainer's contract with images in place of features.
+ * Trains a CNN on its device. On the CPU, per step ONE ONNX Runtime run of the step graph (forward
+ * with BN on batch statistics, weighted and label-smoothed cross-entropy, every gradient, the
+ * updated running statistics); on WebGPU the same step through the tape's kernels, with the
+ * parameters and the optimizer's state kept on the GPU (cnn-webgpu-stepper.ts). Then the heads'
+ * optimizer (SGD/Adam/AdamW kernels, weight decay on the conv and classifier weights, clipping)
+ * at the schedule's learning rate. Same initialisation from the seed, seeded shuffles, early
+ * stopping on the validation split, a checkpoint per epoch and an exact resume on either device
+ * — the heads' Trainer's contract with images in place of features.
  */
 export class CnnTrainer {
   readonly device: Device;
@@ -62,7 +66,6 @@ export class CnnTrainer {
   readonly options: ResolvedTrainOptions;
 
   constructor(device: Device, runtime: OnnxRuntime, spec: CnnSpec, options: TrainOptions) {
-    if (device.backend !== 'cpu') throw new TrainError('TRAIN_INVALID_OPTIONS', 'the CNN trains on the CPU through ONNX Runtime: it needs a CPU device');
     planCnn(spec);
     this.device = device;
     this.runtime = runtime;
@@ -86,14 +89,12 @@ export class CnnTrainer {
     const totalSteps = options.epochs * batches;
     const classWeights = classWeightsFor(options.classWeights, train.labels, spec.classes, train.weights);
     const decay = layout.parameters.map(({ shape }) => shape.length >= 2);
-    const sessionOptions = fit.threads ? { threads: fit.threads } : {};
-    const step = await CnnStepSession.create(this.runtime, spec, options.labelSmoothing, sessionOptions);
-    const evaluator = fit.validation ? await CnnEvalSession.create(this.runtime, spec, sessionOptions) : null;
+    const stepper: CnnStepper =
+      device.backend === 'webgpu' ? new TapeCnnStepper(device, spec, options.labelSmoothing) : await OrtCnnStepper.create(device, this.runtime, spec, options.labelSmoothing, fit.threads ? { threads: fit.threads } : {});
 
-    const values = new Map(resumed ? resumed.values : initCnnValues(spec, options.seed));
-    let parameters: Tensor[] = layout.parameters.map(({ name, shape }) => Tensor.cpu('f32', shape, values.get(name)!));
+    let parameters = stepper.load(resumed ? resumed.values : initCnnValues(spec, options.seed));
     const optimizer = resumed
-      ? new Optimizer(device, options.optimizer, resumed.optimizerState.map((slots, i) => slots.map((data) => Tensor.cpu('f32', parameters[i]!.shape, data.slice()))), resumed.optimizerSteps)
+      ? new Optimizer(device, options.optimizer, resumed.optimizerState.map((slots, i) => slots.map((data) => device.upload(Tensor.cpu('f32', parameters[i]!.shape, data.slice())))), resumed.optimizerSteps)
       : Optimizer.create(device, options.optimizer, parameters);
     let epoch = resumed?.epoch ?? 0;
     let stopping: EarlyStoppingState = resumed?.earlyStopping ?? INITIAL_EARLY_STOPPING;
@@ -117,12 +118,10 @@ export class CnnTrainer {
           lr = learningRateAt(options.schedule, options.optimizer.lr, at, batches, options.epochs);
           const gathered = gatherBatch(train, size, order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
           const batch = fit.augment ? await fit.augment(gathered, at) : gathered;
-          const result = await step.run(values, batch, classWeights, inverseBatchWeight(batch, classWeights));
-          const gradients = layout.parameters.map(({ name, shape }) => Tensor.cpu('f32', shape, result.gradients.get(name)!));
+          const { gradients, rowLosses } = await stepper.step(parameters, batch, classWeights, inverseBatchWeight(batch, classWeights));
           parameters = await optimizer.step(parameters, gradients, { lr, maxNorm: options.gradientClip, decay });
-          layout.parameters.forEach(({ name }, i) => values.set(name, parameters[i]!.data as Float32Array));
-          for (const [name, data] of result.running) values.set(name, data);
-          const batchLoss = result.rowLosses.reduce((a, v) => a + v, 0);
+          for (const g of gradients) g.dispose();
+          const batchLoss = rowLosses.reduce((a, v) => a + v, 0);
           lossSum += batchLoss;
           stepsThisRun++;
           if (fit.onProgress && progressEvery > 0 && ((b + 1) % progressEvery === 0 || b + 1 === batches)) {
@@ -131,8 +130,8 @@ export class CnnTrainer {
         }
         let metrics: Record<string, number> = {};
         let improved = false;
-        if (fit.validation && evaluator) {
-          const probabilities = softmaxRows((await evaluator.forward(values, fit.validation.images)).logits, spec.classes);
+        if (fit.validation) {
+          const probabilities = softmaxRows(await stepper.logits(parameters, fit.validation.images), spec.classes);
           metrics = { ...validationMetrics(probabilities, fit.validation.labels, spec.classes), ...(fit.evaluate?.(probabilities, fit.validation.labels, spec.classes) ?? {}) };
         }
         if (watching) {
@@ -140,22 +139,23 @@ export class CnnTrainer {
           if (value === undefined) throw new TrainError('TRAIN_METRIC_UNAVAILABLE', `early stopping watches "${options.earlyStopping.metric}", but validation gives only: ${Object.keys(metrics).join(', ')}`);
           const observed = observeEpoch(options.earlyStopping, stopping, value, epoch);
           ({ state: stopping, improved, stop: stopped } = observed);
-          if (improved) best = copyValues(values);
+          if (improved) best = await stepper.values(parameters);
         }
         const record: EpochRecord = { epoch, trainLoss: lossSum / batches, lr, metrics, seconds: (performance.now() - epochStart) / 1000 };
         history.push(record);
         fit.onProgress?.({ kind: 'epoch', epoch, epochs: options.epochs, batch: batches, batches, step: optimizer.steps, totalSteps, lr, loss: record.trainLoss, metrics, elapsedMs: performance.now() - started, stepsThisRun });
         if (fit.onCheckpoint) {
-          const checkpoint: CnnCheckpoint = { spec, options, epoch, stopped, optimizerSteps: optimizer.steps, earlyStopping: stopping, history, values, optimizerState: optimizer.state.map((slots) => slots.map((t) => t.data as Float32Array)), best };
+          const optimizerState = await Promise.all(optimizer.state.map((slots) => Promise.all(slots.map(async (t) => (await device.read(t)) as Float32Array))));
+          const checkpoint: CnnCheckpoint = { spec, options, epoch, stopped, optimizerSteps: optimizer.steps, earlyStopping: stopping, history, values: await stepper.values(parameters), optimizerState, best };
           await fit.onCheckpoint(encodeCnnCheckpoint(checkpoint), { epoch, improved });
         }
       }
       const useBest = watching && best !== null;
-      return { values: useBest ? best! : copyValues(values), epochs: epoch, bestEpoch: useBest ? stopping.bestEpoch : epoch, stoppedEarly: stopped, history };
+      return { values: useBest ? best! : await stepper.values(parameters), epochs: epoch, bestEpoch: useBest ? stopping.bestEpoch : epoch, stoppedEarly: stopped, history };
     } finally {
       optimizer.dispose();
-      await step.release();
-      await evaluator?.release();
+      for (const p of parameters) p.dispose();
+      await stepper.release();
     }
   }
 
@@ -185,10 +185,6 @@ export function softmaxRows(logits: Float32Array, classes: number): Float32Array
     for (let c = 0; c < classes; c++) out[base + c]! /= sum;
   }
   return out;
-}
-
-function copyValues(values: CnnValues): Map<string, Float32Array> {
-  return new Map([...values].map(([name, data]) => [name, data.slice()]));
 }
 
 function checkImages(what: string, data: CnnImages, size: number, classes: number): number {

@@ -4,6 +4,6 @@ export { Conv2dLayer, type Conv2dLayerOptions } from './conv2d-layer.js';
 export { forwardContext, type ForwardContext, type Layer, type Parameter } from './layer.js';
 export { LinearLayer } from './linear-layer.js';
 export { AvgPoolLayer, GlobalAveragePoolLayer, MaxPoolLayer } from './pool-layers.js';
-export { ResidualBlock, type ResidualBlockOptions } from './residual-block.js';
+export { ResidualBlock, TORCHVISION_RESIDUAL_NAMES, type ResidualBlockOptions, type ResidualLayerNames } from './residual-block.js';
 export { Sequential } from './sequential.js';
 export { Tape, type BackwardResult, type ParameterGradients, type TapeStep } from './tape.js';
