@@ -11,7 +11,7 @@ import { SyntheticScene, viewPoint } from '../orb/synthetic-scene.js';
 import { siftFeatures } from './sift-features.js';
 import { SIFT_DEFAULTS, SIFT_DESCRIPTOR_LENGTH } from './sift-options.js';
 
-const SIZE = 160;
+const SIZE = 128;
 const KEYPOINTS = 300;
 /** Only points this far inside both views count: near the edge a point may be lost to the frame. */
 const MARGIN = 20;
@@ -20,7 +20,6 @@ const TOLERANCE = 2.5;
 const VIEWS: { angle: number; shift: [number, number]; scale: number }[] = [
   { angle: 0, shift: [5, -3], scale: 1 },
   { angle: Math.PI / 6, shift: [0, 0], scale: 1 },
-  { angle: Math.PI / 2, shift: [2, 4], scale: 1 },
   { angle: 0, shift: [0, 0], scale: 0.75 },
   { angle: Math.PI / 4, shift: [0, 0], scale: 1.3 },
 ];
@@ -95,7 +94,7 @@ function matchingRate(base: Detection, view: Detection, v: (typeof VIEWS)[number
 const opencvMissing = requireInCi("OpenCV 4.6 (Debian's python3-opencv)", pythonModules('cv2', 'numpy'));
 
 suite.skipIf(opencvMissing)('SIFT against OpenCV 4.6 on rotated, shifted and zoomed views of one scene', () => {
-  const scene = new SyntheticScene(11, SIZE, 45);
+  const scene = new SyntheticScene(11, SIZE, 30);
   const base = scene.render(SIZE, 0, [0, 0]);
   const views = VIEWS.map((v) => scene.render(SIZE, v.angle, v.shift, v.scale));
   const opencv = (): Detection[] => {
@@ -127,15 +126,24 @@ suite.skipIf(opencvMissing)('SIFT against OpenCV 4.6 on rotated, shifted and zoo
       matchOurs: matchingRate(ourBase!, ourViews[i]!, v),
       matchOpenCv: matchingRate(cvBase!, cvViews[i]!, v),
     }));
+    // The detector follows OpenCV's steps, so on the same image it finds the same points: nearly
+    // every OpenCV keypoint of the base view has one of ours within 0.05 px (float blur sums may
+    // differ in the last bits and move a borderline extremum).
+    const same = cvBase!.points.filter((p) => ourBase!.points.some((q) => Math.hypot(p[0] - q[0], p[1] - q[1]) < 0.05)).length / cvBase!.points.length;
+    console.log(`OpenCV keypoints of the base view found by ours within 0.05 px: ${same.toFixed(3)}`);
+    expect(same).toBeGreaterThan(0.9);
     console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(3))]))));
     expect(ourBase!.descriptors.length).toBe(ourBase!.points.length * SIFT_DESCRIPTOR_LENGTH);
-    expect(ourBase!.points.filter(inside).length).toBeGreaterThan(40);
-    expect(cvBase!.points.filter(inside).length).toBeGreaterThan(40);
+    expect(ourBase!.points.filter(inside).length).toBeGreaterThan(30);
+    expect(cvBase!.points.filter(inside).length).toBeGreaterThan(30);
     const mean = (key: 'repeatOurs' | 'repeatOpenCv' | 'matchOurs' | 'matchOpenCv') => rows.reduce((s, r) => s + r[key], 0) / rows.length;
     // Margins: ours may trail OpenCV's mean by at most 0.10 (repeatability) and 0.10 (matching rate),
     // and no single view may trail by more than 0.20.
     expect(mean('repeatOurs')).toBeGreaterThanOrEqual(mean('repeatOpenCv') - 0.1);
     expect(mean('matchOurs')).toBeGreaterThanOrEqual(mean('matchOpenCv') - 0.1);
+    // And an absolute floor: over half the keypoints repeat, and over 40 % match, across these views.
+    expect(mean('repeatOurs')).toBeGreaterThan(0.5);
+    expect(mean('matchOurs')).toBeGreaterThan(0.4);
     for (const r of rows) {
       expect(r.repeatOurs).toBeGreaterThanOrEqual(r.repeatOpenCv - 0.2);
       expect(r.matchOurs).toBeGreaterThanOrEqual(r.matchOpenCv - 0.2);
