@@ -75,7 +75,7 @@ export const tuneSchema = z
     strategy: z
       .enum(['grid', 'random', 'successive-halving'])
       .default('random')
-      .describe('grid: every combination of value lists; random: sample `trials` points; successive-halving: sample `trials` points, train them all `halving.minEpochs`, keep the best 1/eta on the validation metric and continue them, rung by rung, to `halving.maxEpochs`'),
+      .describe('grid: every combination of value lists; random: sample `trials` points; successive-halving: sample `trials` distinct points (fewer if the space has fewer), train them all `halving.minEpochs`, keep the best 1/eta on the validation metric and continue them, rung by rung, to `halving.maxEpochs`'),
     trials: z.int().positive().default(20).describe('random and successive-halving: number of trials'),
     halving: halvingSchema,
     metric: trackedMetric.default('loss'),

@@ -32,7 +32,7 @@ describe('successive halving rungs', () => {
   it('ranks trials that can win first, by the metric in its direction, ties in trial order', () => {
     const tune = (metric: string, extra = '') =>
       parsePipelineConfig(`version: 1\nname: t\ndata:\n  source: { kind: idx, images: a.gz, labels: b.gz }\ntune:\n  metric: ${metric}\n${extra}`, 'p.yaml').tune;
-    const trials = [
+    const trials: { id: string; validation: Record<string, number> }[] = [
       { id: 'a', validation: { accuracy: 0.7, loss: 0.9, sensitivity: 0.95 } },
       { id: 'b', validation: { accuracy: 0.9, loss: 0.4, sensitivity: 0.5 } },
       { id: 'c', validation: { loss: 0.3 } },

@@ -11,14 +11,29 @@ type SpaceValue = TuneConfig['space'][string];
 /** One trial's values, by space key. */
 export type Point = Record<string, unknown>;
 
-/** Every combination of the value lists (grid), or `trials` seeded samples (random, successive-halving). */
+/** Draws per wanted point before successive halving settles for fewer distinct points (a small space). */
+const DRAWS_PER_POINT = 100;
+
+/**
+ * Every combination of the value lists (grid), or `trials` seeded samples (random). Successive
+ * halving draws `trials` distinct samples — a repeated point would only race itself — or, when the
+ * space has fewer points, as many as it has.
+ */
 export function searchPoints(tune: TuneConfig, seed: number): Point[] {
   const entries = Object.entries(tune.space);
   if (tune.strategy === 'grid') {
     return entries.reduce<Point[]>((points, [path, values]) => points.flatMap((point) => (values as unknown[]).map((value) => ({ ...point, [path]: value }))), [{}]);
   }
   const rng = new Rng(seed);
-  return Array.from({ length: tune.trials }, () => Object.fromEntries(entries.map(([path, space]) => [path, sample(space, rng)])));
+  const draw = (): Point => Object.fromEntries(entries.map(([path, space]) => [path, sample(space, rng)]));
+  if (tune.strategy === 'random') return Array.from({ length: tune.trials }, draw);
+  const points = new Map<string, Point>();
+  for (let draws = 0; points.size < tune.trials && draws < tune.trials * DRAWS_PER_POINT; draws++) {
+    const point = draw();
+    const key = JSON.stringify(point);
+    if (!points.has(key)) points.set(key, point);
+  }
+  return [...points.values()];
 }
 
 function sample(space: SpaceValue, rng: Rng): unknown {
