@@ -14,15 +14,19 @@ export async function runInProcess(plan: BatchPlan, out: string, shards: readonl
   let done = 0;
   let skipped = 0;
   let images = 0;
+  let imageErrors = 0;
   const failures: FailedShard[] = [];
-  const progress = (): BatchProgress => ({ shards: shards.length, done, failed: failures.length, skipped, images, seconds: (Date.now() - started) / 1000 });
+  const progress = (): BatchProgress => ({ shards: shards.length, done, failed: failures.length, skipped, images, imageErrors, seconds: (Date.now() - started) / 1000 });
   onProgress(progress());
   for (const shard of shards) {
     try {
       const outcome = await runner.run({ plan: task, shard, out });
       done++;
       if (outcome.skipped) skipped++;
-      else images += outcome.done.images;
+      else {
+        images += outcome.done.images;
+        imageErrors += outcome.done.errors;
+      }
     } catch (error) {
       failures.push({ shard, error: failureReason(error).message });
     }

@@ -7,7 +7,7 @@ export interface MergeSummary {
   readonly kind: 'predict' | 'embed';
   readonly images: number;
   readonly shards: number;
-  /** Images whose line is an error (predict). */
+  /** Images that could not be read: an error line in predictions.jsonl (predict) or errors.jsonl (embed). */
   readonly errors: number;
   /** The files written, as paths. */
   readonly files: readonly string[];
@@ -15,7 +15,8 @@ export interface MergeSummary {
 
 /**
  * Concatenates the finished shards of the job in `out` in dataset order: `predictions.jsonl`
- * (predict) or `embeddings.f32` (float32 rows, little endian) and `ids.json` (embed). Every shard
+ * (predict) or `embeddings.f32` (float32 rows, little endian), `ids.json` (the id of each row) and
+ * `errors.jsonl` (the images left out, each with its error) (embed). Every shard
  * must be finished and match the hash its done record gives; the merged files are written by
  * temporary file and rename, so a merge run twice, or by two processes, gives the same files.
  * Temporary files that killed workers left among the shards are removed.
@@ -41,12 +42,16 @@ export async function mergeShards(out: string): Promise<MergeSummary> {
     files = [join(out, 'predictions.jsonl')];
     await writeFileAtomically(files[0]!, concat(await chunks((id) => `${id}.jsonl`)));
   } else {
-    const dims = new Set(done.map((record) => record.dim));
+    // A shard none of whose images could be read has no rows, hence no length.
+    const dims = new Set(done.filter((record) => record.images > record.errors).map((record) => record.dim));
     if (dims.size > 1) throw new CvfError('BATCH_OUTPUT_CORRUPT', `${out}: shards have embeddings of different lengths (${[...dims].join(', ')})`);
-    files = [join(out, 'embeddings.f32'), join(out, 'ids.json')];
+    files = [join(out, 'embeddings.f32'), join(out, 'ids.json'), join(out, 'errors.jsonl')];
     await writeFileAtomically(files[0]!, concat(await chunks((id) => `${id}.f32`)));
     const ids = (await chunks((id) => `${id}.ids.json`)).flatMap((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as string[]);
     await writeFileAtomically(files[1]!, new TextEncoder().encode(`${JSON.stringify(ids)}\n`));
+    // Shards embedded before errors were written out have none (they failed instead of skipping an image).
+    const errorLines = await Promise.all(done.map((record) => (record.files[`${record.shard.id}.errors.jsonl`] === undefined && record.errors === 0 ? new Uint8Array(0) : readShardOutput(out, record, `${record.shard.id}.errors.jsonl`))));
+    await writeFileAtomically(files[2]!, concat(errorLines));
   }
   const images = done.reduce((sum, record) => sum + record.images, 0);
   const errors = done.reduce((sum, record) => sum + record.errors, 0);

@@ -14,6 +14,8 @@ export interface BatchProgress {
   readonly skipped: number;
   /** Images of the shards finished by this run. */
   readonly images: number;
+  /** Of those, images that could not be read (an error line instead of an output). */
+  readonly imageErrors: number;
   readonly seconds: number;
 }
 
@@ -48,8 +50,9 @@ export async function runOnQueue(plan: BatchPlan, out: string, queueUrl: string,
   const tag = randomBytes(6).toString('hex');
   let done = 0;
   let images = 0;
+  let imageErrors = 0;
   const failures: FailedShard[] = [];
-  const progress = (): BatchProgress => ({ shards: plan.shards.length, done: done + skipped, failed: failures.length, skipped, images, seconds: (Date.now() - started) / 1000 });
+  const progress = (): BatchProgress => ({ shards: plan.shards.length, done: done + skipped, failed: failures.length, skipped, images, imageErrors, seconds: (Date.now() - started) / 1000 });
   try {
     const jobs = await queue.addBulk(
       pending.map((shard) => ({
@@ -76,6 +79,8 @@ export async function runOnQueue(plan: BatchPlan, out: string, queueUrl: string,
         if (state === 'completed') {
           done++;
           images += shard.end - shard.start;
+          // The worker wrote the done record before completing the job.
+          imageErrors += (await readShardDone(out, shard.id))?.errors ?? 0;
           waiting.delete(id);
         } else if (state === 'failed') {
           const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, id);

@@ -6,10 +6,17 @@ import type { BatchPlan } from './shard-plan.js';
 /** The experiment batch jobs are recorded under. */
 export const BATCH_EXPERIMENT = 'batch';
 
+/** One pod of a Kubernetes Indexed Job: shard `index` of the job's `count` (--shard-index I --shards N). */
+export interface PodShard {
+  readonly index: number;
+  readonly count: number;
+}
+
 /**
  * A batch job recorded as a run of the tracking store: its plan as params, its counts and speed
- * as metrics (images, shards, shards_failed, images_per_second), finished or failed with the
- * failed shards named.
+ * as metrics (images, image_errors, shards, shards_failed, images_per_second), finished or failed
+ * with the failed shards named. Each pod of an Indexed Job records a run of its own, tagged with
+ * its shard (shardIndex, shardCount, shard), so the job's pods are found together in the store.
  */
 export class BatchRunRecord {
   readonly runId: string;
@@ -24,11 +31,11 @@ export class BatchRunRecord {
     this.runId = runId;
   }
 
-  static async start(storeFlag: string | undefined, plan: BatchPlan, out: string): Promise<BatchRunRecord> {
+  static async start(storeFlag: string | undefined, plan: BatchPlan, out: string, pod?: PodShard): Promise<BatchRunRecord> {
     const store = await openStore({ flag: storeFlag, use: 'create' });
     try {
       const model = plan.model.name !== undefined ? `${plan.model.name}@${plan.model.version}` : plan.model.bundle;
-      const run = await store.startRun({ experiment: BATCH_EXPERIMENT, name: `batch ${plan.kind} ${model}` });
+      const run = await store.startRun({ experiment: BATCH_EXPERIMENT, name: `batch ${plan.kind} ${model}${pod ? ` shard ${pod.index} of ${pod.count}` : ''}` });
       await store.logParams(run.id, {
         kind: plan.kind,
         model: plan.model.bundle,
@@ -39,6 +46,7 @@ export class BatchRunRecord {
         shards: plan.shards.length,
         out,
       });
+      if (pod) await store.setTags(run.id, { shardIndex: String(pod.index), shardCount: String(pod.count), shard: plan.shards[pod.index]!.id });
       return new BatchRunRecord(store, run.id);
     } catch (error) {
       await store.close();
@@ -70,6 +78,7 @@ export class BatchRunRecord {
 function metricsOf(progress: BatchProgress): Record<string, number> {
   return {
     images: progress.images,
+    image_errors: progress.imageErrors,
     shards: progress.done,
     shards_failed: progress.failed,
     shards_skipped: progress.skipped,

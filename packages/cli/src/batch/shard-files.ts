@@ -13,7 +13,7 @@ export interface ShardDone {
   readonly kind: BatchKind;
   readonly digest: string;
   readonly images: number;
-  /** Images that could not be predicted (their lines carry the error, as in `cvf predict`). */
+  /** Images that could not be read: their lines carry the error, as in `cvf predict` (predict), or they are left out of the rows and listed in `<id>.errors.jsonl` (embed). */
   readonly errors: number;
   /** Embedding length (embed). */
   readonly dim?: number;

@@ -1,7 +1,7 @@
 import { CvfError, disposeDecodedInput, Predictor, type DecodedInput, type DecodeInputOptions, type Device, type OnnxRuntime } from '@cvf/core';
 import { bundleSourceAt, loadResolvedBundle, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
-import { predictChunk } from '../commands/predict.js';
+import { describeError, predictChunk } from '../commands/predict.js';
 import { openBatchDataset, type BatchDataset, type BatchItem } from './batch-dataset.js';
 import { readShardDone, writeShardOutputs, type ShardDone } from './shard-files.js';
 import type { BatchPlan, Shard } from './shard-plan.js';
@@ -64,13 +64,13 @@ export class ShardRunner {
       const { lines, errors } = await this.#predict(model, items, plan.similar);
       return { done: await writeShardOutputs(task.out, { ...base, errors }, new Map([[`${shard.id}.jsonl`, new TextEncoder().encode(lines)]])), skipped: false };
     }
-    const { vectors, dim } = await this.#embed(model, items);
-    const ids = new TextEncoder().encode(`${JSON.stringify(items.map((item) => item.id))}\n`);
+    const { vectors, dim, ids, errorLines, errors } = await this.#embed(model, items);
     const outputs = new Map([
       [`${shard.id}.f32`, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)],
-      [`${shard.id}.ids.json`, ids],
+      [`${shard.id}.ids.json`, new TextEncoder().encode(`${JSON.stringify(ids)}\n`)],
+      [`${shard.id}.errors.jsonl`, new TextEncoder().encode(errorLines)],
     ]);
-    return { done: await writeShardOutputs(task.out, { ...base, errors: 0, dim }, outputs), skipped: false };
+    return { done: await writeShardOutputs(task.out, { ...base, errors, dim }, outputs), skipped: false };
   }
 
   /** Releases every loaded model (the Device is the caller's). */
@@ -96,14 +96,32 @@ export class ShardRunner {
     return { lines, errors };
   }
 
-  /** Each image's features after PCA (what the case index holds), row after row; an image that cannot be read fails the shard. */
-  async #embed(model: LoadedModel, items: readonly BatchItem[]): Promise<{ vectors: Float32Array; dim: number }> {
+  /**
+   * Each image's features after PCA (what the case index holds), row after row, with the ids of
+   * the rows. An image that cannot be read has no row: it is an error line instead (`cvf predict
+   * --json`'s object for it, `{file, error}`), and the other images are still embedded.
+   */
+  async #embed(model: LoadedModel, items: readonly BatchItem[]): Promise<{ vectors: Float32Array; dim: number; ids: string[]; errorLines: string; errors: number }> {
     const rows: number[][] = [];
+    const ids: string[] = [];
+    let errorLines = '';
+    let errors = 0;
     for (let start = 0; start < items.length; start += CHUNK) {
       const images: DecodedInput[] = [];
+      const loaded: string[] = [];
       try {
-        for (const item of items.slice(start, start + CHUNK)) images.push(await item.load());
+        for (const item of items.slice(start, start + CHUNK)) {
+          try {
+            images.push(await item.load());
+            loaded.push(item.id);
+          } catch (error) {
+            errorLines += `${JSON.stringify({ file: item.id, error: describeError(error) })}\n`;
+            errors++;
+          }
+        }
+        if (images.length === 0) continue;
         for (const prediction of await model.predictor.predict(images, { similar: 0, features: true })) rows.push(prediction.features!);
+        ids.push(...loaded);
       } finally {
         images.forEach(disposeDecodedInput);
       }
@@ -111,7 +129,7 @@ export class ShardRunner {
     const dim = rows[0]?.length ?? 0;
     const vectors = new Float32Array(rows.length * dim);
     rows.forEach((row, i) => vectors.set(row, i * dim));
-    return { vectors, dim };
+    return { vectors, dim, ids, errorLines, errors };
   }
 
   #model(model: BatchPlan['model']): Promise<LoadedModel> {

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { openTrackingStore } from '@cvf/core/node';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchFixture, jsonLines, singleProcessPredictions, type BatchFixture } from '../batch/testing/batch-fixture.js';
@@ -12,6 +13,7 @@ interface Summary {
   images: number;
   failed: { shard: string; start: number; end: number; error: string }[];
   merged?: string[];
+  imageErrors?: number;
   runId?: string;
 }
 
@@ -69,10 +71,12 @@ describe('cvf batch without Redis', () => {
 
   it('--shard-index I --shards N (or JOB_COMPLETION_INDEX) runs one shard each; merge refuses until all are done, then equals cvf predict', async () => {
     const out = join(fixture.dir, 'indexed');
+    const runIds: string[] = [];
     for (const index of ['0', '2']) {
       const one = await batch('predict', out, '--shards', '3', '--shard-index', index);
       expect(one.exitCode, one.stdout).toBe(0);
       expect(summaryOf(one.stdout)).toMatchObject({ shards: 1, done: 1, failed: [] });
+      runIds.push(summaryOf(one.stdout).runId!);
     }
     expect(existsSync(join(out, 'predictions.jsonl'))).toBe(false);
     const early = await runCli('batch', 'merge', out, '--json');
@@ -86,9 +90,27 @@ describe('cvf batch without Redis', () => {
     writeFileSync(leftover, '{"half": ');
     process.env.JOB_COMPLETION_INDEX = '1';
     try {
-      expect((await batch('predict', out, '--shards', '3')).exitCode).toBe(0);
+      const pod = await batch('predict', out, '--shards', '3');
+      expect(pod.exitCode).toBe(0);
+      runIds.push(summaryOf(pod.stdout).runId!);
     } finally {
       delete process.env.JOB_COMPLETION_INDEX;
+    }
+    // Each pod recorded a run of its own, tagged with its shard, with its images and failures.
+    const store = await openTrackingStore(fixture.store);
+    try {
+      const plan = JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as { shards: { id: string }[] };
+      const runs = await Promise.all(runIds.map((id) => store.getRun(id)));
+      expect(runs.map((run) => [run.status, run.tags])).toEqual(
+        [0, 2, 1].map((index) => ['finished', { shardIndex: String(index), shardCount: '3', shard: plan.shards[index]!.id }]),
+      );
+      for (const run of runs) {
+        expect(run.experiment).toBe('batch');
+        expect(run.params).toMatchObject({ kind: 'predict', datasetSize: 21, shards: 3, out });
+        expect(run.latestMetrics).toMatchObject({ images: 7, image_errors: 0, shards: 1, shards_failed: 0 });
+      }
+    } finally {
+      await store.close();
     }
     const merged = await runCli('batch', 'merge', out, '--json');
     expect(merged.exitCode, merged.stdout).toBe(0);
@@ -128,6 +150,26 @@ describe('cvf batch without Redis', () => {
     expect(vectors.length).toBe(ids.length * 8);
     expect(vectors.every(Number.isFinite)).toBe(true);
     expect(new Set(Array.from({ length: ids.length }, (_, i) => vectors.subarray(i * 8, i * 8 + 8).join(','))).size).toBeGreaterThan(ids.length / 2);
+  });
+
+  it('embed: an unreadable image is an error line and has no row; the other images are still embedded, ids.json names the rows', async () => {
+    const folder = join(fixture.dir, 'with-unreadable');
+    mkdirSync(folder);
+    const readable = readdirSync(join(fixture.images, 'hbars')).slice(0, 3);
+    for (const name of readable) copyFileSync(join(fixture.images, 'hbars', name), join(folder, name));
+    writeFileSync(join(folder, 'broken.png'), 'not a PNG');
+    const out = join(fixture.dir, 'embed-unreadable');
+    const result = await runCli('batch', 'embed', fixture.model, folder, '--out', out, '--store', fixture.store, '--device', 'cpu', '--json');
+    // As batch predict with an error line: every output written, the exit code says an image failed.
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    expect(summaryOf(result.stdout)).toMatchObject({ shards: 1, done: 1, images: 4, failed: [], imageErrors: 1 });
+    const ids = JSON.parse(readFileSync(join(out, 'ids.json'), 'utf8')) as string[];
+    expect([...ids].sort()).toEqual(readable.map((name) => join(folder, name)).sort());
+    const bytes = readFileSync(join(out, 'embeddings.f32'));
+    const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    expect(vectors.length).toBe(3 * 8);
+    expect(vectors.every(Number.isFinite)).toBe(true);
+    expect(jsonLines(readFileSync(join(out, 'errors.jsonl'), 'utf8'))).toEqual([{ file: join(folder, 'broken.png'), error: { code: 'INPUT_UNSUPPORTED_MEDIA', message: expect.stringContaining('broken.png') } }]);
   });
 
   it("a pipeline config as the dataset: every case of its data section (train, val, test), named by sample id", async () => {

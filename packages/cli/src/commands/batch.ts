@@ -43,7 +43,7 @@ export function registerBatch(program: Command): void {
   for (const kind of BATCH_KINDS) registerKind(batch, kind);
   batch
     .command('merge')
-    .description('concatenate the finished shards of a batch job into predictions.jsonl, or embeddings.f32 + ids.json, in dataset order')
+    .description('concatenate the finished shards of a batch job into predictions.jsonl, or embeddings.f32 + ids.json + errors.jsonl (images that could not be read), in dataset order')
     .argument('<dir>', 'the --out folder of the batch job')
     .option('--json', 'print JSON')
     .action((dir: string, options: { json?: boolean }) =>
@@ -57,7 +57,7 @@ export function registerBatch(program: Command): void {
 }
 
 function registerKind(batch: Command, kind: BatchKind): void {
-  const what = kind === 'predict' ? "each image's prediction as cvf predict --json gives it (predictions.jsonl)" : "each image's embedding, its features after PCA (embeddings.f32, float32 rows, with ids.json)";
+  const what = kind === 'predict' ? "each image's prediction as cvf predict --json gives it (predictions.jsonl)" : "each image's embedding, its features after PCA (embeddings.f32, float32 rows, with ids.json; an image that cannot be read is a line of errors.jsonl)";
   const command = batch
     .command(kind)
     .description(`compute ${what} over a dataset, in shards`)
@@ -93,30 +93,30 @@ async function runBatch(kind: BatchKind, modelArg: string, datasetArg: string, o
   const reporter = new ProgressReporter({ json });
   let record: BatchRunRecord | undefined;
   const report = (progress: BatchProgress) => {
-    reporter.update({ stage: `batch ${kind}`, done: progress.done + progress.failed, total: progress.shards, metrics: { images: progress.images, 'images/s': progress.seconds > 0 ? progress.images / progress.seconds : 0, failed: progress.failed } });
+    reporter.update({ stage: `batch ${kind}`, done: progress.done + progress.failed, total: progress.shards, metrics: { images: progress.images, 'images/s': progress.seconds > 0 ? progress.images / progress.seconds : 0, failed: progress.failed, 'image errors': progress.imageErrors } });
     record?.progress(progress);
   };
 
-  if (options.shards !== undefined) {
-    const shard = plan.shards[shardIndex!]!;
-    const { progress, failures } = await withRunner(options, (runner) => runInProcess(plan, out, [shard], runner, report));
-    return finish(json, out, progress, failures, null);
-  }
-  record = await BatchRunRecord.start(options.store, plan, out);
+  // A pod of an Indexed Job (--shards) records its own run, tagged with its shard.
+  const pod = options.shards !== undefined ? { index: shardIndex!, count: options.shards } : undefined;
+  record = await BatchRunRecord.start(options.store, plan, out, pod);
   let outcome: { progress: BatchProgress; failures: FailedShard[] };
   try {
-    if (options.queue !== undefined) {
+    if (pod) {
+      outcome = await withRunner(options, (runner) => runInProcess(plan, out, [plan.shards[pod.index]!], runner, report));
+    } else if (options.queue !== undefined) {
       if (!json) process.stderr.write(`${plan.shards.length} shards of ${plan.dataset.size} images on ${options.queue}; workers take them: cvf worker --queue ${options.queue}\n`);
       outcome = await runOnQueue(plan, out, options.queue, { retry: { attempts: options.attempts, backoffMs: options.backoff }, onProgress: report });
     } else {
       outcome = await withRunner(options, (runner) => runInProcess(plan, out, plan.shards, runner, report));
     }
   } catch (error) {
-    await record.finish({ shards: plan.shards.length, done: 0, failed: 0, skipped: 0, images: 0, seconds: 0 }, [], error instanceof Error ? error.message : String(error));
+    await record.finish({ shards: pod ? 1 : plan.shards.length, done: 0, failed: 0, skipped: 0, images: 0, imageErrors: 0, seconds: 0 }, [], error instanceof Error ? error.message : String(error));
     throw error;
   }
   await record.finish(outcome.progress, outcome.failures);
-  const merged = outcome.failures.length === 0 ? await mergeShards(out) : null;
+  // A pod merges nothing: `cvf batch merge` runs once every pod has finished.
+  const merged = !pod && outcome.failures.length === 0 ? await mergeShards(out) : null;
   return finish(json, out, outcome.progress, outcome.failures, merged, record.runId);
 }
 
@@ -173,7 +173,8 @@ function finish(json: boolean, out: string, progress: BatchProgress, failures: r
     images: progress.images,
     imagesPerSecond,
     failed: failures.map((f) => ({ shard: f.shard.id, start: f.shard.start, end: f.shard.end, error: f.error })),
-    ...(merged && { merged: merged.files, imageErrors: merged.errors }),
+    // Merged: every image of the job; otherwise the images this run computed.
+    ...(merged ? { merged: merged.files, imageErrors: merged.errors } : { imageErrors: progress.imageErrors }),
     ...(runId !== undefined && { runId }),
   };
   if (json) printJson({ type: 'summary', ...summary });

@@ -102,7 +102,7 @@ describe('a LanceDB case index in a bundle folder', () => {
     const bundle = await loadBundle(folderSource(copy), { diskIndexInPlace: true });
     const data = Object.keys(bundle.manifest.files).find((path) => path.startsWith(`${TABLE}data/`))!;
     const bytes = await readFile(join(copy, data));
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     await writeFile(join(copy, data), bytes);
     await expect(loadBundle(folderSource(copy), { diskIndexInPlace: true })).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringContaining(`"${data}" does not match its checksum`) });
   });
