@@ -46,8 +46,9 @@ export class TapeCnnStepper implements CnnStepper {
     const tape = new Tape(device);
     const { logits } = await network.forward(forwardContext(device, { training: true, tape }), x);
     const { grad, loss } = await device.run(softmaxCrossEntropy, { logits, labels, weights: this.#weights(classWeights), rowWeights }, { labelSmoothing: this.#labelSmoothing, scale });
-    const rowLosses = ((await device.read(loss)) as Float32Array).slice();
     const { parameters: byName } = await tape.backward(logits, grad);
+    // Read after the backward pass is queued: one wait for the GPU per step.
+    const rowLosses = ((await device.read(loss)) as Float32Array).slice();
     for (const t of [loss, grad, logits, x, labels, rowWeights]) t.dispose();
     return { gradients: network.layout.parameters.map(({ name }) => byName.get(name)!), rowLosses };
   }
