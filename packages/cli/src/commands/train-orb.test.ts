@@ -73,7 +73,7 @@ describe.skipIf(fashionMissing)('cvf train with features.kind orb', () => {
     // Three garment shapes apart well above chance (1/3) from keypoint statistics alone.
     expect(summary.metrics.test.accuracy).toBeGreaterThan(0.6);
     const { manifest } = await readBundleFolder(summary.bundle);
-    expect(findStage(manifest, 'extractor')!.params).toEqual({ kind: 'orb', orb: { keypoints: 60, fastThreshold: 20, words: 24, seed: 1 } });
+    expect(findStage(manifest, 'extractor')!.params).toEqual({ kind: 'orb', orb: { keypoints: 60, fastThreshold: 20, levels: 8, scaleFactor: 1.2, words: 24, pooling: 'bovw', seed: 1 } });
 
     const folder = join(dir, 'png', 'trouser');
     const file = join(folder, readdirSync(folder)[0]!);

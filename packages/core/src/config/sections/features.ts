@@ -30,19 +30,29 @@ const onnxFeatures = z.strictObject({
       batchSize: z.int().positive().default(32).describe('images per inference call'),
     })
     .describe('frozen ONNX embedder options'),
+  finetune: z
+    .strictObject({
+      unfreeze: z.int().min(1).max(1000).describe("blocks of the backbone trained with the head, counted from its output: a residual block, or a conv (or linear) layer with the batch norm, ReLU and pooling after it; the others stay frozen. More than the backbone has is an error naming how many it has"),
+      lr: z.number().positive().describe("learning rate of the unfrozen blocks (the head keeps train.optimizer.lr); usually 10× below the head's"),
+    })
+    .optional()
+    .describe("default: the backbone stays frozen. Given, it is fine-tuned: its ONNX graph (Conv, BatchNormalization, Gemm, MatMul, Add, pools, Relu, Flatten) is read into the Device's layers, the last blocks train with the head (model.head softmax or mlp) on the CPU path, and the bundle's extractor is the fine-tuned graph"),
 });
 
 const orbFeatures = z.strictObject({
-  kind: z.literal('orb').describe('bag of ORB visual words: oriented FAST keypoints, steered BRIEF descriptors, a k-majority codebook fitted on the training images'),
+  kind: z.literal('orb').describe('ORB descriptors (oriented FAST keypoints on an image pyramid, steered BRIEF) pooled over a codebook fitted on the training images'),
   orb: z
     .strictObject({
       keypoints: z.int().min(1).max(5000).default(200).describe('most keypoints per image, the best by Harris response'),
       fastThreshold: z.number().min(0).max(255).default(20).describe('FAST-9 threshold on the 0..255 scale (each image is rescaled min-max to it)'),
-      words: z.int().min(2).max(4096).default(64).describe('visual words in the codebook: the length of the image vector'),
+      levels: z.int().min(1).max(32).default(8).describe("image pyramid levels searched for keypoints (OpenCV's nlevels); 1 is a single scale"),
+      scaleFactor: z.number().gt(1).max(4).default(1.2).describe('shrink factor between pyramid levels'),
+      words: z.int().min(2).max(4096).default(64).describe('visual words in the codebook'),
+      pooling: z.enum(['bovw', 'vlad']).default('bovw').describe('bovw: L1 histogram of Hamming (k-majority) words (length words); vlad: the 256 bits as 0/1 floats, Euclidean k-means words, power- and L2-normalised residuals per word (length words × 256)'),
       seed: z.int().min(0).default(1).describe("seed of the codebook's k-means++ start"),
     })
     .prefault({})
-    .describe('ORB bag-of-visual-words options; keypoints keep 16 pixels from the border, so images need a side of at least 40'),
+    .describe("ORB options; keypoints keep 16 pixels from each level's border, so images need a side of at least 40 (pyramid levels smaller than 33 pixels are skipped)"),
 });
 
 const siftFeatures = z.strictObject({

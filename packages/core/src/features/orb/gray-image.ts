@@ -21,7 +21,7 @@ export function grayImage(data: ArrayLike<number>, offset: number, height: numbe
 }
 
 /** The factor that maps an image's intensity range onto 0..255 (0 for a flat image). */
-export function intensityScale(data: ArrayLike<number>, offset: number, size: number): number {
+function intensityScale(data: ArrayLike<number>, offset: number, size: number): number {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < size; i++) {

@@ -5,8 +5,8 @@ import { FeatureError } from '../../errors.js';
 import { gpuForTests } from '../../node/testing/index.js';
 import { decodeComponentState, encodeComponentState } from '../component-state.js';
 import { loadFeatureExtractor } from '../load-feature-extractor.js';
-import { BRIEF_PATTERN, DESCRIPTOR_BITS } from './brief.js';
-import { OrbExtractor } from './orb-extractor.js';
+import { BRIEF_PATTERN, DESCRIPTOR_BITS, DESCRIPTOR_WORDS } from './brief.js';
+import { OrbExtractor, unpackBits, type OrbExtractorOptions } from './orb-extractor.js';
 import { SyntheticScene } from './synthetic-scene.js';
 
 const device = new CpuDevice();
@@ -21,7 +21,7 @@ function batch(seeds: readonly number[]): Tensor {
   return Tensor.cpu('f32', [seeds.length, 1, SIZE, SIZE], data);
 }
 
-const options = { keypoints: 60, fastThreshold: 20, words: 12, seed: 3 };
+const options: OrbExtractorOptions = { keypoints: 60, fastThreshold: 20, levels: 3, scaleFactor: 1.2, words: 12, pooling: 'bovw', seed: 3 };
 
 describe('BRIEF test pattern', () => {
   it('is seeded, our own, and stays inside the rotated patch', () => {
@@ -60,11 +60,42 @@ describe('OrbExtractor (bag of visual words)', () => {
 
   it('refuses a state whose codebook does not hold its number of words, or another test pattern', async () => {
     const extractor = await new OrbExtractor(options, device).fit(batch([1, 2]));
-    const { header, body } = decodeComponentState(extractor.save(), 'orb', [1]);
+    const { header, body } = decodeComponentState(extractor.save(), 'orb', [2]);
     const withWords = (words: number) => encodeComponentState({ ...header, options: { ...options, words } }, body);
     expect(OrbExtractor.load(withWords(12), device).codebook).toEqual(extractor.codebook);
     expect(() => OrbExtractor.load(withWords(5), device)).toThrow(/codebook holds 12 words, options say 5/);
     expect(() => OrbExtractor.load(encodeComponentState({ ...header, patternSeed: 1 }, body), device)).toThrow(/test pattern 1/);
+  });
+
+  it('reads a version-1 state (before pyramids and VLAD) as one scale and a bag of words', async () => {
+    const extractor = await new OrbExtractor({ ...options, levels: 1 }, device).fit(batch([1, 2]));
+    const { header, body } = decodeComponentState(extractor.save(), 'orb', [2]);
+    const { keypoints, fastThreshold, words, seed } = options;
+    const loaded = OrbExtractor.load(encodeComponentState({ ...header, version: 1, options: { keypoints, fastThreshold, words, seed } }, body), device);
+    expect(loaded.options).toMatchObject({ levels: 1, pooling: 'bovw' });
+    expect(await device.read(await loaded.transform(batch([5])))).toEqual(await device.read(await extractor.transform(batch([5]))));
+  });
+});
+
+describe('OrbExtractor (VLAD)', () => {
+  it('unpacks descriptor bits to 0/1 floats, bit i of word w at column 32w + i', () => {
+    const words = new Uint32Array(DESCRIPTOR_WORDS);
+    words[0] = 0b101;
+    words[7] = 0x80000000;
+    const bits = unpackBits(words);
+    expect(bits.length).toBe(DESCRIPTOR_BITS);
+    expect([...bits.keys()].filter((i) => bits[i] === 1)).toEqual([0, 2, 255]);
+  });
+
+  it('gives unit-length vectors of words × 256 after fit, the same after save and load', async () => {
+    const extractor = await new OrbExtractor({ ...options, pooling: 'vlad', words: 4 }, device).fit(batch([1, 2, 3]));
+    expect(extractor.codebook).toBeInstanceOf(Float32Array);
+    const features = (await device.read(await extractor.transform(batch([5, 6])))) as Float32Array;
+    expect(extractor.length).toBe(4 * DESCRIPTOR_BITS);
+    expect(features.length).toBe(2 * 4 * DESCRIPTOR_BITS);
+    for (let row = 0; row < 2; row++) expect(Math.hypot(...features.subarray(row * 1024, (row + 1) * 1024))).toBeCloseTo(1, 5);
+    const loaded = await loadFeatureExtractor(extractor.save(), { device });
+    expect(await device.read(await loaded.transform(batch([5, 6])))).toEqual(features);
   });
 
   it.skipIf(!gpu.device)('gives the same vectors on WebGPU as on the CPU (FAST scores on the Device are exact)', async () => {

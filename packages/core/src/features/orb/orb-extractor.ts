@@ -5,9 +5,12 @@ import { Tensor } from '../../compute/tensor.js';
 import { FeatureError, ShapeError } from '../../errors.js';
 import { decodeComponentState, encodeComponentState, type ComponentHeader } from '../component-state.js';
 import type { FeatureExtractor } from '../feature-extractor.js';
-import { DESCRIPTOR_WORDS, PATTERN_SEED } from './brief.js';
-import { grayImage, intensityScale } from './gray-image.js';
-import { orbFeatures, type OrbFeatures } from './orb-features.js';
+import { fitFloatCodebook } from '../vlad/float-codebook.js';
+import { checkPooling, pooledLength, vladVector, type Pooling } from '../vlad/pooling.js';
+import { DESCRIPTOR_BITS, DESCRIPTOR_WORDS, PATTERN_SEED } from './brief.js';
+import { grayImage } from './gray-image.js';
+import { orbFeaturesOfLevels, type OrbFeatures } from './orb-features.js';
+import { buildPyramid, type PyramidLevel } from './pyramid.js';
 import { fitCodebook, wordHistogram } from './visual-words.js';
 
 export interface OrbExtractorOptions {
@@ -15,52 +18,87 @@ export interface OrbExtractorOptions {
   readonly keypoints: number;
   /** FAST-9 threshold on the 0..255 scale (each image is rescaled min–max to it). */
   readonly fastThreshold: number;
-  /** Visual words in the codebook: the length of the image vector. */
+  /** Pyramid levels (1: one scale). */
+  readonly levels: number;
+  /** Shrink factor between pyramid levels. */
+  readonly scaleFactor: number;
+  /** Visual words in the codebook. */
   readonly words: number;
+  /**
+   * `bovw`: histogram over a k-majority (Hamming) codebook, length `words`. `vlad`: each
+   * descriptor's 256 bits as 0/1 floats, a Euclidean k-means codebook, and the residuals per word
+   * (length `words × 256`), power- and L2-normalised.
+   */
+  readonly pooling: Pooling;
   /** Seed of the codebook's k-means++ start. */
   readonly seed: number;
 }
 
 interface OrbHeader extends ComponentHeader {
   kind: 'orb';
-  version: 1;
+  version: 1 | 2;
   options: OrbExtractorOptions;
   patternSeed: number;
 }
 
 const KIND = 'orb';
-const VERSION = 1;
+const VERSION = 2;
 const KMEANS_ITERATIONS = 20;
+/** What a version-1 state (one scale, bag of words only) meant by the options it did not store. */
+const VERSION_1_DEFAULTS = { levels: 1, scaleFactor: 1.2, pooling: 'bovw' } as const;
+
+/** A codebook of either pooling: Hamming words (u32 bits) or float centres of the unpacked bits. */
+type Codebook = Uint32Array | Float32Array;
+
+/** Descriptors [m × 8 u32] as 0/1 floats [m × 256], bit i of word w at column 32w + i. */
+export function unpackBits(descriptors: Uint32Array): Float32Array {
+  const out = new Float32Array((descriptors.length / DESCRIPTOR_WORDS) * DESCRIPTOR_BITS);
+  for (let i = 0; i < out.length; i++) out[i] = (descriptors[i >> 5]! >>> (i & 31)) & 1;
+  return out;
+}
 
 /**
- * A bag of ORB visual words: grayscale images [n, H, W] or [n, 1, H, W] → [n, words], each row the
- * L1-normalised histogram of the image's descriptors over a codebook that `fit` learns (k-majority
- * on the training descriptors). The per-pixel FAST scores run on the Device (the orb-fast-score
- * kernel); ranking, orientation, BRIEF and the histogram on the host.
+ * ORB descriptors pooled into one vector per image: grayscale images [n, H, W] or [n, 1, H, W] →
+ * [n, words] (bag of visual words) or [n, words × 256] (VLAD), over a codebook that `fit` learns
+ * from the training descriptors. Each image's pyramid is resized on the host and the FAST scores
+ * of every level run on the Device (the orb-fast-score kernel); ranking, orientation, BRIEF and
+ * pooling on the host.
  */
 export class OrbExtractor implements FeatureExtractor {
   readonly kind = KIND;
   readonly learnsFromData = true;
   readonly options: OrbExtractorOptions;
   readonly device: Device;
-  #codebook: Uint32Array | null;
+  #codebook: Codebook | null;
 
-  constructor(options: OrbExtractorOptions, device: Device, codebook: Uint32Array | null = null) {
-    for (const [name, value, min] of [['keypoints', options.keypoints, 1], ['fastThreshold', options.fastThreshold, 0], ['words', options.words, 1]] as const) {
-      if (!Number.isFinite(value) || value < min || (name !== 'fastThreshold' && !Number.isInteger(value))) {
-        throw new FeatureError('FEATURE_OPTION_INVALID', `orb: ${name} ${value} must be ${name === 'fastThreshold' ? 'a number ≥ 0' : 'an integer ≥ 1'}`);
+  constructor(options: OrbExtractorOptions, device: Device, codebook: Codebook | null = null) {
+    const checks: [keyof OrbExtractorOptions, boolean, string][] = [
+      ['keypoints', Number.isInteger(options.keypoints) && options.keypoints >= 1, 'an integer ≥ 1'],
+      ['fastThreshold', Number.isFinite(options.fastThreshold) && options.fastThreshold >= 0, 'a number ≥ 0'],
+      ['levels', Number.isInteger(options.levels) && options.levels >= 1 && options.levels <= 32, 'an integer in [1, 32]'],
+      ['scaleFactor', Number.isFinite(options.scaleFactor) && options.scaleFactor > 1, 'a number > 1'],
+      ['words', Number.isInteger(options.words) && options.words >= 1, 'an integer ≥ 1'],
+    ];
+    for (const [name, ok, what] of checks) if (!ok) throw new FeatureError('FEATURE_OPTION_INVALID', `orb: ${name} ${String(options[name])} must be ${what}`);
+    checkPooling(KIND, options.pooling);
+    if (codebook) {
+      const [type, width] = options.pooling === 'vlad' ? [Float32Array, DESCRIPTOR_BITS] : [Uint32Array, DESCRIPTOR_WORDS];
+      if (!(codebook instanceof type) || codebook.length !== options.words * width) {
+        throw new FeatureError('FEATURE_STATE_CORRUPT', `orb: codebook holds ${codebook.length / width} words, options say ${options.words}`);
       }
-    }
-    if (codebook && codebook.length !== options.words * DESCRIPTOR_WORDS) {
-      throw new FeatureError('FEATURE_STATE_CORRUPT', `orb: codebook holds ${codebook.length / DESCRIPTOR_WORDS} words, options say ${options.words}`);
     }
     this.options = { ...options };
     this.device = device;
     this.#codebook = codebook;
   }
 
-  get codebook(): Uint32Array | null {
+  get codebook(): Codebook | null {
     return this.#codebook;
+  }
+
+  /** Length of the vectors `transform` gives. */
+  get length(): number {
+    return pooledLength(this.options.pooling, this.options.words, DESCRIPTOR_BITS);
   }
 
   async fit(data: Tensor): Promise<this> {
@@ -72,7 +110,9 @@ export class OrbExtractor implements FeatureExtractor {
       at += d.length;
     }
     if (descriptors.length === 0) throw new FeatureError('FEATURE_OPTION_INVALID', `orb: no keypoint in ${data.shape[0]} training images at fastThreshold ${this.options.fastThreshold}; lower it or use larger images`);
-    this.#codebook = fitCodebook(descriptors, this.options.words, { seed: this.options.seed, iterations: KMEANS_ITERATIONS });
+    const fitting = { seed: this.options.seed, iterations: KMEANS_ITERATIONS };
+    this.#codebook =
+      this.options.pooling === 'vlad' ? fitFloatCodebook(unpackBits(descriptors), DESCRIPTOR_BITS, this.options.words, fitting) : fitCodebook(descriptors, this.options.words, fitting);
     return this;
   }
 
@@ -80,9 +120,14 @@ export class OrbExtractor implements FeatureExtractor {
     const codebook = this.#codebook;
     if (!codebook) throw new FeatureError('FEATURE_NOT_FITTED', 'orb: transform before fit (the visual-word codebook is learnt from training images)');
     const features = await this.#describe(batch);
-    const out = new Float32Array(features.length * this.options.words);
-    features.forEach(({ descriptors }, n) => wordHistogram(descriptors, codebook, out.subarray(n * this.options.words, (n + 1) * this.options.words)));
-    return this.device.upload(Tensor.cpu('f32', [features.length, this.options.words], out));
+    const length = this.length;
+    const out = new Float32Array(features.length * length);
+    features.forEach(({ descriptors }, n) => {
+      const row = out.subarray(n * length, (n + 1) * length);
+      if (codebook instanceof Float32Array) vladVector(unpackBits(descriptors), codebook, DESCRIPTOR_BITS, row);
+      else wordHistogram(descriptors, codebook, row);
+    });
+    return this.device.upload(Tensor.cpu('f32', [features.length, length], out));
   }
 
   save(): Uint8Array {
@@ -92,19 +137,20 @@ export class OrbExtractor implements FeatureExtractor {
   }
 
   static load(bytes: Uint8Array, device: Device): OrbExtractor {
-    const { header, body } = decodeComponentState<OrbHeader>(bytes, KIND, [VERSION]);
+    const { header, body } = decodeComponentState<OrbHeader>(bytes, KIND, [1, VERSION]);
     if (header.options === null || typeof header.options !== 'object') throw new FeatureError('FEATURE_STATE_CORRUPT', 'orb state: options are missing');
     if (header.patternSeed !== PATTERN_SEED) throw new FeatureError('FEATURE_STATE_UNSUPPORTED', `orb state: test pattern ${String(header.patternSeed)} is not this version's (${PATTERN_SEED})`);
     if (body.length % 4 !== 0) throw new FeatureError('FEATURE_STATE_CORRUPT', `orb state: codebook of ${body.length} bytes is not whole 32-bit words`);
-    const codebook = new Uint32Array(body.length / 4);
+    const options = header.version === 1 ? { ...header.options, ...VERSION_1_DEFAULTS } : header.options;
+    const codebook = options.pooling === 'vlad' ? new Float32Array(body.length / 4) : new Uint32Array(body.length / 4);
     new Uint8Array(codebook.buffer).set(body);
-    return new OrbExtractor(header.options, device, codebook);
+    return new OrbExtractor(options, device, codebook);
   }
 
   /**
-   * ORB features of each image of [n, H, W] or [n, 1, H, W]: FAST scores per pixel on the Device,
-   * then keypoints and descriptors on the host (keypoint lists are ragged). The scores of the raw
-   * pixels are rescaled as the image is (FAST scores scale with the intensities).
+   * ORB features of each image of [n, H, W] or [n, 1, H, W]: each image rescaled to 0..255 and its
+   * pyramid built on the host, the FAST scores of each level (all images at once) on the Device,
+   * then keypoints and descriptors on the host (keypoint lists are ragged).
    */
   async #describe(batch: Tensor): Promise<OrbFeatures[]> {
     const shape = batch.shape;
@@ -112,16 +158,21 @@ export class OrbExtractor implements FeatureExtractor {
       throw new ShapeError(`orb: batch ${formatShape(shape)} must be grayscale images [n, height, width] or [n, 1, height, width]`);
     }
     const [n, height, width] = [shape[0]!, shape[shape.length - 2]!, shape[shape.length - 1]!];
-    const images = batch.reshape([n, height, width]);
-    const { out } = await this.device.run(orbFastScore, { x: images }, {});
-    const [data, scores] = await Promise.all([this.device.read(images), this.device.read(out)]);
-    out.dispose();
-    return Array.from({ length: n }, (_, i) => {
-      const image = grayImage(data, i * height * width, height, width);
-      const imageScores = (scores as Float32Array).slice(i * height * width, (i + 1) * height * width);
-      const scale = intensityScale(data, i * height * width, height * width);
-      for (let k = 0; k < imageScores.length; k++) imageScores[k]! *= scale;
-      return orbFeatures(image, this.options, imageScores);
-    });
+    const data = await this.device.read(batch);
+    const pyramids: PyramidLevel[][] = Array.from({ length: n }, (_, i) => buildPyramid(grayImage(data, i * height * width, height, width), this.options));
+    const scores: Float32Array[][] = pyramids.map(() => []);
+    // Every image of a batch has the same size, so its pyramids have the same levels.
+    for (let l = 0; l < (pyramids[0]?.length ?? 0); l++) {
+      const { width: w, height: h } = pyramids[0]![l]!.image;
+      const stacked = new Float32Array(n * w * h);
+      pyramids.forEach((levels, i) => stacked.set(levels[l]!.image.pixels, i * w * h));
+      const images = this.device.upload(Tensor.cpu('f32', [n, h, w], stacked));
+      const { out } = await this.device.run(orbFastScore, { x: images }, {});
+      const all = (await this.device.read(out)) as Float32Array;
+      out.dispose();
+      images.dispose();
+      for (let i = 0; i < n; i++) scores[i]!.push(all.slice(i * w * h, (i + 1) * w * h));
+    }
+    return pyramids.map((levels, i) => orbFeaturesOfLevels(levels, this.options, scores[i]));
   }
 }

@@ -89,7 +89,7 @@ suite.skipIf(opencvMissing)('ORB against OpenCV 4.6 on rotated and shifted views
   const base = scene.render(SIZE, 0, [0, 0]);
   const views = VIEWS.map((v) => scene.render(SIZE, v.angle, v.shift));
   const ours = (pixels: Uint8Array): Detection => {
-    const { keypoints, descriptors } = orbFeatures(grayImage(pixels, 0, SIZE, SIZE), { keypoints: KEYPOINTS, fastThreshold: THRESHOLD });
+    const { keypoints, descriptors } = orbFeatures(grayImage(pixels, 0, SIZE, SIZE), { keypoints: KEYPOINTS, fastThreshold: THRESHOLD, levels: 1, scaleFactor: 1.2 });
     return { points: keypoints.map((k) => [k.x, k.y] as const), descriptors };
   };
   const opencv = (): Detection[] => {
