@@ -18,7 +18,7 @@ export async function explainWithGradients(device: Device, bundle: Bundle, decod
     }
   };
   const { channels, height, width } = image;
-  const baseline = options.method === 'ig' ? await preprocessed(imageTensor('u8', { height, width, channels }, new Uint8Array(channels * height * width))) : undefined;
+  const baseline = options.method === 'ig' ? await preprocessed(imageTensor('u8', { height, width, channels: channels as 1 | 3 }, new Uint8Array(channels * height * width))) : undefined;
   return explainByGradients(network, await preprocessed(decoded), {
     method: options.method,
     height,

@@ -8,7 +8,7 @@ import { dropOptionsOfReplacedChoice } from './discriminator-overrides.js';
 import { parseOverrides, type ConfigOverride } from './overrides.js';
 import { pipelineConfigSchema, type PipelineConfig } from './schema.js';
 import { knownKeysAt } from './schema-keys.js';
-import { locate, pathAtOffset, positionAt, positionOf } from './yaml-locate.js';
+import { locate, pathAtOffset, positionAt, positionOf, type ConfigPath } from './yaml-locate.js';
 
 /**
  * Parses and validates a pipeline YAML. `file` only labels the issues (this module never reads
@@ -42,6 +42,13 @@ export function parsePipelineConfig(text: string, file: string, options: { overr
   if (result.success) return result.data;
   const issues = result.error.issues.flatMap((issue) => schemaIssues(issue, value, doc, file, lineCounter));
   throw new ConfigError(sortByPosition(issues.map((issue) => attributeToOverride(issue, overrides))));
+}
+
+/** An issue found after validation (against a file the config names), located in the YAML text as the schema's issues are. */
+export function locatedConfigIssue(text: string, file: string, path: ConfigPath, message: string): ConfigIssue {
+  const lineCounter = new LineCounter();
+  const { key, node } = locate(parseDocument(text, { lineCounter }), path);
+  return { file, ...positionOf(key ?? node, lineCounter), path: formatPath(path), message };
 }
 
 /** An issue inside an overridden value points at the `--set` that put it there, not at the file. */

@@ -73,6 +73,14 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
   if (data.unlabelled !== undefined && config.model.head === 'knn') {
     ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling trains a head again with the images it labels; the knn head is not trained (choose softmax or mlp)' });
   }
+  if (config.features.kind === 'onnx' && config.features.finetune) {
+    if (config.model.head !== 'softmax' && config.model.head !== 'mlp') {
+      ctx.addIssue({ code: 'custom', path: ['features', 'finetune'], message: `fine-tuning trains the backbone with the head: model.head must be softmax or mlp, not ${config.model.head}` });
+    }
+    if (data.unlabelled !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling is not available with features.finetune (remove one of them)' });
+    }
+  }
   if (config.model.head === 'cnn') {
     if (config.features.kind !== 'pixels') {
       ctx.addIssue({ code: 'custom', path: ['features', 'kind'], message: `model.head cnn learns its own features from the pixels: features.kind must be pixels, not ${config.features.kind}` });

@@ -1,7 +1,11 @@
 import { decodeConfigBytes } from '../config/decode-config.js';
 import { MAX_CONFIG_BYTES } from '../config/limits.js';
-import { parsePipelineConfig } from '../config/load.js';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { locatedConfigIssue, parsePipelineConfig } from '../config/load.js';
 import type { PipelineConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { finetuneConfigIssue } from '../train/finetune/finetune-check.js';
 import { readRegularFile } from './read-regular-file.js';
 
 /**
@@ -12,5 +16,16 @@ import { readRegularFile } from './read-regular-file.js';
  */
 export async function loadPipelineConfigFile(path: string, options: { overrides?: readonly string[] } = {}): Promise<PipelineConfig> {
   const bytes = await readRegularFile(path, { maxBytes: MAX_CONFIG_BYTES, what: 'pipeline config' });
-  return parsePipelineConfig(decodeConfigBytes(bytes, path), path, options);
+  const text = decodeConfigBytes(bytes, path);
+  const config = parsePipelineConfig(text, path, options);
+  await checkFinetuneBackbone(config, text, path);
+  return config;
+}
+
+/** features.finetune against the backbone it names (unfreeze within its blocks), reported at its line like a schema issue; an unreadable model is left to the run to report. */
+async function checkFinetuneBackbone(config: PipelineConfig, text: string, path: string): Promise<void> {
+  if (config.features.kind !== 'onnx' || !config.features.finetune) return;
+  const model = await readFile(resolve(dirname(path), config.features.onnx.model)).catch(() => null);
+  const issue = model && finetuneConfigIssue(config, model);
+  if (issue) throw new ConfigError([locatedConfigIssue(text, path, issue.path, issue.message)]);
 }

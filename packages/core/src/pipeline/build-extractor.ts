@@ -11,10 +11,10 @@ import { PixelsExtractor } from '../features/pixels/pixels-extractor.js';
 import { SiftExtractor } from '../features/sift/sift-extractor.js';
 import type { OnnxRuntime } from '../onnx/session.js';
 
-/** The extractor the `features` section describes. Pixels arrive normalized by `preprocess`. */
+/** The extractor the `features` section describes. Pixels arrive normalized by `preprocess`; `model` replaces the onnx model's file (a fine-tuned copy). */
 export async function buildExtractor(
   features: PipelineConfig['features'],
-  context: { device: Device; files: FileAccess; baseDir: string; onnxRuntime?: OnnxRuntime },
+  context: { device: Device; files: FileAccess; baseDir: string; onnxRuntime?: OnnxRuntime; model?: Uint8Array },
 ): Promise<FeatureExtractor> {
   switch (features.kind) {
     case 'pixels':
@@ -30,7 +30,7 @@ export async function buildExtractor(
       return new SiftExtractor({ ...features.sift }, context.device);
     case 'onnx': {
       if (!context.onnxRuntime) throw new PipelineError('PIPELINE_UNSUPPORTED', 'features.kind onnx needs an ONNX runtime, and none was given to this run');
-      const model = await context.files.readFile(resolvePath(context.baseDir, features.onnx.model));
+      const model = context.model ?? (await context.files.readFile(resolvePath(context.baseDir, features.onnx.model)));
       return OnnxEmbedder.create(
         { model, batchSize: features.onnx.batchSize, ...(features.onnx.outputName ? { output: features.onnx.outputName } : {}), ...(features.onnx.inputName ? { input: features.onnx.inputName } : {}) },
         { runtime: context.onnxRuntime, device: context.device },

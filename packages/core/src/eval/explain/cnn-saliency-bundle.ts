@@ -16,8 +16,7 @@ import { TapeSaliencyNetwork } from './cnn-saliency-tape.js';
 export const GRADIENT_METHODS = ['gradcam', 'ig'] as const;
 const ANY_MODEL = 'occlusion, lime or shap';
 
-const refuse = (why: string, cause?: unknown) =>
-  new EvalError('EVAL_OPTION_INVALID', `gradcam and ig explain a convolutional network (model.head cnn, or a fine-tuned onnx backbone) from its gradients; ${why}: use ${ANY_MODEL}`, cause ? { cause } : undefined);
+const refuse = (why: string) => new EvalError('EVAL_OPTION_INVALID', `gradcam and ig explain a convolutional network (model.head cnn, or a fine-tuned onnx backbone) from its gradients; ${why}: use ${ANY_MODEL}`);
 
 /**
  * A bundle's forward pass on the tape, from the preprocessed image to the head's logits: its ONNX
@@ -36,7 +35,7 @@ export function bundleSaliencyNetwork(bundle: Bundle, device: Device): TapeSalie
   try {
     network = importOnnxModel(body, { output: header.output });
   } catch (error) {
-    if (error instanceof CvfError && error.code === 'ONNX_OP_UNSUPPORTED') throw refuse(`this bundle's extractor cannot be read as one: ${error.message}`, error);
+    if (error instanceof CvfError && error.code === 'ONNX_OP_UNSUPPORTED') throw refuse(`this bundle's extractor cannot be read as one: ${error.message}`);
     throw error;
   }
   const layers: Layer[] = [];

@@ -5,6 +5,7 @@ import { preprocessImages } from '../../image/preprocess-image.js';
 import { buildExtractor } from '../build-extractor.js';
 import { featureMatrix, type FeatureMatrix } from '../feature-matrix.js';
 import { trainAugmentation } from './augment.js';
+import { finetuneBackbone } from './finetune.js';
 import type { StageRun } from './context.js';
 import type { TrainingData } from './data.js';
 
@@ -18,10 +19,13 @@ export interface SplitFeatures {
 }
 
 /** Preprocessing and the feature extractor over every split, batched on the Device, with one progress bar. */
-export async function extractFeatures(run: StageRun, { data, unlabelled }: TrainingData): Promise<{ extractor: FeatureExtractor; splits: SplitFeatures }> {
+export async function extractFeatures(run: StageRun, training: TrainingData): Promise<{ extractor: FeatureExtractor; splits: SplitFeatures }> {
+  const { data, unlabelled } = training;
   const { config, env, progress } = run;
   const { device, dataset } = env;
-  const extractor = await buildExtractor(config.features, { device, files: dataset.files, baseDir: dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}) });
+  // A fine-tuned backbone is trained first; the run then extracts with it as with any frozen one.
+  const model = config.features.kind === 'onnx' && config.features.finetune ? await finetuneBackbone(run, training, training.classes.length) : undefined;
+  const extractor = await buildExtractor(config.features, { device, files: dataset.files, baseDir: dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}), ...(model && { model }) });
   if (extractor.learnsFromData) await fitOnTraining(run, extractor, data.train);
   const total = data.train.length + data.val.length + data.test.length + unlabelled.length;
   let done = 0;
