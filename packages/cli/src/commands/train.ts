@@ -54,7 +54,7 @@ function collectTag(value: string, previous: Record<string, string>): Record<str
 
 function printSummary(summary: Awaited<ReturnType<typeof runTrainingPipeline>> | TuneSummary): void {
   const lines = [
-    ...('trials' in summary ? summary.trials.map((t) => `trial     ${t.runId} ${JSON.stringify(t.params)} ${t.eligible ? '' : '(constraints not met) '}${JSON.stringify(t.validation)}`) : []),
+    ...('trials' in summary ? summary.trials.map((t) => `trial     ${t.runId} ${JSON.stringify(t.params)} ${t.stoppedEarly ? `(stopped early after ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}) ` : ''}${t.eligible ? '' : '(constraints not met) '}${JSON.stringify(t.validation)}`) : []),
     ...('bestRunId' in summary ? [`best      ${summary.bestRunId} ${JSON.stringify(summary.bestParams)}`] : []),
     `run       ${summary.runId} (${summary.seconds.toFixed(1)} s)`,
     `test      ${Object.entries(summary.metrics.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`,

@@ -29,7 +29,7 @@ describe('successive halving rungs', () => {
     expect(halvingRungs(1, { minEpochs: 3, maxEpochs: 3, eta: 2 })).toEqual([{ trials: 1, epochs: 3 }]);
   });
 
-  it('ranks trials that can win first, by the metric in its direction, ties in trial order', () => {
+  it('ranks trials that can win first, by the metric in its direction, ties by val loss then trial order', () => {
     const tune = (metric: string, extra = '') =>
       parsePipelineConfig(`version: 1\nname: t\ndata:\n  source: { kind: idx, images: a.gz, labels: b.gz }\ntune:\n  metric: ${metric}\n${extra}`, 'p.yaml').tune;
     const trials: { id: string; validation: Record<string, number> }[] = [
@@ -37,9 +37,10 @@ describe('successive halving rungs', () => {
       { id: 'b', validation: { accuracy: 0.9, loss: 0.4, sensitivity: 0.5 } },
       { id: 'c', validation: { loss: 0.3 } },
       { id: 'd', validation: { accuracy: 0.7, loss: 0.5, sensitivity: 0.99 } },
+      { id: 'e', validation: { accuracy: 0.7, loss: 0.5, sensitivity: 0.99 } },
     ];
-    expect(rankTrials(tune('accuracy'), trials).map((t) => t.id)).toEqual(['b', 'a', 'd', 'c']);
-    expect(rankTrials(tune('loss'), trials).map((t) => t.id)).toEqual(['c', 'b', 'd', 'a']);
-    expect(rankTrials(tune('accuracy', '  constraints: [{ metric: sensitivity, min: 0.9 }]\n'), trials).map((t) => t.id)).toEqual(['a', 'd', 'b', 'c']);
+    expect(rankTrials(tune('accuracy'), trials).map((t) => t.id)).toEqual(['b', 'd', 'e', 'a', 'c']);
+    expect(rankTrials(tune('loss'), trials).map((t) => t.id)).toEqual(['c', 'b', 'd', 'e', 'a']);
+    expect(rankTrials(tune('accuracy', '  constraints: [{ metric: sensitivity, min: 0.9 }]\n'), trials).map((t) => t.id)).toEqual(['d', 'e', 'a', 'c', 'b']);
   });
 });

@@ -20,17 +20,21 @@ export function canWin(tune: TuneConfig, trial: ScoredTrial): boolean {
 }
 
 /**
- * The trials best first: those that can win, by `tune.metric` in `tune.mode`, then the others;
- * equal trials keep their order, so a seeded search ranks the same way every time.
+ * The trials best first: those that can win, by `tune.metric` in `tune.mode`, then the others.
+ * Equal scores — common for accuracy after an epoch or two on a small val split — go to the lower
+ * validation loss, then keep their order, so a seeded search ranks the same way every time.
  */
 export function rankTrials<T extends ScoredTrial>(tune: TuneConfig, trials: readonly T[]): T[] {
   const sign = tune.mode === 'min' ? 1 : -1;
+  const loss = (trial: ScoredTrial) => trial.validation['loss'] ?? Infinity;
   return trials
     .map((trial, order) => ({ trial, order, wins: canWin(tune, trial) }))
     .sort((a, b) => {
       if (a.wins !== b.wins) return a.wins ? -1 : 1;
       const difference = a.wins ? sign * (a.trial.validation[tune.metric]! - b.trial.validation[tune.metric]!) : 0;
-      return difference !== 0 ? difference : a.order - b.order;
+      if (difference !== 0) return difference;
+      const lossDifference = loss(a.trial) - loss(b.trial);
+      return lossDifference < 0 ? -1 : lossDifference > 0 ? 1 : a.order - b.order;
     })
     .map(({ trial }) => trial);
 }
