@@ -5,14 +5,16 @@
 // for the peer, intraOpNumThreads for ours), on the same Fashion-MNIST images. No augmentation on
 // either side. Reports seconds and process CPU seconds per epoch (each side's mean over its
 // epochs) and the accuracy on the official test set.
-// Usage: npm run bench:cnn -- [--epochs N] [--limit N] [--batch N] [--threads N] [--test-limit N]
+// Usage: npm run bench:cnn -- [--epochs N] [--limit N] [--batch N] [--threads N] [--test-limit N] [--webgpu]
 // A quick run: npm run bench:cnn -- --epochs 1 --limit 2000 --test-limit 1000
+// --webgpu adds the same training on the WebGPU device through the tape's kernels (lavapipe here:
+// a record that the path works, not a speed claim; a real GPU's figures where one is lent).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CnnEvalSession, CnnTrainer, CpuDevice, readIdx, SMALL_RESNET_BLOCKS, type CnnSpec, type TrainOptions } from '@cvf/core';
-import { createOrtNodeRuntime } from '@cvf/core/node';
+import { CnnEvalSession, CnnTrainer, CpuDevice, readIdx, SMALL_RESNET_BLOCKS, type CnnSpec, type Device, type TrainOptions } from '@cvf/core';
+import { createNodeDevice, createOrtNodeRuntime } from '@cvf/core/node';
 import { machine, printTable, writeResults } from '../support/report.js';
 
 const args = process.argv.slice(2);
@@ -25,6 +27,7 @@ const limit = option('limit', 60000);
 const testLimit = option('test-limit', 10000);
 const batchSize = option('batch', 128);
 const threads = option('threads', 2);
+const withWebgpu = args.includes('--webgpu');
 const DATA = '/usr/share/datasets/fashion-mnist';
 const NORMALIZE = { mean: 0.286, std: 0.353 };
 const LR = 0.003;
@@ -47,33 +50,44 @@ const run = spawnSync('/usr/bin/python3', [join(here, 'torch_peer.py'), JSON.str
 if (run.status !== 0) throw new Error(`the PyTorch peer failed: ${run.stderr}`);
 const peer = JSON.parse(run.stdout) as { epochs: { seconds: number; cpuSeconds: number }[]; accuracy: number; torch: string };
 
-console.log('cvf (ONNX Runtime step graphs) ...');
 const train = await images('train', limit);
 const test = await images('t10k', testLimit);
 const runtime = await createOrtNodeRuntime();
 const options: TrainOptions = { epochs, batchSize, optimizer: { kind: 'adamw', lr: LR, weightDecay: WEIGHT_DECAY }, schedule: { kind: 'cosine' }, earlyStopping: { enabled: false }, seed: SEED };
-const cpuBefore = process.cpuUsage();
-const result = await new CnnTrainer(new CpuDevice(), runtime, spec, options).fit(train, { threads });
-const cpu = process.cpuUsage(cpuBefore);
-const evaluator = await CnnEvalSession.create(runtime, spec, { threads });
-const { logits } = await evaluator.forward(result.values, test.images);
-await evaluator.release();
-let correct = 0;
-for (let r = 0; r < test.labels.length; r++) {
-  let best = 0;
-  for (let c = 1; c < spec.classes; c++) if (logits[r * spec.classes + c]! > logits[r * spec.classes + best]!) best = c;
-  if (best === test.labels[r]) correct++;
-}
-
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const oursSeconds = mean(result.history.map((e) => e.seconds));
-const oursCpu = (cpu.user + cpu.system) / 1e6 / epochs;
 const peerSeconds = mean(peer.epochs.map((e) => e.seconds));
 const peerCpu = mean(peer.epochs.map((e) => e.cpuSeconds));
+
+/** Trains on `device` (CPU: ONNX Runtime step graphs; WebGPU: the tape) and scores the test set with the trained values in ORT. */
+async function ours(device: Device, implementation: string) {
+  console.log(`${implementation} ...`);
+  const cpuBefore = process.cpuUsage();
+  const result = await new CnnTrainer(device, runtime, spec, options).fit(train, { threads });
+  const cpu = process.cpuUsage(cpuBefore);
+  const evaluator = await CnnEvalSession.create(runtime, spec, { threads });
+  const { logits } = await evaluator.forward(result.values, test.images);
+  await evaluator.release();
+  let correct = 0;
+  for (let r = 0; r < test.labels.length; r++) {
+    let best = 0;
+    for (let c = 1; c < spec.classes; c++) if (logits[r * spec.classes + c]! > logits[r * spec.classes + best]!) best = c;
+    if (best === test.labels[r]) correct++;
+  }
+  const seconds = mean(result.history.map((e) => e.seconds));
+  const row = { implementation, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': seconds, 'cpu s/epoch': (cpu.user + cpu.system) / 1e6 / epochs, 'test accuracy': correct / test.labels.length, 'time vs PyTorch': seconds / peerSeconds };
+  return { row, history: result.history };
+}
+
+const runs = [await ours(new CpuDevice(), 'cvf ONNX Runtime step graphs')];
+if (withWebgpu) {
+  const gpu = await createNodeDevice({ prefer: 'webgpu' });
+  if (gpu.backend === 'webgpu') runs.push(await ours(gpu, `cvf WebGPU tape (${gpu.adapter?.device ?? 'adapter'})`));
+  else console.log('no WebGPU adapter: the WebGPU row is left out');
+}
 const rows = [
   { implementation: `PyTorch ${peer.torch} (CPU)`, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': peerSeconds, 'cpu s/epoch': peerCpu, 'test accuracy': peer.accuracy, 'time vs PyTorch': 1 },
-  { implementation: 'cvf ONNX Runtime step graphs', epochs, 'images/epoch': train.labels.length, 'seconds/epoch': oursSeconds, 'cpu s/epoch': oursCpu, 'test accuracy': correct / test.labels.length, 'time vs PyTorch': oursSeconds / peerSeconds },
+  ...runs.map((r) => r.row),
 ];
 printTable(rows);
-const file = writeResults('cnn', { machine: machine(), settings: { ...peerSpec, blocks: spec.blocks }, rows, ours: { history: result.history }, peer });
+const file = writeResults('cnn', { machine: machine(), settings: { ...peerSpec, blocks: spec.blocks }, rows, ours: Object.fromEntries(runs.map((r) => [r.row.implementation, { history: r.history }])), peer });
 console.log(`\nwrote ${file}`);
