@@ -104,6 +104,7 @@ describe('tune: successive halving over architecture keys', () => {
       }
     }
     const best = await store.getRun(summary.bestRunId);
+    expect(best.name).toBe(`halving trial ${winner} (4 epochs)`);
     expect(best.tags).toMatchObject({ halving: HALVING_TAG.winner, rung: '2', epochs: '4', resumedFrom: rungs[1]!.runs.find((r) => r.trial === winner)!.runId });
     const [model] = await store.listVersions('halving');
     expect(model).toMatchObject({ version: 1, runId: summary.bestRunId });

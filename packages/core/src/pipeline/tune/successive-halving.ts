@@ -61,6 +61,7 @@ export async function runSuccessiveHalving(input: HalvingInput, env: TrainingEnv
       const config = { ...trialConfigs[k]!, train: { ...trialConfigs[k]!.train, epochs: rung.epochs } };
       const summary = await runTrainingPipeline(config, env, {
         parentRunId: searchRunId,
+        runName: `${config.name} trial ${k} (${rung.epochs} epoch${rung.epochs === 1 ? '' : 's'})`,
         tags: { trial: String(k), rung: String(r), epochs: String(rung.epochs) },
         ...(before ? { resumeRunId: before.summary.runId } : {}),
         ...(input.addedTrainData ? { addedTrainData: input.addedTrainData } : {}),
