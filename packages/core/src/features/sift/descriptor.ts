@@ -53,10 +53,11 @@ export function describeKeypoint(level: LevelImage, x: number, y: number, angle:
       obin -= o0;
       if (o0 < 0) o0 += BINS;
       if (o0 >= BINS) o0 -= BINS;
-      for (const [dr, wr] of [[0, 1 - fr], [1, fr]] as const) {
-        for (const [dc, wc] of [[0, 1 - fc], [1, fc]] as const) {
+      for (let dr = 0; dr < 2; dr++) {
+        const wr = dr === 0 ? 1 - fr : fr;
+        for (let dc = 0; dc < 2; dc++) {
+          const v = magnitude * wr * (dc === 0 ? 1 - fc : fc);
           const cell = ((r0 + 1 + dr) * side + c0 + 1 + dc) * (BINS + 2);
-          const v = magnitude * wr * wc;
           hist[cell + o0]! += v * (1 - obin);
           hist[cell + o0 + 1]! += v * obin;
         }

@@ -11,8 +11,8 @@ export function reflect101(p: number, n: number): number {
 /**
  * One pass of a separable Gaussian along `axis`: out = Σₖ w(k)·x[p + k] / Σ w over k in [−r, r]
  * with w(k) = exp(−k²/2σ²), taps past the edge reflected (REFLECT_101, OpenCV's default border).
- * Each output pixel is a 1-D line of taps with a stride (1 along x, `width` along y); pixels whose
- * taps all lie inside skip the reflection.
+ * Along x, pixels whose taps all lie inside the row skip the reflection; along y, whole rows are
+ * weighted and summed, so memory is read in order.
  */
 export function gaussianBlurCpu(x: TypedArray, { sigma, axis }: GaussianBlurAttrs, out: Float32Array, height: number, width: number): void {
   const radius = gaussianRadius(sigma);
@@ -21,22 +21,33 @@ export function gaussianBlurCpu(x: TypedArray, { sigma, axis }: GaussianBlurAttr
   let total = 0;
   for (let k = -radius; k <= radius; k++) total += weights[k + radius] = Math.exp((-0.5 * k * k) / (sigma * sigma));
   for (let k = 0; k < taps; k++) weights[k]! /= total;
-  const [lines, length, stride, lineStep] = axis === 'x' ? [height, width, 1, width] : [width, height, width, 1];
   const plane = height * width;
-  const offsets = new Int32Array(taps);
-  for (let base = 0; base < x.length; base += plane) {
-    for (let line = 0; line < lines; line++) {
-      const start = base + line * lineStep;
-      for (let p = 0; p < length; p++) {
-        let sum = 0;
-        if (p >= radius && p + radius < length) {
-          for (let k = 0, at = start + (p - radius) * stride; k < taps; k++, at += stride) sum += weights[k]! * x[at]!;
-        } else {
-          for (let k = 0; k < taps; k++) offsets[k] = reflect101(p + k - radius, length);
-          for (let k = 0; k < taps; k++) sum += weights[k]! * x[start + offsets[k]! * stride]!;
+  if (axis === 'y') {
+    const row = new Float64Array(width);
+    for (let base = 0; base < x.length; base += plane) {
+      for (let y = 0; y < height; y++) {
+        row.fill(0);
+        for (let k = 0; k < taps; k++) {
+          const w = weights[k]!;
+          const from = base + reflect101(y + k - radius, height) * width;
+          for (let c = 0; c < width; c++) row[c]! += w * x[from + c]!;
         }
-        out[start + p * stride] = sum;
+        out.set(row, base + y * width);
       }
+    }
+    return;
+  }
+  const offsets = new Int32Array(taps);
+  for (let start = 0; start < x.length; start += width) {
+    for (let p = 0; p < width; p++) {
+      let sum = 0;
+      if (p >= radius && p + radius < width) {
+        for (let k = 0, at = start + p - radius; k < taps; k++, at++) sum += weights[k]! * x[at]!;
+      } else {
+        for (let k = 0; k < taps; k++) offsets[k] = reflect101(p + k - radius, width);
+        for (let k = 0; k < taps; k++) sum += weights[k]! * x[start + offsets[k]!]!;
+      }
+      out[start + p] = sum;
     }
   }
 }

@@ -20,10 +20,11 @@ export function siftExtremaCpu(below: TypedArray, centre: TypedArray, above: Typ
         for (let dy = -1; dy <= 1 && (isMax || isMin); dy++) {
           for (let dx = -1; dx <= 1; dx++) {
             const j = i + dy * width + dx;
-            for (const n of [below[j]!, above[j]!, centre[j]!]) {
-              if (n > v) isMax = false;
-              if (n < v) isMin = false;
-            }
+            const a = below[j]!;
+            const b = above[j]!;
+            const c = centre[j]!;
+            if (a > v || b > v || c > v) isMax = false;
+            if (a < v || b < v || c < v) isMin = false;
           }
         }
         out[i] = isMax ? 1 : isMin ? -1 : 0;
