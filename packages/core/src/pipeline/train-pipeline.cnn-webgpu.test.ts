@@ -23,7 +23,6 @@ import { runTrainingPipeline, type TrainSummary } from './train-pipeline.js';
 
 const gpu = await gpuForTests();
 afterAll(() => gpu.device?.destroy());
-if (gpu.skip) console.warn(`train-pipeline.cnn-webgpu.test: skipped: ${gpu.skip}`);
 
 const SIZE = 10;
 const IMAGES = 60;

@@ -23,7 +23,6 @@ import { CnnTapeNetwork } from './cnn-webgpu-network.js';
 
 const gpu = await gpuForTests();
 afterAll(() => gpu.device?.destroy());
-if (gpu.skip) console.warn(`cnn-webgpu.test: skipped: ${gpu.skip}`);
 const runtime = await createOrtNodeRuntime();
 
 /** max |got − want| / max(1, |want|). */
