@@ -9,7 +9,7 @@
 // Usage: npm run bench:retrieval -- [--quick] [--repeat N] [--threads T]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuDevice, createIndex, createOrtFastMatmul, Pca, recallAtK, Tensor, type IndexKind } from '@cvf/core';
@@ -107,7 +107,9 @@ try {
   const { base, queries, n } = await prepare(dir);
   const faissIds = join(dir, 'faiss-ids.i32');
   const oursIds = join(dir, 'cvf-flat-ids.i32');
-  console.log(`flat: ${THREADS} thread(s) each side, hnsw: one; fastest of ${REPEAT} passes; ${machine().cpu}, ${machine().cores} cores (shared machines: treat these as rough)`);
+  // Threads only pay on idle cores: the load average says how many were busy before the run.
+  const loadBefore = loadavg()[0]!;
+  console.log(`flat: ${THREADS} thread(s) each side, hnsw: one; fastest of ${REPEAT} passes; ${machine().cpu}, ${machine().cores} cores, load average ${loadBefore.toFixed(2)} (shared machines: treat these as rough)`);
 
   const ours: Record<string, BenchRetrievalResult> = {};
   for (const index of ['flat', 'flat-f16', 'flat-int8'] as IndexKind[]) {
@@ -174,7 +176,8 @@ try {
   }
   printTable(rows);
   if (THREADS > 1) {
-    console.log(`\nflat on ${THREADS} threads vs 1: single ${(ours.flat!.single.qps / flatOneThread.single.qps).toFixed(2)}×, batched ${(ours.flat!.batch.qps / flatOneThread.batch.qps).toFixed(2)}× (1 thread: ${flatOneThread.single.qps.toFixed(0)} / ${flatOneThread.batch.qps.toFixed(0)} QPS)`);
+    console.log(`\nload average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (above ${machine().cores - THREADS} the threads share cores with other work)`);
+    console.log(`flat on ${THREADS} threads vs 1: single ${(ours.flat!.single.qps / flatOneThread.single.qps).toFixed(2)}×, batched ${(ours.flat!.batch.qps / flatOneThread.batch.qps).toFixed(2)}× (1 thread: ${flatOneThread.single.qps.toFixed(0)} / ${flatOneThread.batch.qps.toFixed(0)} QPS)`);
   }
   console.log(`\nflat ids vs FAISS IndexFlatIP ids: ${(agreement * 100).toFixed(2)} % agree (ties aside, both are exact)`);
   console.log(`FAISS flat single-query ${f.flat.single.qps.toFixed(0)} QPS, batched ${f.flat.batch.qps.toFixed(0)} QPS (the issue measured ~490 and ~4,700 on its machine)`);
@@ -206,7 +209,7 @@ try {
     }),
   };
   console.log('\ngoals:', JSON.stringify(goals, null, 2));
-  const file = writeResults(THREADS > 1 ? `retrieval-threads${THREADS}` : 'retrieval', { machine: machine(), threads: THREADS, n, queries: QUERIES, dim: DIM, k: K, ours, flatOneThread, peers, hnsw: { M, efConstruction: EF_CONSTRUCTION, buildSeconds: hnswBuild, sweep, bytes: hnsw.memory().total }, agreement, goals });
+  const file = writeResults(THREADS > 1 ? `retrieval-threads${THREADS}` : 'retrieval', { machine: machine(), loadAverage: { before: loadBefore, after: loadavg()[0]! }, threads: THREADS, n, queries: QUERIES, dim: DIM, k: K, ours, flatOneThread, peers, hnsw: { M, efConstruction: EF_CONSTRUCTION, buildSeconds: hnswBuild, sweep, bytes: hnsw.memory().total }, agreement, goals });
   console.log(`results: ${file}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

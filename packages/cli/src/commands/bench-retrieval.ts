@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createIndex, FileError, FlatIndex, FlatIndexBase, IndexError, INDEX_KINDS, INT8_RESCORINGS, recallAtK, type Int8Rescoring, VECTOR_METRICS, type IndexKind, type ScanPool, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from '@cvf/core';
-import { createScanPool } from '@cvf/core/node';
+import { createScanPool, searchThreads } from '@cvf/core/node';
 import type { Command } from 'commander';
 import { EXIT, printJson, runAction } from '../output.js';
 
@@ -241,7 +241,7 @@ export function registerBenchRetrieval(bench: Command): void {
     .requiredOption('--dim <d>', 'values per vector')
     .option('--k <k>', 'neighbours per query', '10')
     .option('--index <kind>', `index kind: ${INDEX_KINDS.join(', ')}`, 'flat')
-    .option('--threads <t>', 'search threads (flat kinds; hnsw searches on 1)', '1')
+    .option('--threads <t>', 'search threads (flat kinds; hnsw searches on 1); 0: one per core, at most 8', '1')
     .option('--metric <metric>', `similarity: ${VECTOR_METRICS.join(', ')}`, 'dot')
     .option('--out <file>', 'write the top-k ids of every query as int32, row-major (queries × k)')
     .option('--m <links>', 'hnsw: links per node (default 16)')
@@ -261,7 +261,7 @@ export function registerBenchRetrieval(bench: Command): void {
             dim: integer(raw.dim, '--dim', 1)!,
             k: integer(raw.k, '--k', 1)!,
             index: oneOf(raw.index, '--index', INDEX_KINDS),
-            threads: integer(raw.threads, '--threads', 1)!,
+            threads: searchThreads(integer(raw.threads, '--threads', 0)!),
             metric: oneOf(raw.metric, '--metric', VECTOR_METRICS),
             out: raw.out,
             M: integer(raw.m, '--m', 2),

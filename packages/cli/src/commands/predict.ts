@@ -2,6 +2,7 @@ import {
   CvfError,
   decodeInput,
   disposeDecodedInput,
+  findStage,
   isSoftwareAdapter,
   Predictor,
   WebGpuUnavailableError,
@@ -10,7 +11,7 @@ import {
   type Device,
   type Prediction,
 } from '@cvf/core';
-import { createNodeDevice, createOrtNodeRuntime, createOrtNodeWorkerRuntime, loadResolvedBundle, readRegularFile, sharpImageDecoder } from '@cvf/core/node';
+import { createNodeDevice, createOrtNodeRuntime, createOrtNodeWorkerRuntime, createScanPool, loadResolvedBundle, readRegularFile, searchThreads, sharpImageDecoder } from '@cvf/core/node';
 import { DicomwebClient, dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
 import { resolveModelArgument } from '../model-argument.js';
@@ -43,6 +44,7 @@ export function registerPredict(program: Command): void {
     .option('--batch <n>', 'videos and cines: frames predicted together', positiveIntegerOption, 16)
     .option('--drift-window <n>', 'videos and cines: every n predicted frames, check the last n for drift against the bundle\'s training reference (default 100 with --metrics-port, else 0: no checks)', nonNegativeIntegerOption)
     .option('--metrics-port <port>', 'videos and cines: serve Prometheus metrics (cvf_stream_* frames, frames/s, latency; cvf_drift_* by stream) at http://127.0.0.1:<port>/metrics while they run (0: a free port, printed)', nonNegativeIntegerOption)
+    .option('--threads <n>', "threads that search a flat case index together (0: one per core, at most 8; default: the bundle's index.threads, else 1, since a chunk of 32 files rarely pays for more)", nonNegativeIntegerOption)
     .option('--json', 'print JSON')
     .action((bundleArg: string, inputs: string[], options: PredictOptions) =>
       runAction(Boolean(options.json), async () => {
@@ -69,8 +71,11 @@ export function registerPredict(program: Command): void {
         // code, and on this thread they would stop the reading of ffmpeg's pipe while each batch runs.
         const workerRuntime = streams.length > 0 ? await createOrtNodeWorkerRuntime() : undefined;
         const onnxRuntime = workerRuntime ?? (await createOrtNodeRuntime());
+        const indexParams = findStage(bundle.manifest, 'index')?.params;
+        const threads = searchThreads(options.threads ?? (indexParams && 'threads' in indexParams ? indexParams.threads : undefined) ?? 1);
+        const scanPool = threads > 1 ? await createScanPool(threads) : undefined;
         try {
-          predictor = await Predictor.load(bundle, { device, onnxRuntime });
+          predictor = await Predictor.load(bundle, { device, onnxRuntime, ...(scanPool && { scanPool }) });
           const { window } = bundle.manifest.preprocess;
           const contract = { contract: bundle.manifest.input, allowContractMismatch: Boolean(options.allowContractMismatch) };
           const decode = { device, decoder: sharpImageDecoder, dicom: dicomInputDecoder, ...(window && { window }), ...contract };
@@ -95,6 +100,7 @@ export function registerPredict(program: Command): void {
           return failed ? EXIT.failed : EXIT.ok;
         } finally {
           await predictor?.release();
+          await scanPool?.close();
           await workerRuntime?.close();
           device.destroy();
         }
@@ -184,6 +190,7 @@ interface PredictOptions {
   batch: number;
   driftWindow?: number;
   metricsPort?: number;
+  threads?: number;
   json?: boolean;
 }
 

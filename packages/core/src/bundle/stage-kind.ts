@@ -1,5 +1,6 @@
 import type { Device } from '../compute/device.js';
 import type { FastMatmul } from '../compute/fast-matmul/fast-matmul.js';
+import type { ScanPool } from '../index/threads/scan-pool.js';
 import type { OnnxRuntime } from '../onnx/session.js';
 
 /** What loading a stage may need from where it runs. */
@@ -7,6 +8,8 @@ export interface StageContext {
   readonly device: Device;
   readonly onnxRuntime?: OnnxRuntime;
   readonly fastMatmul?: FastMatmul;
+  /** Threads that search a flat case index together (Node: createScanPool of @cvf/core/node); one thread without. */
+  readonly scanPool?: ScanPool;
 }
 
 /** A stage as the manifest records it: its kind, its parameters, and its files by role. */

@@ -89,6 +89,13 @@ model: { head: mlp }
     expect(config.model).toEqual({ head: 'mlp', hidden: [256], activation: 'relu', dropout: 0.1 });
   });
 
+  it('takes index.threads on the flat kinds only, as a count ≥ 0', () => {
+    expect(parsePipelineConfig(`${MINIMAL}index: { kind: flat-f16, threads: 4 }\n`, FILE).index).toMatchObject({ kind: 'flat-f16', threads: 4 });
+    expect(parsePipelineConfig(MINIMAL, FILE).index).not.toHaveProperty('threads');
+    expect(issuesOf(`${MINIMAL}index: { kind: flat, threads: -1 }\n`).map((i) => i.path)).toEqual(['index.threads']);
+    expect(issuesOf(`${MINIMAL}index: { kind: hnsw, threads: 2 }\n`).map((i) => i.path)).toEqual(['index.threads']); // hnsw searches on one thread
+  });
+
   it('takes the metric direction as the default mode, and keeps an explicit one', () => {
     const config = parsePipelineConfig(
       `${MINIMAL}train:

@@ -13,7 +13,7 @@ export { nodeFileAccess } from './node-file-access.js';
 export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';
 export { createOrtNodeWorkerRuntime } from './ort-worker/ort-worker-runtime.js';
 export { isProcessAlive } from './process-alive.js';
-export { createScanPool, defaultThreads } from './threads/thread-pool.js';
+export { createScanPool, defaultThreads, searchThreads } from './threads/thread-pool.js';
 export { copySqliteStoreToPostgres, isPostgresLocation, openTrackingStore, PostgresTrackingStore, SqliteTrackingStore, trackingStoreFolder, type RunFilter, type RunOverview, type StoreCopyReport, type TrackingStore } from './tracking/index.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';
 export { openVideoFrames, probeVideo, VideoError, type VideoErrorCode, type VideoFrame, type VideoFrames, type VideoFramesOptions, type VideoInfo } from './video/index.js';

@@ -9,6 +9,7 @@ import type { Thumbnails } from '../bundle/thumbnails.js';
 import type { Device } from '../compute/device.js';
 import { applyTemperature } from '../eval/temperature.js';
 import type { FeatureExtractor } from '../features/feature-extractor.js';
+import { FlatIndexBase } from '../index/flat/flat-base.js';
 import type { Pca } from '../features/pca/pca.js';
 import type { DecodedInput } from '../image/decoded-input.js';
 import { inputContractMismatches, type ContractMismatch } from '../image/input-contract.js';
@@ -127,7 +128,7 @@ export class Predictor {
     const composed = context.composed === false ? null : await ComposedForward.load(bundle, context.device, context.onnxRuntime);
     const extractor = composed ? null : await STAGE_KINDS.extractor.load(extractorStage, stageFiles(bundle, extractorStage), context);
     const pca = pcaStage ? STAGE_KINDS.pca.load(pcaStage, stageFiles(bundle, pcaStage), context) : null;
-    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage), bundle.inPlace);
+    const caseIndex = await STAGE_KINDS.index.load(indexStage, stageFiles(bundle, indexStage), bundle.inPlace, context.scanPool);
     const loadedHead = headStage ? await STAGE_KINDS.head.load(headStage, stageFiles(bundle, headStage), context) : null;
     const head = loadedHead?.session ?? null;
     const thumbnails = thumbnailsStage ? await STAGE_KINDS.thumbnails.load(thumbnailsStage, stageFiles(bundle, thumbnailsStage)) : null;
@@ -158,7 +159,9 @@ export class Predictor {
     const k = options.similar ?? indexStage.params.k;
     // At least one neighbour even for `similar: 0` (no similar cases shown): searches need k ≥ 1.
     const { decision } = this.#parts;
-    const neighbours = await caseIndex.index.searchBatch(values, { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) });
+    const search = { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) };
+    // A flat index loaded with the context's scanPool searches on its threads (the same hits).
+    const neighbours = caseIndex.index instanceof FlatIndexBase && caseIndex.index.threads > 1 ? await caseIndex.index.searchBatchParallel(values, search) : await caseIndex.index.searchBatch(values, search);
     const own = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours));
     const probabilities = this.#parts.member ? averageProbabilities(own, await this.#parts.member.#probabilitiesOf(images)) : own;
     const classes = manifest.classes;

@@ -3,6 +3,7 @@ import { indexSchema } from '../../config/sections/vector-index.js';
 import { BundleError } from '../../errors.js';
 import { diskIndexAdapter, type CaseSearchIndex, type DiskIndexKind } from '../../index/disk-index.js';
 import { deserializeIndex, serializeIndex } from '../../index/persist/index-persistence.js';
+import type { ScanPool } from '../../index/threads/scan-pool.js';
 import type { VectorIndex } from '../../index/types.js';
 import { bundlePathSchema } from '../bundle-path.js';
 import type { InPlaceFiles } from '../in-place.js';
@@ -99,7 +100,7 @@ export function diskIndexLayout(stage: IndexStage): { folder: string; tablePaths
  * loaded from a folder with the table verified in place (`inPlace`); otherwise from the verified
  * bytes in `files` (a `.tar`, HTTP), which the adapter writes to a private copy.
  */
-export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexStage>, inPlace?: InPlaceFiles): Promise<CaseIndex> {
+export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexStage>, inPlace?: InPlaceFiles, pool?: ScanPool): Promise<CaseIndex> {
   const cases = decodeJson(files.cases, caseListSchema, stage.files.cases);
   const layout = diskIndexLayout(stage);
   if (stage.params.kind === 'lancedb' && layout) {
@@ -116,7 +117,8 @@ export async function loadIndexStage(stage: IndexStage, files: StageFiles<IndexS
     }
     return { index: await adapter.open(table, expected), cases };
   }
-  const index = await deserializeIndex(files.index);
+  // A pool puts a flat index in shared memory, searched by the pool's threads (hnsw ignores it).
+  const index = await deserializeIndex(files.index, pool ? { pool } : {});
   if (index.kind !== stage.params.kind) {
     throw new BundleError('BUNDLE_INVALID', `bundle file "${stage.files.index}" holds a ${index.kind} index, but its stage says ${stage.params.kind}`);
   }

@@ -6,9 +6,18 @@ const common = {
   k: z.int().positive().default(10).describe('number of similar cases returned per query'),
 };
 
+/** Search threads when none are configured: the cores, but no more than this (a batch's share per thread must stay large enough to pay). */
+export const DEFAULT_MAX_SEARCH_THREADS = 8;
+
 const flatIndex = z.strictObject({
   kind: z.enum(['flat', 'flat-f16', 'flat-int8']).describe('exact search over f32, f16 or int8-quantized vectors'),
   ...common,
+  threads: z
+    .int()
+    .min(0)
+    .max(256)
+    .optional()
+    .describe(`threads that search the index together where shared memory exists (Node worker threads; the same hits as one thread); 0 or absent: one per core, at most ${DEFAULT_MAX_SEARCH_THREADS}; 1: the calling thread only`),
 });
 
 const hnswIndex = z

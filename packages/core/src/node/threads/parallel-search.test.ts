@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wasmSimdSupported } from '../../compute/wasm/backend.js';
+import { loadIndexStage, saveIndexStage } from '../../bundle/kinds/case-index.js';
 import { IndexError } from '../../errors.js';
 import { createIndex } from '../../index/create-index.js';
 import { FlatF16Index } from '../../index/flat/flat-f16-index.js';
@@ -12,7 +13,7 @@ import { clusteredVectors } from '../../index/testing/vectors.js';
 import type { ScanPool } from '../../index/threads/scan-pool.js';
 import type { MetadataFilter } from '../../index/filter.js';
 import type { IndexKind, SearchOptions, VectorMetric } from '../../index/types.js';
-import { createScanPool, defaultThreads } from './thread-pool.js';
+import { createScanPool, defaultThreads, searchThreads } from './thread-pool.js';
 
 // Worker threads over the index's SharedArrayBuffer must return what one thread returns: same ids,
 // same scores, same order — with filters, deletions and exact ties split across threads' shares.
@@ -150,6 +151,16 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
     expect(await loaded.searchBatchParallel(queries, { k: K })).toEqual(one.searchBatch(queries, { k: K }));
   });
 
+  it('a case-index stage loaded with a pool (the predictor context scanPool) searches on the threads, with the same hits', async () => {
+    const one = await filled('flat', 'cosine');
+    const { stage, files } = saveIndexStage(one, { ids: Array.from(ids, String), labels: Array.from(ids, (_, i) => 'abc'[i % 3]!) }, { kind: 'flat', metric: 'cosine', k: K });
+    const bytes = { index: files.get(stage.files.index)!, cases: files.get(stage.files.cases)! };
+    const loaded = (await loadIndexStage(stage, bytes, undefined, pools[0])).index as FlatIndexBase;
+    expect(loaded.threads).toBe(2);
+    expect(await loaded.searchBatchParallel(queries, { k: K })).toEqual(one.searchBatch(queries, { k: K }));
+    expect(((await loadIndexStage(stage, bytes)).index as FlatIndexBase).threads).toBe(1);
+  });
+
   it('an index without a pool searches in parallel on one thread, with the same hits', async () => {
     const one = await filled('flat-f16', 'cosine');
     expect(one.threads).toBe(1);
@@ -191,5 +202,9 @@ describe('scan shares', () => {
   it('default threads are the cores, capped by the configured maximum', () => {
     expect(defaultThreads()).toBeGreaterThanOrEqual(1);
     expect(defaultThreads(1)).toBe(1);
+    // index.threads / --threads: 0 is the cores (at most 8), other counts are taken as given.
+    expect(searchThreads(0)).toBe(defaultThreads(8));
+    expect(searchThreads(3)).toBe(3);
+    expect(() => searchThreads(-1)).toThrow(/must be an integer ≥ 0/);
   });
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_MAX_SEARCH_THREADS } from '../../config/sections/vector-index.js';
 import { IndexError } from '../../errors.js';
 import type { ScanPool, ScanTask, ScanTaskResult } from '../../index/threads/scan-pool.js';
 import type { ThreadAnswer } from './thread-protocol.js';
@@ -8,6 +9,12 @@ import type { ThreadAnswer } from './thread-protocol.js';
 export function defaultThreads(max?: number): number {
   const cores = availableParallelism();
   return Math.max(1, max === undefined ? cores : Math.min(cores, max));
+}
+
+/** Search threads for a configured `index.threads` or `--threads` value: 0 is one per core, at most DEFAULT_MAX_SEARCH_THREADS. */
+export function searchThreads(configured: number): number {
+  if (!Number.isInteger(configured) || configured < 0) throw new IndexError('INDEX_INVALID_ARGUMENT', `threads = ${configured} must be an integer ≥ 0 (0: one per core)`);
+  return configured === 0 ? defaultThreads(DEFAULT_MAX_SEARCH_THREADS) : configured;
 }
 
 /** One worker thread with its pending calls. */
