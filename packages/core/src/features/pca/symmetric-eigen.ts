@@ -121,12 +121,18 @@ function reflector(a: Float64Array, n: number, k: number, diagonal: Float64Array
 /**
  * One pass over the upper triangle of rows from…n−1: subtract v·wᵀ + w·vᵀ (v in row `updateRow`,
  * none when −1), and accumulate p = β·S·u for the reflector u in row `productRow` (none when β is 0).
+ * Rows go two at a time where both apply (sweepRowPair): the same operations in the same order.
  */
 function sweep(a: Float64Array, n: number, from: number, updateRow: number, w: Float64Array, productRow: number, beta: number, p: Float64Array): void {
   p.fill(0);
   const v = updateRow * n;
   const u = productRow * n;
   for (let i = from; i < n; i++) {
+    if (updateRow >= 0 && beta !== 0 && i + 1 < n) {
+      sweepRowPair(a, n, i, v, u, w, p);
+      i++;
+      continue;
+    }
     const ri = i * n;
     if (updateRow >= 0) {
       const vi = a[v + i]!;
@@ -158,6 +164,47 @@ function sweep(a: Float64Array, n: number, from: number, updateRow: number, w: F
     }
   }
   if (beta !== 0) for (let i = from; i < n; i++) p[i]! *= beta;
+}
+
+/**
+ * Rows i and i + 1 of sweep's update-and-product, sharing each column's loads of w, v, u and p
+ * (the loop is bound by memory traffic). Every value gets the operations one row at a time would
+ * give it, in the same order — row i's term of p[j] before row i + 1's — so the bits are the same.
+ */
+function sweepRowPair(a: Float64Array, n: number, i: number, v: number, u: number, w: Float64Array, p: Float64Array): void {
+  const ri = i * n;
+  const rk = ri + n;
+  const k = i + 1;
+  const vi = a[v + i]!;
+  const wi = w[i]!;
+  const ui = a[u + i]!;
+  const vk = a[v + k]!;
+  const wk = w[k]!;
+  const uk = a[u + k]!;
+  const diag = a[ri + i]! - (vi * w[i]! + wi * a[v + i]!);
+  a[ri + i] = diag;
+  let sum = diag * ui;
+  const near = a[ri + k]! - (vi * w[k]! + wi * a[v + k]!);
+  a[ri + k] = near;
+  sum += near * a[u + k]!;
+  p[k]! += near * ui;
+  const diagK = a[rk + k]! - (vk * w[k]! + wk * a[v + k]!);
+  a[rk + k] = diagK;
+  let sumK = diagK * uk;
+  for (let j = k + 1; j < n; j++) {
+    const wj = w[j]!;
+    const vj = a[v + j]!;
+    const uj = a[u + j]!;
+    const s = a[ri + j]! - (vi * wj + wi * vj);
+    a[ri + j] = s;
+    sum += s * uj;
+    const t = a[rk + j]! - (vk * wj + wk * vj);
+    a[rk + j] = t;
+    sumK += t * uj;
+    p[j] = p[j]! + s * ui + t * uk;
+  }
+  p[i]! += sum;
+  p[k]! += sumK;
 }
 
 /**
