@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig } from '../../config/load.js';
+import { loadPipelineConfigFile } from '../../node/config-file.js';
 import { applyPoint, searchPoints } from './search-space.js';
 
 const config = (tune: string) =>
@@ -40,5 +42,18 @@ describe('search points', () => {
     expect(trial.train.optimizer.lr).toBe(0.01);
     // 16 → 8 → 4 → 2 → 1 → nothing: the fifth stage's pooling has no room.
     expect(() => applyPoint(base, { 'model.cnn.widths': [4, 8, 8, 8, 8, 8] })).toThrow(/does not fit the 16×16 input: cnn block \d+ \(maxpool\) window 2 is larger than its 1×1 input/);
+  });
+
+  it('configs/fashion-mnist/cnn-search.yaml: nine trials, each a network of the drawn stages that fits 28×28', async () => {
+    const config = await loadPipelineConfigFile(fileURLToPath(new URL('../../../../../configs/fashion-mnist/cnn-search.yaml', import.meta.url)));
+    const points = searchPoints(config.tune, config.train.seed);
+    expect(points).toHaveLength(9);
+    for (const point of points) {
+      const { model } = applyPoint(config, point);
+      const blocks = model.head === 'cnn' ? model.cnn.blocks : [];
+      const widths = point['model.cnn.widths'] as number[];
+      expect(blocks.filter((b) => b.kind === 'maxpool')).toHaveLength(widths.length - 1);
+      expect(blocks.filter((b) => b.kind === point['model.cnn.block'])).toHaveLength(widths.length * (point['model.cnn.depth'] as number));
+    }
   });
 });
