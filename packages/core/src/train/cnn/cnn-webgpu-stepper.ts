@@ -9,8 +9,13 @@ import type { CnnSpec } from './cnn-spec.js';
 import type { CnnStepGradients, CnnStepper } from './cnn-stepper.js';
 import { CnnTapeNetwork } from './cnn-webgpu-network.js';
 
-/** Images per inference pass of `logits`: bounds the activations held on the GPU at once. */
-const EVAL_BATCH = 256;
+/**
+ * Images per inference pass of `logits`: 256, fewer for large images, so one pass's input stays
+ * under 2^22 values (16 MiB): the activations held at once scale with it (27 images of 224² RGB).
+ */
+function evalRows(item: number): number {
+  return Math.max(1, Math.min(256, Math.floor(2 ** 22 / item)));
+}
 
 /**
  * The WebGPU stepper: a step is the network's forward pass recorded on a tape, the
@@ -60,8 +65,9 @@ export class TapeCnnStepper implements CnnStepper {
     const rows = images.length / item;
     network.setParameters(parameters);
     const out = new Float32Array(rows * classes);
-    for (let start = 0; start < rows; start += EVAL_BATCH) {
-      const n = Math.min(EVAL_BATCH, rows - start);
+    const perPass = evalRows(item);
+    for (let start = 0; start < rows; start += perPass) {
+      const n = Math.min(perPass, rows - start);
       const x = device.upload(Tensor.cpu('f32', [n, inputChannels, height, width], images.subarray(start * item, (start + n) * item)));
       const { embedding, logits } = await network.forward(forwardContext(device, { training: false }), x);
       out.set((await device.read(logits)) as Float32Array, start * classes);
