@@ -41,6 +41,8 @@ import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
 import { siftDogCases } from './sift-dog/sift-dog.cases.js';
 import { siftExtremaCases } from './sift-extrema/sift-extrema.cases.js';
 import { similarityTopKCases } from './similarity-top-k/similarity-top-k.cases.js';
+import { flatTopKCases } from './flat-top-k/flat-top-k.cases.js';
+import { flatTopKInt8Cases } from './flat-top-k-int8/flat-top-k-int8.cases.js';
 import { softmaxCases } from './softmax/softmax.cases.js';
 import { softmaxCrossEntropyCases } from './softmax-cross-entropy/softmax-cross-entropy.cases.js';
 import { squaredNormCases } from './squared-norm/squared-norm.cases.js';
@@ -98,6 +100,8 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   siftDogCases,
   siftExtremaCases,
   similarityTopKCases,
+  flatTopKCases,
+  flatTopKInt8Cases,
   softmaxCases,
   softmaxCrossEntropyCases,
   squaredNormCases,

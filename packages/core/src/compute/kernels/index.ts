@@ -33,6 +33,8 @@ export { sgdUpdate, type SgdUpdateAttrs } from './sgd-update/sgd-update.js';
 export { siftDog } from './sift-dog/sift-dog.js';
 export { siftExtrema, type SiftExtremaAttrs } from './sift-extrema/sift-extrema.js';
 export { similarityTopK, type SimilarityTopKAttrs } from './similarity-top-k/similarity-top-k.js';
+export { flatTopK, type FlatTopKAttrs } from './flat-top-k/flat-top-k.js';
+export { flatTopKInt8, type FlatTopKInt8Attrs } from './flat-top-k-int8/flat-top-k-int8.js';
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyAttrs } from './softmax-cross-entropy/softmax-cross-entropy.js';
 export { softmax, type SoftmaxAttrs } from './softmax/softmax.js';
 export { squaredNorm } from './squared-norm/squared-norm.js';
