@@ -3,7 +3,7 @@ import type { DataSource } from '../../config/sections/data.js';
 import { runTrainingPipeline, type TrainSummary } from '../train-pipeline.js';
 import type { TrainingEnvironment } from '../training-environment.js';
 import { halvingRungs, type HalvingRung } from './halving-rungs.js';
-import { rankTrials } from './trial-ranking.js';
+import { canWin, rankTrials } from './trial-ranking.js';
 
 type TuneConfig = PipelineConfig['tune'];
 
@@ -16,8 +16,6 @@ export interface HalvingTrial {
   readonly summary: TrainSummary;
   /** Epochs the trial was given in all (its last rung's). */
   readonly epochs: number;
-  /** The rung it stopped at (0-based). */
-  readonly rung: number;
   /** Stopped before the last rung. */
   readonly stoppedEarly: boolean;
 }
@@ -45,8 +43,8 @@ export interface HalvingInput {
  * the search; the best 1/η on the validation metric continue — each a new child run resumed from
  * its last checkpoint, given the next rung's epochs in all — and the others are tagged `halving:
  * stopped early` with the epochs and the metric they stopped at. Returns every trial's last run
- * (trial order) and the rungs; the last rung keeps one trial, the winner (not checked against the
- * constraints here).
+ * (trial order) and the rungs; the last rung keeps the winner, or none when no trial meets the
+ * constraints.
  */
 export async function runSuccessiveHalving(input: HalvingInput, env: TrainingEnvironment): Promise<{ trials: HalvingTrial[]; rungs: RungRecord[] }> {
   const { tune, trialConfigs, searchRunId } = input;
@@ -66,11 +64,12 @@ export async function runSuccessiveHalving(input: HalvingInput, env: TrainingEnv
         ...(before ? { resumeRunId: before.summary.runId } : {}),
         ...(input.addedTrainData ? { addedTrainData: input.addedTrainData } : {}),
       });
-      last.set(k, { trial: k, summary, epochs: rung.epochs, rung: r, stoppedEarly: false });
+      last.set(k, { trial: k, summary, epochs: rung.epochs, stoppedEarly: false });
     }
     const isLast = r === plan.length - 1;
     const ranked = rankTrials(tune, alive.map((k) => ({ trial: k, validation: last.get(k)!.summary.validation })));
-    const kept = ranked.slice(0, isLast ? 1 : plan[r + 1]!.trials).map((t) => t.trial);
+    // The last rung keeps the winner only when it can win (has the metric, meets the constraints).
+    const kept = (isLast ? ranked.slice(0, 1).filter((t) => canWin(tune, t)) : ranked.slice(0, plan[r + 1]!.trials)).map((t) => t.trial);
     for (const k of alive) {
       const trial = last.get(k)!;
       const value = trial.summary.validation[tune.metric];
