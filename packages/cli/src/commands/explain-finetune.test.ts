@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternPipeline, patternPng, PATTERN_CLASSES, writePatternFolders } from '../testing/pattern-images.js';
 import { runCli } from '../testing/run-cli.js';
-import type { ExplainResult } from './explain.js';
+import { explainJson, trainBundle } from '../testing/trained-bundle.js';
 
 // features.finetune end to end on a tiny backbone built here (a conv stem, a residual block, a
 // strided conv; 16×16 gray patterns): `cvf validate` refuses more blocks than it has at the
@@ -58,10 +58,7 @@ describe('features.finetune on an ONNX backbone', () => {
   });
 
   it('cvf train: only the last block changes; the bundle predicts and explains with the fine-tuned graph', async () => {
-    const trained = await runCli('train', config(1), '--json');
-    expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
-    const lines = trained.stdout.trim().split('\n');
-    const bundle = (JSON.parse(lines[lines.length - 1]!) as { bundle: string }).bundle;
+    const bundle = await trainBundle(config(1));
     const loaded = await loadBundle(await bundleSourceAt(bundle));
     const extractor = loaded.manifest.stages.find((s) => s.kind === 'extractor')!;
     const served = onnxFloatInitializers(decodeComponentState(loaded.files.get((extractor.files as { state: string }).state)!, 'onnx', [1]).body);
@@ -76,9 +73,7 @@ describe('features.finetune on an ONNX backbone', () => {
     expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
     expect(predicted.stdout).toContain('"probabilities"');
 
-    const explained = await runCli('explain', bundle, square, '--device', 'cpu', '--json', '--method', 'gradcam');
-    expect(explained.exitCode, explained.stdout + explained.stderr).toBe(0);
-    const result = JSON.parse(explained.stdout) as ExplainResult;
+    const result = await explainJson(bundle, square, '--method', 'gradcam');
     expect(result.method).toBe('gradcam');
     expect(result.map).toMatchObject({ height: 16, width: 16 });
   });

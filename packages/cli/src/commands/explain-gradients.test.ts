@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternPipeline, patternPng, PATTERN_CLASSES, PATTERN_SIZE, writePatternFolders } from '../testing/pattern-images.js';
-import { runCli } from '../testing/run-cli.js';
-import type { ExplainResult } from './explain.js';
+import { explainJson, trainBundle } from '../testing/trained-bundle.js';
 import { mapSummary } from './explain-summary.js';
 
 // `cvf explain --method gradcam|ig` on a tiny cnn bundle trained here (16×16 patterns, a conv and
@@ -38,20 +37,13 @@ describe('cvf explain --method gradcam|ig on a cnn bundle', () => {
       .filter((line) => !/^(model|pca|features|train):/.test(line))
       .join('\n');
     writeFileSync(config, `${text}\n${CNN}\n`);
-    const trained = await runCli('train', config, '--json');
-    expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
-    const lines = trained.stdout.trim().split('\n');
-    bundle = (JSON.parse(lines[lines.length - 1]!) as { bundle: string }).bundle;
+    bundle = await trainBundle(config);
     square = join(dir, 'square.png');
     writeFileSync(square, await patternPng(PATTERN_CLASSES.indexOf('square'), new Rng(9), 10));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function explain(...args: string[]): Promise<ExplainResult> {
-    const result = await runCli('explain', bundle, square, '--device', 'cpu', '--json', ...args);
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    return JSON.parse(result.stdout) as ExplainResult;
-  }
+  const explain = (...args: string[]) => explainJson(bundle, square, ...args);
 
   /** Core's Grad-CAM graph over the bundle's values: the network's from its ONNX, the classifier with PCA folded in (fc = Wᵀ·H, b − mean·Wᵀ·H). */
   async function referenceMap(classIndex: number): Promise<Float32Array> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternPipeline, patternPng, PATTERN_CLASSES, PATTERN_SIZE, writePatternFolders } from '../testing/pattern-images.js';
 import { runCli } from '../testing/run-cli.js';
-import type { ExplainResult } from './explain.js';
+import { explainJson, trainBundle } from '../testing/trained-bundle.js';
 
 // `cvf explain` on a model trained here (HOG + softmax over 16×16 bars and squares): each method's
 // map at the image's size, the PNG overlay, SHAP's efficiency and the seed's determinism.
@@ -20,20 +20,13 @@ describe('cvf explain', () => {
     await writePatternFolders(join(dir, 'data'), { perClass: 12, seed: 5 });
     const config = join(dir, 'patterns.yaml');
     writeFileSync(config, patternPipeline({ name: 'patterns-explain', root: join(dir, 'data'), store: join(dir, '.cvf'), model: 'patterns-explain' }));
-    const trained = await runCli('train', config, '--json');
-    expect(trained.exitCode, trained.stdout.slice(-2000) + trained.stderr).toBe(0);
-    const lines = trained.stdout.trim().split('\n');
-    bundle = (JSON.parse(lines[lines.length - 1]!) as { bundle: string }).bundle;
+    bundle = await trainBundle(config);
     square = join(dir, 'square.png');
     writeFileSync(square, await patternPng(PATTERN_CLASSES.indexOf('square'), new Rng(9), 10));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function explain(...args: string[]): Promise<ExplainResult> {
-    const result = await runCli('explain', bundle, square, '--device', 'cpu', '--json', ...args);
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    return JSON.parse(result.stdout) as ExplainResult;
-  }
+  const explain = (...args: string[]) => explainJson(bundle, square, ...args);
 
   it.each(['occlusion', 'lime', 'shap'])('%s: a map of the top class at the image size, written as an RGB PNG overlay', async (method) => {
     const out = join(dir, `${method}.png`);
