@@ -112,7 +112,7 @@ export class OrbExtractor implements FeatureExtractor {
     if (descriptors.length === 0) throw new FeatureError('FEATURE_OPTION_INVALID', `orb: no keypoint in ${data.shape[0]} training images at fastThreshold ${this.options.fastThreshold}; lower it or use larger images`);
     const fitting = { seed: this.options.seed, iterations: KMEANS_ITERATIONS };
     this.#codebook =
-      this.options.pooling === 'vlad' ? fitFloatCodebook(unpackBits(descriptors), DESCRIPTOR_BITS, this.options.words, fitting) : fitCodebook(descriptors, this.options.words, fitting);
+      this.options.pooling === 'vlad' ? await fitFloatCodebook(this.device, unpackBits(descriptors), DESCRIPTOR_BITS, this.options.words, fitting) : fitCodebook(descriptors, this.options.words, fitting);
     return this;
   }
 

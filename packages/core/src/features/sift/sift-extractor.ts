@@ -72,7 +72,7 @@ export class SiftExtractor implements FeatureExtractor {
       at += d.length;
     }
     if (descriptors.length === 0) throw new FeatureError('FEATURE_OPTION_INVALID', `sift: no keypoint in ${data.shape[0]} training images at contrastThreshold ${this.options.contrastThreshold}; lower it or use larger images`);
-    this.#codebook = fitFloatCodebook(descriptors, SIFT_DESCRIPTOR_LENGTH, this.options.words, { seed: this.options.seed, iterations: KMEANS_ITERATIONS });
+    this.#codebook = await fitFloatCodebook(this.device, descriptors, SIFT_DESCRIPTOR_LENGTH, this.options.words, { seed: this.options.seed, iterations: KMEANS_ITERATIONS });
     return this;
   }
 

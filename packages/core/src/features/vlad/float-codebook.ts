@@ -1,4 +1,7 @@
+import type { Device } from '../../compute/device.js';
+import { pairwiseSimilarity } from '../../compute/kernels/pairwise-similarity/pairwise-similarity.js';
 import { Rng } from '../../compute/random.js';
+import { Tensor } from '../../compute/tensor.js';
 
 /** Squared Euclidean distance between row `i` of `a` and row `j` of `b`, both `dim` wide. */
 export function squaredDistance(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
@@ -22,20 +25,72 @@ export function nearestCentre(vectors: Float32Array, i: number, codebook: Float3
   return best;
 }
 
+/** Rows of training vectors per Device call of the assignment step (bounds buffer sizes). */
+const CHUNK_ROWS = 16384;
+
 /**
  * A codebook of `words` centres fitted by k-means (Lloyd) on rows of `vectors` [n × dim], from a
  * seeded k-means++ start; a centre left without members keeps its place. With fewer rows than
- * words the extra centres stay at 0. Returns [words × dim].
+ * words the extra centres stay at 0. The assignment step, the n × words distances, runs on the
+ * Device (the pairwise-similarity kernel, squared L2; the training rows are uploaded once, in
+ * chunks); the start and the centre means on the host. Returns [words × dim].
  */
-export function fitFloatCodebook(vectors: Float32Array, dim: number, words: number, options: { seed: number; iterations: number }): Float32Array {
+export async function fitFloatCodebook(device: Device, vectors: Float32Array, dim: number, words: number, options: { seed: number; iterations: number }): Promise<Float32Array> {
   const n = vectors.length / dim;
-  const k = Math.min(words, n);
-  const rng = new Rng(options.seed);
+  const codebook = kmeansPlusPlus(vectors, dim, words, new Rng(options.seed));
+  if (n === 0) return codebook;
+  const chunks: Tensor[] = [];
+  for (let at = 0; at < n; at += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, n - at);
+    chunks.push(device.upload(Tensor.cpu('f32', [rows, dim], vectors.slice(at * dim, (at + rows) * dim))));
+  }
+  const assignment = new Int32Array(n).fill(-1);
+  const sums = new Float64Array(words * dim);
+  const members = new Int32Array(words);
+  try {
+    for (let iteration = 0; iteration < options.iterations; iteration++) {
+      const centres = device.upload(Tensor.cpu('f32', [words, dim], codebook));
+      let changed = false;
+      let row = 0;
+      for (const queries of chunks) {
+        const { scores } = await device.run(pairwiseSimilarity, { queries, base: centres }, { metric: 'l2' });
+        const distances = (await device.read(scores)) as Float32Array;
+        scores.dispose();
+        for (let i = 0; i < queries.shape[0]!; i++, row++) {
+          let best = 0;
+          for (let w = 1; w < words; w++) if (distances[i * words + w]! < distances[i * words + best]!) best = w;
+          if (best !== assignment[row]) changed = true;
+          assignment[row] = best;
+        }
+      }
+      centres.dispose();
+      if (!changed) break;
+      sums.fill(0);
+      members.fill(0);
+      for (let i = 0; i < n; i++) {
+        const w = assignment[i]!;
+        members[w]!++;
+        for (let d = 0; d < dim; d++) sums[w * dim + d]! += vectors[i * dim + d]!;
+      }
+      for (let w = 0; w < words; w++) {
+        if (members[w] === 0) continue;
+        for (let d = 0; d < dim; d++) codebook[w * dim + d] = sums[w * dim + d]! / members[w]!;
+      }
+    }
+  } finally {
+    for (const chunk of chunks) chunk.dispose();
+  }
+  return codebook;
+}
+
+/** k-means++: each next centre drawn with probability ∝ squared distance to the nearest chosen one. */
+function kmeansPlusPlus(vectors: Float32Array, dim: number, words: number, rng: Rng): Float32Array {
+  const n = vectors.length / dim;
   const codebook = new Float32Array(words * dim);
   if (n === 0) return codebook;
   const nearest = new Float64Array(n).fill(Infinity);
   let pick = rng.int(0, n - 1);
-  for (let c = 0; c < k; c++) {
+  for (let c = 0; c < Math.min(words, n); c++) {
     codebook.set(vectors.subarray(pick * dim, (pick + 1) * dim), c * dim);
     let total = 0;
     for (let i = 0; i < n; i++) {
@@ -51,29 +106,6 @@ export function fitFloatCodebook(vectors: Float32Array, dim: number, words: numb
         pick = i;
         break;
       }
-    }
-  }
-  const assignment = new Int32Array(n).fill(-1);
-  const sums = new Float64Array(words * dim);
-  const members = new Int32Array(words);
-  for (let iteration = 0; iteration < options.iterations; iteration++) {
-    let changed = false;
-    for (let i = 0; i < n; i++) {
-      const w = nearestCentre(vectors, i, codebook, dim);
-      if (w !== assignment[i]) changed = true;
-      assignment[i] = w;
-    }
-    if (!changed) break;
-    sums.fill(0);
-    members.fill(0);
-    for (let i = 0; i < n; i++) {
-      const w = assignment[i]!;
-      members[w]!++;
-      for (let d = 0; d < dim; d++) sums[w * dim + d]! += vectors[i * dim + d]!;
-    }
-    for (let w = 0; w < words; w++) {
-      if (members[w] === 0) continue;
-      for (let d = 0; d < dim; d++) codebook[w * dim + d] = sums[w * dim + d]! / members[w]!;
     }
   }
   return codebook;

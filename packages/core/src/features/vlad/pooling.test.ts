@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CpuDevice } from '../../compute/cpu-device.js';
+import { Rng } from '../../compute/random.js';
+import { gpuForTests } from '../../node/testing/index.js';
 import { fitFloatCodebook } from './float-codebook.js';
 import { floatWordHistogram, pooledLength, vladVector } from './pooling.js';
 
@@ -29,14 +32,30 @@ describe('VLAD pooling', () => {
   });
 });
 
+const gpu = await gpuForTests();
+afterAll(() => gpu.device?.destroy());
+
 describe('float k-means codebook', () => {
-  it('finds two well-separated clusters from a seeded start, the same for the same seed', () => {
+  it('finds two well-separated clusters from a seeded start, the same for the same seed', async () => {
+    const device = new CpuDevice();
     const points = Float32Array.of(0, 0, 1, 0, 0, 1, 20, 20, 21, 20, 20, 21);
-    const a = fitFloatCodebook(points, 2, 2, { seed: 5, iterations: 10 });
+    const a = await fitFloatCodebook(device, points, 2, 2, { seed: 5, iterations: 10 });
     const centres = [Array.from(a.subarray(0, 2)), Array.from(a.subarray(2, 4))].sort((p, q) => p[0]! - q[0]!);
     expect(centres[0]![0]).toBeCloseTo(1 / 3, 5);
     expect(centres[0]![1]).toBeCloseTo(1 / 3, 5);
     expect(centres[1]![0]).toBeCloseTo(61 / 3, 4);
-    expect(fitFloatCodebook(points, 2, 2, { seed: 5, iterations: 10 })).toEqual(a);
+    expect(await fitFloatCodebook(device, points, 2, 2, { seed: 5, iterations: 10 })).toEqual(a);
+  });
+
+  it.skipIf(!gpu.device)('fits the same codebook with its assignment step on WebGPU as on the CPU', async () => {
+    // 3 000 rows of 32 dims around 8 far-apart centres: no row is near a tie, so both backends assign alike.
+    const rng = new Rng(2);
+    const centres = Array.from({ length: 8 }, () => rng.floats(32, -50, 50));
+    const rows = new Float32Array(3000 * 32);
+    for (let i = 0; i < 3000; i++) for (let d = 0; d < 32; d++) rows[i * 32 + d] = centres[i % 8]![d]! + rng.normal();
+    const options = { seed: 4, iterations: 15 };
+    const want = await fitFloatCodebook(new CpuDevice(), rows, 32, 8, options);
+    const got = await fitFloatCodebook(gpu.device!, rows, 32, 8, options);
+    expect(Array.from(got)).toEqual(Array.from(want));
   });
 });
