@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
+import type { Device } from '../../compute/device.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
 import { createOrtNodeRuntime } from '../../node/ort-node.js';
+import { gpuForTests } from '../../node/testing/index.js';
 import { exportCnnToOnnx } from '../../train/cnn/cnn-export.js';
 import { initCnnValues } from '../../train/cnn/cnn-parameters.js';
 import type { CnnSpec } from '../../train/cnn/cnn-spec.js';
@@ -38,15 +40,22 @@ const image = rng.floats(2 * 11 * 11, -1, 1);
 const runtime = await createOrtNodeRuntime();
 const graphSession = await CnnSaliencySession.create(runtime, spec, values);
 afterAll(() => graphSession.release());
-const classifier = new LinearLayer('fc', 5, 3);
-classifier.weight.value = Tensor.cpu('f32', [5, 3], values.get('fc.weight')!.slice());
-classifier.bias.value = Tensor.cpu('f32', [3], values.get('fc.bias')!.slice());
-const tape = new TapeSaliencyNetwork(new CpuDevice(), importOnnxModel(exportCnnToOnnx(spec, values, { classifier: false })).graph, classifier, [2, 11, 11], 3);
+const gpu = await gpuForTests();
+afterAll(() => gpu.device?.destroy());
 
-function expectClose(what: string, got: Float32Array, want: Float32Array): void {
+/** The imported export and its classifier on `device` (each network its own layers: a forward pass moves their values onto its Device). */
+function tapeNetwork(device: Device): TapeSaliencyNetwork {
+  const classifier = new LinearLayer('fc', 5, 3);
+  classifier.weight.value = Tensor.cpu('f32', [5, 3], values.get('fc.weight')!.slice());
+  classifier.bias.value = Tensor.cpu('f32', [3], values.get('fc.bias')!.slice());
+  return new TapeSaliencyNetwork(device, importOnnxModel(exportCnnToOnnx(spec, values, { classifier: false })).graph, classifier, [2, 11, 11], 3);
+}
+const tape = tapeNetwork(new CpuDevice());
+
+function expectClose(what: string, got: Float32Array, want: Float32Array, tolerance = 1e-4): void {
   const largest = Math.max(...want.map(Math.abs));
   const worst = Math.max(...want.map((w, i) => Math.abs(got[i]! - w)));
-  expect(worst / largest, what).toBeLessThan(1e-4);
+  expect(worst / largest, what).toBeLessThan(tolerance);
 }
 
 describe('Grad-CAM and IG on the tape of an imported network', () => {
@@ -71,5 +80,14 @@ describe('Grad-CAM and IG on the tape of an imported network', () => {
     expect(got.classIndex).toBe(want.classIndex);
     expectClose('attributions', got.attributions, want.attributions);
     expect(got.baselineScore).toBeCloseTo(want.baselineScore, 4);
+  });
+
+  // f32 kernels on the GPU: sums in another order than the CPU references (the conv kernels' 1.3e-5 per layer, through the network and back).
+  it.skipIf(!gpu.device)('webgpu: the same Grad-CAM and input gradients on the GPU (rel. 1e-3)', async () => {
+    const onGpu = tapeNetwork(gpu.device!);
+    const [want, got] = [await gradCam(graphSession, image, 2), await gradCam(onGpu, image, 2)];
+    expectClose('coarse map', got.coarse, want.coarse, 1e-3);
+    const [wantIg, gotIg] = [await integratedGradients(graphSession, image, { steps: 4, classIndex: 2 }), await integratedGradients(onGpu, image, { steps: 4, classIndex: 2 })];
+    expectClose('attributions', gotIg.attributions, wantIg.attributions, 1e-3);
   });
 });
