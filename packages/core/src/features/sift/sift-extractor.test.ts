@@ -53,6 +53,14 @@ describe('SiftExtractor', () => {
     expect(() => SiftExtractor.load(encodeComponentState({ ...header, options: { ...options, words: 5 } }, body), device)).toThrow(/codebook holds 6 words, options say 5/);
   });
 
+  it('describes 8-bit images as their f32 values', async () => {
+    const pixels = new SyntheticScene(9, SIZE, 12).render(SIZE, 0, [0, 0]);
+    const [fromBytes] = await siftFeatures(device, Tensor.cpu('u8', [1, SIZE, SIZE], pixels), { ...SIFT_DEFAULTS, keypoints: 30 });
+    const [fromFloats] = await siftFeatures(device, Tensor.cpu('f32', [1, SIZE, SIZE], Float32Array.from(pixels)), { ...SIFT_DEFAULTS, keypoints: 30 });
+    expect(fromBytes!.keypoints.length).toBeGreaterThan(5);
+    expect(fromBytes).toEqual(fromFloats);
+  });
+
   it.skipIf(!gpu.device)('finds the same keypoints and descriptors on WebGPU as on the CPU', async () => {
     const images = Tensor.cpu('f32', [1, 64, 64], Float32Array.from(new SyntheticScene(9, 64, 20).render(64, 0.3, [0, 0])));
     const [want] = await siftFeatures(device, images, { ...SIFT_DEFAULTS, keypoints: 60 });

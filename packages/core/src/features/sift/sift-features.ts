@@ -41,7 +41,10 @@ export async function siftFeatures(device: Device, images: Tensor, options: Sift
   checkSiftOptions(options);
   if (images.shape.length !== 3) throw new ShapeError(`sift: images ${formatShape(images.shape)} must be grayscale images [n, height, width]`);
   const n = images.shape[0]!;
-  const octaves = await buildScaleSpace(device, images.dtype === 'f32' ? images : device.upload(Tensor.cpu('f32', images.shape, await device.read(images))), options);
+  // The scale-space kernels read f32 levels: 8-bit images are widened once.
+  const input = images.dtype === 'f32' ? images : device.upload(Tensor.cpu('f32', images.shape, await device.read(images)));
+  const octaves = await buildScaleSpace(device, input, options);
+  if (input !== images) input.dispose();
   return Array.from({ length: n }, (_, image) => imageFeatures(octaves, image, options));
 }
 
