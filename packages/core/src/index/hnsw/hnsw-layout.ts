@@ -71,7 +71,8 @@ export class HnswLayout {
     this.M0 = 2 * M;
     this.set = set;
     this.#gatherKernel = set.kernels.gather_keys;
-    this.rowOffset = Math.ceil((4 + 4 * this.M0) / 16) * 16;
+    // At least 4 bytes of padding before the row, for the copy of its bias (see writeRow).
+    this.rowOffset = Math.ceil((8 + 4 * this.M0) / 16) * 16;
     this.stride = this.rowOffset + Math.ceil(dim / 4) * 16;
     set.memory.declare('blocks', 'bias', 'upperOffsets', 'visited', 'deleted', 'mask', 'candidates', 'upper', 'query', 'gatherIds', 'gatherKeys', 'results');
     set.memory.resize('query', Math.ceil(dim / 4) * 16);
@@ -185,7 +186,11 @@ export class HnswLayout {
       rows[at + j] = stored[j]!;
       sum += stored[j]! * stored[j]!;
     }
-    this.bias[node] = this.metric === 'l2' ? Math.fround(-sum / 2) : 0;
+    const bias = this.metric === 'l2' ? Math.fround(-sum / 2) : 0;
+    this.bias[node] = bias;
+    // A copy in the block's padding, just before the row: the layer-0 walk reads it with the row
+    // instead of from a separate array (one cache miss less per scored node).
+    rows[at - 1] = bias;
   }
 
   /** Gives a new node its upper-layer lists (empty), or none on layer 0. */

@@ -166,9 +166,11 @@ export class HnswSearch {
 
 /**
  * Empties a min-heap of (f32 key, i32 node) pairs kept interleaved in memory — the results
- * `search_layer0` leaves — into arrays sorted best first (the heap's pops, last to first).
+ * `search_layer0` leaves — into arrays sorted best first (the heap's pops, last to first). A search
+ * keeping fewer than it found (k of ef) selects them instead (selectBest).
  */
 function drainMinHeap(keys: Float32Array, nodes: Int32Array, count: number, keep = count): Found {
+  if (keep < count) return selectBest(keys, nodes, count, keep);
   const kept = Math.min(keep, count);
   const outNodes = new Int32Array(kept);
   const outKeys = new Float64Array(kept);
@@ -195,6 +197,31 @@ function drainMinHeap(keys: Float32Array, nodes: Int32Array, count: number, keep
     }
     keys[2 * i] = key;
     nodes[2 * i + 1] = node;
+  }
+  return { nodes: outNodes, keys: outKeys };
+}
+
+/**
+ * The `keep` best of `count` interleaved (key, node) pairs, best first, equal keys by node: one
+ * pass with an insertion-sorted list of `keep` — most pairs lose to its last at once — instead of
+ * `count` heap pops.
+ */
+function selectBest(keys: Float32Array, nodes: Int32Array, count: number, keep: number): Found {
+  const outNodes = new Int32Array(keep);
+  const outKeys = new Float64Array(keep);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const key = keys[2 * i]!;
+    const node = nodes[2 * i + 1]!;
+    if (size === keep && !(key > outKeys[keep - 1]! || (key === outKeys[keep - 1]! && node < outNodes[keep - 1]!))) continue;
+    let at = size < keep ? size++ : keep - 1;
+    while (at > 0 && (key > outKeys[at - 1]! || (key === outKeys[at - 1]! && node < outNodes[at - 1]!))) {
+      outKeys[at] = outKeys[at - 1]!;
+      outNodes[at] = outNodes[at - 1]!;
+      at--;
+    }
+    outKeys[at] = key;
+    outNodes[at] = node;
   }
   return { nodes: outNodes, keys: outKeys };
 }

@@ -13,7 +13,9 @@ import type { Code, ModuleBuilder } from '../../compute/wasm/wasm-encoder.js';
  *   links     i32 at links + node · stride   layer-0 neighbours
  *   rows      f32 at rows + node · stride    the padded vector
  *   visited   u16 [node]                    = epoch once visited in this search (u16: half the cache footprint)
- *   rows/bias the padded f32 rows and their key bias (key = q·x + bias)
+ *   rows/bias the padded f32 rows and their key bias (key = q·x + bias); this kernel reads the
+ *             copy of a row's bias in the 4 bytes before the row (`bias`, the same values, is
+ *             what the TypeScript reference reads)
  *   flags     u8 [node]                     a node becomes a result iff want < 0 or flags[node] = want
  *   heaps     (f32 key, i32 node) pairs, 8 bytes each: candidates a max-heap, results a min-heap
  *   scratch   ids and keys of one node's unvisited neighbours (up to its link count)
@@ -105,7 +107,8 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
     () => code.localGet(rows).localGet(e).localGet(stride).op('i32.mul').op('i32.add'),
     () => code.localGet(query),
   );
-  code.localGet(bias).localGet(e).i32Const(2).op('i32.shl').op('i32.add').mem('f32.load').op('f32.add').mem('f32.store');
+  // The bias copy in the 4 bytes before the row (HnswLayout.writeRow): beside the row, not in `bias`.
+  code.localGet(rows).localGet(e).localGet(stride).op('i32.mul').op('i32.add').i32Const(4).op('i32.sub').mem('f32.load').op('f32.add').mem('f32.store');
   code.localGet(fresh).i32Const(1).op('i32.add').localSet(fresh);
   code.end();
   code.br(0).end().end();

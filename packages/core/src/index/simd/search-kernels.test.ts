@@ -220,6 +220,8 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
         floats.set(rng.floats(dim), (node * stride + 48) / 4);
       }
       memory.f32('bias').set(rng.floats(n));
+      // search_layer0 reads each row's bias from its copy in the 4 bytes before the row (HnswLayout.writeRow).
+      memory.f32('bias').forEach((bias, node) => (floats[(node * stride + 48) / 4 - 1] = bias));
       memory.f32('queries').set(rng.floats(dim));
       memory.u8('tails0').set(Uint8Array.from({ length: n }, () => rng.int(0, 1)));
       const offsets = memory.i32('out');
