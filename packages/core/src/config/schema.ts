@@ -85,9 +85,15 @@ function checkAcrossSections(config: z.output<typeof pipelineSectionsSchema>, ct
     if (config.features.kind !== 'pixels') {
       ctx.addIssue({ code: 'custom', path: ['features', 'kind'], message: `model.head cnn learns its own features from the pixels: features.kind must be pixels, not ${config.features.kind}` });
     }
-    if (data.unlabelled !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'pseudo-labelling is not available for model.head cnn (choose softmax or mlp, or remove data.unlabelled)' });
+    if (data.unlabelled !== undefined && !train.fixmatch) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'unlabelled'], message: 'model.head cnn learns from unlabelled images with train.fixmatch (add it, or remove data.unlabelled); pseudo-label rounds are for softmax and mlp heads' });
     }
+  }
+  if (train.fixmatch && (config.model.head !== 'cnn' || data.unlabelled === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['train', 'fixmatch'], message: config.model.head !== 'cnn' ? `FixMatch trains a network on the images' views: model.head must be cnn, not ${config.model.head}` : 'FixMatch needs unlabelled images: give data.unlabelled' });
+  }
+  if (train.pretrain && config.model.head !== 'cnn') {
+    ctx.addIssue({ code: 'custom', path: ['train', 'pretrain'], message: `contrastive pre-training trains a network's embedder: model.head must be cnn, not ${config.model.head}` });
   }
   const classes = data.classes;
   if (classes !== undefined) {

@@ -13,6 +13,7 @@ import { featureMatrix, type FeatureMatrix } from '../feature-matrix.js';
 import { prefixed } from '../head-training.js';
 import { augmentationEnabled } from '../augment-batch.js';
 import type { StageRun } from './context.js';
+import { pretrainCnnEmbedder, trainCnnFixMatch } from './cnn-device-training.js';
 import type { TrainingData } from './data.js';
 import type { SplitFeatures } from './features.js';
 import { CHECKPOINT_ARTIFACT, type TrainedModel } from './head.js';
@@ -50,7 +51,7 @@ export function cnnSpecOf(config: StageRun['config'], classes: number): CnnSpec 
  * exported graph itself, as serving will — takes the place of a frozen extractor's features for
  * PCA, the case index and evaluation.
  */
-export async function trainCnnStage(run: StageRun, { data }: TrainingData, classes: readonly string[], resumeFrom?: Uint8Array): Promise<CnnStageResult> {
+export async function trainCnnStage(run: StageRun, { data, unlabelled }: TrainingData, classes: readonly string[], resumeFrom?: Uint8Array): Promise<CnnStageResult> {
   const { config, env, runId, progress } = run;
   const { device } = env;
   if (!env.onnxRuntime) throw new PipelineError('PIPELINE_UNSUPPORTED', 'model.head cnn trains through ONNX Runtime, and none was given to this run');
@@ -59,7 +60,7 @@ export async function trainCnnStage(run: StageRun, { data }: TrainingData, class
   const item = [spec.inputChannels, spec.height, spec.width] as const;
 
   const pixels = new PixelsExtractor({}, device);
-  const total = data.train.length + data.val.length + data.test.length;
+  const total = data.train.length + data.val.length + data.test.length + (config.train.fixmatch ? unlabelled.length : 0);
   let done = 0;
   const pixelsOf = async (samples: typeof data.train): Promise<FeatureMatrix> => {
     const matrix = await featureMatrix(samples, { device, preprocess: config.preprocess, extractor: pixels, onChunk: (chunk) => progress({ stage: 'features', done: done + chunk, total }), ...(env.signal ? { signal: env.signal } : {}) });
@@ -67,35 +68,41 @@ export async function trainCnnStage(run: StageRun, { data }: TrainingData, class
     return matrix;
   };
   const images = { train: await pixelsOf(data.train), val: await pixelsOf(data.val), test: await pixelsOf(data.test) };
+  if (config.train.fixmatch && resumeFrom) throw new PipelineError('PIPELINE_UNSUPPORTED', 'train.fixmatch runs cannot be resumed from a checkpoint: run them again');
+  // train.pretrain, train.fixmatch: contrastive pre-training and FixMatch train through the tape on the run's Device.
+  const initial = config.train.pretrain ? await pretrainCnnEmbedder(run, spec, images.train) : undefined;
 
   const watched = config.train.earlyStopping.metric;
   let epochLog: Promise<void> = Promise.resolve();
   // On the CPU the steps are ONNX Runtime graphs; on WebGPU the tape's kernels, with augmentation and optimizer there too.
   const trainer = new CnnTrainer(device, env.onnxRuntime, spec, config.train);
-  const result = await trainer.fit(
-    { images: images.train.features, labels: images.train.labels },
-    {
-      ...(images.val.rows > 0 ? { validation: { images: images.val.features, labels: images.val.labels } } : {}),
-      ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
-      ...(augmentationEnabled(config.augment) ? { augment: cnnBatchAugmentation(device, config.augment, config.train.seed, item) } : {}),
-      ...(config.model.cnn.threads > 0 ? { threads: config.model.cnn.threads } : {}),
-      onProgress: (p) => {
-        if (p.kind === 'epoch') {
-          const metrics = Object.fromEntries(Object.entries({ 'train.loss': p.loss, lr: p.lr, ...prefixed('val', p.metrics ?? {}) }).filter(([, v]) => Number.isFinite(v)));
-          epochLog = epochLog.then(() => env.tracker.logMetrics(runId, metrics, p.epoch));
-          epochLog.catch(() => {}); // awaited below
-        }
-        const eta = p.stepsThisRun > 0 ? (p.elapsedMs / p.stepsThisRun / 1000) * (p.totalSteps - p.step) : undefined;
-        progress({ stage: 'train', done: p.step, total: p.totalSteps, ...(eta !== undefined ? { etaSeconds: eta } : {}), metrics: { epoch: p.epoch, loss: p.loss, ...(p.metrics ?? {}) } });
+  const result = config.train.fixmatch
+    ? { values: await trainCnnFixMatch(run, spec, images.train, await pixelsOf(unlabelled), initial) }
+    : await trainer.fit(
+      { images: images.train.features, labels: images.train.labels },
+      {
+        ...(images.val.rows > 0 ? { validation: { images: images.val.features, labels: images.val.labels } } : {}),
+        ...(watched !== 'loss' && watched !== 'accuracy' ? { evaluate: (probabilities, labels) => scalarMetrics(evaluateClassifier(labels, probabilities, classes), [watched]) } : {}),
+        ...(augmentationEnabled(config.augment) ? { augment: cnnBatchAugmentation(device, config.augment, config.train.seed, item) } : {}),
+        ...(config.model.cnn.threads > 0 ? { threads: config.model.cnn.threads } : {}),
+        onProgress: (p) => {
+          if (p.kind === 'epoch') {
+            const metrics = Object.fromEntries(Object.entries({ 'train.loss': p.loss, lr: p.lr, ...prefixed('val', p.metrics ?? {}) }).filter(([, v]) => Number.isFinite(v)));
+            epochLog = epochLog.then(() => env.tracker.logMetrics(runId, metrics, p.epoch));
+            epochLog.catch(() => {}); // awaited below
+          }
+          const eta = p.stepsThisRun > 0 ? (p.elapsedMs / p.stepsThisRun / 1000) * (p.totalSteps - p.step) : undefined;
+          progress({ stage: 'train', done: p.step, total: p.totalSteps, ...(eta !== undefined ? { etaSeconds: eta } : {}), metrics: { epoch: p.epoch, loss: p.loss, ...(p.metrics ?? {}) } });
+        },
+        onCheckpoint: async (checkpoint, { epoch }) => {
+          await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT, checkpoint);
+          if (config.train.checkpointEveryEpoch) await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT.replace(/\.ckpt$/, `.epoch-${epoch}.ckpt`), checkpoint);
+        },
+        ...(resumeFrom ? { resumeFrom } : {}),
+        ...(initial ? { initial } : {}),
+        ...(env.signal ? { signal: env.signal } : {}),
       },
-      onCheckpoint: async (checkpoint, { epoch }) => {
-        await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT, checkpoint);
-        if (config.train.checkpointEveryEpoch) await env.tracker.logArtifact(runId, CHECKPOINT_ARTIFACT.replace(/\.ckpt$/, `.epoch-${epoch}.ckpt`), checkpoint);
-      },
-      ...(resumeFrom ? { resumeFrom } : {}),
-      ...(env.signal ? { signal: env.signal } : {}),
-    },
-  );
+    );
   await epochLog;
 
   const extractorParams: StageRun['config']['features'] = { kind: 'onnx', onnx: { model: 'cnn.onnx', batchSize: EMBED_BATCH } };

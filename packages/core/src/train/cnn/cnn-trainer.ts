@@ -12,7 +12,7 @@ import { shuffledRows } from '../trainer.js';
 import { validationMetrics } from '../validation-metrics.js';
 import { gatherBatch, inverseBatchWeight, type CnnImages } from './cnn-batches.js';
 import { decodeCnnCheckpoint, encodeCnnCheckpoint, type CnnCheckpoint } from './cnn-checkpoint.js';
-import { cnnLayout, initCnnValues } from './cnn-parameters.js';
+import { cnnLayout, initCnnValues, type CnnValues } from './cnn-parameters.js';
 import type { CnnBatch } from './cnn-sessions.js';
 import { planCnn, type CnnSpec } from './cnn-spec.js';
 import { OrtCnnStepper, type CnnStepper } from './cnn-stepper.js';
@@ -30,6 +30,8 @@ export interface CnnFitOptions {
   readonly onCheckpoint?: (checkpoint: Uint8Array, info: { readonly epoch: number; readonly improved: boolean }) => void | Promise<void>;
   /** Continue the run a checkpoint came from; the result equals that of the uninterrupted run. */
   readonly resumeFrom?: Uint8Array;
+  /** Start from these values (e.g. a contrastive pre-training's) instead of the seed's initialisation; a resume's win. */
+  readonly initial?: CnnValues;
   /** Aborting stops between batches, rejecting with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Per-batch augmentation (e.g. `cnnBatchAugmentation`), given the batch and the optimizer step. */
@@ -92,7 +94,7 @@ export class CnnTrainer {
     const stepper: CnnStepper =
       device.backend === 'webgpu' ? new TapeCnnStepper(device, spec, options.labelSmoothing) : await OrtCnnStepper.create(device, this.runtime, spec, options.labelSmoothing, fit.threads ? { threads: fit.threads } : {});
 
-    let parameters = stepper.load(resumed ? resumed.values : initCnnValues(spec, options.seed));
+    let parameters = stepper.load(resumed ? resumed.values : (fit.initial ?? initCnnValues(spec, options.seed)));
     const optimizer = resumed
       ? new Optimizer(device, options.optimizer, resumed.optimizerState.map((slots, i) => slots.map((data) => device.upload(Tensor.cpu('f32', parameters[i]!.shape, data.slice())))), resumed.optimizerSteps)
       : Optimizer.create(device, options.optimizer, parameters);
