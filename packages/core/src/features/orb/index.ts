@@ -3,4 +3,3 @@ export { grayImage, type GrayImage } from './gray-image.js';
 export type { Keypoint } from './keypoints.js';
 export { orbFeatures, type OrbFeatures, type OrbKeypoint, type OrbOptions } from './orb-features.js';
 export { OrbExtractor, type OrbExtractorOptions } from './orb-extractor.js';
-export { levelBudgets } from './pyramid.js';

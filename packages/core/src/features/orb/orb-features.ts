@@ -5,7 +5,7 @@ import { detectKeypoints, type Keypoint } from './keypoints.js';
 import { buildPyramid, type PyramidLevel } from './pyramid.js';
 
 /** FAST-9 scores of every pixel by the CPU reference kernel. */
-export function fastScores({ pixels, height, width }: GrayImage): Float32Array {
+function fastScores({ pixels, height, width }: GrayImage): Float32Array {
   const out = new Float32Array(pixels.length);
   orbFastScoreCpu(pixels, out, height, width);
   return out;
