@@ -372,8 +372,9 @@ export abstract class FlatIndexBase implements VectorIndex {
 
   /**
    * searchBatch with the scan on a Device: on WebGPU the slots' scan vectors stay resident on the
-   * GPU (uploaded again after a change), `similarity-top-k` + `top-k-merge` keep each query's
-   * candidate pool, and the pool is scored exactly here as on the CPU path. A CPU device runs
+   * GPU (uploaded again after a change; the int8 index keeps its codes there), one fused
+   * `flat-top-k` pass (two passes past 64) keeps each query's candidate pool, and the pool is
+   * scored exactly here as on the CPU path. A CPU device runs
    * the CPU path. Candidate pools are capped at 256 per query.
    */
   async searchBatchOn(device: Device, queries: ArrayLike<number>, options: SearchOptions): Promise<SearchHit[][]> {
@@ -388,13 +389,19 @@ export abstract class FlatIndexBase implements VectorIndex {
     const pool = Math.min(this.count, Math.max(k, this.poolSize(k)), MAX_GPU_CANDIDATES);
     const stored = new Float32Array(m * this.dim);
     for (let q = 0; q < m; q++) storedVector(this.metric, queries, q * this.dim, this.dim, stored.subarray(q * this.dim, (q + 1) * this.dim));
-    const { indices } = await gpuFlatSearch(device, this.#gpuRows.get(device, this.#version, this.count, this.dim, (slot, out) => this.scanVector(slot, out)), stored, mask, { metric: this.metric, k: pool });
+    const indices = await this.gpuCandidates(device, this.#version, queries, stored, mask, pool);
     const results: SearchHit[][] = [];
     for (let q = 0; q < m; q++) {
       const query = stored.subarray(q * this.dim, (q + 1) * this.dim);
       results.push(this.#table.rescore(query, indices.subarray(q * pool, (q + 1) * pool), this.#read).slice(0, k));
     }
     return results;
+  }
+
+  /** The `pool` best slots per query of a GPU scan of index `version` (−1 past the candidates); the int8 index scans its codes. */
+  protected async gpuCandidates(device: Device, version: number, _queries: ArrayLike<number>, stored: Float32Array, mask: Uint8Array, pool: number): Promise<Int32Array> {
+    const rows = this.#gpuRows.get(device, version, this.count, this.dim, (slot, out) => this.scanVector(slot, out));
+    return (await gpuFlatSearch(device, rows, stored, mask, { metric: this.metric, k: pool })).indices;
   }
 
   /** Frees the GPU copy of the vectors, if any. */

@@ -1,7 +1,11 @@
 import { IndexError } from '../../errors.js';
 import { type KernelSet } from '../kernel-set.js';
 import type { SectionArray } from '../persist/index-format.js';
-import { storedVector } from '../metric.js';
+import type { Device } from '../../compute/device.js';
+import { gpuInt8Search, MAX_FLAT_TOP_K_INT8 } from '../gpu/gpu-int8-search.js';
+import { GpuResidentInt8 } from '../gpu/gpu-resident-int8.js';
+import { kernelQuery, storedVector } from '../metric.js';
+import { quantizeQuery } from '../quantize/query-codes.js';
 import { ScalarQuantizer } from '../quantize/scalar-quantizer.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
 import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
@@ -38,6 +42,7 @@ export class FlatInt8Index extends FlatIndexBase {
   readonly rescore: number | undefined;
   readonly rescoring: Int8Rescoring;
   readonly #pairs: number;
+  readonly #gpu = new GpuResidentInt8();
 
   static async create(options: FlatInt8IndexOptions): Promise<FlatInt8Index> {
     if (options.rescore !== undefined && (!Number.isInteger(options.rescore) || options.rescore < 1)) {
@@ -153,9 +158,37 @@ export class FlatInt8Index extends FlatIndexBase {
   }
 
   /**
-   * Quantizes the prepared queries: a_j = q_j · step_j scaled to i16 so that no sum of
-   * `2·pairs` products of a u8 code and an i16 can overflow int32; the scale goes to `scales`.
+   * On the GPU the codes themselves are resident (4 per u32 word) and one fused flat-top-k-int8
+   * pass keys them as the CPU int8 scan does, from the same query codes; pools past its limit
+   * scan the dequantized rows in two passes instead.
    */
+  protected override async gpuCandidates(device: Device, version: number, queries: ArrayLike<number>, stored: Float32Array, mask: Uint8Array, pool: number): Promise<Int32Array> {
+    if (pool > MAX_FLAT_TOP_K_INT8) return super.gpuCandidates(device, version, queries, stored, mask, pool);
+    const m = stored.length / this.dim;
+    const codes = new Int16Array(m * this.dim);
+    const scales = new Float32Array(m);
+    const prepared = new Float32Array(this.dim);
+    const padded = new Int16Array(this.#pairs * 2); // the CPU scan's length, so the same i16 range
+    for (let q = 0; q < m; q++) {
+      scales[q] = quantizeQuery(kernelQuery(this.metric, queries, q * this.dim, this.dim, prepared), this.quantizer, padded);
+      codes.set(padded.subarray(0, this.dim), q * this.dim);
+    }
+    const resident = this.#gpu.get(device, version, this.count, this.dim, (slot, out) => this.#rowCodes(slot, out), this.set.memory.f32('bias'));
+    return (await gpuInt8Search(device, resident, { codes, scales }, mask, pool)).indices;
+  }
+
+  override releaseDevice(): void {
+    super.releaseDevice();
+    this.#gpu.release();
+  }
+
+  #rowCodes(slot: number, out: Uint8Array): void {
+    const codes = this.set.memory.u8('codes');
+    const base = (slot >> 3) * this.#pairs * 16 + (slot & 7) * 2;
+    for (let j = 0; j < this.dim; j++) out[j] = codes[base + (j >> 1) * 16 + (j & 1)]!;
+  }
+
+  /** Quantizes the prepared queries (quantizeQuery) into `queryCodes`, their scales into `scales`. */
   protected override prepareQueries(m: number): void {
     const memory = this.set.memory;
     const pairs = this.#pairs;
@@ -164,18 +197,7 @@ export class FlatInt8Index extends FlatIndexBase {
     const queries = memory.f32('queries', m * this.dim);
     const codes = memory.i16('queryCodes', m * pairs * 2);
     const scales = memory.f32('scales', m);
-    const limit = Math.min(32767, Math.floor((2 ** 31 - 1) / (255 * pairs * 2)));
-    const a = new Float64Array(this.dim);
-    for (let q = 0; q < m; q++) {
-      let maxAbs = 0;
-      for (let j = 0; j < this.dim; j++) {
-        a[j] = queries[q * this.dim + j]! * this.quantizer.step(j);
-        maxAbs = Math.max(maxAbs, Math.abs(a[j]!));
-      }
-      const toCode = maxAbs > 0 ? limit / maxAbs : 0;
-      for (let j = 0; j < pairs * 2; j++) codes[q * pairs * 2 + j] = j < this.dim ? Math.round(a[j]! * toCode) : 0;
-      scales[q] = maxAbs > 0 ? maxAbs / limit : 0;
-    }
+    for (let q = 0; q < m; q++) scales[q] = quantizeQuery(queries.subarray(q * this.dim, (q + 1) * this.dim), this.quantizer, codes.subarray(q * pairs * 2, (q + 1) * pairs * 2));
   }
 
   protected scanPlan(_m: number, biasRegion: string): ScanPlan {

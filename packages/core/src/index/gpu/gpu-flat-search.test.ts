@@ -36,6 +36,27 @@ describe('flat search on a Device', () => {
     }
   }
 
+  it.skipIf(!gpu.device)('flat-int8 without originals (rescoring none) keys its resident codes as the CPU int8 scan does', async () => {
+    for (const metric of ['dot', 'l2'] as const) {
+      const index = (await createIndex({ kind: 'flat-int8', dim: DIM, metric, rescoring: 'none' })) as FlatIndexBase;
+      index.addBatch(ids, base, metadata);
+      for (const filter of [undefined, { modality: 'MR' }]) {
+        const options = { k: 10, ...(filter ? { filter } : {}) };
+        expect(await index.searchBatchOn(gpu.device!, queries, options)).toEqual(index.searchBatch(queries, options));
+      }
+      index.releaseDevice();
+    }
+  });
+
+  it.skipIf(!gpu.device)('pools of more than 64 take the two-pass scan, with the same hits', async () => {
+    for (const [kind, extra] of [['flat', {}], ['flat-int8', { rescore: 100 }]] as const) {
+      const index = (await createIndex({ kind, dim: DIM, metric: 'cosine', ...extra })) as FlatIndexBase;
+      index.addBatch(ids, base);
+      expect(await index.searchBatchOn(gpu.device!, queries, { k: 70 })).toEqual(index.searchBatch(queries, { k: 70 }));
+      index.releaseDevice();
+    }
+  });
+
   it.skipIf(!gpu.device)('the resident copy follows changes: deletes and updates are seen by the next GPU search', async () => {
     const index = (await createIndex({ kind: 'flat', dim: DIM, metric: 'l2' })) as FlatIndexBase;
     index.addBatch(ids, base);
