@@ -1,7 +1,7 @@
 import { encodePng, findStage, imageTensor } from '@cvf/core';
 import { readBundleFolder } from '@cvf/core/node';
 import { requireInCi } from '@cvf/core/testing';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -34,6 +34,7 @@ train:
   epochs: 15
   batchSize: 16
   optimizer: { kind: adam, lr: 0.01 }
+registry: { register: true, alias: production }
 `;
 
 describe.skipIf(fashionMissing)('cvf train with features.kind sift and VLAD pooling', () => {
@@ -57,7 +58,7 @@ describe.skipIf(fashionMissing)('cvf train with features.kind sift and VLAD pool
     process.exitCode = undefined;
   });
 
-  it('learns three garment classes well above chance from VLAD vectors of words × 128', async () => {
+  it('learns three garment classes well above chance from VLAD vectors of words × 128, and predicts through the registry', async () => {
     writeFileSync(join(dir, 'pipeline.yaml'), pipeline + `tracking: { store: ${join(dir, '.cvf')} }\n`);
     const trained = await runCli('train', join(dir, 'pipeline.yaml'), '--json');
     expect(trained.exitCode, trained.stderr).toBe(0);
@@ -68,6 +69,12 @@ describe.skipIf(fashionMissing)('cvf train with features.kind sift and VLAD pool
     expect(summary.metrics.test.accuracy).toBeGreaterThan(0.6);
     const { manifest } = await readBundleFolder(summary.bundle);
     expect(findStage(manifest, 'extractor')!.params).toMatchObject({ kind: 'sift', sift: { keypoints: 40, words: 8, pooling: 'vlad' } });
-    expect(findStage(manifest, 'head')).toBeDefined();
+
+    const folder = join(dir, 'png', 'bag');
+    const predicted = await runCli('predict', 'sift-garments@production', join(folder, readdirSync(folder)[0]!), '--json', '--store', join(dir, '.cvf'));
+    expect(predicted.exitCode, predicted.stdout + predicted.stderr).toBe(0);
+    const [result] = JSON.parse(predicted.stdout);
+    expect(result.probabilities).toHaveLength(3);
+    expect(result.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
   });
 });
