@@ -66,7 +66,7 @@ const pretrainSchema = z
     batch: z.int().min(2).default(128).describe('images per step (two views each; the other images are the negatives)'),
     temperature: z.number().positive().max(10).default(0.2).describe("NT-Xent's temperature τ"),
     lr: z.number().positive().default(1e-3).describe("learning rate (train.optimizer's kind, betas and weight decay)"),
-    projectionDim: z.int().positive().max(4096).default(64).describe('output width of the projection MLP the loss sees (dropped after pre-training)'),
+    projectionDim: z.int().min(0).max(4096).default(64).describe('output width of the projection MLP the loss sees (dropped after pre-training); 0: no MLP, the loss sees the batch-normalised embedding'),
     views: viewsSchema({ flip: { horizontal: 0.5 }, rotate: { degrees: 20, probability: 0.8 }, noise: { std: 0.4, probability: 0.8 } }, 'augmentation of each of the two views (augment keys; default: flip 0.5, rotation ±20° at 0.8, noise std 0.4 at 0.8)'),
   })
   .optional()

@@ -31,7 +31,7 @@ export interface ContrastivePretrainOptions {
   readonly batchSize: number;
   /** NT-Xent's τ. */
   readonly temperature: number;
-  /** Width of the projection head's output (BN → linear → BN → ReLU → linear to projectionDim; dropped after pre-training). */
+  /** Width of the projection head's output (BN → linear → BN → ReLU → linear to projectionDim; dropped after pre-training); 0: the loss sees the batch-normalised embedding itself. */
   readonly projectionDim: number;
   readonly optimizer: OptimizerOptions;
   /** The augmentation of each of the two views. */
@@ -69,10 +69,14 @@ export async function pretrainContrastive(device: Device, spec: CnnSpec, data: C
   // positive mean, so unnormalised projections start with all cosines ≈ 1 and the loss on a plateau.
   const projection = new Sequential('projection', [
     new BatchNormLayer('projection.bn0', dim),
-    new LinearLayer('projection.0', dim, dim, deriveSeed(options.seed, SEED_PURPOSE.init, 1)),
-    new BatchNormLayer('projection.bn1', dim),
-    new ActivationLayer('projection.relu', 'relu'),
-    new LinearLayer('projection.2', dim, options.projectionDim, deriveSeed(options.seed, SEED_PURPOSE.init, 2)),
+    ...(options.projectionDim === 0
+      ? []
+      : [
+          new LinearLayer('projection.0', dim, dim, deriveSeed(options.seed, SEED_PURPOSE.init, 1)),
+          new BatchNormLayer('projection.bn1', dim),
+          new ActivationLayer('projection.relu', 'relu'),
+          new LinearLayer('projection.2', dim, options.projectionDim, deriveSeed(options.seed, SEED_PURPOSE.init, 2)),
+        ]),
   ]);
   const parameters = [...network.body.parameters(), ...projection.parameters()];
   const optimizer = Optimizer.create(device, options.optimizer, parameters.map((p) => p.value));
@@ -121,6 +125,6 @@ export function validatePretrainOptions(options: ContrastivePretrainOptions): vo
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw bad(`epochs ${options.epochs} must be a positive integer`);
   if (!Number.isInteger(options.batchSize) || options.batchSize < 2) throw bad(`batchSize ${options.batchSize} must be an integer ≥ 2 (the other images are the negatives)`);
   if (!(options.temperature > 0)) throw bad(`temperature ${options.temperature} must be > 0`);
-  if (!Number.isInteger(options.projectionDim) || options.projectionDim < 1) throw bad(`projectionDim ${options.projectionDim} must be a positive integer`);
+  if (!Number.isInteger(options.projectionDim) || options.projectionDim < 0) throw bad(`projectionDim ${options.projectionDim} must be an integer ≥ 0`);
   validateOptimizer(options.optimizer);
 }
