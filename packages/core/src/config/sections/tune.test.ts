@@ -89,6 +89,21 @@ tune:
       issue(8, 13, 'tune.strategy', 'successive halving stops trials between epochs, and the knn head is not trained (choose softmax, mlp or cnn, or strategy grid|random)'),
       issue(9, 39, 'tune.halving.maxEpochs', 'expected a number > 0, got 0'),
     ]);
+    const fixmatch = `version: 1
+name: tuned
+data:
+  source: { kind: idx, images: images.gz, labels: labels.gz }
+  unlabelled: { kind: idx, images: more.gz }
+features: { kind: pixels }
+model: { head: cnn }
+train: { fixmatch: {} }
+tune:
+  strategy: successive-halving
+  space: { model.cnn.depth: [1, 2] }
+`;
+    expect(issuesOf(fixmatch)).toEqual([
+      issue(10, 13, 'tune.strategy', 'successive halving continues trials from their checkpoints, and train.fixmatch runs cannot be resumed (choose strategy grid|random)'),
+    ]);
     expect(issuesOf(knn.replace('{ minEpochs: 1, maxEpochs: 0 }', '{ minEpochs: 3, maxEpochs: 2 }').replace('head: knn', 'head: softmax'))).toEqual([
       issue(9, 39, 'tune.halving.maxEpochs', 'maxEpochs must be at least minEpochs (3), got 2'),
     ]);

@@ -125,7 +125,7 @@ type TuneSection = z.output<typeof tuneSchema>;
 interface TunedPipeline {
   readonly tune: TuneSection;
   readonly model: { readonly head: string };
-  readonly train: { readonly epochs: number };
+  readonly train: { readonly epochs: number; readonly fixmatch?: unknown };
 }
 
 /**
@@ -144,6 +144,9 @@ export function checkTuneAgainstPipeline(config: TunedPipeline, ctx: z.Refinemen
   if (tune.strategy === 'successive-halving') {
     if (config.model.head === 'knn') {
       ctx.addIssue({ code: 'custom', path: ['tune', 'strategy'], message: 'successive halving stops trials between epochs, and the knn head is not trained (choose softmax, mlp or cnn, or strategy grid|random)' });
+    }
+    if (config.train.fixmatch !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tune', 'strategy'], message: 'successive halving continues trials from their checkpoints, and train.fixmatch runs cannot be resumed (choose strategy grid|random)' });
     }
     const maxEpochs = tune.halving.maxEpochs ?? config.train.epochs;
     if (tune.halving.maxEpochs === undefined && maxEpochs < tune.halving.minEpochs) {
