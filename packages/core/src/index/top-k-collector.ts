@@ -81,19 +81,25 @@ export class TopKCollector {
     return true;
   }
 
-  /** The kept pairs of a query, best first. */
+  /** The kept pairs of a query, best first (an insertion sort: pools are small, and it runs once per query of every search). */
   sorted(query: number): { keys: Float32Array; slots: Int32Array } {
     const count = this.#counts[query]!;
     const base = query * this.#k;
-    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => {
-      const ka = this.#keys[base + a]!;
-      const kb = this.#keys[base + b]!;
-      return kb - ka || this.#slots[base + a]! - this.#slots[base + b]!;
-    });
-    return {
-      keys: Float32Array.from(order, (i) => this.#keys[base + i]!),
-      slots: Int32Array.from(order, (i) => this.#slots[base + i]!),
-    };
+    const keys = new Float32Array(count);
+    const slots = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const key = this.#keys[base + i]!;
+      const slot = this.#slots[base + i]!;
+      let at = i;
+      while (at > 0 && worse(keys[at - 1]!, slots[at - 1]!, key, slot)) {
+        keys[at] = keys[at - 1]!;
+        slots[at] = slots[at - 1]!;
+        at--;
+      }
+      keys[at] = key;
+      slots[at] = slot;
+    }
+    return { keys, slots };
   }
 
   get queries(): number {

@@ -9,9 +9,11 @@ import { executeScan, sliceArea, sliceBytes, type ScanPlan, type ScanSlice } fro
 
 /**
  * The caller's share of a batch beside a worker's: after its scan the caller rescores every query
- * (its own while the workers still scan), about a tenth of the scan's time (flat f32, PCA-64 rows).
+ * (its own while the workers still scan). Rescoring reads each candidate's vector across a panel
+ * (dimension-major), about a quarter of the bounded scan's time on PCA-64 rows (CPU profile of
+ * flat f32, Fashion-MNIST), so the caller scans 1 / 1.25 of a worker's share.
  */
-const CALLER_WEIGHT = 0.9;
+const CALLER_WEIGHT = 0.8;
 
 /**
  * Below 2²² values (65,536 rows of 64 dims) one query's scan takes about a tenth of a millisecond
