@@ -62,19 +62,26 @@ describe('SiftExtractor', () => {
   });
 
   it.skipIf(!gpu.device)('finds the same keypoints and descriptors on WebGPU as on the CPU', async () => {
-    const images = Tensor.cpu('f32', [1, 64, 64], Float32Array.from(new SyntheticScene(9, 64, 20).render(64, 0.3, [0, 0])));
-    const [want] = await siftFeatures(device, images, { ...SIFT_DEFAULTS, keypoints: 60 });
-    const [got] = await siftFeatures(gpu.device!, gpu.device!.upload(images), { ...SIFT_DEFAULTS, keypoints: 60 });
-    // The GPU blur differs from the CPU's by ~5e-7 relative: positions agree to far below a pixel,
-    // descriptors (rounded to integers) by at most 1 in a few entries.
-    expect(want!.keypoints.length).toBeGreaterThan(20);
-    expect(got!.keypoints.length).toBe(want!.keypoints.length);
-    got!.keypoints.forEach((k, i) => {
-      expect(Math.abs(k.x - want!.keypoints[i]!.x)).toBeLessThan(1e-3);
-      expect(Math.abs(k.y - want!.keypoints[i]!.y)).toBeLessThan(1e-3);
-    });
-    let worst = 0;
-    got!.descriptors.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want!.descriptors[i]!))));
-    expect(worst).toBeLessThanOrEqual(1);
+    // A batch of two, so the kernels' per-image planes are exercised on the GPU too.
+    const images = Tensor.cpu('f32', [2, 64, 64], Float32Array.from([...new SyntheticScene(9, 64, 20).render(64, 0.3, [0, 0]), ...new SyntheticScene(10, 64, 20).render(64, 0, [0, 0])]));
+    const wants = await siftFeatures(device, images, { ...SIFT_DEFAULTS, keypoints: 60 });
+    const gots = await siftFeatures(gpu.device!, gpu.device!.upload(images), { ...SIFT_DEFAULTS, keypoints: 60 });
+    expect(gots).toHaveLength(2);
+    for (const [want, got] of wants.map((w, i) => [w, gots[i]] as const)) {
+      // The GPU blur differs from the CPU's by ~5e-7 relative: keypoints land within far less than a
+      // pixel of each other, and a descriptor (rounded to integers) moves by at most 1 in an entry. A
+      // borderline extremum may fall on the other side of a threshold on another GPU: 95 % must pair up.
+      expect(want!.keypoints.length).toBeGreaterThan(20);
+      let paired = 0;
+      let worst = 0;
+      want!.keypoints.forEach((k, i) => {
+        const j = got!.keypoints.findIndex((g) => Math.hypot(g.x - k.x, g.y - k.y) < 1e-3 && Math.abs(g.angle - k.angle) < 1e-2);
+        if (j < 0) return;
+        paired++;
+        for (let e = 0; e < 128; e++) worst = Math.max(worst, Math.abs(got!.descriptors[j * 128 + e]! - want!.descriptors[i * 128 + e]!));
+      });
+      expect(paired).toBeGreaterThanOrEqual(0.95 * want!.keypoints.length);
+      expect(worst).toBeLessThanOrEqual(1);
+    }
   });
 });
