@@ -1,14 +1,16 @@
-import { disposeDecodedInput, explainPrediction, planarUnitImage, Predictor, type Prediction, type SaliencyMap } from '@cvf/core';
+import { disposeDecodedInput, planarUnitImage, Predictor, type DecodedInput, type Prediction } from '@cvf/core';
 import { create } from 'zustand';
 import { api } from '../../api/client.js';
 import { cachedChoices, openCachedBundle, type CacheState } from './bundle-cache.js';
+import type { ViewerExplainMethod } from './explain-availability.js';
+import { runExplanation, type ViewerExplanation } from './explain-run.js';
 import { defaultChoice, modelChoices, type ModelChoice } from './model-choices.js';
 import { modelInput } from './model-input.js';
 import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
 import { recordDecision } from './decision-audit.js';
 import type { Slice } from './study-grouping.js';
 import { viewerDevice, type ComputePreference } from './viewer-device.js';
-import { decodeClient, decodedFrame, useViewerStore } from './viewer-store.js';
+import { currentSlice, decodeClient, decodedFrame, useViewerStore } from './viewer-store.js';
 
 /** The key of a slice, to tell whether a result belongs to the image on screen. */
 export const sliceKey = (slice: Slice) => `${slice.fileId}:${slice.frame}`;
@@ -37,8 +39,13 @@ interface InferenceState {
   predictError: string | null;
   saliencyOn: boolean;
   saliencyOpacity: number;
-  saliency: { key: string; map: SaliencyMap } | null;
+  saliencyMethod: ViewerExplainMethod;
+  saliency: { key: string; map: ViewerExplanation } | null;
   explaining: boolean;
+  /** Images scored so far by the map being computed, of how many. */
+  explainProgress: { done: number; total: number } | null;
+  /** Why the last map was not drawn: cancelled by the user, or the method's error. */
+  explainStopped: { cancelled: boolean; message: string } | null;
   compute: ComputePreference;
   loadChoices(): Promise<void>;
   /** Lists the registry again (a version was added), keeping the model that is loaded. */
@@ -48,10 +55,24 @@ interface InferenceState {
   predict(slice: Slice): Promise<void>;
   setSaliency(on: boolean): void;
   setSaliencyOpacity(opacity: number): void;
+  /** Chooses the explanation method; the image on screen is explained again with it. */
+  setSaliencyMethod(method: ViewerExplainMethod): void;
+  /** Stops the map being computed (the model calls already made are dropped). */
+  cancelExplain(): void;
+  /** Computes the map of the image on screen again (after a cancel or an error). */
+  rerunExplain(): void;
 }
 
 /** The slice most recently asked for. */
 let latestRequest: string | null = null;
+/** The map being computed: aborting it stops its model calls. */
+let runningExplain: AbortController | null = null;
+
+/** Predicts the slice on screen again, which explains it when the saliency switch is on. */
+function predictCurrentSlice(): void {
+  const current = currentSlice(useViewerStore.getState());
+  if (current) void useInferenceStore.getState().predict(current.slice);
+}
 
 export const useInferenceStore = create<InferenceState>((set, get) => ({
   choices: [],
@@ -66,8 +87,11 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   predictError: null,
   saliencyOn: false,
   saliencyOpacity: 0.5,
+  saliencyMethod: 'occlusion',
   saliency: null,
   explaining: false,
+  explainProgress: null,
+  explainStopped: null,
   compute: 'auto',
 
   async loadChoices() {
@@ -136,7 +160,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
         const { choice, predictor } = model;
         void recordDecision({ name: choice.name, version: choice.version, configHash: predictor.bundle.manifest.configHash }, prediction!, sopInstanceUid).catch((error: Error) => console.warn(error.message));
         set({ prediction: { key, prediction: prediction! }, predicting: false });
-        if (get().saliencyOn) await explain(model, key, await planarUnitImage(device, input), prediction!.classIndex, isLatest);
+        if (get().saliencyOn) await explain(model, key, input, prediction!.classIndex, isLatest);
       } finally {
         disposeDecodedInput(input);
       }
@@ -146,7 +170,24 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   },
 
   setSaliency(on) {
-    set({ saliencyOn: on });
+    if (!on) runningExplain?.abort();
+    set({ saliencyOn: on, explainStopped: null });
+  },
+
+  setSaliencyMethod(method) {
+    if (method === get().saliencyMethod) return;
+    runningExplain?.abort();
+    set({ saliencyMethod: method, saliency: null, explainStopped: null });
+    if (get().saliencyOn) predictCurrentSlice();
+  },
+
+  cancelExplain() {
+    runningExplain?.abort();
+  },
+
+  rerunExplain() {
+    set({ saliency: null, explainStopped: null });
+    predictCurrentSlice();
   },
 
   setSaliencyOpacity(opacity) {
@@ -154,15 +195,34 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   },
 }));
 
-async function explain(model: LoadedModel, key: string, image: Awaited<ReturnType<typeof planarUnitImage>>, classIndex: number, isLatest: () => boolean): Promise<void> {
+async function explain(model: LoadedModel, key: string, input: DecodedInput, classIndex: number, isLatest: () => boolean): Promise<void> {
   const { getState, setState } = useInferenceStore;
-  if (getState().saliency?.key === key) return;
-  setState({ explaining: true });
+  const method = getState().saliencyMethod;
+  const shown = getState().saliency;
+  if (shown?.key === key && shown.map.method === method) return;
+  // A newer image or method replaces the map being computed.
+  runningExplain?.abort();
+  const controller = (runningExplain = new AbortController());
+  const { signal } = controller;
+  setState({ explaining: true, explainProgress: null, explainStopped: null });
   try {
     const { device } = await viewerDevice(getState().compute);
-    const map = await explainPrediction(device, model.predictor, image, classIndex);
-    if (isLatest()) setState({ saliency: { key, map } });
+    const image = await planarUnitImage(device, input);
+    const onProgress = (done: number, total: number) => {
+      if (!signal.aborted) setState({ explainProgress: { done: Math.min(done, total), total } });
+    };
+    const map = await runExplanation({ device, predictor: model.predictor, input, image, classIndex, method, signal, onProgress });
+    if (isLatest() && !signal.aborted) setState({ saliency: { key, map } });
+  } catch (error) {
+    // A map replaced by a newer one is not reported; one the user cancelled says so.
+    if (runningExplain === controller) {
+      const message = signal.aborted ? 'cancelled' : `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}`;
+      setState({ explainStopped: { cancelled: signal.aborted, message } });
+    }
   } finally {
-    setState({ explaining: false });
+    if (runningExplain === controller) {
+      runningExplain = null;
+      setState({ explaining: false, explainProgress: null });
+    }
   }
 }
