@@ -86,30 +86,32 @@ describe.each(backends)('toDisplay on %s (hand-worked)', (_name, device) => {
 const PYDICOM_DISPLAY = `
 import json, sys, numpy as np, pydicom
 from pydicom.pixel_data_handlers.util import apply_modality_lut, apply_voi_lut
-ds = pydicom.dcmread(sys.argv[1])
-index = int(sys.argv[2]); prefer_lut = sys.argv[3] == 'lut'; override = json.loads(sys.argv[4])
-if override:
-    ds.WindowCenter = override['center']; ds.WindowWidth = override['width']
-    if 'VOILUTSequence' in ds: del ds.VOILUTSequence
-stored = ds.pixel_array
-modality = apply_modality_lut(stored, ds)
-use_lut = 'VOILUTSequence' in ds and (prefer_lut or 'WindowCenter' not in ds)
-out = apply_voi_lut(modality, ds, index=index, prefer_lut=prefer_lut).astype(np.float64)
-if use_lut:
-    y = out / (2 ** ds.VOILUTSequence[index].LUTDescriptor[2] - 1)
-else:
-    if 'ModalityLUTSequence' in ds:
-        lo, hi = 0, 2 ** ds.ModalityLUTSequence[0].LUTDescriptor[2] - 1
-    elif ds.PixelRepresentation == 0:
-        lo, hi = 0, 2 ** ds.BitsStored - 1
+def display(path, index, prefer, override):
+    ds = pydicom.dcmread(path)
+    prefer_lut = prefer == 'lut'
+    if override:
+        ds.WindowCenter = override['center']; ds.WindowWidth = override['width']
+        if 'VOILUTSequence' in ds: del ds.VOILUTSequence
+    stored = ds.pixel_array
+    modality = apply_modality_lut(stored, ds)
+    use_lut = 'VOILUTSequence' in ds and (prefer_lut or 'WindowCenter' not in ds)
+    out = apply_voi_lut(modality, ds, index=index, prefer_lut=prefer_lut).astype(np.float64)
+    if use_lut:
+        y = out / (2 ** ds.VOILUTSequence[index].LUTDescriptor[2] - 1)
     else:
-        lo, hi = -2 ** (ds.BitsStored - 1), 2 ** (ds.BitsStored - 1) - 1
-    if 'RescaleSlope' in ds and 'RescaleIntercept' in ds and 'ModalityLUTSequence' not in ds:
-        lo, hi = lo * float(ds.RescaleSlope) + float(ds.RescaleIntercept), hi * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
-    y = (out - lo) / (hi - lo)
-if ds.PhotometricInterpretation == 'MONOCHROME1':
-    y = 1 - y
-print(json.dumps({"shape": list(stored.shape), "stored": stored.flatten().tolist(), "display": y.flatten().tolist()}))
+        if 'ModalityLUTSequence' in ds:
+            lo, hi = 0, 2 ** ds.ModalityLUTSequence[0].LUTDescriptor[2] - 1
+        elif ds.PixelRepresentation == 0:
+            lo, hi = 0, 2 ** ds.BitsStored - 1
+        else:
+            lo, hi = -2 ** (ds.BitsStored - 1), 2 ** (ds.BitsStored - 1) - 1
+        if 'RescaleSlope' in ds and 'RescaleIntercept' in ds and 'ModalityLUTSequence' not in ds:
+            lo, hi = lo * float(ds.RescaleSlope) + float(ds.RescaleIntercept), hi * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+        y = (out - lo) / (hi - lo)
+    if ds.PhotometricInterpretation == 'MONOCHROME1':
+        y = 1 - y
+    return {"shape": list(stored.shape), "stored": stored.flatten().tolist(), "display": y.flatten().tolist()}
+print(json.dumps([display(*job) for job in json.loads(sys.argv[1])]))
 `;
 
 interface Reference {
@@ -118,8 +120,10 @@ interface Reference {
   display: number[];
 }
 
-function reference(path: string, options: DisplayOptions & { override?: { center: number; width: number } } = {}): Reference {
-  return runPythonJson<Reference>(PYDICOM_DISPLAY, [path, String(options.voiIndex ?? 0), options.prefer ?? 'lut', JSON.stringify(options.override ?? null)]);
+/** pydicom's display values of every case, from one Python run (its start-up is most of a case's time). */
+function references(cases: readonly (readonly [string, string, DisplayOptions & { override?: { center: number; width: number } }])[]): Reference[] {
+  const jobs = cases.map(([, path, options]) => [path, options.voiIndex ?? 0, options.prefer ?? 'lut', options.override ?? null]);
+  return runPythonJson<Reference[]>(PYDICOM_DISPLAY, [JSON.stringify(jobs)]);
 }
 
 /** Generated files for what the corpus lacks: LUT sequences, several windows, LINEAR_EXACT, SIGMOID, MONOCHROME1. */
@@ -181,10 +185,13 @@ const CORPUS: [string, string, DisplayOptions & { override?: { center: number; w
       ...generated().map(([name, path, options]) => [`generated ${name} ${JSON.stringify(options)}`, path, options] as [string, string, DisplayOptions]),
     ];
 
+let corpusReferences: Reference[] | undefined;
+
 describe.skipIf(skipReference).each(backends)('toDisplay on %s equals pydicom', (_name, device) => {
-  it.skipIf(typeof device === 'string').each(CORPUS)('%s', async (_case, path, options) => {
+  it.skipIf(typeof device === 'string').each(CORPUS.map((c, i) => [...c, i] as const))('%s', async (_case, path, options, i) => {
     const d = device as Device;
-    const ref = reference(path, options);
+    corpusReferences ??= references(CORPUS);
+    const ref = corpusReferences[i]!;
     const tags = parseDicom(new Uint8Array(readFileSync(path)));
     const params = deriveDisplayParams(tags, options);
     const stored = tags.numbers('00280103')[0] === 1 ? Int16Array.from(ref.stored) : Uint16Array.from(ref.stored);
