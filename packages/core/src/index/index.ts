@@ -5,7 +5,8 @@
 export { createIndex, type IndexOptions } from './create-index.js';
 export { DISK_INDEX_KINDS, diskIndexAdapter, isDiskIndexKind, registerDiskIndexAdapter, type CaseSearchIndex, type DiskIndexAdapter, type DiskIndexKind, type DiskVectorIndex } from './disk-index.js';
 export { compileFilter, type CompiledFilter, type FieldCondition, type FilterScalar, type MetadataFilter } from './filter.js';
-export { FlatIndexBase, type FlatIndexOptions } from './flat/flat-base.js';
+export { FlatIndexBase } from './flat/flat-base.js';
+export type { FlatIndexOptions } from './flat/flat-index-options.js';
 export { FlatF16Index } from './flat/flat-f16-index.js';
 export { FlatIndex, type FlatF32IndexOptions } from './flat/flat-index.js';
 export { FlatInt8Index, INT8_RESCORINGS, type FlatInt8IndexOptions, type Int8Rescoring } from './flat/flat-int8-index.js';

@@ -174,6 +174,13 @@ export class SlotTable {
     return sortHits(this.metric, hits);
   }
 
+  /** rescore() for slots whose exact scores were computed elsewhere (a worker thread), as rescore() would compute them. */
+  scoredHits(slots: Int32Array, scores: Float64Array, from: number, to: number): SearchHit[] {
+    const hits: SearchHit[] = [];
+    for (let i = from; i < to; i++) hits.push({ id: this.#ids[slots[i]!]!, score: scores[i]! });
+    return sortHits(this.metric, hits);
+  }
+
   /** `VectorIndex.score`: exact scores of ids against a raw query, NaN for ids not in the index. */
   score(query: ArrayLike<number>, ids: ArrayLike<number>, read: SlotReader): Float64Array {
     checkVector(query, this.dim, 'query');

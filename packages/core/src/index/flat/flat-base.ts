@@ -14,28 +14,11 @@ import type { ScanPool } from '../threads/scan-pool.js';
 import { SearchQueue } from '../threads/search-queue.js';
 import { TopKCollector } from '../top-k-collector.js';
 import { GpuResidentRows } from './gpu-resident-rows.js';
-import { SPLIT_ROWS_FROM, startParallelScan } from './parallel-scan.js';
+import type { FlatIndexOptions } from './flat-index-options.js';
+import { exactScoring, SPLIT_ROWS_FROM, startParallelScan } from './parallel-scan.js';
 import { probeSeeds } from './probe-seeds.js';
 import { executeScan, sliceBytes, type ScanPlan } from './scan-plan.js';
 import type { IndexKind, MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
-
-export interface FlatIndexOptions {
-  readonly dim: number;
-  readonly metric: VectorMetric;
-  /** Scan code: WebAssembly SIMD (default where available) or the plain TypeScript reference. */
-  readonly backend?: KernelBackend;
-  /**
-   * Threads for searchParallel/searchBatchParallel (Node: `createScanPool` of @cvf/core/node). With
-   * more than one thread the index's memory is a SharedArrayBuffer the workers scan in place.
-   */
-  readonly pool?: ScanPool;
-  /**
-   * Rows × dim from which a search of fewer queries than threads splits the index's rows between
-   * the threads (default SPLIT_ROWS_FROM); smaller indexes search such queries on the calling thread.
-   */
-  readonly splitRowsFrom?: number;
-}
-
 
 /**
  * What the three flat indexes share: dense slots (a delete moves the last vector into the hole, so
@@ -301,12 +284,15 @@ export abstract class FlatIndexBase implements VectorIndex {
     const results: SearchHit[][] = new Array(m);
     this.#busy = true;
     try {
-      const scan = startParallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels: this.#panels, m, keep: begun.pool, local, count: this.count });
+      const exact = exactScoring(plan, this.metric, m, this.threads);
+      const scan = startParallelScan({ memory: this.set.memory, kernels: this.set.kernels, stages: this.set.stages, pool: this.pool!, sink: this.sink, plan, panels: this.#panels, m, keep: begun.pool, local, count: this.count, exact });
       const { firstQuery, queries: settled } = scan.settled;
       this.#finish(results, queries, firstQuery, settled, begun.k);
-      await scan.merged;
-      this.#finish(results, queries, 0, firstQuery, begun.k);
-      this.#finish(results, queries, firstQuery + settled, m - firstQuery - settled, begun.k);
+      // Queries the workers scored exactly need only their order; the others are rescored here.
+      for (const share of await scan.merged) {
+        for (let q = 0; q < share.queries; q++) results[share.firstQuery + q] = this.#table.scoredHits(share.slots, share.scores, share.offsets[q]!, share.offsets[q + 1]!).slice(0, begun.k);
+      }
+      for (let q = 0; q < m; q++) if (results[q] === undefined) this.#finish(results, queries, q, 1, begun.k);
     } finally {
       this.#busy = false;
     }

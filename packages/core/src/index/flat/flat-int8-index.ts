@@ -8,7 +8,8 @@ import { kernelQuery, storedVector } from '../metric.js';
 import { quantizeQuery } from '../quantize/query-codes.js';
 import { ScalarQuantizer } from '../quantize/scalar-quantizer.js';
 import { PANEL } from '../simd/flat-scan-kernels.js';
-import { FlatIndexBase, type FlatIndexOptions } from './flat-base.js';
+import { FlatIndexBase } from './flat-base.js';
+import type { FlatIndexOptions } from './flat-index-options.js';
 import type { ScanPlan } from './scan-plan.js';
 
 export interface FlatInt8IndexOptions extends FlatIndexOptions {

@@ -2,7 +2,8 @@ import type { LinearMemory } from '../../compute/wasm/linear-memory.js';
 import { IndexError } from '../../errors.js';
 import { QUERY_BLOCK } from '../simd/flat-scan-kernels.js';
 import type { SearchKernelExports } from '../simd/search-kernels.js';
-import type { ScanPool, ScanTaskResult } from '../threads/scan-pool.js';
+import type { VectorMetric } from '../types.js';
+import type { ExactScoring, ScanPool, ScanTaskResult } from '../threads/scan-pool.js';
 import type { ScanSink } from '../threads/scan-sink.js';
 import { probeSeeds } from './probe-seeds.js';
 import { executeScan, sliceArea, sliceBytes, type ScanPlan, type ScanSlice } from './scan-plan.js';
@@ -37,6 +38,26 @@ export interface ParallelScanInput {
   /** This thread's working area (its thresholds hold the seeds when the rows split). */
   readonly local: { thresholds: number; scratch: number; decoded: number };
   readonly count: number;
+  /** Exact scoring of the workers' candidates on the workers (f32 plans; see exactScoring), or null. */
+  readonly exact: ExactScoring | null;
+}
+
+/**
+ * Whether workers can score their kept candidates exactly themselves: with the queries split, and
+ * for f32 plans, whose panels hold the vectors exact scoring reads.
+ */
+export function exactScoring(plan: ScanPlan, metric: VectorMetric, m: number, threads: number): ExactScoring | null {
+  if (m < threads || (plan.kind !== 'f32' && plan.kind !== 'f32-bounded')) return null;
+  return metric === 'l2' ? 'l2' : 'dot';
+}
+
+/** A worker's queries with their kept slots and exact scores (best first by key), for the caller to order. */
+export interface ScoredShare {
+  readonly firstQuery: number;
+  readonly queries: number;
+  readonly offsets: Int32Array;
+  readonly slots: Int32Array;
+  readonly scores: Float64Array;
 }
 
 const memoryKeys = new WeakMap<LinearMemory, string>();
@@ -88,11 +109,14 @@ export function scanShares(threads: number, panels: number, m: number, callerWei
   return shares;
 }
 
-/** A parallel scan under way: the caller's share is scanned; `merged` settles once the workers' candidates are in the sink's collector. */
+/**
+ * A parallel scan under way: the caller's share is scanned; `merged` settles once the workers'
+ * candidates are in the sink's collector, or — scored exactly on the workers — in its shares.
+ */
 export interface RunningScan {
   /** The queries whose candidates are final already (the caller's share when the queries were split; none when the rows were). */
   readonly settled: { readonly firstQuery: number; readonly queries: number };
-  readonly merged: Promise<void>;
+  readonly merged: Promise<ScoredShare[]>;
 }
 
 /**
@@ -119,7 +143,7 @@ export function startParallelScan(input: ParallelScanInput): RunningScan {
     const area = sliceArea(workersBase + (t - 1) * areaBytes, m);
     if (seeds) new Float32Array(wasm.buffer, area.thresholds, m).set(seeds);
     const slice: ScanSlice = { ...shares[t]!, ...area };
-    running.push(pool.run({ memoryKey: key, memory: wasm, stages: input.stages, plan, slice, count: input.count, pool: input.keep, seeds, panels: input.panels }, t - 1));
+    running.push(pool.run({ memoryKey: key, memory: wasm, stages: input.stages, plan, slice, count: input.count, pool: input.keep, seeds, panels: input.panels, exact: input.exact }, t - 1));
   }
   const all = Promise.all(running);
   all.catch(() => undefined); // awaited through `merged`; a failure must not surface twice
@@ -135,12 +159,18 @@ export function startParallelScan(input: ParallelScanInput): RunningScan {
   }
   const merged = all.then((results) => {
     const collector = sink.collector;
+    const scored: ScoredShare[] = [];
     results.forEach((result, i) => {
       const { firstQuery, queries } = shares[i + 1]!;
+      if (result.scores) {
+        scored.push({ firstQuery, queries, offsets: result.offsets, slots: result.slots, scores: result.scores });
+        return;
+      }
       for (let q = 0; q < queries; q++) {
         for (let j = result.offsets[q]!; j < result.offsets[q + 1]!; j++) collector.offer(firstQuery + q, result.keys[j]!, result.slots[j]!);
       }
     });
+    return scored;
   });
   return { settled: splitQueries && own ? { firstQuery: own.firstQuery, queries: own.queries } : { firstQuery: 0, queries: 0 }, merged };
 }

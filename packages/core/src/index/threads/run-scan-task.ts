@@ -1,4 +1,5 @@
 import { probeSeeds } from '../flat/probe-seeds.js';
+import { exactScores } from '../flat/exact-scores.js';
 import { executeScan } from '../flat/scan-plan.js';
 import { instantiateSearchKernels, type SearchKernelExports } from '../simd/search-kernels.js';
 import { ScanSink } from './scan-sink.js';
@@ -43,7 +44,8 @@ export class ScanTaskRunner {
       slots.set(sorted.slots, offsets[i]!);
       keys.set(sorted.keys, offsets[i]!);
     }
-    return { offsets, slots, keys };
+    const scores = task.exact ? exactScores(task, slice.firstQuery, offsets, slots) : null;
+    return { offsets, slots, keys, scores };
   }
 
   #instance(task: ScanTask): Promise<Instance> {

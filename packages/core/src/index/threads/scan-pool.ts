@@ -22,13 +22,23 @@ export interface ScanTask {
   readonly seeds: Float32Array | null;
   /** Panels in the whole index (where the probe spreads). */
   readonly panels: number;
+  /**
+   * f32 plans with the queries split: the worker also scores its kept candidates exactly (see
+   * exactScores) — `dot` for dot and cosine, `l2` for squared distances — so the caller only
+   * orders them. Null: the caller rescores.
+   */
+  readonly exact: ExactScoring | null;
 }
+
+export type ExactScoring = 'dot' | 'l2';
 
 /** The kept candidates of a slice's queries, best first: query i's are [offsets[i], offsets[i + 1]). */
 export interface ScanTaskResult {
   readonly offsets: Int32Array;
   readonly slots: Int32Array;
   readonly keys: Float32Array;
+  /** With `exact`: each kept slot's exact score, as the index's exact rescoring computes it. */
+  readonly scores: Float64Array | null;
 }
 
 /**
