@@ -9,10 +9,11 @@ import { probeSeeds } from './probe-seeds.js';
 import { executeScan, sliceArea, sliceBytes, type ScanPlan, type ScanSlice } from './scan-plan.js';
 
 /**
- * The caller's share of a batch beside a worker's: after its scan the caller rescores every query
- * (its own while the workers still scan). Rescoring reads each candidate's vector across a panel
- * (dimension-major), about a quarter of the bounded scan's time on PCA-64 rows (CPU profile of
- * flat f32, Fashion-MNIST), so the caller scans 1 / 1.25 of a worker's share.
+ * The caller's share of a batch beside a worker's: after its scan the caller rescores its own
+ * queries while the workers still scan (and, for kinds other than f32, the workers' queries after).
+ * Rescoring reads each candidate's vector across a panel (dimension-major), about a quarter of the
+ * bounded scan's time on PCA-64 rows (CPU profile of flat f32, Fashion-MNIST), so the caller scans
+ * 1 / 1.25 of a worker's share.
  */
 const CALLER_WEIGHT = 0.8;
 
@@ -85,8 +86,8 @@ export interface ScanShare {
  * The shares of a scan: fewer queries than threads → the panels split in contiguous ranges, every
  * thread scanning every query (single-query search); otherwise the queries split on QUERY_BLOCK
  * boundaries (so blocks group as on one thread), every thread scanning every panel. Share 0 is the
- * caller's: with queries split it gets `callerWeight` of a worker's share (it also rescores every
- * query afterwards).
+ * caller's: with queries split it gets `callerWeight` of a worker's share (it also rescores its
+ * queries afterwards).
  */
 export function scanShares(threads: number, panels: number, m: number, callerWeight = 1): ScanShare[] {
   const shares: ScanShare[] = [];
