@@ -104,8 +104,9 @@ export async function pretrainContrastive(device: Device, spec: CnnSpec, data: C
         const tape = new Tape(device);
         const ctx = forwardContext(device, { training: true, tape, seed: deriveSeed(options.seed, SEED_PURPOSE.dropout, step) });
         const projected = await projection.forward(ctx, await network.body.forward(ctx, views));
-        const { loss, gradient } = await ntXentLoss(device, projected, labels, options.temperature);
-        const { parameters: gradients } = await tape.backward(projected, gradient);
+        // Without the MLP the projection is the pooled [2n, D, 1, 1]: the loss reads it as rows.
+        const { loss, gradient } = await ntXentLoss(device, projected.reshape([2 * n, projected.size / (2 * n)]), labels, options.temperature);
+        const { parameters: gradients } = await tape.backward(projected, gradient.reshape(projected.shape));
         for (const t of [gradient, projected, views]) t.dispose();
         await applyTapeGradients(optimizer, parameters, gradients, options.optimizer.lr);
         total += loss;
