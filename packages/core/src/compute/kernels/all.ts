@@ -38,6 +38,7 @@ import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js'
 import { resizeNearestCases } from './resize-nearest/resize-nearest.cases.js';
 import { scaleCases } from './scale/scale.cases.js';
 import { sgdUpdateCases } from './sgd-update/sgd-update.cases.js';
+import { siftDescriptorCases } from './sift-descriptor/sift-descriptor.cases.js';
 import { siftDogCases } from './sift-dog/sift-dog.cases.js';
 import { siftExtremaCases } from './sift-extrema/sift-extrema.cases.js';
 import { similarityTopKCases } from './similarity-top-k/similarity-top-k.cases.js';
@@ -97,6 +98,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   resizeNearestCases,
   scaleCases,
   sgdUpdateCases,
+  siftDescriptorCases,
   siftDogCases,
   siftExtremaCases,
   similarityTopKCases,

@@ -30,6 +30,7 @@ export { resizeBilinear, type CoordinateTransform, type ResizeBilinearAttrs } fr
 export { resizeNearestKernel } from './resize-nearest/resize-nearest.js';
 export { scale, type ScaleAttrs } from './scale/scale.js';
 export { sgdUpdate, type SgdUpdateAttrs } from './sgd-update/sgd-update.js';
+export { siftDescriptor } from './sift-descriptor/sift-descriptor.js';
 export { siftDog } from './sift-dog/sift-dog.js';
 export { siftExtrema, type SiftExtremaAttrs } from './sift-extrema/sift-extrema.js';
 export { similarityTopK, type SimilarityTopKAttrs } from './similarity-top-k/similarity-top-k.js';

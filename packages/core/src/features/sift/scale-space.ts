@@ -23,6 +23,13 @@ export interface Octave {
   readonly dogs: readonly Float32Array[];
   /** Extremum marks of DoG levels 1 .. layers (marks[l − 1]): 1 maximum, −1 minimum, 0 none. */
   readonly marks: readonly Float32Array[];
+  /** Gaussian levels 1 .. layers still on the Device (levels[l − 1]), for the descriptor kernel. */
+  readonly levels: readonly Tensor[];
+}
+
+/** Releases the Device copies of the levels that the octaves hold. */
+export function disposeScaleSpace(octaves: readonly Octave[]): void {
+  for (const octave of octaves) for (const level of octave.levels) level.dispose();
 }
 
 /**
@@ -50,6 +57,8 @@ export function octaveCount(height: number, width: number, upsampled: boolean): 
  * SIFT's scale space of a batch of same-size grayscale images [n, H, W] on the 0..255 scale: the
  * Gaussian pyramid, its differences and their extrema, all computed on the Device (separable blur,
  * DoG and 3×3×3 extremum kernels), then each octave read back for the ragged per-keypoint work.
+ * The inner Gaussian levels also stay on the Device for the descriptor kernel: release them with
+ * `disposeScaleSpace`.
  */
 export async function buildScaleSpace(device: Device, images: Tensor, options: SiftOptions): Promise<Octave[]> {
   const { octaveLayers: layers, sigma, upsample } = options;
@@ -84,10 +93,11 @@ export async function buildScaleSpace(device: Device, images: Tensor, options: S
     const marks: Tensor[] = [];
     for (let l = 1; l <= layers; l++) marks.push((await device.run(siftExtrema, { below: dogs[l - 1]!, centre: dogs[l]!, above: dogs[l + 1]! }, { threshold, border: SIFT_BORDER })).out);
     const read = (ts: Tensor[]) => Promise.all(ts.map(async (t) => (await device.read(t)) as Float32Array));
-    octaves.push({ index: o, height, width, gaussians: await read(levels), dogs: await read(dogs), marks: await read(marks) });
+    const kept = levels.slice(1, layers + 1);
+    octaves.push({ index: o, height, width, gaussians: await read(levels), dogs: await read(dogs), marks: await read(marks), levels: kept });
     // The next octave starts from level `layers` (blur 2σ) taking every second pixel.
     if (o + 1 < count) start = await halve(device, levels[layers]!);
-    for (const t of [...levels, ...dogs, ...marks]) t.dispose();
+    for (const t of [...levels, ...dogs, ...marks]) if (!kept.includes(t)) t.dispose();
   }
   if (count === 0) first.dispose();
   return octaves;

@@ -1,11 +1,11 @@
 import type { Device } from '../../compute/device.js';
+import { siftDescriptor } from '../../compute/kernels/sift-descriptor/sift-descriptor.js';
 import { formatShape } from '../../compute/shape.js';
 import { Tensor } from '../../compute/tensor.js';
 import { ShapeError } from '../../errors.js';
-import { describeKeypoint } from './descriptor.js';
 import { dominantOrientations, type LevelImage } from './orientation.js';
 import { refineExtremum, type OctavePoint } from './refine.js';
-import { buildScaleSpace, type Octave } from './scale-space.js';
+import { buildScaleSpace, disposeScaleSpace, type Octave } from './scale-space.js';
 import { checkSiftOptions, SIFT_DESCRIPTOR_LENGTH, type SiftOptions } from './sift-options.js';
 
 /** A SIFT keypoint in the input image's pixels, in OpenCV's KeyPoint conventions. */
@@ -33,9 +33,10 @@ interface Oriented extends OctavePoint {
 
 /**
  * SIFT (Lowe 2004, OpenCV 4.6's layout and defaults) of a batch of same-size grayscale images
- * [n, H, W] on the 0..255 scale: the scale space and its extrema on the Device, then per image on
- * the host (the keypoint lists are ragged) sub-pixel refinement, contrast and edge rejection,
- * orientations, the best `keypoints` by response, and their 128-d descriptors.
+ * [n, H, W] on the 0..255 scale: the scale space and its extrema on the Device; per image on the
+ * host (the keypoint lists are ragged) sub-pixel refinement, contrast and edge rejection,
+ * orientations and the best `keypoints` by response; then their 128-d descriptors on the Device
+ * again (the sift-descriptor kernel, one call per level for the whole batch).
  */
 export async function siftFeatures(device: Device, images: Tensor, options: SiftOptions): Promise<SiftFeatures[]> {
   checkSiftOptions(options);
@@ -45,11 +46,17 @@ export async function siftFeatures(device: Device, images: Tensor, options: Sift
   const input = images.dtype === 'f32' ? images : device.upload(Tensor.cpu('f32', images.shape, await device.read(images)));
   const octaves = await buildScaleSpace(device, input, options);
   if (input !== images) input.dispose();
-  return Array.from({ length: n }, (_, image) => imageFeatures(octaves, image, options));
+  try {
+    const found = Array.from({ length: n }, (_, image) => detect(octaves, image, options));
+    const descriptors = await describeAll(device, octaves, found, options);
+    return found.map((points, image) => ({ keypoints: points.map((p) => toKeypoint(p, options)), descriptors: descriptors[image]! }));
+  } finally {
+    disposeScaleSpace(octaves);
+  }
 }
 
-/** The keypoints and descriptors of image `image` of the batch's scale space. */
-export function imageFeatures(octaves: readonly Octave[], image: number, options: SiftOptions): SiftFeatures {
+/** The refined, oriented keypoints of image `image` of the batch's scale space, the best `keypoints` of them. */
+function detect(octaves: readonly Octave[], image: number, options: SiftOptions): Oriented[] {
   const found: Oriented[] = [];
   for (const octave of octaves) {
     const plane = octave.width * octave.height;
@@ -59,18 +66,45 @@ export function imageFeatures(octaves: readonly Octave[], image: number, options
         const local = p - image * plane;
         const point = refineExtremum(octave, image, local % octave.width, Math.floor(local / octave.width), l + 1, options);
         if (!point) continue;
-        const scale = octaveScale(point, options);
         // OpenCV orients at the integer position the refinement ended on (the offset is under half a pixel).
-        for (const orientation of dominantOrientations(level(octave, image, point.layer), Math.round(point.x), Math.round(point.y), scale)) {
+        for (const orientation of dominantOrientations(level(octave, image, point.layer), Math.round(point.x), Math.round(point.y), octaveScale(point, options))) {
           found.push({ ...point, orientation });
         }
       }
     });
   }
-  const kept = retainBest(removeDuplicates(found, options), options.keypoints);
-  const descriptors = new Float32Array(kept.length * SIFT_DESCRIPTOR_LENGTH);
-  kept.forEach((k, i) => describeKeypoint(level(octaves[k.octave]!, image, k.layer), k.x, k.y, k.orientation, octaveScale(k, options), descriptors, i * SIFT_DESCRIPTOR_LENGTH));
-  return { keypoints: kept.map((k) => toKeypoint(k, options)), descriptors };
+  return retainBest(removeDuplicates(found, options), options.keypoints);
+}
+
+/**
+ * The descriptors of every image's keypoints, [keypoints × 128] per image rounded to 0..255 as
+ * OpenCV's: one sift-descriptor kernel call per octave level, for the keypoints of all images on it.
+ */
+async function describeAll(device: Device, octaves: readonly Octave[], found: readonly Oriented[][], options: SiftOptions): Promise<Float32Array[]> {
+  const out = found.map((points) => new Float32Array(points.length * SIFT_DESCRIPTOR_LENGTH));
+  for (const octave of octaves) {
+    for (let layer = 1; layer <= options.octaveLayers; layer++) {
+      const rows: { image: number; index: number }[] = [];
+      const fields: number[] = [];
+      found.forEach((points, image) =>
+        points.forEach((p, index) => {
+          if (p.octave !== octave.index || p.layer !== layer) return;
+          rows.push({ image, index });
+          fields.push(image, p.x, p.y, p.orientation, octaveScale(p, options));
+        }),
+      );
+      if (rows.length === 0) continue;
+      const keypoints = device.upload(Tensor.cpu('f32', [rows.length, 5], fields));
+      const { out: described } = await device.run(siftDescriptor, { level: octave.levels[layer - 1]!, keypoints }, {});
+      const values = (await device.read(described)) as Float32Array;
+      keypoints.dispose();
+      described.dispose();
+      rows.forEach(({ image, index }, r) => {
+        for (let k = 0; k < SIFT_DESCRIPTOR_LENGTH; k++) out[image]![index * SIFT_DESCRIPTOR_LENGTH + k] = Math.min(255, Math.round(values[r * SIFT_DESCRIPTOR_LENGTH + k]!));
+      });
+    }
+  }
+  return out;
 }
 
 /** The keypoint's σ in its octave's pixels. */
