@@ -23,6 +23,12 @@ describe('cvf predict options', () => {
     expect(stderr).toMatch(/option '--similar <k>' argument .* is invalid\. expected 0 or a positive integer/);
   });
 
+  it.each(['-1', '1.5', 'two'])('refuses --threads %j as not 0 or a positive integer', async (threads) => {
+    const { error, stderr } = await parse('predict', 'no-such-bundle', 'image.png', '--threads', threads);
+    expect(error).toMatchObject({ code: 'commander.invalidArgument', exitCode: 1 });
+    expect(stderr).toMatch(/option '--threads <n>' argument .* is invalid\. expected 0 or a positive integer/);
+  });
+
   it('with --json, a usage error is a coded JSON error on stdout, as every other error is', async () => {
     const { exitCode, stdout } = await runCli('predict', 'no-such-bundle', 'image.png', '--similar', '-1', '--json');
     expect(exitCode).toBe(1);

@@ -105,6 +105,10 @@ tracking: { store: ${join(dir, '.cvf')} }
     return JSON.parse(result.stdout) as PredictedFile[];
   }
 
+  it('--threads 2 searches the case index on two threads (worker threads over shared memory) with the same predictions as one', async () => {
+    expect(await predict('--device', 'cpu', '--threads', '2')).toEqual(await predict('--device', 'cpu', '--threads', '1'));
+  });
+
   it.skipIf(gpu.device === undefined)('--device cpu and --device webgpu --allow-software agree to 1e-4 on DICOM and PNG files in one call', async () => {
     const cpu = await predict('--device', 'cpu');
     const webgpu = await predict('--device', 'webgpu', '--allow-software');
