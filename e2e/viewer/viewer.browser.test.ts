@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { requireInCi } from '@cvf/core/testing';
 import { startStudioServer, type StudioServer } from '@cvf/studio/server';
 import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
+import { nodeExplanation } from './node-explanations.js';
 import { nodePredictions, type FilePrediction } from './node-predictions.js';
 import { leaks, recordRequests, secretsOf, type RecordedRequest } from './privacy-recorder.js';
 import { buildStudio, ctSeries, fashionDicomFiles, fashionPng, PATIENT, repoRoot, T10K_IMAGES, t10kImages, trainRegisteredBundle, type ViewerFile } from './viewer-fixtures.js';
@@ -26,6 +27,7 @@ let requests: RecordedRequest[] = [];
 const pageErrors: string[] = [];
 let files: { multiFrame: ViewerFile; series: ViewerFile[]; png: ViewerFile; ct: ViewerFile[] };
 let node = new Map<string, FilePrediction>();
+let bundleDir = '';
 
 beforeAll(async () => {
   if (skip) return;
@@ -36,6 +38,7 @@ beforeAll(async () => {
     trainRegisteredBundle(store),
     buildStudio(dist),
   ]);
+  bundleDir = trained.bundle;
   const dicom = fashionDicomFiles();
   files = { ...dicom, png: await fashionPng('garment.png', t10kImages(1, 91)[0]!), ct: ctSeries(5, 128) };
   node = await nodePredictions(trained.bundle, [dicom.multiFrame, ...dicom.series, files.png]);
@@ -172,6 +175,45 @@ it.skipIf(skip)('saliency overlays an occlusion map, and a similar case enlarges
   await first.click();
   expect(await page.getByTestId('similar-case-enlarged').textContent()).toContain(`case ${caseId}`);
   await page.getByTestId('saliency-toggle').uncheck();
+});
+
+it.skipIf(skip)("LIME is computed in the page, cancellable, and equals core's LIME in Node; Grad-CAM and IG are refused for this HOG model with the reason", async () => {
+  const method = page.getByTestId('saliency-method');
+  expect(await method.locator('option[value=gradcam]').isDisabled()).toBe(true);
+  expect(await method.locator('option[value=ig]').isDisabled()).toBe(true);
+  expect(await page.getByTestId('saliency-unavailable').textContent()).toContain("this model's features are hog");
+
+  // Kernel SHAP (~500 model calls) shows its progress and stops on Cancel, pressed from the keyboard.
+  await method.selectOption('shap');
+  await page.getByTestId('saliency-toggle').check();
+  await page.getByTestId('saliency-progress').waitFor({ timeout: 60_000 });
+  await page.getByTestId('saliency-cancel').press('Enter');
+  await poll(() => page.getByTestId('saliency-stopped').textContent()).toContain('cancelled');
+
+  await method.selectOption('lime');
+  const ready = page.locator('[data-testid=saliency-ready][data-method=lime]');
+  await ready.waitFor({ timeout: 180_000 });
+  const attributions = JSON.parse((await ready.getAttribute('data-attributions'))!) as number[];
+  // The viewer's LIME settings (seed 0, 500 samples, 36 superpixels) on the PNG on screen, in Node.
+  const expected = await nodeExplanation(bundleDir, files.png, { method: 'lime', seed: 0, samples: 500, segments: 36, classIndex: Number(await ready.getAttribute('data-class-index')) });
+  expect(attributions).toHaveLength(expected.attributions.length);
+  const scale = Math.max(...expected.attributions.map(Math.abs));
+  const diff = Math.max(...attributions.map((a, i) => Math.abs(a - expected.attributions[i]!)));
+  expect(scale).toBeGreaterThan(0);
+  // The page's probabilities agree with Node's to 1e-4; LIME's regression carries that over, scaled by the sum of its weights.
+  expect(diff, 'max |Δ attribution| browser vs Node').toBeLessThanOrEqual(1e-3 * scale + 1e-5);
+
+  // The overlay is drawn: coloured pixels over the grey garment.
+  const coloured = await page.getByTestId('dicom-canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - data[i + 1]!) > 24 || Math.abs(data[i + 1]! - data[i + 2]!) > 24) count++;
+    return count;
+  });
+  expect(coloured).toBeGreaterThan(100);
+  await page.screenshot({ path: join(SCREENSHOTS, '7-lime.png') });
+  await page.getByTestId('saliency-toggle').uncheck();
+  await method.selectOption('occlusion');
 });
 
 it.skipIf(skip)('a CT series windows in Hounsfield units with the CT presets', async () => {
