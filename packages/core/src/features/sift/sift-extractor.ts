@@ -28,6 +28,8 @@ interface SiftHeader extends ComponentHeader {
 const KIND = 'sift';
 const VERSION = 1;
 const KMEANS_ITERATIONS = 20;
+/** Images per scale-space computation. */
+const CHUNK_IMAGES = 32;
 
 /**
  * SIFT descriptors pooled into one vector per image: grayscale images [n, H, W] or [n, 1, H, W]
@@ -113,11 +115,20 @@ export class SiftExtractor implements FeatureExtractor {
     }
     const [n, height, width] = [shape[0]!, shape[shape.length - 2]!, shape[shape.length - 1]!];
     const data = await this.device.read(batch);
-    const scaled = new Float32Array(n * height * width);
-    for (let i = 0; i < n; i++) scaled.set(grayImage(data, i * height * width, height, width).pixels, i * height * width);
-    const images = this.device.upload(Tensor.cpu('f32', [n, height, width], scaled));
-    const features = await siftFeatures(this.device, images, this.options);
-    images.dispose();
-    return features.map((f) => f.descriptors);
+    const out: Float32Array[] = [];
+    // A chunk's whole scale space is held at once (about 14 planes of 4 × H × W per image): training
+    // fits on up to 2,000 images, so they go through in chunks.
+    for (let at = 0; at < n; at += CHUNK_IMAGES) {
+      const size = Math.min(CHUNK_IMAGES, n - at);
+      const scaled = new Float32Array(size * height * width);
+      for (let i = 0; i < size; i++) scaled.set(grayImage(data, (at + i) * height * width, height, width).pixels, i * height * width);
+      const images = this.device.upload(Tensor.cpu('f32', [size, height, width], scaled));
+      try {
+        for (const f of await siftFeatures(this.device, images, this.options)) out.push(f.descriptors);
+      } finally {
+        images.dispose();
+      }
+    }
+    return out;
   }
 }
