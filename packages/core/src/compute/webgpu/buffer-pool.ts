@@ -8,6 +8,9 @@ export class BufferPool {
   readonly #free = new Map<string, GPUBuffer[]>();
   readonly #maxIdleBytes: number;
   #idleBytes = 0;
+  /** Bytes of the buffers created and not yet destroyed (in use or idle), and the most at once. */
+  #allocatedBytes = 0;
+  #peakAllocatedBytes = 0;
 
   constructor(device: GPUDevice, maxIdleBytes = 256 * 1024 * 1024) {
     this.#device = device;
@@ -26,12 +29,15 @@ export class BufferPool {
       this.#idleBytes -= size;
       return reused;
     }
+    this.#allocatedBytes += size;
+    this.#peakAllocatedBytes = Math.max(this.#peakAllocatedBytes, this.#allocatedBytes);
     return this.#device.createBuffer({ size, usage });
   }
 
   /** Takes a buffer back. Safe right after a submit: later queue writes are ordered after that work. */
   release(buffer: GPUBuffer): void {
     if (this.#idleBytes + buffer.size > this.#maxIdleBytes) {
+      this.#allocatedBytes -= buffer.size;
       buffer.destroy();
       return;
     }
@@ -46,7 +52,16 @@ export class BufferPool {
     return this.#idleBytes;
   }
 
+  get allocatedBytes(): number {
+    return this.#allocatedBytes;
+  }
+
+  get peakAllocatedBytes(): number {
+    return this.#peakAllocatedBytes;
+  }
+
   clear(): void {
+    this.#allocatedBytes -= this.#idleBytes;
     for (const bucket of this.#free.values()) for (const buffer of bucket) buffer.destroy();
     this.#free.clear();
     this.#idleBytes = 0;

@@ -48,6 +48,11 @@ export class WebGpuDevice implements Device {
     return this.#pipelines.size;
   }
 
+  /** GPU buffer bytes this device holds (in use by tensors, or idle in its pool) and the most it held at once: a leak check for training loops. */
+  get bufferBytes(): { readonly allocated: number; readonly idle: number; readonly peak: number } {
+    return { allocated: this.#pool.allocatedBytes, idle: this.#pool.idleBytes, peak: this.#pool.peakAllocatedBytes };
+  }
+
   upload<D extends DType>(tensor: Tensor<D>): Tensor<D> {
     this.#assertUsable();
     if (tensor.location === 'gpu') {
