@@ -5,7 +5,7 @@ import { Tensor } from '../../compute/tensor.js';
 import { FeatureError, ShapeError } from '../../errors.js';
 import { decodeComponentState, encodeComponentState, type ComponentHeader } from '../component-state.js';
 import type { FeatureExtractor } from '../feature-extractor.js';
-import { fitFloatCodebook } from '../vlad/float-codebook.js';
+import { CODEBOOK_SAMPLE_ROWS, evenlySpacedRows, fitFloatCodebook } from '../vlad/float-codebook.js';
 import { checkPooling, pooledLength, vladVector, type Pooling } from '../vlad/pooling.js';
 import { DESCRIPTOR_BITS, DESCRIPTOR_WORDS, PATTERN_SEED } from './brief.js';
 import { grayImage } from './gray-image.js';
@@ -112,7 +112,9 @@ export class OrbExtractor implements FeatureExtractor {
     if (descriptors.length === 0) throw new FeatureError('FEATURE_OPTION_INVALID', `orb: no keypoint in ${data.shape[0]} training images at fastThreshold ${this.options.fastThreshold}; lower it or use larger images`);
     const fitting = { seed: this.options.seed, iterations: KMEANS_ITERATIONS };
     this.#codebook =
-      this.options.pooling === 'vlad' ? await fitFloatCodebook(this.device, unpackBits(descriptors), DESCRIPTOR_BITS, this.options.words, fitting) : fitCodebook(descriptors, this.options.words, fitting);
+      this.options.pooling === 'vlad'
+        ? await fitFloatCodebook(this.device, unpackBits(evenlySpacedRows(descriptors, DESCRIPTOR_WORDS, CODEBOOK_SAMPLE_ROWS)), DESCRIPTOR_BITS, this.options.words, fitting)
+        : fitCodebook(descriptors, this.options.words, fitting);
     return this;
   }
 

@@ -5,7 +5,7 @@ import { FeatureError, ShapeError } from '../../errors.js';
 import { decodeComponentState, encodeComponentState, type ComponentHeader } from '../component-state.js';
 import type { FeatureExtractor } from '../feature-extractor.js';
 import { grayImage } from '../orb/gray-image.js';
-import { fitFloatCodebook } from '../vlad/float-codebook.js';
+import { CODEBOOK_SAMPLE_ROWS, evenlySpacedRows, fitFloatCodebook } from '../vlad/float-codebook.js';
 import { checkPooling, floatWordHistogram, pooledLength, vladVector, type Pooling } from '../vlad/pooling.js';
 import { siftFeatures } from './sift-features.js';
 import { checkSiftOptions, SIFT_DESCRIPTOR_LENGTH, type SiftOptions } from './sift-options.js';
@@ -74,7 +74,7 @@ export class SiftExtractor implements FeatureExtractor {
       at += d.length;
     }
     if (descriptors.length === 0) throw new FeatureError('FEATURE_OPTION_INVALID', `sift: no keypoint in ${data.shape[0]} training images at contrastThreshold ${this.options.contrastThreshold}; lower it or use larger images`);
-    this.#codebook = await fitFloatCodebook(this.device, descriptors, SIFT_DESCRIPTOR_LENGTH, this.options.words, { seed: this.options.seed, iterations: KMEANS_ITERATIONS });
+    this.#codebook = await fitFloatCodebook(this.device, evenlySpacedRows(descriptors, SIFT_DESCRIPTOR_LENGTH, CODEBOOK_SAMPLE_ROWS), SIFT_DESCRIPTOR_LENGTH, this.options.words, { seed: this.options.seed, iterations: KMEANS_ITERATIONS });
     return this;
   }
 

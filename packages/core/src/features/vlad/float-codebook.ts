@@ -25,6 +25,21 @@ export function nearestCentre(vectors: Float32Array, i: number, codebook: Float3
   return best;
 }
 
+/** Most training descriptors a codebook is fitted on (k-means over tens of words needs no more). */
+export const CODEBOOK_SAMPLE_ROWS = 50_000;
+
+/** At most `max` rows of `data` ([rows × width]), evenly spaced, in order; all of them when fewer. */
+export function evenlySpacedRows<T extends Float32Array | Uint32Array>(data: T, width: number, max: number): T {
+  const rows = data.length / width;
+  if (rows <= max) return data;
+  const out = new (data.constructor as new (length: number) => T)(max * width);
+  for (let i = 0; i < max; i++) {
+    const row = Math.floor((i * rows) / max);
+    out.set(data.subarray(row * width, (row + 1) * width), i * width);
+  }
+  return out;
+}
+
 /** Rows of training vectors per Device call of the assignment step (bounds buffer sizes). */
 const CHUNK_ROWS = 16384;
 

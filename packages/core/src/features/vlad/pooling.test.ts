@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
 import { Rng } from '../../compute/random.js';
 import { gpuForTests } from '../../node/testing/index.js';
-import { fitFloatCodebook } from './float-codebook.js';
+import { evenlySpacedRows, fitFloatCodebook } from './float-codebook.js';
 import { floatWordHistogram, pooledLength, vladVector } from './pooling.js';
 
 describe('VLAD pooling', () => {
@@ -36,6 +36,12 @@ const gpu = await gpuForTests();
 afterAll(() => gpu.device?.destroy());
 
 describe('float k-means codebook', () => {
+  it('fits on at most a sample of evenly spaced rows, whole rows in order', () => {
+    const rows = Uint32Array.from({ length: 20 }, (_, i) => i); // 10 rows of width 2
+    expect(Array.from(evenlySpacedRows(rows, 2, 4))).toEqual([0, 1, 4, 5, 10, 11, 14, 15]);
+    expect(evenlySpacedRows(rows, 2, 10)).toBe(rows);
+  });
+
   it('finds two well-separated clusters from a seeded start, the same for the same seed', async () => {
     const device = new CpuDevice();
     const points = Float32Array.of(0, 0, 1, 0, 0, 1, 20, 20, 21, 20, 20, 21);
