@@ -31,6 +31,8 @@ export interface EdgeServerOptions {
   readonly reloadIntervalMs?: number;
   /** Worker threads that decode DICOM uploads off the event loop (CPU device only); 0 decodes on it. Default 1. */
   readonly decodeWorkers?: number;
+  /** Threads that search each model's flat case index together (0: one per core, at most 8). Default 1: ONNX Runtime's threads already use the cores. */
+  readonly searchThreads?: number;
   /** Where preprocessing and the extractor run. Default: a CPU device. */
   readonly device?: Device;
   /** Serve only bundles signed by this Ed25519 public key (PEM). */
@@ -68,6 +70,7 @@ export const EDGE_SERVER_DEFAULTS = {
   requestTimeoutMs: 30_000,
   reloadIntervalMs: 5_000,
   decodeWorkers: 1,
+  searchThreads: 1,
   driftWindow: 0,
   stowCapture: false,
 } as const;
@@ -85,6 +88,7 @@ export function resolveEdgeServerOptions(options: EdgeServerOptions): ResolvedEd
   for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port', 'decodeWorkers'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a number ≥ 0`);
   }
+  if (!Number.isInteger(resolved.searchThreads) || resolved.searchThreads < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `searchThreads ${resolved.searchThreads} must be a whole number ≥ 0 (0: one per core)`);
   if (resolved.stowCapture && resolved.stow === undefined) throw new CvfError('SERVE_OPTIONS_INVALID', 'stowCapture needs stow: the capture goes to the PACS with the SR (--stow URL --stow-capture)');
   if (resolved.apiKeys.some((key) => key.length < 16 || /\s/.test(key))) {
     throw new CvfError('SERVE_OPTIONS_INVALID', 'an API key must be at least 16 characters without whitespace');

@@ -44,6 +44,15 @@ function form(files: { name: string; bytes: Uint8Array<ArrayBuffer>; type: strin
 }
 
 describe('file routes', () => {
+  it('with searchThreads 2 the case index is searched on two threads, and the similar cases are the same', async () => {
+    const threaded = await start({ searchThreads: 2 });
+    const [one, two] = await Promise.all([server, threaded].map(async (s) => (await post(s.url, '/v1/predict', await patternPng(2), 'image/png')).body.predictions[0].similar));
+    expect(two).toHaveLength(3);
+    expect(two).toEqual(one);
+    expect(threaded.searchThreads()).toEqual({ patterns: 2 });
+    expect(server.searchThreads()).toEqual({ patterns: 1 });
+  });
+
   it('a PNG body is classified, with what cvf predict --json prints, the model version and timings', async () => {
     const { status, body } = await post(server.url, '/v1/models/patterns/predict', await patternPng(1), 'image/png');
     expect(status, JSON.stringify(body)).toBe(200);

@@ -1,5 +1,5 @@
 import { CpuDevice, CvfError } from '@cvf/core';
-import { createOrtNodeWorkerRuntime } from '@cvf/core/node';
+import { createOrtNodeWorkerRuntime, createScanPool, searchThreads } from '@cvf/core/node';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +29,8 @@ export interface EdgeServer {
   ready(): boolean;
   /** The models served now, by name, with the version taking new requests. */
   models(): { name: string; version: string }[];
+  /** Threads that search each model's case index (its name → count). */
+  searchThreads(): Record<string, number>;
   /** Looks every NAME@ALIAS model's alias up now and swaps in a moved one, retrying a version that failed to load (what SIGHUP does). */
   checkForUpdates(): Promise<void>;
   /** Drains: new requests are refused (503), requests in flight are answered, then models are released. */
@@ -177,6 +179,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     await drift?.close();
     for (const slot of slots.values()) await slot.close();
     await onnxRuntime?.close();
+    await scanPool?.close();
     await dicomPool?.close();
     state.feedback.close();
     if (ownDevice) device.destroy();
@@ -186,10 +189,13 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   // The models' ONNX sessions run in a thread of their own: onnxruntime-node's run is synchronous,
   // and on this event loop it would stop every request for the length of each inference.
   let onnxRuntime: Awaited<ReturnType<typeof createOrtNodeWorkerRuntime>> | undefined;
+  let scanPool: Awaited<ReturnType<typeof createScanPool>> | undefined;
   try {
     onnxRuntime = await createOrtNodeWorkerRuntime();
+    const threads = searchThreads(options.searchThreads);
+    if (threads > 1) scanPool = await createScanPool(threads);
     const batching = { maxBatch: options.maxBatch, maxQueueDelayMs: options.maxQueueDelayMs, maxQueue: options.maxQueue, timeoutMs: options.requestTimeoutMs };
-    const context = { device, onnxRuntime, batching, metrics, ...(options.publicKey !== undefined && { publicKey: options.publicKey }) };
+    const context = { device, onnxRuntime, batching, metrics, ...(options.publicKey !== undefined && { publicKey: options.publicKey }), ...(scanPool && { scanPool }) };
     for (const argument of options.models) {
       const slot = await ModelSlot.open(argument, options.store, context, log);
       if (slots.has(slot.name)) {
@@ -214,6 +220,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     metrics,
     ready: state.ready,
     models: () => [...slots.values()].map((slot) => ({ name: slot.name, version: slot.current.version })),
+    searchThreads: () => Object.fromEntries([...slots.values()].map((slot) => [slot.name, slot.current.predictor.searchThreads])),
     checkForUpdates: () => checkForUpdates(true),
     close,
   };

@@ -1,4 +1,4 @@
-import { imageTensor, Predictor, requireStage, type DecodedInput, type Device, type OnnxRuntime, type Prediction } from '@cvf/core';
+import { imageTensor, Predictor, requireStage, type DecodedInput, type Device, type OnnxRuntime, type Prediction, type ScanPool } from '@cvf/core';
 import { loadResolvedBundle, type ResolvedBundle } from '@cvf/core/node';
 import { DynamicBatcher, type BatchingOptions, type BatchResult } from '../batching/dynamic-batcher.js';
 import type { EdgeMetrics } from '../metrics.js';
@@ -16,6 +16,8 @@ export interface ServedModelContext {
   readonly metrics: EdgeMetrics;
   /** Serve only bundles signed by this Ed25519 key (PEM). */
   readonly publicKey?: string;
+  /** Threads that search a flat case index together; none: the predictor's own thread. */
+  readonly scanPool?: ScanPool;
 }
 
 /**
@@ -53,7 +55,7 @@ export class ServedModel {
   /** Loads a resolved bundle (verifying it) and warms it with one dummy inference. */
   static async load(resolved: ResolvedBundle, context: ServedModelContext, name?: string): Promise<ServedModel> {
     const bundle = await loadResolvedBundle(resolved, context.publicKey === undefined ? {} : { publicKey: context.publicKey });
-    const predictor = await Predictor.load(bundle, { device: context.device, onnxRuntime: context.onnxRuntime });
+    const predictor = await Predictor.load(bundle, { device: context.device, onnxRuntime: context.onnxRuntime, ...(context.scanPool && { scanPool: context.scanPool }) });
     const model = new ServedModel(name ?? resolved.registered?.name ?? bundle.manifest.name, resolved.registered?.version ?? null, predictor, context);
     try {
       await model.#warm();

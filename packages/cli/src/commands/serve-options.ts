@@ -18,6 +18,8 @@ export interface ServeOptions {
   requestTimeoutMs: number;
   reloadIntervalMs: number;
   decodeWorkers: number;
+  /** Threads that search each model's flat case index together (0: one per core). */
+  threads: number;
   /** Predictions per drift check of each model (0: no checks). */
   driftWindow: number;
   device: (typeof SERVE_DEVICE_KINDS)[number];

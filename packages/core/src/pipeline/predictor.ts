@@ -191,6 +191,12 @@ export class Predictor {
     });
   }
 
+  /** Threads that search the case index together (1 unless it was loaded with a scanPool). */
+  get searchThreads(): number {
+    const { index } = this.#parts.caseIndex;
+    return index instanceof FlatIndexBase ? index.threads : 1;
+  }
+
   /** The small picture of a training case (by its id in `similar`), for showing similar cases. */
   thumbnail(caseId: string): ImageTensor<'u8'> | null {
     const index = this.#parts.caseIndex.cases.ids.indexOf(caseId);
