@@ -70,7 +70,8 @@ export async function trainCnnStage(run: StageRun, { data, unlabelled }: Trainin
   const images = { train: await pixelsOf(data.train), val: await pixelsOf(data.val), test: await pixelsOf(data.test) };
   if (config.train.fixmatch && resumeFrom) throw new PipelineError('PIPELINE_UNSUPPORTED', 'train.fixmatch runs cannot be resumed from a checkpoint: run them again');
   // train.pretrain, train.fixmatch: contrastive pre-training and FixMatch train through the tape on the run's Device.
-  const initial = config.train.pretrain ? await pretrainCnnEmbedder(run, spec, images.train) : undefined;
+  // A resumed run continues from its checkpoint, which already holds the pre-trained start.
+  const initial = config.train.pretrain && !resumeFrom ? await pretrainCnnEmbedder(run, spec, images.train) : undefined;
 
   const watched = config.train.earlyStopping.metric;
   let epochLog: Promise<void> = Promise.resolve();
