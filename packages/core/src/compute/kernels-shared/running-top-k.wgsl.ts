@@ -42,6 +42,22 @@ export function runningTopKInit(): string {
   workgroupBarrier();`;
 }
 
+/** The chunks of the workgroup's slice: \`for (var chunk = first_chunk; chunk < end_chunk; chunk++)\`. */
+export function runningTopKSliceBounds(): string {
+  return `
+  let first_chunk = min(params.chunks, wid.y * params.slice_chunks);
+  let end_chunk = min(params.chunks, first_chunk + params.slice_chunks);`;
+}
+
+/**
+ * Chunks per slice when the base is split into \`slices\` (1 = the whole base, one pass): each
+ * slice yields its own k best per query, for top-k-merge to reduce. Splitting gives a GPU more
+ * workgroups than a handful of query tiles would.
+ */
+export function sliceChunks(n: number, slices: number): number {
+  return Math.max(1, Math.ceil(Math.ceil(n / FUSED_CHUNK) / slices));
+}
+
 /** Merges the chunk \`chunk\`'s keys into the lists (keys must be written and a barrier passed). */
 export function runningTopKMergeChunk(): string {
   return `
@@ -99,8 +115,8 @@ export function runningTopKMergeChunk(): string {
 }
 
 /**
- * Writes the lists to \`values\` / \`indices\` [m, k]; \`value\` turns a key into the output value
- * (e.g. \`-key\` for squared distances). Empty places hold (value(−∞), −1).
+ * Writes the lists to \`values\` / \`indices\` [m, slices, k] at slice \`wid.y\`; \`value\` turns a key
+ * into the output value (e.g. \`-key\` for squared distances). Empty places hold (value(−∞), −1).
  */
 export function runningTopKWrite(value: (key: string) => string): string {
   return `
@@ -111,8 +127,9 @@ export function runningTopKWrite(value: (key: string) => string): string {
     let q = q0 + qi;
     if (q < params.m) {
       let key = top_key[qi * KMAX + r];
-      values[q * params.k + r] = ${value('key')};
-      indices[q * params.k + r] = top_pos[qi * KMAX + r];
+      let o = (q * params.slices + wid.y) * params.k + r;
+      values[o] = ${value('key')};
+      indices[o] = top_pos[qi * KMAX + r];
     }
   }`;
 }

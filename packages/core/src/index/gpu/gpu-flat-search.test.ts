@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../../compute/cpu-device.js';
 import { gpuForTests } from '../../node/testing/index.js';
+import { Tensor } from '../../compute/tensor.js';
 import { createIndex } from '../create-index.js';
 import type { FlatIndexBase } from '../flat/flat-base.js';
 import { bruteForce, clusteredVectors } from '../testing/vectors.js';
+import { gpuFlatSearch } from './gpu-flat-search.js';
 
 const gpu = await gpuForTests();
 afterAll(() => gpu.device?.destroy());
@@ -55,6 +57,18 @@ describe('flat search on a Device', () => {
       expect(await index.searchBatchOn(gpu.device!, queries, { k: 70 })).toEqual(index.searchBatch(queries, { k: 70 }));
       index.releaseDevice();
     }
+  });
+
+  it.skipIf(!gpu.device)('a base split into slices (merged by top-k-merge) gives the one-pass hits', async () => {
+    const rows = gpu.device!.upload(Tensor.cpu('f32', [N, DIM], base));
+    const mask = new Uint8Array(N).fill(1);
+    for (const metric of ['dot', 'l2'] as const) {
+      const onePass = await gpuFlatSearch(gpu.device!, rows, queries, mask, { metric, k: 12, slices: 1 });
+      expect(await gpuFlatSearch(gpu.device!, rows, queries, mask, { metric, k: 12, slices: 3 })).toEqual(onePass);
+      const rowIds = Int32Array.from({ length: N }, (_, i) => i);
+      expect([...onePass.indices.subarray(0, 12)]).toEqual(bruteForce(metric, rowIds, base, DIM, queries.subarray(0, DIM), 12).map((h) => h.id));
+    }
+    rows.dispose();
   });
 
   it.skipIf(!gpu.device)('the resident copy follows changes: deletes and updates are seen by the next GPU search', async () => {

@@ -33,7 +33,7 @@ function randomCase(rng: Rng, name: string, filtered: boolean): Omit<import('../
       bias: { shape: [n], dtype: 'f32', data: Float32Array.from({ length: n }, () => (filtered && rng.next() < 0.1 ? -Infinity : -rng.int(0, 64) / 8)) },
       mask: { shape: [n], dtype: 'u8', data: Uint8Array.from({ length: n }, () => (rng.next() < (filtered ? 0.7 : 1) ? 1 : 0)) },
     },
-    attrs: { k: rng.int(1, 64) },
+    attrs: { k: rng.int(1, 64), slices: rng.int(1, 3) },
   };
 }
 

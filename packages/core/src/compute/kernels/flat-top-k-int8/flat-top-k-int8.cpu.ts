@@ -1,4 +1,5 @@
 import type { TypedArray } from '../../dtype.js';
+import { FUSED_CHUNK } from '../../kernels-shared/running-top-k.wgsl.js';
 import type { FlatTopKInt8Dims } from './flat-top-k-int8.shape.js';
 
 const f = Math.fround;
@@ -6,7 +7,8 @@ const f = Math.fround;
 /**
  * Reference, the key of the CPU int8 scan (index/simd reference kernels): the exact integer sum of
  * query code × base code, then f32(f32(f32(sum) · scale) + bias). Per query the k largest keys of
- * masked-in vectors with a finite key, equal keys by lower index, padded with (−∞, −1).
+ * masked-in vectors with a finite key per slice of the base (sliceChunks chunks of 256 rows),
+ * equal keys by lower index, padded with (−∞, −1).
  */
 export function flatTopKInt8Cpu(
   queryCodes: TypedArray,
@@ -16,12 +18,13 @@ export function flatTopKInt8Cpu(
   mask: TypedArray,
   values: Float32Array,
   indices: Int32Array,
-  { m, n, d, rowCodes }: FlatTopKInt8Dims,
+  { m, n, d, rowCodes, slices, sliceChunks }: FlatTopKInt8Dims,
   k: number,
 ): void {
-  for (let q = 0; q < m; q++) {
+  const rows = sliceChunks * FUSED_CHUNK;
+  for (let q = 0; q < m; q++) for (let s = 0; s < slices; s++) {
     const candidates: { key: number; index: number }[] = [];
-    for (let b = 0; b < n; b++) {
+    for (let b = s * rows; b < Math.min(n, (s + 1) * rows); b++) {
       if (mask[b] === 0) continue;
       let sum = 0;
       for (let j = 0; j < d; j++) sum += queryCodes[q * d + j]! * codes[b * rowCodes + j]!;
@@ -30,8 +33,8 @@ export function flatTopKInt8Cpu(
     }
     candidates.sort((a, b) => b.key - a.key || a.index - b.index);
     for (let r = 0; r < k; r++) {
-      values[q * k + r] = candidates[r]?.key ?? -Infinity;
-      indices[q * k + r] = candidates[r]?.index ?? -1;
+      values[(q * slices + s) * k + r] = candidates[r]?.key ?? -Infinity;
+      indices[(q * slices + s) * k + r] = candidates[r]?.index ?? -1;
     }
   }
 }

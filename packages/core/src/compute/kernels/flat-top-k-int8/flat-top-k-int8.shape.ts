@@ -1,11 +1,13 @@
 import { ShapeError } from '../../../errors.js';
 import type { Specs } from '../../kernel.js';
 import { formatShape } from '../../shape.js';
-import { FUSED_CHUNK, MAX_FUSED_TOP_K } from '../../kernels-shared/running-top-k.wgsl.js';
+import { FUSED_CHUNK, MAX_FUSED_TOP_K, sliceChunks } from '../../kernels-shared/running-top-k.wgsl.js';
 
 export interface FlatTopKInt8Attrs {
   /** Best results kept per query, at most MAX_FLAT_TOP_K_INT8. */
   readonly k: number;
+  /** Slices of the base, each keeping its own k best (default 1: the whole base in one pass). */
+  readonly slices?: number;
 }
 
 export const MAX_FLAT_TOP_K_INT8 = MAX_FUSED_TOP_K;
@@ -19,6 +21,9 @@ export interface FlatTopKInt8Dims {
   /** Codes per stored row: d rounded up to whole u32 words of 4 codes. */
   readonly rowCodes: number;
   readonly chunks: number;
+  readonly slices: number;
+  /** Chunks of 256 base rows per slice. */
+  readonly sliceChunks: number;
 }
 
 /** Codes per stored row for `d` dimensions: whole words of 4 u8 codes, the tail zero. */
@@ -26,7 +31,7 @@ export function int8RowCodes(d: number): number {
   return Math.ceil(d / 4) * 4;
 }
 
-export function flatTopKInt8Dims({ queryCodes, scales, codes, bias, mask }: Specs<FlatTopKInt8Inputs>, { k }: FlatTopKInt8Attrs): FlatTopKInt8Dims {
+export function flatTopKInt8Dims({ queryCodes, scales, codes, bias, mask }: Specs<FlatTopKInt8Inputs>, { k, slices = 1 }: FlatTopKInt8Attrs): FlatTopKInt8Dims {
   const name = 'kernel "flat-top-k-int8"';
   if (queryCodes.shape.length !== 2) throw new ShapeError(`${name}: queryCodes ${formatShape(queryCodes.shape)} must be [m, d]`);
   const [m, d] = queryCodes.shape as [number, number];
@@ -37,10 +42,11 @@ export function flatTopKInt8Dims({ queryCodes, scales, codes, bias, mask }: Spec
   if (bias.shape.length !== 1 || bias.shape[0] !== n) throw new ShapeError(`${name}: bias ${formatShape(bias.shape)} must be [${n}]`);
   if (mask.shape.length !== 1 || mask.shape[0] !== n) throw new ShapeError(`${name}: mask ${formatShape(mask.shape)} must be [${n}] (1 = candidate)`);
   if (!Number.isInteger(k) || k < 1 || k > MAX_FLAT_TOP_K_INT8) throw new ShapeError(`${name}: k = ${k} must be an integer in [1, ${MAX_FLAT_TOP_K_INT8}]`);
-  return { m, n, d, rowCodes, chunks: Math.ceil(n / FUSED_CHUNK) };
+  if (!Number.isInteger(slices) || slices < 1) throw new ShapeError(`${name}: slices = ${slices} must be an integer ≥ 1`);
+  return { m, n, d, rowCodes, chunks: Math.ceil(n / FUSED_CHUNK), slices, sliceChunks: sliceChunks(n, slices) };
 }
 
 export function flatTopKInt8Outputs(inputs: Specs<FlatTopKInt8Inputs>, attrs: FlatTopKInt8Attrs): Specs<'values' | 'indices'> {
-  const { m } = flatTopKInt8Dims(inputs, attrs);
-  return { values: { shape: [m, attrs.k], dtype: 'f32' }, indices: { shape: [m, attrs.k], dtype: 'i32' } };
+  const { m, slices } = flatTopKInt8Dims(inputs, attrs);
+  return { values: { shape: [m, slices, attrs.k], dtype: 'f32' }, indices: { shape: [m, slices, attrs.k], dtype: 'i32' } };
 }

@@ -9,8 +9,9 @@ export { MAX_FLAT_TOP_K_INT8, int8RowCodes, type FlatTopKInt8Attrs } from './fla
  * Int8 flat search on the GPU in one pass, scoring as the CPU int8 scan does: u8 base codes [n, d
  * rounded up to 4] (4 codes per u32 word, a quarter of the f32 bytes) times i16 query codes [m, d]
  * summed exactly in i32, then key = sum · scale[query] + bias[base]. Each workgroup walks the whole
- * base for its 8 queries and keeps their k largest keys (ties: lower index); [m, k] keys and
- * indices are written.
+ * base for its 8 queries and keeps their k largest keys (ties: lower index); [m, 1, k] keys and
+ * indices are written — [m, slices, k] when the base is split into `slices` (more workgroups for
+ * few queries; top-k-merge reduces the slices).
  */
 export const flatTopKInt8: KernelDef<FlatTopKInt8Inputs, 'values' | 'indices', FlatTopKInt8Attrs> = {
   name: 'flat-top-k-int8',

@@ -52,6 +52,16 @@ export const flatTopKCases: KernelCases<FlatTopKAttrs> = {
       attrs: { metric: 'dot', k: 3 },
       expected: { values: [599, 598, 597], indices: [599, 598, 597] },
     },
+    {
+      name: 'three slices of the base keep their own k best (600 ascending vectors)',
+      inputs: {
+        queries: { shape: [1, 1], dtype: 'f32', data: [1] },
+        base: { shape: [600, 1], dtype: 'f32', data: Float32Array.from({ length: 600 }, (_, i) => i) },
+        mask: { shape: [600], dtype: 'u8', data: new Uint8Array(600).fill(1) },
+      },
+      attrs: { metric: 'dot', k: 2, slices: 3 },
+      expected: { values: [255, 254, 511, 510, 599, 598], indices: [255, 254, 511, 510, 599, 598] },
+    },
   ],
   random: (rng) => {
     const m = rng.int(1, 20);
@@ -64,7 +74,7 @@ export const flatTopKCases: KernelCases<FlatTopKAttrs> = {
         base: { shape: [n, d], dtype: 'f32' as const, data: quarters(rng, n * d) },
         mask: { shape: [n], dtype: 'u8' as const, data: mask(rng, n, 0.8) },
       },
-      attrs: { metric, k: rng.int(1, 64) },
+      attrs: { metric, k: rng.int(1, 64), slices: rng.int(1, 4) },
     }));
     // Cosine divides, so scores are not exact; continuous values in 8+ dimensions make near-ties
     // improbable (in one dimension every cosine is ±1 and the order would rest on rounding).

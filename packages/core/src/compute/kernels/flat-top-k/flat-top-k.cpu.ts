@@ -1,9 +1,10 @@
 import type { TypedArray } from '../../dtype.js';
+import { FUSED_CHUNK } from '../../kernels-shared/running-top-k.wgsl.js';
 import type { FlatTopKDims, FlatTopKMetric } from './flat-top-k.shape.js';
 
 /**
- * Reference: float64 scores of every (query, base) pair, then per query the k best masked-in base
- * vectors — larger first for dot/cosine, smaller first for l2, equal scores by lower index —
+ * Reference: float64 scores of every (query, base) pair, then per query and per slice of the base
+ * (sliceChunks chunks of 256 vectors) the k best masked-in base vectors — larger first for dot/cosine, smaller first for l2, equal scores by lower index —
  * padded with (∓∞, −1) when fewer than k are candidates.
  */
 export function flatTopKCpu(
@@ -12,14 +13,15 @@ export function flatTopKCpu(
   mask: TypedArray,
   values: Float32Array,
   indices: Int32Array,
-  { m, n, d }: FlatTopKDims,
+  { m, n, d, slices, sliceChunks }: FlatTopKDims,
   metric: FlatTopKMetric,
   k: number,
 ): void {
   const sign = metric === 'l2' ? -1 : 1;
-  for (let q = 0; q < m; q++) {
+  const rows = sliceChunks * FUSED_CHUNK;
+  for (let q = 0; q < m; q++) for (let s = 0; s < slices; s++) {
     const candidates: { key: number; index: number; value: number }[] = [];
-    for (let b = 0; b < n; b++) {
+    for (let b = s * rows; b < Math.min(n, (s + 1) * rows); b++) {
       if (mask[b] === 0) continue;
       let acc = 0;
       let qq = 0;
@@ -38,8 +40,8 @@ export function flatTopKCpu(
     candidates.sort((a, b) => b.key - a.key || a.index - b.index);
     for (let r = 0; r < k; r++) {
       const hit = candidates[r];
-      values[q * k + r] = hit ? hit.value : sign * -Infinity;
-      indices[q * k + r] = hit ? hit.index : -1;
+      values[(q * slices + s) * k + r] = hit ? hit.value : sign * -Infinity;
+      indices[(q * slices + s) * k + r] = hit ? hit.index : -1;
     }
   }
 }

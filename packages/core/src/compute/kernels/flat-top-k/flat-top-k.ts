@@ -9,8 +9,9 @@ export { MAX_FLAT_TOP_K, type FlatTopKAttrs } from './flat-top-k.shape.js';
  * Flat search on the GPU in one pass: queries [m, d] against base vectors [n, d] (dot, cosine,
  * squared L2), each workgroup walking the whole base for its tile of 8 queries and keeping their
  * k best in workgroup memory — scoring, top-k and the merge across the base in one dispatch, with
- * only [m, k] (value, index) written. Masked-out vectors never count. similarity-top-k +
- * top-k-merge do the same in two passes for k beyond MAX_FLAT_TOP_K.
+ * only [m, 1, k] (value, index) written. Masked-out vectors never count. With `slices` > 1 the base
+ * is split and each slice writes its own k best ([m, slices, k], for top-k-merge): more workgroups
+ * when there are few queries. similarity-top-k + top-k-merge serve k beyond MAX_FLAT_TOP_K.
  */
 export const flatTopK: KernelDef<'queries' | 'base' | 'mask', 'values' | 'indices', FlatTopKAttrs> = {
   name: 'flat-top-k',

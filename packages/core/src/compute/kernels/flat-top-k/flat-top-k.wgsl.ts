@@ -1,8 +1,9 @@
 import type { WgslProgram } from '../../kernel.js';
-import { FUSED_QUERY_TILE, runningTopKDeclarations, runningTopKInit, runningTopKMergeChunk, runningTopKWrite } from '../../kernels-shared/running-top-k.wgsl.js';
+import { FUSED_QUERY_TILE, runningTopKDeclarations, runningTopKInit, runningTopKMergeChunk, runningTopKSliceBounds, runningTopKWrite } from '../../kernels-shared/running-top-k.wgsl.js';
 import { flatTopKDims, type FlatTopKAttrs } from './flat-top-k.shape.js';
 
-// One workgroup of 64 invocations per tile of 8 queries walks the base 256 vectors at a time.
+// One workgroup of 64 invocations per tile of 8 queries (and slice of the base) walks the base
+// 256 vectors at a time.
 // Scoring a chunk is similarity-top-k's: each invocation holds 4 base vectors × 8 queries of
 // accumulators, the queries streaming through workgroup memory DEPTH dimensions at a time. The
 // chunk's keys then merge into the queries' running lists (running-top-k.wgsl.ts).
@@ -11,13 +12,16 @@ const DEPTH = 16;
 export const flatTopKWgsl: WgslProgram<'queries' | 'base' | 'mask', 'values' | 'indices', FlatTopKAttrs> = {
   workgroupSize: [64, 1, 1],
   key: ({ metric }) => metric,
-  uniforms: { m: 'u32', n: 'u32', d: 'u32', k: 'u32', chunks: 'u32', neg_inf: 'u32' },
+  uniforms: { m: 'u32', n: 'u32', d: 'u32', k: 'u32', chunks: 'u32', slices: 'u32', slice_chunks: 'u32', neg_inf: 'u32' },
   uniformValues: (inputs, attrs) => {
-    const { m, n, d, chunks } = flatTopKDims(inputs, attrs);
+    const { m, n, d, chunks, slices, sliceChunks } = flatTopKDims(inputs, attrs);
     // −∞ as bits: WGSL has no infinite constants.
-    return { m, n, d, k: attrs.k, chunks, neg_inf: 0xff800000 };
+    return { m, n, d, k: attrs.k, chunks, slices, slice_chunks: sliceChunks, neg_inf: 0xff800000 };
   },
-  launch: (inputs, attrs) => ({ kind: 'workgroups', count: [Math.ceil(flatTopKDims(inputs, attrs).m / FUSED_QUERY_TILE), 1, 1] }),
+  launch: (inputs, attrs) => {
+    const { m, slices } = flatTopKDims(inputs, attrs);
+    return { kind: 'workgroups', count: [Math.ceil(m / FUSED_QUERY_TILE), slices, 1] };
+  },
   declarations: () => `${runningTopKDeclarations()}
 const DEPTH = ${DEPTH}u;
 var<workgroup> q_tile: array<f32, ${FUSED_QUERY_TILE * DEPTH}>;`,
@@ -25,7 +29,8 @@ var<workgroup> q_tile: array<f32, ${FUSED_QUERY_TILE * DEPTH}>;`,
   let q0 = wid.x * QT;
   let neg_inf = bitcast<f32>(params.neg_inf);
   ${runningTopKInit()}
-  for (var chunk = 0u; chunk < params.chunks; chunk++) {
+  ${runningTopKSliceBounds()}
+  for (var chunk = first_chunk; chunk < end_chunk; chunk++) {
     var acc = array<f32, 32>();
     var xx = array<f32, 4>();
     var qq = array<f32, 8>();
