@@ -1,6 +1,7 @@
 // bench/retrieval/gpu.ts: flat and int8 flat search on WebGPU (searchBatchOn: one fused pass per
-// tile of 8 queries — distance, top-k and merge — then the CPU's exact rescoring of each query's
-// pool) beside the same index's CPU scan on one thread, in the same run, on the same data:
+// tile of 8 queries — distance, top-k and merge; on a hardware GPU with few queries the base is
+// split into slices merged by a second, small pass — then the CPU's exact rescoring of each
+// query's pool) beside the same index's CPU scan on one thread, in the same run, on the same data:
 // clustered unit vectors (seeded), inner product, k = 10.
 // Reported: queries/s each side, the GPU's achieved index GB/s (index bytes / seconds per batch:
 // the index read once per batch) and streamed GB/s (each tile of 8 queries reads the whole
