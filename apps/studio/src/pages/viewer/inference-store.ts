@@ -68,6 +68,13 @@ let latestRequest: string | null = null;
 /** The map being computed: aborting it stops its model calls. */
 let runningExplain: AbortController | null = null;
 
+/** Drops the map being computed without a word: the switch, a newer image or another method replaced it. */
+function dropRunningExplain(): void {
+  runningExplain?.abort();
+  runningExplain = null;
+  useInferenceStore.setState({ explaining: false, explainProgress: null });
+}
+
 /** Predicts the slice on screen again, which explains it when the saliency switch is on. */
 function predictCurrentSlice(): void {
   const current = currentSlice(useViewerStore.getState());
@@ -124,7 +131,8 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
 
   async selectModel(choice) {
     const previous = get().model;
-    set({ selected: choice, loading: true, loadError: null, model: null, prediction: null, saliency: null, cacheState: null });
+    dropRunningExplain();
+    set({ selected: choice, loading: true, loadError: null, model: null, prediction: null, saliency: null, explainStopped: null, cacheState: null });
     await previous?.predictor.release();
     try {
       const { device, fallbackReason } = await viewerDevice(get().compute);
@@ -170,13 +178,13 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   },
 
   setSaliency(on) {
-    if (!on) runningExplain?.abort();
+    if (!on) dropRunningExplain();
     set({ saliencyOn: on, explainStopped: null });
   },
 
   setSaliencyMethod(method) {
     if (method === get().saliencyMethod) return;
-    runningExplain?.abort();
+    dropRunningExplain();
     set({ saliencyMethod: method, saliency: null, explainStopped: null });
     if (get().saliencyOn) predictCurrentSlice();
   },
@@ -200,8 +208,7 @@ async function explain(model: LoadedModel, key: string, input: DecodedInput, cla
   const method = getState().saliencyMethod;
   const shown = getState().saliency;
   if (shown?.key === key && shown.map.method === method) return;
-  // A newer image or method replaces the map being computed.
-  runningExplain?.abort();
+  dropRunningExplain();
   const controller = (runningExplain = new AbortController());
   const { signal } = controller;
   setState({ explaining: true, explainProgress: null, explainStopped: null });
@@ -214,7 +221,7 @@ async function explain(model: LoadedModel, key: string, input: DecodedInput, cla
     const map = await runExplanation({ device, predictor: model.predictor, input, image, classIndex, method, signal, onProgress });
     if (isLatest() && !signal.aborted) setState({ saliency: { key, map } });
   } catch (error) {
-    // A map replaced by a newer one is not reported; one the user cancelled says so.
+    // A map replaced by a newer one is not reported (it was dropped); one the user cancelled says so.
     if (runningExplain === controller) {
       const message = signal.aborted ? 'cancelled' : `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}`;
       setState({ explainStopped: { cancelled: signal.aborted, message } });
