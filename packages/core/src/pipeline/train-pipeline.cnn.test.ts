@@ -20,8 +20,10 @@ import { runTrainingPipeline, type TrainSummary } from './train-pipeline.js';
 // model.head: cnn through a whole training run on a small subset of the real Fashion-MNIST
 // (Debian's dataset-fashion-mnist): it learns, and its bundle serves like any other — one composed
 // ONNX graph equal to the staged path, what the run evaluated.
-// On so few images (765 to train) HOG + PCA + MLP stays ahead (0.85 against 0.75–0.83 measured
-// for narrow networks within a minute's training); the CNN's lead shows on the full set.
+// On so few images (765 to train) the CNN only draws level with HOG + PCA + MLP configured as
+// configs/fashion-mnist/train.yaml (same subset and split, measured on t10k's first 1000 images:
+// HOG 0.824, this CNN 0.821; on the 300 here 0.817 and 0.830), so the test does not claim a win;
+// the CNN's lead shows on more data and epochs.
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const missing = requireInCi(`Debian's Fashion-MNIST (dataset-fashion-mnist)`, existsSync(`${FASHION}/train-images-idx3-ubyte.gz`) || `no ${FASHION}`);
@@ -67,7 +69,10 @@ tracking: { store: ${join(dir, '.cvf')} }
   return parsePipelineConfig(yaml, join(dir, `${name}.yaml`));
 }
 
-// A narrow small ResNet: few multiply-adds, so the test stays short.
+// A narrow plain CNN, few multiply-adds so the test stays short. The third max-pool and the conv
+// at 3×3 give the last layer the whole 28×28 image as its receptive field, so global average
+// pooling keeps where a garment's parts are: 0.78 → 0.83 here against the narrow small ResNet
+// (conv 12, residual 24, residual 24 ending at 7×7, 10 epochs), at less CPU time.
 const CNN = `features: { kind: pixels }
 augment: { flip: { horizontal: 0.5 } }
 pca: { enabled: true, components: 24 }
@@ -75,12 +80,14 @@ model:
   head: cnn
   cnn:
     blocks:
-      - { kind: conv, channels: 12 }
+      - { kind: conv, channels: 16 }
       - { kind: maxpool }
-      - { kind: residual, channels: 24 }
+      - { kind: conv, channels: 32 }
       - { kind: maxpool }
-      - { kind: residual, channels: 24 }
-train: { epochs: 10, batchSize: 32, optimizer: { kind: adamw, lr: 0.005, weightDecay: 0.0005 }, schedule: { kind: cosine, warmupEpochs: 1 }, labelSmoothing: 0.1, earlyStopping: { metric: accuracy, patience: 10 }, seed: 3 }`;
+      - { kind: conv, channels: 64 }
+      - { kind: maxpool }
+      - { kind: conv, channels: 64 }
+train: { epochs: 6, batchSize: 32, optimizer: { kind: adamw, lr: 0.01, weightDecay: 0.0005 }, schedule: { kind: cosine, warmupEpochs: 1 }, labelSmoothing: 0.1, earlyStopping: { enabled: false }, seed: 3 }`;
 
 async function train(text: string, name: string): Promise<TrainSummary> {
   const cfg = config(text, name);
@@ -100,9 +107,9 @@ async function train(text: string, name: string): Promise<TrainSummary> {
 }
 
 describe.skipIf(missing)('model.head: cnn in a training run', () => {
-  it('a short CNN run learns Fashion-MNIST (test accuracy ≥ 0.7 from 765 images); its bundle serves in one composed graph, as evaluated', { timeout: 600_000 }, async () => {
+  it('a short CNN run learns Fashion-MNIST (test accuracy ≥ 0.8 from 765 images); its bundle serves in one composed graph, as evaluated', { timeout: 600_000 }, async () => {
     const cnn = await train(CNN, 'small-cnn');
-    expect(cnn.metrics.test.accuracy).toBeGreaterThanOrEqual(0.7);
+    expect(cnn.metrics.test.accuracy).toBeGreaterThanOrEqual(0.8);
 
     const bundle = await readBundleFolder(cnn.bundle);
     const extractor = findStage(bundle.manifest, 'extractor')!;
