@@ -137,7 +137,7 @@ model:
         11,
         3,
         'train.epocs',
-        'unknown key "epocs" (did you mean "epochs"?); valid keys here: epochs, batchSize, optimizer, schedule, labelSmoothing, classWeights, gradientClip, earlyStopping, seed, checkpointEveryEpoch, pseudoLabel',
+        'unknown key "epocs" (did you mean "epochs"?); valid keys here: epochs, batchSize, optimizer, schedule, labelSmoothing, classWeights, gradientClip, earlyStopping, seed, checkpointEveryEpoch, pseudoLabel, pretrain, fixmatch',
       ),
       issue(12, 14, 'train.batchSize', 'expected a number > 0, got -32'),
       issue(14, 11, 'train.optimizer.kind', 'expected one of sgd|adam|adamw, got "adma" (did you mean "adam"?)'),

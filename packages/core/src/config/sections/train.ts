@@ -61,7 +61,7 @@ const viewsSchema = (defaults: { flip?: object; rotate?: object; noise?: object 
 
 const pretrainSchema = z
   .strictObject({
-    method: z.enum(['simclr', 'supcon']).describe("simclr: an image's two views are each other's positive (labels unused); supcon: every view of the same class is a positive (supervised-contrastive)"),
+    method: z.enum(['simclr', 'supcon']).default('simclr').describe("simclr: an image's two views are each other's positive (labels unused); supcon: every view of the same class is a positive (supervised-contrastive)"),
     epochs: z.int().positive().default(10).describe('passes over the training images'),
     batch: z.int().min(2).default(128).describe('images per step (two views each; the other images are the negatives)'),
     temperature: z.number().positive().max(10).default(0.2).describe("NT-Xent's temperature τ"),
@@ -70,7 +70,7 @@ const pretrainSchema = z
     views: viewsSchema({ flip: { horizontal: 0.5 }, rotate: { degrees: 20, probability: 0.8 }, noise: { std: 0.4, probability: 0.8 } }, 'augmentation of each of the two views (augment keys; default: flip 0.5, rotation ±20° at 0.8, noise std 0.4 at 0.8)'),
   })
   .optional()
-  .describe("contrastive pre-training of model.cnn's embedder on the Device (NT-Xent) before the supervised training starts from it");
+  .describe("contrastive pre-training of model.cnn's embedder on the Device (NT-Xent) before the supervised training starts from it; default: none, the network starts from its seeded initialisation");
 
 const fixmatchSchema = z
   .strictObject({
@@ -84,7 +84,7 @@ const fixmatchSchema = z
     ),
   })
   .optional()
-  .describe('FixMatch semi-supervised training of model.head cnn with data.unlabelled (instead of pseudo-label rounds): the weak view labels, the strong view learns');
+  .describe('FixMatch semi-supervised training of model.head cnn with data.unlabelled (instead of pseudo-label rounds): the weak view labels, the strong view learns; default: none (model.head cnn then refuses data.unlabelled)');
 
 export const trainSchema = z
   .strictObject({

@@ -17,7 +17,7 @@ const flatIndex = z.strictObject({
     .min(0)
     .max(256)
     .optional()
-    .describe(`threads that search the index together where shared memory exists (Node worker threads; the same hits as one thread); 0 or absent: one per core, at most ${DEFAULT_MAX_SEARCH_THREADS}; 1: the calling thread only`),
+    .describe(`threads that search the index together where shared memory exists (Node worker threads; the same hits as one thread); 0 or absent (the default): one per core, at most ${DEFAULT_MAX_SEARCH_THREADS}; 1: the calling thread only`),
 });
 
 const hnswIndex = z
