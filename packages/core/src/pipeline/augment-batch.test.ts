@@ -17,6 +17,7 @@ const augment = (config: object): AugmentConfig => augmentSchema.parse(config);
 const everything = augment({
   flip: { horizontal: 0.5, vertical: 0.2 },
   rotate: { degrees: 20, probability: 0.5 },
+  translate: { fraction: 0.2, probability: 0.5 },
   noise: { std: 0.1, probability: 0.5 },
   mixup: { alpha: 0.4, probability: 0.3 },
   cutmix: { alpha: 1, probability: 0.3 },
@@ -36,7 +37,7 @@ async function copiesOn(device: Device, seed: number, config = everything): Prom
 describe('augmentation plan', () => {
   it('counts every operation as enabling augmentation', () => {
     expect(augmentationEnabled(augment({}))).toBe(false);
-    for (const on of [{ flip: { vertical: 0.1 } }, { rotate: { degrees: 10, probability: 0.1 } }, { noise: { std: 1, probability: 0.1 } }, { mixup: { probability: 0.1 } }, { cutmix: { probability: 0.1 } }]) {
+    for (const on of [{ flip: { vertical: 0.1 } }, { rotate: { degrees: 10, probability: 0.1 } }, { translate: { fraction: 0.1, probability: 0.1 } }, { noise: { std: 1, probability: 0.1 } }, { mixup: { probability: 0.1 } }, { cutmix: { probability: 0.1 } }]) {
       expect(augmentationEnabled(augment(on)), JSON.stringify(on)).toBe(true);
     }
   });
@@ -56,6 +57,7 @@ describe('augmentation plan', () => {
     const share = (test: (c: AugmentedCopy) => boolean) => copies.filter(test).length / 20000;
     expect(share((c) => c.params.flipH === true)).toBeCloseTo(0.5, 1);
     expect(share((c) => c.params.angle !== 0)).toBeCloseTo(0.5, 1);
+    expect(share((c) => c.params.shift !== undefined)).toBeCloseTo(0.5, 1);
     expect(share((c) => c.params.noiseStd === 0.1)).toBeCloseTo(0.5, 1);
     expect(share((c) => c.params.mix?.kind === 'mixup')).toBeCloseTo(0.3, 1);
     expect(share((c) => c.params.mix?.kind === 'cutmix')).toBeCloseTo(0.3, 1);
@@ -63,6 +65,14 @@ describe('augmentation plan', () => {
       expect(Math.abs(c.params.angle!)).toBeLessThanOrEqual((20 * Math.PI) / 180);
       if (c.params.mix) expect(c.partner).not.toBe(c.source);
       else expect([c.partner, c.lambda]).toEqual([-1, 1]);
+    }
+  });
+
+  it('shifts are whole pixels within ±fraction·size per axis (0.2 of 11 wide: −2..2; of 9 high: −2..2), each value drawn', () => {
+    const shifts = planAugmentation(20000, [height, width], everything, new Rng(6)).flatMap((c) => (c.params.shift ? [c.params.shift] : []));
+    for (const axis of [0, 1]) {
+      const values = new Set(shifts.map((s) => s[axis]!));
+      expect([...values].sort((a, b) => a - b)).toEqual([-2, -1, 0, 1, 2]);
     }
   });
 

@@ -18,6 +18,7 @@ export function augmentationEnabled(augment: AugmentConfig): boolean {
     augment.flip.horizontal > 0 ||
     augment.flip.vertical > 0 ||
     augment.rotate.probability > 0 ||
+    (augment.translate.probability > 0 && augment.translate.fraction > 0) ||
     augment.noise.probability > 0 ||
     augment.mixup.probability > 0 ||
     augment.cutmix.probability > 0
@@ -38,7 +39,8 @@ export interface AugmentedCopy {
 /**
  * Draws the copies of a batch of n images of height × width, deterministic for the generator's
  * state. Each image, independently, with the configured probabilities: a left-right and an up-down
- * flip, a rotation by an angle uniform in ±degrees, Gaussian noise, and at most one mix with
+ * flip, a rotation by an angle uniform in ±degrees, a shift of whole pixels uniform in
+ * ±fraction·size per axis, Gaussian noise, and at most one mix with
  * another image of the batch — mixup with probability p_mixup, else cutmix with p_cutmix (so both
  * marginals hold while p_mixup + p_cutmix ≤ 1). An image that draws nothing adds no copy.
  */
@@ -48,15 +50,20 @@ export function planAugmentation(n: number, [height, width]: readonly [number, n
     const flipH = rng.next() < augment.flip.horizontal;
     const flipV = rng.next() < augment.flip.vertical;
     const rotate = rng.next() < augment.rotate.probability;
+    // Drawn only when configured, so the plans of configs without translate stay as they were.
+    const translate = augment.translate.probability > 0 && rng.next() < augment.translate.probability;
     const noisy = rng.next() < augment.noise.probability;
     const u = rng.next();
     // A mix needs a partner: another image of the same batch.
     const mix = n < 2 ? null : u < augment.mixup.probability ? 'mixup' : u < augment.mixup.probability + augment.cutmix.probability ? 'cutmix' : null;
-    if (!flipH && !flipV && !rotate && !noisy && !mix) continue;
+    if (!flipH && !flipV && !rotate && !translate && !noisy && !mix) continue;
 
     const angle = rotate ? (rng.uniform(-augment.rotate.degrees, augment.rotate.degrees) * Math.PI) / 180 : 0;
+    // Whole pixels, as torchvision's RandomAffine rounds them: an unrotated copy stays sharp.
+    const shift = (size: number) => Math.round(rng.uniform(-augment.translate.fraction * size, augment.translate.fraction * size)) || 0;
+    const shifted = translate ? { shift: [shift(width), shift(height)] as const } : {};
     const noise = noisy ? { noiseStd: augment.noise.std, noiseSeed: rng.int(0, NOISE_SEED_LIMIT - 1) } : {};
-    const base = { source: i, flipH, flipV, angle, ...noise };
+    const base = { source: i, flipH, flipV, angle, ...shifted, ...noise };
     if (!mix) {
       copies.push({ params: base, source: i, partner: -1, lambda: 1 });
       continue;

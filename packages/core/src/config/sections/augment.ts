@@ -20,6 +20,16 @@ const rotateSchema = z
   .prefault({})
   .describe('random rotation');
 
+// A fraction of the image size, as torchvision's RandomAffine(translate=(f, f)) and Keras'
+// RandomTranslation: the same setting fits every preprocess.resize.
+const translateSchema = z
+  .strictObject({
+    fraction: z.number().min(0).max(0.5).default(0).describe('maximum shift as a fraction of the image width (horizontally) and height (vertically); each is drawn uniformly in [-fraction·size, fraction·size] and rounded to whole pixels (applied after the rotation; the uncovered border becomes 0)'),
+    probability: probability('probability of shifting an image', 0),
+  })
+  .prefault({})
+  .describe('random translation');
+
 const noiseSchema = z
   .strictObject({
     std: z.number().min(0).default(0).describe('standard deviation of additive Gaussian noise, in normalized units'),
@@ -48,6 +58,7 @@ export const augmentSchema = z
   .strictObject({
     flip: flipSchema,
     rotate: rotateSchema,
+    translate: translateSchema,
     noise: noiseSchema,
     mixup: mixupSchema,
     cutmix: cutmixSchema,

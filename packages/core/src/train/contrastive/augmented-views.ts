@@ -7,7 +7,7 @@ import { planAugmentation, type AugmentConfig } from '../../pipeline/augment-bat
 
 /**
  * Views of a batch [n, C, H, W] made on the Device by the `augment-images` kernel: for each
- * augmentation config in `views`, one view of every image (its flips, rotation and noise drawn
+ * augmentation config in `views`, one view of every image (its flips, rotation, shift and noise drawn
  * from `rng` with that config's probabilities; an image that draws nothing is its own view).
  * Mixes are not views of one image, so mixup and cutmix draws are left out. Returns
  * [views·n, C, H, W], view v of image i at row v·n + i; the caller disposes it.
@@ -19,7 +19,7 @@ export async function augmentedViews(device: Device, images: Tensor, views: read
     const drawn = new Map(planAugmentation(n, [height, width], config, rng).map((copy) => [copy.source, copy.params]));
     for (let i = 0; i < n; i++) {
       const params = drawn.get(i);
-      rows.push(params ? { source: i, flipH: params.flipH, flipV: params.flipV, angle: params.angle, noiseStd: params.noiseStd, noiseSeed: params.noiseSeed } : { source: i });
+      rows.push(params ? { source: i, flipH: params.flipH, flipV: params.flipV, angle: params.angle, shift: params.shift, noiseStd: params.noiseStd, noiseSeed: params.noiseSeed } : { source: i });
     }
   }
   const plan = device.upload(Tensor.cpu('f32', [rows.length, AUGMENT_PLAN_FIELDS], packAugmentPlan(rows)));

@@ -38,6 +38,13 @@ export const augmentImagesCases: KernelCases<AugmentImagesAttrs> = {
       attrs: {},
       expected: { out: [CORNER_45, 1, CORNER_45, 1, 1, 1, CORNER_45, 1, CORNER_45] },
     },
+    // Translation moves the content; the uncovered strip reads 0, as a zero-padded random crop.
+    { name: 'shift one pixel right', inputs: one([{ source: 0, shift: [1, 0] }]), attrs: {}, expected: { out: [0, 1, 2, 0, 4, 5, 0, 7, 8] } },
+    { name: 'shift one pixel up', inputs: one([{ source: 0, shift: [0, -1] }]), attrs: {}, expected: { out: [4, 5, 6, 7, 8, 9, 0, 0, 0] } },
+    { name: 'half-pixel shift right: bilinear between neighbours', inputs: one([{ source: 0, shift: [0.5, 0] }]), attrs: {}, expected: { out: [0.5, 1.5, 2.5, 2, 4.5, 5.5, 3.5, 7.5, 8.5] } },
+    // Rotate about the centre first, then shift (torchvision's affine order).
+    { name: '90° rotation, then shift one pixel right', inputs: one([{ source: 0, angle: Math.PI / 2, shift: [1, 0] }]), attrs: {}, expected: { out: [0, 3, 6, 0, 2, 5, 0, 1, 4] } },
+    { name: 'left-right flip, then shift one pixel down', inputs: one([{ source: 0, flipH: true, shift: [0, 1] }]), attrs: {}, expected: { out: [0, 0, 0, 3, 2, 1, 6, 5, 4] } },
     {
       name: 'several images and channels: 180° rotation, a missing source (zeros), a flip',
       inputs: inputs(PLANES, [2, 2, 2, 3], [{ source: 1, angle: Math.PI }, { source: 5 }, { source: 0, flipH: true }]),
@@ -105,6 +112,7 @@ function randomCopy(rng: Rng, n: number, height: number, width: number): Augment
     flipH: rng.next() < 0.5,
     flipV: rng.next() < 0.5,
     angle: rng.next() < 0.7 ? rng.uniform(-Math.PI, Math.PI) : 0,
+    ...(rng.next() < 0.5 ? { shift: [rng.uniform(-width / 4, width / 4), rng.int(-Math.floor(height / 4), Math.floor(height / 4))] as const } : {}),
     ...(rng.next() < 0.5 ? { noiseStd: rng.uniform(0, 1), noiseSeed: rng.int(0, NOISE_SEED_LIMIT - 1) } : {}),
     ...(kind === 'mixup' ? { mix: { kind, partner: rng.int(0, n - 1), lambda: rng.next() } } : {}),
     ...(kind === 'cutmix' ? { mix: { kind, partner: rng.int(0, n - 1), box: [x0, y0, rng.int(x0, width), rng.int(y0, height)] as const } } : {}),

@@ -16,6 +16,7 @@ export function augmentImagesCpu(images: Float32Array, plan: Float32Array, dims:
     const p = plan.subarray(k * AUGMENT_PLAN_FIELDS, (k + 1) * AUGMENT_PLAN_FIELDS);
     const source = Math.trunc(p[PLAN.source]!); // integer fields convert as the shader's i32()
     const [cos, sin] = [p[PLAN.cos]!, p[PLAN.sin]!];
+    const [dx, dy] = [p[PLAN.shiftX]!, p[PLAN.shiftY]!];
     const std = p[PLAN.noiseStd]!;
     const key = hash32(p[PLAN.noiseSeed]!);
     const kind = Math.trunc(p[PLAN.mixKind]!);
@@ -24,9 +25,10 @@ export function augmentImagesCpu(images: Float32Array, plan: Float32Array, dims:
     for (let c = 0; c < channels; c++) {
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
-          // Inverse map: rotate the output point back about the centre, then mirror (out = rotate(flip(source))).
-          const ox = x - cx;
-          const oy = y - cy;
+          // Inverse map: shift the output point back, rotate it back about the centre, then mirror
+          // (out = translate(rotate(flip(source))), as torchvision's affine composes them).
+          const ox = x - dx - cx;
+          const oy = y - dy - cy;
           let sx = cx + cos * ox - sin * oy;
           let sy = cy + sin * ox + cos * oy;
           if (p[PLAN.flipH] !== 0) sx = width - 1 - sx;

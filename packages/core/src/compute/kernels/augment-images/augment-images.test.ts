@@ -12,7 +12,7 @@ describe('augment-images validation', () => {
   it('rejects images that are not [n, C, H, W] and a plan of the wrong width', () => {
     const plan = { shape: [1, AUGMENT_PLAN_FIELDS], dtype: 'f32' } as const;
     expect(() => augmentImages.outputs({ images: { shape: [3, 5, 6], dtype: 'f32' }, plan }, {})).toThrow(ShapeError);
-    expect(() => augmentImages.outputs({ images: { shape: [1, 1, 5, 6], dtype: 'f32' }, plan: { shape: [1, 9], dtype: 'f32' } }, {})).toThrow(/plan \[1, 9\] must be \[copies, 14\]/);
+    expect(() => augmentImages.outputs({ images: { shape: [1, 1, 5, 6], dtype: 'f32' }, plan: { shape: [1, 9], dtype: 'f32' } }, {})).toThrow(/plan \[1, 9\] must be \[copies, 16\]/);
   });
 });
 

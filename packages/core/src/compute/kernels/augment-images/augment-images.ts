@@ -8,11 +8,13 @@ export { AUGMENT_PLAN_FIELDS, MIX_KIND, NOISE_SEED_LIMIT, PLAN, packAugmentPlan,
 
 /**
  * Training-time augmentation of a batch of planar images, one output copy per plan row:
- *   out = noise + mix(rotate(flip(images[source])), images[partner]).
+ *   out = noise + mix(translate(rotate(flip(images[source]))), images[partner]).
  * - flip: mirror about the image centre (left-right and/or up-down);
  * - rotate: by θ counter-clockwise (as displayed) about the centre ((W − 1)/2, (H − 1)/2), by
  *   inverse-mapped bilinear sampling; taps outside the image read 0 (the normalized mean, so a
  *   rotated image's corners fade to neutral instead of smearing the edge pixels);
+ * - translate: move the rotated image by (dx, dy) pixels in the same inverse map; the strip
+ *   uncovered at the border reads 0, as a zero-padded random crop;
  * - mix: mixup λ·v + (1 − λ)·partner, or cutmix (the partner's pixels inside a box); the partner
  *   is taken as it is (not flipped or rotated), at the same output pixel;
  * - noise: std · N(0, 1), counter-based from (seed, element index), the same on every backend.
@@ -20,7 +22,7 @@ export { AUGMENT_PLAN_FIELDS, MIX_KIND, NOISE_SEED_LIMIT, PLAN, packAugmentPlan,
  */
 export const augmentImages: KernelDef<'images' | 'plan', 'out', AugmentImagesAttrs> = {
   name: 'augment-images',
-  description: 'augmented copies of [n, C, H, W] images per a plan table: flip, rotate (bilinear), mixup/cutmix, seeded Gaussian noise',
+  description: 'augmented copies of [n, C, H, W] images per a plan table: flip, rotate and translate (bilinear), mixup/cutmix, seeded Gaussian noise',
   inputs: { images: ['f32'], plan: ['f32'] },
   outputs: augmentImagesOutputs,
   cpu: ({ images, plan }, _attrs, { out }) => augmentImagesCpu(images.data as Float32Array, plan.data as Float32Array, augmentImagesDims(images, plan), out as Float32Array),

@@ -30,8 +30,8 @@ fn plan_at(copy: u32, field: u32) -> f32 { return load_plan(copy * ${AUGMENT_PLA
   let src_img = i32(plan_at(copy_i, ${PLAN.source}u));
   let cos_t = plan_at(copy_i, ${PLAN.cos}u);
   let sin_t = plan_at(copy_i, ${PLAN.sin}u);
-  let ox = f32(x) - params.cx;
-  let oy = f32(y) - params.cy;
+  let ox = f32(x) - plan_at(copy_i, ${PLAN.shiftX}u) - params.cx;
+  let oy = f32(y) - plan_at(copy_i, ${PLAN.shiftY}u) - params.cy;
   var sx = params.cx + cos_t * ox - sin_t * oy;
   var sy = params.cy + sin_t * ox + cos_t * oy;
   if (plan_at(copy_i, ${PLAN.flipH}u) != 0.0) { sx = f32(params.width - 1u) - sx; }

@@ -3,7 +3,7 @@
  * output copy. Integers (image indices, seeds, box corners) are stored exactly: f32 holds every
  * integer below 2²⁴, which is why noise seeds are 24-bit.
  */
-export const AUGMENT_PLAN_FIELDS = 14;
+export const AUGMENT_PLAN_FIELDS = 16;
 
 /** Column of each parameter in a plan row. */
 export const PLAN = {
@@ -31,6 +31,9 @@ export const PLAN = {
   boxY0: 11,
   boxX1: 12,
   boxY1: 13,
+  /** Translation in pixels (+x right, +y down) applied after the rotation; 0 for none. */
+  shiftX: 14,
+  shiftY: 15,
 } as const;
 
 export const MIX_KIND = { none: 0, mixup: 1, cutmix: 2 } as const;
@@ -45,6 +48,8 @@ export interface AugmentCopyParams {
   readonly flipV?: boolean;
   /** Radians, counter-clockwise as displayed (y axis pointing down). */
   readonly angle?: number;
+  /** Pixels [dx, dy] the rotated image moves (+x right, +y down); whole pixels keep it sharp. */
+  readonly shift?: readonly [dx: number, dy: number];
   readonly noiseStd?: number;
   readonly noiseSeed?: number;
   readonly mix?:
@@ -64,6 +69,8 @@ export function packAugmentPlan(copies: readonly AugmentCopyParams[]): Float32Ar
     // No rotation is stored as exactly (1, 0), so an unrotated copy samples pixel centres exactly.
     row[PLAN.cos] = angle === 0 ? 1 : Math.cos(angle);
     row[PLAN.sin] = angle === 0 ? 0 : Math.sin(angle);
+    row[PLAN.shiftX] = copy.shift?.[0] ?? 0;
+    row[PLAN.shiftY] = copy.shift?.[1] ?? 0;
     row[PLAN.noiseStd] = copy.noiseStd ?? 0;
     row[PLAN.noiseSeed] = copy.noiseSeed ?? 0;
     const mix = copy.mix;
