@@ -1,4 +1,5 @@
 import { Rng } from '../../compute/random.js';
+import { kmeansPlusPlus } from '../kmeans-plus-plus.js';
 import { DESCRIPTOR_BITS, DESCRIPTOR_WORDS, hamming } from './brief.js';
 
 /**
@@ -8,32 +9,11 @@ import { DESCRIPTOR_BITS, DESCRIPTOR_WORDS, hamming } from './brief.js';
  */
 export function fitCodebook(descriptors: Uint32Array, words: number, options: { seed: number; iterations: number }): Uint32Array {
   const n = descriptors.length / DESCRIPTOR_WORDS;
-  const k = Math.min(words, n);
   const rng = new Rng(options.seed);
   const codebook = new Uint32Array(words * DESCRIPTOR_WORDS);
   if (n === 0) return codebook;
-  // k-means++: each next word drawn with probability ∝ squared distance to the nearest chosen one.
-  const nearest = new Float64Array(n).fill(Infinity);
-  let pick = rng.int(0, n - 1);
-  for (let c = 0; c < k; c++) {
-    codebook.set(descriptors.subarray(pick * DESCRIPTOR_WORDS, (pick + 1) * DESCRIPTOR_WORDS), c * DESCRIPTOR_WORDS);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const d = hamming(descriptors, i, codebook, c);
-      if (d * d < nearest[i]!) nearest[i] = d * d;
-      total += nearest[i]!;
-    }
-    if (total === 0) break;
-    let r = rng.next() * total;
-    pick = n - 1;
-    for (let i = 0; i < n; i++) {
-      r -= nearest[i]!;
-      if (r < 0) {
-        pick = i;
-        break;
-      }
-    }
-  }
+  const place = (row: number, word: number) => codebook.set(descriptors.subarray(row * DESCRIPTOR_WORDS, (row + 1) * DESCRIPTOR_WORDS), word * DESCRIPTOR_WORDS);
+  kmeansPlusPlus(n, words, rng, place, (row, word) => hamming(descriptors, row, codebook, word) ** 2);
   const assignment = new Int32Array(n);
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     let changed = false;

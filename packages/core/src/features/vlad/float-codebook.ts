@@ -2,6 +2,7 @@ import type { Device } from '../../compute/device.js';
 import { pairwiseSimilarity } from '../../compute/kernels/pairwise-similarity/pairwise-similarity.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
+import { kmeansPlusPlus } from '../kmeans-plus-plus.js';
 
 /** Squared Euclidean distance between row `i` of `a` and row `j` of `b`, both `dim` wide. */
 export function squaredDistance(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
@@ -52,7 +53,7 @@ const CHUNK_ROWS = 16384;
  */
 export async function fitFloatCodebook(device: Device, vectors: Float32Array, dim: number, words: number, options: { seed: number; iterations: number }): Promise<Float32Array> {
   const n = vectors.length / dim;
-  const codebook = kmeansPlusPlus(vectors, dim, words, new Rng(options.seed));
+  const codebook = kmeansPlusPlusStart(vectors, dim, words, new Rng(options.seed));
   if (n === 0) return codebook;
   const chunks: Tensor[] = [];
   for (let at = 0; at < n; at += CHUNK_ROWS) {
@@ -98,30 +99,10 @@ export async function fitFloatCodebook(device: Device, vectors: Float32Array, di
   return codebook;
 }
 
-/** k-means++: each next centre drawn with probability ∝ squared distance to the nearest chosen one. */
-function kmeansPlusPlus(vectors: Float32Array, dim: number, words: number, rng: Rng): Float32Array {
-  const n = vectors.length / dim;
+/** k-means++ start of the float codebook (centres past the rows stay at 0). */
+function kmeansPlusPlusStart(vectors: Float32Array, dim: number, words: number, rng: Rng): Float32Array {
   const codebook = new Float32Array(words * dim);
-  if (n === 0) return codebook;
-  const nearest = new Float64Array(n).fill(Infinity);
-  let pick = rng.int(0, n - 1);
-  for (let c = 0; c < Math.min(words, n); c++) {
-    codebook.set(vectors.subarray(pick * dim, (pick + 1) * dim), c * dim);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      nearest[i] = Math.min(nearest[i]!, squaredDistance(vectors, i, codebook, c, dim));
-      total += nearest[i]!;
-    }
-    if (total === 0) break;
-    let r = rng.next() * total;
-    pick = n - 1;
-    for (let i = 0; i < n; i++) {
-      r -= nearest[i]!;
-      if (r < 0) {
-        pick = i;
-        break;
-      }
-    }
-  }
+  const place = (row: number, centre: number) => codebook.set(vectors.subarray(row * dim, (row + 1) * dim), centre * dim);
+  kmeansPlusPlus(vectors.length / dim, words, rng, place, (row, centre) => squaredDistance(vectors, row, codebook, centre, dim));
   return codebook;
 }
