@@ -1,12 +1,27 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // One run over every workspace. `source` resolves @cvf/* packages to their TypeScript sources,
 // so tests never run against a stale build.
+const ALL = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/server/**/*.test.ts', 'e2e/**/*.test.ts', 'infra/**/*.test.ts'];
+// These files share worker processes and their module cache (isolate: false): a fresh process per
+// file spent ~1-2 s starting Node and evaluating @cvf/core (and Dawn) again, for every file. So a
+// test here restores whatever it changes (env, cwd, spies, globals). The other folders start CLI
+// children, servers and Chromium and keep a process per file.
+const SHARED = ['packages/core/src/**/*.test.ts', 'packages/medical/src/**/*.test.ts', 'apps/studio/src/**/*.test.ts'];
+// Files under SHARED that still need a process of their own:
+// - decode-frames: after other files' JPEG 2000 decodes (the fuzz test's), the reused OpenJPEG
+//   decoder answers its corrupt codestream with the previous frame's size instead of an error.
+const OWN_PROCESS = ['packages/medical/src/dicom/decode-frames.test.ts'];
+
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/server/**/*.test.ts', 'e2e/**/*.test.ts', 'infra/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'shared', include: SHARED, exclude: [...configDefaults.exclude, ...OWN_PROCESS], isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ALL, exclude: [...configDefaults.exclude, ...SHARED] } },
+      { extends: true, test: { name: 'isolated-in-shared-folders', include: OWN_PROCESS } },
+    ],
     // lavapipe and SwiftShader run WebGPU on the CPU: correct, but slow.
     testTimeout: 120_000,
     hookTimeout: 120_000,
