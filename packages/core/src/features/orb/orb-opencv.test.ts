@@ -1,13 +1,13 @@
 // ORB against OpenCV 4.6 (Debian python3-opencv) on the same images: rotated and shifted views
 // of one seeded scene, where the true position of every point is known. Both detectors run with
 // the same settings (one scale, 300 keypoints, FAST threshold 20); the same measures score both.
-import { spawnSync } from 'node:child_process';
 import { describe as suite, expect, it } from 'vitest';
-import { pythonModules, requireInCi, SYSTEM_PYTHON } from '../../node/testing/index.js';
+import { pythonModules, requireInCi } from '../../node/testing/index.js';
+import { type Detection, insideFrame, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../testing/opencv-views.js';
 import { DESCRIPTOR_WORDS, hamming } from './brief.js';
 import { grayImage } from './gray-image.js';
 import { orbFeatures } from './orb-features.js';
-import { SyntheticScene, viewPoint } from './synthetic-scene.js';
+import { SyntheticScene } from './synthetic-scene.js';
 
 const SIZE = 200;
 const KEYPOINTS = 300;
@@ -24,63 +24,9 @@ const VIEWS: { angle: number; shift: [number, number] }[] = [
   { angle: (2 * Math.PI) / 3, shift: [-5, 2] },
 ];
 
-const OPENCV = `
-import base64, json, sys
-import cv2, numpy as np
-job = json.load(sys.stdin)
-orb = cv2.ORB_create(nfeatures=job['keypoints'], nlevels=1, fastThreshold=job['threshold'], edgeThreshold=16, patchSize=31, scoreType=cv2.ORB_HARRIS_SCORE)
-out = []
-for b64 in job['images']:
-    image = np.frombuffer(base64.b64decode(b64), dtype=np.uint8).reshape(job['size'], job['size'])
-    keypoints, descriptors = orb.detectAndCompute(image, None)
-    out.append({'points': [[k.pt[0], k.pt[1]] for k in keypoints], 'descriptors': base64.b64encode(descriptors.tobytes()).decode() if descriptors is not None else ''})
-print(json.dumps(out))
-`;
-
-interface Detection {
-  readonly points: readonly (readonly [number, number])[];
-  readonly descriptors: Uint32Array;
-}
-
-const inside = ([x, y]: readonly [number, number]) => x >= MARGIN && y >= MARGIN && x < SIZE - MARGIN && y < SIZE - MARGIN;
-
-/** Share of the base view's keypoints (seen in both views) with a keypoint of the other view at their true place. */
-function repeatability(base: Detection, view: Detection, angle: number, shift: readonly [number, number]): number {
-  let seen = 0;
-  let repeated = 0;
-  for (const p of base.points) {
-    const q = viewPoint(SIZE, angle, shift, p[0], p[1]);
-    if (!inside(p) || !inside(q)) continue;
-    seen++;
-    if (view.points.some((r) => Math.hypot(r[0] - q[0], r[1] - q[1]) <= TOLERANCE)) repeated++;
-  }
-  return repeated / seen;
-}
-
-/** Share of the base view's keypoints (seen in both) whose mutual-nearest Hamming match lies at their true place. */
-function matchingRate(base: Detection, view: Detection, angle: number, shift: readonly [number, number]): number {
-  const nearest = (from: Detection, to: Detection, i: number) => {
-    let best = -1;
-    let bestDistance = Infinity;
-    for (let j = 0; j < to.points.length; j++) {
-      const d = hamming(from.descriptors, i, to.descriptors, j);
-      if (d < bestDistance) [best, bestDistance] = [j, d];
-    }
-    return best;
-  };
-  let seen = 0;
-  let correct = 0;
-  base.points.forEach((p, i) => {
-    const q = viewPoint(SIZE, angle, shift, p[0], p[1]);
-    if (!inside(p) || !inside(q)) return;
-    seen++;
-    const j = nearest(base, view, i);
-    if (j < 0 || nearest(view, base, j) !== i) return;
-    const r = view.points[j]!;
-    if (Math.hypot(r[0] - q[0], r[1] - q[1]) <= TOLERANCE) correct++;
-  });
-  return correct / seen;
-}
+const SCORING: ViewScoring = { size: SIZE, margin: MARGIN, tolerance: TOLERANCE };
+const inside = insideFrame(SCORING);
+const OPENCV_ORB = "cv2.ORB_create(nfeatures=job['keypoints'], nlevels=1, fastThreshold=job['threshold'], edgeThreshold=16, patchSize=31, scoreType=cv2.ORB_HARRIS_SCORE)";
 
 const opencvMissing = requireInCi("OpenCV 4.6 (Debian's python3-opencv)", pythonModules('cv2', 'numpy'));
 
@@ -88,21 +34,11 @@ suite.skipIf(opencvMissing)('ORB against OpenCV 4.6 on rotated and shifted views
   const scene = new SyntheticScene(7, SIZE);
   const base = scene.render(SIZE, 0, [0, 0]);
   const views = VIEWS.map((v) => scene.render(SIZE, v.angle, v.shift));
-  const ours = (pixels: Uint8Array): Detection => {
+  const ours = (pixels: Uint8Array): Detection<Uint32Array> => {
     const { keypoints, descriptors } = orbFeatures(grayImage(pixels, 0, SIZE, SIZE), { keypoints: KEYPOINTS, fastThreshold: THRESHOLD, levels: 1, scaleFactor: 1.2 });
     return { points: keypoints.map((k) => [k.x, k.y] as const), descriptors };
   };
-  const opencv = (): Detection[] => {
-    const job = { size: SIZE, keypoints: KEYPOINTS, threshold: THRESHOLD, images: [base, ...views].map((p) => Buffer.from(p).toString('base64')) };
-    const run = spawnSync(SYSTEM_PYTHON, ['-c', OPENCV], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (run.status !== 0) throw new Error(`opencv: ${run.stderr}`);
-    return (JSON.parse(run.stdout) as { points: [number, number][]; descriptors: string }[]).map(({ points, descriptors }) => {
-      const bytes = Buffer.from(descriptors, 'base64');
-      const words = new Uint32Array(bytes.length / 4);
-      new Uint8Array(words.buffer).set(bytes);
-      return { points, descriptors: words };
-    });
-  };
+  const opencv = () => opencvDetections(OPENCV_ORB, 'binary', { size: SIZE, keypoints: KEYPOINTS, threshold: THRESHOLD, images: [base, ...views] });
 
   it('repeats keypoints and matches descriptors under rotation within a stated margin of OpenCV', () => {
     const [cvBase, ...cvViews] = opencv();
@@ -111,13 +47,13 @@ suite.skipIf(opencvMissing)('ORB against OpenCV 4.6 on rotated and shifted views
       const ourView = ours(views[i]!);
       return {
         degrees: Math.round((v.angle * 180) / Math.PI),
-        repeatOurs: repeatability(ourBase, ourView, v.angle, v.shift),
-        repeatOpenCv: repeatability(cvBase!, cvViews[i]!, v.angle, v.shift),
-        matchOurs: matchingRate(ourBase, ourView, v.angle, v.shift),
-        matchOpenCv: matchingRate(cvBase!, cvViews[i]!, v.angle, v.shift),
+        repeatOurs: repeatability(SCORING, ourBase, ourView, v),
+        repeatOpenCv: repeatability(SCORING, cvBase!, cvViews[i]!, v),
+        matchOurs: matchingRate(SCORING, ourBase, ourView, v, hamming),
+        matchOpenCv: matchingRate(SCORING, cvBase!, cvViews[i]!, v, hamming),
       };
     });
-    console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(3))]))));
+    printRounded(rows);
     expect(ourBase.descriptors.length).toBe(ourBase.points.length * DESCRIPTOR_WORDS);
     expect(ourBase.points.filter(inside).length).toBeGreaterThan(50);
     expect(cvBase!.points.filter(inside).length).toBeGreaterThan(50);
