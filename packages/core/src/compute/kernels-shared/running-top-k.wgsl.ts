@@ -1,7 +1,8 @@
 /**
- * The WGSL both fused flat scans (flat-top-k, flat-top-k-int8) share: one workgroup of 64
- * invocations owns QUERY_TILE queries, walks the whole base CHUNK vectors at a time, and keeps
- * each query's k best (key, base index) in a sorted list in workgroup memory. After a chunk's keys
+ * The WGSL the top-k scans share. similarity-top-k scores one chunk per workgroup and picks the
+ * chunk's k best by rounds of chunkBestReduction; the fused flat scans (flat-top-k,
+ * flat-top-k-int8) walk the whole base (or a slice of it) CHUNK vectors at a time and keep each
+ * query's k best (key, base index) in a sorted list in workgroup memory. After a chunk's keys
  * (larger = better, −∞ = not a candidate) are in `keys`, rounds of a max-reduction (8 invocations
  * per query over 32 keys each, then a 3-step tree) take the chunk's best remaining key per query
  * and insert it into that query's list while it beats the list's k-th key; the rounds stop when no
@@ -11,7 +12,7 @@
 
 /** Queries one workgroup scores (every base value read serves them all). */
 export const FUSED_QUERY_TILE = 8;
-/** Base vectors scored per step of the walk over the base. */
+/** Base vectors scored per chunk: 64 invocations × 4 each. */
 export const FUSED_CHUNK = 256;
 /**
  * Largest k of the fused scans: the lists take QUERY_TILE · k (key, index) pairs of workgroup
@@ -19,14 +20,70 @@ export const FUSED_CHUNK = 256;
  */
 export const MAX_FUSED_TOP_K = 64;
 
-export function runningTopKDeclarations(): string {
+/** A chunk's keys per query and the max-reduction's scratch. */
+export function chunkKeyDeclarations(): string {
   return `
 const QT = ${FUSED_QUERY_TILE}u;
 const CH = ${FUSED_CHUNK}u;
-const KMAX = ${MAX_FUSED_TOP_K}u;
 var<workgroup> keys: array<f32, ${FUSED_QUERY_TILE * FUSED_CHUNK}>;
 var<workgroup> red_key: array<f32, 64>;
-var<workgroup> red_pos: array<u32, 64>;
+var<workgroup> red_pos: array<u32, 64>;`;
+}
+
+/**
+ * Writes this invocation's 4 base vectors × QT queries of keys for chunk \`chunk\` and passes a
+ * barrier; \`setKey\` is WGSL that sets \`key\` for a candidate pair (it may use \`r\`, \`qi\`, \`b\`).
+ * Masked-out and out-of-range pairs are −∞.
+ */
+export function chunkKeys(setKey: string): string {
+  return `
+  for (var r = 0u; r < 4u; r++) {
+    let b = chunk * CH + lindex + r * 64u;
+    for (var qi = 0u; qi < QT; qi++) {
+      var key = neg_inf;
+      if (b < params.n && q0 + qi < params.m && raw_mask(b) != 0u) {
+        ${setKey}
+      }
+      keys[qi * CH + lindex + r * 64u] = key;
+    }
+  }
+  workgroupBarrier();`;
+}
+
+/**
+ * The best remaining key of query \`qi\`'s chunk row: 8 invocations per query (\`sub\`) each find
+ * the best of 32 keys, a 3-step tree the best of 8; equal keys go to the lower position. After it
+ * the invocation with \`sub == 0\` holds the key in \`red_key[lindex]\`, its position in \`red_pos[lindex]\`.
+ */
+export function chunkBestReduction(): string {
+  return `
+    var best = keys[qi * CH + sub * 32u];
+    var best_pos = sub * 32u;
+    for (var e = 1u; e < 32u; e++) {
+      let pos = sub * 32u + e;
+      let v = keys[qi * CH + pos];
+      if (v > best) { best = v; best_pos = pos; }
+    }
+    red_key[lindex] = best;
+    red_pos[lindex] = best_pos;
+    workgroupBarrier();
+    for (var stride = 4u; stride > 0u; stride = stride / 2u) {
+      if (sub < stride) {
+        let other = red_key[lindex + stride];
+        let other_pos = red_pos[lindex + stride];
+        let mine = red_key[lindex];
+        if (other > mine || (other == mine && other_pos < red_pos[lindex])) {
+          red_key[lindex] = other;
+          red_pos[lindex] = other_pos;
+        }
+      }
+      workgroupBarrier();
+    }`;
+}
+
+export function runningTopKDeclarations(): string {
+  return `${chunkKeyDeclarations()}
+const KMAX = ${MAX_FUSED_TOP_K}u;
 var<workgroup> top_key: array<f32, ${FUSED_QUERY_TILE * MAX_FUSED_TOP_K}>;
 var<workgroup> top_pos: array<i32, ${FUSED_QUERY_TILE * MAX_FUSED_TOP_K}>;
 var<workgroup> inserted: array<u32, ${FUSED_QUERY_TILE}>;`;
@@ -66,28 +123,7 @@ export function runningTopKMergeChunk(): string {
     let sub = lindex % 8u;
     let row = qi * KMAX;
     loop {
-      var best = keys[qi * CH + sub * 32u];
-      var best_pos = sub * 32u;
-      for (var e = 1u; e < 32u; e++) {
-        let pos = sub * 32u + e;
-        let v = keys[qi * CH + pos];
-        if (v > best) { best = v; best_pos = pos; }
-      }
-      red_key[lindex] = best;
-      red_pos[lindex] = best_pos;
-      workgroupBarrier();
-      for (var stride = 4u; stride > 0u; stride = stride / 2u) {
-        if (sub < stride) {
-          let other = red_key[lindex + stride];
-          let other_pos = red_pos[lindex + stride];
-          let mine = red_key[lindex];
-          if (other > mine || (other == mine && other_pos < red_pos[lindex])) {
-            red_key[lindex] = other;
-            red_pos[lindex] = other_pos;
-          }
-        }
-        workgroupBarrier();
-      }
+      ${chunkBestReduction()}
       if (sub == 0u) {
         let key = red_key[lindex];
         let pos = red_pos[lindex];

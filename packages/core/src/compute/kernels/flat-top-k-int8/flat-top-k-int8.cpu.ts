@@ -1,5 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
 import { FUSED_CHUNK } from '../../kernels-shared/running-top-k.wgsl.js';
+import { segmentTopK } from '../../kernels-shared/segment-top-k.js';
 import type { FlatTopKInt8Dims } from './flat-top-k-int8.shape.js';
 
 const f = Math.fround;
@@ -21,20 +22,12 @@ export function flatTopKInt8Cpu(
   { m, n, d, rowCodes, slices, sliceChunks }: FlatTopKInt8Dims,
   k: number,
 ): void {
-  const rows = sliceChunks * FUSED_CHUNK;
-  for (let q = 0; q < m; q++) for (let s = 0; s < slices; s++) {
-    const candidates: { key: number; index: number }[] = [];
-    for (let b = s * rows; b < Math.min(n, (s + 1) * rows); b++) {
-      if (mask[b] === 0) continue;
-      let sum = 0;
-      for (let j = 0; j < d; j++) sum += queryCodes[q * d + j]! * codes[b * rowCodes + j]!;
-      const key = f(f(f(sum) * scales[q]!) + bias[b]!);
-      if (key > -Infinity) candidates.push({ key, index: b });
-    }
-    candidates.sort((a, b) => b.key - a.key || a.index - b.index);
-    for (let r = 0; r < k; r++) {
-      values[(q * slices + s) * k + r] = candidates[r]?.key ?? -Infinity;
-      indices[(q * slices + s) * k + r] = candidates[r]?.index ?? -1;
-    }
-  }
+  const key = (q: number, b: number): number | undefined => {
+    if (mask[b] === 0) return undefined;
+    let sum = 0;
+    for (let j = 0; j < d; j++) sum += queryCodes[q * d + j]! * codes[b * rowCodes + j]!;
+    const rowKey = f(f(f(sum) * scales[q]!) + bias[b]!);
+    return rowKey > -Infinity ? rowKey : undefined;
+  };
+  segmentTopK({ m, n, k, segments: slices, segmentRows: sliceChunks * FUSED_CHUNK }, key, (rowKey) => rowKey, { values, indices });
 }

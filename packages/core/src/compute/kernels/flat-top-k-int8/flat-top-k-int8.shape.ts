@@ -2,6 +2,7 @@ import { ShapeError } from '../../../errors.js';
 import type { Specs } from '../../kernel.js';
 import { formatShape } from '../../shape.js';
 import { FUSED_CHUNK, MAX_FUSED_TOP_K, sliceChunks } from '../../kernels-shared/running-top-k.wgsl.js';
+import { checkTopKArgs, topKOutputSpecs } from '../../kernels-shared/top-k-shape.js';
 
 export interface FlatTopKInt8Attrs {
   /** Best results kept per query, at most MAX_FLAT_TOP_K_INT8. */
@@ -40,13 +41,11 @@ export function flatTopKInt8Dims({ queryCodes, scales, codes, bias, mask }: Spec
   if (codes.shape.length !== 2 || codes.shape[1] !== rowCodes) throw new ShapeError(`${name}: codes ${formatShape(codes.shape)} must be [n, ${rowCodes}] (d = ${d} rounded up to words of 4)`);
   const n = codes.shape[0]!;
   if (bias.shape.length !== 1 || bias.shape[0] !== n) throw new ShapeError(`${name}: bias ${formatShape(bias.shape)} must be [${n}]`);
-  if (mask.shape.length !== 1 || mask.shape[0] !== n) throw new ShapeError(`${name}: mask ${formatShape(mask.shape)} must be [${n}] (1 = candidate)`);
-  if (!Number.isInteger(k) || k < 1 || k > MAX_FLAT_TOP_K_INT8) throw new ShapeError(`${name}: k = ${k} must be an integer in [1, ${MAX_FLAT_TOP_K_INT8}]`);
-  if (!Number.isInteger(slices) || slices < 1) throw new ShapeError(`${name}: slices = ${slices} must be an integer ≥ 1`);
+  checkTopKArgs('flat-top-k-int8', mask, n, k, MAX_FLAT_TOP_K_INT8, slices);
   return { m, n, d, rowCodes, chunks: Math.ceil(n / FUSED_CHUNK), slices, sliceChunks: sliceChunks(n, slices) };
 }
 
 export function flatTopKInt8Outputs(inputs: Specs<FlatTopKInt8Inputs>, attrs: FlatTopKInt8Attrs): Specs<'values' | 'indices'> {
   const { m, slices } = flatTopKInt8Dims(inputs, attrs);
-  return { values: { shape: [m, slices, attrs.k], dtype: 'f32' }, indices: { shape: [m, slices, attrs.k], dtype: 'i32' } };
+  return topKOutputSpecs(m, slices, attrs.k);
 }

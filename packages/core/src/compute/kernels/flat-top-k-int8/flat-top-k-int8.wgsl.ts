@@ -1,5 +1,5 @@
 import type { WgslProgram } from '../../kernel.js';
-import { FUSED_QUERY_TILE, runningTopKDeclarations, runningTopKInit, runningTopKMergeChunk, runningTopKSliceBounds, runningTopKWrite } from '../../kernels-shared/running-top-k.wgsl.js';
+import { FUSED_QUERY_TILE, chunkKeys, runningTopKDeclarations, runningTopKInit, runningTopKMergeChunk, runningTopKSliceBounds, runningTopKWrite } from '../../kernels-shared/running-top-k.wgsl.js';
 import { flatTopKInt8Dims, type FlatTopKInt8Attrs, type FlatTopKInt8Inputs } from './flat-top-k-int8.shape.js';
 
 // As flat-top-k, over codes: each invocation holds 4 base rows × 8 queries of i32 accumulators; the
@@ -59,18 +59,7 @@ var<workgroup> q_tile: array<vec4<i32>, ${(FUSED_QUERY_TILE * DEPTH) / 4}>;`,
       }
       workgroupBarrier();
     }
-    // Keys of this invocation's 4 × 8 pairs; masked-out and out-of-range pairs are −∞.
-    for (var r = 0u; r < 4u; r++) {
-      let b = chunk * CH + lindex + r * 64u;
-      for (var qi = 0u; qi < QT; qi++) {
-        var key = neg_inf;
-        if (b < params.n && q0 + qi < params.m && raw_mask(b) != 0u) {
-          key = f32(acc[r * 8u + qi]) * scales[q0 + qi] + bias[b];
-        }
-        keys[qi * CH + lindex + r * 64u] = key;
-      }
-    }
-    workgroupBarrier();
+    ${chunkKeys('key = f32(acc[r * 8u + qi]) * scales[q0 + qi] + bias[b];')}
     ${runningTopKMergeChunk()}
   }
   ${runningTopKWrite((key) => key)}`,

@@ -1,10 +1,9 @@
-import { ShapeError } from '../../../errors.js';
 import type { Specs } from '../../kernel.js';
-import { formatShape } from '../../shape.js';
 import { FUSED_CHUNK, MAX_FUSED_TOP_K, sliceChunks } from '../../kernels-shared/running-top-k.wgsl.js';
+import type { SimilarityMetric } from '../../kernels-shared/similarity-metric.js';
+import { checkTopKArgs, topKOutputSpecs, similarityInputDims } from '../../kernels-shared/top-k-shape.js';
 
-export type FlatTopKMetric = 'dot' | 'cosine' | 'l2';
-const METRICS: readonly FlatTopKMetric[] = ['dot', 'cosine', 'l2'];
+export type FlatTopKMetric = SimilarityMetric;
 
 export interface FlatTopKAttrs {
   /** `dot`, `cosine` (similarities, larger first) or `l2` (squared distance, smaller first). */
@@ -28,20 +27,12 @@ export interface FlatTopKDims {
 }
 
 export function flatTopKDims({ queries, base, mask }: Specs<'queries' | 'base' | 'mask'>, { metric, k, slices = 1 }: FlatTopKAttrs): FlatTopKDims {
-  const name = 'kernel "flat-top-k"';
-  if (!METRICS.includes(metric)) throw new ShapeError(`${name}: metric "${metric}" is not one of ${METRICS.join(', ')}`);
-  if (queries.shape.length !== 2 || base.shape.length !== 2 || queries.shape[1] !== base.shape[1]) {
-    throw new ShapeError(`${name}: queries ${formatShape(queries.shape)} and base ${formatShape(base.shape)} must be [m, d] and [n, d]`);
-  }
-  const [m, d] = queries.shape as [number, number];
-  const n = base.shape[0]!;
-  if (mask.shape.length !== 1 || mask.shape[0] !== n) throw new ShapeError(`${name}: mask ${formatShape(mask.shape)} must be [${n}] (1 = candidate)`);
-  if (!Number.isInteger(k) || k < 1 || k > MAX_FLAT_TOP_K) throw new ShapeError(`${name}: k = ${k} must be an integer in [1, ${MAX_FLAT_TOP_K}]`);
-  if (!Number.isInteger(slices) || slices < 1) throw new ShapeError(`${name}: slices = ${slices} must be an integer ≥ 1`);
+  const { m, n, d } = similarityInputDims('flat-top-k', queries, base, metric);
+  checkTopKArgs('flat-top-k', mask, n, k, MAX_FLAT_TOP_K, slices);
   return { m, n, d, chunks: Math.ceil(n / FUSED_CHUNK), slices, sliceChunks: sliceChunks(n, slices) };
 }
 
 export function flatTopKOutputs(inputs: Specs<'queries' | 'base' | 'mask'>, attrs: FlatTopKAttrs): Specs<'values' | 'indices'> {
   const { m, slices } = flatTopKDims(inputs, attrs);
-  return { values: { shape: [m, slices, attrs.k], dtype: 'f32' }, indices: { shape: [m, slices, attrs.k], dtype: 'i32' } };
+  return topKOutputSpecs(m, slices, attrs.k);
 }

@@ -1,4 +1,6 @@
 import type { TypedArray } from '../../dtype.js';
+import { segmentTopK } from '../../kernels-shared/segment-top-k.js';
+import { similarityScore } from '../../kernels-shared/similarity-metric.js';
 import { CHUNK, type SimilarityTopKDims, type SimilarityTopKMetric } from './similarity-top-k.shape.js';
 
 /**
@@ -17,32 +19,10 @@ export function similarityTopKCpu(
   k: number,
 ): void {
   const sign = metric === 'l2' ? -1 : 1;
-  for (let q = 0; q < m; q++) {
-    for (let c = 0; c < chunks; c++) {
-      const candidates: { key: number; index: number; value: number }[] = [];
-      for (let b = c * CHUNK; b < Math.min(n, (c + 1) * CHUNK); b++) {
-        if (mask[b] === 0) continue;
-        let acc = 0;
-        let qq = 0;
-        let xx = 0;
-        for (let j = 0; j < d; j++) {
-          const a = queries[q * d + j]!;
-          const x = base[b * d + j]!;
-          acc += metric === 'l2' ? (a - x) * (a - x) : a * x;
-          qq += a * a;
-          xx += x * x;
-        }
-        const norms = Math.sqrt(qq) * Math.sqrt(xx);
-        const value = metric === 'cosine' ? (norms > 0 ? acc / norms : 0) : acc;
-        candidates.push({ key: sign * value, index: b, value });
-      }
-      candidates.sort((a, b) => b.key - a.key || a.index - b.index);
-      for (let r = 0; r < k; r++) {
-        const o = (q * chunks + c) * k + r;
-        const hit = candidates[r];
-        values[o] = hit ? hit.value : sign * -Infinity;
-        indices[o] = hit ? hit.index : -1;
-      }
-    }
-  }
+  segmentTopK(
+    { m, n, k, segments: chunks, segmentRows: CHUNK },
+    (q, b) => (mask[b] === 0 ? undefined : sign * similarityScore(queries, base, q, b, d, metric)),
+    (key) => sign * key,
+    { values, indices },
+  );
 }

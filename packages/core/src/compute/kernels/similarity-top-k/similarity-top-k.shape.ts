@@ -1,9 +1,9 @@
-import { ShapeError } from '../../../errors.js';
 import type { Specs } from '../../kernel.js';
-import { formatShape } from '../../shape.js';
+import { FUSED_CHUNK, FUSED_QUERY_TILE } from '../../kernels-shared/running-top-k.wgsl.js';
+import type { SimilarityMetric } from '../../kernels-shared/similarity-metric.js';
+import { checkTopKArgs, topKOutputSpecs, similarityInputDims } from '../../kernels-shared/top-k-shape.js';
 
-export type SimilarityTopKMetric = 'dot' | 'cosine' | 'l2';
-const METRICS: readonly SimilarityTopKMetric[] = ['dot', 'cosine', 'l2'];
+export type SimilarityTopKMetric = SimilarityMetric;
 
 export interface SimilarityTopKAttrs {
   /** `dot`, `cosine` (similarities, larger first) or `l2` (squared distance, smaller first). */
@@ -13,9 +13,9 @@ export interface SimilarityTopKAttrs {
 }
 
 /** Base vectors scored by one workgroup; each chunk yields its own k best. */
-export const CHUNK = 256;
+export const CHUNK = FUSED_CHUNK;
 /** Queries scored by one workgroup (they share each base vector read). */
-export const QUERY_TILE = 8;
+export const QUERY_TILE = FUSED_QUERY_TILE;
 /** A chunk's k best are picked in workgroup memory, so k is bounded by the chunk. */
 export const MAX_SIMILARITY_TOP_K = CHUNK;
 
@@ -27,19 +27,12 @@ export interface SimilarityTopKDims {
 }
 
 export function similarityTopKDims({ queries, base, mask }: Specs<'queries' | 'base' | 'mask'>, { metric, k }: SimilarityTopKAttrs): SimilarityTopKDims {
-  const name = 'kernel "similarity-top-k"';
-  if (!METRICS.includes(metric)) throw new ShapeError(`${name}: metric "${metric}" is not one of ${METRICS.join(', ')}`);
-  if (queries.shape.length !== 2 || base.shape.length !== 2 || queries.shape[1] !== base.shape[1]) {
-    throw new ShapeError(`${name}: queries ${formatShape(queries.shape)} and base ${formatShape(base.shape)} must be [m, d] and [n, d]`);
-  }
-  const [m, d] = queries.shape as [number, number];
-  const n = base.shape[0]!;
-  if (mask.shape.length !== 1 || mask.shape[0] !== n) throw new ShapeError(`${name}: mask ${formatShape(mask.shape)} must be [${n}] (1 = candidate)`);
-  if (!Number.isInteger(k) || k < 1 || k > MAX_SIMILARITY_TOP_K) throw new ShapeError(`${name}: k = ${k} must be an integer in [1, ${MAX_SIMILARITY_TOP_K}]`);
+  const { m, n, d } = similarityInputDims('similarity-top-k', queries, base, metric);
+  checkTopKArgs('similarity-top-k', mask, n, k, MAX_SIMILARITY_TOP_K);
   return { m, n, d, chunks: Math.ceil(n / CHUNK) };
 }
 
 export function similarityTopKOutputs(inputs: Specs<'queries' | 'base' | 'mask'>, attrs: SimilarityTopKAttrs): Specs<'values' | 'indices'> {
   const { m, chunks } = similarityTopKDims(inputs, attrs);
-  return { values: { shape: [m, chunks, attrs.k], dtype: 'f32' }, indices: { shape: [m, chunks, attrs.k], dtype: 'i32' } };
+  return topKOutputSpecs(m, chunks, attrs.k);
 }
