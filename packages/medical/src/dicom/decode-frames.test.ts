@@ -135,6 +135,17 @@ describe('decodeFrames: errors', () => {
     await expectDicomError(decodeFrames(dicom), 'DICOM_UNSUPPORTED_TRANSFER_SYNTAX', /^transfer syntax 1\.2\.840\.10008\.1\.2\.4\.100 \(MPEG2 Main Profile \/ Main Level\) is not supported/);
   });
 
+  it("a corrupt codestream after a good one is still DICOM_DECODE_FAILED, not the good one's image", async () => {
+    // pydicom's copy of JPEG2000.dcm whose SIZ segment is overwritten: the same Rows and Columns
+    // (1024 × 256), so the good image's pixels would pass for its own.
+    const corpus = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+    if (requireInCi("pydicom's test files (python3-pydicom)", commandRuns('test', ['-d', corpus]) || `no ${corpus}`)) return;
+    const good = await decodeFrames(parseDicom(new Uint8Array(readFileSync(`${corpus}/JPEG2000.dcm`))));
+    expect([good.rows, good.columns]).toEqual([1024, 256]);
+    const corrupt = parseDicom(new Uint8Array(readFileSync(`${corpus}/JPEG2000-embedded-sequence-delimiter.dcm`)));
+    await expectDicomError(decodeFrames(corrupt), 'DICOM_DECODE_FAILED', /^JPEG 2000 \(OpenJPEG WebAssembly\) could not decode the frame/);
+  });
+
   it('says DICOM_DECODE_FAILED, naming the codec, for a corrupt codestream', async () => {
     const dicom = parseDicom(buildPart10(imagePixelElements({ rows: 8, columns: 8, bitsAllocated: 16 }), { transferSyntaxUID: TransferSyntax.JPEG2000Lossless, encapsulatedFrames: [new Uint8Array([0xff, 0x4f, 0xff, 0x51, 1, 2, 3, 4])] }));
     await expectDicomError(decodeFrames(dicom), 'DICOM_DECODE_FAILED', /^JPEG 2000 \(OpenJPEG WebAssembly\) could not decode the frame/);

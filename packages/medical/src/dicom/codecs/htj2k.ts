@@ -1,9 +1,6 @@
 import type { FrameCodec } from './codec-frame.js';
-import { ReusedDecoder, runWasmDecoder, type WasmDecoder } from './run-wasm-decoder.js';
+import { runWasmDecoder } from './run-wasm-decoder.js';
 import { loadWasmCodec } from './wasm-codec-loader.js';
-
-/** Kept between frames (see ReusedDecoder). */
-let decoders: ReusedDecoder<WasmDecoder> | undefined;
 
 const NAME = 'HTJ2K (OpenJPH WebAssembly)';
 
@@ -13,7 +10,6 @@ export const htj2kCodec: FrameCodec = {
   async decode(encoded, pixel) {
     const openjph = await loadWasmCodec('openjph', () => import('@cornerstonejs/codec-openjph/wasmjs'));
     const mct = pixel.photometricInterpretation === 'YBR_RCT' || pixel.photometricInterpretation === 'YBR_ICT';
-    decoders ??= new ReusedDecoder<WasmDecoder>(() => new openjph.HTJ2KDecoder());
-    return runWasmDecoder(NAME, decoders, encoded, (components) => components === 3 && mct);
+    return runWasmDecoder(NAME, () => new openjph.HTJ2KDecoder(), encoded, (components) => components === 3 && mct);
   },
 };

@@ -1,9 +1,6 @@
 import type { FrameCodec } from './codec-frame.js';
-import { ReusedDecoder, runWasmDecoder, type WasmDecoder } from './run-wasm-decoder.js';
+import { runWasmDecoder } from './run-wasm-decoder.js';
 import { loadWasmCodec } from './wasm-codec-loader.js';
-
-/** Kept between frames (see ReusedDecoder). */
-let decoders: ReusedDecoder<WasmDecoder> | undefined;
 
 const NAME = 'JPEG 2000 (OpenJPEG WebAssembly)';
 
@@ -16,7 +13,6 @@ export const jpeg2000Codec: FrameCodec = {
   async decode(encoded, pixel) {
     const openjpeg = await loadWasmCodec('openjpeg', () => import('@cornerstonejs/codec-openjpeg/decodewasmjs'));
     const mct = pixel.photometricInterpretation === 'YBR_RCT' || pixel.photometricInterpretation === 'YBR_ICT';
-    decoders ??= new ReusedDecoder<WasmDecoder>(() => new openjpeg.J2KDecoder());
-    return runWasmDecoder(NAME, decoders, encoded, (components) => components === 3 && mct);
+    return runWasmDecoder(NAME, () => new openjpeg.J2KDecoder(), encoded, (components) => components === 3 && mct);
   },
 };

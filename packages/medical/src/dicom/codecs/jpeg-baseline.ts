@@ -1,11 +1,8 @@
 import type { FrameCodec } from './codec-frame.js';
 import { jpeg12BitCodec } from './jpeg-12bit.js';
 import { readJpegFrameHeader, type JpegFrameHeader } from './jpeg-frame-header.js';
-import { ReusedDecoder, runWasmDecoder, type WasmDecoder } from './run-wasm-decoder.js';
+import { runWasmDecoder } from './run-wasm-decoder.js';
 import { loadWasmCodec } from './wasm-codec-loader.js';
-
-/** Kept between frames (see ReusedDecoder). */
-let decoders: ReusedDecoder<WasmDecoder> | undefined;
 
 const NAME = 'JPEG baseline/extended (libjpeg-turbo WebAssembly)';
 
@@ -23,8 +20,7 @@ export const jpegBaselineCodec: FrameCodec = {
     const rgb = pixel.photometricInterpretation === 'RGB' && header?.componentIds.length === 3 && libjpegSeesYCbCr(header);
     const stream = rgb ? withoutColorTransform(encoded) : encoded;
     const turbo = await loadWasmCodec('libjpeg-turbo-8bit', () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'));
-    decoders ??= new ReusedDecoder<WasmDecoder>(() => new turbo.JPEGDecoder());
-    return runWasmDecoder(NAME, decoders, stream, (components) => components === 3 && !rgb && libjpegSeesYCbCr(header));
+    return runWasmDecoder(NAME, () => new turbo.JPEGDecoder(), stream, (components) => components === 3 && !rgb && libjpegSeesYCbCr(header));
   },
 };
 

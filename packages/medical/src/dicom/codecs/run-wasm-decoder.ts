@@ -12,29 +12,14 @@ export interface WasmDecoder {
 }
 
 /**
- * One decoder instance per codec, kept between frames (creating one per frame costs time and wasm
- * memory); a decoder that failed is freed and replaced, in case the failure left it in a bad state.
+ * Copies `encoded` into a new decoder's WebAssembly memory, decodes it and copies the samples out
+ * (the decoder's buffer is a view into memory the next call reuses). A decoder serves one frame:
+ * kept between frames, OpenJPEG answered a corrupt codestream with the previous frame's image
+ * instead of an error — the previous slice of a series, silently, where the sizes agree.
  */
-export class ReusedDecoder<T extends WasmDecoder> {
-  private instance: T | undefined;
-  constructor(private readonly create: () => T) {}
-  get(): T {
-    this.instance ??= this.create();
-    return this.instance;
-  }
-  discard(): void {
-    this.instance?.delete();
-    this.instance = undefined;
-  }
-}
-
-/**
- * Copies `encoded` into the decoder's WebAssembly memory, decodes it and copies the samples out
- * (the decoder's buffer is a view into memory the next call reuses).
- */
-export function runWasmDecoder<T extends WasmDecoder>(codecName: string, decoders: ReusedDecoder<T>, encoded: Uint8Array, colorConverted: (components: number) => boolean): CodecFrame {
+export function runWasmDecoder(codecName: string, createDecoder: () => WasmDecoder, encoded: Uint8Array, colorConverted: (components: number) => boolean): CodecFrame {
   takeCodecMessages();
-  const decoder = decoders.get();
+  const decoder = createDecoder();
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
@@ -61,8 +46,9 @@ export function runWasmDecoder<T extends WasmDecoder>(codecName: string, decoder
       colorConverted: colorConverted(info.componentCount),
     };
   } catch (error) {
-    decoders.discard();
     throw decodeFailed(codecName, error);
+  } finally {
+    decoder.delete();
   }
 }
 
