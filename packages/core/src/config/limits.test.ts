@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigIssue } from '../errors.js';
 import { MAX_CLASSES, MAX_CONFIG_CHARS, MAX_HIDDEN_LAYERS } from './limits.js';
 import { parsePipelineConfig } from './load.js';
-
-const FILE = 'pipeline.yaml';
-
-function issuesOf(text: string): ConfigIssue[] {
-  try {
-    parsePipelineConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { CONFIG_FILE as FILE, issuesOf } from './testing/config-issues.js';
 
 const config = (dataExtra: string, name = 'limits') => `version: 1
 name: ${name}

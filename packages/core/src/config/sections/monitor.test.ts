@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigIssue } from '../../errors.js';
 import { parsePipelineConfig } from '../load.js';
+import { CONFIG_FILE as FILE, issuesOf } from '../testing/config-issues.js';
 
-const FILE = 'pipeline.yaml';
 const MINIMAL = `version: 1
 name: minimal
 data:
   source: { kind: idx, images: images.gz, labels: labels.gz }
 `;
-
-function issuesOf(text: string): ConfigIssue[] {
-  try {
-    parsePipelineConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('monitor section', () => {
   it('reads time triggers and a rule selector', () => {

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigIssue } from '../../errors.js';
 import { parsePipelineConfig } from '../load.js';
-
-const FILE = 'pipeline.yaml';
-
-function issuesOf(text: string): ConfigIssue[] {
-  try {
-    parsePipelineConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
-
-const issue = (line: number, column: number, path: string, message: string): ConfigIssue => ({ file: FILE, line, column, path, message });
+import { CONFIG_FILE as FILE, issue, issuesOf } from '../testing/config-issues.js';
 
 const BASE = `version: 1
 name: tuned

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig } from '../../config/load.js';
-import { ConfigError, type ConfigIssue } from '../../errors.js';
+import { CONFIG_FILE as FILE, issuesOf } from '../../config/testing/config-issues.js';
 
-const FILE = 'pipeline.yaml';
 const CNN = `version: 1
 name: semi
 data:
@@ -11,16 +10,6 @@ data:
 features: { kind: pixels }
 model: { head: cnn }
 `;
-
-function issuesOf(text: string): ConfigIssue[] {
-  try {
-    parsePipelineConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('train.fixmatch and train.pretrain', () => {
   it('read with their documented defaults beside train.pseudoLabel', () => {
