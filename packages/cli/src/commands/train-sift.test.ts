@@ -1,18 +1,18 @@
-import { encodePng, findStage, imageTensor } from '@cvf/core';
+import { findStage } from '@cvf/core';
 import { readBundleFolder } from '@cvf/core/node';
-import { requireInCi } from '@cvf/core/testing';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fashionMissing, writeFashionPngFolder } from '../testing/fashion-png-folder.js';
 import { runCli } from '../testing/run-cli.js';
 
 // `features.kind: sift` with VLAD pooling end to end on real Fashion-MNIST images.
-const FASHION = '/usr/share/datasets/fashion-mnist';
-const fashionMissing = requireInCi(`Debian's Fashion-MNIST (dataset-fashion-mnist)`, existsSync(`${FASHION}/t10k-images-idx3-ubyte.gz`) || `no ${FASHION}`);
-const CLASSES = [1, 7, 8]; // trouser, sneaker, bag
-const NAMES = ['trouser', 'sneaker', 'bag'];
+const CLASSES = new Map([
+  [1, 'trouser'],
+  [7, 'sneaker'],
+  [8, 'bag'],
+]);
 const PER_CLASS = 30;
 
 const pipeline = `version: 1
@@ -41,17 +41,7 @@ describe.skipIf(fashionMissing)('cvf train with features.kind sift and VLAD pool
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cvf-sift-'));
-    const images = gunzipSync(readFileSync(`${FASHION}/t10k-images-idx3-ubyte.gz`)).subarray(16);
-    const labels = gunzipSync(readFileSync(`${FASHION}/t10k-labels-idx1-ubyte.gz`)).subarray(8);
-    const counts = new Map<number, number>();
-    for (let i = 0; i < labels.length; i++) {
-      const label = labels[i]!;
-      if (!CLASSES.includes(label) || (counts.get(label) ?? 0) >= PER_CLASS) continue;
-      counts.set(label, (counts.get(label) ?? 0) + 1);
-      const folder = join(dir, 'png', NAMES[CLASSES.indexOf(label)]!);
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, `${i}.png`), await encodePng(imageTensor('u8', { height: 28, width: 28, channels: 1 }, images.slice(i * 784, (i + 1) * 784))));
-    }
+    await writeFashionPngFolder(join(dir, 'png'), CLASSES, PER_CLASS);
   });
 
   afterEach(() => {
