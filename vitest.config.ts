@@ -8,19 +8,14 @@ const ALL = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/s
 // test here restores whatever it changes (env, cwd, spies, globals). The other folders start CLI
 // children, servers and Chromium and keep a process per file.
 const SHARED = ['packages/core/src/**/*.test.ts', 'packages/medical/src/**/*.test.ts', 'apps/studio/src/**/*.test.ts'];
-// Files under SHARED that still need a process of their own:
-// - decode-frames: after other files' JPEG 2000 decodes (the fuzz test's), the reused OpenJPEG
-//   decoder answers its corrupt codestream with the previous frame's size instead of an error.
-const OWN_PROCESS = ['packages/medical/src/dicom/decode-frames.test.ts'];
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     projects: [
-      { extends: true, test: { name: 'shared', include: SHARED, exclude: [...configDefaults.exclude, ...OWN_PROCESS], isolate: false } },
+      { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },
       { extends: true, test: { name: 'isolated', include: ALL, exclude: [...configDefaults.exclude, ...SHARED] } },
-      { extends: true, test: { name: 'isolated-in-shared-folders', include: OWN_PROCESS } },
     ],
     // lavapipe and SwiftShader run WebGPU on the CPU: correct, but slow.
     testTimeout: 120_000,
