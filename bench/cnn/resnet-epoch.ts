@@ -136,11 +136,11 @@ const growth = outcomes.map(({ backend, result, leakFigure }) => {
 });
 notes.push(
   'loss before/after: the first batch, training-mode batch norm, before any update and after the epoch.',
-  'first step includes compiling the pipelines; s/step after is the mean of the later steps.',
-  'node cpu runs the kernels’ CPU references (float64 plain loops, the oracle): it proves the path, not CPU speed (bench:cnn measures the ORT CPU trainer).',
-  'chromium processes rss sums VmRSS of every process this run started (browser, GPU, renderer; shared pages counted once per process), sampled every 0.5 s.',
-  'On lavapipe/SwiftShader the timings are proof that it runs, not speed.',
+  'first step includes compiling the pipelines (WebGPU); s/step after is the mean of the later steps.',
 );
+if (backends.includes('cpu')) notes.push('node cpu runs the kernels’ CPU references (float64 plain loops, the oracle): it proves the path, not CPU speed (bench:cnn measures the ORT CPU trainer).');
+if (backends.includes('chromium')) notes.push('chromium processes rss sums VmRSS of every process this run started (browser, GPU, renderer; shared pages counted once per process), sampled every 0.5 s.');
+if (outcomes.some((o) => o.label !== 'GPU')) notes.push('On lavapipe/SwiftShader the timings are proof that it runs, not speed.');
 for (const note of notes) console.log(`note: ${note}`);
 // A run of some backends writes its own file, so separate runs do not overwrite each other.
 const file = writeResults(backends.length === BACKENDS.length ? 'resnet-epoch' : `resnet-epoch-${backends.join('-')}`, {
