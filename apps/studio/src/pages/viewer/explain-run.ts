@@ -1,13 +1,11 @@
 import {
   bundleSaliencyNetwork,
-  explainByGradients,
+  explainImageByGradients,
   explainPrediction,
   gridSuperpixels,
-  imageTensor,
   kernelShapMap,
   limeMap,
   predictorScores,
-  preprocessImages,
   type DecodedInput,
   type Device,
   type PlanarImage,
@@ -66,19 +64,7 @@ export async function runExplanation(request: ExplainRequest): Promise<ViewerExp
   }
   const total = method === 'gradcam' ? 2 : IG_STEPS + 2;
   const network = tracked(gradientNetwork(device, predictor), signal, (done) => onProgress(done, total));
-  const { preprocess } = predictor.bundle.manifest;
-  const preprocessed = async (input: DecodedInput) => {
-    const batch = await preprocessImages(device, [input], preprocess);
-    try {
-      return Float32Array.from((await device.read(batch)) as Float32Array);
-    } finally {
-      batch.dispose();
-    }
-  };
-  const { channels, height, width } = image;
-  // IG's path starts at the black image, preprocessed as the model sees it (as `cvf explain` does).
-  const baseline = method === 'ig' ? await preprocessed(imageTensor('u8', { height, width, channels: channels as 1 | 3 }, new Uint8Array(channels * height * width))) : undefined;
-  const result = await explainByGradients(network, await preprocessed(request.input), { method, height, width, classIndex, steps: IG_STEPS, ...(baseline && { baseline }) });
+  const result = await explainImageByGradients(device, network, predictor.bundle.manifest.preprocess, request.input, image, { method, classIndex, steps: IG_STEPS });
   return { ...result, method };
 }
 

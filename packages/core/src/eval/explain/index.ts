@@ -7,4 +7,4 @@ export { CnnSaliencySession, gradCam, integratedGradients, type GradCamMap, type
 export { explainedClass, type SaliencyNetwork } from './cnn-saliency.js';
 export { TapeSaliencyNetwork } from './cnn-saliency-tape.js';
 export { bundleSaliencyNetwork, GRADIENT_METHODS } from './cnn-saliency-bundle.js';
-export { explainByGradients, type GradientExplanation, type GradientExplanationOptions, type GradientMethod } from './cnn-saliency-explain.js';
+export { explainByGradients, explainImageByGradients, type GradientExplanation, type GradientExplanationOptions, type GradientMethod } from './cnn-saliency-explain.js';
