@@ -8,13 +8,13 @@ import { parsePipelineConfig } from '../config/load.js';
 import type { LabeledSample } from '../data/dataset.js';
 import { PixelsExtractor } from '../features/pixels/pixels-extractor.js';
 import { imageTensor } from '../image/image-tensor.js';
-import { readBundleFolder, writeBundleFolder } from '../node/bundle-folder.js';
-import { nodeFileAccess } from '../node/node-file-access.js';
+import { readBundleFolder } from '../node/bundle-folder.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { CORE_VERSION } from '../version.js';
 import { featureMatrix } from './feature-matrix.js';
 import { runTrainingPipeline } from './train-pipeline.js';
 import { PATTERN_SHAPES, idxBytes, patternPixels } from '../node/testing/patterns.js';
+import { idxTrainingEnvironment } from '../node/testing/idx-training-environment.js';
 
 // Rotation, mixup and cutmix (with flips and noise) through a whole training run, on a small
 // synthetic IDX data set: three classes of noisy 16×16 images (a horizontal band through the
@@ -82,13 +82,7 @@ describe('training pipeline with device augmentation', () => {
     const device = new CpuDevice();
     const summary = await runTrainingPipeline(cfg, {
       device,
-      dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-      tracker: store,
-      registry: store,
-      writeBundle: async (runId, manifest, files) => {
-        const location = join(dir, 'bundles', runId);
-        return { location, manifest: await writeBundleFolder(location, manifest, files) };
-      },
+      ...idxTrainingEnvironment(dir, store),
     });
     expect(summary.metrics.test.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(summary.bundle).toContain(summary.runId);

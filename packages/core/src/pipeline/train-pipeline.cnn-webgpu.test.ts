@@ -8,14 +8,14 @@ import type { Device } from '../compute/device.js';
 import { Rng } from '../compute/random.js';
 import { parsePipelineConfig } from '../config/load.js';
 import { imageTensor } from '../image/image-tensor.js';
-import { readBundleFolder, writeBundleFolder } from '../node/bundle-folder.js';
-import { nodeFileAccess } from '../node/node-file-access.js';
+import { readBundleFolder } from '../node/bundle-folder.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { gpuForTests } from '../node/testing/index.js';
 import { idxBytes, PATTERN_SHAPES, patternPixels } from '../node/testing/patterns.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { Predictor } from './predictor.js';
 import { runTrainingPipeline, type TrainSummary } from './train-pipeline.js';
+import { idxTrainingEnvironment } from '../node/testing/idx-training-environment.js';
 
 // model.head: cnn in a whole training run on a WebGPU device (lavapipe here): the network trains
 // through the tape, with flips drawn per batch on the GPU, to what the same run trains on the CPU,
@@ -68,13 +68,7 @@ async function train(device: Device): Promise<TrainSummary> {
   return runTrainingPipeline(cfg, {
     device,
     onnxRuntime: runtime,
-    dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-    tracker: store,
-    registry: store,
-    writeBundle: async (runId, manifest, files) => {
-      const location = join(dir, 'bundles', runId);
-      return { location, manifest: await writeBundleFolder(location, manifest, files) };
-    },
+    ...idxTrainingEnvironment(dir, store),
   });
 }
 

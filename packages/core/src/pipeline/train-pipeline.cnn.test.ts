@@ -8,14 +8,14 @@ import { parsePipelineConfig } from '../config/load.js';
 import { readIdx } from '../data/idx.js';
 import { CvfError } from '../errors.js';
 import { imageTensor } from '../image/image-tensor.js';
-import { readBundleFolder, writeBundleFolder } from '../node/bundle-folder.js';
-import { nodeFileAccess } from '../node/node-file-access.js';
+import { readBundleFolder } from '../node/bundle-folder.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { idxBytes } from '../node/testing/patterns.js';
 import { requireInCi } from '../node/testing/require-in-ci.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { Predictor } from './predictor.js';
 import { runTrainingPipeline, type TrainSummary } from './train-pipeline.js';
+import { idxTrainingEnvironment } from '../node/testing/idx-training-environment.js';
 
 // model.head: cnn through a whole training run on a small subset of the real Fashion-MNIST
 // (Debian's dataset-fashion-mnist): it learns, and its bundle serves like any other — one composed
@@ -99,13 +99,7 @@ async function train(text: string, name: string): Promise<TrainSummary> {
   return runTrainingPipeline(cfg, {
     device: new CpuDevice(),
     onnxRuntime: runtime,
-    dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-    tracker: store,
-    registry: store,
-    writeBundle: async (runId, manifest, files) => {
-      const location = join(dir, 'bundles', runId);
-      return { location, manifest: await writeBundleFolder(location, manifest, files) };
-    },
+    ...idxTrainingEnvironment(dir, store),
   });
 }
 

@@ -6,13 +6,13 @@ import { findStage } from '../bundle/bundle.js';
 import { CpuDevice } from '../compute/cpu-device.js';
 import { parsePipelineConfig } from '../config/load.js';
 import { readIdx } from '../data/idx.js';
-import { readBundleFolder, writeBundleFolder } from '../node/bundle-folder.js';
-import { nodeFileAccess } from '../node/node-file-access.js';
+import { readBundleFolder } from '../node/bundle-folder.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { idxBytes } from '../node/testing/patterns.js';
 import { requireInCi } from '../node/testing/require-in-ci.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { runTrainingPipeline } from './train-pipeline.js';
+import { idxTrainingEnvironment } from '../node/testing/idx-training-environment.js';
 
 // train.pretrain and train.fixmatch wired through a whole (tiny) model.head cnn run: the run
 // pre-trains, trains with FixMatch over data.unlabelled, logs both, and bundles the network. Whether
@@ -70,13 +70,7 @@ tracking: { store: ${join(dir, '.cvf')} }
     const summary = await runTrainingPipeline(config, {
       device: new CpuDevice(),
       onnxRuntime: await createOrtNodeRuntime(),
-      dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-      tracker: store,
-      registry: store,
-      writeBundle: async (runId, manifest, files) => {
-        const location = join(dir, 'bundles', runId);
-        return { location, manifest: await writeBundleFolder(location, manifest, files) };
-      },
+      ...idxTrainingEnvironment(dir, store),
     });
     const logged = async (key: string) => (await store!.getMetricHistory(summary.runId, key)).map((p) => p.value);
     expect(await logged('pretrain.loss')).toHaveLength(1);

@@ -7,13 +7,13 @@ import { CpuDevice } from '../compute/cpu-device.js';
 import { Rng } from '../compute/random.js';
 import { parsePipelineConfig } from '../config/load.js';
 import { imageTensor } from '../image/image-tensor.js';
-import { readBundleFolder, writeBundleFolder } from '../node/bundle-folder.js';
-import { nodeFileAccess } from '../node/node-file-access.js';
+import { readBundleFolder } from '../node/bundle-folder.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
 import { Predictor } from './predictor.js';
 import { runTrainingPipeline } from './train-pipeline.js';
 import { PATTERN_SHAPES, idxBytes, patternPixels } from '../node/testing/patterns.js';
+import { idxTrainingEnvironment } from '../node/testing/idx-training-environment.js';
 
 // What a training run writes into a bundle for serving by default: a calibrated temperature when
 // there is a val split, an out-of-distribution threshold from the training cases' own
@@ -68,13 +68,7 @@ tracking: { store: ${join(dir, '.cvf')} }
   stores.push(store);
   const summary = await runTrainingPipeline(config, {
     device: new CpuDevice(),
-    dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-    tracker: store,
-    registry: store,
-    writeBundle: async (runId, manifest, files) => {
-      const location = join(dir, 'bundles', runId);
-      return { location, manifest: await writeBundleFolder(location, manifest, files) };
-    },
+    ...idxTrainingEnvironment(dir, store),
   });
   const [logged] = await store.getMetricHistory(summary.runId, 'postprocess.temperature');
   return { bundle: await readBundleFolder(summary.bundle), temperature: logged!.value };

@@ -5,8 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuDevice } from '../compute/cpu-device.js';
 import { Rng } from '../compute/random.js';
 import { parsePipelineConfig } from '../config/load.js';
-import { writeBundleFolder } from '../node/bundle-folder.js';
-import { nodeFileAccess } from '../node/node-file-access.js';
 import { createOrtNodeRuntime } from '../node/ort-node.js';
 import { idxBytes, PATTERN_SHAPES, patternPixels } from '../node/testing/patterns.js';
 import { SqliteTrackingStore } from '../node/tracking/sqlite-store.js';
@@ -15,6 +13,7 @@ import { cnnLayout } from '../train/cnn/cnn-parameters.js';
 import { CHECKPOINT_ARTIFACT } from './train-pipeline.js';
 import { runTuning } from './tune.js';
 import { HALVING_TAG } from './tune/successive-halving.js';
+import { idxTrainingEnvironment } from '../node/testing/idx-training-environment.js';
 
 // Successive halving over a tiny cnn (8×8 noisy shapes, 4 and 8 channels): 4 trials of depth 1 or
 // 2 and two learning rates, η 2 — rungs of 4 × 1 epoch, 2 × 2 epochs, 1 × 4 epochs.
@@ -69,13 +68,7 @@ describe('tune: successive halving over architecture keys', () => {
     const search = () => runTuning(config, {
       device: new CpuDevice(),
       onnxRuntime: runtime,
-      dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-      tracker: store,
-      registry: store,
-      writeBundle: async (runId, manifest, files) => {
-        const location = join(dir, 'bundles', runId);
-        return { location, manifest: await writeBundleFolder(location, manifest, files) };
-      },
+      ...idxTrainingEnvironment(dir, store),
     });
     const summary = await search();
 

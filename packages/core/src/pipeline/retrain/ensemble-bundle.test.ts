@@ -9,7 +9,6 @@ import { Rng } from '../../compute/random.js';
 import { parsePipelineConfig } from '../../config/load.js';
 import { imageTensor } from '../../image/image-tensor.js';
 import { readBundleFolder, writeBundleFolder } from '../../node/bundle-folder.js';
-import { nodeFileAccess } from '../../node/node-file-access.js';
 import { createOrtNodeRuntime } from '../../node/ort-node.js';
 import { SqliteTrackingStore } from '../../node/tracking/sqlite-store.js';
 import { Predictor } from '../predictor.js';
@@ -18,6 +17,7 @@ import type { TrainingEnvironment } from '../training-environment.js';
 import type { RetrainDecision } from './retrain-decision.js';
 import { runRetraining } from './retrain-pipeline.js';
 import { PATTERN_SHAPES, idxBytes, patternPixels } from '../../node/testing/patterns.js';
+import { idxTrainingEnvironment } from '../../node/testing/idx-training-environment.js';
 
 // The averaged champion+challenger as one bundle: two real models (pixels and HOG features) trained
 // on very noisy 16×16 patterns, composed by runRetraining's ensemble selector, written to a folder,
@@ -80,13 +80,7 @@ beforeAll(async () => {
   env = {
     device,
     onnxRuntime: await createOrtNodeRuntime(),
-    dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as never, baseDir: dir },
-    tracker: store,
-    registry: store,
-    writeBundle: async (runId, manifest, files) => {
-      const location = join(dir, 'bundles', runId);
-      return { location, manifest: await writeBundleFolder(location, manifest, files) };
-    },
+    ...idxTrainingEnvironment(dir, store),
   };
   // The champion sees raw pixels, the challenger HOG features: on very noisy patterns they err on different images.
   pixels = await train('{ kind: pixels }', '[hbars, vbars, square]', 1);
