@@ -66,7 +66,7 @@ describe('cvf validate', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([
-      `${broken}:6:3: train.epocs: unknown key "epocs" (did you mean "epochs"?); valid keys here: epochs, batchSize, optimizer, schedule, labelSmoothing, classWeights, gradientClip, earlyStopping, seed, checkpointEveryEpoch, pseudoLabel`,
+      `${broken}:6:3: train.epocs: unknown key "epocs" (did you mean "epochs"?); valid keys here: epochs, batchSize, optimizer, schedule, labelSmoothing, classWeights, gradientClip, earlyStopping, seed, checkpointEveryEpoch, pseudoLabel, pretrain, fixmatch`,
       `${broken}:7:22: train.optimizer.kind: expected one of sgd|adam|adamw, got "adma" (did you mean "adam"?)`,
       `${broken}:7:32: train.optimizer.lr: expected a number > 0, got -1`,
       '',
