@@ -21,7 +21,8 @@ export const siftDescriptor: KernelDef<'level' | 'keypoints', 'out', Record<stri
   },
   wgsl: siftDescriptorWgsl,
   // Sums of a few thousand weighted samples, f32 on the GPU, f64 in the reference, with the GPU's
-  // own atan2/exp/cos: worst seen 3.2e-5 of the value (40 seeds, values up to ~250), far below the
-  // rounding step to 8 bits; 1e-4 leaves room for other drivers.
-  tolerance: 1e-4,
+  // own atan2/exp/cos: worst seen 3.2e-5 of the value on lavapipe (40 seeds, values up to ~250),
+  // but 3.5e-3 on Chromium's SwiftShader, whose atan2 moves samples between orientation bins:
+  // just under one 8-bit rounding step of the largest values (1/250), which 5e-3 admits.
+  tolerance: 5e-3,
 };
