@@ -3,7 +3,7 @@
 // the same settings (one scale, 300 keypoints, FAST threshold 20); the same measures score both.
 import { describe as suite, expect, it } from 'vitest';
 import { pythonModules, requireInCi } from '../../node/testing/index.js';
-import { type Detection, insideFrame, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../testing/opencv-views.js';
+import { type Detection, insideFrame, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../../node/testing/opencv-views.js';
 import { DESCRIPTOR_WORDS, hamming } from './brief.js';
 import { grayImage } from './gray-image.js';
 import { orbFeatures } from './orb-features.js';

@@ -4,7 +4,7 @@
 // images; the same measures score all three.
 import { describe as suite, expect, it } from 'vitest';
 import { pythonModules, requireInCi } from '../../node/testing/index.js';
-import { type Detection, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../testing/opencv-views.js';
+import { type Detection, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../../node/testing/opencv-views.js';
 import { hamming } from './brief.js';
 import { grayImage } from './gray-image.js';
 import { orbFeatures } from './orb-features.js';

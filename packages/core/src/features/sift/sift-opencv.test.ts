@@ -8,7 +8,7 @@ import { Tensor } from '../../compute/tensor.js';
 import { pythonModules, requireInCi } from '../../node/testing/index.js';
 import { SyntheticScene } from '../orb/synthetic-scene.js';
 import { squaredDistance } from '../vlad/float-codebook.js';
-import { type Detection, insideFrame, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../testing/opencv-views.js';
+import { type Detection, insideFrame, matchingRate, opencvDetections, printRounded, repeatability, type ViewScoring } from '../../node/testing/opencv-views.js';
 import { siftFeatures } from './sift-features.js';
 import { SIFT_DEFAULTS, SIFT_DESCRIPTOR_LENGTH } from './sift-options.js';
 

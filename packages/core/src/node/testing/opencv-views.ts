@@ -2,8 +2,8 @@
 // python3-opencv) on views of one seeded scene: the OpenCV run, and the two measures that score
 // both sides alike (repeatability and the mutual-nearest matching rate at the true place).
 import { spawnSync } from 'node:child_process';
-import { SYSTEM_PYTHON } from '../../node/testing/index.js';
-import { viewPoint } from '../orb/synthetic-scene.js';
+import { SYSTEM_PYTHON } from './python.js';
+import { viewPoint } from '../../features/orb/synthetic-scene.js';
 
 /** Keypoint positions of one image and their descriptors, row by row. */
 export interface Detection<D extends Uint32Array | Float32Array> {
