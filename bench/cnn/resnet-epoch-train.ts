@@ -1,16 +1,10 @@
 // One epoch of a ResNet-18 (torchvision's layout) through the tape with Adam, on any Device.
 // Shared by the Node driver (bench/cnn/resnet-epoch.ts) and the page (resnet-epoch-browser.ts):
 // nothing here may import Node modules.
+import { resnet18 } from '../support/resnet18.js';
 import {
-  ActivationLayer,
-  BatchNormLayer,
-  Conv2dLayer,
   forwardContext,
-  GlobalAveragePoolLayer,
-  LinearLayer,
-  MaxPoolLayer,
   Optimizer,
-  ResidualBlock,
   Rng,
   Sequential,
   softmaxCrossEntropy,
@@ -55,25 +49,6 @@ export interface EpochResult {
   readonly lossAfter: number;
 }
 
-/** ResNet-18 (torchvision's layout: 7×7/2 stem, max pool, 4 stages of 2 basic blocks, global average pool, fc). */
-export function resnet18(classes: number): Sequential {
-  const blocks = [];
-  let cin = 64;
-  for (const [stage, [width, stride]] of [[64, 1], [128, 2], [256, 2], [512, 2]].entries()) {
-    blocks.push(new ResidualBlock(`layer${stage + 1}.0`, { inChannels: cin, outChannels: width!, stride: stride!, seed: 10 * stage }));
-    blocks.push(new ResidualBlock(`layer${stage + 1}.1`, { inChannels: width!, outChannels: width!, seed: 10 * stage + 5 }));
-    cin = width!;
-  }
-  return new Sequential('resnet18', [
-    new Conv2dLayer('conv1', { inChannels: 3, outChannels: 64, kernelShape: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3], bias: false, seed: 1 }),
-    new BatchNormLayer('bn1', 64),
-    new ActivationLayer('relu', 'relu'),
-    new MaxPoolLayer('maxpool', { kernelShape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }),
-    ...blocks,
-    new GlobalAveragePoolLayer('avgpool'),
-    new LinearLayer('fc', 512, classes, 2),
-  ]);
-}
 
 /**
  * Synthetic images of `classes` kinds, generated per batch so the dataset never sits in memory:

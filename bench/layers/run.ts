@@ -7,20 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  ActivationLayer,
-  BatchNormLayer,
-  Conv2dLayer,
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   forwardContext,
-  GlobalAveragePoolLayer,
-  LinearLayer,
-  MaxPoolLayer,
   OnnxGraphBuilder,
-  ResidualBlock,
   Rng,
-  Sequential,
   softmaxCrossEntropy,
   Tape,
   Tensor,
@@ -29,6 +21,7 @@ import {
 } from '@cvf/core';
 import { createNodeDevice, createOrtNodeRuntime } from '@cvf/core/node';
 import { machine, printTable, timeIt, writeResults } from '../support/report.js';
+import { resnet18 } from '../support/resnet18.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
@@ -91,25 +84,6 @@ for (const c of CONVS) {
   await session.release();
 }
 
-/** ResNet-18 (torchvision's layout) from the tape's layers. */
-function resnet18(classes: number): Sequential {
-  const blocks = [];
-  let cin = 64;
-  for (const [stage, [width, stride]] of [[64, 1], [128, 2], [256, 2], [512, 2]].entries()) {
-    blocks.push(new ResidualBlock(`layer${stage + 1}.0`, { inChannels: cin, outChannels: width!, stride: stride!, seed: 10 * stage }));
-    blocks.push(new ResidualBlock(`layer${stage + 1}.1`, { inChannels: width!, outChannels: width!, seed: 10 * stage + 5 }));
-    cin = width!;
-  }
-  return new Sequential('resnet18', [
-    new Conv2dLayer('conv1', { inChannels: 3, outChannels: 64, kernelShape: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3], bias: false }),
-    new BatchNormLayer('bn1', 64),
-    new ActivationLayer('relu', 'relu'),
-    new MaxPoolLayer('maxpool', { kernelShape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }),
-    ...blocks,
-    new GlobalAveragePoolLayer('avgpool'),
-    new LinearLayer('fc', 512, 10),
-  ]);
-}
 
 const CLASSES = 10;
 const net = resnet18(CLASSES);
