@@ -1,4 +1,3 @@
-import { CpuDevice } from '../../compute/cpu-device.js';
 import { resolvePath } from '../../data/paths.js';
 import { PipelineError } from '../../errors.js';
 import { PixelsExtractor } from '../../features/pixels/pixels-extractor.js';
@@ -11,7 +10,7 @@ import type { TrainingData } from './data.js';
 /**
  * `features.finetune`: the ONNX backbone is read into the Device's layers and its last
  * `unfreeze` blocks trained with a head of `model.head`'s shape on the preprocessed pixels of the
- * train split (on the CPU, the tape's CPU path; no augmentation), with train's optimizer, epochs,
+ * train split (on the run's Device: WebGPU or the CPU; no augmentation), with train's optimizer, epochs,
  * batch size, label smoothing and seed — the blocks at `finetune.lr`, the head at
  * `train.optimizer.lr`. Returns the same ONNX graph with the trained values: the run then uses it
  * as its frozen extractor, so PCA, the case index and the bundle's head are fitted on the
@@ -48,14 +47,14 @@ export async function finetuneBackbone(run: StageRun, { data }: TrainingData, cl
     classes,
     head: model.head === 'mlp' ? { head: 'mlp', hidden: model.hidden, activation: model.activation, dropout: model.dropout } : { head: 'softmax' },
   };
-  // The tape's CPU path: on a WebGPU run, beside it on a host CPU device (as model.head cnn trains).
-  const host = env.device.backend === 'cpu' ? env.device : new CpuDevice();
+  // On the run's Device: the tape's kernels on WebGPU, their CPU references on the CPU.
+  const { device } = env;
   let logged: Promise<void> = Promise.resolve();
-  await finetuneNetwork(host, network.graph, { images: pixels.features, labels: pixels.labels, item }, settings, (epoch, loss) => {
+  await finetuneNetwork(device, network.graph, { images: pixels.features, labels: pixels.labels, item }, settings, (epoch, loss) => {
     logged = logged.then(() => env.tracker.logMetrics(runId, { 'finetune.loss': loss }, epoch));
     logged.catch(() => {}); // awaited below
     progress({ stage: 'train', done: epoch + 1, total: train.epochs, metrics: { epoch, loss } });
   });
   await logged;
-  return exportImportedNetwork(network, host);
+  return exportImportedNetwork(network, device);
 }
