@@ -28,5 +28,7 @@ export { decodeIndexFile, encodeIndexFile, FORMAT_VERSION as INDEX_FORMAT_VERSIO
 export { deserializeIndex, serializeIndex } from './persist/index-persistence.js';
 export { recallAtK } from './recall.js';
 export type { ScanPool, ScanTask, ScanTaskResult } from './threads/scan-pool.js';
+export type { ScanWorker, WorkerScanPool } from './threads/worker-scan-pool.js';
+export { createWebScanPool, webSearchThreads, webThreadsUnavailable, type WebSearchThreads } from './threads-browser/web-scan-pool.js';
 export { wasmSimdSupported } from '../compute/wasm/backend.js';
 export { INDEX_KINDS, VECTOR_METRICS, type IndexKind, type MemoryEstimate, type SearchHit, type SearchOptions, type VectorIndex, type VectorMetric } from './types.js';

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_MAX_SEARCH_THREADS } from '../../config/sections/vector-index.js';
-import { IndexError } from '../../errors.js';
-import type { ScanPool, ScanTask, ScanTaskResult } from '../../index/threads/scan-pool.js';
-import type { ThreadAnswer } from './thread-protocol.js';
+import type { ScanTask, ScanTaskResult } from '../../index/threads/scan-pool.js';
+import { PendingAnswers } from '../../index/threads/thread-answers.js';
+import type { ThreadAnswer, ThreadRequest } from '../../index/threads/thread-protocol.js';
+import { assertThreads, searchThreadsFor, workerScanPool, type ScanWorker, type WorkerScanPool } from '../../index/threads/worker-scan-pool.js';
 
 /** The number of threads when none is asked: the machine's cores, capped by `max` when given. */
 export function defaultThreads(max?: number): number {
@@ -13,33 +13,22 @@ export function defaultThreads(max?: number): number {
 
 /** Search threads for a configured `index.threads` or `--threads` value: 0 is one per core, at most DEFAULT_MAX_SEARCH_THREADS. */
 export function searchThreads(configured: number): number {
-  if (!Number.isInteger(configured) || configured < 0) throw new IndexError('INDEX_INVALID_ARGUMENT', `threads = ${configured} must be an integer ≥ 0 (0: one per core)`);
-  return configured === 0 ? defaultThreads(DEFAULT_MAX_SEARCH_THREADS) : configured;
+  return searchThreadsFor(configured, availableParallelism());
 }
 
 /** One worker thread with its pending calls. */
-class PoolThread {
+class PoolThread implements ScanWorker {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve(value: ScanTaskResult): void; reject(error: unknown): void }>();
-  #next = 0;
-  #exited: Error | null = null;
+  readonly #pending = new PendingAnswers();
 
   private constructor(worker: Worker) {
     this.#worker = worker;
     worker.on('message', (answer: ThreadAnswer) => {
-      const pending = this.#pending.get(answer.id);
-      if (!pending) return;
-      this.#pending.delete(answer.id);
-      if (answer.ok) pending.resolve(answer.value);
-      else pending.reject(new Error(`${answer.name}${answer.code ? ` (${answer.code})` : ''}: ${answer.message}`));
+      this.#pending.settle(answer);
       // An idle thread does not keep the process alive.
       if (this.#pending.size === 0) worker.unref();
     });
-    worker.on('exit', (code) => {
-      this.#exited = new IndexError('INDEX_INVALID_ARGUMENT', `a search thread exited (code ${code})`);
-      for (const { reject } of this.#pending.values()) reject(this.#exited);
-      this.#pending.clear();
-    });
+    worker.on('exit', (code) => this.#pending.failAll(`a search thread exited (code ${code})`));
     worker.unref();
   }
 
@@ -58,13 +47,10 @@ class PoolThread {
   }
 
   scan(task: ScanTask): Promise<ScanTaskResult> {
-    if (this.#exited) return Promise.reject(this.#exited);
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.ref();
-      this.#worker.postMessage({ id, op: 'scan', task });
-    });
+    const { id, answer } = this.#pending.add();
+    this.#worker.ref();
+    this.#worker.postMessage({ id, op: 'scan', task } satisfies ThreadRequest);
+    return answer;
   }
 
   async close(): Promise<void> {
@@ -77,18 +63,7 @@ class PoolThread {
  * worker_threads, which scan the index's shared memory in place. Pass it as `pool` when creating
  * a flat index; close it when done (idle threads do not keep the process alive).
  */
-export async function createScanPool(threads = defaultThreads()): Promise<ScanPool> {
-  if (!Number.isInteger(threads) || threads < 1) throw new IndexError('INDEX_INVALID_ARGUMENT', `threads = ${threads} must be an integer ≥ 1`);
-  const workers = await Promise.all(Array.from({ length: threads - 1 }, () => PoolThread.start()));
-  return {
-    threads,
-    run: (task, worker) => {
-      const thread = workers[worker];
-      if (!thread) return Promise.reject(new IndexError('INDEX_INVALID_ARGUMENT', `worker ${worker} is not one of 0..${workers.length - 1}`));
-      return thread.scan(task);
-    },
-    close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
-    },
-  };
+export async function createScanPool(threads = defaultThreads()): Promise<WorkerScanPool> {
+  assertThreads(threads);
+  return workerScanPool(await Promise.all(Array.from({ length: threads - 1 }, () => PoolThread.start())));
 }

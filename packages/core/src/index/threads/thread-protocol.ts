@@ -1,8 +1,14 @@
-import type { ScanTask, ScanTaskResult } from '../../index/threads/scan-pool.js';
+import type { ScanTask, ScanTaskResult } from './scan-pool.js';
 
-/** What the pool's threads are asked: one op per kind of shared work. */
+/**
+ * What a pool's threads are asked: one op per kind of shared work. The same messages travel to
+ * Node's worker_threads and to the browser's Web Workers.
+ */
 export type ThreadRequest = { readonly id: number; readonly op: 'scan'; readonly task: ScanTask };
 
 export type ThreadAnswer =
   | { readonly id: number; readonly ok: true; readonly value: ScanTaskResult }
   | { readonly id: number; readonly ok: false; readonly name: string; readonly code: string | undefined; readonly message: string };
+
+/** The first message of a thread: it is listening. */
+export type ThreadReady = { readonly ready: true };
