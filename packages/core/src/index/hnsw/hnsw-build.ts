@@ -1,18 +1,29 @@
 import { MAX_LEVEL, type HnswLayout } from './hnsw-layout.js';
 import type { HnswSearch } from './hnsw-search.js';
+import type { GraphLocks } from './graph-locks.js';
 
 /**
- * Insertion into an HNSW graph (Malkov & Yashunin, algorithm 1): draw a level, descend greedily
- * to it, then on each layer below search `efConstruction` candidates, link the node to the ones
- * the neighbour-selection heuristic keeps, and link them back (re-selecting a full list).
+ * Insertion into an HNSW graph (Malkov & Yashunin, algorithm 1): descend greedily to the node's
+ * level, then on each layer below search `efConstruction` candidates and pick the node's links
+ * with the neighbour-selection heuristic; once every layer's links are set, link the neighbours
+ * back (re-selecting a full list). Setting all of a node's own lists before anyone links to it
+ * means no other thread can reach the node while they are written, so a parallel build only
+ * locks the neighbours' lists (GraphLocks); one thread builds the same graph as before, since a
+ * layer's search never reads the lists of the layer above.
  * The level draws come from a seeded generator whose state persists with the index, so the same
- * seed and insertion order give the same graph.
+ * seed and insertion order give the same graph (on one thread).
  */
 export class HnswBuild {
   readonly efConstruction: number;
   readonly #layout: HnswLayout;
   readonly #search: HnswSearch;
   readonly #levelFactor: number;
+  /** The inserted node's links per layer (M per layer) and how many, until they are linked back. */
+  readonly #selected: Int32Array;
+  readonly #selectedCount = new Int32Array(MAX_LEVEL + 1);
+  /** A full list plus the new link, sorted by key against the list's node, for re-selection. */
+  readonly #candidates: Int32Array;
+  readonly #candidateKeys: Float64Array;
   /** mulberry32 state of the level draws. */
   rng: number;
 
@@ -22,6 +33,9 @@ export class HnswBuild {
     this.efConstruction = efConstruction;
     this.#levelFactor = 1 / Math.log(layout.M);
     this.rng = seed >>> 0;
+    this.#selected = new Int32Array((MAX_LEVEL + 1) * layout.M);
+    this.#candidates = new Int32Array(layout.M0 + 1);
+    this.#candidateKeys = new Float64Array(layout.M0 + 1);
   }
 
   #random(): number {
@@ -32,86 +46,130 @@ export class HnswBuild {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  #randomLevel(): number {
+  /** The next node's level (the draws are made in insertion order). */
+  drawLevel(): number {
     return Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.#random()) * this.#levelFactor));
   }
 
-  /** Links a node whose row is written into the graph. */
-  insert(node: number): void {
+  /** Gives a node whose row is written its level and empty lists, before it is linked (insert). */
+  place(node: number, level: number): void {
     const L = this.#layout;
-    const search = this.#search;
-    const level = this.#randomLevel();
     L.levels[node] = level;
     L.allocateUpper(node, level);
     L.blocks[L.countAt(node)] = 0;
-    if (L.entry < 0) {
+  }
+
+  /**
+   * Links a placed node into the graph. With `locks` (a parallel build), other threads insert at
+   * the same time: the entry point is read from and raised in the shared state, and each
+   * neighbour's list is changed under its lock.
+   */
+  insert(node: number, level: number, locks: GraphLocks | null = null): void {
+    const L = this.#layout;
+    const search = this.#search;
+    // The level before the entry: a concurrent raise writes the entry first (see GraphLocks).
+    const maxLevel = locks ? locks.maxLevel() : L.maxLevel;
+    const entry = locks ? locks.entry() : L.entry;
+    if (entry < 0) {
       L.entry = node;
       L.maxLevel = level;
       return;
     }
     const queryPtr = L.rowPtr(node);
     const self = L.self(node);
-    let current = L.entry;
-    let currentKey = L.keyOf(queryPtr, current);
-    current = search.descend(queryPtr, current, currentKey, L.maxLevel, level + 1);
-    currentKey = search.walkKey;
-    for (let lc = Math.min(level, L.maxLevel); lc >= 0; lc--) {
+    let current = search.descend(queryPtr, entry, L.keyOf(queryPtr, entry), maxLevel, level + 1);
+    let currentKey = search.walkKey;
+    const top = Math.min(level, maxLevel);
+    for (let lc = top; lc >= 0; lc--) {
       const { nodes, keys } = search.layer(queryPtr, current, currentKey, this.efConstruction, lc, -1);
-      const selected = this.#selectNeighbours(nodes, keys, self, L.M);
-      L.setLinks(node, lc, selected);
-      for (const e of selected) this.#connect(e, node, lc);
+      const count = this.#selectNeighbours(nodes, keys, nodes.length, self, L.M);
+      L.setLinks(node, lc, L.gatherIds, count);
+      this.#selected.set(L.gatherIds.subarray(0, count), lc * L.M);
+      this.#selectedCount[lc] = count;
       current = nodes[0]!;
       currentKey = keys[0]!;
     }
-    if (level > L.maxLevel) {
-      L.entry = node;
-      L.maxLevel = level;
+    for (let lc = top; lc >= 0; lc--) {
+      for (let s = 0; s < this.#selectedCount[lc]!; s++) {
+        const e = this.#selected[lc * L.M + s]!;
+        if (locks) locks.lock(e);
+        this.#connect(e, node, lc);
+        if (locks) locks.unlock(e);
+      }
+    }
+    if (level > maxLevel) {
+      if (locks) locks.raise(node, level);
+      else {
+        L.entry = node;
+        L.maxLevel = level;
+      }
     }
   }
 
   /**
    * The neighbour-selection heuristic (Malkov & Yashunin, algorithm 4): walk candidates from the
    * closest, keep one unless it is closer to an already kept neighbour than to the base point —
-   * links then spread in directions instead of clustering.
+   * links then spread in directions instead of clustering. The kept nodes are left in
+   * gatherIds[0, count) (the ids the distance kernel reads); returns count.
    */
-  #selectNeighbours(nodes: Int32Array, keys: Float64Array, baseSelf: number, max: number): number[] {
+  #selectNeighbours(nodes: ArrayLike<number>, keys: ArrayLike<number>, n: number, baseSelf: number, max: number): number {
     const L = this.#layout;
-    const selected: number[] = [];
     const ids = L.gatherIds;
     const out = L.gatherKeys;
-    for (let i = 0; i < nodes.length && selected.length < max; i++) {
+    let count = 0;
+    for (let i = 0; i < n && count < max; i++) {
       const c = nodes[i]!;
-      const toBase = L.distance(baseSelf, keys[i]!);
-      for (let s = 0; s < selected.length; s++) ids[s] = selected[s]!;
-      L.gather(L.rowPtr(c), selected.length);
-      const cSelf = L.self(c);
       let keep = true;
-      for (let s = 0; s < selected.length; s++) {
-        if (L.distance(cSelf, out[s]!) < toBase) {
-          keep = false;
-          break;
+      if (count > 0) {
+        const toBase = L.distance(baseSelf, keys[i]!);
+        L.gather(L.rowPtr(c), count);
+        const cSelf = L.self(c);
+        for (let s = 0; s < count; s++) {
+          if (L.distance(cSelf, out[s]!) < toBase) {
+            keep = false;
+            break;
+          }
         }
       }
-      if (keep) selected.push(c);
+      if (keep) ids[count++] = c;
     }
-    return selected;
+    return count;
   }
 
   /** Adds `node` to e's links on a layer; a full list is re-selected with the heuristic from e. */
   #connect(e: number, node: number, level: number): void {
     const L = this.#layout;
     const max = level === 0 ? L.M0 : L.M;
-    const links = L.links(e, level);
-    if (links.length < max) {
-      L.setLinks(e, level, [...links, node]);
+    const list = level === 0 ? L.blocks : L.upper;
+    const at = level === 0 ? L.countAt(e) : L.upperAt(e, level);
+    const count = list[at]!;
+    if (count < max) {
+      list[at + 1 + count] = node;
+      list[at] = count + 1;
       return;
     }
-    const candidates = [...links, node];
     const ids = L.gatherIds;
-    candidates.forEach((c, i) => (ids[i] = c));
-    L.gather(L.rowPtr(e), candidates.length);
-    const order = candidates.map((c, i) => ({ c, key: L.gatherKeys[i]! })).sort((a, b) => b.key - a.key);
-    const selected = this.#selectNeighbours(Int32Array.from(order, (o) => o.c), Float64Array.from(order, (o) => o.key), L.self(e), max);
-    L.setLinks(e, level, selected);
+    for (let i = 0; i < count; i++) ids[i] = list[at + 1 + i]!;
+    ids[count] = node;
+    L.gather(L.rowPtr(e), count + 1);
+    // Closest first; equal keys keep list order (a stable insertion sort of at most M0 + 1).
+    const candidates = this.#candidates;
+    const keys = this.#candidateKeys;
+    for (let i = 0; i <= count; i++) {
+      const key = L.gatherKeys[i]!;
+      const c = ids[i]!;
+      let j = i;
+      while (j > 0 && keys[j - 1]! < key) {
+        keys[j] = keys[j - 1]!;
+        candidates[j] = candidates[j - 1]!;
+        j--;
+      }
+      keys[j] = key;
+      candidates[j] = c;
+    }
+    const kept = this.#selectNeighbours(candidates, keys, count + 1, L.self(e), max);
+    // Links before the count: a concurrent reader sees valid nodes either way.
+    for (let i = 0; i < kept; i++) list[at + 1 + i] = ids[i]!;
+    list[at] = kept;
   }
 }

@@ -126,7 +126,9 @@ export class HnswIndex implements VectorIndex {
       L.writeRow(node, stored);
       L.deleted[node] = 0;
       this.#table.assign(node, ids[r]!, metadata?.[r]);
-      this.#build.insert(node);
+      const level = this.#build.drawLevel();
+      this.#build.place(node, level);
+      this.#build.insert(node, level);
     }
   }
 

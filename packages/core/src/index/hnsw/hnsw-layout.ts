@@ -211,22 +211,12 @@ export class HnswLayout {
     return this.upperOffset[node]! + (level - 1) * (this.M + 1);
   }
 
-  /** A node's links on a level, as a view. */
-  links(node: number, level: number): Int32Array {
-    if (level === 0) return this.blocks.subarray(this.countAt(node) + 1, this.countAt(node) + 1 + this.blocks[this.countAt(node)]!);
-    const offset = this.upperAt(node, level);
-    return this.upper.subarray(offset + 1, offset + 1 + this.upper[offset]!);
-  }
-
-  setLinks(node: number, level: number, links: readonly number[]): void {
-    if (level === 0) {
-      this.blocks.set(links, this.countAt(node) + 1);
-      this.blocks[this.countAt(node)] = links.length;
-    } else {
-      const offset = this.upperAt(node, level);
-      this.upper[offset] = links.length;
-      this.upper.set(links, offset + 1);
-    }
+  /** Sets a node's list on a level to the first `count` of `links` (links before the count). */
+  setLinks(node: number, level: number, links: Int32Array, count: number): void {
+    const list = level === 0 ? this.blocks : this.upper;
+    const at = level === 0 ? this.countAt(node) : this.upperAt(node, level);
+    list.set(links.subarray(0, count), at + 1);
+    list[at] = count;
   }
 
   // ---- keys -----------------------------------------------------------------------------------
