@@ -24,7 +24,7 @@ export async function extractFeatures(run: StageRun, training: TrainingData): Pr
   const { config, env, progress } = run;
   const { device, dataset } = env;
   // A fine-tuned backbone is trained first; the run then extracts with it as with any frozen one.
-  const model = config.features.kind === 'onnx' && config.features.finetune ? await finetuneBackbone(run, training, training.classes.length) : undefined;
+  const model = config.features.kind === 'onnx' && config.features.finetune ? await finetuneBackbone(run, training, training.classes) : undefined;
   const extractor = await buildExtractor(config.features, { device, files: dataset.files, baseDir: dataset.baseDir, ...(env.onnxRuntime ? { onnxRuntime: env.onnxRuntime } : {}), ...(model && { model }) });
   if (extractor.learnsFromData) await fitOnTraining(run, extractor, data.train);
   const total = data.train.length + data.val.length + data.test.length + unlabelled.length;

@@ -2,16 +2,22 @@ import type { Device } from '../../compute/device.js';
 import { softmaxCrossEntropy } from '../../compute/kernels/softmax-cross-entropy/softmax-cross-entropy.js';
 import { Tensor } from '../../compute/tensor.js';
 import { TrainError } from '../../errors.js';
-import type { Head, HeadSpec } from '../head.js';
+import { gatherBatch, inverseBatchWeight, type CnnImages } from '../cnn/cnn-batches.js';
+import type { CnnBatch } from '../cnn/cnn-sessions.js';
+import { softmaxRows } from '../cnn/cnn-trainer.js';
+import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingOptions, type EarlyStoppingState } from '../early-stopping.js';
+import type { Head } from '../head.js';
 import type { ImportedGraph } from '../import/imported-graph.js';
 import { Optimizer, type OptimizerKind } from '../optimizer.js';
 import { deriveSeed, SEED_PURPOSE } from '../seeds.js';
-import { ActivationLayer, DropoutLayer } from '../tape/activation-layer.js';
-import { forwardContext, type Layer, type Parameter } from '../tape/layer.js';
-import { LinearLayer } from '../tape/linear-layer.js';
+import { forwardContext, type Parameter } from '../tape/layer.js';
 import { Sequential } from '../tape/sequential.js';
 import { Tape } from '../tape/tape.js';
+import type { EpochRecord } from '../train-options.js';
 import { shuffledRows } from '../trainer.js';
+import { validationMetrics } from '../validation-metrics.js';
+import { finetuneHeadLayers, hostHead, type FinetuneHeadSpec } from './finetune-head.js';
+import { readFinetuneState, writeFinetuneState, type FinetuneState } from './finetune-state.js';
 
 export interface FinetuneSettings {
   /** Blocks trained with the head, counted from the output; the others stay frozen (batch norm on its running statistics). */
@@ -27,8 +33,9 @@ export interface FinetuneSettings {
   readonly labelSmoothing: number;
   readonly seed: number;
   readonly classes: number;
-  /** The head trained with the blocks: softmax (one linear layer) or an MLP. */
-  readonly head: Pick<HeadSpec, 'head'> & { hidden?: readonly number[]; activation?: 'relu' | 'gelu'; dropout?: number };
+  readonly head: FinetuneHeadSpec;
+  /** Stop when the validation metric stops improving, and keep the best epoch's values (needs `validation`). */
+  readonly earlyStopping?: EarlyStoppingOptions & { readonly enabled: boolean };
 }
 
 /** Preprocessed training images [n, ...item] and their labels. */
@@ -38,15 +45,31 @@ export interface FinetuneData {
   readonly item: readonly [number, number, number];
 }
 
+export interface FinetuneFitOptions {
+  /** Scored after every epoch (batch norm on running statistics, no dropout); early stopping watches it. */
+  readonly validation?: CnnImages;
+  /** More validation metrics, merged over the built-in loss and accuracy. */
+  readonly evaluate?: (probabilities: Float32Array, labels: Int32Array, classes: number) => Record<string, number>;
+  /** Per-batch augmentation (e.g. `cnnBatchAugmentation`), given the batch and the optimizer step. */
+  readonly augment?: (batch: CnnBatch, step: number) => Promise<CnnBatch>;
+  readonly onEpoch?: (record: EpochRecord) => void;
+}
+
 export interface FinetuneResult {
   /** The trained head on the host, over the backbone's embedding. */
   readonly head: Head;
-  /** Mean training loss of each epoch. */
-  readonly epochLosses: number[];
+  /** One record per epoch run: mean batch loss and validation metrics. */
+  readonly history: readonly EpochRecord[];
+  readonly epochs: number;
+  /** The epoch whose values the network and head hold: the best one when early stopping watched, else the last. */
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
   /** The backbone's parameters trained, and those left as they were. */
   readonly trained: string[];
   readonly frozen: string[];
 }
+
+const BUILT_IN_METRICS: readonly string[] = ['loss', 'accuracy'];
 
 /** The backbone cut before its last `unfreeze` blocks: the frozen part (null when every block trains) and the trained one. */
 export function finetuneParts(graph: ImportedGraph, unfreeze: number): { frozen: ImportedGraph | null; trained: ImportedGraph } {
@@ -61,21 +84,25 @@ export function finetuneParts(graph: ImportedGraph, unfreeze: number): { frozen:
 }
 
 /**
- * Fine-tunes an imported backbone on the tape (the CPU path of a CPU Device; any Device runs it):
- * each batch runs the frozen blocks for inference (no tape), then the unfrozen blocks and the head
- * recorded, softmax cross-entropy on the Device, one backward pass, and the optimizer's step on the
- * unfrozen parameters (at `lr`) and the head's (at `headLr`). The backbone's parameters are
- * updated in place, so `exportImportedNetwork` writes them back into its ONNX model.
+ * Fine-tunes an imported backbone on the tape, on any Device (WebGPU's kernels or their CPU
+ * references): each batch — augmented first when `augment` is given — runs the frozen blocks for
+ * inference (no tape), then the unfrozen blocks and the head recorded, weighted softmax
+ * cross-entropy on the Device, one backward pass, and the optimizer's step on the unfrozen
+ * parameters (at `lr`) and the head's (at `headLr`). After each epoch the validation split is
+ * scored and early stopping observes it; when it watched, the best epoch's values are put back.
+ * The backbone's parameters are updated in place, so `exportImportedNetwork` writes them into its
+ * ONNX model.
  */
-export async function finetuneNetwork(device: Device, graph: ImportedGraph, data: FinetuneData, settings: FinetuneSettings, onEpoch?: (epoch: number, loss: number) => void): Promise<FinetuneResult> {
+export async function finetuneNetwork(device: Device, graph: ImportedGraph, data: FinetuneData, settings: FinetuneSettings, fit: FinetuneFitOptions = {}): Promise<FinetuneResult> {
   const { frozen, trained } = finetuneParts(graph, settings.unfreeze);
+  const stopping = settings.earlyStopping;
+  const watching = stopping !== undefined && stopping.enabled && fit.validation !== undefined && fit.validation.labels.length > 0;
+  if (watching && !fit.evaluate && !BUILT_IN_METRICS.includes(stopping.metric)) {
+    throw new TrainError('TRAIN_METRIC_UNAVAILABLE', `early stopping watches "${stopping.metric}", but without an evaluate callback validation gives only: ${BUILT_IN_METRICS.join(', ')}`);
+  }
   const size = data.item[0] * data.item[1] * data.item[2];
   const rows = data.labels.length;
-  const batchOf = (indices: ArrayLike<number>) => {
-    const out = new Float32Array(indices.length * size);
-    for (let i = 0; i < indices.length; i++) out.set(data.images.subarray(indices[i]! * size, (indices[i]! + 1) * size), i * size);
-    return device.upload(Tensor.cpu('f32', [indices.length, ...data.item], out));
-  };
+  const upload = (x: Float32Array) => device.upload(Tensor.cpu('f32', [x.length / size, ...data.item], x));
   const frozenFeatures = async (x: Tensor) => {
     if (!frozen) return x;
     const features = await frozen.forward(forwardContext(device, { training: false }), x);
@@ -84,13 +111,13 @@ export async function finetuneNetwork(device: Device, graph: ImportedGraph, data
   };
 
   // The embedding's width, from one image through the backbone without updating anything.
-  const probe = await frozenFeatures(batchOf([0]));
+  const probe = await frozenFeatures(upload(data.images.slice(0, size)));
   const probeOut = await trained.forward(forwardContext(device, { training: false }), probe);
   const dim = probeOut.size;
   probe.dispose();
   probeOut.dispose();
 
-  const head = headLayers(dim, settings);
+  const head = finetuneHeadLayers(dim, settings.classes, settings.head, settings.seed);
   const backboneParameters = trained.parameters();
   const headParameters = head.parameters();
   const optimizerOf = (parameters: readonly Parameter[], lr: number) => Optimizer.create(device, { kind: settings.optimizer, lr, weightDecay: settings.weightDecay }, parameters.map((p) => (p.value = device.upload(p.value))));
@@ -99,23 +126,31 @@ export async function finetuneNetwork(device: Device, graph: ImportedGraph, data
     { parameters: headParameters, lr: settings.headLr, optimizer: optimizerOf(headParameters, settings.headLr) },
   ];
   const network = new Sequential('finetune', [trained, head]);
-  const classWeights = device.upload(Tensor.cpu('f32', [settings.classes], new Float32Array(settings.classes).fill(1)));
-  const epochLosses: number[] = [];
+  const ones = new Float32Array(settings.classes).fill(1);
+  const classWeights = device.upload(Tensor.cpu('f32', [settings.classes], ones));
+  const batches = Math.ceil(rows / settings.batchSize);
+  const history: EpochRecord[] = [];
+  let state: EarlyStoppingState = INITIAL_EARLY_STOPPING;
+  let best: FinetuneState | null = null;
+  let stopped = false;
   try {
-    for (let epoch = 0; epoch < settings.epochs; epoch++) {
-      const order = shuffledRows(rows, deriveSeed(settings.seed, SEED_PURPOSE.shuffle, epoch));
+    for (let epoch = 1; epoch <= settings.epochs && !stopped; epoch++) {
+      const epochStart = performance.now();
+      const order = shuffledRows(rows, deriveSeed(settings.seed, SEED_PURPOSE.shuffle, epoch - 1));
       let lossSum = 0;
-      for (let start = 0; start < rows; start += settings.batchSize) {
-        const indices = order.subarray(start, Math.min(rows, start + settings.batchSize));
-        const n = indices.length;
-        const features = await frozenFeatures(batchOf(indices));
+      for (let b = 0; b < batches; b++) {
+        const step = (epoch - 1) * batches + b;
+        const gathered = gatherBatch(data, size, order.subarray(b * settings.batchSize, Math.min(rows, (b + 1) * settings.batchSize)));
+        const batch = fit.augment ? await fit.augment(gathered, step) : gathered;
+        const n = batch.labels.length;
+        const features = await frozenFeatures(upload(batch.x));
         const tape = new Tape(device);
-        const logits = await network.forward(forwardContext(device, { training: true, tape, seed: deriveSeed(settings.seed, SEED_PURPOSE.dropout, epoch, start) }), features);
-        const labels = device.upload(Tensor.cpu('i32', [n], Int32Array.from(indices, (i) => data.labels[i]!)));
-        const rowWeights = device.upload(Tensor.cpu('f32', [n], new Float32Array(n).fill(1)));
-        const { grad, loss } = await device.run(softmaxCrossEntropy, { logits, labels, weights: classWeights, rowWeights }, { scale: 1 / n, labelSmoothing: settings.labelSmoothing });
-        // Rows are scaled by 1/n (the batch mean's gradient): × n for the batch's total.
-        lossSum += ((await device.read(loss)) as Float32Array).reduce((a, b) => a + b, 0) * n;
+        const logits = await network.forward(forwardContext(device, { training: true, tape, seed: deriveSeed(settings.seed, SEED_PURPOSE.dropout, epoch - 1, b * settings.batchSize) }), features);
+        const labels = device.upload(Tensor.cpu('i32', [n], batch.labels));
+        const rowWeights = device.upload(Tensor.cpu('f32', [n], batch.rowWeights ?? new Float32Array(n).fill(1)));
+        // The weighted mean over the batch's rows: its loss is the sum of the scaled row losses.
+        const { grad, loss } = await device.run(softmaxCrossEntropy, { logits, labels, weights: classWeights, rowWeights }, { scale: inverseBatchWeight(batch, ones), labelSmoothing: settings.labelSmoothing });
+        lossSum += ((await device.read(loss)) as Float32Array).reduce((a, v) => a + v, 0);
         const { parameters: gradients } = await tape.backward(logits, grad);
         for (const group of groups) {
           const grads = group.parameters.map((p) => gradients.get(p.name) ?? device.upload(Tensor.cpu('f32', p.value.shape)));
@@ -131,39 +166,55 @@ export async function finetuneNetwork(device: Device, graph: ImportedGraph, data
         for (const g of gradients.values()) g.dispose();
         for (const t of [logits, labels, rowWeights, grad, loss, features]) t.dispose();
       }
-      epochLosses.push(lossSum / rows);
-      onEpoch?.(epoch, lossSum / rows);
+      let metrics: Record<string, number> = {};
+      if (fit.validation && fit.validation.labels.length > 0) {
+        const probabilities = softmaxRows(await evalLogits(device, frozen, network, fit.validation.images, data.item, settings.batchSize), settings.classes);
+        metrics = { ...validationMetrics(probabilities, fit.validation.labels, settings.classes), ...(fit.evaluate?.(probabilities, fit.validation.labels, settings.classes) ?? {}) };
+      }
+      if (watching) {
+        const value = metrics[stopping.metric];
+        if (value === undefined) throw new TrainError('TRAIN_METRIC_UNAVAILABLE', `early stopping watches "${stopping.metric}", but validation gives only: ${Object.keys(metrics).join(', ')}`);
+        const observed = observeEpoch(stopping, state, value, epoch);
+        ({ state, stop: stopped } = observed);
+        if (observed.improved) best = await readFinetuneState(device, trained, headParameters);
+      }
+      const record: EpochRecord = { epoch, trainLoss: lossSum / batches, lr: settings.lr, metrics, seconds: (performance.now() - epochStart) / 1000 };
+      history.push(record);
+      fit.onEpoch?.(record);
     }
+    const useBest = watching && best !== null;
+    if (useBest) await writeFinetuneState(device, trained, headParameters, best!);
+    return {
+      head: await hostHead(device, head, dim, settings.classes, settings.head),
+      history,
+      epochs: history.length,
+      bestEpoch: useBest ? state.bestEpoch : history.length,
+      stoppedEarly: stopped,
+      trained: backboneParameters.map((p) => p.name),
+      frozen: frozen ? frozen.parameters().map((p) => p.name) : [],
+    };
   } finally {
     classWeights.dispose();
     for (const group of groups) group.optimizer.dispose();
   }
-  return {
-    head: await hostHead(device, head, dim, settings),
-    epochLosses,
-    trained: backboneParameters.map((p) => p.name),
-    frozen: frozen ? frozen.parameters().map((p) => p.name) : [],
-  };
 }
 
-/** The head as tape layers: one linear layer (softmax), or hidden linear → activation → dropout layers then the output layer (mlp). */
-function headLayers(dim: number, settings: FinetuneSettings): Sequential {
-  const widths = [dim, ...(settings.head.head === 'mlp' ? (settings.head.hidden ?? []) : []), settings.classes];
-  const layers: Layer[] = [];
-  for (let k = 0; k + 1 < widths.length; k++) {
-    layers.push(new LinearLayer(`head.${k}`, widths[k]!, widths[k + 1]!, deriveSeed(settings.seed, SEED_PURPOSE.init, k)));
-    if (k + 2 < widths.length) layers.push(new ActivationLayer(`head.${k}.activation`, settings.head.activation ?? 'relu'), new DropoutLayer(`head.${k}.dropout`, settings.head.dropout ?? 0));
+/** Logits [rows, classes] of images through the frozen blocks, the unfrozen ones and the head, for inference, in batches. */
+async function evalLogits(device: Device, frozen: ImportedGraph | null, network: Sequential, images: Float32Array, item: readonly [number, number, number], batchSize: number): Promise<Float32Array> {
+  const size = item[0] * item[1] * item[2];
+  const rows = images.length / size;
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < rows; start += batchSize) {
+    const n = Math.min(batchSize, rows - start);
+    const x = device.upload(Tensor.cpu('f32', [n, ...item], images.slice(start * size, (start + n) * size)));
+    const ctx = forwardContext(device, { training: false });
+    const features = frozen ? await frozen.forward(ctx, x) : x;
+    const logits = await network.forward(ctx, features);
+    parts.push(Float32Array.from((await device.read(logits)) as Float32Array));
+    for (const t of new Set([x, features, logits])) t.dispose();
   }
-  return new Sequential('head', layers);
-}
-
-async function hostHead(device: Device, head: Sequential, dim: number, settings: FinetuneSettings): Promise<Head> {
-  const linear = head.layers.filter((l): l is LinearLayer => l instanceof LinearLayer);
-  const host = async (t: Tensor) => Tensor.cpu('f32', t.shape, Float32Array.from((await device.read(t)) as Float32Array));
-  const layers = await Promise.all(linear.map(async (l) => ({ weight: await host(l.weight.value), bias: await host(l.bias.value) })));
-  const spec: HeadSpec =
-    settings.head.head === 'mlp'
-      ? { head: 'mlp', inputDim: dim, classes: settings.classes, hidden: settings.head.hidden ?? [], activation: settings.head.activation ?? 'relu', dropout: settings.head.dropout ?? 0 }
-      : { head: 'softmax', inputDim: dim, classes: settings.classes };
-  return { spec, layers };
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
 }

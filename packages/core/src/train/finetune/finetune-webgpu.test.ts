@@ -49,6 +49,6 @@ describe.skipIf(!gpu.device)('fine-tuning on WebGPU', () => {
       expect(worstError(webgpu.result.head.layers[k]!.weight.data as Float32Array, layer.weight.data as Float32Array)).toBeLessThanOrEqual(1e-4);
       expect(worstError(webgpu.result.head.layers[k]!.bias.data as Float32Array, layer.bias.data as Float32Array)).toBeLessThanOrEqual(1e-4);
     });
-    webgpu.result.epochLosses.forEach((loss, e) => expect(loss).toBeCloseTo(cpu.result.epochLosses[e]!, 4));
+    webgpu.result.history.forEach((record, e) => expect(record.trainLoss).toBeCloseTo(cpu.result.history[e]!.trainLoss, 4));
   });
 });

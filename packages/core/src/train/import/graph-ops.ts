@@ -1,7 +1,7 @@
 import { add } from '../../compute/kernels/add/add.js';
 import { scale } from '../../compute/kernels/scale/scale.js';
 import { sizeOf } from '../../compute/shape.js';
-import type { Tensor } from '../../compute/tensor.js';
+import { Tensor } from '../../compute/tensor.js';
 import type { Device } from '../../compute/device.js';
 import type { ForwardContext, Layer, Parameter } from '../tape/layer.js';
 
@@ -15,6 +15,8 @@ export interface InitializerBinding {
   /** The parameter trained in its place, if it is one (running statistics are not). */
   readonly parameter: Parameter | null;
   read(device: Device): Promise<Float32Array>;
+  /** Puts back a value `read` gave (e.g. the best epoch's when early stopping ends fine-tuning). */
+  write(device: Device, data: Float32Array): Promise<void>;
 }
 
 /** One operation of the imported graph: reads named tensors, writes one. */
@@ -86,7 +88,18 @@ export function copyOp(node: string, op: 'Identity' | 'Flatten', input: string, 
 
 /** A parameter's binding in the same layout as its initializer. */
 export function parameterBinding(initializer: string, parameter: Parameter): InitializerBinding {
-  return { initializer, parameter, read: async (device) => Float32Array.from((await device.read(parameter.value)) as Float32Array) };
+  return {
+    initializer,
+    parameter,
+    read: async (device) => Float32Array.from((await device.read(parameter.value)) as Float32Array),
+    write: async (device, data) => replaceValue(device, parameter, data),
+  };
+}
+
+function replaceValue(device: Device, parameter: Parameter, data: Float32Array): void {
+  const shape = parameter.value.shape;
+  parameter.value.dispose();
+  parameter.value = device.upload(Tensor.cpu('f32', shape, data.slice()));
 }
 
 /** A [rows, cols] parameter stored transposed ([cols, rows]) in the model. */
@@ -100,6 +113,12 @@ export function transposedBinding(initializer: string, parameter: Parameter): In
       const out = new Float32Array(rows * cols);
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
       return out;
+    },
+    async write(device, data) {
+      const [rows, cols] = parameter.value.shape as [number, number];
+      const out = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = data[c * rows + r]!;
+      replaceValue(device, parameter, out);
     },
   };
 }

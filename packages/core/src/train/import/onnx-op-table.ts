@@ -84,7 +84,15 @@ const batchNormalization: Converter = (node, context) => {
   setValue(layer.scale, [channels], scale!.data);
   setValue(layer.bias, [channels], bias!.data);
   layer.setRunningStatistics(mean!.data, variance!.data);
-  const running = (part: 'mean' | 'variance', initializer: string): InitializerBinding => ({ initializer, parameter: null, read: async (device) => (await layer.runningStatistics(device))[part] });
+  const running = (part: 'mean' | 'variance', initializer: string): InitializerBinding => ({
+    initializer,
+    parameter: null,
+    read: async (device) => (await layer.runningStatistics(device))[part],
+    write: async (device, data) => {
+      const now = await layer.runningStatistics(device);
+      layer.setRunningStatistics(part === 'mean' ? data : now.mean, part === 'variance' ? data : now.variance);
+    },
+  });
   const bindings = [parameterBinding(node.inputs[1]!, layer.scale), parameterBinding(node.inputs[2]!, layer.bias), running('mean', node.inputs[3]!), running('variance', node.inputs[4]!)];
   return { op: layerOp(node.name, 'BatchNormalization', node.inputs[0]!, node.outputs[0]!, layer, bindings) };
 };
