@@ -68,6 +68,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
   const store = locateStore({ flag: options.store, use: registered ? 'read' : 'create' }).root;
   const device = await openDevice(options);
   let inferenceLog: InferenceLog | undefined;
+  let audit: AuditLog | undefined;
   // Signals that arrive while models load are kept and acted on once the server is up.
   let stop: (signal: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
@@ -102,7 +103,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
       ...(options.stow !== undefined && { stow: options.stow }),
       ...(options.stowCapture && { stowCapture: true }),
       ...(monitor !== undefined && { monitor }),
-      ...(options.audit && { audit: await AuditLog.open(store) }),
+      ...(options.audit && { audit: (audit = await AuditLog.open(store)) }),
     });
     const onHangup = () => void server.checkForUpdates();
     process.on('SIGHUP', onHangup);
@@ -115,6 +116,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
     process.off('SIGTERM', onStop);
     process.off('SIGINT', onStop);
     await inferenceLog?.close();
+    audit?.close();
     device.destroy();
   }
 }

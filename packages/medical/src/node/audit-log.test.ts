@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, statSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,24 @@ describe('the audit log of a store', () => {
     const lines = readFileSync(auditPaths(root).log, 'utf8').trim().split('\n');
     expect(lines[1]!.length).toBeGreaterThan(2 * 4096);
     expect(await verifyAuditLog(root)).toMatchObject({ records: 4, broken: null });
+  });
+
+  it('appends to the file the path names, not to one moved away while the log was open', async () => {
+    const root = store();
+    const log = await AuditLog.open(root);
+    await log.append([await entry(log, 0), await entry(log, 1)]);
+    const { log: path } = auditPaths(root);
+    const archived = `${path}.archived`;
+    renameSync(path, archived);
+    const archivedText = readFileSync(archived, 'utf8');
+    const [record] = await log.append([await entry(log, 2)]);
+    // The kept descriptor still points at the archived file: writing there would change an archive.
+    expect(readFileSync(archived, 'utf8')).toBe(archivedText);
+    expect(record!.sequence).toBe(1);
+    expect(await verifyAuditLog(root)).toMatchObject({ records: 1, broken: null });
+    log.close();
+    await log.append([await entry(log, 3)]);
+    expect(await verifyAuditLog(root)).toMatchObject({ records: 2, broken: null });
   });
 
   it('finds one byte edited in the middle of the log and names that record', async () => {
