@@ -92,6 +92,9 @@ it.skipIf(skip)('loads the newest registered model, caches its bundle and runs i
   expect(await page.getByTestId('inference-backend').textContent()).toBe('webgpu');
   // The HOG bundle's only ONNX graph is its head, which core runs on the wasm provider.
   expect(await page.getByTestId('onnx-providers').textContent()).toBe('wasm');
+  // The studio is cross-origin isolated: Web Workers search the flat case index's shared memory (one thread per core, at most 8).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(await page.getByTestId('search-threads').getAttribute('data-threads')).toBe(String(Math.min(cores, 8)));
 });
 
 it.skipIf(skip)('opens a multi-frame file, scrolls its frames and windows it; frame 1 is predicted as Node predicts it', async () => {

@@ -1,4 +1,4 @@
-import { disposeDecodedInput, planarUnitImage, Predictor, type DecodedInput, type Prediction } from '@cvf/core';
+import { disposeDecodedInput, findStage, planarUnitImage, Predictor, type DecodedInput, type Prediction } from '@cvf/core';
 import { create } from 'zustand';
 import { api } from '../../api/client.js';
 import { cachedChoices, openCachedBundle, type CacheState } from './bundle-cache.js';
@@ -10,6 +10,7 @@ import { loadOnnxRuntime, type ProviderLog } from './onnx-runtime.js';
 import { recordDecision } from './decision-audit.js';
 import type { Slice } from './study-grouping.js';
 import { viewerDevice, type ComputePreference } from './viewer-device.js';
+import { viewerSearchThreads } from './viewer-search-threads.js';
 import { currentSlice, decodeClient, decodedFrame, useViewerStore } from './viewer-store.js';
 
 /** The key of a slice, to tell whether a result belongs to the image on screen. */
@@ -23,6 +24,9 @@ interface LoadedModel {
   readonly deviceBackend: string;
   readonly fallbackReason: string | null;
   readonly providers: ProviderLog;
+  /** Threads that search the case index (Web Workers over shared memory past 1), and why only one when so. */
+  readonly searchThreads: number;
+  readonly searchFallback: string | null;
 }
 
 interface InferenceState {
@@ -61,6 +65,12 @@ interface InferenceState {
   cancelExplain(): void;
   /** Computes the map of the image on screen again (after a cancel or an error). */
   rerunExplain(): void;
+}
+
+/** Why the case index searches on one thread: no pool (its reason), or an index kind the pool does not search (HNSW, LanceDB). */
+function searchFallback(predictor: Predictor, poolReason: string | null): string | null {
+  if (predictor.searchThreads > 1) return null;
+  return poolReason ?? `a ${findStage(predictor.bundle.manifest, 'index')?.params.kind ?? 'non-flat'} index searches on one thread`;
 }
 
 /** The slice most recently asked for. */
@@ -140,9 +150,10 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
       const providers: ProviderLog = [];
       // A bundle is written before it is registered (the digest leaves the number out): the version chosen goes into its manifest, so its decisions name it.
       const bundle = { ...opened.bundle, manifest: { ...opened.bundle.manifest, version: opened.bundle.manifest.version ?? choice.version } };
-      const predictor = await Predictor.load(bundle, { device, onnxRuntime: await loadOnnxRuntime(providers) });
+      const search = await viewerSearchThreads(bundle.manifest);
+      const predictor = await Predictor.load(bundle, { device, onnxRuntime: await loadOnnxRuntime(providers), ...(search.pool && { scanPool: search.pool }) });
       if (get().selected !== choice) return void (await predictor.release());
-      set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers }, loading: false });
+      set({ model: { choice, predictor, bytes: opened.bytes, from: opened.from, deviceBackend: device.backend, fallbackReason, providers, searchThreads: predictor.searchThreads, searchFallback: searchFallback(predictor, search.reason) }, loading: false });
     } catch (error) {
       if (get().selected === choice) set({ loading: false, cacheState: null, loadError: `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}` });
     }

@@ -60,6 +60,10 @@ export function ModelPanel() {
           </dd>
           <dt>ONNX Runtime</dt>
           <dd data-testid="onnx-providers">{model.providers.length > 0 ? model.providers.join(', ') : 'not used by this bundle'}</dd>
+          <dt>Similar cases</dt>
+          <dd data-testid="search-threads" data-threads={model.searchThreads} title={model.searchFallback ?? 'Web Workers search the case index’s shared memory: the same cases as one thread'}>
+            {model.searchThreads > 1 ? `${model.searchThreads} threads` : '1 thread'}
+          </dd>
         </dl>
       )}
     </section>
