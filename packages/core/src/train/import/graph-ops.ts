@@ -1,6 +1,6 @@
 import { add } from '../../compute/kernels/add/add.js';
 import { scale } from '../../compute/kernels/scale/scale.js';
-import { sizeOf } from '../../compute/shape.js';
+import { sizeOf, type Shape } from '../../compute/shape.js';
 import { Tensor } from '../../compute/tensor.js';
 import type { Device } from '../../compute/device.js';
 import type { ForwardContext, Layer, Parameter } from '../tape/layer.js';
@@ -61,29 +61,23 @@ export function addOp(node: string, inputs: readonly [string, string], output: s
 }
 
 /**
- * ONNX Identity, or Flatten at axis 1 ([N, ...] → [N, rest]), as a copy: a reshaped view would
- * share its storage with its input, which the tape releases on its own.
+ * An op that only gives x another shape (Identity, Flatten, Reshape, Squeeze, Unsqueeze, Dropout
+ * at inference), as a copy: a reshaped view would share its storage with its input, which the
+ * graph and the tape release on their own. dL/dx is dy under x's shape.
  */
+export function shapeOp(node: string, op: string, input: string, output: string, shapeOf: (shape: Shape) => Shape): GraphOp {
+  return { node, op, inputs: [input], output, bindings: [], run: (ctx, [x]) => reshapedCopy(ctx, `${node} (${op})`, x!, shapeOf(x!.shape)) };
+}
+
+export async function reshapedCopy(ctx: ForwardContext, label: string, x: Tensor, shape: Shape): Promise<Tensor> {
+  const out = (await ctx.device.run(scale, { x }, { alpha: 1 })).out.reshape(shape);
+  ctx.tape?.record({ label, inputs: [x], output: out, saved: [], backward: async (dy) => [(await ctx.device.run(scale, { x: dy }, { alpha: 1 })).out.reshape(x.shape)] });
+  return out;
+}
+
+/** ONNX Identity, or Flatten at axis 1 ([N, ...] → [N, rest]). */
 export function copyOp(node: string, op: 'Identity' | 'Flatten', input: string, output: string): GraphOp {
-  return {
-    node,
-    op,
-    inputs: [input],
-    output,
-    bindings: [],
-    async run(ctx, [x]) {
-      const { out: copy } = await ctx.device.run(scale, { x: x! }, { alpha: 1 });
-      const out = op === 'Flatten' ? copy.reshape([x!.shape[0]!, sizeOf(x!.shape.slice(1))]) : copy;
-      ctx.tape?.record({
-        label: `${node} (${op})`,
-        inputs: [x!],
-        output: out,
-        saved: [],
-        backward: async (dy) => [(await ctx.device.run(scale, { x: dy }, { alpha: 1 })).out.reshape(x!.shape)],
-      });
-      return out;
-    },
-  };
+  return shapeOp(node, op, input, output, (shape) => (op === 'Flatten' ? [shape[0]!, sizeOf(shape.slice(1))] : shape));
 }
 
 /** A parameter's binding in the same layout as its initializer. */

@@ -95,9 +95,9 @@ describe('ONNX import into tape layers', () => {
   it('names the first unsupported operator and its node', () => {
     const withSoftmax = exportCnnToOnnx(spec, values);
     expect(() => importOnnxModel(withSoftmax, { output: 'probabilities' })).toThrow(/node "\w+" \(Softmax\) is not supported; the importer reads Conv, BatchNormalization/);
-    const g = new OnnxGraphBuilder('sigmoid');
+    const g = new OnnxGraphBuilder('tanh');
     const x = g.input('x', 'float32', ['batch', 2]);
-    g.output(g.node('Sigmoid', [x], { outputs: ['s'] })[0]!, 's');
+    g.output(g.node('Tanh', [x], { outputs: ['s'] })[0]!, 's');
     expect(() => importOnnxModel(g.toBytes())).toThrow(expect.objectContaining({ code: 'ONNX_OP_UNSUPPORTED' }));
     const padded = new OnnxGraphBuilder('same');
     const input = padded.input('x', 'float32', ['batch', 1, 4, 4]);

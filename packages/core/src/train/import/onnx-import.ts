@@ -2,7 +2,8 @@ import type { Device } from '../../compute/device.js';
 import { onnx } from '../../onnx/graph-proto.js';
 import type { GraphOp } from './graph-ops.js';
 import { ImportedGraph } from './imported-graph.js';
-import { converterOf, type ConvertContext } from './onnx-op-table.js';
+import type { ConvertContext } from './converter.js';
+import { converterOf } from './onnx-op-table.js';
 import { readOnnxModel, type ReadNode } from './onnx-model-reader.js';
 
 export interface OnnxImportOptions {
@@ -20,8 +21,10 @@ export interface ImportedNetwork {
 }
 
 /**
- * Reads an ONNX model of Conv, BatchNormalization (inference form), Gemm, MatMul (+ the Add of its
- * bias), MaxPool, AveragePool, GlobalAveragePool, Relu, Add (residual joins), Flatten and Identity into tape
+ * Reads an ONNX model of Conv (grouped and depthwise too), BatchNormalization (inference form),
+ * Gemm, MatMul (+ the Add of its bias), MaxPool, AveragePool, GlobalAveragePool, Relu, Sigmoid,
+ * Clip (ReLU6), Add (residual joins), Add/Sub/Mul/Div by a constant, Concat on channels, Flatten,
+ * Reshape, Squeeze, Unsqueeze, Dropout (the identity at inference) and Identity into tape
  * layers holding its weights, from its one input to `output`. The first other operator is an
  * OnnxError('ONNX_OP_UNSUPPORTED') naming it and its node.
  */
@@ -32,6 +35,7 @@ export function importOnnxModel(bytes: Uint8Array, options: OnnxImportOptions = 
   const used = new Map<string, number>();
   const context: ConvertContext = {
     constants: model.constants,
+    integers: model.integers,
     soleReader: (tensor) => {
       const list = readers.get(tensor) ?? [];
       return list.length === 1 && tensor !== model.output ? list[0]! : null;

@@ -15,6 +15,8 @@ export interface ReadNode {
   /** The node's name, or `op#index` for an unnamed node: what errors cite. */
   readonly name: string;
   readonly inputs: readonly string[];
+  /** The inputs by position, an omitted optional one (ONNX's empty name) as undefined: Clip's max without its min. */
+  readonly slots: readonly (string | undefined)[];
   readonly outputs: readonly string[];
   readonly attributes: ReadonlyMap<string, P.IAttributeProto>;
 }
@@ -29,6 +31,8 @@ export interface ReadModel {
   /** The nodes the output depends on, in topological order. */
   readonly nodes: readonly ReadNode[];
   readonly constants: ReadonlyMap<string, Constant>;
+  /** int64/int32 initializers and Constant nodes' values: Reshape's shape, Squeeze's axes. */
+  readonly integers: ReadonlyMap<string, readonly number[]>;
 }
 
 const invalid = (message: string) => new OnnxError('ONNX_GRAPH_INVALID', message);
@@ -48,9 +52,16 @@ export function readOnnxModel(bytes: Uint8Array, options: { output?: string } = 
   const graph = proto.graph;
   if (!graph) throw invalid('onnx import: the model has no graph');
   const constants = new Map<string, Constant>();
-  for (const t of graph.initializer ?? []) {
-    if (t.dataType !== onnx.TensorProto.DataType.FLOAT) continue;
-    constants.set(t.name ?? '', { data: floatsOf(t), dims: (t.dims ?? []).map(protoInt) });
+  const integers = new Map<string, readonly number[]>();
+  const readTensor = (name: string, t: P.ITensorProto) => {
+    if (t.dataType === onnx.TensorProto.DataType.FLOAT) constants.set(name, { data: floatsOf(t), dims: (t.dims ?? []).map(protoInt) });
+    else if (t.dataType === onnx.TensorProto.DataType.INT64 || t.dataType === onnx.TensorProto.DataType.INT32) integers.set(name, integersOf(t));
+  };
+  for (const t of graph.initializer ?? []) readTensor(t.name ?? '', t);
+  // A Constant node's value is read as an initializer would be; the node itself is not an operation.
+  for (const n of graph.node ?? []) if (n.opType === 'Constant' && n.output?.[0]) {
+    const value = (n.attribute ?? []).find((a) => a.name === 'value')?.t;
+    if (value) readTensor(n.output[0], value);
   }
   const inputs = (graph.input ?? []).filter((i) => !constants.has(i.name ?? ''));
   if (inputs.length !== 1) throw invalid(`onnx import: the graph has ${inputs.length} fed inputs (${inputs.map((i) => i.name).join(', ') || 'none'}); a backbone takes one image input`);
@@ -58,16 +69,18 @@ export function readOnnxModel(bytes: Uint8Array, options: { output?: string } = 
   const output = options.output ?? outputNames[0];
   if (output === undefined || !outputNames.includes(output)) throw invalid(`onnx import: the graph has no output "${output}"; its outputs: ${outputNames.join(', ') || '(none)'}`);
   const index = new Map((graph.node ?? []).map((n, k) => [n, k]));
-  const nodes = neededNodes(graph, [output]).nodes.map((n): ReadNode => ({
+  const isValue = (n: P.INodeProto) => n.opType === 'Constant' && (constants.has(n.output?.[0] ?? '') || integers.has(n.output?.[0] ?? ''));
+  const nodes = neededNodes(graph, [output]).nodes.filter((n) => !isValue(n)).map((n): ReadNode => ({
     op: n.opType ?? '',
     name: n.name || `${n.opType}#${index.get(n)}`,
     inputs: (n.input ?? []).filter((i) => i !== ''),
+    slots: (n.input ?? []).map((i) => (i === '' ? undefined : i)),
     outputs: (n.output ?? []).filter((o) => o !== ''),
     attributes: new Map((n.attribute ?? []).map((a) => [a.name ?? '', a])),
   }));
   const dims = inputs[0]!.type?.tensorType?.shape?.dim ?? [];
   const inputShape = dims.slice(1).map((d) => (d.dimValue !== undefined && d.dimValue !== null && protoInt(d.dimValue) > 0 ? protoInt(d.dimValue) : null));
-  return { proto, input: inputs[0]!.name ?? '', inputShape, output, nodes, constants };
+  return { proto, input: inputs[0]!.name ?? '', inputShape, output, nodes, constants, integers };
 }
 
 function floatsOf(t: P.ITensorProto): Float32Array {
@@ -82,6 +95,15 @@ function floatsOf(t: P.ITensorProto): Float32Array {
   const data = Float32Array.from(t.floatData ?? []);
   if (data.length !== size) throw invalid(`onnx import: initializer "${t.name}" has ${data.length} values for dims [${(t.dims ?? []).join(', ')}]`);
   return data;
+}
+
+function integersOf(t: P.ITensorProto): number[] {
+  const wide = t.dataType === onnx.TensorProto.DataType.INT64;
+  if (t.rawData && t.rawData.length > 0) {
+    const view = new DataView(Uint8Array.from(t.rawData).buffer);
+    return Array.from({ length: t.rawData.length / (wide ? 8 : 4) }, (_, k) => (wide ? Number(view.getBigInt64(k * 8, true)) : view.getInt32(k * 4, true)));
+  }
+  return (wide ? (t.int64Data ?? []) : (t.int32Data ?? [])).map(protoInt);
 }
 
 /** Attribute readers with ONNX's defaults. */

@@ -1,44 +1,15 @@
 import { Tensor } from '../../compute/tensor.js';
-import { OnnxError } from '../../errors.js';
 import { ActivationLayer } from '../tape/activation-layer.js';
 import { BatchNormLayer } from '../tape/batch-norm-layer.js';
 import { Conv2dLayer } from '../tape/conv2d-layer.js';
 import { LinearLayer } from '../tape/linear-layer.js';
 import { AvgPoolLayer, GlobalAveragePoolLayer, MaxPoolLayer } from '../tape/pool-layers.js';
 import { addOp, copyOp, layerOp, parameterBinding, transposedBinding, type GraphOp, type InitializerBinding } from './graph-ops.js';
+import { constant, only, unsupported, type Converter, type ConvertContext } from './converter.js';
+import { arithmeticWithConstant, MORE_CONVERTERS } from './onnx-op-converters-more.js';
 import { floatAttribute, intAttribute, intsAttribute, stringAttribute, type Constant, type ReadNode } from './onnx-model-reader.js';
 
-/** What a converter sees besides its node: the model's constants and, for fusion, the node that alone reads its output. */
-export interface ConvertContext {
-  readonly constants: ReadonlyMap<string, Constant>;
-  /** The only node reading `tensor`, or null when none or several do (or it is the graph output). */
-  soleReader(tensor: string): ReadNode | null;
-  /** A unique layer name for the node (parameter names derive from it). */
-  layerName(node: ReadNode): string;
-}
-
-/** A converted node: the operation, and the nodes it absorbed (MatMul's bias Add). */
-export interface Converted {
-  readonly op: GraphOp;
-  readonly absorbed?: readonly ReadNode[];
-}
-
-type Converter = (node: ReadNode, context: ConvertContext) => Converted;
-
-export const IMPORTED_OPS = ['Conv', 'BatchNormalization', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Relu', 'Flatten', 'Identity'] as const;
-
-const unsupported = (node: ReadNode, why: string) => new OnnxError('ONNX_OP_UNSUPPORTED', `onnx import: node "${node.name}" (${node.op}) ${why}`);
-
-function constant(node: ReadNode, context: ConvertContext, index: number, what: string): Constant {
-  const name = node.inputs[index];
-  const value = name === undefined ? undefined : context.constants.get(name);
-  if (!value) throw unsupported(node, `needs its ${what} (input ${index}) as a float32 initializer${name ? `; "${name}" is computed by the graph` : ''}`);
-  return value;
-}
-
-function only(node: ReadNode, checks: readonly [boolean, string][]): void {
-  for (const [ok, why] of checks) if (!ok) throw unsupported(node, why);
-}
+export const IMPORTED_OPS = ['Conv', 'BatchNormalization', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Relu', 'Flatten', 'Identity', ...(Object.keys(MORE_CONVERTERS) as (keyof typeof MORE_CONVERTERS)[])] as const;
 
 /** pads/strides/dilations of a 2-D window; auto_pad other than NOTSET/VALID is refused (its pads depend on the input size). */
 function window(node: ReadNode) {
@@ -130,9 +101,11 @@ const matMul: Converter = (node, context) => {
   return { op: linear(node, context, 'MatMul', node.outputs[0]!, weight, node.inputs[1]!, false, null) };
 };
 
+const addConstant = arithmeticWithConstant('Add');
+
+/** A residual join of two activations, or a shift by a constant (a constant right after a MatMul is its bias, folded there). */
 const addNode: Converter = (node, context) => {
-  const fixed = node.inputs.find((i) => context.constants.has(i));
-  if (fixed !== undefined) throw unsupported(node, `adds the constant "${fixed}"; a constant is imported only as the bias right after a MatMul`);
+  if (node.inputs.some((i) => context.constants.has(i))) return addConstant(node, context);
   only(node, [[node.inputs.length === 2, `has ${node.inputs.length} inputs`]]);
   return { op: addOp(node.name, [node.inputs[0]!, node.inputs[1]!], node.outputs[0]!) };
 };
@@ -185,6 +158,7 @@ export const OP_CONVERTERS: Readonly<Record<(typeof IMPORTED_OPS)[number], Conve
   Relu: relu,
   Flatten: flatten,
   Identity: identity,
+  ...MORE_CONVERTERS,
 };
 
 export function converterOf(node: ReadNode): Converter {

@@ -1,14 +1,14 @@
 import { activationBackward } from '../../compute/kernels/activation-backward/activation-backward.js';
-import { activation, type ActivationFunction } from '../../compute/kernels/activation/activation.js';
+import { activation, type KernelActivation } from '../../compute/kernels/activation/activation.js';
 import { dropout } from '../../compute/kernels/dropout/dropout.js';
 import type { Tensor } from '../../compute/tensor.js';
 import type { ForwardContext, Layer, Parameter } from './layer.js';
 
-/** ReLU or GELU (tanh approximation), element-wise on any shape; the backward reads the saved input. */
+/** ReLU, GELU (tanh approximation) or sigmoid, element-wise on any shape; the backward reads the saved input. */
 export class ActivationLayer implements Layer {
   constructor(
     readonly name: string,
-    readonly fn: ActivationFunction,
+    readonly fn: KernelActivation,
   ) {}
 
   parameters(): readonly Parameter[] {

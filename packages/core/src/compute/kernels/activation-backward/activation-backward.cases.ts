@@ -20,10 +20,17 @@ export const activationBackwardCases: KernelCases<ActivationBackwardAttrs> = {
       attrs: { fn: 'gelu' },
       expected: { dx: [1, dGelu1, 1 - dGelu1] },
     },
+    {
+      // σ′(0) = ¼, σ′(x) = σ′(−x); far out it is 0 without overflowing.
+      name: 'sigmoid derivative at 0, 2, −2, 100',
+      inputs: { x: { shape: [4], dtype: 'f32', data: [0, 2, -2, 100] }, dy: { shape: [4], dtype: 'f32', data: [4, 1, 1, 1] } },
+      attrs: { fn: 'sigmoid' },
+      expected: { dx: [1, Math.exp(-2) / (1 + Math.exp(-2)) ** 2, Math.exp(-2) / (1 + Math.exp(-2)) ** 2, 0] },
+    },
   ],
   random: (rng) => {
     const n = rng.int(1, 20000);
-    return (['relu', 'gelu'] as const).map((fn) => ({
+    return (['relu', 'gelu', 'sigmoid'] as const).map((fn) => ({
       name: `random ${fn}`,
       inputs: { x: { shape: [n], dtype: 'f32' as const, data: rng.floats(n, -6, 6) }, dy: { shape: [n], dtype: 'f32' as const, data: rng.floats(n) } },
       attrs: { fn },

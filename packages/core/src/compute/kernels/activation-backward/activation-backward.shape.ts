@@ -1,10 +1,10 @@
 import { ShapeError } from '../../../errors.js';
 import type { Specs } from '../../kernel.js';
 import { formatShape, sameShape } from '../../shape.js';
-import { assertActivation, type ActivationFunction } from '../activation/activation-functions.js';
+import { assertActivation, type KernelActivation } from '../activation/activation-functions.js';
 
 export interface ActivationBackwardAttrs {
-  readonly fn: ActivationFunction;
+  readonly fn: KernelActivation;
 }
 
 export function activationBackwardOutputs({ x, dy }: Specs<'x' | 'dy'>, { fn }: ActivationBackwardAttrs): Specs<'dx'> {

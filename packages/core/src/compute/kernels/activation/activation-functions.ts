@@ -1,7 +1,7 @@
 import { ShapeError } from '../../../errors.js';
 
 /**
- * Activations of the MLP head. GELU is the tanh approximation
+ * Activations of the MLP head (relu, gelu), and the kernels' sigmoid for imported backbones. GELU is the tanh approximation
  *   gelu(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
  * (WGSL and JavaScript have no erf); the ONNX export composes the same formula from Tanh.
  * The tanh argument is clamped to ±10, where tanh is 1 to within f32 rounding, so that no
@@ -9,14 +9,17 @@ import { ShapeError } from '../../../errors.js';
  */
 export type ActivationFunction = 'relu' | 'gelu';
 export const ACTIVATION_FUNCTIONS: readonly ActivationFunction[] = ['relu', 'gelu'];
+/** What the activation kernels compute: the head's functions and the logistic sigmoid (ONNX Sigmoid in fine-tuned backbones). */
+export type KernelActivation = ActivationFunction | 'sigmoid';
+export const KERNEL_ACTIVATIONS: readonly KernelActivation[] = [...ACTIVATION_FUNCTIONS, 'sigmoid'];
 
 export const GELU_SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 export const GELU_CUBIC = 0.044715;
 export const GELU_TANH_CLAMP = 10;
 
 export function assertActivation(kernel: string, fn: string): void {
-  if (!ACTIVATION_FUNCTIONS.includes(fn as ActivationFunction)) {
-    throw new ShapeError(`kernel "${kernel}": activation "${fn}" is not one of ${ACTIVATION_FUNCTIONS.join(', ')}`);
+  if (!KERNEL_ACTIVATIONS.includes(fn as KernelActivation)) {
+    throw new ShapeError(`kernel "${kernel}": activation "${fn}" is not one of ${KERNEL_ACTIVATIONS.join(', ')}`);
   }
 }
 
@@ -34,6 +37,23 @@ export function geluDerivative(x: number): number {
   const t = geluTanh(x);
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
 }
+
+/** 1 / (1 + e^−x), from the side where the exponential cannot overflow. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** σ′(x) = σ(x)·(1 − σ(x)). */
+export function sigmoidDerivative(x: number): number {
+  const s = sigmoid(x);
+  return s * (1 - s);
+}
+
+export const SIGMOID_WGSL = `
+fn sigmoid(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
+}`;
 
 /** The same functions in WGSL, for the shaders of `activation` and `activation-backward`. */
 export const GELU_WGSL = `

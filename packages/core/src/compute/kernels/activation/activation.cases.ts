@@ -14,10 +14,12 @@ export const activationCases: KernelCases<ActivationAttrs> = {
       attrs: { fn: 'gelu' },
       expected: { out: [0, gelu1, gelu1 - 1, 50] },
     },
+    // σ(0) = ½; σ(−x) = 1 − σ(x); far out it saturates without overflowing.
+    { name: 'sigmoid', inputs: { x: { shape: [5], dtype: 'f32', data: [0, 2, -2, 100, -100] } }, attrs: { fn: 'sigmoid' }, expected: { out: [0.5, 1 / (1 + Math.exp(-2)), 1 - 1 / (1 + Math.exp(-2)), 1, Math.exp(-100)] } },
     { name: 'gelu of a large negative value is 0', inputs: { x: { shape: [1], dtype: 'f32', data: [-50] } }, attrs: { fn: 'gelu' }, expected: { out: [0] } },
   ],
   random: (rng) => {
     const n = rng.int(1, 20000);
-    return (['relu', 'gelu'] as const).map((fn) => ({ name: `random ${fn}`, inputs: { x: { shape: [n], dtype: 'f32' as const, data: rng.floats(n, -6, 6) } }, attrs: { fn } }));
+    return (['relu', 'gelu', 'sigmoid'] as const).map((fn) => ({ name: `random ${fn}`, inputs: { x: { shape: [n], dtype: 'f32' as const, data: rng.floats(n, -6, 6) } }, attrs: { fn } }));
   },
 };

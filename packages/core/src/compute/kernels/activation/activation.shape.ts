@@ -1,8 +1,8 @@
 import type { Specs } from '../../kernel.js';
-import { assertActivation, type ActivationFunction } from './activation-functions.js';
+import { assertActivation, type KernelActivation } from './activation-functions.js';
 
 export interface ActivationAttrs {
-  readonly fn: ActivationFunction;
+  readonly fn: KernelActivation;
 }
 
 export function activationOutputs({ x }: Specs<'x'>, { fn }: ActivationAttrs): Specs<'out'> {
