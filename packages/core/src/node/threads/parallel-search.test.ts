@@ -11,6 +11,7 @@ import { deserializeIndex, serializeIndex } from '../../index/persist/index-pers
 import { DenseRetriever } from '../../retrieval/dense-retriever.js';
 import { clusteredVectors } from '../../index/testing/vectors.js';
 import type { ScanPool } from '../../index/threads/scan-pool.js';
+import type { WorkerScanPool } from '../../index/threads/worker-scan-pool.js';
 import type { MetadataFilter } from '../../index/filter.js';
 import type { IndexKind, SearchOptions, VectorMetric } from '../../index/types.js';
 import { createScanPool, defaultThreads, searchThreads } from './thread-pool.js';
@@ -45,7 +46,7 @@ async function filled(kind: IndexKind, metric: VectorMetric, pool?: ScanPool, sp
 }
 
 describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared memory', () => {
-  let pools: ScanPool[] = [];
+  let pools: WorkerScanPool[] = [];
   beforeAll(async () => {
     pools = [await createScanPool(2), await createScanPool(3)];
   });
@@ -58,6 +59,7 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
       it(`${kind} (${metric}): batched and single-query hits on 2 and 3 threads equal one thread's, with filters`, async () => {
         const one = await filled(kind, metric);
         for (const pool of pools) {
+          const before = pool.answered();
           const many = await filled(kind, metric, pool);
           expect(many.threads).toBe(pool.threads);
           for (const filter of filters) {
@@ -71,6 +73,8 @@ describe.skipIf(!wasmSimdSupported())('flat search on worker threads over shared
             // Fewer queries than threads: the rows are split instead.
             expect(await many.searchBatchParallel(queries.subarray(0, 2 * DIM), options)).toEqual(want.slice(0, 2));
           }
+          // Every worker answered its shares: the threads really ran.
+          expect(pool.answered().map((n, w) => n > before[w]!)).toEqual(Array.from({ length: pool.threads - 1 }, () => true));
         }
       });
     }
