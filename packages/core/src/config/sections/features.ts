@@ -36,7 +36,7 @@ const onnxFeatures = z.strictObject({
       lr: z.number().positive().describe("learning rate of the unfrozen blocks (the head keeps train.optimizer.lr); usually 10× below the head's"),
     })
     .optional()
-    .describe("default: the backbone stays frozen. Given, it is fine-tuned: its ONNX graph (Conv, BatchNormalization, Gemm, MatMul, Add, pools, Relu, Flatten) is read into the Device's layers, the last blocks train with the head (model.head softmax or mlp) on the CPU path, and the bundle's extractor is the fine-tuned graph"),
+    .describe("default: the backbone stays frozen. Given, it is fine-tuned: its ONNX graph (Conv, BatchNormalization, Gemm, MatMul, pools, Relu, Sigmoid, Clip, Add/Sub/Mul/Div, Concat, Reshape, Dropout, ...; docs/finetune.md) is read into the Device's layers, the last blocks train with the head (model.head softmax or mlp) on the run's Device with its augmentation and early stopping, and the bundle's extractor is the fine-tuned graph"),
 });
 
 const orbFeatures = z.strictObject({
