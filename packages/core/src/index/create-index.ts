@@ -17,7 +17,7 @@ export interface IndexOptions {
   readonly rescore?: number;
   /** flat-int8: `exact` (default) keeps the f32 originals to score candidates; `none` keeps only the codes. */
   readonly rescoring?: Int8Rescoring;
-  /** Flat kinds: threads for searchParallel/searchBatchParallel (Node: createScanPool of @cvf/core/node). */
+  /** Threads for the flat kinds' searchParallel/searchBatchParallel and HNSW's addBatchParallel (Node: createScanPool of @cvf/core/node). */
   readonly pool?: ScanPool;
   /** Flat kinds: rows × dim from which one query's rows split between the pool's threads (default SPLIT_ROWS_FROM). */
   readonly splitRowsFrom?: number;
@@ -46,6 +46,7 @@ export async function createIndex(options: IndexOptions): Promise<VectorIndex> {
         ...(options.efConstruction !== undefined ? { efConstruction: options.efConstruction } : {}),
         ...(options.efSearch !== undefined ? { efSearch: options.efSearch } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(options.pool ? { pool: options.pool } : {}),
       });
     default:
       throw new IndexError('INDEX_INVALID_ARGUMENT', `index kind "${String(options.kind)}" is not one of ${INDEX_KINDS.join(', ')}`);

@@ -26,11 +26,35 @@ export class LinearMemory {
   #plain: ArrayBuffer | null;
   readonly #regions = new Map<string, Region>();
   readonly #order: string[] = [];
+  /** Regions laid out by another thread (attach): their pointers are fixed, so none may move. */
+  #attached = false;
 
   /** `shared`: a WebAssembly.Memory over a SharedArrayBuffer, so worker threads scan the same bytes (wasm-simd only). */
   constructor(backend: KernelBackend, shared = false) {
     this.wasm = backend === 'wasm-simd' ? new WebAssembly.Memory(shared ? { initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared: true } : { initial: 1 }) : null;
     this.#plain = this.wasm ? null : new ArrayBuffer(PAGE);
+  }
+
+  /**
+   * Another thread's view of a shared memory whose regions its owner laid out: the same names
+   * and pointers (`regions`: name, pointer, bytes), read and written in place but never resized —
+   * the owner's layout is the only one that may move regions, and it does not while threads work.
+   */
+  static attach(wasm: WebAssembly.Memory, regions: Iterable<readonly [string, number, number]>): LinearMemory {
+    const memory = new LinearMemory('reference');
+    (memory as { wasm: WebAssembly.Memory | null }).wasm = wasm;
+    memory.#plain = null;
+    memory.#attached = true;
+    for (const [name, ptr, bytes] of regions) {
+      memory.#regions.set(name, { ptr, bytes });
+      memory.#order.push(name);
+    }
+    return memory;
+  }
+
+  /** Every region as (name, pointer, bytes), in layout order: what `attach` takes. */
+  regions(): [string, number, number][] {
+    return this.#order.map((name) => [name, this.#regions.get(name)!.ptr, this.#regions.get(name)!.bytes]);
   }
 
   get buffer(): ArrayBuffer {
@@ -79,6 +103,7 @@ export class LinearMemory {
       region.bytes = bytes;
       return;
     }
+    if (this.#attached) throw new Error(`LinearMemory: region "${name}" of an attached memory cannot be resized (${region.bytes} → ${bytes} bytes)`);
     const index = this.#order.indexOf(name);
     const delta = aligned(bytes) - aligned(region.bytes);
     const lastName = this.#order[this.#order.length - 1]!;

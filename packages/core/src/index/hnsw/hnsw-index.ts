@@ -9,6 +9,8 @@ import type { MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorInde
 import { HnswBuild } from './hnsw-build.js';
 import { HnswLayout } from './hnsw-layout.js';
 import { HnswSearch } from './hnsw-search.js';
+import { insertInParallel } from './parallel-build.js';
+import type { ScanPool } from '../threads/scan-pool.js';
 import { checkSnapshot, corruptGraph, graphArrays, restoreGraph, type HnswSnapshot } from './hnsw-snapshot.js';
 
 export interface HnswIndexOptions {
@@ -23,6 +25,8 @@ export interface HnswIndexOptions {
   /** Seed of the level draws: the same seed and insertion order give the same graph. Default 100. */
   readonly seed?: number;
   readonly backend?: KernelBackend;
+  /** Threads for addBatchParallel (Node: createScanPool of @cvf/core/node); the graph then lives in shared memory. */
+  readonly pool?: ScanPool;
 }
 
 export interface HnswSearchOptions extends SearchOptions {
@@ -65,6 +69,9 @@ export class HnswIndex implements VectorIndex {
   readonly #readRow: SlotReader = (node) => this.#layout.row(node);
   /** The query being searched, as stored (unit for cosine); reused across searches. */
   readonly #queryScratch: Float32Array;
+  readonly #pool: ScanPool | undefined;
+  /** Names this index's memory to the pool's threads, which keep kernels per memory. */
+  readonly #memoryKey = `hnsw-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
   static async create(options: HnswIndexOptions): Promise<HnswIndex> {
     checkDim(options.dim);
@@ -74,7 +81,7 @@ export class HnswIndex implements VectorIndex {
     positiveInteger('efSearch', options.efSearch ?? 64, 1, 100000);
     positiveInteger('seed', options.seed ?? 100, 0, 2 ** 32 - 1);
     // The scans of the flat kinds are not used here: insert is never called.
-    const set = await createKernelSet(options.dim, () => -Infinity, options.backend);
+    const set = await createKernelSet(options.dim, () => -Infinity, options.backend, (options.pool?.threads ?? 1) > 1);
     return new HnswIndex(options, M, set);
   }
 
@@ -90,6 +97,12 @@ export class HnswIndex implements VectorIndex {
     this.#build = new HnswBuild(this.#layout, this.#search, this.efConstruction, options.seed ?? 100);
     this.#table = new SlotTable(options.dim, options.metric);
     this.#queryScratch = new Float32Array(options.dim);
+    this.#pool = options.pool;
+  }
+
+  /** Threads addBatchParallel inserts on: the pool's where the graph is in shared memory, else 1. */
+  get threads(): number {
+    return this.#layout.set.memory.wasm && this.#pool?.insertGraph ? this.#pool.threads : 1;
   }
 
   get backend(): KernelBackend {
@@ -116,9 +129,28 @@ export class HnswIndex implements VectorIndex {
   }
 
   addBatch(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): void {
+    const first = this.#place(ids, vectors, metadata);
+    for (let node = first; node < this.#layout.nodes; node++) this.#build.insert(node, this.#layout.levels[node]!);
+  }
+
+  /**
+   * addBatch on the pool's threads (see `threads`): the rows' levels are drawn as addBatch draws
+   * them, then every thread inserts nodes taken in turn. The graph differs from run to run (which
+   * thread links first varies) but searches as well as addBatch's. On one thread it is addBatch.
+   */
+  async addBatchParallel(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): Promise<void> {
+    const pool = this.#pool;
+    if (this.threads < 2 || !pool?.insertGraph) return this.addBatch(ids, vectors, metadata);
+    const first = this.#place(ids, vectors, metadata);
+    await insertInParallel(this.#layout, this.#build, { threads: pool.threads, insertGraph: (task, worker) => pool.insertGraph!(task, worker) }, this.#memoryKey, first, this.#layout.nodes);
+  }
+
+  /** Writes checked rows as new nodes with their ids, metadata, levels and empty lists; returns the first node. */
+  #place(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): number {
     const rows = this.#table.checkAdd(ids, vectors, metadata);
     const L = this.#layout;
     this.#reserve(L.nodes + rows);
+    const first = L.nodes;
     const stored = new Float32Array(this.dim);
     for (let r = 0; r < rows; r++) {
       const node = L.nodes++;
@@ -126,10 +158,9 @@ export class HnswIndex implements VectorIndex {
       L.writeRow(node, stored);
       L.deleted[node] = 0;
       this.#table.assign(node, ids[r]!, metadata?.[r]);
-      const level = this.#build.drawLevel();
-      this.#build.place(node, level);
-      this.#build.insert(node, level);
+      this.#build.place(node, this.#build.drawLevel());
     }
+    return first;
   }
 
   update(id: number, vector: ArrayLike<number>, metadata?: VectorMetadata): void {

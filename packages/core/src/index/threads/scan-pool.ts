@@ -1,4 +1,5 @@
 import type { ScanPlan, ScanSlice } from '../flat/scan-plan.js';
+import type { GraphInsertResult, GraphInsertTask } from '../hnsw/parallel-build.js';
 
 /**
  * One worker's share of a flat search: the plan and slice of scan-plan.ts over the index's shared
@@ -51,5 +52,7 @@ export interface ScanPool {
   readonly threads: number;
   /** Runs a task on worker `worker` (0 ≤ worker < threads − 1). */
   run(task: ScanTask, worker: number): Promise<ScanTaskResult>;
+  /** Runs one worker's part of a parallel HNSW build (pools without it build on one thread). */
+  insertGraph?(task: GraphInsertTask, worker: number): Promise<GraphInsertResult>;
   close(): Promise<void>;
 }

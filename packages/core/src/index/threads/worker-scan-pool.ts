@@ -1,10 +1,13 @@
 import { DEFAULT_MAX_SEARCH_THREADS } from '../../config/sections/vector-index.js';
 import { IndexError } from '../../errors.js';
+import type { GraphInsertResult, GraphInsertTask } from '../hnsw/parallel-build.js';
 import type { ScanPool, ScanTask, ScanTaskResult } from './scan-pool.js';
 
 /** One worker of a pool as the pool sees it (a Node worker thread, a browser Web Worker). */
 export interface ScanWorker {
   scan(task: ScanTask): Promise<ScanTaskResult>;
+  /** Workers that can also insert into an HNSW graph (see GraphInsertTask). */
+  insertGraph?(task: GraphInsertTask): Promise<GraphInsertResult>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,15 @@ export function workerScanPool(workers: readonly ScanWorker[]): WorkerScanPool {
       answered[worker]!++;
       return result;
     },
+    ...(workers.every((w) => w.insertGraph)
+      ? {
+          insertGraph: (task: GraphInsertTask, worker: number) => {
+            const thread = workers[worker];
+            if (!thread) return Promise.reject(new IndexError('INDEX_INVALID_ARGUMENT', `worker ${worker} is not one of 0..${workers.length - 1}`));
+            return thread.insertGraph!(task);
+          },
+        }
+      : {}),
     answered: () => [...answered],
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { GraphInsertResult, GraphInsertTask } from '../../index/hnsw/parallel-build.js';
 import type { ScanTask, ScanTaskResult } from '../../index/threads/scan-pool.js';
 import { PendingAnswers } from '../../index/threads/thread-answers.js';
 import type { ThreadAnswer, ThreadRequest } from '../../index/threads/thread-protocol.js';
@@ -50,6 +51,13 @@ class PoolThread implements ScanWorker {
     const { id, answer } = this.#pending.add();
     this.#worker.ref();
     this.#worker.postMessage({ id, op: 'scan', task } satisfies ThreadRequest);
+    return answer;
+  }
+
+  insertGraph(task: GraphInsertTask): Promise<GraphInsertResult> {
+    const { id, answer } = this.#pending.add<GraphInsertResult>();
+    this.#worker.ref();
+    this.#worker.postMessage({ id, op: 'insert-graph', task } satisfies ThreadRequest);
     return answer;
   }
 
