@@ -5,6 +5,7 @@ import { maxRelError } from '../../compute/harness.js';
 import { Rng } from '../../compute/random.js';
 import { Tensor } from '../../compute/tensor.js';
 import { exportImportedNetwork, importOnnxModel } from '../import/onnx-import.js';
+import { tinyMobileModel } from '../import/testing/tiny-mobile-model.js';
 import { tinyResNetModel } from '../import/testing/tiny-resnet-model.js';
 import { forwardContext } from '../tape/layer.js';
 import { finetuneNetwork, finetuneParts, type FinetuneSettings } from './finetune-trainer.js';
@@ -53,6 +54,23 @@ describe('fine-tuning an imported backbone', () => {
     const session = await ort.InferenceSession.create(exported);
     const x = images.slice(0, 2 * 300);
     const want = (await session.run({ image: new ort.Tensor('float32', x, [2, ...item]) })).logits!;
+    await session.release();
+    const got = await network.graph.forward(forwardContext(cpu, { training: false }), Tensor.cpu('f32', [2, ...item], x));
+    expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  it('fine-tunes a MobileNet-like graph (ReLU6, depthwise, Concat, Sigmoid, reshapes, Dropout): the loss falls and ORT serves the export as the tape computes', async () => {
+    const network = importOnnxModel(tinyMobileModel(new Rng(6)));
+    const { trained } = finetuneParts(network.graph, 2);
+    const result = await finetuneNetwork(cpu, network.graph, { images, labels, item }, { ...settings, unfreeze: 2, lr: 0.05, headLr: 0.1, head: { head: 'softmax' } });
+    expect(result.trained).toEqual(trained.parameters().map((p) => p.name));
+    // The last two blocks: the Concat of the branches (with the Sigmoid, scaling, pools and Dropout after it) and the Gemm.
+    expect(trained.bindings().map((b) => b.initializer).sort()).toEqual(['branch.a.weight', 'branch.b.weight', 'fc.bias', 'fc.weight']);
+    // Measured 1.35 → 0.80 over the five epochs.
+    expect(result.history.at(-1)!.trainLoss).toBeLessThan(result.history[0]!.trainLoss * 0.75);
+    const session = await ort.InferenceSession.create(await exportImportedNetwork(network, cpu));
+    const x = images.slice(0, 2 * 300);
+    const want = (await session.run({ image: new ort.Tensor('float32', x, [2, ...item]) })).embedding!;
     await session.release();
     const got = await network.graph.forward(forwardContext(cpu, { training: false }), Tensor.cpu('f32', [2, ...item], x));
     expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);

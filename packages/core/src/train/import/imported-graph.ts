@@ -86,7 +86,8 @@ export class ImportedGraph implements Layer {
   /**
    * The blocks, in order: the graph cut at every cut point, a new block starting at each piece
    * that holds a Conv, Gemm or MatMul (a residual block has no cut inside, so it is one piece);
-   * pieces without one (batch norm, ReLU, pooling, flatten) belong to the block before them.
+   * pieces without one (batch norm, activations, pooling, reshapes) belong to the block before
+   * them, and those before the first weighted piece (an input's normalisation) to the first block.
    */
   blocks(): GraphBlock[] {
     const cuts = new Set(this.cuts());
@@ -99,15 +100,21 @@ export class ImportedGraph implements Layer {
       current = { input: op.output, ops: [] };
     }
     if (current.ops.length > 0) pieces.push(current);
-    const blocks: { kind: GraphBlock['kind']; firstNode: string; input: string; ops: GraphOp[] }[] = [];
+    const blocks: { input: string; ops: GraphOp[] }[] = [];
+    let leading: GraphOp[] = [];
     for (const piece of pieces) {
-      const weighted = piece.ops.find((op) => op.op === 'Conv' || op.op.startsWith('Gemm') || op.op.startsWith('MatMul'));
-      if (weighted || blocks.length === 0) {
-        const kind = piece.ops.some((op) => op.op === 'Add') ? 'residual' : weighted && weighted.op !== 'Conv' ? 'linear' : 'conv';
-        blocks.push({ kind, firstNode: piece.ops[0]!.node, input: piece.input, ops: [...piece.ops] });
-      } else blocks[blocks.length - 1]!.ops.push(...piece.ops);
+      const weighted = piece.ops.some((op) => op.op === 'Conv' || op.op.startsWith('Gemm') || op.op.startsWith('MatMul'));
+      if (weighted) blocks.push({ input: blocks.length === 0 ? this.input : piece.input, ops: [...leading, ...piece.ops] }), (leading = []);
+      else if (blocks.length === 0) leading.push(...piece.ops);
+      else blocks[blocks.length - 1]!.ops.push(...piece.ops);
     }
-    return blocks.map(({ kind, firstNode, input, ops }) => ({ kind, firstNode, input, output: ops[ops.length - 1]!.output }));
+    if (leading.length > 0) blocks.push({ input: this.input, ops: leading });
+    return blocks.map(({ input, ops }) => {
+      // A residual join adds two activations; an Add of a constant is a shift.
+      const weighted = ops.find((op) => op.op === 'Conv' || op.op.startsWith('Gemm') || op.op.startsWith('MatMul'));
+      const kind = ops.some((op) => op.op === 'Add' && op.inputs.length === 2) ? 'residual' : weighted && weighted.op !== 'Conv' ? 'linear' : 'conv';
+      return { kind, firstNode: ops[0]!.node, input, output: ops[ops.length - 1]!.output };
+    });
   }
 
   /** The graph cut at `tensor` (a cut point): the ops up to it, and the ops after it reading it as their input. */

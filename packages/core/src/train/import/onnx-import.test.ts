@@ -11,6 +11,7 @@ import { initCnnValues } from '../cnn/cnn-parameters.js';
 import type { CnnSpec } from '../cnn/cnn-spec.js';
 import { forwardContext } from '../tape/layer.js';
 import { exportImportedNetwork, importOnnxModel } from './onnx-import.js';
+import { tinyMobileModel } from './testing/tiny-mobile-model.js';
 import { tinyResNetModel } from './testing/tiny-resnet-model.js';
 
 // The importer against ONNX Runtime: the project's own cnn export and a small ResNet-like graph
@@ -76,6 +77,18 @@ describe('ONNX import into tape layers', () => {
     expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
     const blocks = importOnnxModel(model).graph.blocks();
     expect(blocks.map((b) => b.kind)).toEqual(['conv', 'residual', 'residual', 'conv', 'linear', 'linear']);
+  });
+
+  it('a MobileNet-like graph (normalisation, ReLU6, depthwise, Concat, Sigmoid, reshapes, Dropout): the embedding equals ORT\'s (1e-5)', async () => {
+    const model = tinyMobileModel(new Rng(6));
+    const shape = [3, 3, 10, 10];
+    const x = rng.floats(3 * 300, -1, 1);
+    const want = await runOrt(model, 'image', x, shape, 'embedding');
+    const got = await importedForward(model, x, shape);
+    expect(got.shape).toEqual(want.dims);
+    expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+    const blocks = importOnnxModel(model).graph.blocks();
+    expect(blocks.map((b) => b.kind)).toEqual(['conv', 'residual', 'conv', 'linear']);
   });
 
   it('exports the values back into the same graph: a changed weight changes ORT\'s answer the same way', async () => {
