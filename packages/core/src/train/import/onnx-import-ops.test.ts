@@ -8,7 +8,7 @@ import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
 import { onnx } from '../../onnx/graph-proto.js';
 import { forwardContext } from '../tape/layer.js';
 import { Tape } from '../tape/tape.js';
-import { importOnnxModel } from './onnx-import.js';
+import { exportImportedNetwork, importOnnxModel } from './onnx-import.js';
 
 // The operators around the convolutions of common backbones, each in a small graph from the
 // project's graph builder: the imported forward equals ONNX Runtime's to 1e-5, and the tape's
@@ -136,6 +136,18 @@ describe('ONNX import: more operators', () => {
       const numeric = ((await loss(plus)) - (await loss(minus))) / (2 * h);
       expect(Math.abs(dx[i]! - numeric), `element ${i}: tape ${dx[i]} numeric ${numeric}`).toBeLessThan(2e-3 * Math.max(1, Math.abs(numeric)));
     }
+  });
+
+  it('a weight held by a Constant node is read, and the export writes the trained value back into that node', async () => {
+    const model = withConstantNode(graph('constant-weight', (g, x) => conv(g, x, 'c', 3, 4)), 'c.w');
+    const network = importOnnxModel(model);
+    for (const p of network.graph.parameters()) p.value = Tensor.cpu('f32', p.value.shape, (p.value.data as Float32Array).map((v) => v * 0.9 + 0.01));
+    const exported = await exportImportedNetwork(network, cpu);
+    const x = floats([...shape]);
+    const want = await ortForward(exported, x);
+    const got = await network.graph.forward(forwardContext(cpu, { training: false }), Tensor.cpu('f32', [...shape], x));
+    expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+    expect(maxRelError((await ortForward(model, x)).data as Float32Array, want.data as Float32Array)).toBeGreaterThan(1e-3);
   });
 
   it('Dropout drops at its ratio while fine-tuning, with the kept values scaled by 1/(1 − ratio)', async () => {

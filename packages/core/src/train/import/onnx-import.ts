@@ -1,3 +1,4 @@
+import type { onnx as P } from 'onnx-proto';
 import type { Device } from '../../compute/device.js';
 import { onnx } from '../../onnx/graph-proto.js';
 import type { GraphOp } from './graph-ops.js';
@@ -65,11 +66,17 @@ export async function exportImportedNetwork(network: ImportedNetwork, device: De
   const proto = onnx.ModelProto.decode(network.model);
   const values = new Map<string, Float32Array>();
   for (const binding of network.graph.bindings()) values.set(binding.initializer, await binding.read(device));
-  for (const t of proto.graph?.initializer ?? []) {
-    const data = values.get(t.name ?? '');
-    if (!data) continue;
+  const write = (t: P.ITensorProto, name: string) => {
+    const data = values.get(name);
+    if (!data) return;
     t.rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     t.floatData = [];
+  };
+  for (const t of proto.graph?.initializer ?? []) write(t, t.name ?? '');
+  // Weights a Constant node holds (the reader takes them as initializers) go back there.
+  for (const node of proto.graph?.node ?? []) {
+    const value = node.opType === 'Constant' ? node.attribute?.find((a) => a.name === 'value')?.t : undefined;
+    if (value && node.output?.[0]) write(value, node.output[0]);
   }
   return onnx.ModelProto.encode(proto).finish();
 }
