@@ -1,5 +1,5 @@
 import { attr, decodeComponentState, loadBundle, onnxFloatInitializers, OnnxGraphBuilder, Rng } from '@cvf/core';
-import { bundleSourceAt } from '@cvf/core/node';
+import { bundleSourceAt, openTrackingStore } from '@cvf/core/node';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,9 @@ import { explainJson, trainBundle } from '../testing/trained-bundle.js';
 
 // features.finetune end to end on a tiny backbone built here (a conv stem, a residual block, a
 // strided conv; 16×16 gray patterns): `cvf validate` refuses more blocks than it has at the
-// line of `unfreeze`; `cvf train` trains the last block only, the bundle's extractor is the
-// fine-tuned graph, it predicts, and `cvf explain --method gradcam` reads it.
+// line of `unfreeze`; `cvf train` trains the last block only (with flips drawn per batch, early
+// stopping on val, both recorded), the bundle's extractor is the fine-tuned graph, it predicts,
+// and `cvf explain --method gradcam` reads it.
 
 /** The backbone: image `pixels` [batch, 1, 16, 16] → `embedding` [batch, 6]; blocks conv, residual, conv. */
 function backbone(rng: Rng): Uint8Array {
@@ -35,7 +36,7 @@ describe('features.finetune on an ONNX backbone', () => {
       .filter((line) => !/^(features|pca|train):/.test(line))
       .join('\n');
     const path = join(dir, `finetune-${unfreeze}.yaml`);
-    writeFileSync(path, `${text}\npca: { enabled: false }\ntrain: { epochs: 6, batchSize: 8, optimizer: { kind: adam, lr: 0.05 }, seed: 1 }\nfeatures:\n  kind: onnx\n  onnx: { model: backbone.onnx }\n  finetune: { unfreeze: ${unfreeze}, lr: 0.01 }\n`);
+    writeFileSync(path, `${text}\npca: { enabled: false }\naugment: { flip: { horizontal: 0.5 } }\ntrain: { epochs: 6, batchSize: 8, optimizer: { kind: adam, lr: 0.05 }, earlyStopping: { patience: 2 }, seed: 1 }\nfeatures:\n  kind: onnx\n  onnx: { model: backbone.onnx }\n  finetune: { unfreeze: ${unfreeze}, lr: 0.01 }\n`);
     return path;
   };
 
@@ -66,6 +67,18 @@ describe('features.finetune on an ONNX backbone', () => {
       const same = values.every((v, i) => v === served.get(name)![i]);
       expect(same, name).toBe(!name.startsWith('last.'));
     }
+
+    // Fine-tuning with the run's augmentation, watched on val: recorded per epoch, then the epochs run and the best one kept.
+    const store = await openTrackingStore(join(dir, '.cvf'));
+    const [run] = await store.listRuns({ limit: 1 });
+    const history = (key: string) => store.getMetricHistory(run!.id, key);
+    const valLosses = await history('finetune.val.loss');
+    const [epochs] = await history('finetune.epochs');
+    const [best] = await history('finetune.best_epoch');
+    await store.close();
+    expect(valLosses.length).toBe(epochs!.value);
+    expect(valLosses.map((p) => p.step)).toEqual(Array.from({ length: epochs!.value }, (_, k) => k + 1));
+    expect(Math.min(...valLosses.map((p) => p.value))).toBe(valLosses[best!.value - 1]!.value);
 
     const square = join(dir, 'square.png');
     writeFileSync(square, await patternPng(PATTERN_CLASSES.indexOf('square'), new Rng(9), 10));
