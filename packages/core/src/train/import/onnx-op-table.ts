@@ -6,10 +6,10 @@ import { LinearLayer } from '../tape/linear-layer.js';
 import { AvgPoolLayer, GlobalAveragePoolLayer, MaxPoolLayer } from '../tape/pool-layers.js';
 import { addOp, copyOp, layerOp, parameterBinding, transposedBinding, type GraphOp, type InitializerBinding } from './graph-ops.js';
 import { constant, only, unsupported, type Converter, type ConvertContext } from './converter.js';
-import { arithmeticWithConstant, MORE_CONVERTERS } from './onnx-op-converters-more.js';
+import { arithmeticWithConstant, BACKBONE_OP_CONVERTERS } from './backbone-op-converters.js';
 import { floatAttribute, intAttribute, intsAttribute, stringAttribute, type Constant, type ReadNode } from './onnx-model-reader.js';
 
-export const IMPORTED_OPS = ['Conv', 'BatchNormalization', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Relu', 'Flatten', 'Identity', ...(Object.keys(MORE_CONVERTERS) as (keyof typeof MORE_CONVERTERS)[])] as const;
+export const IMPORTED_OPS = ['Conv', 'BatchNormalization', 'Gemm', 'MatMul', 'Add', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Relu', 'Flatten', 'Identity', ...(Object.keys(BACKBONE_OP_CONVERTERS) as (keyof typeof BACKBONE_OP_CONVERTERS)[])] as const;
 
 /** pads/strides/dilations of a 2-D window; auto_pad other than NOTSET/VALID is refused (its pads depend on the input size). */
 function window(node: ReadNode) {
@@ -158,7 +158,7 @@ export const OP_CONVERTERS: Readonly<Record<(typeof IMPORTED_OPS)[number], Conve
   Relu: relu,
   Flatten: flatten,
   Identity: identity,
-  ...MORE_CONVERTERS,
+  ...BACKBONE_OP_CONVERTERS,
 };
 
 export function converterOf(node: ReadNode): Converter {

@@ -121,7 +121,7 @@ const dropout: Converter = (node, context) => {
   return { op: dropoutOp(node.name, node.inputs[0]!, node.outputs[0]!, ratio, (ctx, x) => reshapedCopy(ctx, `${node.name} (Dropout)`, x, x.shape)) };
 };
 
-export const MORE_CONVERTERS = {
+export const BACKBONE_OP_CONVERTERS = {
   Sigmoid: sigmoid,
   Clip: clip,
   Sub: arithmeticWithConstant('Sub'),
