@@ -164,13 +164,17 @@ export class HnswSearch {
   }
 }
 
+/** Lists up to this long are ordered by insertion (selectBest) rather than drained. */
+const SHORT_LIST = 32;
+
 /**
  * Empties a min-heap of (f32 key, i32 node) pairs kept interleaved in memory — the results
  * `search_layer0` leaves — into arrays sorted best first (the heap's pops, last to first). A search
- * keeping fewer than it found (k of ef) selects them instead (selectBest).
+ * keeping fewer than it found (k of ef), or a short list, selects them instead (selectBest).
  */
 function drainMinHeap(keys: Float32Array, nodes: Int32Array, count: number, keep = count): Found {
-  if (keep < count) return selectBest(keys, nodes, count, keep);
+  // A short list (a search's ef near k) is sorted faster by insertion than by heap pops.
+  if (keep < count || count <= SHORT_LIST) return selectBest(keys, nodes, count, Math.min(keep, count));
   const kept = Math.min(keep, count);
   const outNodes = new Int32Array(kept);
   const outKeys = new Float64Array(kept);
