@@ -4,8 +4,8 @@
   peers.py flat BASE QUERIES DIM K IDS_OUT REPEAT
       FAISS IndexFlatIP (exact) and IndexScalarQuantizer QT_8bit (per-dimension int8); writes
       IndexFlatIP's top-k ids (int32, queries x k) to IDS_OUT.
-  peers.py hnsw-build BASE DIM M EF_CONSTRUCTION INDEX_OUT
-      builds an hnswlib index (inner product) and saves it.
+  peers.py hnsw-build BASE DIM M EF_CONSTRUCTION INDEX_OUT [THREADS]
+      builds an hnswlib index (inner product) on THREADS threads (default 1) and saves it.
   peers.py hnsw-search INDEX DIM N QUERIES K EF TRUTH_IDS REPEAT
       loads it and times single-query searches at one efSearch (so the caller can interleave
       its own passes with these on a shared machine).
@@ -80,18 +80,18 @@ def flat(base_path, queries_path, dim, k, ids_out, repeat):
     return out
 
 
-def hnsw_build(base_path, dim, m_links, ef_construction, index_out):
+def hnsw_build(base_path, dim, m_links, ef_construction, index_out, threads='1'):
     import hnswlib
-    dim = int(dim)
+    dim, threads = int(dim), int(threads)
     base = np.fromfile(base_path, dtype='<f4').reshape(-1, dim)
     index = hnswlib.Index(space='ip', dim=dim)
-    index.set_num_threads(1)
+    index.set_num_threads(threads)
     start = time.perf_counter()
     index.init_index(max_elements=len(base), M=int(m_links), ef_construction=int(ef_construction), random_seed=100)
-    index.add_items(base, num_threads=1)
+    index.add_items(base, num_threads=threads)
     build = time.perf_counter() - start
     index.save_index(index_out)
-    return {'version': getattr(hnswlib, '__version__', 'debian'), 'buildSeconds': build, 'M': int(m_links), 'efConstruction': int(ef_construction)}
+    return {'version': getattr(hnswlib, '__version__', 'debian'), 'buildSeconds': build, 'threads': threads, 'M': int(m_links), 'efConstruction': int(ef_construction)}
 
 
 def hnsw_search(index_path, dim, n, queries_path, k, ef, truth_path, repeat):
