@@ -72,14 +72,23 @@ export interface ToPlanarOptions {
 export function toPlanar<D extends ImageDType>(image: ImageTensor<D>, { dropAlpha = true }: ToPlanarOptions = {}): Tensor<D> {
   const { height, width, channels } = imageSize(image);
   const kept = dropAlpha ? colorChannels(channels) : channels;
+  const out = allocate(image.dtype, kept * height * width);
+  writePlanar(image, out, 0, kept);
+  return Tensor.cpu(image.dtype, [kept, height, width], out);
+}
+
+/**
+ * Writes the first `kept` channels of an interleaved image planar ([kept, H, W]) into `out` from
+ * `offset`: toPlanar without its array, for a caller that fills a larger one (a batch's feed).
+ */
+export function writePlanar(image: ImageTensor, out: { [index: number]: number }, offset: number, kept: number = colorChannels(imageSize(image).channels)): void {
+  const { height, width, channels } = imageSize(image);
   const plane = height * width;
   const src = image.data;
-  const out = allocate(image.dtype, kept * plane);
   for (let c = 0; c < kept; c++) {
-    const base = c * plane;
+    const base = offset + c * plane;
     for (let p = 0, s = c; p < plane; p++, s += channels) out[base + p] = src[s]!;
   }
-  return Tensor.cpu(image.dtype, [kept, height, width], out);
 }
 
 /** [C, H, W] planar (C = 1..4) → [H, W, C] interleaved. Same dtype; always a copy. */

@@ -1,4 +1,5 @@
 export * from './graph-builder.js';
+export * from './feed-buffer-pool.js';
 export * from './onnx-tensor.js';
 export { createOrtRuntime, type OrtModule } from './ort-runtime.js';
 export { createOrtWebRuntime, type OrtWebOptions } from './ort-web.js';

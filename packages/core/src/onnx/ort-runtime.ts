@@ -5,6 +5,7 @@ import {
   ONNX_EXECUTION_PROVIDERS,
   type CreateSessionOptions,
   type OnnxExecutionProvider,
+  type OnnxRunOptions,
   type OnnxRuntime,
   type OnnxSession,
 } from './session.js';
@@ -129,8 +130,15 @@ class OrtOnnxSession implements OnnxSession {
     this.executionProvider = executionProvider;
   }
 
-  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[]): Promise<Record<string, OnnxTensor>> {
-    return this.#queue.enqueue(() => this.#run(feeds, outputNames));
+  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>> {
+    return this.#queue.enqueue(async () => {
+      try {
+        return await this.#run(feeds, outputNames);
+      } finally {
+        // The run is over: onnxruntime reads the feeds no more.
+        for (const { data } of Object.values(feeds)) options?.feedPool?.give(data);
+      }
+    });
   }
 
   async #run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[]): Promise<Record<string, OnnxTensor>> {

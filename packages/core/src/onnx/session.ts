@@ -1,3 +1,4 @@
+import type { FeedBufferPool } from './feed-buffer-pool.js';
 import type { OnnxTensor } from './onnx-tensor.js';
 
 export type { OnnxTensor, OnnxElementType, OnnxDataTypeMap } from './onnx-tensor.js';
@@ -28,6 +29,11 @@ export interface OnnxRunOptions {
    * are detached afterwards). Runtimes in the caller's thread ignore it.
    */
   handOverFeeds?: boolean;
+  /**
+   * Where the session puts the feeds' buffers once the run no longer reads them (after the run,
+   * or when a runtime in another thread moved them there and back), for the caller's next feeds.
+   */
+  feedPool?: FeedBufferPool;
 }
 
 export interface CreateSessionOptions {

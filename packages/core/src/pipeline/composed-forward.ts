@@ -3,6 +3,7 @@ import { STAGE_KINDS } from '../bundle/stage-table.js';
 import type { Device } from '../compute/device.js';
 import { decodedInputSize, type DecodedInput } from '../image/decoded-input.js';
 import { colorChannels } from '../image/image-tensor.js';
+import { FeedBufferPool } from '../onnx/feed-buffer-pool.js';
 import type { OnnxRuntime, OnnxSession } from '../onnx/session.js';
 import { COMPOSED_GRAPH_OUTPUTS, composedGraphInput } from './composed-graph.js';
 
@@ -26,6 +27,8 @@ export class ComposedForward {
   readonly #session: OnnxSession;
   readonly #input: string;
   readonly #hasProbabilities: boolean;
+  /** The feeds' arrays, kept from one run to the next (a server runs the same sizes all day). */
+  readonly #feeds = new FeedBufferPool();
 
   private constructor(session: OnnxSession, input: string, hasProbabilities: boolean) {
     this.#session = session;
@@ -57,7 +60,8 @@ export class ComposedForward {
     let probabilities: Float32Array | null = null;
     let dim = 0;
     for (const rows of groups.values()) {
-      const out = await this.#session.run({ [this.#input]: composedGraphInput(rows.map((row) => images[row]!)) }, undefined, { handOverFeeds: true });
+      const feed = composedGraphInput(rows.map((row) => images[row]!), (length) => this.#feeds.take(length));
+      const out = await this.#session.run({ [this.#input]: feed }, undefined, { handOverFeeds: true, feedPool: this.#feeds });
       const groupFeatures = out[COMPOSED_GRAPH_OUTPUTS.features]!.data as Float32Array;
       const groupProbabilities = this.#hasProbabilities ? (out[COMPOSED_GRAPH_OUTPUTS.probabilities]!.data as Float32Array) : null;
       if (groups.size === 1) return { features: groupFeatures, dim: groupFeatures.length / rows.length, probabilities: groupProbabilities };

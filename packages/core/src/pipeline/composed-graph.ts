@@ -6,7 +6,7 @@ import { decodeComponentState, type ComponentHeader } from '../features/componen
 import type { FeatureExtractor } from '../features/feature-extractor.js';
 import type { PcaState } from '../features/pca/pca.js';
 import { decodedInputSize, isDeviceImage, type DecodedInput } from '../image/decoded-input.js';
-import { colorChannels, toPlanar } from '../image/image-tensor.js';
+import { colorChannels, writePlanar } from '../image/image-tensor.js';
 import type { PreprocessConfig } from '../image/preprocess-image.js';
 import { protoInt } from '../onnx/embed-graph.js';
 import { OnnxGraphBuilder, type Dim } from '../onnx/graph-builder.js';
@@ -124,22 +124,24 @@ export function composeBundleGraph({ preprocess, extractor, pca, head, temperatu
  * (`toPlanar`), stacked, as float32 (exact for 8- and 16-bit pixels), on the 0..255 scale of
  * decoded pixels. A Device image must be a CPU tensor (a CPU Device's); a unit-range one (a DICOM
  * window's output) is scaled by 255, as readDecodedInput does. Throws ShapeError for mixed sizes
- * or mixed gray/RGB: run those as separate batches.
+ * or mixed gray/RGB: run those as separate batches. `allocate` gives the feed's array (a kept one:
+ * see FeedBufferPool).
  */
-export function composedGraphInput(images: readonly DecodedInput[]): OnnxTensor<'float32'> {
+export function composedGraphInput(images: readonly DecodedInput[], allocate: (length: number) => Float32Array = (length) => new Float32Array(length)): OnnxTensor<'float32'> {
   if (images.length === 0) throw new ShapeError('composedGraphInput: no images');
   const first = decodedInputSize(images[0]!);
   const channels = colorChannels(first.channels);
   const item = channels * first.height * first.width;
-  const data = new Float32Array(images.length * item);
+  // Every value is written below: a kept buffer's old values never reach the model.
+  const data = allocate(images.length * item);
   images.forEach((image, i) => {
     const size = decodedInputSize(image);
     if (size.height !== first.height || size.width !== first.width || colorChannels(size.channels) !== channels) {
       throw new ShapeError(`composedGraphInput: image ${i} is ${size.height}×${size.width}×${colorChannels(size.channels)}, image 0 ${first.height}×${first.width}×${channels}; one run takes one size`);
     }
     if (!isDeviceImage(image)) {
-      // A gray image is already planar: no copy before the one into the feed.
-      data.set(size.channels === 1 ? image.data : toPlanar(image).data, i * item);
+      // Straight into the feed, planar, without an intermediate array.
+      writePlanar(image, data, i * item, channels);
       return;
     }
     const scale = image.range === 'unit' ? 255 : 1;

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../compute/random.js';
 import { OnnxError } from '../../errors.js';
+import { FeedBufferPool } from '../../onnx/feed-buffer-pool.js';
 import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
 import { createOrtNodeRuntime } from '../ort-node.js';
 import { createOrtNodeWorkerRuntime } from './ort-worker-runtime.js';
@@ -47,6 +48,27 @@ describe('createOrtNodeWorkerRuntime', () => {
     await session.run({ x: { type: 'float32', dims: [2, 8], data: shared.subarray(16) } }, undefined, { handOverFeeds: true });
     expect(shared.byteLength).toBe(128);
     await session.release();
+  });
+
+  it('gives moved feeds back to the run\'s feed pool with the answer, so the next feed reuses the memory', async () => {
+    const session = await runtime.createSession(chain(8, 1), { executionProviders: ['cpu'] });
+    const pool = new FeedBufferPool();
+    const values = new Rng(5).floats(16, -1, 1);
+    const want = (await session.run({ x: { type: 'float32', dims: [2, 8], data: values.slice() } })).y!;
+    const feed = pool.take(16);
+    feed.set(values);
+    const got = (await session.run({ x: { type: 'float32', dims: [2, 8], data: feed } }, undefined, { handOverFeeds: true, feedPool: pool })).y!;
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    expect(feed.byteLength).toBe(0); // it went to the thread ...
+    expect(pool.kept).toBe(1); // ... and came back
+    const again = pool.take(16);
+    expect(Array.from(again)).toEqual(Array.from(values));
+    expect(pool.kept).toBe(0);
+    // In-process sessions give the feed back once the run is over.
+    const local = await (await createOrtNodeRuntime()).createSession(chain(8, 1), { executionProviders: ['cpu'] });
+    await local.run({ x: { type: 'float32', dims: [2, 8], data: again } }, undefined, { handOverFeeds: true, feedPool: pool });
+    expect(pool.take(16)).toBe(again);
+    await Promise.all([session.release(), local.release()]);
   });
 
   it('keeps the event loop turning while a model runs (onnxruntime-node runs synchronously on its calling thread)', async () => {

@@ -3,7 +3,7 @@ import { OnnxError } from '../../errors.js';
 import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
 import type { CreateSessionOptions, OnnxExecutionProvider, OnnxRunOptions, OnnxRuntime, OnnxSession } from '../../onnx/session.js';
 import { createOrtNodeRuntime } from '../ort-node.js';
-import { tensorBuffers, type CreatedSession, type OrtWorkerAnswer, type OrtWorkerRequest } from './ort-worker-protocol.js';
+import { tensorBuffers, type CreatedSession, type OrtWorkerAnswer, type OrtWorkerRequest, type RunAnswer } from './ort-worker-protocol.js';
 
 type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
@@ -52,9 +52,16 @@ class WorkerSession implements OnnxSession {
     this.executionProvider = created.executionProvider;
   }
 
-  run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>> {
+  async run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>> {
     const moved = options?.handOverFeeds ? tensorBuffers(Object.values(feeds)) : [];
-    return this.#thread.call({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames] }, moved);
+    const pool = options?.feedPool;
+    const answer = await this.#thread.call<RunAnswer>({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames], returnFeeds: moved.length > 0 && pool !== undefined }, moved);
+    if (pool) {
+      // Copied feeds are still the caller's; moved float32 ones came back with the answer.
+      for (const { data } of Object.values(feeds)) pool.give(data);
+      for (const buffer of answer.feeds) pool.give(new Float32Array(buffer));
+    }
+    return answer.outputs;
   }
 
   release(): Promise<void> {
