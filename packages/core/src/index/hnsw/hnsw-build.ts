@@ -81,8 +81,9 @@ export class HnswBuild {
     let currentKey = search.walkKey;
     const top = Math.min(level, maxLevel);
     for (let lc = top; lc >= 0; lc--) {
-      const { nodes, keys } = search.layer(queryPtr, current, currentKey, this.efConstruction, lc, -1);
-      const count = this.#selectNeighbours(nodes, keys, nodes.length, self, L.M);
+      const found = search.layer(queryPtr, current, currentKey, this.efConstruction, lc, -1);
+      const { nodes, keys } = found;
+      const count = this.#selectNeighbours(nodes, keys, found.count, self, L.M);
       L.setLinks(node, lc, L.gatherIds, count);
       this.#selected.set(L.gatherIds.subarray(0, count), lc * L.M);
       this.#selectedCount[lc] = count;

@@ -234,12 +234,12 @@ export class HnswIndex implements VectorIndex {
 
   #searchOne(stored: Float32Array, k: number, ef: number, allowed: { count: number } | null): SearchHit[] {
     if (this.#table.size === 0 || (allowed && allowed.count === 0)) return [];
-    const { nodes, keys } = this.#search.nearest(stored, k, ef, allowed);
+    const { nodes, keys, count } = this.#search.nearest(stored, k, ef, allowed);
     // For dot and cosine the key is the score (the f32 product the walk ranked by, best first);
     // an l2 key is q·x − ‖x‖²/2, so distances are recomputed exactly rather than derived from it.
-    if (this.metric === 'l2') return this.#table.rescore(stored, nodes, this.#readRow);
+    if (this.metric === 'l2') return this.#table.rescore(stored, nodes.subarray(0, count), this.#readRow);
     const hits: SearchHit[] = [];
-    for (let i = 0; i < nodes.length; i++) hits.push({ id: this.#table.idAt(nodes[i]!), score: keys[i]! });
+    for (let i = 0; i < count; i++) hits.push({ id: this.#table.idAt(nodes[i]!), score: keys[i]! });
     return hits;
   }
 

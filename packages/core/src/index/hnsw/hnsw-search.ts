@@ -3,10 +3,14 @@ import type { KernelSet } from '../kernel-set.js';
 import type { HnswLayout } from './hnsw-layout.js';
 import { KeyHeap } from './key-heap.js';
 
-/** Nodes found by a search, best first, with their keys. */
+/**
+ * Nodes found by a search, best first, with their keys: the first `count` of `nodes` and `keys`,
+ * arrays the search reuses — valid until its next call.
+ */
 export interface Found {
   readonly nodes: Int32Array;
   readonly keys: Float64Array;
+  readonly count: number;
 }
 
 /**
@@ -21,6 +25,13 @@ export class HnswSearch {
   readonly #descendKernel: KernelSet['kernels']['search_upper'];
   readonly #candidates = new KeyHeap();
   readonly #results = new KeyHeap();
+  /** What searches return (see Found), grown as needed: no allocation per search. */
+  #nodesOut = new Int32Array(64);
+  #keysOut = new Float64Array(64);
+  /** Whole-memory views for reading the results heap the layer-0 kernel leaves, taken again when the memory grows. */
+  #buffer: ArrayBufferLike | null = null;
+  #f32 = new Float32Array(0);
+  #i32 = new Int32Array(0);
   /** The key of the node the last `descend` reached. */
   walkKey = 0;
 
@@ -58,7 +69,18 @@ export class HnswSearch {
       const flags = want === 1 ? L.maskPtr : L.deletedPtr;
       const count = this.#layer0Kernel(queryPtr, entry, entryKey, ef, L.nextEpoch(), L.blocksPtr + 4, L.blocksPtr, L.stride, L.visitedPtr, L.rowsPtr, L.biasPtr, flags, want, L.candidatesPtr, L.resultsPtr, L.idsPtr, L.keysPtr);
       const buffer = L.set.memory.buffer;
-      return drainMinHeap(new Float32Array(buffer, L.resultsPtr, count * 2), new Int32Array(buffer, L.resultsPtr, count * 2), count, keep);
+      if (buffer !== this.#buffer) {
+        this.#buffer = buffer;
+        this.#f32 = new Float32Array(buffer);
+        this.#i32 = new Int32Array(buffer);
+      }
+      const kept = Math.min(keep, count);
+      this.#reserveOut(kept);
+      const out = { nodes: this.#nodesOut, keys: this.#keysOut, count: kept };
+      // A short list (a search's ef near k) is ordered faster by insertion than by heap pops.
+      if (keep < count || count <= SHORT_LIST) selectBest(this.#f32, this.#i32, L.resultsPtr >>> 2, count, out);
+      else drainMinHeap(this.#f32, this.#i32, L.resultsPtr >>> 2, count, out);
+      return out;
     }
     const candidates = this.#candidates;
     const results = this.#results;
@@ -101,7 +123,28 @@ export class HnswSearch {
         }
       }
     }
-    return drainKeyHeap(results);
+    return this.#drainKeyHeap(results);
+  }
+
+  #reserveOut(count: number): void {
+    if (this.#nodesOut.length < count) {
+      this.#nodesOut = new Int32Array(Math.max(count, this.#nodesOut.length * 2));
+      this.#keysOut = new Float64Array(this.#nodesOut.length);
+    }
+  }
+
+  /** Empties a KeyHeap of negated keys (worst on top) into the output arrays, best first. */
+  #drainKeyHeap(heap: KeyHeap): Found {
+    const count = heap.size;
+    this.#reserveOut(count);
+    const nodes = this.#nodesOut;
+    const keys = this.#keysOut;
+    for (let i = count - 1; i >= 0; i--) {
+      keys[i] = -heap.topKey();
+      nodes[i] = heap.topNode();
+      heap.pop();
+    }
+    return { nodes, keys, count };
   }
 
   /** Marks in the 'mask' region which nodes pass a filter (and are live); returns how many. */
@@ -160,7 +203,7 @@ export class HnswSearch {
       if (n === chunk) flush();
     }
     if (n > 0) flush();
-    return drainKeyHeap(results);
+    return this.#drainKeyHeap(results);
   }
 }
 
@@ -168,77 +211,58 @@ export class HnswSearch {
 const SHORT_LIST = 32;
 
 /**
- * Empties a min-heap of (f32 key, i32 node) pairs kept interleaved in memory — the results
- * `search_layer0` leaves — into arrays sorted best first (the heap's pops, last to first). A search
- * keeping fewer than it found (k of ef), or a short list, selects them instead (selectBest).
+ * Empties a min-heap of `count` (f32 key, i32 node) pairs kept interleaved in memory from f32 index
+ * `at` — the results `search_layer0` leaves — into `out`, best first (the heap's pops, last to
+ * first). The heap is consumed.
  */
-function drainMinHeap(keys: Float32Array, nodes: Int32Array, count: number, keep = count): Found {
-  // A short list (a search's ef near k) is sorted faster by insertion than by heap pops.
-  if (keep < count || count <= SHORT_LIST) return selectBest(keys, nodes, count, Math.min(keep, count));
-  const kept = Math.min(keep, count);
-  const outNodes = new Int32Array(kept);
-  const outKeys = new Float64Array(kept);
+function drainMinHeap(f32: Float32Array, i32: Int32Array, at: number, count: number, out: Found): void {
+  const outNodes = out.nodes;
+  const outKeys = out.keys;
   let size = count;
   while (size > 0) {
-    if (size <= kept) {
-      outKeys[size - 1] = keys[0]!;
-      outNodes[size - 1] = nodes[1]!;
-    }
+    outKeys[size - 1] = f32[at]!;
+    outNodes[size - 1] = i32[at + 1]!;
     size--;
     if (size === 0) break;
-    const key = keys[2 * size]!;
-    const node = nodes[2 * size + 1]!;
+    const key = f32[at + 2 * size]!;
+    const node = i32[at + 2 * size + 1]!;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= size) break;
       const right = left + 1;
-      const child = right < size && keys[2 * right]! < keys[2 * left]! ? right : left;
-      if (keys[2 * child]! >= key) break;
-      keys[2 * i] = keys[2 * child]!;
-      nodes[2 * i + 1] = nodes[2 * child + 1]!;
+      const child = right < size && f32[at + 2 * right]! < f32[at + 2 * left]! ? right : left;
+      if (f32[at + 2 * child]! >= key) break;
+      f32[at + 2 * i] = f32[at + 2 * child]!;
+      i32[at + 2 * i + 1] = i32[at + 2 * child + 1]!;
       i = child;
     }
-    keys[2 * i] = key;
-    nodes[2 * i + 1] = node;
+    f32[at + 2 * i] = key;
+    i32[at + 2 * i + 1] = node;
   }
-  return { nodes: outNodes, keys: outKeys };
 }
 
 /**
- * The `keep` best of `count` interleaved (key, node) pairs, best first, equal keys by node: one
- * pass with an insertion-sorted list of `keep` — most pairs lose to its last at once — instead of
- * `count` heap pops.
+ * The out.count best of `count` interleaved (key, node) pairs from f32 index `at`, into `out`,
+ * best first, equal keys by node: one pass with an insertion-sorted list — most pairs lose to its
+ * last at once — instead of `count` heap pops.
  */
-function selectBest(keys: Float32Array, nodes: Int32Array, count: number, keep: number): Found {
-  const outNodes = new Int32Array(keep);
-  const outKeys = new Float64Array(keep);
+function selectBest(f32: Float32Array, i32: Int32Array, at: number, count: number, out: Found): void {
+  const keep = out.count;
+  const outNodes = out.nodes;
+  const outKeys = out.keys;
   let size = 0;
   for (let i = 0; i < count; i++) {
-    const key = keys[2 * i]!;
-    const node = nodes[2 * i + 1]!;
+    const key = f32[at + 2 * i]!;
+    const node = i32[at + 2 * i + 1]!;
     if (size === keep && !(key > outKeys[keep - 1]! || (key === outKeys[keep - 1]! && node < outNodes[keep - 1]!))) continue;
-    let at = size < keep ? size++ : keep - 1;
-    while (at > 0 && (key > outKeys[at - 1]! || (key === outKeys[at - 1]! && node < outNodes[at - 1]!))) {
-      outKeys[at] = outKeys[at - 1]!;
-      outNodes[at] = outNodes[at - 1]!;
-      at--;
+    let j = size < keep ? size++ : keep - 1;
+    while (j > 0 && (key > outKeys[j - 1]! || (key === outKeys[j - 1]! && node < outNodes[j - 1]!))) {
+      outKeys[j] = outKeys[j - 1]!;
+      outNodes[j] = outNodes[j - 1]!;
+      j--;
     }
-    outKeys[at] = key;
-    outNodes[at] = node;
+    outKeys[j] = key;
+    outNodes[j] = node;
   }
-  return { nodes: outNodes, keys: outKeys };
-}
-
-/** Empties a KeyHeap of negated keys (worst on top) into arrays sorted best first. */
-function drainKeyHeap(heap: KeyHeap): Found {
-  const count = heap.size;
-  const nodes = new Int32Array(count);
-  const keys = new Float64Array(count);
-  for (let i = count - 1; i >= 0; i--) {
-    keys[i] = -heap.topKey();
-    nodes[i] = heap.topNode();
-    heap.pop();
-  }
-  return { nodes, keys };
 }
