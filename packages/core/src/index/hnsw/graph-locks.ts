@@ -13,7 +13,8 @@ export const GRAPH_STATE_INTS = 4;
  * entry point and top level, the next node to insert, and one lock per node guarding its link
  * lists while a neighbour is linked to it. Locks are futex-style mutexes (0 free, 1 held, 2 held
  * with waiters; Drepper, "Futexes are tricky"): a thread that finds one held sleeps in
- * Atomics.wait instead of spinning on a shared, loaded machine.
+ * Atomics.wait instead of spinning on a shared, loaded machine. Node's threads (its main thread
+ * included) and Web Workers may block so; a browser page's main thread may not.
  */
 export class GraphLocks {
   readonly #state: Int32Array;

@@ -48,9 +48,9 @@ function positiveInteger(name: string, value: number, min: number, max: number):
  * (so ‖q − x‖² = ‖q‖² − 2·key). Deletes are tombstones: deleted nodes keep routing the search
  * but never appear in results; an update is a delete plus an insert under the same id.
  *
- * This class composes the parts: the memory layout (hnsw-layout.ts), insertion (hnsw-build.ts),
- * the graph walks (hnsw-search.ts), persistence (hnsw-snapshot.ts), and the slot table that
- * maps nodes to ids and metadata.
+ * This class composes the parts: the memory layout (hnsw-layout.ts), insertion (hnsw-build.ts)
+ * and insertion on a pool's threads (parallel-build.ts), the graph walks (hnsw-search.ts),
+ * persistence (hnsw-snapshot.ts), and the slot table that maps nodes to ids and metadata.
  */
 export class HnswIndex implements VectorIndex {
   readonly kind = 'hnsw' as const;
