@@ -30,14 +30,18 @@ const VIEWS = trainSchema.parse({ pretrain: { method: 'simclr' } }).pretrain!.vi
 
 let train: CnnImages;
 let test: CnnImages;
+// Both methods start from this network; its probe is the baseline of both.
+const initial = initCnnValues(SPEC, 7);
+let before: number;
 beforeAll(async () => {
   if (missing) return;
   const pixels = (await readIdx(readFileSync(`${FASHION}/train-images-idx3-ubyte.gz`))).data as Uint8Array;
   const labels = (await readIdx(readFileSync(`${FASHION}/train-labels-idx1-ubyte.gz`))).data as Uint8Array;
   // Four classes: T-shirt/top, trouser, pullover, sneaker.
   const classes = [0, 1, 2, 7];
-  train = smallImages(pixels, labels, 0, 600, classes);
+  train = smallImages(pixels, labels, 0, 400, classes);
   test = smallImages(pixels, labels, 600, 500, classes);
+  before = await probe(initial);
 });
 
 async function probe(values: Map<string, Float32Array>): Promise<number> {
@@ -46,15 +50,16 @@ async function probe(values: Map<string, Float32Array>): Promise<number> {
   return knnAccuracy(reference, train.labels, queries, test.labels, 16, 5);
 }
 
-describe.skipIf(missing)('contrastive pre-training on Fashion-MNIST (about 240 images of 4 classes, 14×14)', () => {
+describe.skipIf(missing)('contrastive pre-training on Fashion-MNIST (about 160 images of 4 classes, 14×14)', () => {
   // The loss on the batch-normalised embedding itself (projectionDim 0): with this 16-value
   // embedding a projection MLP took the learning for itself (kNN fell 0.88 → 0.86–0.87 with one).
-  // Measured (seed 7): supcon 0.883 → 0.941, simclr 0.883 → 0.907.
-  for (const [method, margin] of [['supcon', 0.03], ['simclr', 0.01]] as [ContrastiveMethod, number][]) {
+  // Two epochs of batches of 16 (about 160 images: 20 steps, a third of the image passes of
+  // 4 epochs of 240 in 48s, which gained less). kNN accuracy before → after, measured at three
+  // seeds (7 is the test's): supcon 0.854 → 0.937 / 0.883 → 0.917 / 0.839 → 0.932; simclr
+  // 0.854 → 0.883 / 0.883 → 0.898 / 0.839 → 0.898.
+  for (const [method, margin] of [['supcon', 0.04], ['simclr', 0.015]] as [ContrastiveMethod, number][]) {
     it(`${method}: a short pre-training raises the embedding's kNN accuracy over the same network at initialisation`, async () => {
-      const initial = initCnnValues(SPEC, 7);
-      const before = await probe(initial);
-      const { values, losses } = await pretrainContrastive(cpu, SPEC, train, { method, epochs: 4, batchSize: 48, temperature: 0.2, projectionDim: 0, optimizer: { kind: 'adam', lr: 1e-2 }, views: [VIEWS, VIEWS], seed: 7, initial });
+      const { values, losses } = await pretrainContrastive(cpu, SPEC, train, { method, epochs: 2, batchSize: 16, temperature: 0.2, projectionDim: 0, optimizer: { kind: 'adam', lr: 1e-2 }, views: [VIEWS, VIEWS], seed: 7, initial });
       const after = await probe(values);
       expect(losses.at(-1)!).toBeLessThan(losses[0]!);
       expect(after).toBeGreaterThan(before + margin);
