@@ -9,11 +9,12 @@ import { probeSeeds } from './probe-seeds.js';
 import { executeScan, sliceArea, sliceBytes, type ScanPlan, type ScanSlice } from './scan-plan.js';
 
 /**
- * The caller's share of a batch beside a worker's: after its scan the caller rescores its own
- * queries while the workers still scan (and, for kinds other than f32, the workers' queries after).
- * Rescoring reads each candidate's vector across a panel (dimension-major), about a quarter of the
- * bounded scan's time on PCA-64 rows (CPU profile of flat f32, Fashion-MNIST), so the caller scans
- * 1 / 1.25 of a worker's share.
+ * The caller's share of a batch beside a worker's where the caller rescores more than its own
+ * queries: after its scan it rescores its own while the workers still scan, then the workers'
+ * (kinds other than f32). Rescoring reads each candidate's vector across a panel (dimension-major),
+ * about a quarter of the bounded scan's time on PCA-64 rows (CPU profile of flat f32,
+ * Fashion-MNIST), so the caller scans 1 / 1.25 of a worker's share. Where the workers score their
+ * own candidates exactly (f32), every thread does the same work per query and the shares are equal.
  */
 const CALLER_WEIGHT = 0.8;
 
@@ -133,7 +134,7 @@ export function startParallelScan(input: ParallelScanInput): RunningScan {
   const { memory, pool, sink, plan, m } = input;
   const wasm = memory.wasm;
   if (!wasm || typeof SharedArrayBuffer === 'undefined' || !(wasm.buffer instanceof SharedArrayBuffer)) throw new IndexError('INDEX_INVALID_ARGUMENT', 'a parallel search needs an index created with a pool of more than one thread (its memory shared)');
-  const shares = scanShares(pool.threads, input.panels, m, CALLER_WEIGHT);
+  const shares = scanShares(pool.threads, input.panels, m, input.exact ? 1 : CALLER_WEIGHT);
   const splitQueries = m >= pool.threads;
   const areaBytes = sliceBytes(plan.dim, m, plan.kind === 'f16' || plan.kind === 'f16-bounded');
   const workersBase = memory.ptr('workers');
