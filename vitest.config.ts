@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // One run over every workspace. `source` resolves @cvf/* packages to their TypeScript sources,
@@ -17,6 +18,10 @@ export default defineConfig({
       { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },
       { extends: true, test: { name: 'isolated', include: ALL, exclude: [...configDefaults.exclude, ...SHARED] } },
     ],
+    // Vitest's default is one worker less than the cores: one worker on a 2-core machine, where
+    // most files spend their time waiting on a child (CLI, server, Chromium, Python). Two workers
+    // keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // lavapipe and SwiftShader run WebGPU on the CPU: correct, but slow.
     testTimeout: 120_000,
     hookTimeout: 120_000,
