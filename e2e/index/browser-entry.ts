@@ -11,6 +11,7 @@ import {
   type IndexKind,
 } from '@cvf/core';
 import { errorOf } from '../support/error-of.js';
+import { seededVectors } from '../support/seeded-vectors.js';
 
 declare global {
   interface Window {
@@ -21,13 +22,7 @@ declare global {
 const DIM = 24;
 const N = 1500;
 
-function vectors(seed: number, n: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n * DIM }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  });
-}
+const vectors = (seed: number, n: number): Float32Array => seededVectors(seed, n, DIM);
 
 window.runIndexedDbChecks = async () => {
   const database = `cvf-e2e-${Date.now()}`;

@@ -2,6 +2,7 @@
 // page's thread alone and on a pool of Web Workers over the same shared memory must give the same
 // hits, id for id and score for score.
 import { createIndex, webSearchThreads, type FlatIndexBase, type IndexKind, type SearchHit, type VectorMetric } from '@cvf/core';
+import { seededVectors } from '../support/seeded-vectors.js';
 
 declare global {
   interface Window {
@@ -14,13 +15,7 @@ const N = 3000;
 const M = 13; // blocks of four and singles split between the threads
 const K = 10;
 
-function vectors(seed: number, n: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n * DIM }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  });
-}
+const vectors = (seed: number, n: number): Float32Array => seededVectors(seed, n, DIM);
 
 /** Where two result lists differ (query, rank), or null: ids and scores compared exactly. */
 function firstDifference(a: readonly SearchHit[][], b: readonly SearchHit[][]): string | null {

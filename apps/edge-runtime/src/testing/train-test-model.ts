@@ -1,6 +1,6 @@
-import { CpuDevice, parsePipelineConfig, Rng, runTrainingPipeline, type ImageDecoder } from '@cvf/core';
-import { nodeFileAccess, SqliteTrackingStore, writeBundleFolder } from '@cvf/core/node';
-import { idxBytes, PATTERN_SHAPES, patternPixels } from '@cvf/core/testing';
+import { CpuDevice, parsePipelineConfig, Rng, runTrainingPipeline } from '@cvf/core';
+import { SqliteTrackingStore } from '@cvf/core/node';
+import { idxBytes, idxTrainingEnvironment, PATTERN_SHAPES, patternPixels } from '@cvf/core/testing';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -55,17 +55,7 @@ tracking: { store: ${store} }
   const config = parsePipelineConfig(yaml, join(dir, 'pipeline.yaml'));
   const tracking = SqliteTrackingStore.open(store);
   try {
-    const summary = await runTrainingPipeline(config, {
-      device: new CpuDevice(),
-      // IDX images are raw pixels: nothing to decode.
-      dataset: { files: nodeFileAccess, decoder: { decode: () => Promise.reject(new Error('IDX needs no decoder')) } as ImageDecoder, baseDir: dir },
-      tracker: tracking,
-      registry: tracking,
-      writeBundle: async (runId, manifest, files) => {
-        const location = join(store, 'bundles', runId);
-        return { location, manifest: await writeBundleFolder(location, manifest, files) };
-      },
-    });
+    const summary = await runTrainingPipeline(config, { device: new CpuDevice(), ...idxTrainingEnvironment(dir, tracking, join(store, 'bundles')) });
     return { version: summary.model?.version ?? null, bundle: summary.bundle, store };
   } finally {
     tracking.close();

@@ -133,9 +133,10 @@ export class AuditLog {
       const head = this.#end?.size === size ? this.#end.head : await headOf(lastLine(fd, size, log), log);
       const chained = await chainEntries(head, entries, new Date());
       this.#end = undefined;
-      appendAll(fd, Buffer.from(chained.text, 'utf8'));
+      const bytes = Buffer.from(chained.text, 'utf8');
+      appendAll(fd, bytes);
       await datasync(fd);
-      this.#end = { size: size + Buffer.byteLength(chained.text), head: chained.head };
+      this.#end = { size: size + bytes.length, head: chained.head };
       return chained.records;
     });
   }

@@ -4,6 +4,7 @@ import { QUERY_BLOCK } from '../simd/flat-scan-kernels.js';
 import type { SearchKernelExports } from '../simd/search-kernels.js';
 import type { VectorMetric } from '../types.js';
 import type { ExactScoring, ScanPool, ScanTaskResult } from '../threads/scan-pool.js';
+import { memoryKey } from '../threads/memory-key.js';
 import type { ScanSink } from '../threads/scan-sink.js';
 import { probeSeeds } from './probe-seeds.js';
 import { executeScan, sliceArea, sliceBytes, type ScanPlan, type ScanSlice } from './scan-plan.js';
@@ -60,19 +61,6 @@ export interface ScoredShare {
   readonly offsets: Int32Array;
   readonly slots: Int32Array;
   readonly scores: Float64Array;
-}
-
-const memoryKeys = new WeakMap<LinearMemory, string>();
-let nextKey = 0;
-
-/** A name for an index's memory, unique in this thread's lifetime, by which workers cache their kernels. */
-function memoryKey(memory: LinearMemory): string {
-  let key = memoryKeys.get(memory);
-  if (key === undefined) {
-    key = `${Date.now().toString(36)}-${(nextKey++).toString(36)}-${Math.random().toString(36).slice(2)}`;
-    memoryKeys.set(memory, key);
-  }
-  return key;
 }
 
 /** One thread's share of a scan: panels and queries (see scanShares). */

@@ -10,6 +10,7 @@ import { HnswBuild } from './hnsw-build.js';
 import { HnswLayout } from './hnsw-layout.js';
 import { HnswSearch } from './hnsw-search.js';
 import { insertInParallel } from './parallel-build.js';
+import { memoryKey } from '../threads/memory-key.js';
 import type { ScanPool } from '../threads/scan-pool.js';
 import { checkSnapshot, corruptGraph, graphArrays, restoreGraph, type HnswSnapshot } from './hnsw-snapshot.js';
 
@@ -70,8 +71,6 @@ export class HnswIndex implements VectorIndex {
   /** The query being searched, as stored (unit for cosine); reused across searches. */
   readonly #queryScratch: Float32Array;
   readonly #pool: ScanPool | undefined;
-  /** Names this index's memory to the pool's threads, which keep kernels per memory. */
-  readonly #memoryKey = `hnsw-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
   static async create(options: HnswIndexOptions): Promise<HnswIndex> {
     checkDim(options.dim);
@@ -142,7 +141,7 @@ export class HnswIndex implements VectorIndex {
     const pool = this.#pool;
     if (this.threads < 2 || !pool?.insertGraph) return this.addBatch(ids, vectors, metadata);
     const first = this.#place(ids, vectors, metadata);
-    await insertInParallel(this.#layout, this.#build, { threads: pool.threads, insertGraph: (task, worker) => pool.insertGraph!(task, worker) }, this.#memoryKey, first, this.#layout.nodes);
+    await insertInParallel(this.#layout, this.#build, { threads: pool.threads, insertGraph: (task, worker) => pool.insertGraph!(task, worker) }, memoryKey(this.#layout.set.memory), first, this.#layout.nodes);
   }
 
   /** Writes checked rows as new nodes with their ids, metadata, levels and empty lists; returns the first node. */

@@ -3,6 +3,7 @@ export { commandRuns } from './command.js';
 export { gpuForTests } from './gpu-for-tests.js';
 export { NATS_SERVER_PATH, natsUnavailable, startNats, type NatsServer } from './nats.js';
 export { FFMPEG_PATH, ffmpegUnavailable, writeTestClip, type TestClip } from './test-clips.js';
+export { idxTrainingEnvironment } from './idx-training-environment.js';
 export { idxBytes, PATTERN_SHAPES, patternPixels, type PatternShape } from './patterns.js';
 export { POSTGRES_BIN, postgresUnavailable, startPostgres, type PostgresServer } from './postgres.js';
 export { pythonModules, SYSTEM_PYTHON } from './python.js';

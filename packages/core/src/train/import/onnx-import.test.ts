@@ -35,6 +35,14 @@ async function importedForward(model: Uint8Array, x: Float32Array, shape: readon
   return graph.forward(forwardContext(cpu, { training: false }), Tensor.cpu('f32', shape, x));
 }
 
+/** The imported graph's forward equals ORT's output `output` of the model within 1e-5. */
+async function expectOrtForward(model: Uint8Array, input: string, output: string, x: Float32Array, shape: readonly number[]): Promise<void> {
+  const want = await runOrt(model, input, x, shape, output);
+  const got = await importedForward(model, x, shape);
+  expect(got.shape).toEqual(want.dims);
+  expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+}
+
 const spec: CnnSpec = {
   inputChannels: 1,
   height: 12,
@@ -58,10 +66,7 @@ describe('ONNX import into tape layers', () => {
     const model = exportCnnToOnnx(spec, values, { classifier: false });
     const shape = [2, 1, 12, 12];
     const x = rng.floats(2 * 144, -1, 1);
-    const want = await runOrt(model, 'pixels', x, shape, 'embedding');
-    const got = await importedForward(model, x, shape);
-    expect(got.shape).toEqual(want.dims);
-    expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+    await expectOrtForward(model, 'pixels', 'embedding', x, shape);
     const { graph, inputShape } = importOnnxModel(model);
     expect(inputShape).toEqual([1, 12, 12]);
     expect(graph.blocks().map((b) => b.kind)).toEqual(['conv', 'residual', 'residual']);
@@ -71,10 +76,7 @@ describe('ONNX import into tape layers', () => {
     const model = tinyResNetModel(new Rng(8));
     const shape = [3, 3, 10, 10];
     const x = rng.floats(3 * 300, -1, 1);
-    const want = await runOrt(model, 'image', x, shape, 'logits');
-    const got = await importedForward(model, x, shape);
-    expect(got.shape).toEqual(want.dims);
-    expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+    await expectOrtForward(model, 'image', 'logits', x, shape);
     const blocks = importOnnxModel(model).graph.blocks();
     expect(blocks.map((b) => b.kind)).toEqual(['conv', 'residual', 'residual', 'conv', 'linear', 'linear']);
   });
@@ -83,10 +85,7 @@ describe('ONNX import into tape layers', () => {
     const model = tinyMobileModel(new Rng(6));
     const shape = [3, 3, 10, 10];
     const x = rng.floats(3 * 300, -1, 1);
-    const want = await runOrt(model, 'image', x, shape, 'embedding');
-    const got = await importedForward(model, x, shape);
-    expect(got.shape).toEqual(want.dims);
-    expect(maxRelError(got.data as Float32Array, want.data as Float32Array)).toBeLessThan(1e-5);
+    await expectOrtForward(model, 'image', 'embedding', x, shape);
     const blocks = importOnnxModel(model).graph.blocks();
     expect(blocks.map((b) => b.kind)).toEqual(['conv', 'residual', 'conv', 'linear']);
   });

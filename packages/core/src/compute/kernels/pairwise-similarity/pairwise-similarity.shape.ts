@@ -1,9 +1,9 @@
 import { ShapeError } from '../../../errors.js';
 import type { Specs } from '../../kernel.js';
 import { formatShape } from '../../shape.js';
+import { SIMILARITY_METRICS as METRICS, type SimilarityMetric } from '../../kernels-shared/similarity-metric.js';
 
-export type SimilarityMetric = 'dot' | 'cosine' | 'l2';
-const METRICS: readonly SimilarityMetric[] = ['dot', 'cosine', 'l2'];
+export type { SimilarityMetric };
 
 export interface PairwiseSimilarityAttrs {
   /** `dot` and `cosine` are similarities (larger is closer); `l2` is the squared Euclidean distance (smaller is closer). */
