@@ -1,9 +1,18 @@
-import { expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createWebScanPool, webSearchThreads, webThreadsUnavailable } from './web-scan-pool.js';
 import { searchThreadsFor } from '../threads/worker-scan-pool.js';
 
-// Node has no Web Workers: the browser pool must say so and fall back to one thread rather than
-// fail. Its workers are tested in Chromium (e2e/threads).
+// A context without Web Workers: the browser pool must say so and fall back to one thread rather
+// than fail. Its workers are tested in Chromium (e2e/threads). Node has no Worker global of its
+// own, but onnxruntime-web's Emscripten glue sets one (worker_threads') when loaded, and the files
+// of this folder share a process: the test removes it while it runs.
+beforeEach(() => {
+  vi.stubGlobal('Worker', undefined);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
 it('without Web Workers the browser pool falls back to one thread with the reason', async () => {
   expect(webThreadsUnavailable()).toBe('this context has no Web Workers');
   expect(await webSearchThreads(4)).toEqual({ pool: null, threads: 1, reason: 'this context has no Web Workers' });
