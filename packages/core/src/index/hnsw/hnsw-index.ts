@@ -7,7 +7,7 @@ import { checkDim, checkK, checkMetric, checkRows, checkVector, storedVector } f
 import { SlotTable, type SlotReader } from '../slot-table.js';
 import type { MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorIndex } from '../types.js';
 import { HnswBuild } from './hnsw-build.js';
-import { HnswLayout } from './hnsw-layout.js';
+import { HnswLayout, nodeBlockBytes } from './hnsw-layout.js';
 import { HnswSearch } from './hnsw-search.js';
 import { insertInParallel } from './parallel-build.js';
 import { memoryKey } from '../threads/memory-key.js';
@@ -80,7 +80,7 @@ export class HnswIndex implements VectorIndex {
     positiveInteger('efSearch', options.efSearch ?? 64, 1, 100000);
     positiveInteger('seed', options.seed ?? 100, 0, 2 ** 32 - 1);
     // The scans of the flat kinds are not used here: insert is never called.
-    const set = await createKernelSet(options.dim, () => -Infinity, options.backend, (options.pool?.threads ?? 1) > 1);
+    const set = await createKernelSet(options.dim, () => -Infinity, options.backend, (options.pool?.threads ?? 1) > 1, nodeBlockBytes(options.dim, M));
     return new HnswIndex(options, M, set);
   }
 

@@ -5,6 +5,19 @@ import type { MemoryEstimate, VectorMetric } from '../types.js';
 export const MAX_LEVEL = 30;
 
 /**
+ * Where a node block's row starts: after the layer-0 link count and M0 = 2·M links, padded to 16
+ * bytes with at least 4 bytes to spare for the copy of the row's bias (see writeRow).
+ */
+function rowOffsetOf(M: number): number {
+  return Math.ceil((8 + 8 * M) / 16) * 16;
+}
+
+/** Bytes of a node block (HnswLayout.stride): header, then the row padded to a multiple of 4 floats. */
+export function nodeBlockBytes(dim: number, M: number): number {
+  return rowOffsetOf(M) + Math.ceil(dim / 4) * 16;
+}
+
+/**
  * Where an HNSW graph lives: named regions of the index's linear memory, laid out for the
  * kernels, plus the per-node levels and the entry point.
  *
@@ -71,9 +84,8 @@ export class HnswLayout {
     this.M0 = 2 * M;
     this.set = set;
     this.#gatherKernel = set.kernels.gather_keys;
-    // At least 4 bytes of padding before the row, for the copy of its bias (see writeRow).
-    this.rowOffset = Math.ceil((8 + 4 * this.M0) / 16) * 16;
-    this.stride = this.rowOffset + Math.ceil(dim / 4) * 16;
+    this.rowOffset = rowOffsetOf(M);
+    this.stride = nodeBlockBytes(dim, M);
     set.memory.declare('blocks', 'bias', 'upperOffsets', 'visited', 'deleted', 'mask', 'candidates', 'upper', 'query', 'gatherIds', 'gatherKeys', 'results');
     set.memory.resize('query', Math.ceil(dim / 4) * 16);
     set.memory.resize('gatherIds', Math.max(this.M0 + 1, 1024) * 4);

@@ -4,7 +4,7 @@ import { instantiateSearchKernels, type SearchKernelExports } from '../simd/sear
 import type { VectorMetric } from '../types.js';
 import { GRAPH_STATE_INTS, GraphLocks } from './graph-locks.js';
 import { HnswBuild } from './hnsw-build.js';
-import { HnswLayout } from './hnsw-layout.js';
+import { HnswLayout, nodeBlockBytes } from './hnsw-layout.js';
 import { HnswSearch } from './hnsw-search.js';
 
 /**
@@ -122,7 +122,7 @@ export class GraphInsertRunner {
   #instance(task: GraphInsertTask): Promise<WorkerGraph> {
     let instance = this.#instances.get(task.memoryKey);
     if (!instance) {
-      instance = instantiateSearchKernels(task.dim, task.memory, () => -Infinity, task.stages, true).then((kernels) => ({ kernels }));
+      instance = instantiateSearchKernels(task.dim, task.memory, () => -Infinity, task.stages, true, nodeBlockBytes(task.dim, task.M)).then((kernels) => ({ kernels }));
       instance.catch(() => this.#instances.delete(task.memoryKey));
       this.#instances.set(task.memoryKey, instance);
       // A few indexes' kernels at most: an old build's are dropped first.

@@ -20,11 +20,15 @@ import type { Code, ModuleBuilder } from '../../compute/wasm/wasm-encoder.js';
  *   heaps     (f32 key, i32 node) pairs, 8 bytes each: candidates a max-heap, results a min-heap
  *   scratch   ids and keys of one node's unvisited neighbours (up to its link count)
  *
+ * `blockBytes` is `stride` as known when the module is generated (HnswLayout's node block, whose
+ * header starts at `counts`), so the walk touches a block's lines at constant offsets; 0 for a
+ * kernel set that serves no graph (then nothing is touched ahead).
+ *
  * The heaps sift exactly like KeyHeap (results as a max-heap of negated keys), and keys are the
  * bits `gather_keys` gives, so the TypeScript reference (reference-graph-search.ts) reproduces
  * every result, and with it every graph an index builds.
  */
-export function searchLayer0(module: ModuleBuilder, dim: number): void {
+export function searchLayer0(module: ModuleBuilder, dim: number, blockBytes: number): void {
   const I = 'i32' as const;
   const code = module.addFunction('search_layer0', [I, I, 'f32', I, I, I, I, I, I, I, I, I, I, I, I, I, I], [I]);
   const [query, entry, entryKey, ef, epoch, links, counts, stride, visited, rows, bias, flags, want, cand, res, scratchIds, scratchKeys] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
@@ -73,9 +77,11 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
   pop(code, cand, candSize, true, { hi, hj, hr, hKey, hNode });
   code.localGet(links).localGet(node).localGet(stride).op('i32.mul').op('i32.add').localSet(base);
   code.localGet(counts).localGet(node).localGet(stride).op('i32.mul').op('i32.add').mem('i32.load').localSet(count);
-  // Pass 1: the unvisited neighbours, in link order, marked; each one's row is touched on every
-  // cache line (WebAssembly has no prefetch), so the misses of all of them are in flight together
-  // before pass 2 reads the rows. Visited neighbours are skipped before their rows are touched.
+  // Pass 1: the unvisited neighbours, in link order, marked; each one's block — row and header — is
+  // touched on every cache line (WebAssembly has no prefetch), so the misses of all of them are in
+  // flight together before pass 2 reads the rows, and the links of those that get expanded later
+  // are already cached then (loading them at the pop stalled the walk). Visited neighbours are
+  // skipped before their blocks are touched.
   code.i32Const(0).localSet(fresh);
   code.i32Const(0).localSet(i);
   code.block().loop();
@@ -87,8 +93,8 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
   code.localGet(at).localGet(epoch).mem('i32.store16');
   code.localGet(scratchIds).localGet(fresh).i32Const(2).op('i32.shl').op('i32.add').localGet(e).mem('i32.store');
   code.localGet(fresh).i32Const(1).op('i32.add').localSet(fresh);
-  code.localGet(rows).localGet(e).localGet(stride).op('i32.mul').op('i32.add').localSet(at);
-  touchRow(code, dim, at, touched);
+  code.localGet(counts).localGet(e).localGet(stride).op('i32.mul').op('i32.add').localSet(at);
+  touchBlock(code, blockBytes, at, touched);
   code.end();
   code.br(0).end().end();
   // Pass 2: their keys, in the same order; straight-line row reads.
@@ -130,6 +136,17 @@ export function searchLayer0(module: ModuleBuilder, dim: number): void {
   code.br(0).end().end();
   code.br(0).end().end();
   code.localGet(resSize);
+}
+
+/**
+ * Loads one byte of every cache line of the `bytes` at local `block` (and its last byte: a block
+ * that does not start on a line boundary spans one more line), summed into local `sum`, at constant
+ * offsets — a loop over the lines measured slower. Loads that may trap are not dropped.
+ */
+function touchBlock(code: Code, bytes: number, block: number, sum: number): void {
+  if (bytes === 0) return;
+  const touches = [...Array.from({ length: Math.ceil(bytes / 64) }, (_, line) => line * 64), bytes - 1];
+  for (const offset of touches) code.localGet(sum).localGet(block).mem('i32.load8_u', offset).op('i32.add').localSet(sum);
 }
 
 /**

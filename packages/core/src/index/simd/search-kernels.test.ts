@@ -27,8 +27,8 @@ function recorder() {
   };
 }
 
-/** Runs one scenario on both kernel sets over identical memory, returning their insert logs. */
-async function both(dim: number, fill: (memory: LinearMemory, rng: Rng) => void, run: (k: SearchKernelExports, memory: LinearMemory) => void): Promise<[string[], string[], LinearMemory, LinearMemory]> {
+/** Runs one scenario on both kernel sets over identical memory, returning their insert logs; `graphBlock` as in searchKernelModule. */
+async function both(dim: number, fill: (memory: LinearMemory, rng: Rng) => void, run: (k: SearchKernelExports, memory: LinearMemory) => void, graphBlock = 0): Promise<[string[], string[], LinearMemory, LinearMemory]> {
   const logs: string[][] = [];
   const memories: LinearMemory[] = [];
   for (const backend of KERNEL_BACKENDS) {
@@ -38,7 +38,7 @@ async function both(dim: number, fill: (memory: LinearMemory, rng: Rng) => void,
     fill(memory, new Rng(7));
     const r = recorder();
     const insert = r.bind(() => memory.f32('scratch', PANEL));
-    const kernels = backend === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert) : createReferenceKernels(dim, () => memory.buffer, insert);
+    const kernels = backend === 'wasm-simd' ? await instantiateSearchKernels(dim, memory.wasm!, insert, undefined, false, graphBlock) : createReferenceKernels(dim, () => memory.buffer, insert);
     run(kernels, memory);
     logs.push(r.calls);
     memories.push(memory);
@@ -192,7 +192,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
     });
   }
 
-  it('search_layer0 and search_upper give the reference\'s results pair for pair, with each accept rule', async () => {
+  it('search_layer0 (touching whole node blocks ahead) and search_upper give the reference\'s results pair for pair, with each accept rule', async () => {
     const dim = 20;
     const n = 400;
     const links = 8;
@@ -245,7 +245,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD search kernels against t
       const node = k.search_upper(memory.ptr('queries'), 5, -10, upperLevels, 1, memory.ptr('out'), memory.ptr('decoded'), linkBlock, memory.ptr('rows') + 48, stride, memory.ptr('bias'), memory.ptr('scratch'));
       log.push(`upper:${node}:${memory.f32('scratch', 1)[0]}`);
       outputs.push(log);
-    });
+    }, stride);
     expect(outputs[0]).toEqual(outputs[1]);
     expect(outputs[0]![0]).toMatch(/^-1:16:/);
   });

@@ -97,8 +97,11 @@ function gatherKeys(module: ModuleBuilder, dim: number): void {
   code.br(0).end().end();
 }
 
-/** The kernel module's bytes for one dimension and its bound stages. */
-export function searchKernelModule(dim: number, stages: readonly number[] = boundStages(dim), sharedMemory = false): Uint8Array {
+/**
+ * The kernel module's bytes for one dimension and its bound stages; `graphBlock`: the bytes of an
+ * HNSW node block the graph walk touches ahead (HnswLayout.stride; 0 where no graph is walked).
+ */
+export function searchKernelModule(dim: number, stages: readonly number[] = boundStages(dim), sharedMemory = false, graphBlock = 0): Uint8Array {
   const module = new ModuleBuilder({ sharedMemory });
   const insert = module.importFunction('env', 'insert', [I32, I32], ['f32']);
   scanF32(module, insert, 'scan_f32_q1', dim, 1, []);
@@ -109,7 +112,7 @@ export function searchKernelModule(dim: number, stages: readonly number[] = boun
   scanI8(module, insert, 'scan_i8_qb', dim, QUERY_BLOCK);
   decodeF16(module);
   gatherKeys(module, dim);
-  searchLayer0(module, dim);
+  searchLayer0(module, dim, graphBlock);
   searchUpper(module, dim);
   return module.encode();
 }
@@ -126,11 +129,11 @@ export function boundStages(dim: number): number[] {
 }
 
 /**
- * Instantiates the kernels over an index's memory; modules are compiled once per dimension, stages
- * and memory kind (`sharedMemory`: the memory is shared with worker threads).
+ * Instantiates the kernels over an index's memory; modules are compiled once per dimension, stages,
+ * memory kind (`sharedMemory`: the memory is shared with worker threads) and graph block size.
  */
-export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, stages: readonly number[] = boundStages(dim), sharedMemory = false): Promise<SearchKernelExports> {
-  const module = await compileOnce(`index-search/${dim}/${stages.join(',')}${sharedMemory ? '/shared' : ''}`, () => searchKernelModule(dim, stages, sharedMemory));
+export async function instantiateSearchKernels(dim: number, memory: WebAssembly.Memory, insert: Insert, stages: readonly number[] = boundStages(dim), sharedMemory = false, graphBlock = 0): Promise<SearchKernelExports> {
+  const module = await compileOnce(`index-search/${dim}/${stages.join(',')}${sharedMemory ? '/shared' : ''}/${graphBlock}`, () => searchKernelModule(dim, stages, sharedMemory, graphBlock));
   const instance = await WebAssembly.instantiate(module, { env: { memory, insert } });
   return instance.exports as unknown as SearchKernelExports;
 }
