@@ -29,6 +29,12 @@ export class LayerGraph {
     return this.g.has(name) ? name : this.g.initializer(name, Float32Array.of(value), []);
   }
 
+  /** A float32 [length] constant of `value` everywhere. */
+  filled(value: number, length: number): string {
+    const name = `const/f32/${value}x${length}`;
+    return this.g.has(name) ? name : this.g.initializer(name, new Float32Array(length).fill(value), [length]);
+  }
+
   int64(values: readonly number[]): string {
     const name = `const/i64/${values.join(',')}`;
     return this.g.has(name) ? name : this.g.initializer(name, BigInt64Array.from(values.map(BigInt)), [values.length]);
@@ -50,36 +56,45 @@ function channelMean(l: LayerGraph, x: string): string {
 }
 
 /**
- * Convolution without bias. Backward: the input's gradient is ConvTranspose of dy with the same
- * weight, strides and pads (output_padding restores sizes that the stride floored away). The
- * weight's gradient is one MatMul over explicit im2col columns: the kh·kw shifted (strided) views
- * of the padded input, concatenated on the channel axis and laid out [N·Ho·Wo, kh·kw·C_in], times
- * dy as [C_out, N·Ho·Wo] — a GEMM with the batch and positions as its long inner dimension, which
- * MLAS runs near its peak. The alternative, a Conv over transposed tensors (the input as
- * [C_in, N, H, W] convolved with dy as a [C_out, N, Ho, Wo] kernel), measured 2–3× slower per
- * weight gradient in ORT 1.2x on the CPU: its output has only kh·kw positions, too few for its
- * GEMM to be efficient.
+ * Convolution without bias, as one GEMM over explicit im2col columns built channel-major: the
+ * input transposed to [C_in, N, H, W], its kh·kw shifted (strided) views stacked as
+ * [C_in·kh·kw, N·Ho·Wo]; the weight [C_out, C_in·kh·kw] times them gives the output as
+ * [C_out, N, Ho, Wo], transposed back. The whole batch is the GEMM's long dimension, which MLAS
+ * runs near its peak where ORT's Conv makes a small GEMM per image (7×7 maps: 49 columns each) and
+ * ran 1.5× slower here; and the backward reuses the same columns: the weight's gradient is dy as
+ * [C_out, N·Ho·Wo] times their transpose, in the weight's own layout.
+ * The input's gradient: for stride 1 a Conv of dy with the kernel's channels swapped and its
+ * window turned by 180° (MLAS runs Conv 1.5–2.5× faster than ConvTranspose, whose col2im is the
+ * slow part); for larger strides ConvTranspose of dy with the same weight, strides and pads
+ * (output_padding restores sizes that the stride floored away).
  */
 export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape): Layer {
   const { g } = l;
   const { kernel: k, stride: s, pad: p, inChannels, outChannels, outHeight, outWidth } = shape;
-  const y = g.conv(x, weight, undefined, { kernelShape: [k, k], strides: [s, s], pads: [p, p, p, p] });
+  const channelMajor = g.transpose(x, [1, 0, 2, 3]);
+  const padded = p === 0 ? channelMajor : l.node('Pad', [channelMajor, l.int64([0, 0, p, p, 0, 0, p, p])]);
+  const views: string[] = [];
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const view = k === 1 && s === 1 ? padded : g.node('Slice', [padded, l.int64([a, b]), l.int64([a + s * (outHeight - 1) + 1, b + s * (outWidth - 1) + 1]), l.int64([2, 3]), l.int64([s, s])])[0]!;
+      views.push(g.reshape(view, [inChannels, 1, -1]));
+    }
+  }
+  const columns = g.reshape(views.length === 1 ? views[0]! : g.concat(views, 1), [inChannels * k * k, -1]);
+  const product = g.matmul(g.reshape(weight, [outChannels, inChannels * k * k]), columns);
+  const y = g.transpose(g.reshape(product, [outChannels, -1, outHeight, outWidth]), [1, 0, 2, 3]);
   return {
     y,
     backward(dy, wantInput) {
-      const padded = p === 0 ? x : l.node('Pad', [x, l.int64([0, 0, p, p, 0, 0, p, p])]);
-      const views: string[] = [];
-      for (let a = 0; a < k; a++) {
-        for (let b = 0; b < k; b++) {
-          views.push(k === 1 && s === 1 ? padded : g.node('Slice', [padded, l.int64([a, b]), l.int64([a + s * (outHeight - 1) + 1, b + s * (outWidth - 1) + 1]), l.int64([2, 3]), l.int64([s, s])])[0]!);
-        }
-      }
-      // Per image [k·k·C_in, Ho·Wo] · [Ho·Wo, C_out], summed over the batch: only dy (the smaller side) is transposed.
-      const columns = g.reshape(views.length === 1 ? views[0]! : g.concat(views, 1), [0, k * k * inChannels, -1]);
-      const dyT = g.transpose(g.reshape(dy, [0, outChannels, -1]), [0, 2, 1]);
-      const dwT = g.reduceSum(g.matmul(columns, dyT), l.int64([0]), { keepdims: false });
-      l.grad(weight, g.transpose(g.reshape(dwT, [k, k, inChannels, outChannels]), [3, 2, 0, 1]));
+      const dyChannelMajor = g.reshape(g.transpose(dy, [1, 0, 2, 3]), [outChannels, -1]);
+      l.grad(weight, g.reshape(g.matmul(dyChannelMajor, g.transpose(columns, [1, 0])), [outChannels, inChannels, k, k]));
       if (!wantInput) return null;
+      if (s === 1) {
+        // Stride 1: a Conv of dy with the kernel's channels swapped and its window turned by 180°, padded k−1−p.
+        const swapped = g.transpose(weight, [1, 0, 2, 3]);
+        const turned = g.node('Slice', [swapped, l.int64([-1, -1]), l.int64([-(2 ** 31), -(2 ** 31)]), l.int64([2, 3]), l.int64([-1, -1])])[0]!;
+        return g.conv(dy, turned, undefined, { kernelShape: [k, k], strides: [1, 1], pads: Array(4).fill(k - 1 - p) });
+      }
       const outputPadding = [shape.inHeight - (s * (outHeight - 1) + k - 2 * p), shape.inWidth - (s * (outWidth - 1) + k - 2 * p)];
       return g.node('ConvTranspose', [dy, weight], {
         attributes: [attr.ints('kernel_shape', [k, k]), attr.ints('strides', [s, s]), attr.ints('pads', [p, p, p, p]), attr.ints('output_padding', outputPadding)],
@@ -102,37 +117,52 @@ export interface BnTensors {
  * channel; returns the running statistics updated as PyTorch does (r ← (1 − m)·r + m·s, the
  * variance unbiased by M / (M − 1), M = N·H·W). Backward by its formula, with x̂ the normalised
  * input: dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)).
+ * The full-size passes are few, as the op count of a step is what its CPU time follows: the
+ * affine maps run as ONNX BatchNormalization (one pass each, per-channel factors computed from
+ * [C]-sized tensors), the forward keeps only x − mean, and dx = a·dy + b·(x − mean) + c with
+ * per-channel a, b, c.
  */
 export function batchNormTrain(l: LayerGraph, x: string, bn: BnTensors, momentum: number, epsilon: number): Layer & { newMean: string; newVariance: string } {
   const { g } = l;
-  const mean = channelMean(l, x);
-  const centered = g.sub(x, mean);
-  const variance = channelMean(l, g.mul(centered, centered));
+  const mean = g.reshape(channelMean(l, x), [bn.channels]);
+  const centered = affine(l, x, bn.channels, { bias: g.sub(l.scalar(0), mean) });
+  const variance = g.reshape(channelMean(l, g.mul(centered, centered)), [bn.channels]);
+  const y = affine(l, centered, bn.channels, { scale: bn.scale, bias: bn.bias, variance, epsilon });
   const invStd = l.node('Reciprocal', [l.node('Sqrt', [g.add(variance, l.scalar(epsilon))])]);
-  const normalized = g.mul(centered, invStd);
-  const scale = g.reshape(bn.scale, [1, bn.channels, 1, 1]);
-  const y = g.add(g.mul(normalized, scale), g.reshape(bn.bias, [1, bn.channels, 1, 1]));
   // M = N·H·W values per channel, read from the batch at run time.
   const count = g.node('Cast', [l.size(x)], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] })[0]!;
   const perChannelCount = g.div(count, l.scalar(bn.channels));
   const unbias = g.div(perChannelCount, g.sub(perChannelCount, l.scalar(1)));
   const keep = l.scalar(1 - momentum);
   const take = l.scalar(momentum);
-  const newMean = g.add(g.mul(bn.mean, keep), g.mul(g.reshape(mean, [bn.channels]), take));
-  const newVariance = g.add(g.mul(bn.variance, keep), g.mul(g.mul(g.reshape(variance, [bn.channels]), unbias), take));
+  const newMean = g.add(g.mul(bn.mean, keep), g.mul(mean, take));
+  const newVariance = g.add(g.mul(bn.variance, keep), g.mul(g.mul(variance, unbias), take));
   return {
     y,
     newMean,
     newVariance,
     backward(dy) {
       const axes = l.int64([0, 2, 3]);
-      const dyNormalized = g.mul(dy, normalized);
-      l.grad(bn.bias, g.reduceSum(dy, axes, { keepdims: false }));
-      l.grad(bn.scale, g.reduceSum(dyNormalized, axes, { keepdims: false }));
-      const inner = g.sub(g.sub(dy, channelMean(l, dy)), g.mul(normalized, channelMean(l, dyNormalized)));
-      return g.mul(inner, g.mul(scale, invStd));
+      const dySum = g.reduceSum(dy, axes, { keepdims: false });
+      const dyCenteredSum = g.reduceSum(g.mul(dy, centered), axes, { keepdims: false });
+      l.grad(bn.bias, dySum);
+      l.grad(bn.scale, g.mul(dyCenteredSum, invStd));
+      // a = γ/σ, b = −γ/σ³ · Σ dy·(x − mean) / M, c = −γ/σ · Σ dy / M.
+      const a = g.mul(bn.scale, invStd);
+      const b = g.div(g.mul(g.mul(a, g.mul(invStd, invStd)), dyCenteredSum), g.sub(l.scalar(0), perChannelCount));
+      const c = g.div(g.mul(a, dySum), g.sub(l.scalar(0), perChannelCount));
+      return g.add(g.mul(dy, g.reshape(a, [1, bn.channels, 1, 1])), affine(l, centered, bn.channels, { scale: b, bias: c }));
     },
   };
+}
+
+/**
+ * x · scale / √(variance + ε) + bias per channel of [N, C, H, W] in one pass: ONNX
+ * BatchNormalization in inference mode with a zero mean (scale and variance default to ones, ε to 0).
+ */
+function affine(l: LayerGraph, x: string, channels: number, { scale, bias, variance, epsilon = 0 }: { scale?: string; bias: string; variance?: string; epsilon?: number }): string {
+  const ones = l.filled(1, channels);
+  return l.node('BatchNormalization', [x, scale ?? ones, bias, l.filled(0, channels), variance ?? ones], [attr.float('epsilon', epsilon)]);
 }
 
 /** Batch normalisation in evaluation mode, written out: (x − running mean) · γ/√(running var + ε) + β. */
@@ -150,27 +180,26 @@ export function relu(l: LayerGraph, x: string): Layer {
   return {
     y,
     backward(dy) {
+      // dy · (y > 0) as a Mul by the mask cast to 0/1: ORT's Where with a scalar branch runs several times slower.
       const positive = g.node('Greater', [y, l.scalar(0)], { outputTypes: ['bool'] })[0]!;
-      return g.node('Where', [positive, dy, l.scalar(0)], { outputTypes: ['float32'] })[0]!;
+      return g.mul(dy, g.node('Cast', [positive], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] })[0]!);
     },
   };
 }
 
 /**
- * Max pooling (window = stride = size). Backward: MaxPool's Indices output (flat positions in the
- * whole [N, C, H, W] input) scatters dy into zeros of the input's size; windows do not overlap, so
- * no position receives two values.
+ * Max pooling (window = stride = size). Backward: MaxUnpool puts each dy at the position its
+ * window's maximum came from (MaxPool's Indices output, the first of tied maxima as PyTorch picks)
+ * in zeros of the input's shape; windows do not overlap, so no position receives two values.
  */
 export function maxPool(l: LayerGraph, x: string, size: number): Layer {
   const { g } = l;
-  const [y, indices] = g.node('MaxPool', [x], { attributes: [attr.ints('kernel_shape', [size, size]), attr.ints('strides', [size, size])], outputs: 2, outputTypes: ['float32', 'int64'] });
+  const window = [attr.ints('kernel_shape', [size, size]), attr.ints('strides', [size, size])];
+  const [y, indices] = g.node('MaxPool', [x], { attributes: window, outputs: 2, outputTypes: ['float32', 'int64'] });
   return {
     y: y!,
     backward(dy) {
-      const flat = l.int64([-1]);
-      const zeros = g.node('ConstantOfShape', [l.size(x)], { outputTypes: ['float32'] })[0]!;
-      const scattered = g.node('ScatterElements', [zeros, g.node('Reshape', [indices!, flat])[0]!, g.node('Reshape', [dy, flat])[0]!], { attributes: [attr.int('axis', 0)] })[0]!;
-      return g.node('Reshape', [scattered, g.shape(x)])[0]!;
+      return g.node('MaxUnpool', [dy, indices!, g.shape(x)], { attributes: window })[0]!;
     },
   };
 }
