@@ -194,16 +194,16 @@ function pop(code: Code, heap: number, size: number, max: boolean, t: { hi: numb
   code.block().loop();
   // child = 2i + 1; stop past the end.
   code.localGet(t.hi).i32Const(1).op('i32.shl').i32Const(1).op('i32.add').localTee(t.hj).localGet(size).op('i32.ge_u').brIf(1);
-  code.localGet(t.hj).i32Const(1).op('i32.add').localTee(t.hr).localGet(size).op('i32.lt_u');
-  code.if();
+  // The right child where it exists and ranks higher: a select, not a branch (the comparison is a
+  // coin toss for the predictor). Slot `size` may be read: both heaps have room for one more pair.
+  code.localGet(t.hj).i32Const(1).op('i32.add').localTee(t.hr);
+  code.localGet(t.hj);
   slot(t.hr);
   code.mem('f32.load');
   slot(t.hj);
   code.mem('f32.load').op(better);
-  code.if();
-  code.localGet(t.hr).localSet(t.hj);
-  code.end();
-  code.end();
+  code.localGet(t.hr).localGet(size).op('i32.lt_u').op('i32.and');
+  code.op('select').localSet(t.hj);
   // Stop when the child does not rank above the moving pair (max: child ≤ key; min: child ≥ key).
   slot(t.hj);
   code.mem('f32.load').localGet(t.hKey).op(max ? 'f32.le' : 'f32.ge').brIf(1);
