@@ -117,8 +117,8 @@ export class HnswSearch {
         if (results.size < ef || key > lower) {
           const e = ids[i]!;
           candidates.push(key, e);
-          results.push(-key, e);
-          if (results.size > ef) results.pop();
+          if (results.size < ef) results.push(-key, e);
+          else results.replaceTop(-key, e);
           lower = -results.topKey();
         }
       }
@@ -190,10 +190,8 @@ export class HnswSearch {
       L.gather(queryPtr, n);
       for (let i = 0; i < n; i++) {
         const key = L.gatherKeys[i]!;
-        if (results.size < k || key > -results.topKey()) {
-          results.push(-key, L.gatherIds[i]!);
-          if (results.size > k) results.pop();
-        }
+        if (results.size < k) results.push(-key, L.gatherIds[i]!);
+        else if (key > -results.topKey()) results.replaceTop(-key, L.gatherIds[i]!);
       }
       n = 0;
     };

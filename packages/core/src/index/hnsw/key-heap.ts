@@ -44,12 +44,20 @@ export class KeyHeap {
 
   /** Removes the top pair (read it with topKey/topNode first). */
   pop(): void {
+    const size = --this.size;
+    if (size > 0) this.#siftDown(this.#keys[size]!, this.#nodes[size]!);
+  }
+
+  /** Replaces the top pair by (key, node): a push and a pop in one sift, as the layer-0 kernel does. */
+  replaceTop(key: number, node: number): void {
+    this.#siftDown(key, node);
+  }
+
+  /** Sifts (key, node) down from the root, whose slot is free. */
+  #siftDown(key: number, node: number): void {
     const keys = this.#keys;
     const nodes = this.#nodes;
-    const size = --this.size;
-    if (size === 0) return;
-    const key = keys[size]!;
-    const node = nodes[size]!;
+    const size = this.size;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;

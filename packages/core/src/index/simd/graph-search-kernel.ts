@@ -126,9 +126,10 @@ export function searchLayer0(module: ModuleBuilder, dim: number, blockBytes: num
   push(code, cand, candSize, key, e, true, { hi, hj, hKey, hNode });
   accept(e);
   code.if();
+  code.localGet(resSize).localGet(ef).op('i32.lt_s').if();
   push(code, res, resSize, key, e, false, { hi, hj, hKey, hNode });
-  code.localGet(resSize).localGet(ef).op('i32.gt_s').if();
-  pop(code, res, resSize, false, { hi, hj, hr, hKey, hNode });
+  code.else();
+  replaceTop(code, res, resSize, key, e, false, { hi, hj, hr, hKey, hNode });
   code.end();
   code.localGet(res).mem('f32.load').localSet(lower);
   code.end();
@@ -139,13 +140,15 @@ export function searchLayer0(module: ModuleBuilder, dim: number, blockBytes: num
 }
 
 /**
- * Loads one byte of every cache line of the `bytes` at local `block` (and its last byte: a block
- * that does not start on a line boundary spans one more line), summed into local `sum`, at constant
- * offsets — a loop over the lines measured slower. Loads that may trap are not dropped.
+ * Loads one byte of every cache line of the `bytes` at local `block`, summed into local `sum`, at
+ * constant offsets (a loop over the lines measured slower): one per 64 bytes, and the last byte
+ * where it can lie on one line more — blocks start 16-byte aligned, so only when it is 16 or more
+ * bytes past the last of those. Loads that may trap are not dropped.
  */
 function touchBlock(code: Code, bytes: number, block: number, sum: number): void {
   if (bytes === 0) return;
-  const touches = [...Array.from({ length: Math.ceil(bytes / 64) }, (_, line) => line * 64), bytes - 1];
+  const lines = Array.from({ length: Math.ceil(bytes / 64) }, (_, line) => line * 64);
+  const touches = bytes - 1 - lines[lines.length - 1]! >= 16 ? [...lines, bytes - 1] : lines;
   for (const offset of touches) code.localGet(sum).localGet(block).mem('i32.load8_u', offset).op('i32.add').localSet(sum);
 }
 
@@ -180,16 +183,26 @@ function push(code: Code, heap: number, size: number, key: number, node: number,
 
 /** Removes a heap's top: the last pair sifts down from the root. */
 function pop(code: Code, heap: number, size: number, max: boolean, t: { hi: number; hj: number; hr: number; hKey: number; hNode: number }): void {
+  code.localGet(size).i32Const(1).op('i32.sub').localTee(size);
+  code.if();
+  code.localGet(heap).localGet(size).i32Const(3).op('i32.shl').op('i32.add').mem('f32.load').localSet(t.hKey);
+  code.localGet(heap).localGet(size).i32Const(3).op('i32.shl').op('i32.add').mem('i32.load', 4).localSet(t.hNode);
+  siftDown(code, heap, size, max, t);
+  code.end();
+}
+
+/** Replaces a full heap's top by (key, node) from locals, which sifts down: one pass instead of a push and a pop. */
+function replaceTop(code: Code, heap: number, size: number, key: number, node: number, max: boolean, t: { hi: number; hj: number; hr: number; hKey: number; hNode: number }): void {
+  code.localGet(key).localSet(t.hKey).localGet(node).localSet(t.hNode);
+  siftDown(code, heap, size, max, t);
+}
+
+/** Sifts the pair in locals hKey, hNode down from the root of a heap of `size` pairs (the root's slot is free). */
+function siftDown(code: Code, heap: number, size: number, max: boolean, t: { hi: number; hj: number; hr: number; hKey: number; hNode: number }): void {
   const slot = (index: number): void => {
     code.localGet(heap).localGet(index).i32Const(3).op('i32.shl').op('i32.add');
   };
   const better = max ? 'f32.gt' : 'f32.lt';
-  code.localGet(size).i32Const(1).op('i32.sub').localTee(size);
-  code.if();
-  slot(size);
-  code.mem('f32.load').localSet(t.hKey);
-  slot(size);
-  code.mem('i32.load', 4).localSet(t.hNode);
   code.i32Const(0).localSet(t.hi);
   code.block().loop();
   // child = 2i + 1; stop past the end.
@@ -213,7 +226,6 @@ function pop(code: Code, heap: number, size: number, max: boolean, t: { hi: numb
   code.localGet(t.hj).localSet(t.hi);
   code.br(0).end().end();
   store(code, heap, t.hi, t.hKey, t.hNode);
-  code.end();
 }
 
 function store(code: Code, heap: number, index: number, key: number, node: number): void {
@@ -260,8 +272,15 @@ export function searchUpper(module: ModuleBuilder, dim: number): void {
   code.i32Const(0).localSet(i);
   code.block().loop();
   code.localGet(i).localGet(count).op('i32.ge_u').brIf(1);
-  code.localGet(rows).localGet(base).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load', 4).localGet(stride).op('i32.mul').op('i32.add').localSet(at);
+  code.localGet(base).localGet(i).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load', 4).localSet(e);
+  code.localGet(rows).localGet(e).localGet(stride).op('i32.mul').op('i32.add').localSet(at);
   touchRow(code, dim, at, touched);
+  // …and its list on this level, where the walk goes next if it scores best.
+  code.localGet(upper);
+  code.localGet(offsets).localGet(e).i32Const(2).op('i32.shl').op('i32.add').mem('i32.load');
+  code.localGet(level).i32Const(1).op('i32.sub').localGet(linkBlock).op('i32.mul').op('i32.add');
+  code.i32Const(2).op('i32.shl').op('i32.add').localSet(at);
+  code.localGet(touched).localGet(at).mem('i32.load8_u').op('i32.add').localGet(at).localGet(linkBlock).i32Const(2).op('i32.shl').op('i32.add').i32Const(1).op('i32.sub').mem('i32.load8_u').op('i32.add').localSet(touched);
   code.localGet(i).i32Const(1).op('i32.add').localSet(i);
   code.br(0).end().end();
   code.i32Const(0).localSet(i);

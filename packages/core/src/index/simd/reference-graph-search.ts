@@ -34,8 +34,8 @@ export function createReferenceGraphSearch(buffer: () => ArrayBuffer, rowKey: (q
         if (results.size < ef || key > lower) {
           candidates.push(key, e);
           if (accept(e)) {
-            results.push(-key, e);
-            if (results.size > ef) results.pop();
+            if (results.size < ef) results.push(-key, e);
+            else results.replaceTop(-key, e);
             lower = -results.topKey();
           }
         }
