@@ -48,7 +48,11 @@ export class KeyHeap {
     if (size > 0) this.#siftDown(this.#keys[size]!, this.#nodes[size]!);
   }
 
-  /** Replaces the top pair by (key, node): a push and a pop in one sift, as the layer-0 kernel does. */
+  /**
+   * Replaces the top pair by (key, node) — for a key below the top, a push and a pop in one sift, as
+   * the layer-0 kernel does. The pairs kept are the same; their order in the heap is not, so among
+   * equal keys a later pop may take another pair than after a push and a pop.
+   */
   replaceTop(key: number, node: number): void {
     this.#siftDown(key, node);
   }
