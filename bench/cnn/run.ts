@@ -5,8 +5,10 @@
 // for the peer, intraOpNumThreads for ours), on the same Fashion-MNIST images. No augmentation on
 // either side. Reports seconds and process CPU seconds per epoch (each side's mean over its
 // epochs) and the accuracy on the official test set.
-// Usage: npm run bench:cnn -- [--epochs N] [--limit N] [--batch N] [--threads N] [--test-limit N] [--webgpu]
+// Usage: npm run bench:cnn -- [--epochs N] [--limit N] [--batch N] [--threads N] [--test-limit N] [--spinning on|off|both] [--webgpu]
 // A quick run: npm run bench:cnn -- --epochs 1 --limit 2000 --test-limit 1000
+// --spinning: whether ORT's threads spin-wait between operators (ORT's default, on); `both` trains
+// once each way, as spinning trades CPU seconds for shorter steps.
 // --webgpu adds the same training on the WebGPU device through the tape's kernels (lavapipe here:
 // a record that the path works, not a speed claim; a real GPU's figures where one is lent).
 import { spawnSync } from 'node:child_process';
@@ -28,6 +30,9 @@ const testLimit = option('test-limit', 10000);
 const batchSize = option('batch', 128);
 const threads = option('threads', 2);
 const withWebgpu = args.includes('--webgpu');
+const spinningArg = args.includes('--spinning') ? args[args.indexOf('--spinning') + 1] : 'on';
+if (spinningArg !== 'on' && spinningArg !== 'off' && spinningArg !== 'both') throw new Error(`--spinning ${spinningArg}: use on, off or both`);
+const spinnings = spinningArg === 'both' ? [true, false] : [spinningArg === 'on'];
 const DATA = '/usr/share/datasets/fashion-mnist';
 const NORMALIZE = { mean: 0.286, std: 0.353 };
 const LR = 0.003;
@@ -59,10 +64,10 @@ const peerSeconds = mean(peer.epochs.map((e) => e.seconds));
 const peerCpu = mean(peer.epochs.map((e) => e.cpuSeconds));
 
 /** Trains on `device` (CPU: ONNX Runtime step graphs; WebGPU: the tape) and scores the test set with the trained values in ORT. */
-async function ours(device: Device, implementation: string) {
+async function ours(device: Device, implementation: string, allowSpinning = true) {
   console.log(`${implementation} ...`);
   const cpuBefore = process.cpuUsage();
-  const result = await new CnnTrainer(device, runtime, spec, options).fit(train, { threads });
+  const result = await new CnnTrainer(device, runtime, spec, options).fit(train, { threads, allowSpinning });
   const cpu = process.cpuUsage(cpuBefore);
   const evaluator = await CnnEvalSession.create(runtime, spec, { threads });
   const { logits } = await evaluator.forward(result.values, test.images);
@@ -78,7 +83,8 @@ async function ours(device: Device, implementation: string) {
   return { row, history: result.history };
 }
 
-const runs = [await ours(new CpuDevice(), 'cvf ONNX Runtime step graphs')];
+const runs: Awaited<ReturnType<typeof ours>>[] = [];
+for (const allowSpinning of spinnings) runs.push(await ours(new CpuDevice(), `cvf ONNX Runtime step graphs${allowSpinning ? '' : ' (no spinning)'}`, allowSpinning));
 if (withWebgpu) {
   const gpu = await createNodeDevice({ prefer: 'webgpu' });
   if (gpu.backend === 'webgpu') runs.push(await ours(gpu, `cvf WebGPU tape (${gpu.adapter?.device ?? 'adapter'})`));
@@ -89,5 +95,5 @@ const rows = [
   ...runs.map((r) => r.row),
 ];
 printTable(rows);
-const file = writeResults('cnn', { machine: machine(), settings: { ...peerSpec, blocks: spec.blocks }, rows, ours: Object.fromEntries(runs.map((r) => [r.row.implementation, { history: r.history }])), peer });
+const file = writeResults('cnn', { machine: machine(), settings: { ...peerSpec, blocks: spec.blocks, spinning: spinningArg }, rows, ours: Object.fromEntries(runs.map((r) => [r.row.implementation, { history: r.history }])), peer });
 console.log(`\nwrote ${file}`);

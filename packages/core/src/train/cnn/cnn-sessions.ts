@@ -1,5 +1,5 @@
 import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
-import type { OnnxRuntime, OnnxSession } from '../../onnx/session.js';
+import type { CreateSessionOptions, OnnxRuntime, OnnxSession } from '../../onnx/session.js';
 import { CNN_INPUT, cnnEvalModel, cnnStepModel } from './cnn-graph.js';
 import { cnnLayout, type CnnLayout, type CnnValues } from './cnn-parameters.js';
 import type { CnnSpec } from './cnn-spec.js';
@@ -7,6 +7,16 @@ import type { CnnSpec } from './cnn-spec.js';
 /** ORT session options for the CNN's graphs: the CPU provider, `threads` intra-op threads (default: ORT's own). */
 export interface CnnSessionOptions {
   readonly threads?: number;
+  /**
+   * Whether ORT's threads spin-wait between operators (ORT's default: yes). Spinning keeps the
+   * second thread ready for the step graph's many short operators (shorter steps); without it a
+   * step burns less CPU time but takes longer.
+   */
+  readonly allowSpinning?: boolean;
+}
+
+function cpuSessionOptions(options: CnnSessionOptions): CreateSessionOptions {
+  return { executionProviders: ['cpu'], ...(options.threads ? { intraOpNumThreads: options.threads } : {}), ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }) };
 }
 
 /** One batch of images [rows, C, H, W] (row-major, preprocessed) and their labels (−1: unlabelled). */
@@ -49,7 +59,7 @@ export class CnnStepSession {
   }
 
   static async create(runtime: OnnxRuntime, spec: CnnSpec, labelSmoothing: number, options: CnnSessionOptions = {}): Promise<CnnStepSession> {
-    const session = await runtime.createSession(cnnStepModel(spec, labelSmoothing), { executionProviders: ['cpu'], ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+    const session = await runtime.createSession(cnnStepModel(spec, labelSmoothing), cpuSessionOptions(options));
     return new CnnStepSession(spec, session);
   }
 
@@ -91,7 +101,7 @@ export class CnnEvalSession {
   }
 
   static async create(runtime: OnnxRuntime, spec: CnnSpec, options: CnnSessionOptions = {}): Promise<CnnEvalSession> {
-    const session = await runtime.createSession(cnnEvalModel(spec), { executionProviders: ['cpu'], ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+    const session = await runtime.createSession(cnnEvalModel(spec), cpuSessionOptions(options));
     return new CnnEvalSession(spec, session);
   }
 

@@ -38,6 +38,8 @@ export interface CnnFitOptions {
   readonly augment?: (batch: CnnBatch, step: number) => Promise<CnnBatch>;
   /** ONNX Runtime intra-op threads on the CPU (default: ORT's own). */
   readonly threads?: number;
+  /** Whether ONNX Runtime's CPU threads spin-wait between operators (default: ORT's, yes). */
+  readonly allowSpinning?: boolean;
 }
 
 export interface CnnTrainResult {
@@ -92,7 +94,7 @@ export class CnnTrainer {
     const classWeights = classWeightsFor(options.classWeights, train.labels, spec.classes, train.weights);
     const decay = layout.parameters.map(({ shape }) => shape.length >= 2);
     const stepper: CnnStepper =
-      device.backend === 'webgpu' ? new TapeCnnStepper(device, spec, options.labelSmoothing) : await OrtCnnStepper.create(device, this.runtime, spec, options.labelSmoothing, fit.threads ? { threads: fit.threads } : {});
+      device.backend === 'webgpu' ? new TapeCnnStepper(device, spec, options.labelSmoothing) : await OrtCnnStepper.create(device, this.runtime, spec, options.labelSmoothing, { ...(fit.threads ? { threads: fit.threads } : {}), ...(fit.allowSpinning === undefined ? {} : { allowSpinning: fit.allowSpinning }) });
 
     let parameters = stepper.load(resumed ? resumed.values : (fit.initial ?? initCnnValues(spec, options.seed)));
     const optimizer = resumed
