@@ -40,14 +40,14 @@ function images(contract: Pick<InputContract, 'height' | 'width' | 'channels'>, 
 }
 
 /** The composed graph (`model.onnx`) of a bundle folder in one ORT session, at each batch size. */
-export async function rawOrtCeiling(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array, batches: readonly number[], seconds: number): Promise<CeilingResult[]> {
+export async function rawOrtCeiling(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array, batches: readonly number[], seconds: (batch: number) => number): Promise<CeilingResult[]> {
   const runtime = await createOrtNodeRuntime();
   const session = await runtime.createSession(new Uint8Array(readFileSync(join(bundleDir, 'model.onnx'))), { executionProviders: ['cpu'] });
   try {
     const results: CeilingResult[] = [];
     for (const batch of batches) {
       const feeds = { [session.inputNames[0]!]: composedGraphInput(images(contract, pixels, batch)) };
-      results.push(await timeRuns(() => session.run(feeds), batch, seconds));
+      results.push(await timeRuns(() => session.run(feeds), batch, seconds(batch)));
     }
     return results;
   } finally {
