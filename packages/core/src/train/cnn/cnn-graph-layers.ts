@@ -56,13 +56,38 @@ function channelMean(l: LayerGraph, x: string): string {
 }
 
 /**
- * Convolution without bias, as one GEMM over explicit im2col columns built channel-major: the
- * input transposed to [C_in, N, H, W], its kh·kw shifted (strided) views stacked as
- * [C_in·kh·kw, N·Ho·Wo]; the weight [C_out, C_in·kh·kw] times them gives the output as
- * [C_out, N, Ho, Wo], transposed back. The whole batch is the GEMM's long dimension, which MLAS
- * runs near its peak where ORT's Conv makes a small GEMM per image (7×7 maps: 49 columns each) and
- * ran 1.5× slower here; and the backward reuses the same columns: the weight's gradient is dy as
- * [C_out, N·Ho·Wo] times their transpose, in the weight's own layout.
+ * For each kernel offset (a, b) and output position (i, j), in that order, the input position
+ * (i·s + a − p)·W + (j·s + b − p) it reads, or H·W (the appended zero row) where that falls in the
+ * padding.
+ */
+function windowPositions(l: LayerGraph, { kernel: k, stride: s, pad: p, inHeight, inWidth, outHeight, outWidth }: ConvShape): string {
+  const name = `const/im2col/${inHeight}x${inWidth}/k${k}s${s}p${p}`;
+  if (l.g.has(name)) return name;
+  const positions = new BigInt64Array(k * k * outHeight * outWidth);
+  let at = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      for (let i = 0; i < outHeight; i++) {
+        for (let j = 0; j < outWidth; j++) {
+          const [row, column] = [i * s + a - p, j * s + b - p];
+          positions[at++] = BigInt(row >= 0 && row < inHeight && column >= 0 && column < inWidth ? row * inWidth + column : inHeight * inWidth);
+        }
+      }
+    }
+  }
+  return l.g.initializer(name, positions, [positions.length]);
+}
+
+/**
+ * Convolution without bias, as one GEMM over explicit im2col columns. The input is laid out
+ * [C_in, H·W, N] (batch innermost) with one zero row appended for the padding, and ONE Gather of
+ * precomputed positions (kh·kw · Ho·Wo of them) copies every window's pixels as runs of N floats
+ * into columns [C_in·kh·kw, Ho·Wo·N] — 2–4× cheaper here than Pad + kh·kw strided Slices + Concat,
+ * which copy rows of Wo floats twice. The weight [C_out, C_in·kh·kw] times them gives the output
+ * as [C_out, Ho, Wo, N], transposed back. The whole batch is the GEMM's long dimension, which MLAS
+ * runs near its peak where ORT's Conv makes a small GEMM per image (7×7 maps: 49 columns each),
+ * and the backward reuses the same columns: the weight's gradient is dy as [C_out, Ho·Wo·N] times
+ * their transpose, in the weight's own layout.
  * The input's gradient: for stride 1 a Conv of dy with the kernel's channels swapped and its
  * window turned by 180° (MLAS runs Conv 1.5–2.5× faster than ConvTranspose, whose col2im is the
  * slow part); for larger strides ConvTranspose of dy with the same weight, strides and pads
@@ -70,24 +95,16 @@ function channelMean(l: LayerGraph, x: string): string {
  */
 export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape): Layer {
   const { g } = l;
-  const { kernel: k, stride: s, pad: p, inChannels, outChannels, outHeight, outWidth } = shape;
-  const channelMajor = g.transpose(x, [1, 0, 2, 3]);
-  const padded = p === 0 ? channelMajor : l.node('Pad', [channelMajor, l.int64([0, 0, p, p, 0, 0, p, p])]);
-  const views: string[] = [];
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) {
-      const view = k === 1 && s === 1 ? padded : g.node('Slice', [padded, l.int64([a, b]), l.int64([a + s * (outHeight - 1) + 1, b + s * (outWidth - 1) + 1]), l.int64([2, 3]), l.int64([s, s])])[0]!;
-      views.push(g.reshape(view, [inChannels, 1, -1]));
-    }
-  }
-  const columns = g.reshape(views.length === 1 ? views[0]! : g.concat(views, 1), [inChannels * k * k, -1]);
+  const { kernel: k, stride: s, pad: p, inChannels, outChannels, inHeight, inWidth, outHeight, outWidth } = shape;
+  const batchInnermost = g.reshape(g.transpose(x, [1, 2, 3, 0]), [inChannels, inHeight * inWidth, -1]);
+  const columns = g.reshape(k === 1 && s === 1 && p === 0 ? batchInnermost : g.node('Gather', [p === 0 ? batchInnermost : l.node('Pad', [batchInnermost, l.int64([0, 0, 0, 0, 1, 0])]), windowPositions(l, shape)], { attributes: [attr.int('axis', 1)] })[0]!, [inChannels * k * k, -1]);
   const product = g.matmul(g.reshape(weight, [outChannels, inChannels * k * k]), columns);
-  const y = g.transpose(g.reshape(product, [outChannels, -1, outHeight, outWidth]), [1, 0, 2, 3]);
+  const y = g.transpose(g.reshape(product, [outChannels, outHeight, outWidth, -1]), [3, 0, 1, 2]);
   return {
     y,
     backward(dy, wantInput) {
-      const dyChannelMajor = g.reshape(g.transpose(dy, [1, 0, 2, 3]), [outChannels, -1]);
-      l.grad(weight, g.reshape(g.matmul(dyChannelMajor, g.transpose(columns, [1, 0])), [outChannels, inChannels, k, k]));
+      const dyBatchInnermost = g.reshape(g.transpose(dy, [1, 2, 3, 0]), [outChannels, -1]);
+      l.grad(weight, g.reshape(g.matmul(dyBatchInnermost, g.transpose(columns, [1, 0])), [outChannels, inChannels, k, k]));
       if (!wantInput) return null;
       if (s === 1) {
         // Stride 1: a Conv of dy with the kernel's channels swapped and its window turned by 180°, padded k−1−p.
