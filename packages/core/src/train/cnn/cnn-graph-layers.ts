@@ -87,7 +87,9 @@ function windowPositions(l: LayerGraph, { kernel: k, stride: s, pad: p, inHeight
  * as [C_out, Ho, Wo, N], transposed back. The whole batch is the GEMM's long dimension, which MLAS
  * runs near its peak where ORT's Conv makes a small GEMM per image (7×7 maps: 49 columns each),
  * and the backward reuses the same columns: the weight's gradient is dy as [C_out, Ho·Wo·N] times
- * their transpose, in the weight's own layout.
+ * their transpose, in the weight's own layout (a Conv over transposed tensors, the input convolved
+ * with dy as its kernel, measured 2–3× slower: its GEMM has only kh·kw columns). The price is
+ * memory: each convolution's columns, kh·kw times its input, live from the forward to the backward.
  * The input's gradient: for stride 1 a Conv of dy with the kernel's channels swapped and its
  * window turned by 180° (MLAS runs Conv 1.5–2.5× faster than ConvTranspose, whose col2im is the
  * slow part); for larger strides ConvTranspose of dy with the same weight, strides and pads
@@ -134,10 +136,9 @@ export interface BnTensors {
  * channel; returns the running statistics updated as PyTorch does (r ← (1 − m)·r + m·s, the
  * variance unbiased by M / (M − 1), M = N·H·W). Backward by its formula, with x̂ the normalised
  * input: dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)).
- * The full-size passes are few, as the op count of a step is what its CPU time follows: the
- * affine maps run as ONNX BatchNormalization (one pass each, per-channel factors computed from
- * [C]-sized tensors), the forward keeps only x − mean, and dx = a·dy + b·(x − mean) + c with
- * per-channel a, b, c.
+ * Few full-size passes, as they are what a step's time follows: the per-channel affine maps run
+ * as ONNX BatchNormalization (one pass each; faster than a broadcast Sub or Mul), the forward
+ * keeps only x − mean, and dx = a·dy + b·(x − mean) + c with per-channel a, b, c.
  */
 export function batchNormTrain(l: LayerGraph, x: string, bn: BnTensors, momentum: number, epsilon: number): Layer & { newMean: string; newVariance: string } {
   const { g } = l;
