@@ -1,5 +1,5 @@
 import { CvfError } from '@cvf/core';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ShardTask } from './shard-runner.js';
 
 /** The BullMQ queue every batch job's shards go through; workers take any job's shards. */
@@ -43,6 +43,8 @@ export function checkQueueUrl(url: string): string {
  * null for workers), so a Redis restart does not end a job.
  */
 export async function redisConnection(url: string): Promise<Redis> {
+  // Loaded here, not at import: every `cvf` command reads this module's constants, few use Redis.
+  const { Redis } = await import('ioredis');
   const connection = new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: true });
   let lastError: unknown;
   connection.on('error', (error) => (lastError = error));

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { openBatchDataset, parseDatasetArgument } from '../batch/batch-dataset.js';
 import { runInProcess } from '../batch/batch-local.js';
 import { mergeShards, type MergeSummary } from '../batch/batch-merge.js';
-import { runOnQueue, type BatchProgress, type FailedShard } from '../batch/batch-producer.js';
+import type { BatchProgress, FailedShard } from '../batch/batch-producer.js';
 import { checkQueueUrl, DEFAULT_RETRY } from '../batch/batch-queue.js';
 import { BatchRunRecord } from '../batch/batch-run-record.js';
 import { recordPlan } from '../batch/plan-file.js';
@@ -106,6 +106,8 @@ async function runBatch(kind: BatchKind, modelArg: string, datasetArg: string, o
       outcome = await withRunner(options, (runner) => runInProcess(plan, out, [plan.shards[pod.index]!], runner, report));
     } else if (options.queue !== undefined) {
       if (!json) process.stderr.write(`${plan.shards.length} shards of ${plan.dataset.size} images on ${options.queue}; workers take them: cvf worker --queue ${options.queue}\n`);
+      // BullMQ loads only for a queued batch, not with every `cvf` command (about 5 MB of heap).
+      const { runOnQueue } = await import('../batch/batch-producer.js');
       outcome = await runOnQueue(plan, out, options.queue, { retry: { attempts: options.attempts, backoffMs: options.backoff }, onProgress: report });
     } else {
       outcome = await withRunner(options, (runner) => runInProcess(plan, out, plan.shards, runner, report));

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { EXIT, runAction } from '../output.js';
 import { nonNegativeIntegerOption } from '../option-parsers.js';
 import { parseRedisStreamUrl } from '../streams/redis-stream-url.js';
-import { runConsume, type ConsumeBus } from '../streams/consume-run.js';
+import type { ConsumeBus } from '../streams/consume-run.js';
 import { DEVICE_KINDS } from './predict.js';
 import { integerOption } from './serve-options.js';
 
@@ -82,7 +82,11 @@ export function registerConsume(program: Command): void {
     .option('--metrics-port <port>', 'serve the stream\'s cvf_stream_* metrics (and cvf_drift_* gauges) at http://127.0.0.1:PORT/metrics while it runs (0: a free port)', integerOption(0))
     .option('--drift-window <n>', `every n predictions, check the last n for drift against the bundle's training reference and export the cvf_drift_* gauges (default ${CONSUME_DEFAULTS.driftWindowWithMetrics} with --metrics-port, else 0: no checks)`, integerOption(0))
     .option('--json', 'print each result as a JSON line once written and acknowledged, and a summary line at the end')
-    .action((bundle: string, options: ConsumeOptions) => runAction(Boolean(options.json), async () => runConsume(bundle, consumeBus(options), options), EXIT.badInput));
+    .action((bundle: string, options: ConsumeOptions) => runAction(Boolean(options.json), async () => {
+      // The NATS and Redis clients load when a consumer starts, not with every `cvf` command.
+      const { runConsume } = await import('../streams/consume-run.js');
+      return runConsume(bundle, consumeBus(options), options);
+    }, EXIT.badInput));
 }
 
 /** Which bus the options name, checked: exactly one of --redis-stream and --nats, each with what it needs. */

@@ -1,5 +1,4 @@
 import { createOrtNodeRuntime } from '@cvf/core/node';
-import { Worker } from 'bullmq';
 import { Command, Option } from 'commander';
 import { BATCH_QUEUE, failureReason, redisConnection, type ShardJobData, type ShardJobResult } from '../batch/batch-queue.js';
 import { ShardRunner } from '../batch/shard-runner.js';
@@ -44,6 +43,8 @@ async function runWorker(options: WorkerOptions): Promise<number> {
   const connection = await redisConnection(options.queue);
   const device = await openDevice(options.device, false);
   const runner = new ShardRunner({ device, onnxRuntime: threadLimitedRuntime(await createOrtNodeRuntime(), options.threads) });
+  // BullMQ loads when a worker starts, not with every `cvf` command.
+  const { Worker } = await import('bullmq');
   const worker = new Worker<ShardJobData, ShardJobResult>(
     BATCH_QUEUE,
     async (job) => {
