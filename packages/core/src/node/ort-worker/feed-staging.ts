@@ -29,7 +29,8 @@ const ALIGN = 8;
  * latencies. An area is allocated once, sent to the thread once, and filled again by later runs.
  *
  * One area per run in flight: a run takes a free area (a bigger one replaces it when its feeds do
- * not fit) and gives it back when the thread has answered.
+ * not fit) and gives it back when the thread has answered. An area keeps the size of the largest
+ * run it held (a server's largest batch), for the life of the thread.
  */
 export class FeedStaging {
   readonly #areas: { memory: SharedArrayBuffer; busy: boolean }[] = [];
