@@ -78,6 +78,16 @@ function windowPositions(l: LayerGraph, { kernel: k, stride: s, pad: p, inHeight
   return l.g.initializer(name, positions, [positions.length]);
 }
 
+/** im2col of `batchInnermost` (a [C_in, H, W, N] tensor in any shape of that layout): [C_in·kh·kw, Ho·Wo·N]. */
+function im2col(l: LayerGraph, batchInnermost: string, shape: ConvShape): string {
+  const { g } = l;
+  const { kernel: k, stride: s, pad: p, inChannels, inHeight, inWidth } = shape;
+  const rows = g.reshape(batchInnermost, [inChannels, inHeight * inWidth, -1]);
+  if (k === 1 && s === 1 && p === 0) return g.reshape(rows, [inChannels, -1]);
+  const withZeroRow = p === 0 ? rows : l.node('Pad', [rows, l.int64([0, 0, 0, 0, 1, 0])]);
+  return g.reshape(g.node('Gather', [withZeroRow, windowPositions(l, shape)], { attributes: [attr.int('axis', 1)] })[0]!, [inChannels * k * k, -1]);
+}
+
 /**
  * Convolution without bias, as one GEMM over explicit im2col columns. The input is laid out
  * [C_in, H·W, N] (batch innermost) with one zero row appended for the padding, and ONE Gather of
@@ -90,16 +100,17 @@ function windowPositions(l: LayerGraph, { kernel: k, stride: s, pad: p, inHeight
  * their transpose, in the weight's own layout (a Conv over transposed tensors, the input convolved
  * with dy as its kernel, measured 2–3× slower: its GEMM has only kh·kw columns). The price is
  * memory: each convolution's columns, kh·kw times its input, live from the forward to the backward.
- * The input's gradient: for stride 1 a Conv of dy with the kernel's channels swapped and its
- * window turned by 180° (MLAS runs Conv 1.5–2.5× faster than ConvTranspose, whose col2im is the
- * slow part); for larger strides ConvTranspose of dy with the same weight, strides and pads
- * (output_padding restores sizes that the stride floored away).
+ * The input's gradient: for stride 1 the convolution of dy with the kernel's channels swapped and
+ * its window turned by 180°, computed the same way (a batched GEMM over columns Gathered from dy,
+ * already laid out batch-innermost for the weight's gradient) — about 0.9× the step time of ORT's
+ * Conv, which is in turn 1.5–2.5× faster than ConvTranspose (its col2im is the slow part); for
+ * larger strides ConvTranspose of dy with the same weight, strides and pads (output_padding
+ * restores sizes that the stride floored away).
  */
 export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape): Layer {
   const { g } = l;
-  const { kernel: k, stride: s, pad: p, inChannels, outChannels, inHeight, inWidth, outHeight, outWidth } = shape;
-  const batchInnermost = g.reshape(g.transpose(x, [1, 2, 3, 0]), [inChannels, inHeight * inWidth, -1]);
-  const columns = g.reshape(k === 1 && s === 1 && p === 0 ? batchInnermost : g.node('Gather', [p === 0 ? batchInnermost : l.node('Pad', [batchInnermost, l.int64([0, 0, 0, 0, 1, 0])]), windowPositions(l, shape)], { attributes: [attr.int('axis', 1)] })[0]!, [inChannels * k * k, -1]);
+  const { kernel: k, stride: s, pad: p, inChannels, outChannels, outHeight, outWidth } = shape;
+  const columns = im2col(l, g.transpose(x, [1, 2, 3, 0]), shape);
   const product = g.matmul(g.reshape(weight, [outChannels, inChannels * k * k]), columns);
   const y = g.transpose(g.reshape(product, [outChannels, outHeight, outWidth, -1]), [3, 0, 1, 2]);
   return {
@@ -109,10 +120,12 @@ export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape)
       l.grad(weight, g.reshape(g.matmul(dyBatchInnermost, g.transpose(columns, [1, 0])), [outChannels, inChannels, k, k]));
       if (!wantInput) return null;
       if (s === 1) {
-        // Stride 1: a Conv of dy with the kernel's channels swapped and its window turned by 180°, padded k−1−p.
+        // dy convolved with the kernel's channels swapped and its window turned by 180°, padded k − 1 − p: the same batched GEMM over Gathered columns of dy.
         const swapped = g.transpose(weight, [1, 0, 2, 3]);
         const turned = g.node('Slice', [swapped, l.int64([-1, -1]), l.int64([-(2 ** 31), -(2 ** 31)]), l.int64([2, 3]), l.int64([-1, -1])])[0]!;
-        return g.conv(dy, turned, undefined, { kernelShape: [k, k], strides: [1, 1], pads: Array(4).fill(k - 1 - p) });
+        const reverse: ConvShape = { ...shape, inChannels: outChannels, outChannels: inChannels, pad: k - 1 - p, inHeight: outHeight, inWidth: outWidth, outHeight: shape.inHeight, outWidth: shape.inWidth };
+        const dx = g.matmul(g.reshape(turned, [inChannels, outChannels * k * k]), im2col(l, dyBatchInnermost, reverse));
+        return g.transpose(g.reshape(dx, [inChannels, shape.inHeight, shape.inWidth, -1]), [3, 0, 1, 2]);
       }
       const outputPadding = [shape.inHeight - (s * (outHeight - 1) + k - 2 * p), shape.inWidth - (s * (outWidth - 1) + k - 2 * p)];
       return g.node('ConvTranspose', [dy, weight], {
