@@ -24,8 +24,14 @@ export interface OnnxSession {
 
 export interface OnnxRunOptions {
   /**
-   * Where the session puts the feeds' buffers once it no longer reads them (after the run, or, for
-   * a runtime in another thread, once they are copied there), for the caller's next feeds.
+   * The caller made the feeds for this run and will not read them again: a runtime whose sessions
+   * live in another thread moves their buffers there instead of copying them (the caller's arrays
+   * are detached afterwards). Runtimes in the caller's thread ignore it.
+   */
+  handOverFeeds?: boolean;
+  /**
+   * Where the session puts the feeds' buffers once the run no longer reads them (after the run,
+   * or when a runtime in another thread moved them there and back), for the caller's next feeds.
    */
   feedPool?: FeedBufferPool;
 }

@@ -61,7 +61,7 @@ export class ComposedForward {
     let dim = 0;
     for (const rows of groups.values()) {
       const feed = composedGraphInput(rows.map((row) => images[row]!), (length) => this.#feeds.take(length));
-      const out = await this.#session.run({ [this.#input]: feed }, undefined, { feedPool: this.#feeds });
+      const out = await this.#session.run({ [this.#input]: feed }, undefined, { handOverFeeds: true, feedPool: this.#feeds });
       const groupFeatures = out[COMPOSED_GRAPH_OUTPUTS.features]!.data as Float32Array;
       const groupProbabilities = this.#hasProbabilities ? (out[COMPOSED_GRAPH_OUTPUTS.probabilities]!.data as Float32Array) : null;
       if (groups.size === 1) return { features: groupFeatures, dim: groupFeatures.length / rows.length, probabilities: groupProbabilities };

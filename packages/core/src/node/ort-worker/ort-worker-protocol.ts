@@ -1,11 +1,10 @@
 import type { CreateSessionOptions, OnnxExecutionProvider } from '../../onnx/session.js';
 import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
-import type { StagedRun } from './feed-staging.js';
 
 /** What the thread that owns the ONNX Runtime sessions is asked to do. */
 export type OrtWorkerRequest =
   | { readonly id: number; readonly op: 'create'; readonly model: Uint8Array; readonly options: CreateSessionOptions }
-  | { readonly id: number; readonly op: 'run'; readonly session: number; readonly staged: Omit<StagedRun, 'release'>; readonly outputNames: readonly string[] | undefined }
+  | { readonly id: number; readonly op: 'run'; readonly session: number; readonly feeds: Record<string, OnnxTensor>; readonly outputNames: readonly string[] | undefined; readonly returnFeeds: boolean }
   | { readonly id: number; readonly op: 'release'; readonly session: number };
 
 /** A session as created in the thread: its handle and what OnnxSession exposes. */
@@ -16,9 +15,10 @@ export interface CreatedSession {
   readonly executionProvider: OnnxExecutionProvider;
 }
 
-/** A run's outputs. */
+/** A run's outputs, and the feed buffers moved to the thread for it when the caller asked for them back. */
 export interface RunAnswer {
   readonly outputs: Record<string, OnnxTensor>;
+  readonly feeds: readonly ArrayBuffer[];
 }
 
 /** The thread's answer to request `id`: a value, or the error as its class name, code and message. */

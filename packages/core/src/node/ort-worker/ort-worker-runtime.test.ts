@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../compute/random.js';
 import { OnnxError } from '../../errors.js';
 import { FeedBufferPool } from '../../onnx/feed-buffer-pool.js';
-import { attr, OnnxGraphBuilder } from '../../onnx/graph-builder.js';
+import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
 import { createOrtNodeRuntime } from '../ort-node.js';
 import { createOrtNodeWorkerRuntime } from './ort-worker-runtime.js';
 
@@ -32,41 +32,42 @@ describe('createOrtNodeWorkerRuntime', () => {
     await Promise.all([inProcess.release(), inWorker.release()]);
   });
 
-  it('copies feeds of every element type through shared memory, leaving the caller\'s arrays as they were', async () => {
-    // y = x + float(u): a float32 feed and a uint8 feed, the latter a view into part of a larger buffer.
-    const g = new OnnxGraphBuilder('mixed');
-    const x = g.input('x', 'float32', ['batch', 8]);
-    const [u] = g.node('Cast', [g.input('u', 'uint8', ['batch', 8])], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] });
-    g.output(g.add(x, u!), 'y', ['batch', 8]);
-    const session = await runtime.createSession(g.toBytes(), { executionProviders: ['cpu'] });
-    const xs = new Rng(4).floats(16, -1, 1);
-    const bytes = Uint8Array.from({ length: 40 }, (_, i) => (i * 37) % 251);
-    const feeds = { x: { type: 'float32' as const, dims: [2, 8], data: xs.slice() }, u: { type: 'uint8' as const, dims: [2, 8], data: bytes.subarray(24) } };
-    const y = (await session.run(feeds)).y!.data as Float32Array;
-    expect(Array.from(y)).toEqual(Array.from(xs, (v, i) => Math.fround(v + bytes[24 + i]!)));
-    expect(Array.from(feeds.x.data)).toEqual(Array.from(xs));
-    expect(feeds.u.data.byteLength).toBe(16);
+  it('moves handed-over feeds to the thread instead of copying them, and copies the rest', async () => {
+    const session = await runtime.createSession(chain(8, 1), { executionProviders: ['cpu'] });
+    const values = new Rng(4).floats(16, -1, 1);
+    const kept = { type: 'float32' as const, dims: [2, 8], data: values.slice() };
+    const handed = { type: 'float32' as const, dims: [2, 8], data: values.slice() };
+    const want = (await session.run({ x: kept })).y!;
+    const got = (await session.run({ x: handed }, undefined, { handOverFeeds: true })).y!;
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    expect(Array.from(kept.data)).toEqual(Array.from(values));
+    expect(handed.data.byteLength).toBe(0); // detached: its memory went to the thread
+    // A view into part of a larger buffer is copied, so the rest of that buffer stays usable.
+    const shared = new Float32Array(32);
+    shared.set(values, 16);
+    await session.run({ x: { type: 'float32', dims: [2, 8], data: shared.subarray(16) } }, undefined, { handOverFeeds: true });
+    expect(shared.byteLength).toBe(128);
     await session.release();
   });
 
-  it('gives feeds back to the pool as soon as they are copied, and keeps runs in flight at once apart', async () => {
-    const model = chain(8, 2);
-    const local = await (await createOrtNodeRuntime()).createSession(model, { executionProviders: ['cpu'] });
-    const session = await runtime.createSession(model, { executionProviders: ['cpu'] });
+  it('gives moved feeds back to the run\'s feed pool with the answer, so the next feed reuses the memory', async () => {
+    const session = await runtime.createSession(chain(8, 1), { executionProviders: ['cpu'] });
     const pool = new FeedBufferPool();
-    // Three runs posted together, of two sizes (the staging area of the smaller grows for the larger).
-    const inputs = [2, 6, 2].map((rows, i) => ({ type: 'float32' as const, dims: [rows, 8], data: new Rng(10 + i).floats(rows * 8, -1, 1) }));
-    const want = await Promise.all(inputs.map(async (x) => (await local.run({ x: { ...x, data: x.data.slice() } })).y!.data));
-    const runs = inputs.map((x) => session.run({ x }, undefined, { feedPool: pool }));
-    // Each feed was copied as its run was posted: the pool has them back before any run ends.
-    expect(pool.kept).toBe(3);
-    const got = await Promise.all(runs);
-    got.forEach((out, i) => expect(Array.from(out.y!.data as Float32Array)).toEqual(Array.from(want[i] as Float32Array)));
-    // Later runs reuse the staging areas: same answers with new values in the same arrays.
+    const values = new Rng(5).floats(16, -1, 1);
+    const want = (await session.run({ x: { type: 'float32', dims: [2, 8], data: values.slice() } })).y!;
+    const feed = pool.take(16);
+    feed.set(values);
+    const got = (await session.run({ x: { type: 'float32', dims: [2, 8], data: feed } }, undefined, { handOverFeeds: true, feedPool: pool })).y!;
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    expect(feed.byteLength).toBe(0); // it went to the thread ...
+    expect(pool.kept).toBe(1); // ... and came back
     const again = pool.take(16);
-    again.set(new Rng(20).floats(16, -1, 1));
-    const wantAgain = (await local.run({ x: { type: 'float32', dims: [2, 8], data: again.slice() } })).y!.data;
-    expect(Array.from((await session.run({ x: { type: 'float32', dims: [2, 8], data: again } })).y!.data as Float32Array)).toEqual(Array.from(wantAgain as Float32Array));
+    expect(Array.from(again)).toEqual(Array.from(values));
+    expect(pool.kept).toBe(0);
+    // In-process sessions give the feed back once the run is over.
+    const local = await (await createOrtNodeRuntime()).createSession(chain(8, 1), { executionProviders: ['cpu'] });
+    await local.run({ x: { type: 'float32', dims: [2, 8], data: again } }, undefined, { handOverFeeds: true, feedPool: pool });
+    expect(pool.take(16)).toBe(again);
     await Promise.all([session.release(), local.release()]);
   });
 

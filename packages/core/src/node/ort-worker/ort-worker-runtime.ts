@@ -1,11 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { OnnxError } from '../../errors.js';
-import type { FeedBufferPool } from '../../onnx/feed-buffer-pool.js';
 import type { OnnxTensor } from '../../onnx/onnx-tensor.js';
 import type { CreateSessionOptions, OnnxExecutionProvider, OnnxRunOptions, OnnxRuntime, OnnxSession } from '../../onnx/session.js';
 import { createOrtNodeRuntime } from '../ort-node.js';
-import { FeedStaging } from './feed-staging.js';
-import type { CreatedSession, OrtWorkerAnswer, OrtWorkerRequest, RunAnswer } from './ort-worker-protocol.js';
+import { tensorBuffers, type CreatedSession, type OrtWorkerAnswer, type OrtWorkerRequest, type RunAnswer } from './ort-worker-protocol.js';
 
 type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
@@ -13,7 +11,7 @@ type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, '
  * onnxruntime-node with its sessions in a worker thread. onnxruntime-node's `run` is synchronous
  * native code on the calling thread: on a server's event loop, every inference would stop all
  * request reading, decoding and answering for its duration (measured in bench/edge). Here the
- * event loop only copies the feeds into shared memory (see FeedStaging) and receives the outputs. One thread serves every
+ * event loop only posts the feeds (copied) and receives the outputs. One thread serves every
  * session of the runtime, one run at a time, as the in-process runtime does. ORT's CPU threads do
  * not spin-wait between runs unless a session asks (`allowSpinning`), so they leave the cores to
  * the event loop between batches (on bench/edge's ResNet-18 bundle the difference in latency and
@@ -55,8 +53,15 @@ class WorkerSession implements OnnxSession {
   }
 
   async run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>> {
-    const { outputs } = await this.#thread.run(this.#handle, feeds, outputNames, options?.feedPool);
-    return outputs;
+    const moved = options?.handOverFeeds ? tensorBuffers(Object.values(feeds)) : [];
+    const pool = options?.feedPool;
+    const answer = await this.#thread.call<RunAnswer>({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames], returnFeeds: moved.length > 0 && pool !== undefined }, moved);
+    if (pool) {
+      // Copied feeds are still the caller's; moved float32 ones came back with the answer.
+      for (const { data } of Object.values(feeds)) pool.give(data);
+      for (const buffer of answer.feeds) pool.give(new Float32Array(buffer));
+    }
+    return answer.outputs;
   }
 
   release(): Promise<void> {
@@ -67,7 +72,6 @@ class WorkerSession implements OnnxSession {
 class OrtWorkerThread {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
-  readonly #staging = new FeedStaging();
   #next = 0;
   #exited: Error | null = null;
 
@@ -102,20 +106,6 @@ class OrtWorkerThread {
       worker.once('error', reject);
     });
     return new OrtWorkerThread(worker);
-  }
-
-  /**
-   * Runs a session on the thread, its feeds copied into a staging area first: they are the
-   * caller's again (given back to `feedPool`) before the run starts.
-   */
-  async run(session: number, feeds: Record<string, OnnxTensor>, outputNames: readonly string[] | undefined, feedPool: FeedBufferPool | undefined): Promise<RunAnswer> {
-    const { release, ...staged } = this.#staging.stage(feeds);
-    if (feedPool) for (const { data } of Object.values(feeds)) feedPool.give(data);
-    try {
-      return await this.call<RunAnswer>({ op: 'run', session, staged, outputNames: outputNames && [...outputNames] });
-    } finally {
-      release();
-    }
   }
 
   /** Posts a request; `transfer` lists buffers moved to the thread rather than copied. */

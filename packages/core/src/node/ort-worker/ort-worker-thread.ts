@@ -2,14 +2,12 @@ import { parentPort } from 'node:worker_threads';
 import { CvfError, OnnxError } from '../../errors.js';
 import type { OnnxSession } from '../../onnx/session.js';
 import { createOrtNodeRuntime } from '../ort-node.js';
-import { StagedFeedReader } from './feed-staging.js';
 import { tensorBuffers, type OrtWorkerAnswer, type OrtWorkerRequest, type RunAnswer } from './ort-worker-protocol.js';
 
 // The thread that owns onnxruntime-node's sessions. Its `run` is synchronous native code: here it
 // blocks this thread only, and the server's event loop goes on reading and answering requests.
 const sessions = new Map<number, OnnxSession>();
 let nextSession = 0;
-const stagedFeeds = new StagedFeedReader();
 
 /** The answer to a request, and the buffers to move with it rather than copy. */
 async function handle(request: OrtWorkerRequest): Promise<[OrtWorkerAnswer & { ok: true }, ArrayBuffer[]]> {
@@ -25,10 +23,12 @@ async function handle(request: OrtWorkerRequest): Promise<[OrtWorkerAnswer & { o
     case 'run': {
       const session = sessions.get(request.session);
       if (!session) throw new OnnxError('ONNX_RUN_FAILED', 'the ONNX session was released; create a new one to run the model');
-      const outputs = await session.run(stagedFeeds.read(request.staged), request.outputNames);
-      // The outputs are fresh arrays that nothing here reads again.
-      const answer: RunAnswer = { outputs };
-      return [{ id: request.id, ok: true, value: answer }, tensorBuffers(Object.values(outputs))];
+      const outputs = await session.run(request.feeds, request.outputNames);
+      // The outputs are fresh arrays that nothing here reads again; so are the feeds after the run,
+      // which go back for the caller's next ones if it asked.
+      const feeds = request.returnFeeds ? tensorBuffers(Object.values(request.feeds).filter((t) => t.type === 'float32')) : [];
+      const answer: RunAnswer = { outputs, feeds };
+      return [{ id: request.id, ok: true, value: answer }, [...tensorBuffers(Object.values(outputs)), ...feeds]];
     }
     case 'release':
       await sessions.get(request.session)?.release();
