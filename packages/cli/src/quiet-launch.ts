@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { childNodeFlags } from './child-node-flags.js';
 import { NativeStderrFilter } from './native-stderr-filter.js';
 
 /**
@@ -17,19 +18,26 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export function wantsQuietLaunch(args: readonly string[], env: Readonly<Record<string, string | undefined>>): boolean {
   if (env[CHILD_ENV] || args.includes('--verbose')) return false;
-  const command = args.find((a) => !a.startsWith('-'));
+  const command = commandOf(args);
   return command !== undefined && DEVICE_COMMANDS.has(command);
 }
 
+/** The command of a `cvf` command line: its first word that is not an option. */
+function commandOf(args: readonly string[]): string | undefined {
+  return args.find((a) => !a.startsWith('-'));
+}
+
 /**
- * Runs this same `cvf` command line as a child process whose stderr goes through
- * NativeStderrFilter; stdout is the child's own. The child leads its own process group, so a
- * terminal's Ctrl-C reaches it once (forwarded from here) rather than twice; SIGINT, SIGTERM and
- * SIGHUP (serve's reload) are forwarded; the child ends itself when this process dies (its stdin,
- * a pipe from here, closes). Resolves to the exit code to leave with.
+ * Runs this same `cvf` command line as a child process (with the command's V8 flags:
+ * childNodeFlags) whose stderr goes through NativeStderrFilter; stdout is the child's own. The
+ * child leads its own process group, so a terminal's Ctrl-C reaches it once (forwarded from here)
+ * rather than twice; SIGINT, SIGTERM and SIGHUP (serve's reload) are forwarded; the child ends
+ * itself when this process dies (its stdin, a pipe from here, closes). Resolves to the exit code
+ * to leave with.
  */
 export function quietLaunch(): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const flags = childNodeFlags(commandOf(process.argv.slice(2)), process.execArgv, process.env.NODE_OPTIONS);
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
     stdio: ['pipe', 'inherit', 'pipe'],
     env: { ...process.env, [CHILD_ENV]: '1' },
     // A process group of its own (POSIX); on Windows `detached` would open a console window instead.
