@@ -71,9 +71,9 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
   for (const r of raw) rows.push(ceilingRow('raw ORT, composed graph (batch = c)', r));
   for (const r of predictor) rows.push(ceilingRow('Predictor in-process (batch = c)', r));
 
+  const payloads = await benchPayloads(manifest.name, contract, image);
   const server = await startCvfServe([bundleDir], { store, env });
   try {
-    const payloads = await benchPayloads(manifest.name, contract, image);
     for (const kind of PAYLOAD_KINDS) {
       await warmUp(server.url, payloads[kind], 32);
       for (const concurrency of CONCURRENCY) {
@@ -97,10 +97,9 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
   if (composed) {
     const unaudited = await startCvfServe([bundleDir], { store, env, args: ['--no-audit'] });
     try {
-      const payload = (await benchPayloads(manifest.name, contract, image))['v2-binary'];
-      await warmUp(unaudited.url, payload, 32);
+      await warmUp(unaudited.url, payloads['v2-binary'], 32);
       console.log(`${label}: HTTP v2-binary at concurrency 1, server with --no-audit ...`);
-      rows.push(httpRow('HTTP v2-binary, --no-audit', 1, await closedLoop(unaudited.url, payload, { concurrency: 1, seconds: goalSeconds })));
+      rows.push(httpRow('HTTP v2-binary, --no-audit', 1, await closedLoop(unaudited.url, payloads['v2-binary'], { concurrency: 1, seconds: goalSeconds })));
     } finally {
       await unaudited.stop();
     }
