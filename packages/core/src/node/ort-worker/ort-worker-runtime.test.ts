@@ -72,7 +72,9 @@ describe('createOrtNodeWorkerRuntime', () => {
   });
 
   it('keeps the event loop turning while a model runs (onnxruntime-node runs synchronously on its calling thread)', async () => {
-    const session = await runtime.createSession(chain(512, 6), { executionProviders: ['cpu'] });
+    // One ORT thread, so the model leaves a core to the event loop on a 2-core machine where another
+    // test file runs beside this one (with ORT's default two threads it got 7 turns in one CI run).
+    const session = await runtime.createSession(chain(512, 6), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
     const x = { type: 'float32' as const, dims: [512, 512], data: new Rng(2).floats(512 * 512, -1, 1) };
     let turns = 0;
     let done = false;
