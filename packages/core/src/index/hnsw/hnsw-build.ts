@@ -71,8 +71,12 @@ export class HnswBuild {
     const maxLevel = locks ? locks.maxLevel() : L.maxLevel;
     const entry = locks ? locks.entry() : L.entry;
     if (entry < 0) {
-      L.entry = node;
-      L.maxLevel = level;
+      // The first node (on a page's pool, a worker inserts it): it only becomes the entry point.
+      if (locks) locks.raise(node, level);
+      else {
+        L.entry = node;
+        L.maxLevel = level;
+      }
       return;
     }
     const queryPtr = L.rowPtr(node);

@@ -9,7 +9,7 @@ import type { MemoryEstimate, VectorMetric, SearchHit, SearchOptions, VectorInde
 import { HnswBuild } from './hnsw-build.js';
 import { HnswLayout, nodeBlockBytes } from './hnsw-layout.js';
 import { HnswSearch } from './hnsw-search.js';
-import { insertInParallel } from './parallel-build.js';
+import { insertInParallel, type GraphInsertTask } from './parallel-build.js';
 import { memoryKey } from '../threads/memory-key.js';
 import type { ScanPool } from '../threads/scan-pool.js';
 import { checkSnapshot, corruptGraph, graphArrays, restoreGraph, type HnswSnapshot } from './hnsw-snapshot.js';
@@ -99,9 +99,18 @@ export class HnswIndex implements VectorIndex {
     this.#pool = options.pool;
   }
 
-  /** Threads addBatchParallel inserts on: the pool's where the graph is in shared memory, else 1. */
+  /** Whether addBatchParallel runs on the pool: it has workers that insert, over shared memory. */
+  get #parallel(): boolean {
+    return this.#layout.set.memory.wasm !== null && this.#pool?.insertGraph !== undefined && this.#pool.threads > 1;
+  }
+
+  /**
+   * Threads addBatchParallel inserts on: the pool's where the graph is in shared memory, else 1. A
+   * page's pool (callerMayWait false) inserts on its workers only, the page coordinating.
+   */
   get threads(): number {
-    return this.#layout.set.memory.wasm && this.#pool?.insertGraph ? this.#pool.threads : 1;
+    if (!this.#parallel) return 1;
+    return this.#pool!.callerMayWait === false ? this.#pool!.threads - 1 : this.#pool!.threads;
   }
 
   get backend(): KernelBackend {
@@ -139,9 +148,10 @@ export class HnswIndex implements VectorIndex {
    */
   async addBatchParallel(ids: ArrayLike<number>, vectors: ArrayLike<number>, metadata?: readonly (VectorMetadata | undefined)[]): Promise<void> {
     const pool = this.#pool;
-    if (this.threads < 2 || !pool?.insertGraph) return this.addBatch(ids, vectors, metadata);
+    if (!this.#parallel || !pool?.insertGraph) return this.addBatch(ids, vectors, metadata);
     const first = this.#place(ids, vectors, metadata);
-    await insertInParallel(this.#layout, this.#build, { threads: pool.threads, insertGraph: (task, worker) => pool.insertGraph!(task, worker) }, memoryKey(this.#layout.set.memory), first, this.#layout.nodes);
+    const threads = { threads: pool.threads, callerMayWait: pool.callerMayWait !== false, insertGraph: (task: GraphInsertTask, worker: number) => pool.insertGraph!(task, worker) };
+    await insertInParallel(this.#layout, this.#build, threads, memoryKey(this.#layout.set.memory), first, this.#layout.nodes);
   }
 
   /** Writes checked rows as new nodes with their ids, metadata, levels and empty lists; returns the first node. */

@@ -1,6 +1,8 @@
-// One Web Worker of a browser scan pool: runs the flat-index scans the page splits, over the index's
-// WebAssembly memory shared with the page (a SharedArrayBuffer: the page is cross-origin isolated).
-// Only pointers come in and candidates go out; the kernels are the ones Node's worker threads run.
+// One Web Worker of a browser scan pool: runs the flat-index scans the page splits and the inserts of
+// a parallel HNSW build, over the index's WebAssembly memory shared with the page (a
+// SharedArrayBuffer: the page is cross-origin isolated). Only pointers come in and candidates go
+// out; the kernels are the ones Node's worker threads run. A worker, unlike the page, may block in
+// Atomics.wait on a graph node's lock.
 import { ScanTaskRunner } from '../threads/run-scan-task.js';
 import { answerThreadRequest } from '../threads/thread-answers.js';
 import type { ThreadReady, ThreadRequest } from '../threads/thread-protocol.js';

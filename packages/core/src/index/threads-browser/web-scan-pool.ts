@@ -1,4 +1,5 @@
 import { IndexError } from '../../errors.js';
+import type { GraphInsertResult, GraphInsertTask } from '../hnsw/parallel-build.js';
 import type { ScanTask, ScanTaskResult } from '../threads/scan-pool.js';
 import { PendingAnswers } from '../threads/thread-answers.js';
 import type { ThreadAnswer, ThreadReady, ThreadRequest } from '../threads/thread-protocol.js';
@@ -36,6 +37,12 @@ class WebPoolWorker implements ScanWorker {
     return answer;
   }
 
+  insertGraph(task: GraphInsertTask): Promise<GraphInsertResult> {
+    const { id, answer } = this.#pending.add<GraphInsertResult>();
+    this.#worker.postMessage({ id, op: 'insert-graph', task } satisfies ThreadRequest);
+    return answer;
+  }
+
   async close(): Promise<void> {
     this.#worker.terminate();
     this.#pending.failAll('the search pool was closed');
@@ -55,7 +62,11 @@ export function webThreadsUnavailable(): string | null {
   return null;
 }
 
-/** A pool of `threads` threads in the browser: the page plus `threads − 1` Web Workers (see createWebScanPool). */
+/**
+ * A pool of `threads` threads in the browser: the page plus `threads − 1` Web Workers. The page
+ * searches its share of a flat scan, but an HNSW build runs on the workers alone (callerMayWait
+ * false): its node locks may block in Atomics.wait, which a page's main thread may not.
+ */
 export async function createWebScanPool(threads: number): Promise<WorkerScanPool> {
   assertThreads(threads);
   const unavailable = threads > 1 ? webThreadsUnavailable() : null;
@@ -67,7 +78,7 @@ export async function createWebScanPool(threads: number): Promise<WorkerScanPool
     await Promise.all(workers.map((w) => w.close()));
     throw failed.reason;
   }
-  return workerScanPool(workers);
+  return { ...workerScanPool(workers), callerMayWait: false };
 }
 
 /** The browser's scan pool, or why the page searches on one thread. */
@@ -78,7 +89,8 @@ export type WebSearchThreads = { readonly pool: WorkerScanPool; readonly threads
  * one per core — `navigator.hardwareConcurrency` — at most 8): Web Workers over the index's shared
  * memory when the page is cross-origin isolated and more than one thread is asked; otherwise no
  * pool (one thread, today's path) and the reason. Pass `pool` to createIndex, deserializeIndex or
- * Predictor.load (`scanPool`); the hits are those of one thread.
+ * Predictor.load (`scanPool`); the hits are those of one thread. An HNSW index created with it
+ * builds (addBatchParallel) on the `threads − 1` workers, the page only awaiting them.
  */
 export async function webSearchThreads(configured = 0): Promise<WebSearchThreads> {
   const threads = searchThreadsFor(configured, globalThis.navigator?.hardwareConcurrency ?? 1);

@@ -52,6 +52,11 @@ export interface ScanPool {
   readonly threads: number;
   /** Runs a task on worker `worker` (0 ≤ worker < threads − 1). */
   run(task: ScanTask, worker: number): Promise<ScanTaskResult>;
+  /**
+   * False where the calling thread may not block in Atomics.wait (a browser page's main thread):
+   * a parallel HNSW build then inserts on the workers only. Absent: it may (Node).
+   */
+  readonly callerMayWait?: boolean;
   /** Runs one worker's part of a parallel HNSW build (pools without it build on one thread). */
   insertGraph?(task: GraphInsertTask, worker: number): Promise<GraphInsertResult>;
   close(): Promise<void>;
