@@ -22,6 +22,7 @@ import { gatherRowsCases } from './gather-rows/gather-rows.cases.js';
 import { globalAveragePoolCases } from './global-average-pool/global-average-pool.cases.js';
 import { globalAveragePoolBackwardCases } from './global-average-pool-backward/global-average-pool-backward.cases.js';
 import { gramCases } from './gram/gram.cases.js';
+import { hammingNearestCases } from './hamming-nearest/hamming-nearest.cases.js';
 import { hogCases } from './hog/hog.cases.js';
 import { l2NormalizeRowsCases } from './l2-normalize-rows/l2-normalize-rows.cases.js';
 import { l2NormalizeRowsBackwardCases } from './l2-normalize-rows-backward/l2-normalize-rows-backward.cases.js';
@@ -31,7 +32,9 @@ import { maxPoolBackwardCases } from './max-pool-backward/max-pool-backward.case
 import { mulCases } from './mul/mul.cases.js';
 import { normalizeCases } from './normalize/normalize.cases.js';
 import { ntXentCases } from './nt-xent/nt-xent.cases.js';
+import { orbBriefCases } from './orb-brief/orb-brief.cases.js';
 import { orbFastScoreCases } from './orb-fast-score/orb-fast-score.cases.js';
+import { orbOrientationCases } from './orb-orientation/orb-orientation.cases.js';
 import { pairwiseSimilarityCases } from './pairwise-similarity/pairwise-similarity.cases.js';
 import { reduceCases } from './reduce/reduce.cases.js';
 import { resizeBilinearCases } from './resize-bilinear/resize-bilinear.cases.js';
@@ -82,6 +85,7 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   globalAveragePoolBackwardCases,
   globalAveragePoolCases,
   gramCases,
+  hammingNearestCases,
   hogCases,
   l2NormalizeRowsBackwardCases,
   l2NormalizeRowsCases,
@@ -91,7 +95,9 @@ export const KERNEL_CASES: readonly KernelCases<any>[] = [
   mulCases,
   normalizeCases,
   ntXentCases,
+  orbBriefCases,
   orbFastScoreCases,
+  orbOrientationCases,
   pairwiseSimilarityCases,
   reduceCases,
   resizeBilinearCases,

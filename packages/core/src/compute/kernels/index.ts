@@ -49,3 +49,6 @@ export { globalAveragePool } from './global-average-pool/global-average-pool.js'
 export { maxPoolBackward, type PoolBackwardAttrs } from './max-pool-backward/max-pool-backward.js';
 export { maxPool, type PoolAttrs } from './max-pool/max-pool.js';
 export { orbFastScore } from './orb-fast-score/orb-fast-score.js';
+export { orbOrientation } from './orb-orientation/orb-orientation.js';
+export { orbBrief } from './orb-brief/orb-brief.js';
+export { hammingNearest } from './hamming-nearest/hamming-nearest.js';
