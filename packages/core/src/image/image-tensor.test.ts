@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../compute/tensor.js';
-import { fromPlanar, imageSize, imageTensor, toPlanar } from './image-tensor.js';
+import { fromPlanar, imageSize, imageTensor, toPlanar, writePlanar } from './image-tensor.js';
 
 describe('image tensor layout', () => {
   // 2×3 RGBA: value = 100·c + 10·y + x, so every sample says where it came from.
@@ -23,6 +23,16 @@ describe('image tensor layout', () => {
     const back = fromPlanar(planar);
     expect(back.shape).toEqual([2, 3, 4]);
     expect(back.data).toEqual(rgba.data);
+  });
+
+  it('writePlanar fills a float32 feed at an offset from u8, u16 and f32 images alike', () => {
+    const want = [0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112, 200, 201, 202, 210, 211, 212];
+    for (const dtype of ['u8', 'u16', 'f32'] as const) {
+      const image = Tensor.cpu(dtype, [2, 3, 4], Array.from(rgba.data));
+      const feed = new Float32Array(20).fill(-1);
+      writePlanar(image, feed, 1, 3);
+      expect(Array.from(feed), dtype).toEqual([-1, ...want, -1]);
+    }
   });
 
   it('gray + alpha keeps one colour channel', () => {

@@ -85,6 +85,28 @@ export function writePlanar(image: ImageTensor, out: { [index: number]: number }
   const { height, width, channels } = imageSize(image);
   const plane = height * width;
   const src = image.data;
+  // One copy of the loop per array type a server sees, so each stays monomorphic (a loop shared by
+  // uint8 and float32 images reads and writes through generic element access, several times slower).
+  if (out instanceof Float32Array && src instanceof Float32Array) deinterleave(src, out, offset, plane, channels, kept);
+  else if (out instanceof Float32Array && src instanceof Uint8Array) deinterleaveBytes(src, out, offset, plane, channels, kept);
+  else deinterleaveAny(src, out, offset, plane, channels, kept);
+}
+
+function deinterleave(src: Float32Array, out: Float32Array, offset: number, plane: number, channels: number, kept: number): void {
+  for (let c = 0; c < kept; c++) {
+    const base = offset + c * plane;
+    for (let p = 0, s = c; p < plane; p++, s += channels) out[base + p] = src[s]!;
+  }
+}
+
+function deinterleaveBytes(src: Uint8Array, out: Float32Array, offset: number, plane: number, channels: number, kept: number): void {
+  for (let c = 0; c < kept; c++) {
+    const base = offset + c * plane;
+    for (let p = 0, s = c; p < plane; p++, s += channels) out[base + p] = src[s]!;
+  }
+}
+
+function deinterleaveAny(src: ArrayLike<number>, out: { [index: number]: number }, offset: number, plane: number, channels: number, kept: number): void {
   for (let c = 0; c < kept; c++) {
     const base = offset + c * plane;
     for (let p = 0, s = c; p < plane; p++, s += channels) out[base + p] = src[s]!;

@@ -8,10 +8,16 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 const utf8 = new TextEncoder();
 
+/** SHA-256 of a text's UTF-8 bytes, as lower-case hex. */
+export type TextDigest = (text: string) => string | Promise<string>;
+
+/** WebCrypto's SHA-256: the same in browsers and Node. */
+const webCryptoDigest: TextDigest = (text) => sha256Hex(utf8.encode(text));
+
 /** The SHA-256 a record carries: of its canonical JSON without the `hash` field. */
-export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): Promise<string> {
+export async function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord, digest: TextDigest = webCryptoDigest): Promise<string> {
   const { hash: _hash, ...content } = record as AuditRecord;
-  return sha256Hex(utf8.encode(canonicalJson(content)));
+  return digest(canonicalJson(content));
 }
 
 /** Where a chain ends: the next record links to it. */
@@ -25,14 +31,15 @@ export const EMPTY_CHAIN: ChainHead = { sequence: 0, hash: GENESIS_HASH };
 /**
  * The records of `entries` chained after `head`: each takes the next sequence, the previous
  * record's hash and its own, and is returned with its line (canonical JSON, newline-terminated).
+ * `digest` computes the hashes (Node's writer passes a synchronous one: see AuditLog).
  */
-export async function chainEntries(head: ChainHead, entries: readonly AuditEntry[], time: Date): Promise<{ records: AuditRecord[]; text: string; head: ChainHead }> {
+export async function chainEntries(head: ChainHead, entries: readonly AuditEntry[], time: Date, digest?: TextDigest): Promise<{ records: AuditRecord[]; text: string; head: ChainHead }> {
   const records: AuditRecord[] = [];
   let previous = head;
   for (const entry of entries) {
     const { source, model, decision, instance } = checkEntry(entry);
     const content = { v: AUDIT_RECORD_VERSION, sequence: previous.sequence + 1, time: time.toISOString(), source, model, decision, instance, prev: previous.hash } as const;
-    const record: AuditRecord = { ...content, hash: await recordHash(content) };
+    const record: AuditRecord = { ...content, hash: await recordHash(content, digest) };
     records.push(record);
     previous = { sequence: record.sequence, hash: record.hash };
   }

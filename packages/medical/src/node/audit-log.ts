@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fdatasync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
-import { chainEntries, headOf, verifyChain, type ChainHead, type ChainVerification } from '../audit/audit-chain.js';
+import { chainEntries, headOf, verifyChain, type ChainHead, type ChainVerification, type TextDigest } from '../audit/audit-chain.js';
 import { AuditError } from '../audit/audit-error.js';
 import { checkEntry, type AuditEntry, type AuditRecord } from '../audit/audit-record.js';
 import { InstanceHasher } from '../audit/instance-hasher.js';
@@ -45,6 +46,12 @@ function lastLine(fd: number, size: number, path: string): string | undefined {
 }
 
 const datasync = promisify(fdatasync);
+
+/**
+ * Node's own SHA-256, called synchronously: a record's hash takes microseconds here, where
+ * WebCrypto's digest is a trip through libuv's thread pool that an answer would wait for.
+ */
+const nodeDigest: TextDigest = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Writes all of `bytes` at the end of the O_APPEND file `fd`. */
 function appendAll(fd: number, bytes: Buffer): void {
@@ -131,7 +138,7 @@ export class AuditLog {
       const fd = this.#openLog();
       const { size } = fstatSync(fd);
       const head = this.#end?.size === size ? this.#end.head : await headOf(lastLine(fd, size, log), log);
-      const chained = await chainEntries(head, entries, new Date());
+      const chained = await chainEntries(head, entries, new Date(), nodeDigest);
       this.#end = undefined;
       const bytes = Buffer.from(chained.text, 'utf8');
       appendAll(fd, bytes);

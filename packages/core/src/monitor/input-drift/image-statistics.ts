@@ -62,7 +62,18 @@ function statisticsOf(data: ArrayLike<number>, stride: number, colour: number, s
     for (let i = 0; i < data.length; i += step) for (let c = 0; c < perStep; c++) perValue[data[i + c]!]!++;
     perValue.forEach((times, raw) => times > 0 && add(raw, times));
   } else {
-    for (let i = 0; i < data.length; i += step) for (let c = 0; c < perStep; c++) add(data[i + c]!, 1);
+    // Float values: the same sums as `add`, inlined (a closure's captured sums cost ~4 ns a value).
+    const top = INPUT_HISTOGRAM_BINS - 1;
+    for (let i = 0; i < data.length; i += step) {
+      for (let c = 0; c < perStep; c++) {
+        const v = data[i + c]! * scale;
+        sum += v;
+        sumSquares += v * v;
+        n++;
+        const bin = Math.floor(v * INPUT_HISTOGRAM_BINS);
+        counts[bin < 0 ? 0 : bin > top ? top : bin]!++;
+      }
+    }
   }
   const mean = n > 0 ? sum / n : 0;
   const variance = n > 0 ? Math.max(0, sumSquares / n - mean * mean) : 0;
