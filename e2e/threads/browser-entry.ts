@@ -1,14 +1,19 @@
 // Runs in the page, bundled by Vite with the studio's configuration: flat indexes searched on the
 // page's thread alone and on a pool of Web Workers over the same shared memory must give the same
-// hits, id for id and score for score.
+// hits, id for id and score for score; an HNSW graph built by the workers (the page only
+// coordinating) must search as well as the page's one-thread build.
 import { createIndex, webSearchThreads, type FlatIndexBase, type IndexKind, type SearchHit, type VectorMetric } from '@cvf/core';
 import { seededVectors } from '../support/seeded-vectors.js';
+import { runHnswBuildChecks } from './hnsw-build-checks.js';
 
 declare global {
   interface Window {
     runThreadChecks(): Promise<unknown>;
+    runHnswBuildChecks: typeof runHnswBuildChecks;
   }
 }
+
+window.runHnswBuildChecks = runHnswBuildChecks;
 
 const DIM = 29; // not a multiple of 4 or 8: padded panels
 const N = 3000;

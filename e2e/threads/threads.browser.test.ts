@@ -2,15 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromiumUnavailable, launchChromium } from '../support/chromium.js';
 import { filesOf, serveFiles } from '../support/static-server.js';
+import type { HnswBuildChecks } from './hnsw-build-checks.js';
 
 // The browser scan pool as the studio ships it: the page is bundled by Vite with the studio's own
 // configuration (so the pool's `new URL('./scan-pool.worker.js', import.meta.url)` worker is
-// emitted as the studio emits it), served cross-origin isolated, and searched in Chromium.
+// emitted as the studio emits it), served cross-origin isolated, and searched in Chromium; its
+// workers also build HNSW graphs (hnsw-build-checks.ts).
 const skip = chromiumUnavailable();
 const STUDIO_VITE_CONFIG = fileURLToPath(new URL('../../apps/studio/vite.config.ts', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'cvf-e2e-threads-'));
@@ -64,4 +66,47 @@ it.skipIf(skip)('flat kinds searched by Web Workers over shared memory give the 
   }
   // Two workers, each given a share of every one of the 6 batched and 18 single-query searches.
   expect(result.answered).toEqual([24, 24]);
+});
+
+/** A page of the bundle; `isolated` false serves it without COOP/COEP (no SharedArrayBuffer). */
+async function openPage(isolated: boolean): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  if (!isolated) {
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => !name.startsWith('cross-origin-')));
+      await route.fulfill({ response, headers });
+    });
+  }
+  await page.goto(server!.url);
+  await page.waitForFunction(() => typeof window.runHnswBuildChecks === 'function');
+  return { page, errors };
+}
+
+it.skipIf(skip)('an HNSW graph built by three Web Workers, the page only coordinating, searches as well as the one-thread graph', async () => {
+  const { page, errors } = await openPage(true);
+  const result: HnswBuildChecks = await page.evaluate(() => window.runHnswBuildChecks(4));
+  expect(errors).toEqual([]);
+  expect(result).toMatchObject({ crossOriginIsolated: true, threads: 3, reason: null, size: 3000, reachable: 3000, levelsEqual: true });
+  for (const { efSearch, one, built } of result.recall) {
+    // Measured: 0.775 and 0.96 on one thread, 0.775-0.777 and 0.96 on three workers (3 runs);
+    // links lost to races between the workers would lower it.
+    expect(Math.abs(built - one), `ef ${efSearch}: ${built} vs ${one}`).toBeLessThanOrEqual(0.02);
+  }
+  expect(result.recall[1]!.built).toBeGreaterThanOrEqual(0.93);
+  // One thread asked: no pool, the page builds alone, the same graph as addBatch.
+  const alone: HnswBuildChecks = await page.evaluate(() => window.runHnswBuildChecks(1));
+  expect(alone).toMatchObject({ threads: 1, reason: 'one thread was asked', reachable: 3000, sameLinks: true });
+  await page.close();
+});
+
+it.skipIf(skip)('a page that is not cross-origin isolated builds HNSW on its own thread and says why', async () => {
+  const { page, errors } = await openPage(false);
+  const result: HnswBuildChecks = await page.evaluate(() => window.runHnswBuildChecks(4));
+  expect(errors).toEqual([]);
+  expect(result).toMatchObject({ crossOriginIsolated: false, threads: 1, reachable: 3000, levelsEqual: true, sameLinks: true });
+  expect(result.reason).toMatch(/not cross-origin isolated/);
+  await page.close();
 });
