@@ -1,6 +1,7 @@
 import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
 import { crossEntropyGraph } from '../loss-graph.js';
-import { averagePool, batchNormEval, batchNormTrain, conv, globalAveragePool, LayerGraph, maxPool, relu, type BnTensors, type Layer } from './cnn-graph-layers.js';
+import { batchNormEval, LayerGraph, relu, type BnTensors, type Layer } from './cnn-graph-layers.js';
+import { averagePool, batchNormTrain, conv, globalAveragePool, maxPool, toStepLayout } from './cnn-step-layers.js';
 import { cnnLayout } from './cnn-parameters.js';
 import { planCnn, type CnnSpec, type ConvShape } from './cnn-spec.js';
 
@@ -10,7 +11,8 @@ export const CNN_INPUT = 'x';
 /**
  * The network's forward pass in `l`'s graph over tensors named as the layout's (parameters and
  * running statistics, graph inputs or initializers). `train`: BN on batch statistics, with the
- * updated running statistics and a backward pass; `eval`: BN on the running statistics.
+ * updated running statistics and a backward pass, in the step layout of cnn-step-layers.ts
+ * ([1, C, H·W, N]); `eval`: BN on the running statistics, [N, C, H, W] through ORT's own ops.
  */
 function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval') {
   const { g } = l;
@@ -28,7 +30,7 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
   };
   const activate = (record: Layer[], input: string) => (mode === 'eval' ? g.relu(input) : apply(record, relu(l, input)));
 
-  let h = x;
+  let h = mode === 'eval' ? x : toStepLayout(l, x, spec.inputChannels, spec.height * spec.width);
   let height = spec.height;
   let width = spec.width;
   for (const block of plan.blocks) {
@@ -44,9 +46,8 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
       ({ outHeight: height, outWidth: width } = block.conv2);
     } else {
       const window = { kernelShape: [block.size, block.size], strides: [block.size, block.size] };
-      const padding = [block.inHeight - block.outHeight * block.size, block.inWidth - block.outWidth * block.size] as const;
       if (mode === 'eval') h = block.kind === 'maxpool' ? g.maxPool(h, window) : g.averagePool(h, window);
-      else h = apply(layers, block.kind === 'maxpool' ? maxPool(l, h, block.size) : averagePool(l, h, block.size, block.channels, padding));
+      else h = apply(layers, block.kind === 'maxpool' ? maxPool(l, h, block) : averagePool(l, h, block));
       height = block.outHeight;
       width = block.outWidth;
     }

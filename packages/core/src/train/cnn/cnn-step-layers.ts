@@ -1,0 +1,219 @@
+import { attr } from '../../onnx/graph-builder.js';
+import type { BnTensors, Layer, LayerGraph } from './cnn-graph-layers.js';
+import type { ConvShape } from './cnn-spec.js';
+
+/**
+ * The training step graph's layers in ONE activation layout from the input to global average
+ * pooling: [1, C, H·W, N], batch innermost. It is the layout the im2col GEMM reads and writes, so
+ * a convolution's output, its output gradient, its input gradient and the weight gradient's
+ * columns need no Transpose (each used to cost a full copy, 9× the input for the columns); BN
+ * sees [1, C, spatial] (ONNX BatchNormalization's own layout, with N = 1) and reduces contiguous
+ * rows per channel; pools run as 3-D pools with a window of 1 along the batch.
+ */
+
+/** The images [N, C, H, W] in the step layout [1, C, H·W, N] (one small Transpose per step). */
+export function toStepLayout(l: LayerGraph, x: string, channels: number, area: number): string {
+  return l.g.reshape(l.g.transpose(x, [1, 2, 3, 0]), [1, channels, area, -1]);
+}
+
+/** Batch statistics per channel of [1, C, H·W, N]: ReduceMean over everything but C (opset 17: axes as an attribute). */
+function channelMean(l: LayerGraph, x: string): string {
+  return l.node('ReduceMean', [x], [attr.ints('axes', [0, 2, 3]), attr.int('keepdims', 0)]);
+}
+
+/**
+ * For each kernel offset (a, b) and output position (i, j), in that order, the input position
+ * (i·s + a − p)·W + (j·s + b − p) it reads, or H·W (the appended zero row) where that falls in the
+ * padding.
+ */
+function windowPositions(l: LayerGraph, { kernel: k, stride: s, pad: p, inHeight, inWidth, outHeight, outWidth }: ConvShape): string {
+  const name = `const/im2col/${inHeight}x${inWidth}/k${k}s${s}p${p}`;
+  if (l.g.has(name)) return name;
+  const positions = new BigInt64Array(k * k * outHeight * outWidth);
+  let at = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      for (let i = 0; i < outHeight; i++) {
+        for (let j = 0; j < outWidth; j++) {
+          const [row, column] = [i * s + a - p, j * s + b - p];
+          positions[at++] = BigInt(row >= 0 && row < inHeight && column >= 0 && column < inWidth ? row * inWidth + column : inHeight * inWidth);
+        }
+      }
+    }
+  }
+  return l.g.initializer(name, positions, [positions.length]);
+}
+
+/** im2col of `x` in the step layout: columns [C_in·kh·kw, Ho·Wo·N]. */
+function im2col(l: LayerGraph, x: string, shape: ConvShape): string {
+  const { g } = l;
+  const { kernel: k, stride: s, pad: p, inChannels, inHeight, inWidth } = shape;
+  const rows = g.reshape(x, [inChannels, inHeight * inWidth, -1]);
+  if (k === 1 && s === 1 && p === 0) return g.reshape(rows, [inChannels, -1]);
+  const withZeroRow = p === 0 ? rows : l.node('Pad', [rows, l.int64([0, 0, 0, 0, 1, 0])]);
+  return g.reshape(g.node('Gather', [withZeroRow, windowPositions(l, shape)], { attributes: [attr.int('axis', 1)] })[0]!, [inChannels * k * k, -1]);
+}
+
+/**
+ * Convolution without bias, as one GEMM over explicit im2col columns. ONE Gather of precomputed
+ * positions (kh·kw · Ho·Wo of them) copies every window's pixels as runs of N floats into columns
+ * [C_in·kh·kw, Ho·Wo·N] (a zero row appended to the input stands for the padding); the weight
+ * [C_out, C_in·kh·kw] times them is the output, already in the step layout. The whole batch is the
+ * GEMM's long dimension, which MLAS runs near its peak where ORT's Conv makes a small GEMM per
+ * image (7×7 maps: 49 columns each). The weight's gradient is dy [C_out, Ho·Wo·N] times the same
+ * columns transposed — a Gemm with transB, so the columns are read in place — and the price is
+ * memory: each convolution's columns, kh·kw times its input, live from the forward to the backward.
+ * The input's gradient for stride 1 is the convolution of dy with the kernel's channels swapped and
+ * its window turned by 180°, computed the same way (a batched GEMM over columns Gathered from dy) —
+ * about 0.9× the step time of ORT's Conv, itself 1.5–2.5× faster than ConvTranspose (its col2im is
+ * the slow part); for larger strides ConvTranspose of dy (NCHW, transposed there and back) with the
+ * same weight, strides and pads (output_padding restores sizes that the stride floored away).
+ */
+export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape): Layer {
+  const { g } = l;
+  const { kernel: k, stride: s, pad: p, inChannels, outChannels, outHeight, outWidth } = shape;
+  const columns = im2col(l, x, shape);
+  const y = g.reshape(g.matmul(g.reshape(weight, [outChannels, inChannels * k * k]), columns), [1, outChannels, outHeight * outWidth, -1]);
+  const inArea = shape.inHeight * shape.inWidth;
+  return {
+    y,
+    backward(dy, wantInput) {
+      const dyRows = g.reshape(dy, [outChannels, -1]);
+      l.grad(weight, g.reshape(g.gemm(dyRows, columns, undefined, { transB: true }), [outChannels, inChannels, k, k]));
+      if (!wantInput) return null;
+      if (s === 1) {
+        // dy convolved with the kernel's channels swapped and its window turned by 180°, padded k − 1 − p: the same batched GEMM over Gathered columns of dy.
+        const swapped = g.transpose(weight, [1, 0, 2, 3]);
+        const turned = g.node('Slice', [swapped, l.int64([-1, -1]), l.int64([-(2 ** 31), -(2 ** 31)]), l.int64([2, 3]), l.int64([-1, -1])])[0]!;
+        const reverse: ConvShape = { ...shape, inChannels: outChannels, outChannels: inChannels, pad: k - 1 - p, inHeight: outHeight, inWidth: outWidth, outHeight: shape.inHeight, outWidth: shape.inWidth };
+        return g.reshape(g.matmul(g.reshape(turned, [inChannels, outChannels * k * k]), im2col(l, dyRows, reverse)), [1, inChannels, inArea, -1]);
+      }
+      const outputPadding = [shape.inHeight - (s * (outHeight - 1) + k - 2 * p), shape.inWidth - (s * (outWidth - 1) + k - 2 * p)];
+      const dyImages = g.transpose(g.reshape(dy, [outChannels, outHeight, outWidth, -1]), [3, 0, 1, 2]);
+      const dx = g.node('ConvTranspose', [dyImages, weight], {
+        attributes: [attr.ints('kernel_shape', [k, k]), attr.ints('strides', [s, s]), attr.ints('pads', [p, p, p, p]), attr.ints('output_padding', outputPadding)],
+      })[0]!;
+      return toStepLayout(l, dx, inChannels, inArea);
+    },
+  };
+}
+
+/**
+ * Batch normalisation in training mode: normalised by the batch's mean and (biased) variance per
+ * channel; returns the running statistics updated as PyTorch does (r ← (1 − m)·r + m·s, the
+ * variance unbiased by M / (M − 1), M = N·H·W). Backward by its formula, with x̂ the normalised
+ * input: dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)).
+ * Few full-size passes, as they are what a step's time follows: the per-channel affine maps run
+ * as ONNX BatchNormalization (one pass each; faster than a broadcast Sub or Mul), the forward
+ * keeps only x − mean, its variance is one ReduceSumSquare, and dx = a·dy + b·(x − mean) + c with
+ * per-channel a, b, c.
+ */
+export function batchNormTrain(l: LayerGraph, x: string, bn: BnTensors, momentum: number, epsilon: number): Layer & { newMean: string; newVariance: string } {
+  const { g } = l;
+  const mean = channelMean(l, x);
+  const centered = affine(l, x, bn.channels, { bias: g.sub(l.scalar(0), mean) });
+  // M = N·H·W values per channel, read from the batch at run time.
+  const count = g.node('Cast', [l.size(x)], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] })[0]!;
+  const perChannelCount = g.div(count, l.scalar(bn.channels));
+  const variance = g.div(l.node('ReduceSumSquare', [centered], [attr.ints('axes', [0, 2, 3]), attr.int('keepdims', 0)]), perChannelCount);
+  const y = affine(l, centered, bn.channels, { scale: bn.scale, bias: bn.bias, variance, epsilon });
+  const invStd = l.node('Reciprocal', [l.node('Sqrt', [g.add(variance, l.scalar(epsilon))])]);
+  const unbias = g.div(perChannelCount, g.sub(perChannelCount, l.scalar(1)));
+  const keep = l.scalar(1 - momentum);
+  const take = l.scalar(momentum);
+  const newMean = g.add(g.mul(bn.mean, keep), g.mul(mean, take));
+  const newVariance = g.add(g.mul(bn.variance, keep), g.mul(g.mul(variance, unbias), take));
+  return {
+    y,
+    newMean,
+    newVariance,
+    backward(dy) {
+      const axes = l.int64([0, 2, 3]);
+      const dySum = g.reduceSum(dy, axes, { keepdims: false });
+      const dyCenteredSum = g.reduceSum(g.mul(dy, centered), axes, { keepdims: false });
+      l.grad(bn.bias, dySum);
+      l.grad(bn.scale, g.mul(dyCenteredSum, invStd));
+      // a = γ/σ, b = −γ/σ³ · Σ dy·(x − mean) / M, c = −γ/σ · Σ dy / M.
+      const a = g.mul(bn.scale, invStd);
+      const b = g.div(g.mul(g.mul(a, g.mul(invStd, invStd)), dyCenteredSum), g.sub(l.scalar(0), perChannelCount));
+      const c = g.div(g.mul(a, dySum), g.sub(l.scalar(0), perChannelCount));
+      return g.add(g.mul(dy, g.reshape(a, [1, bn.channels, 1, 1])), affine(l, centered, bn.channels, { scale: b, bias: c }));
+    },
+  };
+}
+
+/**
+ * x · scale / √(variance + ε) + bias per channel of [1, C, H·W, N] in one pass: ONNX
+ * BatchNormalization in inference mode with a zero mean (scale and variance default to ones, ε to 0).
+ */
+function affine(l: LayerGraph, x: string, channels: number, { scale, bias, variance, epsilon = 0 }: { scale?: string; bias: string; variance?: string; epsilon?: number }): string {
+  const ones = l.filled(1, channels);
+  return l.node('BatchNormalization', [x, scale ?? ones, bias, l.filled(0, channels), variance ?? ones], [attr.float('epsilon', epsilon)]);
+}
+
+/** A pooling block's sizes: window = stride = size; the input's rows and columns past the last whole window are dropped. */
+export interface PoolShape {
+  readonly size: number;
+  readonly channels: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+}
+
+/** [1, C, H·W, N] as the 3-D pool input [1, C, H, W, N], and the window that pools H and W but not N. */
+function pool3d(l: LayerGraph, x: string, { size, channels, inHeight, inWidth }: PoolShape) {
+  return { x: l.g.reshape(x, [1, channels, inHeight, inWidth, -1]), window: [attr.ints('kernel_shape', [size, size, 1]), attr.ints('strides', [size, size, 1])] };
+}
+
+/**
+ * Max pooling. Backward: MaxUnpool puts each dy at the position its window's maximum came from
+ * (MaxPool's Indices output, the first of tied maxima as PyTorch picks) in zeros of the input's
+ * shape; windows do not overlap, so no position receives two values.
+ */
+export function maxPool(l: LayerGraph, x: string, shape: PoolShape): Layer {
+  const { g } = l;
+  const pool = pool3d(l, x, shape);
+  const [y, indices] = g.node('MaxPool', [pool.x], { attributes: pool.window, outputs: 2, outputTypes: ['float32', 'int64'] });
+  const outArea = shape.outHeight * shape.outWidth;
+  return {
+    y: g.reshape(y!, [1, shape.channels, outArea, -1]),
+    backward(dy) {
+      const dx = g.node('MaxUnpool', [g.reshape(dy, [1, shape.channels, shape.outHeight, shape.outWidth, -1]), indices!, g.shape(pool.x)], { attributes: pool.window })[0]!;
+      return g.reshape(dx, [1, shape.channels, shape.inHeight * shape.inWidth, -1]);
+    },
+  };
+}
+
+/**
+ * Average pooling. Backward: dy / size² broadcast over each window (Expand of [C, Ho, 1, Wo, 1, N]
+ * to [C, Ho, size, Wo, size, N]), zeros Padded where the forward dropped rows or columns.
+ */
+export function averagePool(l: LayerGraph, x: string, shape: PoolShape): Layer {
+  const { g } = l;
+  const { size, channels, inHeight, inWidth, outHeight, outWidth } = shape;
+  const pool = pool3d(l, x, shape);
+  const y = g.reshape(g.node('AveragePool', [pool.x], { attributes: pool.window })[0]!, [1, channels, outHeight * outWidth, -1]);
+  return {
+    y,
+    backward(dy) {
+      const spread = g.expand(g.reshape(g.mul(dy, l.scalar(1 / (size * size))), [channels, outHeight, 1, outWidth, 1, -1]), l.int64([1, 1, size, 1, size, 1]));
+      const covered = g.reshape(spread, [channels, outHeight * size, outWidth * size, -1]);
+      const [rows, columns] = [inHeight - outHeight * size, inWidth - outWidth * size];
+      const full = rows === 0 && columns === 0 ? covered : l.node('Pad', [covered, l.int64([0, 0, 0, 0, 0, rows, columns, 0])]);
+      return g.reshape(full, [1, channels, inHeight * inWidth, -1]);
+    },
+  };
+}
+
+/** Global average pooling of [1, C, H·W, N] to the embedding [N, C]; backward spreads dy/(H·W) over every position (Expand). */
+export function globalAveragePool(l: LayerGraph, x: string, channels: number, area: number): Layer {
+  const { g } = l;
+  const y = g.transpose(l.node('ReduceMean', [x], [attr.ints('axes', [0, 2]), attr.int('keepdims', 0)]), [1, 0]);
+  return {
+    y,
+    backward(dy) {
+      return g.expand(g.reshape(g.transpose(g.mul(dy, l.scalar(1 / area)), [1, 0]), [1, channels, 1, -1]), l.int64([1, 1, area, 1]));
+    },
+  };
+}
