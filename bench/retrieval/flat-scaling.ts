@@ -5,7 +5,7 @@
 // decide the ratio, while alternating passes puts both sides under the same drift. The ratio is the
 // median of the passes' own ratios.
 import { readFileSync } from 'node:fs';
-import { createIndex, type SearchHit } from '@cvf/core';
+import { createIndex, FlatIndexBase, type SearchHit } from '@cvf/core';
 import { createScanPool } from '@cvf/core/node';
 
 export interface FlatScaling {
@@ -41,7 +41,7 @@ export async function flatScaling(options: { base: string; queries: string; dim:
   try {
     const index = await createIndex({ kind: 'flat', dim, metric: 'dot', pool });
     index.addBatch(Int32Array.from({ length: base.length / dim }, (_, i) => i), base);
-    if (!('searchBatchParallel' in index)) throw new Error('flat index without searchBatchParallel');
+    if (!(index instanceof FlatIndexBase)) throw new Error('a flat index is not a FlatIndexBase');
     // Warm both paths (kernels compiled, the pool's threads started and their memory attached).
     const oneHits = index.searchBatch(queries, { k });
     const manyHits = await index.searchBatchParallel(queries, { k });
