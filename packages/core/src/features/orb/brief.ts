@@ -1,6 +1,5 @@
 import { Rng } from '../../compute/random.js';
-import type { GrayImage } from './gray-image.js';
-import type { Keypoint } from './keypoints.js';
+import { popcount } from '../../compute/kernels/hamming-nearest/hamming-nearest.cpu.js';
 
 /** Descriptor length in bits, and in 32-bit words. */
 export const DESCRIPTOR_BITS = 256;
@@ -16,6 +15,8 @@ const PATTERN_RADIUS = 13;
  * Our own pattern: not OpenCV's learned table.
  */
 export const BRIEF_PATTERN: Int8Array = drawPattern(PATTERN_SEED);
+/** The pattern as the orb-brief kernel takes it: [256 tests × (x1, y1, x2, y2)] i32. */
+export const BRIEF_TESTS: Int32Array = Int32Array.from(BRIEF_PATTERN);
 
 function drawPattern(seed: number): Int8Array {
   const rng = new Rng(seed);
@@ -35,32 +36,6 @@ function drawPattern(seed: number): Int8Array {
     out.set([a[0], a[1], b[0], b[1]], i * 4);
   }
   return out;
-}
-
-/**
- * Steered BRIEF: the pattern rotated by each keypoint's angle, bit i set when the smoothed image
- * is darker at the first point of pair i than at the second. → [keypoints × 8] u32 words.
- */
-export function describe(smoothed: GrayImage, keypoints: readonly Keypoint[]): Uint32Array {
-  const { width, pixels } = smoothed;
-  const out = new Uint32Array(keypoints.length * DESCRIPTOR_WORDS);
-  keypoints.forEach((k, n) => {
-    const cos = Math.cos(k.angle);
-    const sin = Math.sin(k.angle);
-    const at = (px: number, py: number) => pixels[(k.y + Math.round(px * sin + py * cos)) * width + k.x + Math.round(px * cos - py * sin)]!;
-    for (let i = 0; i < DESCRIPTOR_BITS; i++) {
-      const p = i * 4;
-      if (at(BRIEF_PATTERN[p]!, BRIEF_PATTERN[p + 1]!) < at(BRIEF_PATTERN[p + 2]!, BRIEF_PATTERN[p + 3]!)) out[n * DESCRIPTOR_WORDS + (i >> 5)]! |= 1 << (i & 31);
-    }
-  });
-  return out;
-}
-
-/** Set bits of a 32-bit word. */
-export function popcount(v: number): number {
-  v -= (v >>> 1) & 0x55555555;
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** Hamming distance between descriptor `i` of `a` and descriptor `j` of `b`. */

@@ -1,16 +1,21 @@
+import { ORIENTATION_RADIUS } from '../../compute/kernels/orb-orientation/orb-orientation.shape.js';
 import type { GrayImage } from './gray-image.js';
 
-export interface Keypoint {
+/** A corner the detector kept, in pixels of its level. */
+export interface Corner {
   readonly x: number;
   readonly y: number;
   /** Harris corner response (ranking). */
   readonly response: number;
-  /** Orientation in radians by the intensity centroid. */
+}
+
+export interface Keypoint extends Corner {
+  /** Orientation in radians, in [0, 2π) (y down): the orb-orientation kernel's direction 2π·k/256. */
   readonly angle: number;
 }
 
 /** Radius of the patch orientation and descriptor read around a keypoint (ORB's 31×31 patch). */
-export const PATCH_RADIUS = 15;
+export const PATCH_RADIUS = ORIENTATION_RADIUS;
 /** Keypoints keep this far from the border, so every patch read stays inside the image. */
 export const BORDER = PATCH_RADIUS + 1;
 const HARRIS_K = 0.04;
@@ -19,11 +24,11 @@ const HARRIS_HALF_BLOCK = 3; // 7×7 block, as ORB's
 /**
  * ORB's detector: FAST-9 corners above `threshold` (`scores` from the orb-fast-score kernel), 3×3
  * non-maximum suppression on the FAST score, ranked by the Harris response, the best `count` kept
- * (ties broken by position so the order is total), each oriented by its patch's intensity centroid.
+ * (ties broken by position so the order is total). The orb-orientation kernel orients them.
  */
-export function detectKeypoints(image: GrayImage, scores: Float32Array, threshold: number, count: number): Keypoint[] {
+export function detectKeypoints(image: GrayImage, scores: Float32Array, threshold: number, count: number): Corner[] {
   const { width, height } = image;
-  const candidates: { x: number; y: number; response: number }[] = [];
+  const candidates: Corner[] = [];
   for (let y = BORDER; y < height - BORDER; y++) {
     for (let x = BORDER; x < width - BORDER; x++) {
       const s = scores[y * width + x]!;
@@ -32,7 +37,7 @@ export function detectKeypoints(image: GrayImage, scores: Float32Array, threshol
     }
   }
   candidates.sort((a, b) => b.response - a.response || a.y - b.y || a.x - b.x);
-  return candidates.slice(0, count).map((c) => ({ ...c, angle: centroidAngle(image, c.x, c.y) }));
+  return candidates.slice(0, count);
 }
 
 /** Strictly above the neighbours before it and at least its neighbours after (one winner per plateau). */
@@ -66,20 +71,4 @@ export function harrisResponse(image: GrayImage, x: number, y: number): number {
     }
   }
   return xx * yy - xy * xy - HARRIS_K * (xx + yy) * (xx + yy);
-}
-
-/** atan2 of the first-order moments over the disc of radius PATCH_RADIUS (Rosin's intensity centroid). */
-export function centroidAngle(image: GrayImage, x: number, y: number): number {
-  const { width, pixels } = image;
-  let m10 = 0;
-  let m01 = 0;
-  for (let dy = -PATCH_RADIUS; dy <= PATCH_RADIUS; dy++) {
-    for (let dx = -PATCH_RADIUS; dx <= PATCH_RADIUS; dx++) {
-      if (dx * dx + dy * dy > PATCH_RADIUS * PATCH_RADIUS) continue;
-      const v = pixels[(y + dy) * width + x + dx]!;
-      m10 += dx * v;
-      m01 += dy * v;
-    }
-  }
-  return Math.atan2(m01, m10);
 }

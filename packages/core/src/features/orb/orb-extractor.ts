@@ -1,5 +1,4 @@
 import type { Device } from '../../compute/device.js';
-import { orbFastScore } from '../../compute/kernels/orb-fast-score/orb-fast-score.js';
 import { formatShape } from '../../compute/shape.js';
 import { Tensor } from '../../compute/tensor.js';
 import { FeatureError, ShapeError } from '../../errors.js';
@@ -9,9 +8,9 @@ import { CODEBOOK_SAMPLE_ROWS, evenlySpacedRows, fitFloatCodebook } from '../vla
 import { checkPooling, pooledLength, vladVector, type Pooling } from '../vlad/pooling.js';
 import { DESCRIPTOR_BITS, DESCRIPTOR_WORDS, PATTERN_SEED } from './brief.js';
 import { grayImage } from './gray-image.js';
-import { orbFeaturesOfLevels, type OrbFeatures } from './orb-features.js';
-import { buildPyramid, type PyramidLevel } from './pyramid.js';
-import { fitCodebook, wordHistogram } from './visual-words.js';
+import { orbFeaturesOnDevice } from './orb-device-features.js';
+import type { OrbFeatures } from './orb-features.js';
+import { fitCodebook, wordHistograms } from './visual-words.js';
 
 export interface OrbExtractorOptions {
   /** Most keypoints per image. */
@@ -60,9 +59,11 @@ export function unpackBits(descriptors: Uint32Array): Float32Array {
 /**
  * ORB descriptors pooled into one vector per image: grayscale images [n, H, W] or [n, 1, H, W] →
  * [n, words] (bag of visual words) or [n, words × 256] (VLAD), over a codebook that `fit` learns
- * from the training descriptors. Each image's pyramid is resized on the host and the FAST scores
- * of every level run on the Device (the orb-fast-score kernel); ranking, orientation, BRIEF and
- * pooling on the host.
+ * from the training descriptors. On the run's Device (WebGPU, or the kernels' CPU references):
+ * FAST scores, orientation and steered BRIEF of every pyramid level (orbFeaturesOnDevice), and the
+ * Hamming assignment of descriptors to visual words (bag of words: fit's k-majority iterations and
+ * transform's histograms). On the host: the pyramid, the corner ranking, the k-majority's bitwise
+ * majority update, and VLAD's residual sums.
  */
 export class OrbExtractor implements FeatureExtractor {
   readonly kind = KIND;
@@ -114,7 +115,7 @@ export class OrbExtractor implements FeatureExtractor {
     this.#codebook =
       this.options.pooling === 'vlad'
         ? await fitFloatCodebook(this.device, unpackBits(evenlySpacedRows(descriptors, DESCRIPTOR_WORDS, CODEBOOK_SAMPLE_ROWS)), DESCRIPTOR_BITS, this.options.words, fitting)
-        : fitCodebook(descriptors, this.options.words, fitting);
+        : await fitCodebook(this.device, descriptors, this.options.words, fitting);
     return this;
   }
 
@@ -124,11 +125,8 @@ export class OrbExtractor implements FeatureExtractor {
     const features = await this.#describe(batch);
     const length = this.length;
     const out = new Float32Array(features.length * length);
-    features.forEach(({ descriptors }, n) => {
-      const row = out.subarray(n * length, (n + 1) * length);
-      if (codebook instanceof Float32Array) vladVector(unpackBits(descriptors), codebook, DESCRIPTOR_BITS, row);
-      else wordHistogram(descriptors, codebook, row);
-    });
+    if (codebook instanceof Float32Array) features.forEach(({ descriptors }, n) => vladVector(unpackBits(descriptors), codebook, DESCRIPTOR_BITS, out.subarray(n * length, (n + 1) * length)));
+    else await wordHistograms(this.device, features.map((f) => f.descriptors), codebook, out);
     return this.device.upload(Tensor.cpu('f32', [features.length, length], out));
   }
 
@@ -149,11 +147,7 @@ export class OrbExtractor implements FeatureExtractor {
     return new OrbExtractor(options, device, codebook);
   }
 
-  /**
-   * ORB features of each image of [n, H, W] or [n, 1, H, W]: each image rescaled to 0..255 and its
-   * pyramid built on the host, the FAST scores of each level (all images at once) on the Device,
-   * then keypoints and descriptors on the host (keypoint lists are ragged).
-   */
+  /** ORB features of each image of [n, H, W] or [n, 1, H, W], each rescaled to 0..255 (see orbFeaturesOnDevice). */
   async #describe(batch: Tensor): Promise<OrbFeatures[]> {
     const shape = batch.shape;
     if (!(shape.length === 3 || (shape.length === 4 && shape[1] === 1))) {
@@ -161,20 +155,7 @@ export class OrbExtractor implements FeatureExtractor {
     }
     const [n, height, width] = [shape[0]!, shape[shape.length - 2]!, shape[shape.length - 1]!];
     const data = await this.device.read(batch);
-    const pyramids: PyramidLevel[][] = Array.from({ length: n }, (_, i) => buildPyramid(grayImage(data, i * height * width, height, width), this.options));
-    const scores: Float32Array[][] = pyramids.map(() => []);
-    // Every image of a batch has the same size, so its pyramids have the same levels.
-    for (let l = 0; l < (pyramids[0]?.length ?? 0); l++) {
-      const { width: w, height: h } = pyramids[0]![l]!.image;
-      const stacked = new Float32Array(n * w * h);
-      pyramids.forEach((levels, i) => stacked.set(levels[l]!.image.pixels, i * w * h));
-      const images = this.device.upload(Tensor.cpu('f32', [n, h, w], stacked));
-      const { out } = await this.device.run(orbFastScore, { x: images }, {});
-      const all = (await this.device.read(out)) as Float32Array;
-      out.dispose();
-      images.dispose();
-      for (let i = 0; i < n; i++) scores[i]!.push(all.slice(i * w * h, (i + 1) * w * h));
-    }
-    return pyramids.map((levels, i) => orbFeaturesOfLevels(levels, this.options, scores[i]));
+    const images = Array.from({ length: n }, (_, i) => grayImage(data, i * height * width, height, width));
+    return orbFeaturesOnDevice(this.device, images, this.options);
   }
 }

@@ -1,15 +1,11 @@
+import { orbBriefCpu } from '../../compute/kernels/orb-brief/orb-brief.cpu.js';
 import { orbFastScoreCpu } from '../../compute/kernels/orb-fast-score/orb-fast-score.cpu.js';
-import { describe, DESCRIPTOR_WORDS } from './brief.js';
+import { orbOrientationCpu } from '../../compute/kernels/orb-orientation/orb-orientation.cpu.js';
+import { directionAngle } from '../../compute/kernels/orb-orientation/orb-orientation.shape.js';
+import { BRIEF_TESTS, DESCRIPTOR_WORDS } from './brief.js';
 import { smooth, type GrayImage } from './gray-image.js';
-import { detectKeypoints, type Keypoint } from './keypoints.js';
+import { detectKeypoints, type Corner, type Keypoint } from './keypoints.js';
 import { buildPyramid, type PyramidLevel } from './pyramid.js';
-
-/** FAST-9 scores of every pixel by the CPU reference kernel. */
-function fastScores({ pixels, height, width }: GrayImage): Float32Array {
-  const out = new Float32Array(pixels.length);
-  orbFastScoreCpu(pixels, out, height, width);
-  return out;
-}
 
 export interface OrbOptions {
   /** Most keypoints kept per image over all levels (the best by Harris response within each level). */
@@ -35,29 +31,65 @@ export interface OrbFeatures {
   readonly descriptors: Uint32Array;
 }
 
-/**
- * ORB (Rublee et al. 2011): oriented FAST keypoints and steered-BRIEF descriptors on each level of
- * an image pyramid, so a corner seen at another zoom is found again on another level. `scores`
- * are the levels' FAST-9 scores when a Device computed them; without, the CPU reference does.
- */
-export function orbFeatures(image: GrayImage, options: OrbOptions, scores?: readonly Float32Array[]): OrbFeatures {
-  return orbFeaturesOfLevels(buildPyramid(image, options), options, scores);
+/** What one pyramid level gave for one image: its corners, their direction indices and descriptors. */
+export interface LevelFeatures {
+  readonly corners: readonly Corner[];
+  /** [corners] direction indices (orb-orientation). */
+  readonly directions: Int32Array;
+  /** [corners × DESCRIPTOR_WORDS] (orb-brief). */
+  readonly descriptors: Int32Array;
 }
 
-/** ORB on the levels `buildPyramid` gave (see orbFeatures). */
-export function orbFeaturesOfLevels(levels: readonly PyramidLevel[], options: OrbOptions, scores?: readonly Float32Array[]): OrbFeatures {
-  const keypoints: OrbKeypoint[] = [];
-  const parts: Uint32Array[] = [];
-  levels.forEach(({ image, scale, keypoints: budget }, l) => {
-    const found = detectKeypoints(image, scores?.[l] ?? fastScores(image), options.fastThreshold, budget);
-    parts.push(describe(smooth(image), found));
-    for (const k of found) keypoints.push({ ...k, x: k.x * scale, y: k.y * scale, level: l, size: 31 * scale });
-  });
-  const descriptors = new Uint32Array(keypoints.length * DESCRIPTOR_WORDS);
+/** Keypoint rows [K × 3] (image, x, y) of each image's corners in turn, as the orientation and BRIEF kernels take them. */
+export function keypointRows(corners: readonly (readonly Corner[])[]): Int32Array {
+  const out = new Int32Array(corners.reduce((n, c) => n + c.length, 0) * 3);
   let at = 0;
-  for (const part of parts) {
-    descriptors.set(part, at);
+  corners.forEach((list, image) => {
+    for (const { x, y } of list) {
+      out.set([image, x, y], at);
+      at += 3;
+    }
+  });
+  return out;
+}
+
+/** One image's features from its levels' results, keypoints in input pixels. */
+export function assembleFeatures(levels: readonly PyramidLevel[], found: readonly LevelFeatures[]): OrbFeatures {
+  const keypoints: OrbKeypoint[] = [];
+  const descriptors = new Uint32Array(found.reduce((n, f) => n + f.descriptors.length, 0));
+  let at = 0;
+  found.forEach(({ corners, directions, descriptors: part }, l) => {
+    const scale = levels[l]!.scale;
+    corners.forEach((c, k) => keypoints.push({ ...c, x: c.x * scale, y: c.y * scale, angle: directionAngle(directions[k]!), level: l, size: 31 * scale }));
+    descriptors.set(new Uint32Array(part.buffer, part.byteOffset, part.length), at);
     at += part.length;
-  }
+  });
   return { keypoints, descriptors };
+}
+
+/**
+ * ORB (Rublee et al. 2011): oriented FAST keypoints and steered-BRIEF descriptors on each level of
+ * an image pyramid, so a corner seen at another zoom is found again on another level. Computed on
+ * the host by the kernels' CPU references (orb-fast-score, orb-orientation, orb-brief), the same
+ * steps `orbFeaturesOnDevice` runs on a Device, with the same results.
+ */
+export function orbFeatures(image: GrayImage, options: OrbOptions): OrbFeatures {
+  const levels = buildPyramid(image, options);
+  return assembleFeatures(
+    levels,
+    levels.map(({ image: level, keypoints: budget }) => {
+      const { pixels, height, width } = level;
+      const scores = new Float32Array(pixels.length);
+      orbFastScoreCpu(pixels, scores, height, width);
+      const corners = detectKeypoints(level, scores, options.fastThreshold, budget);
+      const rows = keypointRows([corners]);
+      const directions = new Int32Array(corners.length);
+      const descriptors = new Int32Array(corners.length * DESCRIPTOR_WORDS);
+      if (corners.length > 0) {
+        orbOrientationCpu(pixels, rows, directions, 1, height, width);
+        orbBriefCpu(smooth(level).pixels, rows, directions, BRIEF_TESTS, descriptors, 1, height, width);
+      }
+      return { corners, directions, descriptors };
+    }),
+  );
 }
