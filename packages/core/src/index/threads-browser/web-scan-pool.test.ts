@@ -22,6 +22,8 @@ it('without Web Workers the browser pool falls back to one thread with the reaso
   const alone = await createWebScanPool(1);
   expect(alone.threads).toBe(1);
   expect(alone.answered()).toEqual([]);
+  // A page's pool: an HNSW build never runs inserts on the calling thread (it may not wait on a lock).
+  expect(alone.callerMayWait).toBe(false);
   await expect(alone.run({} as never, 0)).rejects.toThrow(/worker 0 is not one of 0..-1/);
 });
 
