@@ -10,7 +10,8 @@
 // The two c=1 timings of the p99 goal run --goal-seconds (default 30: over 1,000 answers, so the
 // p99 is the 10th-worst latency, not the 2nd-worst of a 5 s run), and the HTTP one again against a
 // server started with --no-audit: the audit trail's durable append (an fdatasync before each
-// answer, a feature that came after issue 12) is then shown apart from the rest of the path.
+// answer, a feature that came after issue 12) is then shown apart from the rest of the path, and
+// so is the store disk's own append + fdatasync time (disk-flush.ts).
 // Usage: npm run bench:edge -- [--seconds S] [--goal-seconds G] [--quick] [--skip-resnet] [--skip-load] [--vulkan]
 // --vulkan leaves Vulkan visible (by default the bench and the server run as on a CPU-only box:
 // with Mesa's lavapipe installed, the ONNX extractor would pick ORT's webgpu provider on it).
@@ -22,6 +23,7 @@ import { aliasLoad, type AliasLoadResult } from './alias-load.js';
 import { FASHION_MODEL, fashionImages, trainFashionBundles, trainResnetBundle } from './bundles.js';
 import { predictorCeiling, rawOrtCeiling, type CeilingResult } from './ceilings.js';
 import { CPU_ONLY_ENV } from './cvf-cli.js';
+import { diskFlush, type DiskFlush } from './disk-flush.js';
 import { startCvfServe } from './cvf-serve.js';
 import { closedLoop, warmUp, type LoadResult } from './http-load.js';
 import { benchPayloads, imageAtContract, PAYLOAD_KINDS } from './payloads.js';
@@ -54,6 +56,7 @@ const store = join(work, '.cvf');
 const image = fashionImages(1)[0]!.pixels;
 const rows: Row[] = [];
 const goals: Record<string, { value: number; limit: number; met: boolean }> = {};
+let flush: DiskFlush | undefined;
 
 async function benchBundle(label: string, bundleDir: string, composed: boolean): Promise<void> {
   const { manifest } = await readBundleFolder(bundleDir);
@@ -95,6 +98,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
     await server.stop();
   }
   if (composed) {
+    flush = await diskFlush(store);
     const unaudited = await startCvfServe([bundleDir], { store, env, args: ['--no-audit'] });
     try {
       await warmUp(unaudited.url, payloads['v2-binary'], 32);
@@ -127,6 +131,7 @@ if (!args.includes('--skip-load')) {
 
 printTable(rows);
 for (const [name, goal] of Object.entries(goals)) console.log(`goal: ${name}: ${goal.value.toFixed(2)} vs ${goal.limit.toFixed(2)} — ${goal.met ? 'met' : 'not met'}`);
+if (flush) console.log(`the store's disk: a record-sized append + fdatasync (the audit trail's, once per answer at c=1), ${flush.appends} times: p50 ${flush.p50Ms.toFixed(2)} ms, p99 ${flush.p99Ms.toFixed(2)} ms`);
 if (load) {
   const versions = Object.entries(load.byVersion).map(([v, n]) => `version ${v}: ${n}`).join(', ');
   console.log(`hot reload: ${load.clients} clients × ${load.seconds.toFixed(1)} s, ${load.requests} answered (${load.throughput.toFixed(0)}/s, p99 ${load.p99Ms.toFixed(1)} ms), ${load.errors} errors; ${versions}; exit code after SIGTERM ${load.exitCode}`);
@@ -136,5 +141,5 @@ if (load) {
 }
 const loadAtEnd = loadavg();
 console.log(`load average at the end: ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`results: ${writeResults('edge', { machine: machine(), loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, goals, hotReload: load })}`);
+console.log(`results: ${writeResults('edge', { machine: machine(), loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, goals, diskFlush: flush, hotReload: load })}`);
 rmSync(work, { recursive: true, force: true });
