@@ -1,8 +1,10 @@
 // bench/orb: local features on Fashion-MNIST test images upscaled 4× to 112×112 (bilinear):
-// CV Factory's ORB (one scale, and OpenCV's default 8-level pyramid) and SIFT (OpenCV's defaults)
-// on the CPU path, one thread, beside OpenCV's cv2.ORB_create / cv2.SIFT_create with the same
-// settings on the same 8-bit images, one thread (cv2.setNumThreads(1)). Each side times its whole
-// batch; the fastest of --repeat passes counts, and the sides take turns for --rounds rounds.
+// CV Factory's ORB (one scale, and OpenCV's default 8-level pyramid; image by image on the host,
+// and in batches through the CPU Device as `features.kind: orb` runs it, the same kernels' CPU
+// references) and SIFT (OpenCV's defaults) on the CPU path, one thread, beside OpenCV's
+// cv2.ORB_create / cv2.SIFT_create with the same settings on the same 8-bit images, one thread
+// (cv2.setNumThreads(1)). Each side times its whole batch; the fastest of --repeat passes counts,
+// and the sides take turns for --rounds rounds.
 // Keypoint counts are printed so the work compared is visibly the same size.
 // Usage: npx tsx --conditions=source bench/orb/run.ts [--images N] [--repeat R] [--rounds K]
 //        (npm run bench:features -- [flags])
@@ -10,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CpuDevice, grayImage, orbFeatures, SIFT_DEFAULTS, siftFeatures, Tensor } from '@cvf/core';
+import { CpuDevice, grayImage, orbFeatures, orbFeaturesOnDevice, SIFT_DEFAULTS, siftFeatures, Tensor } from '@cvf/core';
 import { readFashionMnist } from '../pca/fashion-mnist.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 import { runOpenCv, type PeerJob, type Timed } from './opencv-peer.js';
@@ -28,6 +30,8 @@ const KEYPOINTS = 500;
 const FAST_THRESHOLD = 20;
 /** SIFT images per Device batch: the scale space of a batch is held at once. */
 const SIFT_CHUNK = 25;
+/** ORB images per Device batch (the extractor's transform batch). */
+const ORB_CHUNK = 50;
 
 // Upscaled by OpenCV's bilinear resize (nearest would leave flat 4×4 blocks, whose FAST scores
 // tie on plateaus that OpenCV's strict non-maximum suppression drops entirely), written once and
@@ -61,6 +65,15 @@ const orbPass = (levels: number) => async () => {
   return found;
 };
 
+const orbDevicePass = (levels: number) => async () => {
+  let found = 0;
+  for (let at = 0; at < n; at += ORB_CHUNK) {
+    const batch = Array.from({ length: Math.min(ORB_CHUNK, n - at) }, (_, j) => grayImage(images, (at + j) * SIDE * SIDE, SIDE, SIDE));
+    for (const f of await orbFeaturesOnDevice(device, batch, { keypoints: KEYPOINTS, fastThreshold: FAST_THRESHOLD, levels, scaleFactor: 1.2 })) found += f.keypoints.length;
+  }
+  return found;
+};
+
 const siftPass = async () => {
   let found = 0;
   for (let at = 0; at < n; at += SIFT_CHUNK) {
@@ -75,6 +88,7 @@ const orbJob = (levels: number): PeerJob => ({ kind: 'orb', keypoints: KEYPOINTS
 const CASES: { name: string; ours: () => Promise<number>; peer: PeerJob }[] = [
   { name: 'ORB, one scale', ours: orbPass(1), peer: orbJob(1) },
   { name: 'ORB, 8 levels × 1.2', ours: orbPass(8), peer: orbJob(8) },
+  { name: `ORB, 8 levels × 1.2, CPU Device, batches of ${ORB_CHUNK}`, ours: orbDevicePass(8), peer: orbJob(8) },
   { name: 'SIFT (OpenCV defaults)', ours: siftPass, peer: { kind: 'sift', keypoints: KEYPOINTS } },
 ];
 
