@@ -12,9 +12,10 @@ export const CNN_INPUT = 'x';
  * The network's forward pass in `l`'s graph over tensors named as the layout's (parameters and
  * running statistics, graph inputs or initializers). `train`: BN on batch statistics, with the
  * updated running statistics and a backward pass, in the step layout of cnn-step-layers.ts
- * ([1, C, H·W, N]); `eval`: BN on the running statistics, [N, C, H, W] through ORT's own ops.
+ * ([1, C, H·W, N]) for a batch of `batch` images; `eval`: BN on the running statistics,
+ * [N, C, H, W] through ORT's own ops, for any batch size (`batch` unused).
  */
-function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval') {
+function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval', batch: number) {
   const { g } = l;
   const plan = planCnn(spec);
   const layers: Layer[] = [];
@@ -24,7 +25,7 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
   const convBn = (record: Layer[], input: string, shape: ConvShape): string => {
     const bn: BnTensors = { scale: `${shape.name}.bn.scale`, bias: `${shape.name}.bn.bias`, mean: `${shape.name}.bn.mean`, variance: `${shape.name}.bn.var`, channels: shape.outChannels };
     if (mode === 'eval') return batchNormEval(l, g.conv(input, `${shape.name}.weight`, undefined, { kernelShape: [shape.kernel, shape.kernel], strides: [shape.stride, shape.stride], pads: Array(4).fill(shape.pad) }), bn, spec.bnEpsilon);
-    const normalized = batchNormTrain(l, apply(record, conv(l, input, `${shape.name}.weight`, shape)), bn, spec.bnMomentum, spec.bnEpsilon);
+    const normalized = batchNormTrain(l, apply(record, conv(l, input, `${shape.name}.weight`, shape, batch)), bn, spec.bnMomentum, spec.bnEpsilon);
     runningUpdates.push({ name: bn.mean, tensor: normalized.newMean }, { name: bn.variance, tensor: normalized.newVariance });
     return apply(record, normalized);
   };
@@ -83,26 +84,27 @@ function runBackward(layers: readonly Layer[], dy: string, wantInput: boolean): 
 
 /**
  * ONE ONNX model for a training step on the CPU: the forward pass (BN on batch statistics), the
- * weighted, label-smoothed cross-entropy and every parameter's gradient.
+ * weighted, label-smoothed cross-entropy and every parameter's gradient, for batches of `batch`
+ * images (a convolution's input gradient depends on it: cnn-step-layers.ts).
  * Inputs: x [batch, C, H, W], labels int32 [batch], classWeights [classes], rowWeights [batch],
  * scale [], every parameter and running statistic (by layout name).
  * Outputs: `grad.<parameter>`, `running.<statistic>` (the updated BN statistics), rowLosses [batch].
  */
-export function cnnStepModel(spec: CnnSpec, labelSmoothing: number): Uint8Array {
+export function cnnStepModel(spec: CnnSpec, labelSmoothing: number, batch: number): Uint8Array {
   const g = new OnnxGraphBuilder('cvf-cnn-step');
   const layout = cnnLayout(spec);
-  const x = g.input(CNN_INPUT, 'float32', ['batch', spec.inputChannels, spec.height, spec.width]);
-  const labels = g.input('labels', 'int32', ['batch']);
+  const x = g.input(CNN_INPUT, 'float32', [batch, spec.inputChannels, spec.height, spec.width]);
+  const labels = g.input('labels', 'int32', [batch]);
   const classWeights = g.input('classWeights', 'float32', [spec.classes]);
-  const rowWeights = g.input('rowWeights', 'float32', ['batch']);
+  const rowWeights = g.input('rowWeights', 'float32', [batch]);
   const scale = g.input('scale', 'float32', []);
   for (const t of [...layout.parameters, ...layout.buffers]) g.input(t.name, 'float32', t.shape);
   const gradients = new Map<string, string>();
   const l = new LayerGraph(g, (name, tensor) => gradients.set(name, tensor));
 
-  const net = forward(l, spec, x, 'train');
+  const net = forward(l, spec, x, 'train', batch);
   const loss = crossEntropyGraph(g, net.logits, { labels, classWeights, rowWeights, scale }, spec.classes, labelSmoothing);
-  g.output(loss.rowLosses, 'rowLosses', ['batch']);
+  g.output(loss.rowLosses, 'rowLosses', [batch]);
   for (const { name, tensor } of net.runningUpdates) g.output(tensor, `running.${name}`, [layout.buffers.find((b) => b.name === name)!.shape[0]!]);
 
   // Backward: the classifier (Gemm: dW = eᵀ·d, db = Σ d, de = d·Wᵀ), then the layers in reverse.
@@ -124,7 +126,7 @@ export function cnnEvalModel(spec: CnnSpec): Uint8Array {
   const layout = cnnLayout(spec);
   const x = g.input(CNN_INPUT, 'float32', ['batch', spec.inputChannels, spec.height, spec.width]);
   for (const t of [...layout.parameters, ...layout.buffers]) g.input(t.name, 'float32', t.shape);
-  const net = forward(new LayerGraph(g, () => {}), spec, x, 'eval');
+  const net = forward(new LayerGraph(g, () => {}), spec, x, 'eval', 0);
   g.output(net.embedding, 'embedding', ['batch', net.embeddingDim]);
   g.output(net.logits, 'logits', ['batch', spec.classes]);
   return g.toBytes();

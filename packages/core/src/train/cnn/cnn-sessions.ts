@@ -46,28 +46,38 @@ function valueFeeds(layout: CnnLayout, values: CnnValues): Record<string, OnnxTe
   return feeds;
 }
 
-/** The training step graph (cnn-graph.ts) in one ORT session: forward, loss and gradients per `run`. */
+/**
+ * The training step graph (cnn-graph.ts): forward, loss and gradients per `run`. The graph is
+ * built for one batch size, so there is one ORT session per size met, made at its first batch;
+ * the two most recent are kept (an epoch's full batches and its last, shorter one).
+ */
 export class CnnStepSession {
   readonly spec: CnnSpec;
-  readonly #session: OnnxSession;
+  readonly #runtime: OnnxRuntime;
+  readonly #labelSmoothing: number;
+  readonly #options: CnnSessionOptions;
   readonly #layout: CnnLayout;
+  /** By batch size, least recently used first. */
+  readonly #sessions = new Map<number, Promise<OnnxSession>>();
 
-  private constructor(spec: CnnSpec, session: OnnxSession) {
+  private constructor(runtime: OnnxRuntime, spec: CnnSpec, labelSmoothing: number, options: CnnSessionOptions) {
     this.spec = spec;
-    this.#session = session;
+    this.#runtime = runtime;
+    this.#labelSmoothing = labelSmoothing;
+    this.#options = options;
     this.#layout = cnnLayout(spec);
   }
 
   static async create(runtime: OnnxRuntime, spec: CnnSpec, labelSmoothing: number, options: CnnSessionOptions = {}): Promise<CnnStepSession> {
-    const session = await runtime.createSession(cnnStepModel(spec, labelSmoothing), cpuSessionOptions(options));
-    return new CnnStepSession(spec, session);
+    return new CnnStepSession(runtime, spec, labelSmoothing, options);
   }
 
   /** `classWeights` [classes]; `scale` makes the batch loss a weighted mean (1 / Σ weights). */
   async run(values: CnnValues, batch: CnnBatch, classWeights: Float32Array, scale: number): Promise<CnnStepResult> {
     const { spec } = this;
     const rows = batch.labels.length;
-    const out = await this.#session.run({
+    const session = await this.#sessionFor(rows);
+    const out = await session.run({
       [CNN_INPUT]: feed(batch.x, [rows, spec.inputChannels, spec.height, spec.width]),
       labels: { type: 'int32', dims: [rows], data: batch.labels },
       classWeights: feed(classWeights, [spec.classes]),
@@ -83,8 +93,23 @@ export class CnnStepSession {
     };
   }
 
-  release(): Promise<void> {
-    return this.#session.release();
+  async release(): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(sessions.map(async (session) => (await session).release()));
+  }
+
+  #sessionFor(rows: number): Promise<OnnxSession> {
+    let session = this.#sessions.get(rows);
+    if (session) this.#sessions.delete(rows);
+    else session = this.#runtime.createSession(cnnStepModel(this.spec, this.#labelSmoothing, rows), cpuSessionOptions(this.#options));
+    this.#sessions.set(rows, session);
+    if (this.#sessions.size > 2) {
+      const [oldest, stale] = this.#sessions.entries().next().value!;
+      this.#sessions.delete(oldest);
+      void stale.then((s) => s.release(), () => undefined);
+    }
+    return session;
   }
 }
 

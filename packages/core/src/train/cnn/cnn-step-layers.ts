@@ -60,16 +60,20 @@ function im2col(l: LayerGraph, x: string, shape: ConvShape): string {
  * [C_in·kh·kw, Ho·Wo·N] (a zero row appended to the input stands for the padding); the weight
  * [C_out, C_in·kh·kw] times them is the output, already in the step layout. The whole batch is the
  * GEMM's long dimension, which MLAS runs near its peak where ORT's Conv makes a small GEMM per
- * image (7×7 maps: 49 columns each). The weight's gradient is dy [C_out, Ho·Wo·N] times the same
- * columns transposed — a Gemm with transB, so the columns are read in place — and the price is
+ * image (7×7 maps: 49 columns each), and the weight's gradient is dy [C_out, Ho·Wo·N] times the
+ * same columns transposed — a Gemm with transB, so the columns are read in place. The price is
  * memory: each convolution's columns, kh·kw times its input, live from the forward to the backward.
  * The input's gradient for stride 1 is the convolution of dy with the kernel's channels swapped and
- * its window turned by 180°, computed the same way (a batched GEMM over columns Gathered from dy) —
- * about 0.9× the step time of ORT's Conv, itself 1.5–2.5× faster than ConvTranspose (its col2im is
- * the slow part); for larger strides ConvTranspose of dy (NCHW, transposed there and back) with the
- * same weight, strides and pads (output_padding restores sizes that the stride floored away).
+ * its window turned by 180°, padded k − 1 − p: ONE ORT Conv over dy seen as a single image
+ * [1, C_out, Ho, Wo·N] with dilation N along its width, so a step of one pixel is a step of N
+ * values and the padding of p pixels is p·N values: exactly the batch's convolution, with the whole
+ * batch as the GEMM's long side, and MLAS expands its columns in cache-sized pieces instead of a
+ * Gather writing all of them (about 0.75× the Pad + Gather + MatMul it replaces, the same values).
+ * `batch` is N (the dilation is an attribute: one graph per batch size). For larger strides
+ * ConvTranspose of dy (NCHW, transposed there and back) with the same weight, strides and pads
+ * (output_padding restores sizes that the stride floored away).
  */
-export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape): Layer {
+export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape, batch: number): Layer {
   const { g } = l;
   const { kernel: k, stride: s, pad: p, inChannels, outChannels, outHeight, outWidth } = shape;
   const columns = im2col(l, x, shape);
@@ -82,11 +86,13 @@ export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape)
       l.grad(weight, g.reshape(g.gemm(dyRows, columns, undefined, { transB: true }), [outChannels, inChannels, k, k]));
       if (!wantInput) return null;
       if (s === 1) {
-        // dy convolved with the kernel's channels swapped and its window turned by 180°, padded k − 1 − p: the same batched GEMM over Gathered columns of dy.
         const swapped = g.transpose(weight, [1, 0, 2, 3]);
         const turned = g.node('Slice', [swapped, l.int64([-1, -1]), l.int64([-(2 ** 31), -(2 ** 31)]), l.int64([2, 3]), l.int64([-1, -1])])[0]!;
-        const reverse: ConvShape = { ...shape, inChannels: outChannels, outChannels: inChannels, pad: k - 1 - p, inHeight: outHeight, inWidth: outWidth, outHeight: shape.inHeight, outWidth: shape.inWidth };
-        return g.reshape(g.matmul(g.reshape(turned, [inChannels, outChannels * k * k]), im2col(l, dyRows, reverse)), [1, inChannels, inArea, -1]);
+        const pad = k - 1 - p;
+        const dx = g.node('Conv', [g.reshape(dy, [1, outChannels, outHeight, outWidth * batch]), turned], {
+          attributes: [attr.ints('kernel_shape', [k, k]), attr.ints('dilations', [1, batch]), attr.ints('pads', [pad, pad * batch, pad, pad * batch])],
+        })[0]!;
+        return g.reshape(dx, [1, inChannels, inArea, batch]);
       }
       const outputPadding = [shape.inHeight - (s * (outHeight - 1) + k - 2 * p), shape.inWidth - (s * (outWidth - 1) + k - 2 * p)];
       const dyImages = g.transpose(g.reshape(dy, [outChannels, outHeight, outWidth, -1]), [3, 0, 1, 2]);
@@ -167,22 +173,52 @@ function pool3d(l: LayerGraph, x: string, { size, channels, inHeight, inWidth }:
 }
 
 /**
- * Max pooling. Backward: MaxUnpool puts each dy at the position its window's maximum came from
- * (MaxPool's Indices output, the first of tied maxima as PyTorch picks) in zeros of the input's
- * shape; windows do not overlap, so no position receives two values.
+ * Max pooling as a Gather of each window's size² values (the im2col positions of a size×size
+ * kernel with stride size: [C, size², Ho·Wo, N]), their ReduceMax and ArgMax over the window axis
+ * (the first of tied maxima, the one PyTorch picks). Backward: dy where the window's position
+ * equals the ArgMax, zeros elsewhere, Gathered back to the input's positions (each position is in
+ * one window at most; one zero row stands for those the floor dropped). ORT's MaxPool with its
+ * Indices output and MaxUnpool took about 3× as long.
  */
 export function maxPool(l: LayerGraph, x: string, shape: PoolShape): Layer {
   const { g } = l;
-  const pool = pool3d(l, x, shape);
-  const [y, indices] = g.node('MaxPool', [pool.x], { attributes: pool.window, outputs: 2, outputTypes: ['float32', 'int64'] });
-  const outArea = shape.outHeight * shape.outWidth;
+  const { size, channels, inHeight, inWidth, outHeight, outWidth } = shape;
+  const window = size * size;
+  const outArea = outHeight * outWidth;
+  const inArea = inHeight * inWidth;
+  const windows: ConvShape = { name: 'maxpool', inChannels: channels, outChannels: channels, kernel: size, stride: size, pad: 0, inHeight, inWidth, outHeight, outWidth };
+  const columns = g.reshape(g.node('Gather', [g.reshape(x, [channels, inArea, -1]), windowPositions(l, windows)], { attributes: [attr.int('axis', 1)] })[0]!, [channels, window, outArea, -1]);
+  const y = g.reshape(l.node('ReduceMax', [columns], [attr.ints('axes', [1]), attr.int('keepdims', 0)]), [1, channels, outArea, -1]);
+  const argMax = l.node('ArgMax', [columns], [attr.int('axis', 1), attr.int('keepdims', 1)]);
   return {
-    y: g.reshape(y!, [1, shape.channels, outArea, -1]),
+    y,
     backward(dy) {
-      const dx = g.node('MaxUnpool', [g.reshape(dy, [1, shape.channels, shape.outHeight, shape.outWidth, -1]), indices!, g.shape(pool.x)], { attributes: pool.window })[0]!;
-      return g.reshape(dx, [1, shape.channels, shape.inHeight * shape.inWidth, -1]);
+      const offsetsName = `const/i64/window-offsets/${window}`;
+      const offsets = g.has(offsetsName) ? offsetsName : g.initializer(offsetsName, BigInt64Array.from({ length: window }, (_, i) => BigInt(i)), [1, window, 1, 1]);
+      const hit = g.node('Equal', [argMax, offsets], { outputTypes: ['bool'] })[0]!;
+      const routed = g.mul(g.node('Cast', [hit], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] })[0]!, g.reshape(dy, [channels, 1, outArea, -1]));
+      const rows = g.reshape(routed, [channels, window * outArea, -1]);
+      const covered = outHeight * size === inHeight && outWidth * size === inWidth;
+      const source = covered ? rows : l.node('Pad', [rows, l.int64([0, 0, 0, 0, 1, 0])]);
+      const dx = g.node('Gather', [source, windowSources(l, windows)], { attributes: [attr.int('axis', 1)] })[0]!;
+      return g.reshape(dx, [1, channels, inArea, -1]);
     },
   };
+}
+
+/**
+ * The inverse of a pool's window positions (windowPositions with kernel = stride, no padding):
+ * for each input position, its index among the windows' size²·Ho·Wo values, or size²·Ho·Wo (an
+ * appended zero row) where no window covers it.
+ */
+function windowSources(l: LayerGraph, shape: ConvShape): string {
+  const { kernel: k, inHeight, inWidth, outHeight, outWidth } = shape;
+  const name = `const/unpool/${inHeight}x${inWidth}/k${k}`;
+  if (l.g.has(name)) return name;
+  const sources = new BigInt64Array(inHeight * inWidth).fill(BigInt(k * k * outHeight * outWidth));
+  let at = 0;
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) for (let i = 0; i < outHeight; i++) for (let j = 0; j < outWidth; j++) sources[(i * k + a) * inWidth + (j * k + b)] = BigInt(at++);
+  return l.g.initializer(name, sources, [sources.length]);
 }
 
 /**
