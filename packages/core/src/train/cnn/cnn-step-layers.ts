@@ -178,7 +178,7 @@ function pool3d(l: LayerGraph, x: string, { size, channels, inHeight, inWidth }:
  * (the first of tied maxima, the one PyTorch picks). Backward: dy where the window's position
  * equals the ArgMax, zeros elsewhere, Gathered back to the input's positions (each position is in
  * one window at most; one zero row stands for those the floor dropped). ORT's MaxPool with its
- * Indices output and MaxUnpool took about 3× as long.
+ * Indices output and MaxUnpool took twice as long (forward and backward of the bench network's pools, 1 and 2 threads).
  */
 export function maxPool(l: LayerGraph, x: string, shape: PoolShape): Layer {
   const { g } = l;
