@@ -2,8 +2,8 @@ import type { Device } from '../../compute/device.js';
 import { orbBrief } from '../../compute/kernels/orb-brief/orb-brief.js';
 import { orbFastScore } from '../../compute/kernels/orb-fast-score/orb-fast-score.js';
 import { orbOrientation } from '../../compute/kernels/orb-orientation/orb-orientation.js';
-import { Tensor } from '../../compute/tensor.js';
 import type { TypedArray } from '../../compute/dtype.js';
+import { Tensor } from '../../compute/tensor.js';
 import { ShapeError } from '../../errors.js';
 import { BRIEF_TESTS, DESCRIPTOR_BITS, DESCRIPTOR_WORDS } from './brief.js';
 import { smooth, type GrayImage } from './gray-image.js';
@@ -29,12 +29,12 @@ export async function readAndFree(device: Device, tensor: Tensor): Promise<Typed
 }
 
 /**
- * ORB features of images of one size (`orbFeatures` of each), with the
- * per-pixel and per-keypoint work on the Device, each level of all images in one dispatch: FAST
- * scores (orb-fast-score), orientation (orb-orientation) and steered BRIEF (orb-brief). Corner
- * selection (non-maximum suppression, Harris ranking, the best per level: ragged lists), the
- * pyramid and the 5×5 smoothing stay on the host, so every backend compares the same pixels.
- * Equal to `orbFeatures` image by image on any Device (the kernels are exact).
+ * ORB features of images of one size (`orbFeatures` of each), with the per-pixel and per-keypoint
+ * work on the Device, each pyramid level of all images in one dispatch per kernel: FAST scores
+ * (orb-fast-score), orientation (orb-orientation) and steered BRIEF (orb-brief). Corner selection
+ * (non-maximum suppression, Harris ranking, the best per level: ragged lists), the pyramid and the
+ * 5×5 smoothing stay on the host, so every backend compares the same pixels. Equal to
+ * `orbFeatures` image by image on any Device (the kernels are exact).
  */
 export async function orbFeaturesOnDevice(device: Device, images: readonly GrayImage[], options: OrbOptions): Promise<OrbFeatures[]> {
   const first = images[0];
@@ -71,11 +71,14 @@ async function orientAndDescribe(device: Device, images: Tensor, levels: readonl
   const keypoints = device.upload(Tensor.cpu('i32', [count, 3], rows));
   const smoothed = stack(device, levels.map((level) => smooth(level.image)));
   const pattern = device.upload(Tensor.cpu('i32', [DESCRIPTOR_BITS, 4], BRIEF_TESTS));
-  const { out: directions } = await device.run(orbOrientation, { image: images, keypoints }, {});
+  const held: Tensor[] = [keypoints, smoothed, pattern];
   try {
+    // The directions stay on the Device between the two kernels; both are read once BRIEF is done.
+    const { out: directions } = await device.run(orbOrientation, { image: images, keypoints }, {});
+    held.push(directions);
     const descriptors = (await readAndFree(device, (await device.run(orbBrief, { image: smoothed, keypoints, directions, pattern }, {})).out)) as Int32Array;
     return { directions: (await device.read(directions)) as Int32Array, descriptors };
   } finally {
-    for (const t of [keypoints, smoothed, pattern, directions]) t.dispose();
+    for (const t of held) t.dispose();
   }
 }

@@ -46,8 +46,9 @@ export function keypointRows(corners: readonly (readonly Corner[])[]): Int32Arra
   let at = 0;
   corners.forEach((list, image) => {
     for (const { x, y } of list) {
-      out.set([image, x, y], at);
-      at += 3;
+      out[at++] = image;
+      out[at++] = x;
+      out[at++] = y;
     }
   });
   return out;
