@@ -60,20 +60,19 @@ describe('OrbExtractor (bag of visual words)', () => {
 
   it('refuses a state whose codebook does not hold its number of words, or another test pattern', async () => {
     const extractor = await new OrbExtractor(options, device).fit(batch([1, 2]));
-    const { header, body } = decodeComponentState(extractor.save(), 'orb', [2]);
+    const { header, body } = decodeComponentState(extractor.save(), 'orb', [3]);
     const withWords = (words: number) => encodeComponentState({ ...header, options: { ...options, words } }, body);
     expect(OrbExtractor.load(withWords(12), device).codebook).toEqual(extractor.codebook);
     expect(() => OrbExtractor.load(withWords(5), device)).toThrow(/codebook holds 12 words, options say 5/);
     expect(() => OrbExtractor.load(encodeComponentState({ ...header, patternSeed: 1 }, body), device)).toThrow(/test pattern 1/);
   });
 
-  it('reads a version-1 state (before pyramids and VLAD) as one scale and a bag of words', async () => {
+  it('refuses states 1 and 2 (codebooks fitted to continuous-angle descriptors), saying to train again', async () => {
     const extractor = await new OrbExtractor({ ...options, levels: 1 }, device).fit(batch([1, 2]));
-    const { header, body } = decodeComponentState(extractor.save(), 'orb', [2]);
-    const { keypoints, fastThreshold, words, seed } = options;
-    const loaded = OrbExtractor.load(encodeComponentState({ ...header, version: 1, options: { keypoints, fastThreshold, words, seed } }, body), device);
-    expect(loaded.options).toMatchObject({ levels: 1, pooling: 'bovw' });
-    expect(await device.read(await loaded.transform(batch([5])))).toEqual(await device.read(await extractor.transform(batch([5]))));
+    const { header, body } = decodeComponentState(extractor.save(), 'orb', [3]);
+    for (const version of [1, 2]) {
+      expect(() => OrbExtractor.load(encodeComponentState({ ...header, version }, body), device)).toThrow(expect.objectContaining({ code: 'FEATURE_STATE_UNSUPPORTED', message: expect.stringMatching(new RegExp(`version ${version} .*train the model again`)) }));
+    }
   });
 });
 

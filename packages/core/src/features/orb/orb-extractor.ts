@@ -35,16 +35,19 @@ export interface OrbExtractorOptions {
 
 interface OrbHeader extends ComponentHeader {
   kind: 'orb';
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   options: OrbExtractorOptions;
   patternSeed: number;
 }
 
 const KIND = 'orb';
-const VERSION = 2;
+/**
+ * 3: orientation is one of 256 directions and BRIEF rotates by integer cosines (the Device
+ * kernels'). States 1 and 2 hold codebooks fitted to continuous-angle descriptors, which these
+ * kernels no longer give: loading one would pool different descriptors than it was fitted on.
+ */
+const VERSION = 3;
 const KMEANS_ITERATIONS = 20;
-/** What a version-1 state (one scale, bag of words only) meant by the options it did not store. */
-const VERSION_1_DEFAULTS = { levels: 1, scaleFactor: 1.2, pooling: 'bovw' } as const;
 
 /** A codebook of either pooling: Hamming words (u32 bits) or float centres of the unpacked bits. */
 type Codebook = Uint32Array | Float32Array;
@@ -137,11 +140,14 @@ export class OrbExtractor implements FeatureExtractor {
   }
 
   static load(bytes: Uint8Array, device: Device): OrbExtractor {
-    const { header, body } = decodeComponentState<OrbHeader>(bytes, KIND, [1, VERSION]);
+    const { header, body } = decodeComponentState<OrbHeader>(bytes, KIND, [1, 2, VERSION]);
+    if (header.version !== VERSION) {
+      throw new FeatureError('FEATURE_STATE_UNSUPPORTED', `orb state version ${header.version} was fitted to descriptors steered by continuous angles; this version steers by 256 directions (the Device kernels'), so its codebook would pool other descriptors than it was fitted on: train the model again`);
+    }
     if (header.options === null || typeof header.options !== 'object') throw new FeatureError('FEATURE_STATE_CORRUPT', 'orb state: options are missing');
     if (header.patternSeed !== PATTERN_SEED) throw new FeatureError('FEATURE_STATE_UNSUPPORTED', `orb state: test pattern ${String(header.patternSeed)} is not this version's (${PATTERN_SEED})`);
     if (body.length % 4 !== 0) throw new FeatureError('FEATURE_STATE_CORRUPT', `orb state: codebook of ${body.length} bytes is not whole 32-bit words`);
-    const options = header.version === 1 ? { ...header.options, ...VERSION_1_DEFAULTS } : header.options;
+    const { options } = header;
     const codebook = options.pooling === 'vlad' ? new Float32Array(body.length / 4) : new Uint32Array(body.length / 4);
     new Uint8Array(codebook.buffer).set(body);
     return new OrbExtractor(options, device, codebook);
