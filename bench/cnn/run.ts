@@ -7,8 +7,8 @@
 // epochs) and the accuracy on the official test set.
 // Usage: npm run bench:cnn -- [--epochs N] [--limit N] [--batch N] [--threads N] [--test-limit N] [--spinning on|off|both] [--webgpu]
 // A quick run: npm run bench:cnn -- --epochs 1 --limit 2000 --test-limit 1000
-// --spinning: whether ORT's threads spin-wait between operators (ORT's default, on); `both` trains
-// once each way, as spinning trades CPU seconds for shorter steps.
+// --spinning: whether ORT's threads spin-wait between operators (the trainer's default: off); `both`
+// trains once each way. Each row prints its CPU time against PyTorch's (the issue's goal: ≤ 1.0×).
 // --webgpu adds the same training on the WebGPU device through the tape's kernels (lavapipe here:
 // a record that the path works, not a speed claim; a real GPU's figures where one is lent).
 import { spawnSync } from 'node:child_process';
@@ -30,9 +30,9 @@ const testLimit = option('test-limit', 10000);
 const batchSize = option('batch', 128);
 const threads = option('threads', 2);
 const withWebgpu = args.includes('--webgpu');
-const spinningArg = args.includes('--spinning') ? args[args.indexOf('--spinning') + 1] : 'on';
+const spinningArg = args.includes('--spinning') ? args[args.indexOf('--spinning') + 1] : 'off';
 if (spinningArg !== 'on' && spinningArg !== 'off' && spinningArg !== 'both') throw new Error(`--spinning ${spinningArg}: use on, off or both`);
-const spinnings = spinningArg === 'both' ? [true, false] : [spinningArg === 'on'];
+const spinnings = spinningArg === 'both' ? [false, true] : [spinningArg === 'on'];
 const DATA = '/usr/share/datasets/fashion-mnist';
 const NORMALIZE = { mean: 0.286, std: 0.353 };
 const LR = 0.003;
@@ -64,7 +64,7 @@ const peerSeconds = mean(peer.epochs.map((e) => e.seconds));
 const peerCpu = mean(peer.epochs.map((e) => e.cpuSeconds));
 
 /** Trains on `device` (CPU: ONNX Runtime step graphs; WebGPU: the tape) and scores the test set with the trained values in ORT. */
-async function ours(device: Device, implementation: string, allowSpinning = true) {
+async function ours(device: Device, implementation: string, allowSpinning = false) {
   console.log(`${implementation} ...`);
   const cpuBefore = process.cpuUsage();
   const result = await new CnnTrainer(device, runtime, spec, options).fit(train, { threads, allowSpinning });
@@ -79,19 +79,20 @@ async function ours(device: Device, implementation: string, allowSpinning = true
     if (best === test.labels[r]) correct++;
   }
   const seconds = mean(result.history.map((e) => e.seconds));
-  const row = { implementation, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': seconds, 'cpu s/epoch': (cpu.user + cpu.system) / 1e6 / epochs, 'test accuracy': correct / test.labels.length, 'time vs PyTorch': seconds / peerSeconds };
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6 / epochs;
+  const row = { implementation, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': seconds, 'cpu s/epoch': cpuSeconds, 'test accuracy': correct / test.labels.length, 'time vs PyTorch': seconds / peerSeconds, 'cpu vs PyTorch': cpuSeconds / peerCpu };
   return { row, history: result.history };
 }
 
 const runs: Awaited<ReturnType<typeof ours>>[] = [];
-for (const allowSpinning of spinnings) runs.push(await ours(new CpuDevice(), `cvf ONNX Runtime step graphs${allowSpinning ? '' : ' (no spinning)'}`, allowSpinning));
+for (const allowSpinning of spinnings) runs.push(await ours(new CpuDevice(), `cvf ONNX Runtime step graphs${allowSpinning ? ' (spinning)' : ''}`, allowSpinning));
 if (withWebgpu) {
   const gpu = await createNodeDevice({ prefer: 'webgpu' });
   if (gpu.backend === 'webgpu') runs.push(await ours(gpu, `cvf WebGPU tape (${gpu.adapter?.device ?? 'adapter'})`));
   else console.log('no WebGPU adapter: the WebGPU row is left out');
 }
 const rows = [
-  { implementation: `PyTorch ${peer.torch} (CPU)`, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': peerSeconds, 'cpu s/epoch': peerCpu, 'test accuracy': peer.accuracy, 'time vs PyTorch': 1 },
+  { implementation: `PyTorch ${peer.torch} (CPU)`, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': peerSeconds, 'cpu s/epoch': peerCpu, 'test accuracy': peer.accuracy, 'time vs PyTorch': 1, 'cpu vs PyTorch': 1 },
   ...runs.map((r) => r.row),
 ];
 printTable(rows);

@@ -38,7 +38,7 @@ export interface CnnFitOptions {
   readonly augment?: (batch: CnnBatch, step: number) => Promise<CnnBatch>;
   /** ONNX Runtime intra-op threads on the CPU (default: ORT's own). */
   readonly threads?: number;
-  /** Whether ONNX Runtime's CPU threads spin-wait between operators (default: ORT's, yes). */
+  /** Whether ONNX Runtime's CPU threads spin-wait between operators (default: no; see CnnSessionOptions). */
   readonly allowSpinning?: boolean;
 }
 
