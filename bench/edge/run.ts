@@ -3,8 +3,8 @@
 // with a ResNet-18-shaped ONNX backbone (its composed graph in a raw onnxruntime-node session is
 // the ceiling; the HOG bundle has no composed graph, so its ceiling is its Predictor in-process).
 // Each path — PNG upload, DICOM upload, v2 binary tensor — at concurrency 1, 8 and 32 (closed
-// loop, keep-alive; each kind warmed first; timed for S seconds and at least 4 × concurrency
-// answers). Then the hot-reload load test (alias-load.ts).
+// loop, keep-alive, from a client process of its own: load-client.ts; each kind warmed first;
+// timed for S seconds and at least 4 × concurrency answers). Then the hot-reload load test (alias-load.ts).
 // Goals (issue 12, on the ResNet-18 bundle): v2 binary throughput at concurrency 32 ≥ 0.8× raw ORT
 // at batch 32; p99 at concurrency 1 ≤ raw ORT p99 at batch 1 + 5 ms.
 // The two c=1 timings of the p99 goal run --goal-seconds (default 30: over 1,000 answers, so the
@@ -25,7 +25,8 @@ import { predictorCeiling, rawOrtCeiling, type CeilingResult } from './ceilings.
 import { CPU_ONLY_ENV } from './cvf-cli.js';
 import { diskFlush, type DiskFlush } from './disk-flush.js';
 import { startCvfServe } from './cvf-serve.js';
-import { closedLoop, warmUp, type LoadResult } from './http-load.js';
+import { warmUp, type LoadResult } from './http-load.js';
+import { closedLoopInChild } from './load-client.js';
 import { benchPayloads, imageAtContract, PAYLOAD_KINDS } from './payloads.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 
@@ -82,7 +83,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
       for (const concurrency of CONCURRENCY) {
         const goalRun = composed && kind === 'v2-binary' && concurrency === 1;
         console.log(`${label}: HTTP ${kind} at concurrency ${concurrency} ...`);
-        const r = await closedLoop(server.url, payloads[kind], { concurrency, seconds: goalRun ? goalSeconds : seconds, minRequests: 4 * concurrency });
+        const r = await closedLoopInChild(server.url, payloads[kind], { concurrency, seconds: goalRun ? goalSeconds : seconds, minRequests: 4 * concurrency });
         rows.push(httpRow(`HTTP ${kind}`, concurrency, r));
         if (composed && kind === 'v2-binary' && concurrency === 32) {
           const limit = 0.8 * ceiling(32).throughput;
@@ -103,7 +104,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
     try {
       await warmUp(unaudited.url, payloads['v2-binary'], 32);
       console.log(`${label}: HTTP v2-binary at concurrency 1, server with --no-audit ...`);
-      rows.push(httpRow('HTTP v2-binary, --no-audit', 1, await closedLoop(unaudited.url, payloads['v2-binary'], { concurrency: 1, seconds: goalSeconds })));
+      rows.push(httpRow('HTTP v2-binary, --no-audit', 1, await closedLoopInChild(unaudited.url, payloads['v2-binary'], { concurrency: 1, seconds: goalSeconds })));
     } finally {
       await unaudited.stop();
     }
