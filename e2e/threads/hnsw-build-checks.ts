@@ -3,7 +3,7 @@
 // rows: the threads link nodes in varying order, so the graphs differ, but not their recall; every
 // node stays reachable and the levels are drawn in row order either way. Without a pool (threads
 // 1, or a page that is not cross-origin isolated) the build is the one-thread one, link for link.
-import { createIndex, HnswIndex, recallAtK, webSearchThreads, type HnswSnapshot, type SearchHit } from '@cvf/core';
+import { createIndex, HnswIndex, reachableOnLayerZero, recallAtK, webSearchThreads, type SearchHit } from '@cvf/core';
 import { seededVectors } from '../support/seeded-vectors.js';
 
 const DIM = 16;
@@ -17,26 +17,6 @@ function clustered(seed: number, n: number): Float32Array {
   const centres = seededVectors(seed, CLUSTERS, DIM);
   const noise = seededVectors(seed + 1, n, DIM);
   return Float32Array.from({ length: n * DIM }, (_, i) => 2 * centres[(Math.floor(i / DIM) % CLUSTERS) * DIM + (i % DIM)]! + 0.6 * noise[i]!);
-}
-
-/** Nodes reachable on layer 0 from the entry point: every node, in a sound graph. */
-function reachable(s: HnswSnapshot, M0: number): number {
-  const seen = new Uint8Array(s.params.nodes);
-  const stack = [s.params.entry];
-  seen[s.params.entry] = 1;
-  let count = 1;
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    for (let i = 0; i < s.counts0[node]!; i++) {
-      const e = s.links0[node * M0 + i]!;
-      if (seen[e] === 0) {
-        seen[e] = 1;
-        count++;
-        stack.push(e);
-      }
-    }
-  }
-  return count;
 }
 
 function equal(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -87,7 +67,7 @@ export async function runHnswBuildChecks(configured: number): Promise<HnswBuildC
     threads: built.threads,
     reason,
     size: built.size,
-    reachable: reachable(b, built.M0),
+    reachable: reachableOnLayerZero(b, built.M0),
     levelsEqual: equal(a.levels, b.levels),
     sameLinks: equal(a.links0, b.links0) && equal(a.counts0, b.counts0) && equal(a.upper, b.upper) && a.params.entry === b.params.entry,
     recall,

@@ -13,6 +13,7 @@ export { FlatInt8Index, INT8_RESCORINGS, type FlatInt8IndexOptions, type Int8Res
 export { gpuFlatSearch, MAX_GPU_CANDIDATES } from './gpu/gpu-flat-search.js';
 export { HnswIndex, type HnswIndexOptions, type HnswSearchOptions } from './hnsw/hnsw-index.js';
 export type { HnswSnapshot } from './hnsw/hnsw-snapshot.js';
+export { reachableOnLayerZero } from './hnsw/hnsw-snapshot.js';
 export { KERNEL_BACKENDS, type KernelBackend } from '../compute/wasm/backend.js';
 export { MetadataStore, type MetadataSnapshot, type VectorMetadata, type VectorMetadataValue } from './metadata-store.js';
 export {

@@ -16,6 +16,31 @@ export interface HnswSnapshot {
   readonly metadata: MetadataSnapshot;
 }
 
+/**
+ * Nodes reachable on layer 0 from the entry point, following links (`M0` per node): every node in
+ * a sound graph. A check of a built graph (tests compare it with the node count).
+ */
+export function reachableOnLayerZero(snapshot: HnswSnapshot, M0: number): number {
+  const { params, counts0, links0 } = snapshot;
+  if (params.nodes === 0) return 0;
+  const seen = new Uint8Array(params.nodes);
+  const stack = [params.entry];
+  seen[params.entry] = 1;
+  let count = 1;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (let i = 0; i < counts0[node]!; i++) {
+      const next = links0[node * M0 + i]!;
+      if (seen[next] === 0) {
+        seen[next] = 1;
+        count++;
+        stack.push(next);
+      }
+    }
+  }
+  return count;
+}
+
 /** The arrays of a snapshot that the layout holds (ids and metadata come from the slot table). */
 export type GraphArrays = Pick<HnswSnapshot, 'rows' | 'deleted' | 'levels' | 'links0' | 'counts0' | 'upperOffset' | 'upper'>;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wasmSimdSupported } from '../../compute/wasm/backend.js';
 import { HnswIndex } from '../../index/hnsw/hnsw-index.js';
+import { reachableOnLayerZero } from '../../index/hnsw/hnsw-snapshot.js';
 import { bruteForce, clusteredVectors, recallAtK } from '../../index/testing/vectors.js';
 import type { ScanPool } from '../../index/threads/scan-pool.js';
 import type { SearchHit } from '../../index/types.js';
@@ -18,27 +19,6 @@ const queries = clusteredVectors(12, Q, DIM, { clusters: 30, decay: 0.15 });
 const ids = Int32Array.from({ length: N }, (_, i) => 3 * i + 1);
 const truth: SearchHit[][] = Array.from({ length: Q }, (_, q) => bruteForce('l2', ids, base, DIM, queries.subarray(q * DIM, (q + 1) * DIM), K));
 
-/** Nodes reachable on layer 0 from the entry point's best hit: every node, in a sound graph. */
-function reachable(index: HnswIndex): number {
-  const s = index.snapshot();
-  const seen = new Uint8Array(s.params.nodes);
-  const stack = [s.params.entry];
-  seen[s.params.entry] = 1;
-  let count = 1;
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    for (let i = 0; i < s.counts0[node]!; i++) {
-      const e = s.links0[node * index.M0 + i]!;
-      if (seen[e] === 0) {
-        seen[e] = 1;
-        count++;
-        stack.push(e);
-      }
-    }
-  }
-  return count;
-}
-
 describe.skipIf(!wasmSimdSupported())('HNSW build on worker threads', () => {
   let pool: ScanPool;
   beforeAll(async () => {
@@ -55,7 +35,7 @@ describe.skipIf(!wasmSimdSupported())('HNSW build on worker threads', () => {
     expect(three.threads).toBe(3);
     await three.addBatchParallel(ids, base);
     expect(three.size).toBe(N);
-    expect(reachable(three)).toBe(N);
+    expect(reachableOnLayerZero(three.snapshot(), three.M0)).toBe(N);
     // Levels are drawn in row order on either path: the same seed gives the same levels.
     expect(three.snapshot().levels).toEqual(one.snapshot().levels);
     for (const efSearch of [16, 48]) {
@@ -71,7 +51,7 @@ describe.skipIf(!wasmSimdSupported())('HNSW build on worker threads', () => {
     const index = await HnswIndex.create({ dim: DIM, metric: 'cosine', M: 12, efConstruction: 64, pool });
     await index.addBatchParallel(ids.subarray(0, 1500), base.subarray(0, 1500 * DIM));
     await index.addBatchParallel(ids.subarray(1500), base.subarray(1500 * DIM));
-    expect(reachable(index)).toBe(N);
+    expect(reachableOnLayerZero(index.snapshot(), index.M0)).toBe(N);
     const cosineTruth = Array.from({ length: Q }, (_, q) => bruteForce('cosine', ids, base, DIM, queries.subarray(q * DIM, (q + 1) * DIM), K));
     expect(recallAtK(index.searchBatch(queries, { k: K, efSearch: 48 }), cosineTruth)).toBeGreaterThanOrEqual(0.95);
 
