@@ -1,7 +1,7 @@
 // What the audit trail's durable append costs on the store's disk, apart from the server: a
 // record-sized line appended and fdatasync'd, as the trail does once per answer (or per group of
-// answers that arrive together), at about the pace of concurrency-1 traffic. Its p99 is a floor
-// under the audited server's p99 that no server code can lower.
+// answers that arrive together), at about the pace of concurrency-1 traffic. This time is part of
+// every audited answer's latency, whatever the server's code does.
 import { closeSync, fdatasync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
