@@ -82,6 +82,7 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     maxBatch: options.maxBatch,
     dicomPool,
     ready: () => loaded && !draining,
+    loneRequest: () => options.inferenceThread === 'auto' && inFlight === 1,
   };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -187,15 +188,18 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
   }
 
   // The models' ONNX sessions run in a thread of their own: onnxruntime-node's run is synchronous,
-  // and on this event loop it would stop every request for the length of each inference.
+  // and on this event loop it would stop every request for the length of each inference — except
+  // a lone request's, with inferenceThread 'auto': nothing waits behind it.
   let onnxRuntime: Awaited<ReturnType<typeof createOrtNodeWorkerRuntime>> | undefined;
   let scanPool: Awaited<ReturnType<typeof createScanPool>> | undefined;
   try {
-    onnxRuntime = await createOrtNodeWorkerRuntime();
+    const runtime = await createOrtNodeWorkerRuntime({ callingThreadCopies: options.inferenceThread === 'auto' });
+    onnxRuntime = runtime;
+    metrics.countOnnxRuns(() => runtime.runs());
     const threads = searchThreads(options.searchThreads);
     if (threads > 1) scanPool = await createScanPool(threads);
     const batching = { maxBatch: options.maxBatch, maxQueueDelayMs: options.maxQueueDelayMs, maxQueue: options.maxQueue, timeoutMs: options.requestTimeoutMs };
-    const context = { device, onnxRuntime, batching, metrics, ...(options.publicKey !== undefined && { publicKey: options.publicKey }), ...(scanPool && { scanPool }) };
+    const context = { device, onnxRuntime, batching, metrics, loneRequest: state.loneRequest, ...(options.publicKey !== undefined && { publicKey: options.publicKey }), ...(scanPool && { scanPool }) };
     for (const argument of options.models) {
       const slot = await ModelSlot.open(argument, options.store, context, log);
       if (slots.has(slot.name)) {

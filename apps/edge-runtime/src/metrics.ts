@@ -93,6 +93,22 @@ export class EdgeMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'cvf_' });
   }
 
+  /** Exports where the models' ONNX Runtime runs went (EdgeServerOptions.inferenceThread), read from `runs` at each scrape. */
+  countOnnxRuns(runs: () => { readonly thread: number; readonly callingThread: number }): void {
+    new Counter({
+      name: 'cvf_onnx_runs_total',
+      help: "ONNX Runtime runs of the served models, by thread: inference (the sessions' own thread) or event_loop (a lone request's, --inference-thread auto)",
+      labelNames: ['thread'] as const,
+      registers: [this.registry],
+      collect() {
+        const counted = runs();
+        this.reset();
+        this.inc({ thread: 'inference' }, counted.thread);
+        this.inc({ thread: 'event_loop' }, counted.callingThread);
+      },
+    });
+  }
+
   /** A model version began (or stopped) serving. */
   setModelServing(served: { readonly name: string; readonly version: string; readonly configHash: string; readonly createdAt: string }, serving: boolean): void {
     const { name: model, version, configHash } = served;

@@ -29,6 +29,11 @@ export interface ServerState {
   readonly dicomPool: DicomDecodePool | undefined;
   /** Every model loaded and warmed, and not draining. */
   ready(): boolean;
+  /**
+   * The request asking is the only one the server holds, and `inferenceThread` is 'auto': its
+   * model run and audit sync may block the event loop, since no other request waits behind them.
+   */
+  loneRequest(): boolean;
 }
 
 /** The slot serving `name` (404 naming the models served otherwise). */

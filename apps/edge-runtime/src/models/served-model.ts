@@ -18,6 +18,8 @@ export interface ServedModelContext {
   readonly publicKey?: string;
   /** Threads that search a flat case index together; none: the predictor's own thread. */
   readonly scanPool?: ScanPool;
+  /** Whether the request being run is the only one the server holds (see EdgeServerOptions.inferenceThread). */
+  readonly loneRequest?: () => boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export class ServedModel {
   readonly predictor: Predictor;
   readonly #batcher: DynamicBatcher<PredictItem, Prediction>;
   readonly #metrics: EdgeMetrics;
+  readonly #loneRequest: () => boolean;
   /** Requests holding this version (from decoding to their answer), and who waits for none. */
   #inFlight = 0;
   #featureCount = 0;
@@ -46,6 +49,7 @@ export class ServedModel {
     this.version = String(registryVersion ?? manifest.version ?? manifest.configHash.slice(0, 12));
     this.predictor = predictor;
     this.#metrics = context.metrics;
+    this.#loneRequest = context.loneRequest ?? (() => false);
     this.#batcher = new DynamicBatcher((items) => this.#run(items), context.batching, {
       onBatch: (rows) => context.metrics.batchSize.observe({ model: name }, rows),
       onQueueDepth: (depth) => context.metrics.queueDepth.set({ model: name }, depth),
@@ -140,7 +144,9 @@ export class ServedModel {
     const k = Math.max(...items.map((item) => item.similar ?? defaultK));
     const stop = this.#metrics.inferenceDuration.startTimer({ model: this.name });
     try {
-      const predictions = await this.predictor.predict(items.map((item) => item.input), { similar: k, features: true });
+      // A lone request keeps nobody waiting while the event loop runs its model.
+      const callingThread = this.#loneRequest();
+      const predictions = await this.predictor.predict(items.map((item) => item.input), { similar: k, features: true, callingThread });
       return predictions.map((p, i) => ({ ...p, similar: p.similar.slice(0, items[i]!.similar ?? defaultK) }));
     } finally {
       stop();

@@ -92,7 +92,7 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       recordPredictions(model, result.outputs, uploads.map((u) => u.sopInstanceUid), { metrics: state.metrics, inferenceLog });
       state.feedback.remember({ name: model.name, version: model.version, classes: model.predictor.bundle.manifest.classes }, result.outputs, ids);
       if (state.stow) state.stow.enqueue(model.name, await stowJobs(files, uploads, result.outputs, state.stow.capture ? { model, device: state.device } : undefined));
-      await auditPredictions(state.audit, model, result.outputs, uploads.map((u) => u.sopInstanceUid));
+      await auditPredictions(state.audit, model, result.outputs, uploads.map((u) => u.sopInstanceUid), state.loneRequest());
       return {
         model: model.name,
         model_version: model.version,

@@ -94,7 +94,7 @@ async function infer(context: RequestContext, state: ServerState): Promise<void>
       const result = await predicted;
       state.metrics.queueDuration.observe({ model: model.name }, result.queueMs / 1000);
       recordPredictions(model, result.outputs, [], { metrics: state.metrics, inferenceLog: await logLens });
-      await auditPredictions(state.audit, model, result.outputs, []);
+      await auditPredictions(state.audit, model, result.outputs, [], state.loneRequest());
       return encodeInferenceResponse({ model: model.name, version: model.version, id: request.id, inputDatatype: request.datatype, outputs: request.outputs, predictions: result.outputs });
     } finally {
       request.images.forEach(disposeDecodedInput);

@@ -20,6 +20,7 @@ export interface ServeOptions {
   decodeWorkers: number;
   /** Threads that search each model's flat case index together (0: one per core). */
   threads: number;
+  inferenceThread: (typeof SERVE_INFERENCE_THREADS)[number];
   /** Predictions per drift check of each model (0: no checks). */
   driftWindow: number;
   device: (typeof SERVE_DEVICE_KINDS)[number];
@@ -39,6 +40,7 @@ export interface ServeOptions {
 }
 
 export const SERVE_DEVICE_KINDS = ['auto', 'cpu', 'webgpu'] as const;
+export const SERVE_INFERENCE_THREADS = ['auto', 'worker'] as const;
 export const SERVE_LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export { EDGE_SERVER_DEFAULTS as SERVE_DEFAULTS };
 

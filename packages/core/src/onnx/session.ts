@@ -34,6 +34,13 @@ export interface OnnxRunOptions {
    * or when a runtime in another thread moved them there and back), for the caller's next feeds.
    */
   feedPool?: FeedBufferPool;
+  /**
+   * The calling thread has nothing else to do until the answer: a runtime whose sessions live in
+   * a thread of their own runs this one on the calling thread instead, where it keeps a copy of
+   * the session and that thread is idle (two thread crossings fewer: see createOrtNodeWorkerRuntime).
+   * Runtimes in the caller's thread ignore it.
+   */
+  callingThread?: boolean;
 }
 
 export interface CreateSessionOptions {

@@ -4,7 +4,7 @@ import type { Device } from '../compute/device.js';
 import { decodedInputSize, type DecodedInput } from '../image/decoded-input.js';
 import { colorChannels } from '../image/image-tensor.js';
 import { FeedBufferPool } from '../onnx/feed-buffer-pool.js';
-import type { OnnxRuntime, OnnxSession } from '../onnx/session.js';
+import type { OnnxRunOptions, OnnxRuntime, OnnxSession } from '../onnx/session.js';
 import { COMPOSED_GRAPH_OUTPUTS, composedGraphInput } from './composed-graph.js';
 
 /** What one forward pass gives the Predictor: features after PCA, and the head's probabilities. */
@@ -47,7 +47,7 @@ export class ComposedForward {
   }
 
   /** One run per size of image in `images` (the graph resizes, but one run takes one size); rows in input order. */
-  async run(images: readonly DecodedInput[]): Promise<ForwardResult> {
+  async run(images: readonly DecodedInput[], options: Pick<OnnxRunOptions, 'callingThread'> = {}): Promise<ForwardResult> {
     const groups = new Map<string, number[]>();
     images.forEach((image, row) => {
       const { height, width, channels } = decodedInputSize(image);
@@ -61,7 +61,7 @@ export class ComposedForward {
     let dim = 0;
     for (const rows of groups.values()) {
       const feed = composedGraphInput(rows.map((row) => images[row]!), (length) => this.#feeds.take(length));
-      const out = await this.#session.run({ [this.#input]: feed }, undefined, { handOverFeeds: true, feedPool: this.#feeds });
+      const out = await this.#session.run({ [this.#input]: feed }, undefined, { ...options, handOverFeeds: true, feedPool: this.#feeds });
       const groupFeatures = out[COMPOSED_GRAPH_OUTPUTS.features]!.data as Float32Array;
       const groupProbabilities = this.#hasProbabilities ? (out[COMPOSED_GRAPH_OUTPUTS.probabilities]!.data as Float32Array) : null;
       if (groups.size === 1) return { features: groupFeatures, dim: groupFeatures.length / rows.length, probabilities: groupProbabilities };

@@ -16,7 +16,7 @@ import { inputContractMismatches, type ContractMismatch } from '../image/input-c
 import { hitDistance } from '../bundle/kinds/out-of-distribution.js';
 import type { ImageTensor } from '../image/image-tensor.js';
 import { preprocessImages } from '../image/preprocess-image.js';
-import type { OnnxSession } from '../onnx/session.js';
+import type { OnnxRunOptions, OnnxSession } from '../onnx/session.js';
 import { inputImageStatistics, type InputImageStatistics } from '../monitor/input-drift/image-statistics.js';
 import { knnVoteOfHits } from '../train/knn.js';
 import { ComposedForward, type ForwardResult } from './composed-forward.js';
@@ -62,6 +62,8 @@ export interface PredictOptions {
   readonly features?: boolean;
   /** Include each image's intensity statistics (mean, spread, histogram, size; no pixels), for input drift monitoring. */
   readonly inputStatistics?: boolean;
+  /** The caller only waits for this answer: ONNX Runtime may run on its thread (OnnxRunOptions.callingThread). */
+  readonly callingThread?: boolean;
 }
 
 /** What predicting needs from where it runs. The head runs in ONNX Runtime when one is given. */
@@ -152,7 +154,8 @@ export class Predictor {
     const { manifest } = this.bundle;
     const { caseIndex } = this.#parts;
     const inputStatistics = options.inputStatistics ? await Promise.all(images.map((image) => inputImageStatistics(this.#parts.device, image, manifest.preprocess.normalize.scale))) : null;
-    const { features: values, dim, probabilities: forwardProbabilities } = await this.#forward(images);
+    const run: OnnxRunOptions = { callingThread: options.callingThread ?? false };
+    const { features: values, dim, probabilities: forwardProbabilities } = await this.#forward(images, run);
     const rows = images.length;
     const indexStage = requireStage(manifest, 'index');
     const ood = indexStage.outOfDistribution;
@@ -162,8 +165,8 @@ export class Predictor {
     const search = { k: Math.max(k, this.#parts.knn?.k ?? 0, decision.referral.knnK, 1) };
     // A flat index loaded with the context's scanPool searches on its threads (the same hits).
     const neighbours = caseIndex.index instanceof FlatIndexBase && caseIndex.index.threads > 1 ? await caseIndex.index.searchBatchParallel(values, search) : await caseIndex.index.searchBatch(values, search);
-    const own = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours));
-    const probabilities = this.#parts.member ? averageProbabilities(own, await this.#parts.member.#probabilitiesOf(images)) : own;
+    const own = forwardProbabilities ?? (await this.#probabilities(values, rows, dim, neighbours, run));
+    const probabilities = this.#parts.member ? averageProbabilities(own, await this.#parts.member.#probabilitiesOf(images, run)) : own;
     const classes = manifest.classes;
     const topK = findStage(manifest, 'postprocess')?.params.topK ?? classes.length;
     const knnVotes = this.#similarCasesVote(neighbours, decision.referral.knnK);
@@ -212,14 +215,14 @@ export class Predictor {
   }
 
   /** The class probabilities alone (rows × classes), as an ensemble averages them. */
-  async #probabilitiesOf(images: readonly DecodedInput[]): Promise<Float32Array> {
-    return Float32Array.from((await this.predict(images, { similar: 0 })).flatMap((prediction) => prediction.probabilities));
+  async #probabilitiesOf(images: readonly DecodedInput[], run: OnnxRunOptions): Promise<Float32Array> {
+    return Float32Array.from((await this.predict(images, { similar: 0, callingThread: run.callingThread ?? false })).flatMap((prediction) => prediction.probabilities));
   }
 
   /** Features after PCA and, from the composed graph, the head's probabilities (null: the head runs after the index search). */
-  async #forward(images: readonly DecodedInput[]): Promise<ForwardResult> {
+  async #forward(images: readonly DecodedInput[], run: OnnxRunOptions): Promise<ForwardResult> {
     const { device, composed, extractor, pca } = this.#parts;
-    if (composed) return composed.run(images);
+    if (composed) return composed.run(images, run);
     const batch = await preprocessImages(device, images, this.bundle.manifest.preprocess);
     let features = await extractor!.transform(batch);
     batch.dispose();
@@ -247,12 +250,12 @@ export class Predictor {
     return knnVoteOfHits(neighbours, labelOf, manifest.classes.length, { k, weighting: 'uniform', metric: requireStage(manifest, 'index').params.metric });
   }
 
-  async #probabilities(values: Float32Array, rows: number, dim: number, neighbours: { id: number; score: number }[][]): Promise<Float32Array> {
+  async #probabilities(values: Float32Array, rows: number, dim: number, neighbours: { id: number; score: number }[][], run: OnnxRunOptions): Promise<Float32Array> {
     const { manifest } = this.bundle;
     const classes = manifest.classes;
     const { head, knn, caseIndex } = this.#parts;
     if (head) {
-      const out = await head.run({ [head.inputNames[0]!]: { type: 'float32', dims: [rows, dim], data: values } });
+      const out = await head.run({ [head.inputNames[0]!]: { type: 'float32', dims: [rows, dim], data: values } }, undefined, run);
       return out[head.outputNames[0]!]!.data as Float32Array;
     }
     const { k, weighting } = knn!;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
@@ -68,13 +68,13 @@ function appendAll(fd: number, bytes: Buffer): void {
  * The log stays open between appends, and everything but the sync is a synchronous call: on a
  * local disk each takes microseconds, less than a trip through libuv's thread pool, which on a
  * busy machine also waits for a thread to be scheduled. Only the sync, which waits on the disk,
- * leaves the event loop.
+ * leaves the event loop, unless the caller says it would only wait for it (`blocking`).
  */
 export class AuditLog {
   readonly paths: AuditPaths;
   readonly #hasher: InstanceHasher;
   #queue: Promise<unknown> = Promise.resolve();
-  #waiting: { entries: readonly AuditEntry[]; resolve(records: AuditRecord[]): void; reject(error: unknown): void }[] = [];
+  #waiting: { entries: readonly AuditEntry[]; blocking: boolean; resolve(records: AuditRecord[]): void; reject(error: unknown): void }[] = [];
   /**
    * Where this log's last append left the file: its size and the chain's head. The log only
    * grows, so while its size is still that, nobody else has appended and the head needs no
@@ -106,12 +106,17 @@ export class AuditLog {
     return this.#hasher.hashDigest(digest);
   }
 
-  /** Appends the entries, in order, as the next records of the chain; returns them as written. */
-  append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+  /**
+   * Appends the entries, in order, as the next records of the chain; returns them as written.
+   * `blocking`: the caller has nothing else to do until the records are on disk (a server's lone
+   * request), so an append written alone waits for the disk on this thread instead of a trip
+   * through libuv's thread pool and back.
+   */
+  append(entries: readonly AuditEntry[], options: { blocking?: boolean } = {}): Promise<AuditRecord[]> {
     return new Promise((resolve, reject) => {
       // Checked here, so an invalid entry fails its own call and not the appends written with it.
       entries.forEach(checkEntry);
-      this.#waiting.push({ entries, resolve, reject });
+      this.#waiting.push({ entries, blocking: options.blocking ?? false, resolve, reject });
       if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#writeWaiting());
     });
   }
@@ -120,7 +125,8 @@ export class AuditLog {
   async #writeWaiting(): Promise<void> {
     const batch = this.#waiting.splice(0);
     try {
-      const records = await this.#appendLocked(batch.flatMap((b) => b.entries));
+      const blocking = batch.length === 1 && batch[0]!.blocking;
+      const records = await this.#appendLocked(batch.flatMap((b) => b.entries), blocking);
       let at = 0;
       for (const { entries, resolve } of batch) {
         resolve(records.slice(at, at + entries.length));
@@ -131,7 +137,7 @@ export class AuditLog {
     }
   }
 
-  async #appendLocked(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+  async #appendLocked(entries: readonly AuditEntry[], blocking: boolean): Promise<AuditRecord[]> {
     if (entries.length === 0) return [];
     const { log, lock } = this.paths;
     return withFileLock(lock, async () => {
@@ -142,7 +148,8 @@ export class AuditLog {
       this.#end = undefined;
       const bytes = Buffer.from(chained.text, 'utf8');
       appendAll(fd, bytes);
-      await datasync(fd);
+      if (blocking) fdatasyncSync(fd);
+      else await datasync(fd);
       this.#end = { size: size + bytes.length, head: chained.head };
       return chained.records;
     });

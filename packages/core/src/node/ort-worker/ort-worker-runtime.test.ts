@@ -90,6 +90,36 @@ describe('createOrtNodeWorkerRuntime', () => {
     await session.release();
   });
 
+  it('with callingThreadCopies, runs a run that asks for the calling thread there while the ORT thread is idle, and on the thread otherwise', async () => {
+    const copies = await createOrtNodeWorkerRuntime({ callingThreadCopies: true });
+    try {
+      const model = chain(16, 3);
+      const session = await copies.createSession(model, { executionProviders: ['cpu'] });
+      const x = () => ({ type: 'float32' as const, dims: [4, 16], data: new Rng(6).floats(64, -1, 1) });
+      const onThread = (await session.run({ x: x() })).y!;
+      expect(copies.runs()).toEqual({ thread: 1, callingThread: 0 });
+      const pool = new FeedBufferPool();
+      const feed = x();
+      const here = (await session.run({ x: feed }, undefined, { callingThread: true, handOverFeeds: true, feedPool: pool })).y!;
+      expect(copies.runs()).toEqual({ thread: 1, callingThread: 1 });
+      expect(Array.from(here.data as Float32Array)).toEqual(Array.from(onThread.data as Float32Array));
+      expect(pool.take(64)).toBe(feed.data); // not moved anywhere: back in the pool after the run
+      // While the thread runs one, a run asking for the calling thread goes to the thread too.
+      const [first, second] = await Promise.all([session.run({ x: x() }), session.run({ x: x() }, undefined, { callingThread: true })]);
+      expect(copies.runs()).toEqual({ thread: 3, callingThread: 1 });
+      expect(Array.from(second.y!.data as Float32Array)).toEqual(Array.from(first.y!.data as Float32Array));
+      await session.release();
+      // Without copies, the option changes nothing.
+      const plain = await runtime.createSession(model, { executionProviders: ['cpu'] });
+      const before = runtime.runs();
+      await plain.run({ x: x() }, undefined, { callingThread: true });
+      expect(runtime.runs()).toEqual({ thread: before.thread + 1, callingThread: 0 });
+      await plain.release();
+    } finally {
+      await copies.close();
+    }
+  });
+
   it('passes ONNX Runtime errors on with their codes, and refuses a released session', async () => {
     await expect(runtime.createSession(new Uint8Array([1, 2, 3]), { executionProviders: ['cpu'] })).rejects.toMatchObject({ name: 'OnnxError', code: 'ONNX_LOAD_FAILED' });
     const session = await runtime.createSession(chain(4, 1), { executionProviders: ['cpu'] });

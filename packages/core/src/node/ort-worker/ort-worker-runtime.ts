@@ -7,6 +7,22 @@ import { tensorBuffers, type CreatedSession, type OrtWorkerAnswer, type OrtWorke
 
 type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
+export interface OrtWorkerRuntimeOptions {
+  /**
+   * Keep a second copy of every session on the calling thread, for runs that ask for it
+   * (`callingThread`) while the ORT thread is idle. Costs the memory of a second session per
+   * model; saves the trip to the ORT thread and back, which on a busy or virtualised machine is
+   * where a lone request's latency tail comes from (bench/edge). Default false.
+   */
+  readonly callingThreadCopies?: boolean;
+}
+
+/** Where the runs of a worker runtime went, since it was created. */
+export interface OrtWorkerRuns {
+  readonly thread: number;
+  readonly callingThread: number;
+}
+
 /**
  * onnxruntime-node with its sessions in a worker thread. onnxruntime-node's `run` is synchronous
  * native code on the calling thread: on a server's event loop, every inference would stop all
@@ -16,15 +32,25 @@ type Request = OrtWorkerRequest extends infer R ? (R extends unknown ? Omit<R, '
  * not spin-wait between runs unless a session asks (`allowSpinning`), so they leave the cores to
  * the event loop between batches (on bench/edge's ResNet-18 bundle the difference in latency and
  * throughput was within the run-to-run noise of the 2-core dev box).
+ *
+ * With `callingThreadCopies`, a run that says the calling thread would only wait for it
+ * (`callingThread`) runs on that thread's copy of the session when the ORT thread has nothing to
+ * do: a server's lone request, which no other request waits behind.
  */
-export async function createOrtNodeWorkerRuntime(): Promise<OnnxRuntime & { close(): Promise<void> }> {
+export async function createOrtNodeWorkerRuntime(options: OrtWorkerRuntimeOptions = {}): Promise<OnnxRuntime & { runs(): OrtWorkerRuns; close(): Promise<void> }> {
   // The version, and a clear ONNX_LOAD_FAILED where the native module is missing, from this thread.
   const local = await createOrtNodeRuntime();
   const thread = await OrtWorkerThread.start();
+  const runs = { thread: 0, callingThread: 0 };
   return {
     name: local.name,
     version: local.version,
-    createSession: async (model, options) => new WorkerSession(thread, await thread.call<CreatedSession>({ op: 'create', model, options: plainOptions(options) })),
+    createSession: async (model, sessionOptions) => {
+      const created = await thread.call<CreatedSession>({ op: 'create', model, options: plainOptions(sessionOptions) });
+      const copy = options.callingThreadCopies ? await local.createSession(model, sessionOptions) : null;
+      return new WorkerSession(thread, created, copy, runs);
+    },
+    runs: () => ({ ...runs }),
     close: () => thread.close(),
   };
 }
@@ -43,16 +69,27 @@ class WorkerSession implements OnnxSession {
   readonly executionProvider: OnnxExecutionProvider;
   readonly #thread: OrtWorkerThread;
   readonly #handle: number;
+  /** The calling thread's copy of the session (callingThreadCopies), else null. */
+  readonly #copy: OnnxSession | null;
+  readonly #runs: { thread: number; callingThread: number };
 
-  constructor(thread: OrtWorkerThread, created: CreatedSession) {
+  constructor(thread: OrtWorkerThread, created: CreatedSession, copy: OnnxSession | null, runs: { thread: number; callingThread: number }) {
     this.#thread = thread;
     this.#handle = created.session;
+    this.#copy = copy;
+    this.#runs = runs;
     this.inputNames = created.inputNames;
     this.outputNames = created.outputNames;
     this.executionProvider = created.executionProvider;
   }
 
   async run(feeds: Record<string, OnnxTensor>, outputNames?: readonly string[], options?: OnnxRunOptions): Promise<Record<string, OnnxTensor>> {
+    // Only while the ORT thread is idle: a run here beside one there would share the cores with it.
+    if (this.#copy && options?.callingThread && this.#thread.idle) {
+      this.#runs.callingThread++;
+      return this.#copy.run(feeds, outputNames, options.feedPool && { feedPool: options.feedPool });
+    }
+    this.#runs.thread++;
     const moved = options?.handOverFeeds ? tensorBuffers(Object.values(feeds)) : [];
     const pool = options?.feedPool;
     const answer = await this.#thread.call<RunAnswer>({ op: 'run', session: this.#handle, feeds, outputNames: outputNames && [...outputNames], returnFeeds: moved.length > 0 && pool !== undefined }, moved);
@@ -64,8 +101,9 @@ class WorkerSession implements OnnxSession {
     return answer.outputs;
   }
 
-  release(): Promise<void> {
-    return this.#thread.call({ op: 'release', session: this.#handle });
+  async release(): Promise<void> {
+    await this.#copy?.release();
+    await this.#thread.call({ op: 'release', session: this.#handle });
   }
 }
 
@@ -106,6 +144,11 @@ class OrtWorkerThread {
       worker.once('error', reject);
     });
     return new OrtWorkerThread(worker);
+  }
+
+  /** Nothing posted is still unanswered. */
+  get idle(): boolean {
+    return this.#pending.size === 0;
   }
 
   /** Posts a request; `transfer` lists buffers moved to the thread rather than copied. */
