@@ -55,43 +55,45 @@ function im2col(l: LayerGraph, x: string, shape: ConvShape): string {
 }
 
 /**
- * Convolution without bias, as one GEMM over explicit im2col columns. ONE Gather of precomputed
- * positions (kh·kw · Ho·Wo of them) copies every window's pixels as runs of N floats into columns
- * [C_in·kh·kw, Ho·Wo·N] (a zero row appended to the input stands for the padding); the weight
- * [C_out, C_in·kh·kw] times them is the output, already in the step layout. The whole batch is the
- * GEMM's long dimension, which MLAS runs near its peak where ORT's Conv makes a small GEMM per
- * image (7×7 maps: 49 columns each), and the weight's gradient is dy [C_out, Ho·Wo·N] times the
- * same columns transposed — a Gemm with transB, so the columns are read in place. The price is
- * memory: each convolution's columns, kh·kw times its input, live from the forward to the backward.
+ * Convolution without bias. For stride 1 the forward is ONE ORT Conv over the batch seen as a single
+ * image [1, C_in, H, W·N] with dilation N along its width (dilatedConv), so MLAS expands its im2col
+ * columns in cache-sized pieces with the whole batch as the GEMM's long side. The weight's gradient
+ * needs the columns: ONE Gather of precomputed positions (kh·kw · Ho·Wo of them) copies every
+ * window's pixels as runs of N floats into columns [C_in·kh·kw, Ho·Wo·N] (a zero row appended to
+ * the input stands for the padding), made in the backward, so they do not live from the forward to
+ * it; the gradient is computed transposed, columns times dyᵀ (a Gemm with transB), so MLAS packs
+ * dy, not the kh·kw times larger columns (0.8× the Gemm's time), and a small Transpose turns it.
+ * For larger strides (and 1×1 kernels, whose columns are the input) the forward is the weight
+ * [C_out, C_in·kh·kw] times the columns, already in the step layout.
  * The input's gradient for stride 1 is the convolution of dy with the kernel's channels swapped and
- * its window turned by 180°, padded k − 1 − p: ONE ORT Conv over dy seen as a single image
- * [1, C_out, Ho, Wo·N] with dilation N along its width, so a step of one pixel is a step of N
- * values and the padding of p pixels is p·N values: exactly the batch's convolution, with the whole
- * batch as the GEMM's long side, and MLAS expands its columns in cache-sized pieces instead of a
- * Gather writing all of them (about 0.75× the Pad + Gather + MatMul it replaces, the same values).
- * `batch` is N (the dilation is an attribute: one graph per batch size). For larger strides
- * ConvTranspose of dy (NCHW, transposed there and back) with the same weight, strides and pads
- * (output_padding restores sizes that the stride floored away).
+ * its window turned by 180°, padded k − 1 − p: the same dilated Conv over dy [1, C_out, Ho, Wo·N]
+ * (about 0.75× the Pad + Gather + MatMul it replaced, the same values). `batch` is N (the dilation
+ * is an attribute: one graph per batch size). For larger strides ConvTranspose of dy (NCHW,
+ * transposed there and back) with the same weight, strides and pads (output_padding restores sizes
+ * that the stride floored away).
  */
 export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape, batch: number): Layer {
   const { g } = l;
   const { kernel: k, stride: s, pad: p, inChannels, outChannels, outHeight, outWidth } = shape;
-  const columns = im2col(l, x, shape);
-  const y = g.reshape(g.matmul(g.reshape(weight, [outChannels, inChannels * k * k]), columns), [1, outChannels, outHeight * outWidth, -1]);
+  const dilated = s === 1 && k > 1;
+  const forwardColumns = dilated ? null : im2col(l, x, shape);
+  const y = dilated
+    ? g.reshape(dilatedConv(l, g.reshape(x, [1, inChannels, shape.inHeight, -1]), weight, k, p, batch), [1, outChannels, outHeight * outWidth, -1])
+    : g.reshape(g.matmul(g.reshape(weight, [outChannels, inChannels * k * k]), forwardColumns!), [1, outChannels, outHeight * outWidth, -1]);
   const inArea = shape.inHeight * shape.inWidth;
   return {
     y,
     backward(dy, wantInput) {
       const dyRows = g.reshape(dy, [outChannels, -1]);
-      l.grad(weight, g.reshape(g.gemm(dyRows, columns, undefined, { transB: true }), [outChannels, inChannels, k, k]));
+      const columns = forwardColumns ?? im2col(l, x, shape);
+      // dWᵀ [C_in·kh·kw, C_out] turned as 3-D: ORT folds a 2-D Transpose of a Gemm back into the Gemm that packs the columns.
+      const weightGradientT = g.reshape(g.gemm(columns, dyRows, undefined, { transB: true }), [inChannels, k * k, outChannels]);
+      l.grad(weight, g.reshape(g.transpose(weightGradientT, [2, 0, 1]), [outChannels, inChannels, k, k]));
       if (!wantInput) return null;
       if (s === 1) {
         const swapped = g.transpose(weight, [1, 0, 2, 3]);
         const turned = g.node('Slice', [swapped, l.int64([-1, -1]), l.int64([-(2 ** 31), -(2 ** 31)]), l.int64([2, 3]), l.int64([-1, -1])])[0]!;
-        const pad = k - 1 - p;
-        const dx = g.node('Conv', [g.reshape(dy, [1, outChannels, outHeight, outWidth * batch]), turned], {
-          attributes: [attr.ints('kernel_shape', [k, k]), attr.ints('dilations', [1, batch]), attr.ints('pads', [pad, pad * batch, pad, pad * batch])],
-        })[0]!;
+        const dx = dilatedConv(l, g.reshape(dy, [1, outChannels, outHeight, outWidth * batch]), turned, k, k - 1 - p, batch);
         return g.reshape(dx, [1, inChannels, inArea, batch]);
       }
       const outputPadding = [shape.inHeight - (s * (outHeight - 1) + k - 2 * p), shape.inWidth - (s * (outWidth - 1) + k - 2 * p)];
@@ -102,6 +104,11 @@ export function conv(l: LayerGraph, x: string, weight: string, shape: ConvShape,
       return toStepLayout(l, dx, inChannels, inArea);
     },
   };
+}
+
+/** A stride-1 convolution of the batch seen as ONE image [1, C, H, W·N]: dilation N along the width, padding p·N. */
+function dilatedConv(l: LayerGraph, images: string, weight: string, k: number, pad: number, batch: number): string {
+  return l.g.node('Conv', [images, weight], { attributes: [attr.ints('kernel_shape', [k, k]), attr.ints('dilations', [1, batch]), attr.ints('pads', [pad, pad * batch, pad, pad * batch])] })[0]!;
 }
 
 /**
