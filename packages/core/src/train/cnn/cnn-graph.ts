@@ -30,45 +30,60 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
     return apply(record, normalized);
   };
   const activate = (record: Layer[], input: string) => (mode === 'eval' ? g.relu(input) : apply(record, relu(l, input)));
+  // Training: a block's closing ReLU waits for the next block, and a max pool goes first —
+  // max and ReLU commute, the first maximum is the same wherever the pooled value is positive (the
+  // ReLU's mask zeroes the others), so the ReLU and its backward run on a quarter of the values.
+  let pendingRelu = false;
+  const settle = () => {
+    if (pendingRelu) h = apply(layers, relu(l, h));
+    pendingRelu = false;
+  };
 
   let h = mode === 'eval' ? x : toStepLayout(l, x, spec.inputChannels, spec.height * spec.width);
   let height = spec.height;
   let width = spec.width;
   for (const block of plan.blocks) {
+    if (block.kind !== 'maxpool') settle();
     if (block.kind === 'conv') {
-      h = activate(layers, convBn(layers, h, block.conv));
+      h = convBn(layers, h, block.conv);
+      if (mode === 'eval') h = g.relu(h);
+      else pendingRelu = true;
       ({ outHeight: height, outWidth: width } = block.conv);
     } else if (block.kind === 'residual') {
       const mainLayers: Layer[] = [];
       const shortcutLayers: Layer[] = [];
       const main = convBn(mainLayers, activate(mainLayers, convBn(mainLayers, h, block.conv1)), block.conv2);
       const shortcut = block.shortcut ? convBn(shortcutLayers, h, block.shortcut) : h;
-      h = mode === 'eval' ? g.relu(g.add(main, shortcut)) : apply(layers, residualJoin(l, g.add(main, shortcut), mainLayers, shortcutLayers));
+      if (mode === 'eval') h = g.relu(g.add(main, shortcut));
+      else {
+        h = apply(layers, residualSum(l, g.add(main, shortcut), mainLayers, shortcutLayers));
+        pendingRelu = true;
+      }
       ({ outHeight: height, outWidth: width } = block.conv2);
     } else {
       const window = { kernelShape: [block.size, block.size], strides: [block.size, block.size] };
       if (mode === 'eval') h = block.kind === 'maxpool' ? g.maxPool(h, window) : g.averagePool(h, window);
       else h = apply(layers, block.kind === 'maxpool' ? maxPool(l, h, block) : averagePool(l, h, block));
+      settle();
       height = block.outHeight;
       width = block.outWidth;
     }
   }
+  settle();
   const embedding = mode === 'eval' ? g.flatten(g.globalAveragePool(h), 1) : apply(layers, globalAveragePool(l, h, plan.embeddingDim, height * width));
   const logits = g.gemm(embedding, 'fc.weight', 'fc.bias');
   return { embedding, logits, layers, runningUpdates, embeddingDim: plan.embeddingDim };
 }
 
 /**
- * The end of a residual block: ReLU(main + shortcut). Backward: through the ReLU, then the main
- * path's layers and the shortcut's (none for the identity) in reverse; the two gradients that
- * reach the block's input are summed.
+ * The end of a residual block before its ReLU: main + shortcut. Backward: the main path's layers
+ * and the shortcut's (none for the identity) in reverse; the two gradients that reach the block's
+ * input are summed.
  */
-function residualJoin(l: LayerGraph, sum: string, mainLayers: readonly Layer[], shortcutLayers: readonly Layer[]): Layer {
-  const join = relu(l, sum);
+function residualSum(l: LayerGraph, sum: string, mainLayers: readonly Layer[], shortcutLayers: readonly Layer[]): Layer {
   return {
-    y: join.y,
-    backward(dy, wantInput) {
-      const dSum = join.backward(dy, true)!;
+    y: sum,
+    backward(dSum, wantInput) {
       const dMain = runBackward(mainLayers, dSum, wantInput);
       const dShortcut = shortcutLayers.length === 0 ? dSum : runBackward(shortcutLayers, dSum, wantInput);
       return wantInput ? l.g.add(dMain!, dShortcut!) : null;
