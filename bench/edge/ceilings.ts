@@ -5,7 +5,7 @@
 //   with features and similar cases), for bundles whose extractor does not compose (HOG).
 // Each is timed in a closed loop of runs on a batch of `batch` images: throughput is images per
 // second, latency the time of one run (every image of a batch waits for all of it).
-import { composedGraphInput, CpuDevice, imageTensor, Predictor, type InputContract } from '@cvf/core';
+import { composedGraphInput, CpuDevice, imageTensor, Predictor, type InputContract, type OnnxTensor } from '@cvf/core';
 import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,8 @@ export interface CeilingResult {
   readonly p99Ms: number;
 }
 
-async function timeRuns(run: () => Promise<unknown>, batch: number, seconds: number): Promise<CeilingResult> {
+/** Latencies (ms, in run order) of back-to-back runs for `seconds` (at least 3), after two unmeasured ones. */
+export async function runLatencies(run: () => Promise<unknown>, seconds: number): Promise<number[]> {
   await run();
   await run();
   const latencies: number[] = [];
@@ -29,7 +30,12 @@ async function timeRuns(run: () => Promise<unknown>, batch: number, seconds: num
     await run();
     latencies.push(performance.now() - t);
   }
-  const elapsed = (performance.now() - started) / 1000;
+  return latencies;
+}
+
+async function timeRuns(run: () => Promise<unknown>, batch: number, seconds: number): Promise<CeilingResult> {
+  const latencies = await runLatencies(run, seconds);
+  const elapsed = latencies.reduce((sum, ms) => sum + ms, 0) / 1000;
   latencies.sort((a, b) => a - b);
   return { batch, runs: latencies.length, throughput: (latencies.length * batch) / elapsed, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
 }
@@ -39,19 +45,29 @@ function images(contract: Pick<InputContract, 'height' | 'width' | 'channels'>, 
   return Array.from({ length: batch }, () => imageTensor('u8', { height, width, channels: channels as 1 | 3 }, pixels));
 }
 
-/** The composed graph (`model.onnx`) of a bundle folder in one ORT session, at each batch size. */
-export async function rawOrtCeiling(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array, batches: readonly number[], seconds: (batch: number) => number): Promise<CeilingResult[]> {
+/** The composed graph (`model.onnx`) of a bundle folder in one raw ORT session: `run(batch)` runs it on `batch` images. */
+export async function rawOrtSession(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array): Promise<{ run(batch: number): Promise<unknown>; release(): Promise<void> }> {
   const runtime = await createOrtNodeRuntime();
   const session = await runtime.createSession(new Uint8Array(readFileSync(join(bundleDir, 'model.onnx'))), { executionProviders: ['cpu'] });
+  const feeds = new Map<number, Record<string, OnnxTensor>>();
+  return {
+    run: (batch) => {
+      if (!feeds.has(batch)) feeds.set(batch, { [session.inputNames[0]!]: composedGraphInput(images(contract, pixels, batch)) });
+      return session.run(feeds.get(batch)!);
+    },
+    release: () => session.release(),
+  };
+}
+
+/** The composed graph of a bundle folder in one raw ORT session, timed at each batch size. */
+export async function rawOrtCeiling(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array, batches: readonly number[], seconds: number): Promise<CeilingResult[]> {
+  const raw = await rawOrtSession(bundleDir, contract, pixels);
   try {
     const results: CeilingResult[] = [];
-    for (const batch of batches) {
-      const feeds = { [session.inputNames[0]!]: composedGraphInput(images(contract, pixels, batch)) };
-      results.push(await timeRuns(() => session.run(feeds), batch, seconds(batch)));
-    }
+    for (const batch of batches) results.push(await timeRuns(() => raw.run(batch), batch, seconds));
     return results;
   } finally {
-    await session.release();
+    await raw.release();
   }
 }
 

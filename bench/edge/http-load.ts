@@ -32,6 +32,8 @@ export interface LoadResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly byVersion: Record<string, number>;
+  /** Every counted answer's latency, sorted (ms). */
+  readonly latenciesMs: number[];
 }
 
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -129,6 +131,7 @@ export async function closedLoop(baseUrl: string, benchRequest: BenchRequest, op
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     byVersion,
+    latenciesMs: latencies,
   };
 }
 

@@ -1,0 +1,57 @@
+// The c=1 p99 goal of issue 12 (HTTP v2 binary p99 ≤ raw ORT p99 + 5 ms), measured in alternated
+// slices: on this kind of shared 2-core VM the raw session's own p99 moved from 20 to 28.5 ms
+// between runs minutes apart, more than the 5 ms the goal allows, so a raw figure timed before the
+// HTTP one says little about it. Here every side — the raw session in this process and each
+// server, all started and warmed beforehand — runs a slice in turn, the order rotating each
+// round, and each side's p99 is taken over all its slices: all sides see the same hours of the
+// same machine. Idle servers wait in epoll and ORT's threads do not spin, so they cost the side
+// being measured nothing.
+import { runLatencies } from './ceilings.js';
+import { percentile, type BenchRequest } from './http-load.js';
+import { closedLoopInChild } from './load-client.js';
+
+export interface PairedSide {
+  readonly label: string;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly count: number;
+  /** Each slice's p99, in round order. */
+  readonly sliceP99Ms: number[];
+}
+
+type Side = { readonly label: string; latencies(seconds: number): Promise<number[]> };
+
+/** A side that runs the raw session (in this process) back to back. */
+export function rawSide(label: string, run: () => Promise<unknown>): Side {
+  return { label, latencies: (seconds) => runLatencies(run, seconds) };
+}
+
+/** A side that sends `request` to the server at `url` from one client process, one request at a time. */
+export function httpSide(label: string, url: string, request: BenchRequest): Side {
+  return {
+    label,
+    latencies: async (seconds) => {
+      const result = await closedLoopInChild(url, request, { concurrency: 1, seconds });
+      if (result.errors > 0) throw new Error(`${label}: ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
+      return result.latenciesMs;
+    },
+  };
+}
+
+/** `rounds` rounds of one `seconds / rounds` slice per side, the first side of each round rotating. */
+export async function pairedLatencies(sides: readonly Side[], seconds: number, rounds: number): Promise<PairedSide[]> {
+  const pooled = sides.map(() => [] as number[]);
+  const sliceP99 = sides.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < sides.length; k++) {
+      const at = (round + k) % sides.length;
+      const slice = await sides[at]!.latencies(seconds / rounds);
+      pooled[at]!.push(...slice);
+      sliceP99[at]!.push(percentile([...slice].sort((a, b) => a - b), 0.99));
+    }
+  }
+  return sides.map((side, i) => {
+    const sorted = pooled[i]!.sort((a, b) => a - b);
+    return { label: side.label, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), count: sorted.length, sliceP99Ms: sliceP99[i]! };
+  });
+}
