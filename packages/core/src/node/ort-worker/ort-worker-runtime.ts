@@ -46,8 +46,9 @@ export async function createOrtNodeWorkerRuntime(options: OrtWorkerRuntimeOption
     name: local.name,
     version: local.version,
     createSession: async (model, sessionOptions) => {
-      const created = await thread.call<CreatedSession>({ op: 'create', model, options: plainOptions(sessionOptions) });
-      const copy = options.callingThreadCopies ? await local.createSession(model, sessionOptions) : null;
+      const plain = plainOptions(sessionOptions);
+      const created = await thread.call<CreatedSession>({ op: 'create', model, options: plain });
+      const copy = options.callingThreadCopies ? await local.createSession(model, plain) : null;
       return new WorkerSession(thread, created, copy, runs);
     },
     runs: () => ({ ...runs }),
