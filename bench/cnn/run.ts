@@ -98,23 +98,20 @@ async function ours(device: Device, implementation: string, allowSpinning = fals
 // PyTorch's own CPU time per epoch moved from 95 to 125 s between runs on the shared 2-core
 // machine, so each round's ratio compares two runs minutes apart, and the goal takes their median.
 const cpuLabel = (allowSpinning: boolean) => `cvf ONNX Runtime step graphs${allowSpinning ? ' (spinning)' : ''}`;
-const rounds: { peer: PeerResult; ours: Awaited<ReturnType<typeof ours>>[] }[] = [];
+const oursNow = async () => {
+  const results = [];
+  for (const allowSpinning of spinnings) results.push(await ours(new CpuDevice(), cpuLabel(allowSpinning), allowSpinning));
+  return results;
+};
+const rounds: { peer: PeerResult; peerCpuSeconds: number; ours: Awaited<ReturnType<typeof ours>>[] }[] = [];
 for (let round = 0; round < pairs; round++) {
-  const oursNow = async () => {
-    const results = [];
-    for (const allowSpinning of spinnings) results.push(await ours(new CpuDevice(), cpuLabel(allowSpinning), allowSpinning));
-    return results;
-  };
-  if (round % 2 === 0) {
-    const peer = peerRun();
-    rounds.push({ peer, ours: await oursNow() });
-  } else {
-    const mine = await oursNow();
-    rounds.push({ peer: peerRun(), ours: mine });
-  }
+  const peerFirst = round % 2 === 0 ? peerRun() : undefined;
+  const mine = await oursNow();
+  const peer = peerFirst ?? peerRun();
+  rounds.push({ peer, peerCpuSeconds: mean(peer.epochs.map((e) => e.cpuSeconds)), ours: mine });
 }
 const peerSeconds = mean(rounds.map((r) => mean(r.peer.epochs.map((e) => e.seconds))));
-const peerCpu = mean(rounds.map((r) => mean(r.peer.epochs.map((e) => e.cpuSeconds))));
+const peerCpu = mean(rounds.map((r) => r.peerCpuSeconds));
 const peer = rounds[0]!.peer;
 const runs = spinnings.map((_, i) => {
   const all = rounds.map((r) => r.ours[i]!);
@@ -131,10 +128,7 @@ const rows = [
 ];
 printTable(rows);
 // Each round's CPU time per epoch against the peer's of the same round (the first CPU row).
-const pairRows = rounds.map((r, i) => {
-  const peerCpuNow = mean(r.peer.epochs.map((e) => e.cpuSeconds));
-  return { round: i + 1, first: i % 2 === 0 ? 'PyTorch' : 'cvf', 'PyTorch cpu s/epoch': peerCpuNow, 'cvf cpu s/epoch': r.ours[0]!.cpuSeconds, 'cpu vs PyTorch': r.ours[0]!.cpuSeconds / peerCpuNow };
-});
+const pairRows = rounds.map((r, i) => ({ round: i + 1, first: i % 2 === 0 ? 'PyTorch' : 'cvf', 'PyTorch cpu s/epoch': r.peerCpuSeconds, 'cvf cpu s/epoch': r.ours[0]!.cpuSeconds, 'cpu vs PyTorch': r.ours[0]!.cpuSeconds / r.peerCpuSeconds }));
 if (pairs > 1) printTable(pairRows);
 const goalRatio = median(pairRows.map((r) => r['cpu vs PyTorch']));
 console.log(`goal: CPU time per epoch ≤ 1.0× PyTorch's (${pairs > 1 ? `median of ${pairs} alternated rounds` : 'one round'}): ${goalRatio.toFixed(3)}× — ${goalRatio <= 1 ? 'met' : 'not met'}`);

@@ -1,3 +1,4 @@
+import type { OrtWorkerRuns } from '@cvf/core/node';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -94,7 +95,7 @@ export class EdgeMetrics {
   }
 
   /** Exports where the models' ONNX Runtime runs went (EdgeServerOptions.inferenceThread), read from `runs` at each scrape. */
-  countOnnxRuns(runs: () => { readonly thread: number; readonly callingThread: number }): void {
+  countOnnxRuns(runs: () => OrtWorkerRuns): void {
     new Counter({
       name: 'cvf_onnx_runs_total',
       help: "ONNX Runtime runs of the served models, by thread: inference (the sessions' own thread) or event_loop (a lone request's, --inference-thread auto)",

@@ -81,7 +81,8 @@ async function predictFiles(context: RequestContext, state: ServerState, name: s
       for (const file of files) uploads.push(await decodeFile(file, model, state));
       const decodeMs = performance.now() - decodeStarted;
       const predicted = model.predict(uploads.map(({ input }) => ({ input, ...(similar !== undefined && { similar }) })));
-      // The images' intensity statistics (the input drift detector's data) are computed while the model runs in its own thread.
+      // The images' intensity statistics (the input drift detector's data) are computed while the model runs in its own thread
+      // (a lone request's run, on this thread, starts after them).
       const logLens = state.inferenceLog && withInputStatistics(state.inferenceLog, state.device, uploads.map((u) => u.input), model.predictor.bundle.manifest.preprocess.normalize.scale);
       logLens?.catch(() => undefined); // awaited below; unread if the prediction fails
       const result = await predicted;

@@ -88,7 +88,8 @@ async function infer(context: RequestContext, state: ServerState): Promise<void>
     try {
       const predicted = model.predict(request.images.map((input) => ({ input, ...(request.similar !== undefined && { similar: request.similar }) })));
       // Each image's intensity statistics go with its record, for the input drift detector:
-      // computed here while the model runs in its own thread.
+      // computed here while the model runs in its own thread (a lone request's run, on this
+      // thread, starts after them).
       const logLens = state.inferenceLog && withInputStatistics(state.inferenceLog, state.device, request.images, model.predictor.bundle.manifest.preprocess.normalize.scale);
       logLens?.catch(() => undefined); // awaited below; unread if the prediction fails
       const result = await predicted;

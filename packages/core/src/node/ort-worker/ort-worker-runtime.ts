@@ -19,8 +19,8 @@ export interface OrtWorkerRuntimeOptions {
 
 /** Where the runs of a worker runtime went, since it was created. */
 export interface OrtWorkerRuns {
-  readonly thread: number;
-  readonly callingThread: number;
+  thread: number;
+  callingThread: number;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function createOrtNodeWorkerRuntime(options: OrtWorkerRuntimeOption
   // The version, and a clear ONNX_LOAD_FAILED where the native module is missing, from this thread.
   const local = await createOrtNodeRuntime();
   const thread = await OrtWorkerThread.start();
-  const runs = { thread: 0, callingThread: 0 };
+  const runs: OrtWorkerRuns = { thread: 0, callingThread: 0 };
   return {
     name: local.name,
     version: local.version,
@@ -72,9 +72,9 @@ class WorkerSession implements OnnxSession {
   readonly #handle: number;
   /** The calling thread's copy of the session (callingThreadCopies), else null. */
   readonly #copy: OnnxSession | null;
-  readonly #runs: { thread: number; callingThread: number };
+  readonly #runs: OrtWorkerRuns;
 
-  constructor(thread: OrtWorkerThread, created: CreatedSession, copy: OnnxSession | null, runs: { thread: number; callingThread: number }) {
+  constructor(thread: OrtWorkerThread, created: CreatedSession, copy: OnnxSession | null, runs: OrtWorkerRuns) {
     this.#thread = thread;
     this.#handle = created.session;
     this.#copy = copy;
