@@ -1,7 +1,7 @@
 import { OnnxGraphBuilder } from '../../onnx/graph-builder.js';
 import { crossEntropyGraph } from '../loss-graph.js';
 import { batchNormEval, LayerGraph, relu, type BnTensors, type Layer } from './cnn-graph-layers.js';
-import { averagePool, batchNormTrain, conv, globalAveragePool, maxPool, toStepLayout } from './cnn-step-layers.js';
+import { averagePool, convBatchNorm, globalAveragePool, maxPool, toStepLayout } from './cnn-step-layers.js';
 import { cnnLayout } from './cnn-parameters.js';
 import { planCnn, type CnnSpec, type ConvShape } from './cnn-spec.js';
 
@@ -25,7 +25,7 @@ function forward(l: LayerGraph, spec: CnnSpec, x: string, mode: 'train' | 'eval'
   const convBn = (record: Layer[], input: string, shape: ConvShape): string => {
     const bn: BnTensors = { scale: `${shape.name}.bn.scale`, bias: `${shape.name}.bn.bias`, mean: `${shape.name}.bn.mean`, variance: `${shape.name}.bn.var`, channels: shape.outChannels };
     if (mode === 'eval') return batchNormEval(l, g.conv(input, `${shape.name}.weight`, undefined, { kernelShape: [shape.kernel, shape.kernel], strides: [shape.stride, shape.stride], pads: Array(4).fill(shape.pad) }), bn, spec.bnEpsilon);
-    const normalized = batchNormTrain(l, apply(record, conv(l, input, `${shape.name}.weight`, shape, batch)), bn, spec.bnMomentum, spec.bnEpsilon);
+    const normalized = convBatchNorm(l, input, `${shape.name}.weight`, shape, batch, bn, spec.bnMomentum, spec.bnEpsilon);
     runningUpdates.push({ name: bn.mean, tensor: normalized.newMean }, { name: bn.variance, tensor: normalized.newVariance });
     return apply(record, normalized);
   };
