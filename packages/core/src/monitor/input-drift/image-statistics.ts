@@ -50,7 +50,9 @@ function statisticsOf(data: ArrayLike<number>, stride: number, colour: number, s
   const every = stride === 0 || stride === colour;
   const step = every ? 1 : stride;
   const perStep = every ? 1 : colour;
-  const sums = data instanceof Uint8Array || data instanceof Uint16Array ? sumsOfCounts(countRawValues(data, step, perStep), scale) : sumsOfFloats(data instanceof Float32Array ? data : Float32Array.from(data), step, perStep, scale);
+  // A canvas's clamped bytes are counted as the plain bytes they are (a view, no copy).
+  const raw = data instanceof Uint8ClampedArray ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data;
+  const sums = raw instanceof Uint8Array || raw instanceof Uint16Array ? sumsOfCounts(countRawValues(raw, step, perStep), scale) : sumsOfFloats(raw instanceof Float32Array ? raw : Float32Array.from(raw), step, perStep, scale);
   const { n, sum, sumSquares, counts } = sums;
   const mean = n > 0 ? sum / n : 0;
   const variance = n > 0 ? Math.max(0, sumSquares / n - mean * mean) : 0;
