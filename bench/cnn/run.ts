@@ -7,14 +7,16 @@
 // epochs) and the accuracy on the official test set.
 // Usage: npm run bench:cnn -- [--epochs N] [--limit N] [--batch N] [--threads N] [--test-limit N] [--spinning on|off|both] [--pairs N] [--webgpu]
 // A quick run: npm run bench:cnn -- --epochs 1 --limit 2000 --test-limit 1000
-// --pairs N: N rounds of the peer and the CPU rows, the order alternating; each round's CPU ratio is
-// printed and the goal line takes their median (the table's rows are the means over the rounds).
+// --pairs N: N rounds of the peer and the CPU rows, the order alternating; each round's CPU ratio,
+// both sides' wall time and accuracy and the load average are printed, and the goal line takes the
+// ratios' median (the table's rows are the means over the rounds).
 // --spinning: whether ORT's threads spin-wait between operators (the trainer's default: off); `both`
 // trains once each way. Each row prints its CPU time against PyTorch's (the issue's goal: ≤ 1.0×).
 // --webgpu adds the same training on the WebGPU device through the tape's kernels (lavapipe here:
 // a record that the path works, not a speed claim; a real GPU's figures where one is lent).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CnnEvalSession, CnnTrainer, CpuDevice, readIdx, SMALL_RESNET_BLOCKS, type CnnSpec, type Device, type TrainOptions } from '@cvf/core';
@@ -103,12 +105,13 @@ const oursNow = async () => {
   for (const allowSpinning of spinnings) results.push(await ours(new CpuDevice(), cpuLabel(allowSpinning), allowSpinning));
   return results;
 };
-const rounds: { peer: PeerResult; peerCpuSeconds: number; ours: Awaited<ReturnType<typeof ours>>[] }[] = [];
+const rounds: { peer: PeerResult; peerCpuSeconds: number; ours: Awaited<ReturnType<typeof ours>>[]; load: number[] }[] = [];
 for (let round = 0; round < pairs; round++) {
   const peerFirst = round % 2 === 0 ? peerRun() : undefined;
   const mine = await oursNow();
   const peer = peerFirst ?? peerRun();
-  rounds.push({ peer, peerCpuSeconds: mean(peer.epochs.map((e) => e.cpuSeconds)), ours: mine });
+  // The load average as the round ends: other work on a shared machine moves both sides' times.
+  rounds.push({ peer, peerCpuSeconds: mean(peer.epochs.map((e) => e.cpuSeconds)), ours: mine, load: loadavg() });
 }
 const peerSeconds = mean(rounds.map((r) => mean(r.peer.epochs.map((e) => e.seconds))));
 const peerCpu = mean(rounds.map((r) => r.peerCpuSeconds));
@@ -127,8 +130,20 @@ const rows = [
   ...runs.map((r) => ({ implementation: r.implementation, epochs, 'images/epoch': train.labels.length, 'seconds/epoch': r.seconds, 'cpu s/epoch': r.cpuSeconds, 'test accuracy': r.accuracy, 'time vs PyTorch': r.seconds / peerSeconds, 'cpu vs PyTorch': r.cpuSeconds / peerCpu })),
 ];
 printTable(rows);
-// Each round's CPU time per epoch against the peer's of the same round (the first CPU row).
-const pairRows = rounds.map((r, i) => ({ round: i + 1, first: i % 2 === 0 ? 'PyTorch' : 'cvf', 'PyTorch cpu s/epoch': r.peerCpuSeconds, 'cvf cpu s/epoch': r.ours[0]!.cpuSeconds, 'cpu vs PyTorch': r.ours[0]!.cpuSeconds / r.peerCpuSeconds }));
+// Each round's CPU time per epoch against the peer's of the same round (the first CPU row), with
+// both sides' wall time per epoch, test accuracy and the 1- and 5-minute load averages at its end.
+const pairRows = rounds.map((r, i) => ({
+  round: i + 1,
+  first: i % 2 === 0 ? 'PyTorch' : 'cvf',
+  'PyTorch cpu s/epoch': r.peerCpuSeconds,
+  'cvf cpu s/epoch': r.ours[0]!.cpuSeconds,
+  'cpu vs PyTorch': r.ours[0]!.cpuSeconds / r.peerCpuSeconds,
+  'PyTorch s/epoch': mean(r.peer.epochs.map((e) => e.seconds)),
+  'cvf s/epoch': r.ours[0]!.seconds,
+  'PyTorch accuracy': r.peer.accuracy,
+  'cvf accuracy': r.ours[0]!.accuracy,
+  load: r.load.slice(0, 2).map((v) => v.toFixed(2)).join(' '),
+}));
 if (pairs > 1) printTable(pairRows);
 const goalRatio = median(pairRows.map((r) => r['cpu vs PyTorch']));
 console.log(`goal: CPU time per epoch ≤ 1.0× PyTorch's (${pairs > 1 ? `median of ${pairs} alternated rounds` : 'one round'}): ${goalRatio.toFixed(3)}× — ${goalRatio <= 1 ? 'met' : 'not met'}`);
