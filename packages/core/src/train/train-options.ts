@@ -121,3 +121,20 @@ export interface TrainProgress {
   readonly elapsedMs: number;
   readonly stepsThisRun: number;
 }
+
+/** What every trainer's fit() takes besides its data: validation, progress, checkpoints, resume, abort. */
+export interface RunOptions<Validation> {
+  /** Scored after every epoch; early stopping watches it. */
+  readonly validation?: Validation;
+  /** More validation metrics (e.g. from src/eval), merged over the built-in loss and accuracy. */
+  readonly evaluate?: (probabilities: Float32Array, labels: Int32Array, classes: number) => Record<string, number>;
+  readonly onProgress?: (progress: TrainProgress) => void;
+  /** Report every n-th batch (its loss is read back for it); 0: epochs only (default 10). */
+  readonly progressEvery?: number;
+  /** Receives a checkpoint after every epoch (the trainer's own decode function reads it); awaited before the next epoch. */
+  readonly onCheckpoint?: (checkpoint: Uint8Array, info: { readonly epoch: number; readonly improved: boolean }) => void | Promise<void>;
+  /** Continue the run a checkpoint came from; the result equals that of the uninterrupted run. */
+  readonly resumeFrom?: Uint8Array;
+  /** Aborting stops between batches, rejecting with the signal's reason. */
+  readonly signal?: AbortSignal;
+}

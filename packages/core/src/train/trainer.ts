@@ -18,7 +18,7 @@ import { predictProbabilities } from './predict.js';
 import { headProducts, type Products } from './products.js';
 import { learningRateAt } from './schedule.js';
 import { deriveSeed, SEED_PURPOSE } from './seeds.js';
-import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './train-options.js';
+import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type RunOptions, type TrainOptions } from './train-options.js';
 import { validationMetrics } from './validation-metrics.js';
 
 /** Validation metrics the trainer computes itself (validation-metrics.ts). */
@@ -35,20 +35,8 @@ export interface LabeledFeatures {
   readonly weights?: Float32Array;
 }
 
-export interface FitOptions {
-  /** Scored after every epoch; early stopping watches it. */
-  readonly validation?: LabeledFeatures;
-  /** More validation metrics (e.g. from src/eval), merged over the built-in loss and accuracy. */
-  readonly evaluate?: (probabilities: Float32Array, labels: Int32Array, classes: number) => Record<string, number>;
-  readonly onProgress?: (progress: TrainProgress) => void;
-  /** Report every n-th batch (its loss is read back for it); 0: epochs only (default 10). */
-  readonly progressEvery?: number;
-  /** Receives a checkpoint after every epoch (see `decodeCheckpoint`); awaited before the next epoch. */
-  readonly onCheckpoint?: (checkpoint: Uint8Array, info: { readonly epoch: number; readonly improved: boolean }) => void | Promise<void>;
-  /** Continue the run a checkpoint came from; the result equals that of the uninterrupted run. */
-  readonly resumeFrom?: Uint8Array;
-  /** Aborting stops between batches, rejecting with the signal's reason. */
-  readonly signal?: AbortSignal;
+/** `validation` as features with labels; checkpoints are read by `decodeCheckpoint`. */
+export interface FitOptions extends RunOptions<LabeledFeatures> {
   /** On a CPU device: run the matrix products here (ONNX Runtime's MLAS) instead of the float64 reference kernel. */
   readonly fastMatmul?: FastMatmul;
   /** On a CPU device: each step's forward and backward pass as one ONNX Runtime graph (fused-gradients.ts). */

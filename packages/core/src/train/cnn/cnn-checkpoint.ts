@@ -1,8 +1,6 @@
-import { TrainError } from '../../errors.js';
-import type { EarlyStoppingState } from '../early-stopping.js';
+import { checkpointHeader, checkpointTensors, runStateOf, type CheckpointHeader, type RunState } from '../checkpoint-header.js';
 import { Optimizer } from '../optimizer.js';
 import { decodeTensorArchive, encodeTensorArchive, type ArchiveTensor } from '../tensor-archive.js';
-import type { EpochRecord, ResolvedTrainOptions } from '../train-options.js';
 import { cnnLayout, type CnnValues } from './cnn-parameters.js';
 import { validateCnnSpec, type CnnSpec } from './cnn-spec.js';
 
@@ -13,14 +11,8 @@ const KIND = 'cvf cnn training checkpoint';
  * parameters and BN running statistics, the optimizer's state and step count, early stopping's
  * state and best values, the history. Random streams derive from the seed and the step count.
  */
-export interface CnnCheckpoint {
+export interface CnnCheckpoint extends RunState {
   readonly spec: CnnSpec;
-  readonly options: ResolvedTrainOptions;
-  readonly epoch: number;
-  readonly stopped: boolean;
-  readonly optimizerSteps: number;
-  readonly earlyStopping: EarlyStoppingState;
-  readonly history: readonly EpochRecord[];
   /** Parameters and running statistics by layout name. */
   readonly values: CnnValues;
   /** Per parameter (layout order): [velocity] (sgd) or [m, v] (adam, adamw). */
@@ -28,8 +20,6 @@ export interface CnnCheckpoint {
   /** The best epoch's values (early stopping), or null. */
   readonly best: CnnValues | null;
 }
-
-type Meta = Omit<CnnCheckpoint, 'values' | 'optimizerState' | 'best'> & { hasBest: boolean };
 
 export function encodeCnnCheckpoint(checkpoint: CnnCheckpoint): Uint8Array {
   const layout = cnnLayout(checkpoint.spec);
@@ -40,35 +30,21 @@ export function encodeCnnCheckpoint(checkpoint: CnnCheckpoint): Uint8Array {
   }
   layout.parameters.forEach(({ name, shape }, i) => checkpoint.optimizerState[i]!.forEach((data, s) => tensors.push({ name: `${name}.state${s}`, shape, data })));
   const { values: _v, optimizerState: _s, best, ...rest } = checkpoint;
-  const meta: Meta = { ...rest, hasBest: best !== null };
+  const meta: CheckpointHeader<CnnSpec> = { ...rest, hasBest: best !== null };
   return encodeTensorArchive(KIND, meta, tensors);
 }
 
 export function decodeCnnCheckpoint(bytes: Uint8Array): CnnCheckpoint {
   const { meta, tensors } = decodeTensorArchive(bytes, KIND);
-  const m = meta as Partial<Meta> | null;
-  if (!m || !m.spec || !m.options || typeof m.epoch !== 'number' || typeof m.optimizerSteps !== 'number' || !m.earlyStopping || !Array.isArray(m.history)) {
-    throw new TrainError('TRAIN_CHECKPOINT_INVALID', `not a valid ${KIND} (its header lacks spec, options, epoch, optimizerSteps, earlyStopping or history)`);
-  }
+  const m = checkpointHeader<CnnSpec>(meta, KIND);
   validateCnnSpec(m.spec);
   const layout = cnnLayout(m.spec);
-  const take = (name: string, shape: readonly number[]): Float32Array => {
-    const t = tensors.get(name);
-    if (!t || t.shape.join(',') !== shape.join(',')) {
-      throw new TrainError('TRAIN_CHECKPOINT_INVALID', `checkpoint tensor "${name}" ${t ? `has shape [${t.shape.join(', ')}]` : 'is missing'}; expected [${shape.join(', ')}]`);
-    }
-    return t.data;
-  };
+  const take = checkpointTensors(tensors);
   const all = [...layout.parameters, ...layout.buffers];
   const slots = Optimizer.slots(m.options.optimizer.kind);
   return {
     spec: m.spec,
-    options: m.options,
-    epoch: m.epoch,
-    stopped: m.stopped === true,
-    optimizerSteps: m.optimizerSteps,
-    earlyStopping: m.earlyStopping,
-    history: m.history,
+    ...runStateOf(m),
     values: new Map(all.map(({ name, shape }) => [name, take(name, shape)])),
     optimizerState: layout.parameters.map(({ name, shape }) => Array.from({ length: slots }, (_, s) => take(`${name}.state${s}`, shape))),
     best: m.hasBest ? new Map(all.map(({ name, shape }) => [name, take(`best.${name}`, shape)])) : null,

@@ -7,7 +7,7 @@ import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingState } from '.
 import { Optimizer } from '../optimizer.js';
 import { learningRateAt } from '../schedule.js';
 import { deriveSeed, SEED_PURPOSE } from '../seeds.js';
-import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from '../train-options.js';
+import { resolveTrainOptions, type EpochRecord, type ResolvedTrainOptions, type RunOptions, type TrainOptions } from '../train-options.js';
 import { shuffledRows } from '../trainer.js';
 import { validationMetrics } from '../validation-metrics.js';
 import { gatherBatch, inverseBatchWeight, type CnnImages } from './cnn-batches.js';
@@ -18,22 +18,10 @@ import { planCnn, type CnnSpec } from './cnn-spec.js';
 import { OrtCnnStepper, type CnnStepper } from './cnn-stepper.js';
 import { TapeCnnStepper } from './cnn-webgpu-stepper.js';
 
-export interface CnnFitOptions {
-  /** Scored after every epoch (eval-mode BN); early stopping watches it. */
-  readonly validation?: CnnImages;
-  /** More validation metrics, merged over the built-in loss and accuracy. */
-  readonly evaluate?: (probabilities: Float32Array, labels: Int32Array, classes: number) => Record<string, number>;
-  readonly onProgress?: (progress: TrainProgress) => void;
-  /** Report every n-th batch; 0: epochs only (default 10). */
-  readonly progressEvery?: number;
-  /** Receives a checkpoint after every epoch (`decodeCnnCheckpoint`); awaited before the next epoch. */
-  readonly onCheckpoint?: (checkpoint: Uint8Array, info: { readonly epoch: number; readonly improved: boolean }) => void | Promise<void>;
-  /** Continue the run a checkpoint came from; the result equals that of the uninterrupted run. */
-  readonly resumeFrom?: Uint8Array;
+/** `validation` is scored with eval-mode batch normalisation; checkpoints are read by `decodeCnnCheckpoint`. */
+export interface CnnFitOptions extends RunOptions<CnnImages> {
   /** Start from these values (e.g. a contrastive pre-training's) instead of the seed's initialisation; a resume's win. */
   readonly initial?: CnnValues;
-  /** Aborting stops between batches, rejecting with the signal's reason. */
-  readonly signal?: AbortSignal;
   /** Per-batch augmentation (e.g. `cnnBatchAugmentation`), given the batch and the optimizer step. */
   readonly augment?: (batch: CnnBatch, step: number) => Promise<CnnBatch>;
   /** ONNX Runtime intra-op threads on the CPU (default: ORT's own). */
