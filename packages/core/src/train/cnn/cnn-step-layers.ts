@@ -224,9 +224,10 @@ function pool3d(l: LayerGraph, x: string, { size, channels, inHeight, inWidth }:
  * Max pooling as a Gather of each window's size² values (the im2col positions of a size×size
  * kernel with stride size: [C, size², Ho·Wo, N]), their ReduceMax and ArgMax over the window axis
  * (the first of tied maxima, the one PyTorch picks). Backward: dy where the window's position
- * equals the ArgMax, zeros elsewhere, Gathered back to the input's positions (each position is in
- * one window at most; one zero row stands for those the floor dropped). ORT's MaxPool with its
- * Indices output and MaxUnpool took twice as long (forward and backward of the bench network's pools, 1 and 2 threads).
+ * equals the ArgMax, zeros elsewhere, computed in the input's own order [C, Ho, size, Wo, size, N]
+ * by broadcasting (no Gather back; zeros Padded for the rows and columns the floor dropped). ORT's
+ * MaxPool with its Indices output and MaxUnpool took twice as long (forward and backward of the
+ * bench network's pools, 1 and 2 threads).
  */
 export function maxPool(l: LayerGraph, x: string, shape: PoolShape): Layer {
   const { g } = l;
@@ -241,32 +242,17 @@ export function maxPool(l: LayerGraph, x: string, shape: PoolShape): Layer {
   return {
     y,
     backward(dy) {
-      const offsetsName = `const/i64/window-offsets/${window}`;
-      const offsets = g.has(offsetsName) ? offsetsName : g.initializer(offsetsName, BigInt64Array.from({ length: window }, (_, i) => BigInt(i)), [1, window, 1, 1]);
-      const hit = g.node('Equal', [argMax, offsets], { outputTypes: ['bool'] })[0]!;
-      const routed = g.mul(g.node('Cast', [hit], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] })[0]!, g.reshape(dy, [channels, 1, outArea, -1]));
-      const rows = g.reshape(routed, [channels, window * outArea, -1]);
-      const covered = outHeight * size === inHeight && outWidth * size === inWidth;
-      const source = covered ? rows : l.node('Pad', [rows, l.int64([0, 0, 0, 0, 1, 0])]);
-      const dx = g.node('Gather', [source, windowSources(l, windows)], { attributes: [attr.int('axis', 1)] })[0]!;
+      // In the input's order [C, Ho, a, Wo, b, N]: the window's ArgMax against each position's offset a·size + b.
+      const offsetsName = `const/i64/window-offsets/${size}`;
+      const offsets = g.has(offsetsName) ? offsetsName : g.initializer(offsetsName, BigInt64Array.from({ length: window }, (_, i) => BigInt(i)), [1, 1, size, 1, size, 1]);
+      const hit = g.node('Equal', [g.reshape(argMax, [channels, outHeight, 1, outWidth, 1, -1]), offsets], { outputTypes: ['bool'] })[0]!;
+      const routed = g.mul(g.node('Cast', [hit], { attributes: [attr.int('to', 1)], outputTypes: ['float32'] })[0]!, g.reshape(dy, [channels, outHeight, 1, outWidth, 1, -1]));
+      const covered = g.reshape(routed, [channels, outHeight * size, outWidth * size, -1]);
+      const [rows, columns] = [inHeight - outHeight * size, inWidth - outWidth * size];
+      const dx = rows === 0 && columns === 0 ? covered : l.node('Pad', [covered, l.int64([0, 0, 0, 0, 0, rows, columns, 0])]);
       return g.reshape(dx, [1, channels, inArea, -1]);
     },
   };
-}
-
-/**
- * The inverse of a pool's window positions (windowPositions with kernel = stride, no padding):
- * for each input position, its index among the windows' size²·Ho·Wo values, or size²·Ho·Wo (an
- * appended zero row) where no window covers it.
- */
-function windowSources(l: LayerGraph, shape: ConvShape): string {
-  const { kernel: k, inHeight, inWidth, outHeight, outWidth } = shape;
-  const name = `const/unpool/${inHeight}x${inWidth}/k${k}`;
-  if (l.g.has(name)) return name;
-  const sources = new BigInt64Array(inHeight * inWidth).fill(BigInt(k * k * outHeight * outWidth));
-  let at = 0;
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) for (let i = 0; i < outHeight; i++) for (let j = 0; j < outWidth; j++) sources[(i * k + a) * inWidth + (j * k + b)] = BigInt(at++);
-  return l.g.initializer(name, sources, [sources.length]);
 }
 
 /**
