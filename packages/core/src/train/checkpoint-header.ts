@@ -43,3 +43,19 @@ export function checkpointTensors(tensors: ReadonlyMap<string, ArchiveTensor>): 
     return t.data;
   };
 }
+
+/**
+ * TRAIN_CHECKPOINT_MISMATCH unless a checkpoint comes from a run of this model (`what`: 'head',
+ * 'network') with these options. Only the epochs may differ: a resumed run may be given more or fewer.
+ */
+export function assertSameRun<Spec>(checkpoint: { readonly spec: Spec; readonly options: ResolvedTrainOptions }, spec: Spec, options: ResolvedTrainOptions, what: string): void {
+  if (JSON.stringify(checkpoint.spec) !== JSON.stringify(spec)) {
+    throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint is of ${what} ${JSON.stringify(checkpoint.spec)}, not ${JSON.stringify(spec)}`);
+  }
+  for (const key of Object.keys(options) as (keyof ResolvedTrainOptions)[]) {
+    if (key === 'epochs') continue;
+    if (JSON.stringify(checkpoint.options[key]) !== JSON.stringify(options[key])) {
+      throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint was trained with ${key} = ${JSON.stringify(checkpoint.options[key])}, not ${JSON.stringify(options[key])}`);
+    }
+  }
+}

@@ -8,6 +8,7 @@ import { Tensor } from '../compute/tensor.js';
 import { TrainError } from '../errors.js';
 import { batchSource } from './batch-source.js';
 import { decodeCheckpoint, encodeCheckpoint, type TrainCheckpoint } from './checkpoint.js';
+import { assertSameRun } from './checkpoint-header.js';
 import { classWeightsFor } from './class-weights.js';
 import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingState } from './early-stopping.js';
 import { FusedHeadGradients } from './fused-gradients.js';
@@ -225,15 +226,7 @@ export class Trainer {
 
   #resume(bytes: Uint8Array): TrainCheckpoint {
     const checkpoint = decodeCheckpoint(bytes);
-    if (JSON.stringify(checkpoint.spec) !== JSON.stringify(this.spec)) {
-      throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint is of head ${JSON.stringify(checkpoint.spec)}, not ${JSON.stringify(this.spec)}`);
-    }
-    for (const key of Object.keys(this.options) as (keyof ResolvedTrainOptions)[]) {
-      if (key === 'epochs') continue; // a resumed run may be given more (or fewer) epochs
-      if (JSON.stringify(checkpoint.options[key]) !== JSON.stringify(this.options[key])) {
-        throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint was trained with ${key} = ${JSON.stringify(checkpoint.options[key])}, not ${JSON.stringify(this.options[key])}`);
-      }
-    }
+    assertSameRun(checkpoint, this.spec, this.options, 'head');
     return checkpoint;
   }
 }

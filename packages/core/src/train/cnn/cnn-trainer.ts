@@ -2,6 +2,7 @@ import type { Device } from '../../compute/device.js';
 import { Tensor } from '../../compute/tensor.js';
 import { TrainError } from '../../errors.js';
 import type { OnnxRuntime } from '../../onnx/session.js';
+import { assertSameRun } from '../checkpoint-header.js';
 import { classWeightsFor } from '../class-weights.js';
 import { INITIAL_EARLY_STOPPING, observeEpoch, type EarlyStoppingState } from '../early-stopping.js';
 import { Optimizer } from '../optimizer.js';
@@ -153,15 +154,7 @@ export class CnnTrainer {
 
   #resume(bytes: Uint8Array): CnnCheckpoint {
     const checkpoint = decodeCnnCheckpoint(bytes);
-    if (JSON.stringify(checkpoint.spec) !== JSON.stringify(this.spec)) {
-      throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint is of network ${JSON.stringify(checkpoint.spec)}, not ${JSON.stringify(this.spec)}`);
-    }
-    for (const key of Object.keys(this.options) as (keyof ResolvedTrainOptions)[]) {
-      if (key === 'epochs') continue; // a resumed run may be given more (or fewer) epochs
-      if (JSON.stringify(checkpoint.options[key]) !== JSON.stringify(this.options[key])) {
-        throw new TrainError('TRAIN_CHECKPOINT_MISMATCH', `the checkpoint was trained with ${key} = ${JSON.stringify(checkpoint.options[key])}, not ${JSON.stringify(this.options[key])}`);
-      }
-    }
+    assertSameRun(checkpoint, this.spec, this.options, 'network');
     return checkpoint;
   }
 }
