@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CnnEvalSession, CnnTrainer, CpuDevice, readIdx, SMALL_RESNET_BLOCKS, type CnnSpec, type Device, type TrainOptions } from '@cvf/core';
 import { createNodeDevice, createOrtNodeRuntime } from '@cvf/core/node';
-import { machine, printTable, writeResults } from '../support/report.js';
+import { machine, median, printTable, writeResults } from '../support/report.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -70,11 +70,6 @@ const test = await images('t10k', testLimit);
 const runtime = await createOrtNodeRuntime();
 const options: TrainOptions = { epochs, batchSize, optimizer: { kind: 'adamw', lr: LR, weightDecay: WEIGHT_DECAY }, schedule: { kind: 'cosine' }, earlyStopping: { enabled: false }, seed: SEED };
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
-};
 
 /** Trains on `device` (CPU: ONNX Runtime step graphs; WebGPU: the tape) and scores the test set with the trained values in ORT. */
 async function ours(device: Device, implementation: string, allowSpinning = false) {
@@ -105,15 +100,15 @@ const oursNow = async () => {
   for (const allowSpinning of spinnings) results.push(await ours(new CpuDevice(), cpuLabel(allowSpinning), allowSpinning));
   return results;
 };
-const rounds: { peer: PeerResult; peerCpuSeconds: number; ours: Awaited<ReturnType<typeof ours>>[]; load: number[] }[] = [];
+const rounds: { peer: PeerResult; peerSeconds: number; peerCpuSeconds: number; ours: Awaited<ReturnType<typeof ours>>[]; load: number[] }[] = [];
 for (let round = 0; round < pairs; round++) {
   const peerFirst = round % 2 === 0 ? peerRun() : undefined;
   const mine = await oursNow();
   const peer = peerFirst ?? peerRun();
   // The load average as the round ends: other work on a shared machine moves both sides' times.
-  rounds.push({ peer, peerCpuSeconds: mean(peer.epochs.map((e) => e.cpuSeconds)), ours: mine, load: loadavg() });
+  rounds.push({ peer, peerSeconds: mean(peer.epochs.map((e) => e.seconds)), peerCpuSeconds: mean(peer.epochs.map((e) => e.cpuSeconds)), ours: mine, load: loadavg() });
 }
-const peerSeconds = mean(rounds.map((r) => mean(r.peer.epochs.map((e) => e.seconds))));
+const peerSeconds = mean(rounds.map((r) => r.peerSeconds));
 const peerCpu = mean(rounds.map((r) => r.peerCpuSeconds));
 const peer = rounds[0]!.peer;
 const runs = spinnings.map((_, i) => {
@@ -138,7 +133,7 @@ const pairRows = rounds.map((r, i) => ({
   'PyTorch cpu s/epoch': r.peerCpuSeconds,
   'cvf cpu s/epoch': r.ours[0]!.cpuSeconds,
   'cpu vs PyTorch': r.ours[0]!.cpuSeconds / r.peerCpuSeconds,
-  'PyTorch s/epoch': mean(r.peer.epochs.map((e) => e.seconds)),
+  'PyTorch s/epoch': r.peerSeconds,
   'cvf s/epoch': r.ours[0]!.seconds,
   'PyTorch accuracy': r.peer.accuracy,
   'cvf accuracy': r.ours[0]!.accuracy,

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createIndex, FlatIndexBase, type SearchHit } from '@cvf/core';
 import { createScanPool } from '@cvf/core/node';
+import { median } from '../support/report.js';
 
 export interface FlatScaling {
   readonly threads: number;
@@ -20,12 +21,6 @@ export interface FlatScaling {
   readonly ratioRange: readonly [number, number];
   /** The two sides gave the same ids and scores for every query. */
   readonly sameHits: boolean;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function sameHits(a: readonly SearchHit[][], b: readonly SearchHit[][]): boolean {

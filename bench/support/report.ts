@@ -51,3 +51,10 @@ export async function timeIt(fn: () => Promise<void>, { minSeconds = 0.5, minRep
   }
   return elapsed / 1000 / repeats;
 }
+
+/** The median of values (the mean of the middle two for an even count): what alternated rounds' goals are taken on. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
