@@ -4,12 +4,17 @@
 // - in-process Predictor: what the server runs per batch (the staged Predictor on a CPU Device,
 //   with features and similar cases), for bundles whose extractor does not compose (HOG).
 // Each is timed in a closed loop of runs on a batch of `batch` images: throughput is images per
-// second, latency the time of one run (every image of a batch waits for all of it).
-import { composedGraphInput, CpuDevice, imageTensor, Predictor, type InputContract, type OnnxTensor } from '@cvf/core';
-import { createOrtNodeRuntime, readBundleFolder } from '@cvf/core/node';
+// second, latency the time of one run (every image of a batch waits for all of it). Both run
+// ONNX Runtime on the thread count `cvf serve` uses by default (ORT_THREADS), so the ceiling and
+// the server compare one thread count with the same.
+import { composedGraphInput, CpuDevice, imageTensor, Predictor, withSessionDefaults, type InputContract, type OnnxTensor } from '@cvf/core';
+import { createOrtNodeRuntime, physicalCores, readBundleFolder } from '@cvf/core/node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { percentile } from './http-load.js';
+
+/** `cvf serve`'s default `--ort-threads`: one per physical core (undefined: ONNX Runtime's own default). */
+export const ORT_THREADS = physicalCores();
 
 export interface CeilingResult {
   readonly batch: number;
@@ -48,7 +53,7 @@ function images(contract: Pick<InputContract, 'height' | 'width' | 'channels'>, 
 /** The composed graph (`model.onnx`) of a bundle folder in one raw ORT session: `run(batch)` runs it on `batch` images. */
 export async function rawOrtSession(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array): Promise<{ run(batch: number): Promise<unknown>; release(): Promise<void> }> {
   const runtime = await createOrtNodeRuntime();
-  const session = await runtime.createSession(new Uint8Array(readFileSync(join(bundleDir, 'model.onnx'))), { executionProviders: ['cpu'] });
+  const session = await runtime.createSession(new Uint8Array(readFileSync(join(bundleDir, 'model.onnx'))), { executionProviders: ['cpu'], intraOpNumThreads: ORT_THREADS });
   const feeds = new Map<number, Record<string, OnnxTensor>>();
   return {
     run: (batch) => {
@@ -74,7 +79,8 @@ export async function rawOrtCeiling(bundleDir: string, contract: Pick<InputContr
 /** The bundle's Predictor on a CPU Device, as the server runs a batch, at each batch size. */
 export async function predictorCeiling(bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array, batches: readonly number[], seconds: number): Promise<CeilingResult[]> {
   const device = new CpuDevice();
-  const predictor = await Predictor.load(await readBundleFolder(bundleDir), { device, onnxRuntime: await createOrtNodeRuntime() });
+  const onnxRuntime = withSessionDefaults(await createOrtNodeRuntime(), { intraOpNumThreads: ORT_THREADS });
+  const predictor = await Predictor.load(await readBundleFolder(bundleDir), { device, onnxRuntime });
   try {
     const results: CeilingResult[] = [];
     for (const batch of batches) {

@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aliasLoad, type AliasLoadResult } from './alias-load.js';
 import { FASHION_MODEL, fashionImages, trainFashionBundles, trainResnetBundle } from './bundles.js';
-import { predictorCeiling, rawOrtCeiling, rawOrtSession, type CeilingResult } from './ceilings.js';
+import { ORT_THREADS, predictorCeiling, rawOrtCeiling, rawOrtSession, type CeilingResult } from './ceilings.js';
 import { CPU_ONLY_ENV } from './cvf-cli.js';
 import { diskFlush, type DiskFlush } from './disk-flush.js';
 import { startCvfServe, type ServeProcess } from './cvf-serve.js';
@@ -132,6 +132,7 @@ async function p99Goal(label: string, bundleDir: string, contract: InputContract
 // Other work on the machine skews every number: the load averages are printed and kept with them.
 const loadAtStart = loadavg();
 console.log(`bench/edge in ${work}${withVulkan ? '' : " (Vulkan hidden: a CPU-only edge box; Dawn's 'Found no drivers' warnings are that)"}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`ONNX Runtime threads per run, ceilings and cvf serve alike: ${ORT_THREADS ?? "ONNX Runtime's default"} (one per physical core)`);
 console.log('training the Fashion-MNIST bundle, versions 1 and 2 (cvf train, 6,000 images, 5 epochs) ...');
 const fashion = await trainFashionBundles(store, env);
 await benchBundle('fashion-mnist 28² (hog)', fashion[0]!.bundle, false);
@@ -161,5 +162,5 @@ if (load) {
 }
 const loadAtEnd = loadavg();
 console.log(`load average at the end: ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`results: ${writeResults('edge', { machine: machine(), loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, paired, goals, diskFlush: flush, hotReload: load && { ...load, latenciesMs: undefined } })}`);
+console.log(`results: ${writeResults('edge', { machine: machine(), ortThreads: ORT_THREADS ?? null, loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, paired, goals, diskFlush: flush, hotReload: load && { ...load, latenciesMs: undefined } })}`);
 rmSync(work, { recursive: true, force: true });

@@ -41,6 +41,11 @@ export interface EdgeServerOptions {
    * (bench/edge) — for the memory of a second copy of each session. Default 'auto'.
    */
   readonly inferenceThread?: 'auto' | 'worker';
+  /**
+   * ONNX Runtime threads per model run (intra-op). 0: one per physical core this process may use
+   * (physicalCores); where that cannot be read, ONNX Runtime's own default. Default 0.
+   */
+  readonly ortThreads?: number;
   /** Where preprocessing and the extractor run. Default: a CPU device. */
   readonly device?: Device;
   /** Serve only bundles signed by this Ed25519 public key (PEM). */
@@ -80,6 +85,7 @@ export const EDGE_SERVER_DEFAULTS = {
   decodeWorkers: 1,
   searchThreads: 1,
   inferenceThread: 'auto',
+  ortThreads: 0,
   driftWindow: 0,
   stowCapture: false,
 } as const;
@@ -97,6 +103,7 @@ export function resolveEdgeServerOptions(options: EdgeServerOptions): ResolvedEd
   for (const key of ['maxQueueDelayMs', 'reloadIntervalMs', 'port', 'decodeWorkers'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `${key} ${resolved[key]} must be a number ≥ 0`);
   }
+  if (!Number.isInteger(resolved.ortThreads) || resolved.ortThreads < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `ortThreads ${resolved.ortThreads} must be a whole number ≥ 0 (0: one per physical core)`);
   if (!Number.isInteger(resolved.searchThreads) || resolved.searchThreads < 0) throw new CvfError('SERVE_OPTIONS_INVALID', `searchThreads ${resolved.searchThreads} must be a whole number ≥ 0 (0: one per core)`);
   if (resolved.inferenceThread !== 'auto' && resolved.inferenceThread !== 'worker') throw new CvfError('SERVE_OPTIONS_INVALID', `inferenceThread "${String(resolved.inferenceThread)}" must be auto or worker`);
   if (resolved.stowCapture && resolved.stow === undefined) throw new CvfError('SERVE_OPTIONS_INVALID', 'stowCapture needs stow: the capture goes to the PACS with the SR (--stow URL --stow-capture)');

@@ -1,5 +1,6 @@
 import { Rng } from '@cvf/core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { physicalCores } from '@cvf/core/node';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(inferenceThread?: 'auto' | 'worker'): Promise<EdgeServer> {
-  return createEdgeServer({ models: ['patterns@production'], store, decodeWorkers: 0, logger: createLogger({ level: 'silent' }), ...(inferenceThread && { inferenceThread }) });
+function start(inferenceThread?: 'auto' | 'worker', ortThreads?: number): Promise<EdgeServer> {
+  return createEdgeServer({ models: ['patterns@production'], store, decodeWorkers: 0, logger: createLogger({ level: 'silent' }), ...(inferenceThread && { inferenceThread }), ...(ortThreads !== undefined && { ortThreads }) });
 }
 
 async function runs(server: EdgeServer): Promise<{ inference: number; eventLoop: number }> {
@@ -91,5 +92,54 @@ describe('--inference-thread', () => {
 
   it('refuses a value it does not know', async () => {
     await expect(createEdgeServer({ models: ['patterns@production'], store, logger: createLogger({ level: 'silent' }), inferenceThread: 'main' as 'auto' })).rejects.toMatchObject({ code: 'SERVE_OPTIONS_INVALID' });
+  });
+});
+
+// ONNX Runtime starts each session's intra-op pool (threads per run − 1) when the session is
+// created: this process's thread list (Linux) shows how many threads the served sessions got.
+const threadListReadable = process.platform === 'linux';
+if (!threadListReadable) console.warn('[edge-server.inference-thread.test] the --ort-threads thread count is not checked: it reads /proc/self/task (Linux only)');
+const threadIds = (): Set<string> => new Set(readdirSync('/proc/self/task'));
+
+/** Threads a server started with `ortThreads` runs (started since it was created, still alive), and its answer. */
+async function serverThreads(ortThreads: number): Promise<{ threads: number; answer: string; reported: number | undefined }> {
+  const before = threadIds();
+  const server = await start(undefined, ortThreads);
+  try {
+    const threads = [...threadIds()].filter((id) => !before.has(id)).length;
+    return { threads, answer: await infer(server), reported: server.ortThreads };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('--ort-threads', () => {
+  it('0 (the default) is one thread per physical core', async () => {
+    const server = await start();
+    try {
+      expect(server.ortThreads).toBe(physicalCores());
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.runIf(threadListReadable)("n gives each served session n threads per run (n − 1 in ORT's pool), with the same answers", async () => {
+    await serverThreads(1); // threads a process starts once (libuv's pool, ORT's own) start here
+    const one = await serverThreads(1);
+    const four = await serverThreads(4);
+    expect(one.reported).toBe(1);
+    expect(four.reported).toBe(4);
+    // Three more pool threads for every session: at least one session, and whole sessions only.
+    const extra = four.threads - one.threads;
+    expect(extra).toBeGreaterThanOrEqual(3);
+    expect(extra % 3).toBe(0);
+    const probabilities = (answer: string) => answer.split(',').map(Number);
+    probabilities(four.answer).forEach((p, i) => expect(p).toBeCloseTo(probabilities(one.answer)[i]!, 5));
+  });
+
+  it('refuses a negative or fractional count', async () => {
+    for (const ortThreads of [-1, 1.5]) {
+      await expect(createEdgeServer({ models: ['patterns@production'], store, logger: createLogger({ level: 'silent' }), ortThreads })).rejects.toMatchObject({ code: 'SERVE_OPTIONS_INVALID' });
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { CpuDevice, CvfError } from '@cvf/core';
-import { createOrtNodeWorkerRuntime, createScanPool, searchThreads } from '@cvf/core/node';
+import { CpuDevice, CvfError, withSessionDefaults } from '@cvf/core';
+import { createOrtNodeWorkerRuntime, createScanPool, physicalCores, searchThreads } from '@cvf/core/node';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,8 @@ export interface EdgeServer {
   models(): { name: string; version: string }[];
   /** Threads that search each model's case index (its name → count). */
   searchThreads(): Record<string, number>;
+  /** ONNX Runtime threads per model run (EdgeServerOptions.ortThreads, 0 resolved); undefined: ONNX Runtime's own default. */
+  readonly ortThreads: number | undefined;
   /** Looks every NAME@ALIAS model's alias up now and swaps in a moved one, retrying a version that failed to load (what SIGHUP does). */
   checkForUpdates(): Promise<void>;
   /** Drains: new requests are refused (503), requests in flight are answered, then models are released. */
@@ -187,13 +189,16 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     log.info('closed');
   }
 
+  // Threads per ONNX Runtime run: one per physical core unless asked. ORT's own default on Linux,
+  // half the logical CPUs, leaves half of a VM without SMT idle (docs/serving.md).
+  const ortThreads = options.ortThreads > 0 ? options.ortThreads : physicalCores();
   // The models' ONNX sessions run in a thread of their own: onnxruntime-node's run is synchronous,
   // and on this event loop it would stop every request for the length of each inference — except
   // a lone request's, with inferenceThread 'auto': nothing waits behind it.
   let onnxRuntime: Awaited<ReturnType<typeof createOrtNodeWorkerRuntime>> | undefined;
   let scanPool: Awaited<ReturnType<typeof createScanPool>> | undefined;
   try {
-    const runtime = await createOrtNodeWorkerRuntime({ callingThreadCopies: options.inferenceThread === 'auto' });
+    const runtime = withSessionDefaults(await createOrtNodeWorkerRuntime({ callingThreadCopies: options.inferenceThread === 'auto' }), { intraOpNumThreads: ortThreads });
     onnxRuntime = runtime;
     metrics.countOnnxRuns(() => runtime.runs());
     const threads = searchThreads(options.searchThreads);
@@ -218,12 +223,13 @@ export async function createEdgeServer(input: EdgeServerOptions): Promise<EdgeSe
     poll = setInterval(() => void checkForUpdates(false), options.reloadIntervalMs);
     poll.unref();
   }
-  log.info({ url, models: [...slots.values()].map((s) => ({ name: s.name, version: s.current.version })) }, 'ready');
+  log.info({ url, models: [...slots.values()].map((s) => ({ name: s.name, version: s.current.version })), ortThreads: ortThreads ?? 'onnxruntime default' }, 'ready');
   return {
     url,
     metrics,
     ready: state.ready,
     models: () => [...slots.values()].map((slot) => ({ name: slot.name, version: slot.current.version })),
+    ortThreads,
     searchThreads: () => Object.fromEntries([...slots.values()].map((slot) => [slot.name, slot.current.predictor.searchThreads])),
     checkForUpdates: () => checkForUpdates(true),
     close,

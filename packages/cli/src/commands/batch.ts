@@ -1,4 +1,4 @@
-import { CpuDevice, CvfError } from '@cvf/core';
+import { CpuDevice, CvfError, withSessionDefaults } from '@cvf/core';
 import { createOrtNodeRuntime, sharpImageDecoder } from '@cvf/core/node';
 import { dicomInputDecoder } from '@cvf/medical';
 import { Command, Option } from 'commander';
@@ -12,7 +12,6 @@ import { BatchRunRecord } from '../batch/batch-run-record.js';
 import { recordPlan } from '../batch/plan-file.js';
 import { ShardRunner } from '../batch/shard-runner.js';
 import { BATCH_KINDS, shardsByCount, shardsBySize, type BatchKind, type BatchPlan, type Shard } from '../batch/shard-plan.js';
-import { threadLimitedRuntime } from '../batch/thread-limited-runtime.js';
 import { resolveModelArgument } from '../model-argument.js';
 import { nonNegativeIntegerOption, positiveIntegerOption } from '../option-parsers.js';
 import { EXIT, printJson, runAction } from '../output.js';
@@ -71,7 +70,7 @@ function registerKind(batch: Command, kind: BatchKind): void {
     .option('--store <dir>', 'tracking store for NAME@ALIAS and the run record (default: $CVF_STORE, else the nearest .cvf/ here or above, else ./.cvf)')
     .option('-r, --recursive', 'read a folder with its subfolders')
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run in this process (as cvf predict)').choices(DEVICE_KINDS).default('auto'))
-    .option('--threads <n>', 'ONNX Runtime intra-op threads per session in this process (default: its own, one per core)', positiveIntegerOption)
+    .option('--threads <n>', "ONNX Runtime intra-op threads per session in this process (default: ONNX Runtime's own, half the logical CPUs on Linux)", positiveIntegerOption)
     .option('--attempts <n>', 'tries of a shard on the queue before it counts as failed', positiveIntegerOption, DEFAULT_RETRY.attempts)
     .option('--backoff <ms>', 'wait before the first retry of a shard, doubled for each next one', nonNegativeIntegerOption, DEFAULT_RETRY.backoffMs)
     .option('--json', 'print progress events and the summary as JSON');
@@ -148,7 +147,7 @@ async function planBatch(kind: BatchKind, modelArg: string, datasetArg: string, 
 /** A ShardRunner on the Device and ONNX Runtime of the options, released afterwards. */
 async function withRunner<T>(options: BatchOptions, work: (runner: ShardRunner) => Promise<T>): Promise<T> {
   const device = await openDevice(options.device, false);
-  const runner = new ShardRunner({ device, onnxRuntime: threadLimitedRuntime(await createOrtNodeRuntime(), options.threads) });
+  const runner = new ShardRunner({ device, onnxRuntime: withSessionDefaults(await createOrtNodeRuntime(), { intraOpNumThreads: options.threads }) });
   try {
     return await work(runner);
   } finally {

@@ -21,6 +21,8 @@ export interface ServeOptions {
   /** Threads that search each model's flat case index together (0: one per core). */
   threads: number;
   inferenceThread: (typeof SERVE_INFERENCE_THREADS)[number];
+  /** ONNX Runtime threads per model run (0: one per physical core). */
+  ortThreads: number;
   /** Predictions per drift check of each model (0: no checks). */
   driftWindow: number;
   device: (typeof SERVE_DEVICE_KINDS)[number];

@@ -41,6 +41,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--decode-workers <n>', 'worker threads that decode DICOM off the event loop (0: decode on it)').default(SERVE_DEFAULTS.decodeWorkers).argParser(integerOption(0)))
     .addOption(new Option('--threads <n>', "threads that search each model's flat case index together (0: one per core, at most 8; ONNX Runtime's threads already use the cores)").default(SERVE_DEFAULTS.searchThreads).argParser(integerOption(0)))
     .addOption(new Option('--inference-thread <where>', "where models run: worker (always a thread of their own, the event loop stays free) or auto (the same, but a request alone in the server runs on the event loop's thread: two thread crossings fewer, for a second copy of each model's session in memory)").choices(SERVE_INFERENCE_THREADS).default(SERVE_DEFAULTS.inferenceThread))
+    .addOption(new Option('--ort-threads <n>', 'ONNX Runtime threads per model run (0: one per physical core this process may use)').default(SERVE_DEFAULTS.ortThreads).argParser(integerOption(0)))
     .addOption(new Option('--drift-window <n>', 'every n predictions of a model, check its last n for drift (mmd on the features + input on the images) and export cvf_drift_* gauges (0: no checks)').default(SERVE_DEFAULTS.driftWindow).argParser(integerOption(0)))
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run: auto (WebGPU when a hardware adapter exists, else the CPU), cpu, or webgpu').choices(SERVE_DEVICE_KINDS).default('auto'))
     .option('--allow-software', 'let --device auto or webgpu use a software WebGPU adapter (lavapipe, SwiftShader)')
@@ -98,6 +99,7 @@ async function serve(models: string[], options: ServeOptions): Promise<number> {
       decodeWorkers: options.decodeWorkers,
       searchThreads: options.threads,
       inferenceThread: options.inferenceThread,
+      ortThreads: options.ortThreads,
       driftWindow: options.driftWindow,
       device,
       logger,

@@ -1,8 +1,8 @@
+import { withSessionDefaults } from '@cvf/core';
 import { createOrtNodeRuntime } from '@cvf/core/node';
 import { Command, Option } from 'commander';
 import { BATCH_QUEUE, failureReason, redisConnection, type ShardJobData, type ShardJobResult } from '../batch/batch-queue.js';
 import { ShardRunner } from '../batch/shard-runner.js';
-import { threadLimitedRuntime } from '../batch/thread-limited-runtime.js';
 import { positiveIntegerOption } from '../option-parsers.js';
 import { EXIT, runAction } from '../output.js';
 import { DEVICE_KINDS, openDevice } from './predict.js';
@@ -27,7 +27,7 @@ export function registerWorker(program: Command): void {
     .requiredOption('--queue <url>', 'the Redis of the batch queue (redis://HOST:PORT)')
     .option('--concurrency <n>', 'shards computed at once by this process', positiveIntegerOption, 1)
     .addOption(new Option('--device <kind>', 'where preprocessing and the extractor run (as cvf predict)').choices(DEVICE_KINDS).default('auto'))
-    .option('--threads <n>', 'ONNX Runtime intra-op threads per session (default: its own, one per core); 1 when several workers share a machine', positiveIntegerOption)
+    .option('--threads <n>', "ONNX Runtime intra-op threads per session (default: ONNX Runtime's own, half the logical CPUs on Linux); 1 when several workers share a machine", positiveIntegerOption)
     .option('--lock-duration <ms>', 'how long a shard stays taken without a sign of life from this worker; after that (a killed worker), another worker takes it', positiveIntegerOption, 30_000)
     .option('--stalled-interval <ms>', 'how often this worker looks for shards whose worker stopped giving signs of life', positiveIntegerOption, 30_000)
     .option('--json', 'print one JSON line per shard event')
@@ -42,7 +42,7 @@ async function runWorker(options: WorkerOptions): Promise<number> {
   };
   const connection = await redisConnection(options.queue);
   const device = await openDevice(options.device, false);
-  const runner = new ShardRunner({ device, onnxRuntime: threadLimitedRuntime(await createOrtNodeRuntime(), options.threads) });
+  const runner = new ShardRunner({ device, onnxRuntime: withSessionDefaults(await createOrtNodeRuntime(), { intraOpNumThreads: options.threads }) });
   // BullMQ loads when a worker starts, not with every `cvf` command.
   const { Worker } = await import('bullmq');
   const worker = new Worker<ShardJobData, ShardJobResult>(

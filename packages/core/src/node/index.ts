@@ -13,6 +13,7 @@ export { nodeFileAccess } from './node-file-access.js';
 export { createOrtNodeRuntime, ORT_NODE_EXECUTION_PROVIDERS, probeExecutionProviders } from './ort-node.js';
 export { createOrtNodeWorkerRuntime, type OrtWorkerRuntimeOptions, type OrtWorkerRuns } from './ort-worker/ort-worker-runtime.js';
 export { isProcessAlive } from './process-alive.js';
+export { physicalCores } from './threads/physical-cores.js';
 export { createScanPool, defaultThreads, searchThreads } from './threads/thread-pool.js';
 export { copySqliteStoreToPostgres, isPostgresLocation, openTrackingStore, PostgresTrackingStore, SqliteTrackingStore, trackingStoreFolder, type RunFilter, type RunOverview, type StoreCopyReport, type TrackingStore } from './tracking/index.js';
 export { createNodeDevice, nodeGpu } from './webgpu.js';

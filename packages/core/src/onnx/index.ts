@@ -5,3 +5,4 @@ export { createOrtRuntime, type OrtModule } from './ort-runtime.js';
 export { createOrtWebRuntime, type OrtWebOptions } from './ort-web.js';
 export { probeRuntime, type RuntimeProbe } from './probe-runtime.js';
 export * from './session.js';
+export { withSessionDefaults, type SessionDefaults } from './session-defaults.js';

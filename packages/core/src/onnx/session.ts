@@ -52,7 +52,8 @@ export interface CreateSessionOptions {
   executionProviders: readonly OnnxExecutionProvider[];
   /**
    * Threads one operator may use on the CPU provider (ORT's intraOpNumThreads; default: ORT's own,
-   * one per physical core). Benchmarks set 1 to compare one thread with one thread.
+   * half the logical CPUs on Linux — one per core only where each core runs two hardware threads).
+   * Benchmarks set 1 to compare one thread with one thread.
    */
   intraOpNumThreads?: number;
   /**
