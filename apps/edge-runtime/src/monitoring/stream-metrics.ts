@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '../metrics.js';
 
 /** Per-frame latency buckets, seconds: a frame waits for its whole batch, so they reach further than a request's. */
 const FRAME_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -43,7 +44,7 @@ export class StreamMetrics {
   readonly #recent = new Map<string, { at: number; frames: number }[]>();
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'cvf_' });
+    collectProcessMetrics(this.registry);
   }
 
   /** A batch of `latencies.length` frames of `stream` was predicted at `now` (ms); each frame's latency in seconds. */
