@@ -4,12 +4,12 @@
 // added to a request's measured latency, right at the p99 the goal is about. A lean process
 // collects in well under a millisecond. `closedLoopInChild` runs closedLoop there; run directly,
 // this file is that child: argv[2] is a JSON job, the body a file, the LoadResult JSON on stdout.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, type BenchRequest, type LoadOptions, type LoadResult } from './http-load.js';
+import { runJsonChild } from './json-child.js';
 
 type ChildOptions = Omit<LoadOptions, 'during' | 'versionOf'>;
 
@@ -29,14 +29,7 @@ export async function closedLoopInChild(url: string, request: BenchRequest, opti
     const bodyFile = join(dir, 'body');
     writeFileSync(bodyFile, request.body);
     const job: Job = { url, path: request.path, headers: request.headers, bodyFile, options };
-    const child = spawn(process.execPath, ['--import', 'tsx', self, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    if (code !== 0) throw new Error(`the load client exited with ${code}:\n${stderr}`);
-    return JSON.parse(stdout) as LoadResult;
+    return await runJsonChild<LoadResult>(self, job);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,14 +1,15 @@
 // The c=1 p99 goal of issue 12 (HTTP v2 binary p99 ≤ raw ORT p99 + 5 ms), measured in alternated
 // slices: on this kind of shared 2-core VM the raw session's own p99 moved from 20 to 28.5 ms
 // between runs minutes apart, more than the 5 ms the goal allows, so a raw figure timed before the
-// HTTP one says little about it. Here every side — the raw session in this process and each
-// server, all started and warmed beforehand — runs a slice in turn, the order rotating each
-// round, and each side's p99 is taken over all its slices: all sides see the same hours of the
-// same machine. Idle servers wait in epoll and ORT's threads do not spin, so they cost the side
-// being measured nothing.
-import { runLatencies } from './ceilings.js';
+// HTTP one says little about it. Here every side — the raw session and each server (started and
+// warmed beforehand), each timed from a lean process of its own — runs a slice in turn, the order
+// rotating each round, and each side's p99 is taken over all its slices: all sides see the same
+// hours of the same machine. Idle servers wait in epoll and ORT's threads do not spin, so they
+// cost the side being measured nothing.
+import type { InputContract } from '@cvf/core';
 import { percentile, type BenchRequest } from './http-load.js';
 import { closedLoopInChild } from './load-client.js';
+import { rawLatenciesInChild } from './raw-process.js';
 
 export interface PairedSide {
   readonly label: string;
@@ -21,9 +22,9 @@ export interface PairedSide {
 
 type Side = { readonly label: string; latencies(seconds: number): Promise<number[]> };
 
-/** A side that runs the raw session (in this process) back to back. */
-export function rawSide(label: string, run: () => Promise<unknown>): Side {
-  return { label, latencies: (seconds) => runLatencies(run, seconds) };
+/** A side that runs the bundle's composed graph in a raw session back to back, at batch 1, in a process of its own (raw-process.ts). */
+export function rawSide(label: string, bundleDir: string, contract: Pick<InputContract, 'height' | 'width' | 'channels'>, pixels: Uint8Array): Side {
+  return { label, latencies: (seconds) => rawLatenciesInChild(bundleDir, contract, pixels, seconds) };
 }
 
 /** A side that sends `request` to the server at `url` from one client process, one request at a time. */

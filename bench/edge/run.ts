@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aliasLoad, type AliasLoadResult } from './alias-load.js';
 import { FASHION_MODEL, fashionImages, trainFashionBundles, trainResnetBundle } from './bundles.js';
-import { ORT_THREADS, predictorCeiling, rawOrtCeiling, rawOrtSession, type CeilingResult } from './ceilings.js';
+import { ORT_THREADS, predictorCeiling, rawOrtCeiling, type CeilingResult } from './ceilings.js';
 import { CPU_ONLY_ENV } from './cvf-cli.js';
 import { diskFlush, type DiskFlush } from './disk-flush.js';
 import { startCvfServe, type ServeProcess } from './cvf-serve.js';
@@ -110,12 +110,11 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
 async function p99Goal(label: string, bundleDir: string, contract: InputContract, pixels: Uint8Array, server: ServeProcess, request: BenchRequest): Promise<void> {
   const unaudited = await startCvfServe([bundleDir], { store, env, args: ['--no-audit'] });
   const workerOnly = await startCvfServe([bundleDir], { store, env, args: ['--inference-thread', 'worker'] });
-  const raw = await rawOrtSession(bundleDir, contract, pixels);
   try {
     for (const other of [unaudited, workerOnly]) await warmUp(other.url, request, 32);
     console.log(`${label}: v2-binary at concurrency 1 beside raw ORT at batch 1, ${goalRounds} alternated slices of ${(goalSeconds / goalRounds).toFixed(1)} s a side ...`);
     const sides = await pairedLatencies(
-      [rawSide('raw ORT, composed graph (batch 1)', () => raw.run(1)), httpSide('HTTP v2-binary', server.url, request), httpSide('HTTP v2-binary, --no-audit', unaudited.url, request), httpSide('HTTP v2-binary, --inference-thread worker', workerOnly.url, request)],
+      [rawSide('raw ORT, composed graph (batch 1)', bundleDir, contract, pixels), httpSide('HTTP v2-binary', server.url, request), httpSide('HTTP v2-binary, --no-audit', unaudited.url, request), httpSide('HTTP v2-binary, --inference-thread worker', workerOnly.url, request)],
       goalSeconds,
       goalRounds,
     );
@@ -123,7 +122,6 @@ async function p99Goal(label: string, bundleDir: string, contract: InputContract
     const limit = sides[0]!.p99Ms + 5;
     goals['v2 binary p99 at c=1 ≤ raw ORT p99 + 5 ms, alternated (ms)'] = { value: sides[1]!.p99Ms, limit, met: sides[1]!.p99Ms <= limit };
   } finally {
-    await raw.release();
     await unaudited.stop();
     await workerOnly.stop();
   }
