@@ -4,8 +4,9 @@
 // HTTP one says little about it. Here every side — the raw session and each server (started and
 // warmed beforehand), each timed from a lean process of its own — runs a slice in turn, the order
 // rotating each round, and each side's p99 is taken over all its slices: all sides see the same
-// hours of the same machine. Idle servers wait in epoll and ORT's threads do not spin, so they
-// cost the side being measured nothing.
+// hours of the same machine. The idle servers wait in epoll and their ORT threads do not spin, but
+// each still wakes about 12 times a second (its event-loop sampling, metrics.ts), which takes a
+// core from a run that uses every core: every side is timed beside the same idle others.
 import type { InputContract } from '@cvf/core';
 import { percentile, type BenchRequest } from './http-load.js';
 import { closedLoopInChild } from './load-client.js';
