@@ -130,7 +130,7 @@ async function p99Goal(label: string, bundleDir: string, contract: InputContract
 // Other work on the machine skews every number: the load averages are printed and kept with them.
 const loadAtStart = loadavg();
 console.log(`bench/edge in ${work}${withVulkan ? '' : " (Vulkan hidden: a CPU-only edge box; Dawn's 'Found no drivers' warnings are that)"}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`ONNX Runtime threads per run, ceilings and cvf serve alike: ${ORT_THREADS ?? "ONNX Runtime's default"} (one per physical core)`);
+console.log(`ONNX Runtime threads per run, ceilings and cvf serve alike: ${ORT_THREADS === undefined ? "ONNX Runtime's default" : `${ORT_THREADS} (one per physical core)`}`);
 console.log('training the Fashion-MNIST bundle, versions 1 and 2 (cvf train, 6,000 images, 5 epochs) ...');
 const fashion = await trainFashionBundles(store, env);
 await benchBundle('fashion-mnist 28² (hog)', fashion[0]!.bundle, false);

@@ -1,7 +1,7 @@
 import type { CreateSessionOptions, OnnxRuntime } from './session.js';
 
 /** Session options a runtime applies to every session whose caller does not set them. */
-export type SessionDefaults = Pick<CreateSessionOptions, 'intraOpNumThreads' | 'allowSpinning'>;
+export type SessionDefaults = Pick<CreateSessionOptions, 'intraOpNumThreads'>;
 
 /**
  * `runtime`, with `defaults` for the options a `createSession` call leaves unset: e.g. a server's
@@ -15,7 +15,6 @@ export function withSessionDefaults<R extends OnnxRuntime>(runtime: R, defaults:
       runtime.createSession(model, {
         ...options,
         ...(options.intraOpNumThreads === undefined && defaults.intraOpNumThreads !== undefined && { intraOpNumThreads: defaults.intraOpNumThreads }),
-        ...(options.allowSpinning === undefined && defaults.allowSpinning !== undefined && { allowSpinning: defaults.allowSpinning }),
       }),
   };
 }
