@@ -24,10 +24,11 @@ export interface CeilingResult {
   readonly p99Ms: number;
 }
 
-/** Latencies (ms, in run order) of back-to-back runs for `seconds` (at least 3), after two unmeasured ones. */
-export async function runLatencies(run: () => Promise<unknown>, seconds: number): Promise<number[]> {
+/** Latencies (ms, in run order) of back-to-back runs for `seconds` (at least 3), after two unmeasured ones and `warmupSeconds` more of them. */
+export async function runLatencies(run: () => Promise<unknown>, seconds: number, warmupSeconds = 0): Promise<number[]> {
   await run();
   await run();
+  for (const until = performance.now() + warmupSeconds * 1000; performance.now() < until; ) await run();
   const latencies: number[] = [];
   const started = performance.now();
   while (performance.now() - started < seconds * 1000 || latencies.length < 3) {

@@ -1,6 +1,7 @@
 // `cvf serve` in a child process, as an edge box runs it: the bench's clients never share its
 // event loop. Ready once GET /readyz answers 200 (every model loaded and warmed).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cvfArgs, REPO } from './cvf-cli.js';
 
@@ -8,8 +9,20 @@ export interface ServeProcess {
   readonly url: string;
   /** SIGHUP: NAME@ALIAS models look their alias up now. */
   hangup(): void;
+  /**
+   * SIGSTOP / SIGCONT to the launcher and the server (`cvf serve` runs behind a launcher that
+   * filters native stderr): a paused server takes no CPU at all, not even its timers' wake-ups.
+   */
+  pause(): void;
+  resume(): void;
   /** SIGTERM (drain), then its exit code. */
   stop(): Promise<number | null>;
+}
+
+/** The processes of a launcher's tree: the launcher, then its children (the server). */
+function processTree(launcher: number): number[] {
+  const children = readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return [launcher, ...children];
 }
 
 function freePort(): Promise<number> {
@@ -43,10 +56,24 @@ export async function startCvfServe(models: readonly string[], options: { store:
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  const tree = processTree(child.pid!);
+  const signalTree = (signal: NodeJS.Signals) => {
+    for (const pid of tree) {
+      try {
+        process.kill(pid, signal);
+      } catch (error) {
+        // Gone already (it exited): nothing to pause or resume.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+  };
   return {
     url,
     hangup: () => child.kill('SIGHUP'),
+    pause: () => signalTree('SIGSTOP'),
+    resume: () => signalTree('SIGCONT'),
     stop: async () => {
+      if (!gone) signalTree('SIGCONT');
       child.kill('SIGTERM');
       return exited;
     },

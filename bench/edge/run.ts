@@ -8,8 +8,8 @@
 // Goals (issue 12, on the ResNet-18 bundle): v2 binary throughput at concurrency 32 ≥ 0.8× raw ORT
 // at batch 32; p99 at concurrency 1 ≤ raw ORT p99 at batch 1 + 5 ms.
 // The p99 goal's two timings run --goal-seconds each (default 30: over 1,000 answers, so the p99
-// is the 10th-worst latency, not the 2nd-worst of a 5 s run), in alternated slices (paired-goal.ts)
-// beside two more servers: one with --no-audit (the audit trail's durable append — an fdatasync
+// is the 10th-worst latency, not the 2nd-worst of a 5 s run), in alternated slices (paired-goal.ts;
+// the servers not timed in a slice are paused), beside two more servers: one with --no-audit (the audit trail's durable append — an fdatasync
 // before each answer, a feature that came after issue 12 — shown apart from the rest of the path)
 // and one with --inference-thread worker (every run on the ORT thread, none on the event loop).
 // The store disk's own append + fdatasync time is printed too (disk-flush.ts).
@@ -114,7 +114,7 @@ async function p99Goal(label: string, bundleDir: string, contract: InputContract
     for (const other of [unaudited, workerOnly]) await warmUp(other.url, request, 32);
     console.log(`${label}: v2-binary at concurrency 1 beside raw ORT at batch 1, ${goalRounds} alternated slices of ${(goalSeconds / goalRounds).toFixed(1)} s a side ...`);
     const sides = await pairedLatencies(
-      [rawSide('raw ORT, composed graph (batch 1)', bundleDir, contract, pixels), httpSide('HTTP v2-binary', server.url, request), httpSide('HTTP v2-binary, --no-audit', unaudited.url, request), httpSide('HTTP v2-binary, --inference-thread worker', workerOnly.url, request)],
+      [rawSide('raw ORT, composed graph (batch 1)', bundleDir, contract, pixels), httpSide('HTTP v2-binary', server, request), httpSide('HTTP v2-binary, --no-audit', unaudited, request), httpSide('HTTP v2-binary, --inference-thread worker', workerOnly, request)],
       goalSeconds,
       goalRounds,
     );
