@@ -75,12 +75,12 @@ function searchFallback(predictor: Predictor, poolReason: string | null): string
 
 /** The slice most recently asked for. */
 let latestRequest: string | null = null;
-/** The map being computed: aborting it stops its model calls. */
-let runningExplain: AbortController | null = null;
+/** The map being computed (aborting its controller stops its model calls), and what it explains. */
+let runningExplain: { readonly controller: AbortController; readonly key: string; readonly method: ViewerExplainMethod } | null = null;
 
 /** Drops the map being computed without a word: the switch, a newer image or another method replaced it. */
 function dropRunningExplain(): void {
-  runningExplain?.abort();
+  runningExplain?.controller.abort();
   runningExplain = null;
   useInferenceStore.setState({ explaining: false, explainProgress: null });
 }
@@ -201,7 +201,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => ({
   },
 
   cancelExplain() {
-    runningExplain?.abort();
+    runningExplain?.controller.abort();
   },
 
   rerunExplain() {
@@ -219,9 +219,13 @@ async function explain(model: LoadedModel, key: string, input: DecodedInput, cla
   const method = getState().saliencyMethod;
   const shown = getState().saliency;
   if (shown?.key === key && shown.map.method === method) return;
+  // Already being computed (and not cancelled): a second prediction of the slice — one that started
+  // before the switch was turned on and ended after — joins it rather than starting it over, which
+  // would replace the Cancel button under the user's hand.
+  if (runningExplain?.key === key && runningExplain.method === method && !runningExplain.controller.signal.aborted) return;
   dropRunningExplain();
-  const controller = (runningExplain = new AbortController());
-  const { signal } = controller;
+  const running = (runningExplain = { controller: new AbortController(), key, method });
+  const { signal } = running.controller;
   setState({ explaining: true, explainProgress: null, explainStopped: null });
   try {
     const { device } = await viewerDevice(getState().compute);
@@ -233,12 +237,12 @@ async function explain(model: LoadedModel, key: string, input: DecodedInput, cla
     if (isLatest() && !signal.aborted) setState({ saliency: { key, map } });
   } catch (error) {
     // A map replaced by a newer one is not reported (it was dropped); one the user cancelled says so.
-    if (runningExplain === controller) {
+    if (runningExplain === running) {
       const message = signal.aborted ? 'cancelled' : `${(error as { code?: string }).code ?? 'Error'}: ${(error as Error).message}`;
       setState({ explainStopped: { cancelled: signal.aborted, message } });
     }
   } finally {
-    if (runningExplain === controller) {
+    if (runningExplain === running) {
       runningExplain = null;
       setState({ explaining: false, explainProgress: null });
     }
