@@ -19,10 +19,17 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** The processes of a launcher's tree: the launcher, then its children (the server). */
+/**
+ * The processes of a launcher's tree: the launcher, then its children (the server). Without Linux's
+ * /proc, the launcher alone: its server then stays awake while paused.
+ */
 function processTree(launcher: number): number[] {
-  const children = readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return [launcher, ...children];
+  try {
+    const children = readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [launcher, ...children];
+  } catch {
+    return [launcher];
+  }
 }
 
 function freePort(): Promise<number> {
