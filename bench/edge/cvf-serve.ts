@@ -80,7 +80,8 @@ export async function startCvfServe(models: readonly string[], options: { store:
     pause: () => signalTree('SIGSTOP'),
     resume: () => signalTree('SIGCONT'),
     stop: async () => {
-      if (!gone) signalTree('SIGCONT');
+      // A paused server would hold SIGTERM until resumed, and never drain.
+      signalTree('SIGCONT');
       child.kill('SIGTERM');
       return exited;
     },

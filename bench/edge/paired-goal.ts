@@ -1,7 +1,7 @@
 // Issue 12's goals (HTTP v2 binary p99 at c=1 ≤ raw ORT p99 + 5 ms; throughput at c=32 ≥ 0.8× raw
 // ORT at batch 32), measured in alternated slices: on this kind of shared 2-core VM the raw
 // session's own p99 moved from 20 to 28.5 ms between runs minutes apart, more than the 5 ms the
-// goal allows, and its batch-32 throughput by as much as a tenth, so a raw figure timed before
+// goal allows, and its batch-32 throughput from 89 to 105 img/s, so a raw figure timed before
 // the HTTP one says little about it. Here every side — the raw session and each server (started
 // and warmed beforehand), each timed from a lean process of its own after a second's warm-up —
 // runs a slice in turn, the order rotating each round, and each side's figures are taken over all
