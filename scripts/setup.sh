@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   python3-pydicom python3-gdcm python3-pil python3-numpy dcmtk  # DICOM corpus, reference decodes, tools
   orthanc orthanc-dicomweb                  # a real PACS for the DICOMweb tests
   python3-faiss python3-hnswlib python3-sklearn  # the peers of bench/retrieval, bench/pca, bench/train
+  wrk                                       # bench/edge's HTTP load: a C client takes little of the CPU the server needs
   prometheus                                # scrapes the edge runtime in its metrics test
   python3-scipy python3-statsmodels         # reference implementations of the drift tests and clinical intervals
   redis-server postgresql                   # BullMQ batch jobs, Redis Streams; the PostgreSQL tracking store

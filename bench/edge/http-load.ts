@@ -1,6 +1,8 @@
-// A closed-loop HTTP load generator: `concurrency` clients, each sending its next request as soon
-// as the last one is answered, over keep-alive connections (node:http, lighter than fetch, so the
-// client takes less of the CPU the server needs). Latencies are recorded after a warm-up.
+// A closed-loop HTTP load generator in Node: `concurrency` clients, each sending its next request
+// as soon as the last one is answered, over keep-alive connections (node:http). It reads every
+// answer and can act during the load, so the hot-reload test counts answers by model version
+// while it moves an alias (alias-load.ts); the timed runs use wrk, which takes less of the CPU
+// the server needs (wrk-load.ts). Latencies are recorded after a warm-up.
 import { Agent, request } from 'node:http';
 
 export interface BenchRequest {
@@ -12,8 +14,6 @@ export interface BenchRequest {
 export interface LoadOptions {
   readonly concurrency: number;
   readonly seconds: number;
-  /** Goes on past `seconds` until this many answers are counted (slow models: enough batches to time). Default 0. */
-  readonly minRequests?: number;
   /** Requests during the first seconds are sent but not counted. Default 1. */
   readonly warmupSeconds?: number;
   /** Reads the model version out of a 200 answer, to count answers by version. */
@@ -92,8 +92,7 @@ export async function closedLoop(baseUrl: string, benchRequest: BenchRequest, op
   let errors = 0;
   let action: Promise<void> | undefined;
   const client = async (): Promise<void> => {
-    const minRequests = options.minRequests ?? 0;
-    for (let now = performance.now(); now < end || latencies.length + errors < minRequests; now = performance.now()) {
+    for (let now = performance.now(); now < end; now = performance.now()) {
       if (options.during && !action && now >= measureFrom + options.during.atSecond * 1000) action = Promise.resolve(options.during.action());
       const sent = performance.now();
       let failure: string | undefined;

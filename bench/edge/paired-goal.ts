@@ -11,8 +11,8 @@
 import type { InputContract } from '@cvf/core';
 import type { ServeProcess } from './cvf-serve.js';
 import { percentile, type BenchRequest } from './http-load.js';
-import { closedLoopInChild } from './load-client.js';
 import { rawLatenciesInChild } from './raw-process.js';
+import { wrkLoad } from './wrk-load.js';
 
 export interface PairedSide {
   readonly label: string;
@@ -53,13 +53,13 @@ export function rawSide(label: string, bundleDir: string, contract: Pick<InputCo
   };
 }
 
-/** A side that sends `request` to `server` from one client process, `concurrency` requests at a time. */
+/** A side that sends `request` to `server` through wrk, `concurrency` requests at a time. */
 export function httpSide(label: string, server: ServeProcess, request: BenchRequest, concurrency: number): Side {
   return {
     label,
     server,
     slice: async (seconds) => {
-      const result = await closedLoopInChild(server.url, request, { concurrency, seconds, minRequests: 4 * concurrency });
+      const result = await wrkLoad(server.url, request, { concurrency, seconds });
       if (result.errors > 0) throw new Error(`${label}: ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
       return { latenciesMs: result.latenciesMs, images: result.requests, seconds: result.seconds };
     },

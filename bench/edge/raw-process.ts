@@ -1,5 +1,5 @@
-// The raw ORT side of the paired goals in a process of its own, as the HTTP sides' clients are
-// (load-client.ts): the raw session uses every core, so nothing of the bench process (its heap of
+// The raw ORT side of the paired goals in a process of its own, as the HTTP sides' load generator
+// is (wrk-load.ts): the raw session uses every core, so nothing of the bench process (its heap of
 // trained bundles and servers' results) should run beside it. Run directly, this file is that
 // child (json-child.ts): the image comes as a file, the latencies go to stdout.
 import type { InputContract } from '@cvf/core';
@@ -28,7 +28,7 @@ export function rawLatenciesInChild(bundleDir: string, contract: Contract, pixel
 if (process.argv[1] === self) {
   const job = JSON.parse(process.argv[2]!) as Job;
   const raw = await rawOrtSession(job.bundleDir, job.contract, new Uint8Array(readFileSync(job.files.pixels)));
-  // A second unmeasured, as the HTTP sides' clients warm up (http-load.ts): the fresh process's
+  // A second unmeasured, as the HTTP sides' load warms up (wrk-load.ts): the fresh process's
   // start-up work (module compilation, its first collections) stays out of the timed runs.
   const latencies = await runLatencies(() => raw.run(job.batch), job.seconds, 1);
   await raw.release();

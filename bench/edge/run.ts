@@ -3,8 +3,8 @@
 // with a ResNet-18-shaped ONNX backbone (its composed graph in a raw onnxruntime-node session is
 // the ceiling; the HOG bundle has no composed graph, so its ceiling is its Predictor in-process).
 // Each path — PNG upload, DICOM upload, v2 binary tensor — at concurrency 1, 8 and 32 (closed
-// loop, keep-alive, from a client process of its own: load-client.ts; each kind warmed first;
-// timed for S seconds and at least 4 × concurrency answers). Then the hot-reload load test (alias-load.ts).
+// loop, keep-alive, driven by wrk: wrk-load.ts; each kind warmed first; timed for S seconds after
+// a second's warm-up). Then the hot-reload load test (alias-load.ts).
 // Goals (issue 12, on the ResNet-18 bundle): v2 binary throughput at concurrency 32 ≥ 0.8× raw ORT
 // at batch 32; p99 at concurrency 1 ≤ raw ORT p99 at batch 1 + 5 ms. Each goal's sides run
 // --goal-seconds each (default 30: at c=1 over 1,000 answers, so the p99 is the 10th-worst latency,
@@ -28,10 +28,10 @@ import { ORT_THREADS, predictorCeiling, rawOrtCeiling, type CeilingResult } from
 import { CPU_ONLY_ENV } from './cvf-cli.js';
 import { diskFlush, type DiskFlush } from './disk-flush.js';
 import { startCvfServe, type ServeProcess } from './cvf-serve.js';
-import { warmUp, type BenchRequest, type LoadResult } from './http-load.js';
-import { closedLoopInChild } from './load-client.js';
+import { warmUp, type BenchRequest } from './http-load.js';
 import { httpSide, pairedSides, rawSide, type PairedSide } from './paired-goal.js';
 import { benchPayloads, imageAtContract, PAYLOAD_KINDS } from './payloads.js';
+import { wrkLoad, type WrkLoadResult } from './wrk-load.js';
 import { machine, printTable, writeResults } from '../support/report.js';
 
 const args = process.argv.slice(2);
@@ -75,7 +75,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
   const predictor = await predictorCeiling(bundleDir, contract, pixels, CONCURRENCY, seconds);
   const ceiling = (c: number): CeilingResult => (composed ? raw : predictor).find((r) => r.batch === c)!;
   const ceilingRow = (path: string, r: CeilingResult): Row => ({ bundle: label, path, concurrency: String(r.batch), 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: '-', 'vs ceiling': r.throughput / ceiling(r.batch).throughput });
-  const httpRow = (path: string, concurrency: number, r: LoadResult): Row => {
+  const httpRow = (path: string, concurrency: number, r: WrkLoadResult): Row => {
     if (r.errors > 0) console.warn(`  ${r.errors} errors, e.g. ${r.errorSamples[0]}`);
     return { bundle: label, path, concurrency: String(concurrency), 'img/s': r.throughput, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: String(r.errors), 'vs ceiling': r.throughput / ceiling(concurrency).throughput };
   };
@@ -89,7 +89,7 @@ async function benchBundle(label: string, bundleDir: string, composed: boolean):
       await warmUp(server.url, payloads[kind], 32);
       for (const concurrency of CONCURRENCY) {
         console.log(`${label}: HTTP ${kind} at concurrency ${concurrency} ...`);
-        const r = await closedLoopInChild(server.url, payloads[kind], { concurrency, seconds, minRequests: 4 * concurrency });
+        const r = await wrkLoad(server.url, payloads[kind], { concurrency, seconds });
         rows.push(httpRow(`HTTP ${kind}`, concurrency, r));
       }
     }
@@ -176,5 +176,5 @@ if (load) {
 }
 const loadAtEnd = loadavg();
 console.log(`load average at the end: ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`results: ${writeResults('edge', { machine: machine(), ortThreads: ORT_THREADS ?? null, loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, paired, goals, diskFlush: flush, hotReload: load && { ...load, latenciesMs: undefined } })}`);
+console.log(`results: ${writeResults('edge', { machine: machine(), ortThreads: ORT_THREADS ?? null, loadGenerator: 'wrk', loadAverage: { start: loadAtStart, end: loadAtEnd }, seconds, vulkanHidden: !withVulkan, rows, paired, goals, diskFlush: flush, hotReload: load && { ...load, latenciesMs: undefined } })}`);
 rmSync(work, { recursive: true, force: true });
