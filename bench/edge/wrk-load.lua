@@ -73,16 +73,16 @@ end
 -- One JSON line: every timed latency (ms), the failures, and the measured span's bounds.
 function done(summary)
   local all, texts, failed, unanswered = {}, {}, 0, 0
-  local from, to, last = nil, nil, nil
+  local from, to, last = math.huge, -math.huge, -math.huge
   for _, thread in ipairs(threads) do
     for _, ms in ipairs(thread:get("latencies")) do all[#all + 1] = string.format("%.4f", ms) end
     for _, text in ipairs(thread:get("samples")) do texts[#texts + 1] = json_string(text) end
     failed = failed + thread:get("failures")
     local pending = thread:get("sent_at")
     if pending and pending < thread:get("measure_to") then unanswered = unanswered + 1 end
-    from = math.min(from or math.huge, thread:get("measure_from"))
-    to = math.max(to or -math.huge, thread:get("measure_to"))
-    last = math.max(last or -math.huge, thread:get("last_answer") or -math.huge)
+    from = math.min(from, thread:get("measure_from"))
+    to = math.max(to, thread:get("measure_to"))
+    last = math.max(last, thread:get("last_answer") or -math.huge)
   end
   if last == -math.huge then last = to end
   local e = summary.errors

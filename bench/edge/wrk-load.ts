@@ -3,8 +3,9 @@
 // answered. A load generator shares the 2-core machine with the server it times, so it should take
 // as little of it as it can: Node's HTTP client (http-load.ts, used before) spent 1.2 ms of CPU per
 // request at concurrency 1 and 0.8 at 32, while the server needs both cores. Against one server in
-// alternated slices it gave a p50 0.8–1.7 ms and a p99 about 2 ms higher than wrk's (docs/serving.md).
-// Latencies are timed per request by wrk-load.lua, after a warm-up, as http-load.ts timed them.
+// alternated rounds at concurrency 1 it measured a p50 0.6–3.2 ms and a p99 0.7–5.6 ms higher than
+// wrk's (docs/serving.md). Latencies are timed per request by wrk-load.lua, after a warm-up, as
+// http-load.ts timed them.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
