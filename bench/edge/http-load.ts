@@ -79,6 +79,12 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+/** The counted answers' latencies (ms, sorted here) over the measured span: what a load result reports of them. */
+export function latencySummary(latencies: number[], seconds: number): Pick<LoadResult, 'requests' | 'seconds' | 'throughput' | 'p50Ms' | 'p99Ms' | 'latenciesMs'> {
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, seconds, throughput: latencies.length / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), latenciesMs: latencies };
+}
+
 export async function closedLoop(baseUrl: string, benchRequest: BenchRequest, options: LoadOptions): Promise<LoadResult> {
   const base = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -120,18 +126,7 @@ export async function closedLoop(baseUrl: string, benchRequest: BenchRequest, op
   agent.destroy();
   // Requests still in flight at `end` finish after it: the measured span ends with the last answer.
   const seconds = (Math.max(end, performance.now()) - measureFrom) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    errorSamples,
-    seconds,
-    throughput: latencies.length / seconds,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    byVersion,
-    latenciesMs: latencies,
-  };
+  return { ...latencySummary(latencies, seconds), errors, errorSamples, byVersion };
 }
 
 /** `model_version` of an answer: the JSON body of a file route, or the JSON header of a v2 answer (binary outputs follow it). */

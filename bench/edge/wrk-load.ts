@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, type BenchRequest, type LoadResult } from './http-load.js';
+import { latencySummary, type BenchRequest, type LoadResult } from './http-load.js';
 
 export type WrkLoadResult = Omit<LoadResult, 'byVersion'>;
 
@@ -71,19 +71,9 @@ export async function wrkLoad(baseUrl: string, request: BenchRequest, options: W
     const errorSamples = report.samples.slice(0, 3);
     if (report.socketErrors > 0) errorSamples.push(`${report.socketErrors} socket errors or timeouts (over ${REQUEST_TIMEOUT})`);
     if (report.unanswered > 0) errorSamples.push(`${report.unanswered} requests unanswered ${GRACE_SECONDS} s after the measured span`);
-    const latencies = [...report.latenciesMs].sort((a, b) => a - b);
     // As http-load.ts: the span ends with the last answer to a request sent within it.
     const span = (Math.max(report.measureTo, report.lastAnswer) - report.measureFrom) / 1000;
-    return {
-      requests: latencies.length,
-      errors: report.failures + report.socketErrors + report.unanswered,
-      errorSamples,
-      seconds: span,
-      throughput: latencies.length / span,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
-      latenciesMs: latencies,
-    };
+    return { ...latencySummary(report.latenciesMs, span), errors: report.failures + report.socketErrors + report.unanswered, errorSamples };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
